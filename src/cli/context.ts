@@ -1,0 +1,12 @@
+/** What a command may touch: the streams, the abort signal, and the two kinds of messages. */
+export interface CliContext {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadableStream;
+  signal: AbortSignal;
+  /** A message for the person running the command (stderr; dropped with --quiet). */
+  log(message: string): void;
+  /** Details shown only with --verbose (stderr). */
+  verbose(message: string): void;
+  exitCode: number;
+}

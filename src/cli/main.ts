@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, UserError } from '../errors.js';
+import { translateCommand } from './commands/translate.js';
+import { modelCommand } from './commands/model.js';
+import type { CliContext } from './context.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
+export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin'>> = {}): Promise<number> {
+  const controller = new AbortController();
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const quiet = argv.includes('--quiet') || argv.includes('-q');
+  const stderr = io.stderr ?? process.stderr;
+  const ctx: CliContext = {
+    stdout: io.stdout ?? process.stdout,
+    stderr,
+    stdin: io.stdin ?? process.stdin,
+    signal: controller.signal,
+    log: (m) => {
+      if (!quiet) stderr.write(`${m}\n`);
+    },
+    verbose: (m) => {
+      if (verbose) stderr.write(`${m}\n`);
+    },
+    exitCode: 0,
+  };
+
+  // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.
+  let signalExit: number | null = null;
+  const onSignal = (code: number) => () => {
+    if (signalExit !== null) process.exit(code); // a second Ctrl-C means now
+    signalExit = code;
+    controller.abort(new UserError(code === ExitCode.Interrupted ? 'interrupted' : 'terminated', code));
+  };
+  const sigint = onSignal(ExitCode.Interrupted);
+  const sigterm = onSignal(ExitCode.Terminated);
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+
+  let usageError: string | null = null;
+  const cli = yargs(argv)
+    .scriptName('da2en')
+    .usage('$0 [inputs..] [options]\n\nTranslate Danish articles into English with a local Opus-MT model and write side-by-side bilingual files.')
+    .version(version)
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 130 interrupted (Ctrl-C), 143 terminated.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    });
+  translateCommand(cli, ctx);
+  modelCommand(cli, ctx);
+
+  try {
+    await cli.parseAsync();
+    if (usageError !== null) {
+      stderr.write(`da2en: ${usageError}\nRun "da2en --help" for usage.\n`);
+      return ExitCode.Usage;
+    }
+    return ctx.exitCode;
+  } catch (err) {
+    if (signalExit !== null) {
+      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}; translations finished so far are kept in the cache, run again to continue\n`);
+      return signalExit;
+    }
+    if (err instanceof UserError) {
+      stderr.write(`da2en: ${err.message}\n`);
+      if (verbose && err.stack) stderr.write(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    stderr.write(`da2en: unexpected error: ${message.split('\n')[0]}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    if (verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+    return ExitCode.Failure;
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}
+
+// Run when executed directly (bin or `tsx src/cli/main.ts`), not when imported by tests.
+const invoked = process.argv[1] ? await import('node:fs').then((fs) => fs.realpathSync(process.argv[1]!)) : '';
+if (invoked && import.meta.url === (await import('node:url')).pathToFileURL(invoked).href) {
+  const code = await main(hideBin(process.argv));
+  process.exitCode = code;
+}

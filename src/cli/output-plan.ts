@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { ExitCode, UserError } from '../errors.js';
+
+export const FORMATS = ['html', 'md', 'txt', 'json', 'en'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** File name endings per format; `en` is the English text alone. */
+export const SUFFIX: Record<Format, string> = {
+  html: '.da-en.html',
+  md: '.da-en.md',
+  txt: '.da-en.txt',
+  json: '.da-en.json',
+  en: '.en.txt',
+};
+
+const BY_EXTENSION: Record<string, Format> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.txt': 'txt', '.json': 'json' };
+
+export interface OutputTarget {
+  format: Format;
+  /** null: standard output. */
+  path: string | null;
+}
+
+export interface InputPlan {
+  input: string;
+  targets: OutputTarget[];
+}
+
+export interface PlanRequest {
+  inputs: string[];
+  formats?: Format[];
+  output?: string;
+  outDir?: string;
+  stdoutIsTTY: boolean;
+}
+
+export function parseFormats(list: string): Format[] {
+  const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const bad = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (bad.length > 0) throw new UserError(`unknown format ${bad.join(', ')}; choose from ${FORMATS.join(', ')}`, ExitCode.Usage);
+  if (formats.length === 0) throw new UserError(`--format needs at least one of ${FORMATS.join(', ')}`, ExitCode.Usage);
+  return [...new Set(formats)] as Format[];
+}
+
+/** "news/article.da.txt" → "article": the name outputs are built from. */
+export function stemOf(input: string): string {
+  if (input === '-') return 'stdin';
+  return path.basename(input).replace(/\.(txt|text|md)$/i, '').replace(/\.da$/i, '');
+}
+
+function formatFromExtension(file: string, formats?: Format[]): Format {
+  if (formats) {
+    if (formats.length !== 1) throw new UserError(`-o writes one file; give one --format or use --out-dir for ${formats.join(', ')}`, ExitCode.Usage);
+    return formats[0]!;
+  }
+  if (file === '-') return 'txt';
+  if (/\.en\.txt$/i.test(file)) return 'en';
+  const format = BY_EXTENSION[path.extname(file).toLowerCase()];
+  if (!format) throw new UserError(`cannot tell the format from "${file}"; use a .html, .md, .txt or .json name, or give --format`, ExitCode.Usage);
+  return format;
+}
+
+/** Decides, before any work is done, every file each input will produce (pure). */
+export function planOutputs(req: PlanRequest): InputPlan[] {
+  if (req.inputs.length === 0) throw new UserError('no input given; pass a file, or - to read standard input', ExitCode.Usage);
+  if (req.inputs.filter((i) => i === '-').length > 1) throw new UserError('standard input (-) can be read only once', ExitCode.Usage);
+  if (req.output !== undefined && req.outDir !== undefined) throw new UserError('use either -o/--output or --out-dir, not both', ExitCode.Usage);
+  let plans: InputPlan[];
+  if (req.output !== undefined) {
+    if (req.inputs.length !== 1) throw new UserError('-o/--output takes one input; use --out-dir for several', ExitCode.Usage);
+    const format = formatFromExtension(req.output, req.formats);
+    plans = [{ input: req.inputs[0]!, targets: [{ format, path: req.output === '-' ? null : req.output }] }];
+  } else if (req.outDir !== undefined) {
+    const formats = req.formats ?? ['html'];
+    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stemOf(input) + SUFFIX[format]) })) }));
+  } else if (req.inputs.length === 1 && (!req.stdoutIsTTY || req.inputs[0] === '-')) {
+    const formats = req.formats ?? ['txt'];
+    if (formats.length !== 1) throw new UserError(`standard output takes one format; use --out-dir for ${formats.join(', ')}`, ExitCode.Usage);
+    plans = [{ input: req.inputs[0]!, targets: [{ format: formats[0]!, path: null }] }];
+  } else {
+    if (req.inputs.includes('-')) throw new UserError('with several inputs, standard input needs --out-dir', ExitCode.Usage);
+    const formats = req.formats ?? ['html'];
+    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(path.dirname(input), stemOf(input) + SUFFIX[format]) })) }));
+  }
+  checkCollisions(plans);
+  return plans;
+}
+
+function checkCollisions(plans: InputPlan[]): void {
+  const inputs = new Set(plans.filter((p) => p.input !== '-').map((p) => path.resolve(p.input)));
+  const seen = new Map<string, string>();
+  for (const plan of plans) {
+    for (const target of plan.targets) {
+      if (target.path === null) continue;
+      const resolved = path.resolve(target.path);
+      if (inputs.has(resolved)) throw new UserError(`output ${target.path} is an input file; refusing to overwrite it`, ExitCode.Usage);
+      const other = seen.get(resolved);
+      if (other !== undefined) throw new UserError(`${other} and ${plan.input} would both write ${target.path}; give them different names`, ExitCode.Usage);
+      seen.set(resolved, plan.input);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The one document model every stage shares. Segmentation produces a SourceDocument,
+ * the pipeline fills it into a BilingualDocument, and every renderer reads only that
+ * (no renderer re-parses text produced by another).
+ */
+
+/** What a paragraph is, as far as layout goes. */
+export type ParagraphKind = 'text' | 'heading' | 'quote';
+
+/**
+ * One unit sent to the model. `joinBefore` is what stood between this chunk and the
+ * previous one in the source (a space between sentences, a newline between lines), so the
+ * target can be joined the same way and line breaks survive translation.
+ */
+export interface SourceChunk {
+  index: number;
+  text: string;
+  joinBefore: '' | ' ' | '\n';
+  /** Token count measured by the tokenizer the chunk was packed with. */
+  tokens: number;
+}
+
+export interface SourceParagraph {
+  index: number;
+  kind: ParagraphKind;
+  /** The paragraph exactly as it will be shown on the source side (metadata removed, line breaks kept). */
+  text: string;
+  /**
+   * Text kept verbatim in front of the translation and never sent to the model:
+   * a quote dash "- " or a Markdown heading marker "# ".
+   */
+  prefix: string;
+  chunks: SourceChunk[];
+}
+
+export interface DocumentMetadata {
+  /** e.g. "2021-07" from a leading " date 2021-07 " marker. */
+  date?: string;
+  /** The input's name (file path, or "-" for stdin). */
+  source?: string;
+}
+
+export interface SourceDocument {
+  title: string;
+  metadata: DocumentMetadata;
+  paragraphs: SourceParagraph[];
+}
+
+export interface TranslatedChunk extends SourceChunk {
+  target: string;
+  /** Where the translation came from. */
+  origin: 'model' | 'cache' | 'passthrough';
+  /** Names of runaway guards that fired on this chunk (see the decoding guards). */
+  flags?: string[];
+}
+
+export interface QaFinding {
+  kind: 'missing-number' | 'length-ratio' | 'guard' | 'untranslated' | 'empty';
+  message: string;
+}
+
+export interface BilingualParagraph {
+  index: number;
+  kind: ParagraphKind;
+  prefix: string;
+  source: string;
+  target: string;
+  chunks: TranslatedChunk[];
+  qa?: QaFinding[];
+}
+
+export interface ModelInfo {
+  id: string;
+  dtype: string;
+  /** Decoding settings that change the output (part of the cache key). */
+  decoding: Record<string, unknown>;
+}
+
+export interface Timings {
+  /** Milliseconds spent loading the model (0 when already loaded). */
+  loadMs: number;
+  translateMs: number;
+  totalMs: number;
+}
+
+export interface BilingualDocument {
+  title: { source: string; target: string };
+  metadata: DocumentMetadata & { detectedLanguage?: string };
+  model: ModelInfo;
+  timings: Timings;
+  paragraphs: BilingualParagraph[];
+}

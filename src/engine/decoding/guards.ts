@@ -1,0 +1,40 @@
+/**
+ * Runaway guards. Opus-MT models fed noisy or all-caps input can repeat a phrase until the
+ * length limit; these rules notice it while decoding so the output can be cut and flagged.
+ */
+
+export interface LengthPolicy {
+  /** Output may be at most ratio × source tokens + slack (Marian outputs rarely exceed 1.5×). */
+  ratio: number;
+  slack: number;
+  /** Hard cap from the model's position table. */
+  maxPositions: number;
+}
+
+export const DEFAULT_LENGTH_POLICY: LengthPolicy = { ratio: 2, slack: 10, maxPositions: 512 };
+
+export function maxNewTokens(sourceTokens: number, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): number {
+  return Math.max(1, Math.min(policy.maxPositions - 1, Math.ceil(sourceTokens * policy.ratio + policy.slack)));
+}
+
+/**
+ * If the sequence ends in a loop — the same n-gram repeated back to back — returns how many
+ * tokens to drop so that one copy remains; otherwise 0. Single tokens need more repeats than
+ * longer n-grams because real text does repeat short things ("ha ha", "1 1").
+ */
+export function repeatedTailLength(tokens: readonly number[], maxN = 8): number {
+  for (let n = 1; n <= maxN; n++) {
+    const needed = n === 1 ? 6 : n === 2 ? 4 : 3;
+    if (tokens.length < n * needed) continue;
+    let repeats = 1;
+    const end = tokens.length;
+    outer: while ((repeats + 1) * n <= end) {
+      for (let i = 0; i < n; i++) {
+        if (tokens[end - 1 - i] !== tokens[end - 1 - i - repeats * n]) break outer;
+      }
+      repeats++;
+    }
+    if (repeats >= needed) return (repeats - 1) * n;
+  }
+  return 0;
+}

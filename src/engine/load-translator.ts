@@ -1,0 +1,66 @@
+import os from 'node:os';
+import { ExitCode, UserError } from '../errors.js';
+import type { Dtype } from './marian-model.js';
+import { MarianTranslator } from './marian-translator.js';
+import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
+import type { LengthPolicy } from './decoding/guards.js';
+
+export interface EngineOptions {
+  /** Hub id or local directory (default Xenova/opus-mt-da-en). */
+  model?: string;
+  modelsDir?: string;
+  dtype?: Dtype;
+  offline?: boolean;
+  remoteHost?: string;
+  beams?: number;
+  /** ONNX Runtime threads per model call (default: all cores ÷ concurrency). */
+  threads?: number;
+  concurrency?: number;
+  lengthPolicy?: Partial<LengthPolicy>;
+  repetitionGuard?: boolean;
+  onDownloadStart?: EnsureModelOptions['onStart'];
+  onDownloadProgress?: EnsureModelOptions['onProgress'];
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_DTYPE: Dtype = 'q8';
+
+/** Finds (or downloads) the model and loads it; the one place a Translator is made from options. */
+export async function loadTranslator(options: EngineOptions = {}): Promise<MarianTranslator> {
+  const dtype = options.dtype ?? DEFAULT_DTYPE;
+  const location = await ensureModel({
+    model: options.model ?? DEFAULT_MODEL_ID,
+    modelsDir: options.modelsDir ?? defaultModelsDir(),
+    dtype,
+    offline: options.offline ?? false,
+    remoteHost: options.remoteHost ?? defaultRemoteHost(),
+    ...(options.onDownloadStart ? { onStart: options.onDownloadStart } : {}),
+    ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const cores = os.availableParallelism();
+  const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, options.concurrency ?? 1)));
+  try {
+    return await MarianTranslator.load(location.dir, {
+      modelId: location.id,
+      dtype,
+      intraOpThreads: threads,
+      ...(options.beams ? { beams: options.beams } : {}),
+      ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
+      ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
+    });
+  } catch (err) {
+    throw describeLoadError(err, location.dir, location.id, location.downloadable);
+  }
+}
+
+/** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */
+function describeLoadError(err: unknown, dir: string, id: string, downloadable: boolean): Error {
+  if (err instanceof UserError) return err;
+  const message = (err as Error)?.message ?? String(err);
+  const file = message.match(/[\w./-]*(?:onnx\/[\w.-]+\.onnx|tokenizer(?:_config)?\.json|(?:generation_)?config\.json)/)?.[0];
+  const fix = downloadable ? `run "da2en model verify --model ${id}" (and "da2en model download --model ${id}" to repair)` : `rebuild or re-copy the model directory`;
+  const what = file ? `model file ${file} could not be loaded` : `model in ${dir} could not be loaded`;
+  const detail = message.split('\n')[0]!.slice(0, 200);
+  return new UserError(`${what} (${detail}); it may be corrupt or truncated: ${fix}`, ExitCode.ModelCorrupt);
+}

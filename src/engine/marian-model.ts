@@ -1,0 +1,176 @@
+import { AutoModelForSeq2SeqLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type ort from 'onnxruntime-node';
+import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
+
+export type Dtype = 'q8' | 'fp32';
+
+export interface MarianConfig {
+  decoderStartId: number;
+  eosId: number;
+  padId: number;
+  unkId: number;
+  vocabSize: number;
+  layers: number;
+  heads: number;
+  headDim: number;
+  maxPositions: number;
+}
+
+export interface SessionSettings {
+  /** ONNX Runtime intra-op threads per session; keep threads × concurrent jobs ≤ cores. */
+  intraOpThreads?: number;
+}
+
+/** Encoder output for a batch, kept for the whole decode (cross-attention reads it once). */
+export interface EncoderState {
+  hiddenStates: OrtTensor;
+  attentionMask: OrtTensor;
+  /** Source length in tokens per row (without padding). */
+  lengths: number[];
+}
+
+/** The decoder's key/value cache: present.* outputs fed back as past_key_values.* */
+export type KvCache = Map<string, OrtTensor>;
+
+export interface StepResult {
+  /** rows × vocab logits of the last position. */
+  logits: Float32Array;
+  cache: KvCache;
+}
+
+/**
+ * A Marian (Opus-MT) model loaded by Transformers.js: its tokenizer and its two ONNX Runtime
+ * sessions. The decoding loops drive the sessions directly so they control batching, the cache
+ * and stopping, which Transformers.js' generate() does not expose.
+ */
+export class MarianModel {
+  private constructor(
+    readonly tokenizer: PreTrainedTokenizer,
+    private readonly model: PreTrainedModel,
+    readonly config: MarianConfig,
+    private readonly encoderSession: ort.InferenceSession,
+    private readonly decoderSession: ort.InferenceSession,
+  ) {}
+
+  static async load(dir: string, dtype: Dtype, settings: SessionSettings = {}): Promise<MarianModel> {
+    // The directory is always local here: downloads are done (and verified) by the model store.
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      interOpNumThreads: 1,
+      ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+    };
+    const [tokenizer, model] = await Promise.all([
+      AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
+      AutoModelForSeq2SeqLM.from_pretrained(dir, {
+        dtype,
+        device: 'cpu',
+        local_files_only: true,
+        session_options: sessionOptions,
+      } as Parameters<typeof AutoModelForSeq2SeqLM.from_pretrained>[1]),
+    ]);
+    const sessions = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions;
+    const encoder = sessions['model'];
+    const decoder = sessions['decoder_model_merged'];
+    if (!encoder || !decoder) throw new Error(`${dir} is not a Marian encoder-decoder export (missing encoder_model or decoder_model_merged)`);
+    const c = model.config as unknown as Record<string, number>;
+    const dModel = c['d_model'] ?? 512;
+    const heads = c['decoder_attention_heads'] ?? 8;
+    const config: MarianConfig = {
+      decoderStartId: c['decoder_start_token_id'] ?? c['pad_token_id'] ?? 0,
+      eosId: c['eos_token_id'] ?? 0,
+      padId: c['pad_token_id'] ?? 0,
+      unkId: (tokenizer as unknown as { unk_token_id?: number }).unk_token_id ?? 1,
+      vocabSize: c['vocab_size'] ?? 0,
+      layers: c['decoder_layers'] ?? 6,
+      heads,
+      headDim: dModel / heads,
+      maxPositions: c['max_position_embeddings'] ?? 512,
+    };
+    return new MarianModel(tokenizer, model, config, encoder, decoder);
+  }
+
+  /** Token ids including the end-of-sentence token the Marian tokenizer appends. */
+  tokenize(text: string): number[] {
+    return this.tokenizer.encode(text) as number[];
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode(ids as number[], { skip_special_tokens: true });
+  }
+
+  async encode(batch: readonly (readonly number[])[]): Promise<EncoderState> {
+    const width = Math.max(...batch.map((ids) => ids.length));
+    const ids = new Array<number>(batch.length * width).fill(this.config.padId);
+    const mask = new Array<number>(batch.length * width).fill(0);
+    batch.forEach((row, r) => {
+      row.forEach((id, i) => {
+        ids[r * width + i] = id;
+        mask[r * width + i] = 1;
+      });
+    });
+    const attentionMask = int64Tensor(mask, [batch.length, width]);
+    const out = await this.encoderSession.run({ input_ids: int64Tensor(ids, [batch.length, width]), attention_mask: attentionMask });
+    const hiddenStates = out['last_hidden_state'];
+    if (!hiddenStates) throw new Error('encoder returned no last_hidden_state');
+    return { hiddenStates, attentionMask, lengths: batch.map((r) => r.length) };
+  }
+
+  /** Runs one decoder step for every row; `cache` is null on the first step. */
+  async step(encoder: EncoderState, tokens: readonly number[], cache: KvCache | null): Promise<StepResult> {
+    const rows = tokens.length;
+    const feeds: Feeds = {
+      input_ids: int64Tensor(tokens, [rows, 1]),
+      encoder_attention_mask: encoder.attentionMask,
+      encoder_hidden_states: encoder.hiddenStates,
+      use_cache_branch: boolScalar(cache !== null),
+    };
+    const { layers, heads, headDim } = this.config;
+    for (let l = 0; l < layers; l++) {
+      for (const part of ['decoder', 'encoder'] as const) {
+        for (const kv of ['key', 'value'] as const) {
+          const name = `past_key_values.${l}.${part}.${kv}`;
+          feeds[name] = cache?.get(name) ?? emptyFloat([rows, heads, 0, headDim]);
+        }
+      }
+    }
+    const out = await this.decoderSession.run(feeds);
+    const next: KvCache = new Map();
+    for (const [name, tensor] of Object.entries(out)) {
+      if (name.startsWith('present.')) next.set(`past_key_values.${name.slice('present.'.length)}`, tensor);
+    }
+    // With the cache branch, the graph passes the encoder keys/values through unchanged;
+    // keep our own tensors so no copy of them is made per step.
+    if (cache) for (const [name, t] of cache) if (name.includes('.encoder.')) next.set(name, t);
+    const logitsTensor = out['logits'];
+    if (!logitsTensor) throw new Error('decoder returned no logits');
+    const logits = logitsTensor.data as Float32Array;
+    const steps = (logitsTensor.dims as number[])[1]!;
+    const vocab = this.config.vocabSize || (logitsTensor.dims as number[])[2]!;
+    if (steps === 1) return { logits, cache: next };
+    // Several positions came back (should not happen with one input token): keep the last.
+    const last = new Float32Array(rows * vocab);
+    for (let r = 0; r < rows; r++) last.set(logits.subarray((r * steps + steps - 1) * vocab, (r * steps + steps) * vocab), r * vocab);
+    return { logits: last, cache: next };
+  }
+
+  /** Keeps (or repeats, for beams) the given rows of the encoder state and cache. */
+  static selectEncoderRows(encoder: EncoderState, rows: readonly number[]): EncoderState {
+    return {
+      hiddenStates: selectRows(encoder.hiddenStates, rows),
+      attentionMask: selectRows(encoder.attentionMask, rows),
+      lengths: rows.map((r) => encoder.lengths[r]!),
+    };
+  }
+
+  static selectCacheRows(cache: KvCache, rows: readonly number[]): KvCache {
+    const out: KvCache = new Map();
+    for (const [name, t] of cache) out.set(name, selectRows(t, rows));
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+import { MarianModel, type Dtype, type SessionSettings } from './marian-model.js';
+import { greedyDecode, type DecodedSequence, type DecodeOptions } from './decoding/greedy.js';
+import type { TranslateOptions, TranslationResult, Translator } from './translator.js';
+import { DEFAULT_LENGTH_POLICY, type LengthPolicy } from './decoding/guards.js';
+
+export interface MarianTranslatorOptions extends SessionSettings {
+  modelId: string;
+  dtype: Dtype;
+  /** 1 = greedy. */
+  beams?: number;
+  lengthPolicy?: Partial<LengthPolicy>;
+  repetitionGuard?: boolean;
+}
+
+export type BeamDecoder = (model: MarianModel, inputs: readonly (readonly number[])[], beams: number, options: DecodeOptions) => Promise<DecodedSequence[]>;
+
+/** Translator backed by a Marian model directory (see the model store for how it gets there). */
+export class MarianTranslator implements Translator {
+  readonly decoding: Record<string, unknown>;
+  private readonly lengthPolicy: LengthPolicy;
+
+  private constructor(
+    readonly model: MarianModel,
+    readonly modelId: string,
+    readonly dtype: Dtype,
+    private readonly beams: number,
+    private readonly repetitionGuard: boolean,
+    lengthPolicy: Partial<LengthPolicy> | undefined,
+    private readonly beamDecoder: BeamDecoder | null,
+  ) {
+    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...lengthPolicy };
+    this.decoding = {
+      beams,
+      maxLengthRatio: this.lengthPolicy.ratio,
+      maxLengthSlack: this.lengthPolicy.slack,
+      repetitionGuard: repetitionGuard,
+    };
+  }
+
+  static async load(dir: string, options: MarianTranslatorOptions): Promise<MarianTranslator> {
+    const model = await MarianModel.load(dir, options.dtype, options);
+    const beams = options.beams ?? 1;
+    const beamDecoder = beams > 1 ? (await import('./decoding/beam.js')).beamDecode : null;
+    return new MarianTranslator(model, options.modelId, options.dtype, beams, options.repetitionGuard ?? true, options.lengthPolicy, beamDecoder);
+  }
+
+  get maxInputTokens(): number {
+    return this.model.config.maxPositions;
+  }
+
+  countTokens(text: string): number {
+    return this.model.tokenize(text).length;
+  }
+
+  async translateBatch(texts: string[], options: TranslateOptions = {}): Promise<TranslationResult[]> {
+    const inputs = texts.map((t) => this.model.tokenize(t));
+    inputs.forEach((ids, i) => {
+      // Never let the model truncate: the segmenter keeps chunks within budget, so this is a bug guard.
+      if (ids.length > this.maxInputTokens) {
+        throw new Error(`input ${i} has ${ids.length} tokens, more than the model's ${this.maxInputTokens}; it must be split first`);
+      }
+    });
+    const decodeOptions: DecodeOptions = { lengthPolicy: this.lengthPolicy, repetitionGuard: this.repetitionGuard, ...(options.signal ? { signal: options.signal } : {}) };
+    const decoded = this.beamDecoder
+      ? await this.beamDecoder(this.model, inputs, this.beams, decodeOptions)
+      : await greedyDecode(this.model, inputs, decodeOptions);
+    return decoded.map((seq) => ({ text: this.model.decode(seq.ids).trim(), flags: seq.flags, tokens: seq.ids.length }));
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}

@@ -1,0 +1,180 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ExitCode, UserError } from '../../errors.js';
+import { KNOWN_SIZES } from './model-files.js';
+import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
+
+export interface FileProgress {
+  file: string;
+  /** Bytes of this file on disk so far (a resumed download starts above 0). */
+  loaded: number;
+  total: number | undefined;
+}
+
+export interface DownloadRequest {
+  id: string;
+  dir: string;
+  files: string[];
+  remoteHost: string;
+  revision?: string;
+  onStart?: (files: { file: string; total: number | undefined }[]) => void;
+  onProgress?: (progress: FileProgress) => void;
+  signal?: AbortSignal;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function unquoteEtag(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const v = value.replace(/^W\//, '').replace(/"/g, '');
+  return SHA256.test(v) ? v : undefined;
+}
+
+interface Remote {
+  response: Response;
+  sha256: string | undefined;
+  size: number | undefined;
+}
+
+/**
+ * Opens a file on the hub (or a mirror in its layout). The hub answers large files with a
+ * redirect whose own headers carry the file's sha256 and size (x-linked-etag/-size), so the
+ * redirect is followed by hand to keep them.
+ */
+async function openRemote(url: string, offset: number, signal?: AbortSignal): Promise<Remote> {
+  const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+  let response = await fetch(url, { redirect: 'manual', headers, ...(signal ? { signal } : {}) });
+  let sha256 = unquoteEtag(response.headers.get('x-linked-etag'));
+  let size = Number(response.headers.get('x-linked-size')) || undefined;
+  for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
+    const location = response.headers.get('location');
+    if (!location) break;
+    await response.body?.cancel();
+    response = await fetch(new URL(location, url), { redirect: 'manual', headers, ...(signal ? { signal } : {}) });
+    sha256 ??= unquoteEtag(response.headers.get('x-linked-etag'));
+    size ??= Number(response.headers.get('x-linked-size')) || undefined;
+  }
+  sha256 ??= unquoteEtag(response.headers.get('etag'));
+  if (size === undefined) {
+    const range = response.headers.get('content-range')?.match(/\/(\d+)$/);
+    if (range) size = Number(range[1]);
+    else if (response.status === 200 && response.headers.get('content-length')) size = Number(response.headers.get('content-length'));
+  }
+  return { response, sha256, size };
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+/**
+ * Downloads the missing files of a model into `<dir>.partial/`, resuming earlier partial files,
+ * verifies each against the size and sha256 the server states, and only then moves them into the
+ * model directory — so the model directory never holds a half-written file.
+ */
+export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
+  const revision = req.revision ?? 'main';
+  const staging = `${req.dir}.partial`;
+  const known = KNOWN_SIZES[req.id] ?? {};
+  const verified: Manifest['files'] = {};
+  const opened: { file: string; remote: Remote; part: string; offset: number }[] = [];
+
+  const base = req.remoteHost.replace(/\/+$/, '');
+  try {
+    for (const file of req.files) {
+      const part = path.join(staging, `${file}.part`);
+      await mkdir(path.dirname(part), { recursive: true });
+      const url = `${base}/${req.id}/resolve/${encodeURIComponent(revision)}/${file}`;
+      let offset = await fileSize(part);
+      const remote = await openRemote(url, offset, req.signal);
+      const { status } = remote.response;
+      if (status === 416) {
+        // Nothing left to fetch: the partial file is already whole (verified below).
+      } else if (status === 200 && offset > 0) {
+        await truncate(part, 0); // the server ignored the range: start over
+        offset = 0;
+      } else if (status === 404) {
+        throw new UserError(`model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`, ExitCode.ModelMissing);
+      } else if (status !== 200 && status !== 206) {
+        throw new UserError(`downloading ${url} failed: HTTP ${status}; try again later`, ExitCode.Network);
+      }
+      remote.size ??= known[file];
+      opened.push({ file, remote, part, offset });
+      // Later files are opened only when their turn comes; announce what is known up front.
+      if (opened.length === 1) req.onStart?.(req.files.map((f) => ({ file: f, total: f === file ? remote.size : known[f] })));
+      await receive(file, remote, part, offset, req);
+      verified[file] = await verifyPart(req.id, file, part, remote);
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    if ((err as Error).name === 'AbortError' || req.signal?.aborted) throw err;
+    const done = opened.at(-1);
+    const where = done ? ` while fetching ${done.file} (${await fileSize(done.part)} bytes kept in ${staging})` : '';
+    throw new UserError(
+      `could not download model ${req.id} from ${req.remoteHost}${where}: ${describeNetworkError(err)}. Check the connection and run the same command again to resume, or use --offline with a local --model DIR`,
+      ExitCode.Network,
+    );
+  }
+
+  await mkdir(req.dir, { recursive: true });
+  for (const file of req.files) {
+    await mkdir(path.dirname(path.join(req.dir, file)), { recursive: true });
+    await rename(path.join(staging, `${file}.part`), path.join(req.dir, file));
+  }
+  const previous = await readManifest(req.dir);
+  const manifest: Manifest = {
+    id: req.id,
+    revision,
+    remoteHost: req.remoteHost,
+    files: { ...(previous?.files ?? {}), ...verified },
+  };
+  await writeManifest(req.dir, manifest);
+  await rm(staging, { recursive: true, force: true });
+  return manifest;
+}
+
+async function receive(file: string, remote: Remote, part: string, offset: number, req: DownloadRequest): Promise<void> {
+  const body = remote.response.body;
+  if (remote.response.status === 416 || !body) return;
+  let loaded = offset;
+  req.onProgress?.({ file, loaded, total: remote.size });
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      loaded += chunk.length;
+      req.onProgress?.({ file, loaded, total: remote.size });
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), counter, createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' }));
+}
+
+async function verifyPart(id: string, file: string, part: string, remote: Remote): Promise<{ size: number; sha256: string }> {
+  const size = await fileSize(part);
+  if (remote.size !== undefined && size < remote.size) {
+    throw new UserError(
+      `download of ${id}/${file} stopped at ${size} of ${remote.size} bytes; run the same command again to resume`,
+      ExitCode.Network,
+    );
+  }
+  const sha256 = await sha256File(part);
+  const badSize = remote.size !== undefined && size !== remote.size;
+  const badHash = remote.sha256 !== undefined && sha256 !== remote.sha256;
+  if (badSize || badHash) {
+    await rm(part, { force: true });
+    const what = badSize ? `${size} bytes instead of ${remote.size}` : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
+    throw new UserError(`downloaded ${id}/${file} is corrupt (${what}); it was discarded, run the same command again`, ExitCode.ModelCorrupt);
+  }
+  return { size, sha256 };
+}

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, UserError } from '../../errors.js';
+import type { Dtype } from '../marian-model.js';
+import { downloadModel, type DownloadRequest } from './download.js';
+import { locateModel, type ModelLocation } from './locate.js';
+import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
+import { requiredFiles } from './model-files.js';
+
+export { DEFAULT_MODEL_ID, requiredFiles } from './model-files.js';
+export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
+
+export interface EnsureModelOptions {
+  model: string;
+  modelsDir: string;
+  dtype: Dtype;
+  offline: boolean;
+  remoteHost: string;
+  onStart?: DownloadRequest['onStart'];
+  onProgress?: DownloadRequest['onProgress'];
+  signal?: AbortSignal;
+}
+
+function dtypeFlag(dtype: Dtype): string {
+  return dtype === 'q8' ? '' : ` --dtype ${dtype}`;
+}
+
+export function missingFiles(dir: string, dtype: Dtype): string[] {
+  return requiredFiles(dtype).filter((f) => !existsSync(path.join(dir, f)));
+}
+
+/** Makes sure the model's files for `dtype` are on disk, downloading what is missing when allowed. */
+export async function ensureModel(options: EnsureModelOptions): Promise<ModelLocation> {
+  const location = locateModel(options.model, options.modelsDir);
+  const missing = missingFiles(location.dir, options.dtype);
+  if (missing.length === 0) return location;
+  if (!location.downloadable) {
+    throw new UserError(
+      `model directory ${location.dir} lacks ${missing.join(', ')}; point --model at a complete Marian export (see models/README.md)`,
+      ExitCode.ModelMissing,
+    );
+  }
+  const fix = `da2en model download --model ${location.id}${dtypeFlag(options.dtype)}`;
+  if (options.offline) {
+    throw new UserError(`model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`, ExitCode.ModelMissing);
+  }
+  try {
+    await downloadModel({
+      id: location.id,
+      dir: location.dir,
+      files: missing,
+      remoteHost: options.remoteHost,
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof UserError && err.exitCode === ExitCode.Network) {
+      throw new UserError(`model ${location.id} is not in ${location.dir} and ${err.message}`, ExitCode.Network);
+    }
+    throw err;
+  }
+  return location;
+}
+
+export interface VerifyReport {
+  dir: string;
+  checked: string[];
+  problems: string[];
+}
+
+/**
+ * Checks a model directory: with a manifest (downloaded models) every file's size and sha256;
+ * without one (a directory you built or copied) that the files a dtype needs are present and non-empty.
+ */
+export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyReport> {
+  const manifest = await readManifest(dir);
+  const report: VerifyReport = { dir, checked: [], problems: [] };
+  const expected = manifest ? Object.entries(manifest.files) : requiredFiles(dtype).map((f) => [f, undefined] as const);
+  for (const [file, want] of expected) {
+    const full = path.join(dir, file);
+    report.checked.push(file);
+    let size: number;
+    try {
+      size = (await stat(full)).size;
+    } catch {
+      report.problems.push(`${file}: missing`);
+      continue;
+    }
+    if (!want) {
+      if (size === 0) report.problems.push(`${file}: empty`);
+      continue;
+    }
+    if (size !== want.size) {
+      report.problems.push(`${file}: ${size} bytes, expected ${want.size}`);
+      continue;
+    }
+    const sha = await sha256File(full);
+    if (sha !== want.sha256) report.problems.push(`${file}: sha256 ${sha.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…`);
+  }
+  if (manifest) {
+    for (const file of missingFiles(dir, dtype)) if (!report.checked.includes(file)) report.problems.push(`${file}: missing (not downloaded for ${dtype})`);
+  }
+  return report;
+}
+
+export { MANIFEST_NAME };

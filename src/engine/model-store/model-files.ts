@@ -1,0 +1,32 @@
+import type { Dtype } from '../marian-model.js';
+
+export const DEFAULT_MODEL_ID = 'Xenova/opus-mt-da-en';
+
+const SUFFIX: Record<Dtype, string> = { q8: '_quantized', fp32: '' };
+
+/** The files Transformers.js reads for a Marian export in the given dtype. */
+export function requiredFiles(dtype: Dtype): string[] {
+  return [
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    `onnx/encoder_model${SUFFIX[dtype]}.onnx`,
+    `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`,
+  ];
+}
+
+/**
+ * Published sizes of the default model's q8 files (from the model's hub listing), so a download
+ * is checked against them even when the server sends no checksum.
+ */
+export const KNOWN_SIZES: Record<string, Record<string, number>> = {
+  [DEFAULT_MODEL_ID]: {
+    'config.json': 1376,
+    'generation_config.json': 293,
+    'tokenizer.json': 5_685_484,
+    'tokenizer_config.json': 280,
+    'onnx/encoder_model_quantized.onnx': 49_791_389,
+    'onnx/decoder_model_merged_quantized.onnx': 57_080_167,
+  },
+};

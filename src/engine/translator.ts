@@ -1,0 +1,27 @@
+/**
+ * What the pipeline needs from a translation engine. The Marian engine implements it on top
+ * of Transformers.js; pure pipeline tests use a fake.
+ */
+export interface TranslateOptions {
+  signal?: AbortSignal;
+}
+
+export interface TranslationResult {
+  text: string;
+  /** Runaway guards that fired while decoding this input (empty when none). */
+  flags: string[];
+  /** Target tokens produced (for throughput figures). */
+  tokens: number;
+}
+
+export interface Translator {
+  readonly modelId: string;
+  readonly dtype: string;
+  /** Settings that change the output; part of the translation-memory key. */
+  readonly decoding: Record<string, unknown>;
+  /** Largest input, in tokens (incl. end-of-sentence), the model accepts. */
+  readonly maxInputTokens: number;
+  countTokens(text: string): number;
+  translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,167 @@
+import PQueue from 'p-queue';
+import type { BilingualParagraph, SourceDocument, TranslatedChunk } from '../document/types.js';
+import type { Translator } from '../engine/translator.js';
+import { planBatches, type BatchLimits } from './batching.js';
+import { memoryKey, type TranslationMemory } from './memory.js';
+
+export interface PipelineProgress {
+  paragraphsDone: number;
+  paragraphsTotal: number;
+  chunksDone: number;
+  chunksTotal: number;
+}
+
+export interface PipelineOptions extends Partial<BatchLimits> {
+  /** Model calls in flight at once. More than one only helps when each uses fewer threads than cores. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  memory?: TranslationMemory;
+  onProgress?: (progress: PipelineProgress) => void;
+}
+
+export interface PipelineStats {
+  chunks: number;
+  modelChunks: number;
+  cachedChunks: number;
+  passthroughChunks: number;
+  modelCalls: number;
+  targetTokens: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { batchTokens: 4096, maxBatchSize: 32 };
+
+/** Chunks with no letters (numbers, punctuation, symbols) are kept as they are: nothing to translate. */
+export function needsTranslation(text: string): boolean {
+  return /\p{L}/u.test(text);
+}
+
+interface Slot {
+  paragraph: number;
+  chunk: number;
+  text: string;
+  tokens: number;
+}
+
+/**
+ * Translates every chunk of a document and reassembles the paragraphs in their original order.
+ * Chunks from all paragraphs are batched together by length; results are written back by
+ * position, so batching never changes which paragraph a translation belongs to.
+ */
+export async function translateDocument(
+  doc: SourceDocument,
+  translator: Translator,
+  options: PipelineOptions = {},
+): Promise<{ paragraphs: BilingualParagraph[]; stats: PipelineStats }> {
+  const limits: BatchLimits = {
+    batchTokens: options.batchTokens ?? DEFAULT_BATCH_LIMITS.batchTokens,
+    maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCH_LIMITS.maxBatchSize,
+  };
+  const results: TranslatedChunk[][] = doc.paragraphs.map((p) => new Array<TranslatedChunk>(p.chunks.length));
+  const remaining = doc.paragraphs.map((p) => p.chunks.length);
+  const stats: PipelineStats = { chunks: 0, modelChunks: 0, cachedChunks: 0, passthroughChunks: 0, modelCalls: 0, targetTokens: 0 };
+  const chunksTotal = doc.paragraphs.reduce((n, p) => n + p.chunks.length, 0);
+  let chunksDone = 0;
+  let paragraphsDone = doc.paragraphs.filter((p) => p.chunks.length === 0).length;
+
+  const report = () =>
+    options.onProgress?.({ paragraphsDone, paragraphsTotal: doc.paragraphs.length, chunksDone, chunksTotal });
+  const settle = (slot: Slot, chunk: TranslatedChunk) => {
+    results[slot.paragraph]![slot.chunk] = chunk;
+    chunksDone++;
+    if (--remaining[slot.paragraph]! === 0) paragraphsDone++;
+  };
+
+  const keyParts = { modelId: translator.modelId, dtype: translator.dtype, decoding: translator.decoding };
+  const pending: Slot[] = [];
+  const keys: string[] = [];
+  doc.paragraphs.forEach((p, pi) =>
+    p.chunks.forEach((c, ci) => {
+      stats.chunks++;
+      const slot = { paragraph: pi, chunk: ci, text: c.text, tokens: c.tokens };
+      if (!needsTranslation(c.text)) {
+        stats.passthroughChunks++;
+        settle(slot, { ...c, target: c.text, origin: 'passthrough' });
+      } else {
+        pending.push(slot);
+        keys.push(memoryKey(keyParts, c.text));
+      }
+    }),
+  );
+
+  const cached = options.memory?.lookup(keys) ?? new Map<string, string>();
+  const toTranslate: { slot: Slot; key: string }[] = [];
+  pending.forEach((slot, i) => {
+    const hit = cached.get(keys[i]!);
+    const source = doc.paragraphs[slot.paragraph]!.chunks[slot.chunk]!;
+    if (hit !== undefined) {
+      stats.cachedChunks++;
+      settle(slot, { ...source, target: hit, origin: 'cache' });
+    } else {
+      toTranslate.push({ slot, key: keys[i]! });
+    }
+  });
+  report();
+
+  const batches = planBatches(
+    toTranslate.map((t, id) => ({ id, tokens: t.slot.tokens })),
+    limits,
+  );
+  const queue = new PQueue({ concurrency: options.concurrency ?? 1 });
+  const { signal } = options;
+  const jobs = batches.map((batch) =>
+    queue.add(async () => {
+        signal?.throwIfAborted();
+        const items = batch.map((b) => toTranslate[b.id]!);
+        const out = await translator.translateBatch(
+          items.map((i) => i.slot.text),
+          options.signal ? { signal: options.signal } : {},
+        );
+        stats.modelCalls++;
+        items.forEach((item, i) => {
+          const r = out[i]!;
+          const source = doc.paragraphs[item.slot.paragraph]!.chunks[item.slot.chunk]!;
+          stats.modelChunks++;
+          stats.targetTokens += r.tokens;
+          settle(item.slot, { ...source, target: r.text, origin: 'model', ...(r.flags.length ? { flags: r.flags } : {}) });
+        });
+        // Stored per batch, so an interrupted run keeps everything finished so far.
+        options.memory?.store(items.map((item, i) => ({ key: item.key, source: item.slot.text, target: out[i]!.text })));
+        report();
+      }),
+  );
+  // One listener for the whole queue (not one per job): on abort, drop what has not started.
+  let stop = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    stop = () => {
+      queue.clear();
+      reject(signal?.reason);
+    };
+  });
+  aborted.catch(() => {});
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.race([Promise.all(jobs), aborted]);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    queue.clear();
+  }
+
+  const paragraphs = doc.paragraphs.map((p, pi): BilingualParagraph => {
+    const chunks = results[pi]!;
+    return {
+      index: p.index,
+      kind: p.kind,
+      prefix: p.prefix,
+      source: p.text,
+      target: p.prefix + joinTargets(chunks),
+      chunks,
+    };
+  });
+  return { paragraphs, stats };
+}
+
+/** Joins chunk translations with the separators that stood between their sources. */
+export function joinTargets(chunks: readonly TranslatedChunk[]): string {
+  return chunks.map((c, i) => (i === 0 ? '' : c.joinBefore) + c.target).join('');
+}
