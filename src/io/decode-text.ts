@@ -37,19 +37,28 @@ export function sniffBinary(bytes: Uint8Array): string | null {
   return sample.length > 0 && control / sample.length > 0.3 ? 'binary data' : null;
 }
 
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // The longest prefix that decodes ends right before the first bad byte.
+  // The longest prefix that decodes (a sequence cut by its end is allowed) ends where decoding fails.
   let lo = 0;
   let hi = bytes.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     try {
-      // stream: a sequence cut by the prefix's end is not an error, only a bad byte is
       new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
       lo = mid;
     } catch {
       hi = mid - 1;
     }
+  }
+  // If that prefix ends inside a multi-byte sequence, the bad sequence starts at its lead byte.
+  for (let i = lo - 1; i >= Math.max(0, lo - 3); i--) {
+    const b = bytes[i]!;
+    if (b >= 0xc0) return i + sequenceLength(b) > lo ? i : lo;
+    if (b < 0x80) break;
   }
   return lo;
 }

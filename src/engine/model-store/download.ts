@@ -160,21 +160,20 @@ async function receive(file: string, remote: Remote, part: string, offset: numbe
   await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), counter, createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' }));
 }
 
+/**
+ * Called after the server finished sending (a dropped connection never gets here: its part file is
+ * kept for resuming). A complete response that is still short, long or fails its checksum is
+ * corrupt at the source, so the part is discarded rather than resumed forever.
+ */
 async function verifyPart(id: string, file: string, part: string, remote: Remote): Promise<{ size: number; sha256: string }> {
   const size = await fileSize(part);
-  if (remote.size !== undefined && size < remote.size) {
-    throw new UserError(
-      `download of ${id}/${file} stopped at ${size} of ${remote.size} bytes; run the same command again to resume`,
-      ExitCode.Network,
-    );
-  }
   const sha256 = await sha256File(part);
   const badSize = remote.size !== undefined && size !== remote.size;
   const badHash = remote.sha256 !== undefined && sha256 !== remote.sha256;
   if (badSize || badHash) {
     await rm(part, { force: true });
     const what = badSize ? `${size} bytes instead of ${remote.size}` : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
-    throw new UserError(`downloaded ${id}/${file} is corrupt (${what}); it was discarded, run the same command again`, ExitCode.ModelCorrupt);
+    throw new UserError(`downloaded ${id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`, ExitCode.ModelCorrupt);
   }
   return { size, sha256 };
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseFormats, planOutputs, stemOf } from '../../src/cli/output-plan.js';
+import { UserError } from '../../src/errors.js';
+
+describe('planOutputs', () => {
+  it('writes html next to the input on a terminal', () => {
+    expect(planOutputs({ inputs: ['news/artikel.da.txt'], stdoutIsTTY: true })).toEqual([
+      { input: 'news/artikel.da.txt', targets: [{ format: 'html', path: 'news/artikel.da-en.html' }] },
+    ]);
+  });
+
+  it('writes text to stdout when piped', () => {
+    expect(planOutputs({ inputs: ['a.txt'], stdoutIsTTY: false })[0]!.targets).toEqual([{ format: 'txt', path: null }]);
+    expect(planOutputs({ inputs: ['-'], formats: ['md'], stdoutIsTTY: false })[0]!.targets).toEqual([{ format: 'md', path: null }]);
+  });
+
+  it('takes the format from -o', () => {
+    expect(planOutputs({ inputs: ['a.txt'], output: 'x.html', stdoutIsTTY: true })[0]!.targets).toEqual([{ format: 'html', path: 'x.html' }]);
+    expect(planOutputs({ inputs: ['a.txt'], output: 'x.md', stdoutIsTTY: true })[0]!.targets[0]!.format).toBe('md');
+    expect(planOutputs({ inputs: ['a.txt'], output: 'x.en.txt', stdoutIsTTY: true })[0]!.targets[0]!.format).toBe('en');
+    expect(() => planOutputs({ inputs: ['a.txt'], output: 'x.pdf', stdoutIsTTY: true })).toThrow(/cannot tell the format/);
+  });
+
+  it('writes every format of every input into --out-dir', () => {
+    const plans = planOutputs({ inputs: ['a.da.txt', 'b.txt'], formats: ['html', 'md', 'json', 'en'], outDir: 'out', stdoutIsTTY: true });
+    expect(plans.flatMap((p) => p.targets.map((t) => t.path))).toEqual([
+      'out/a.da-en.html', 'out/a.da-en.md', 'out/a.da-en.json', 'out/a.en.txt',
+      'out/b.da-en.html', 'out/b.da-en.md', 'out/b.da-en.json', 'out/b.en.txt',
+    ]);
+  });
+
+  it('refuses to overwrite an input, or two inputs writing one file', () => {
+    expect(() => planOutputs({ inputs: ['a.txt'], output: 'a.txt', stdoutIsTTY: true })).toThrow(UserError);
+    expect(() => planOutputs({ inputs: ['x/a.txt', 'y/a.txt'], outDir: 'out', stdoutIsTTY: true })).toThrow(/both write/);
+  });
+
+  it('rejects unknown formats and contradictory options', () => {
+    expect(() => parseFormats('html,pdf')).toThrow(/unknown format pdf/);
+    expect(parseFormats('md, html,md')).toEqual(['md', 'html']);
+    expect(() => planOutputs({ inputs: ['a.txt', 'b.txt'], output: 'x.html', stdoutIsTTY: true })).toThrow(/one input/);
+    expect(() => planOutputs({ inputs: ['a.txt'], output: 'x.html', outDir: 'o', stdoutIsTTY: true })).toThrow(/not both/);
+  });
+
+  it('names outputs after the input without .da/.txt', () => {
+    expect(stemOf('dir/seed-article.da.txt')).toBe('seed-article');
+    expect(stemOf('-')).toBe('stdin');
+  });
+});
