@@ -2,6 +2,7 @@ import type { BilingualDocument, SourceDocument } from './document/types.js';
 import { loadTranslator, type EngineOptions } from './engine/load-translator.js';
 import type { Translator } from './engine/translator.js';
 import { translateDocument, type PipelineOptions, type PipelineStats } from './pipeline/translate-document.js';
+import { qaDocument } from './qa/index.js';
 import { segmentDocument } from './segmentation/index.js';
 
 export interface TranslateArticleOptions extends EngineOptions, Omit<PipelineOptions, 'signal'> {
@@ -58,7 +59,9 @@ export async function translateArticleWithStats(text: string, options: Translate
       },
       paragraphs,
     };
-    return { document, stats };
+    // QA marks the paragraphs a reader should check (numbers lost, odd lengths, guards that fired).
+    const checked = qaDocument(document);
+    return { document: { ...checked.document, qa: checked.summary }, stats };
   } finally {
     if (!options.translator) await translator.dispose();
   }

@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { ExitCode, UserError } from '../errors.js';
 import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
+import { evalCommand } from './commands/eval.js';
 import type { CliContext } from './context.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -41,7 +42,6 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
 
-  let usageError: string | null = null;
   const cli = yargs(argv)
     .scriptName('da2en')
     .usage('$0 [inputs..] [options]\n\nTranslate Danish articles into English with a local Opus-MT model and write side-by-side bilingual files.')
@@ -52,18 +52,15 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // yargs' own message for unknown options and bad values, as one line with a pointer to --help.
+      throw err ?? new UserError(`${msg}\nRun "da2en --help" for usage.`, ExitCode.Usage);
     });
   translateCommand(cli, ctx);
   modelCommand(cli, ctx);
+  evalCommand(cli, ctx);
 
   try {
     await cli.parseAsync();
-    if (usageError !== null) {
-      stderr.write(`da2en: ${usageError}\nRun "da2en --help" for usage.\n`);
-      return ExitCode.Usage;
-    }
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {

@@ -1,19 +1,13 @@
 import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
+import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
-export const FORMATS = ['html', 'md', 'txt', 'json', 'en'] as const;
-export type Format = (typeof FORMATS)[number];
+export type { Format };
 
-/** File name endings per format; `en` is the English text alone. */
-export const SUFFIX: Record<Format, string> = {
-  html: '.da-en.html',
-  md: '.da-en.md',
-  txt: '.da-en.txt',
-  json: '.da-en.json',
-  en: '.en.txt',
-};
-
-const BY_EXTENSION: Record<string, Format> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.txt': 'txt', '.json': 'json' };
+/** Output name = input stem + this: bilingual files say so; the English-only one is .en.txt. */
+export function suffixFor(format: Format): string {
+  return format === 'en' ? extensionFor(format) : `.da-en${extensionFor(format)}`;
+}
 
 export interface OutputTarget {
   format: Format;
@@ -36,7 +30,7 @@ export interface PlanRequest {
 
 export function parseFormats(list: string): Format[] {
   const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-  const bad = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  const bad = formats.filter((f) => !isOutputFormat(f));
   if (bad.length > 0) throw new UserError(`unknown format ${bad.join(', ')}; choose from ${FORMATS.join(', ')}`, ExitCode.Usage);
   if (formats.length === 0) throw new UserError(`--format needs at least one of ${FORMATS.join(', ')}`, ExitCode.Usage);
   return [...new Set(formats)] as Format[];
@@ -54,8 +48,7 @@ function formatFromExtension(file: string, formats?: Format[]): Format {
     return formats[0]!;
   }
   if (file === '-') return 'txt';
-  if (/\.en\.txt$/i.test(file)) return 'en';
-  const format = BY_EXTENSION[path.extname(file).toLowerCase()];
+  const format = formatFromPath(file);
   if (!format) throw new UserError(`cannot tell the format from "${file}"; use a .html, .md, .txt or .json name, or give --format`, ExitCode.Usage);
   return format;
 }
@@ -72,7 +65,7 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
     plans = [{ input: req.inputs[0]!, targets: [{ format, path: req.output === '-' ? null : req.output }] }];
   } else if (req.outDir !== undefined) {
     const formats = req.formats ?? ['html'];
-    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stemOf(input) + SUFFIX[format]) })) }));
+    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stemOf(input) + suffixFor(format)) })) }));
   } else if (req.inputs.length === 1 && (!req.stdoutIsTTY || req.inputs[0] === '-')) {
     const formats = req.formats ?? ['txt'];
     if (formats.length !== 1) throw new UserError(`standard output takes one format; use --out-dir for ${formats.join(', ')}`, ExitCode.Usage);
@@ -80,7 +73,7 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   } else {
     if (req.inputs.includes('-')) throw new UserError('with several inputs, standard input needs --out-dir', ExitCode.Usage);
     const formats = req.formats ?? ['html'];
-    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(path.dirname(input), stemOf(input) + SUFFIX[format]) })) }));
+    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(path.dirname(input), stemOf(input) + suffixFor(format)) })) }));
   }
   checkCollisions(plans);
   return plans;

@@ -13,6 +13,7 @@ export type ParagraphKind = 'text' | 'heading' | 'quote';
  * target can be joined the same way and line breaks survive translation.
  */
 export interface SourceChunk {
+  /** Position within its paragraph, from 0. */
   index: number;
   text: string;
   joinBefore: '' | ' ' | '\n';
@@ -23,7 +24,10 @@ export interface SourceChunk {
 export interface SourceParagraph {
   index: number;
   kind: ParagraphKind;
-  /** The paragraph exactly as it will be shown on the source side (metadata removed, line breaks kept). */
+  /**
+   * The paragraph exactly as it will be shown on the source side (metadata removed, line breaks
+   * kept, each line trimmed; the prefix included). The chunks cover the text after the prefix.
+   */
   text: string;
   /**
    * Text kept verbatim in front of the translation and never sent to the model:
@@ -63,7 +67,9 @@ export interface BilingualParagraph {
   index: number;
   kind: ParagraphKind;
   prefix: string;
+  /** The source paragraph as shown (SourceParagraph.text: prefix included, line breaks kept). */
   source: string;
+  /** The translation as shown: `prefix` + the chunk targets joined by their joinBefore. */
   target: string;
   chunks: TranslatedChunk[];
   qa?: QaFinding[];
@@ -83,10 +89,19 @@ export interface Timings {
   totalMs: number;
 }
 
+/** Counts of QA findings over the document (see src/qa). */
+export interface QaSummary {
+  paragraphs: number;
+  paragraphsFlagged: number;
+  findings: number;
+  byKind: Record<QaFinding['kind'], number>;
+}
+
 export interface BilingualDocument {
   title: { source: string; target: string };
   metadata: DocumentMetadata & { detectedLanguage?: string };
   model: ModelInfo;
   timings: Timings;
   paragraphs: BilingualParagraph[];
+  qa?: QaSummary;
 }

@@ -1,0 +1,10 @@
+export { corpusBleu, bleuTokens, bleuSegmentStats, bleuFromStats, formatBleuVerbose, BLEU_MAX_ORDER } from './bleu.js';
+export type { BleuResult, BleuSegmentStats } from './bleu.js';
+export { corpusChrf, chrfSegmentStats, chrfFromStats, CHRF_CHAR_ORDER, CHRF_BETA } from './chrf.js';
+export type { ChrfResult } from './chrf.js';
+export { tokenize13a } from './tokenizer-13a.js';
+export { splitLines } from './lines.js';
+export { pyFormatFixed, pyRound } from './pycompat.js';
+export { BLEU_SIGNATURE, CHRF_SIGNATURE, SACREBLEU_COMPAT_VERSION, SIGNATURE_VERSION } from './signature.js';
+export { evaluate, evalResultJson, formatEvalTable, roundScore, EvalInputError } from './run-eval.js';
+export type { EvaluateInput, EvalResult, MetricScore } from './run-eval.js';

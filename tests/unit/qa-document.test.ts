@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
+import { qaDocument } from '../../src/qa/qa-document.js';
+
+function para(index: number, source: string, target: string, flags?: string[]): BilingualParagraph {
+  return {
+    index,
+    kind: 'text',
+    prefix: '',
+    source,
+    target,
+    chunks: [{ index: 0, text: source, joinBefore: '', tokens: 1, target, origin: 'model', ...(flags ? { flags } : {}) }],
+  };
+}
+
+const doc: BilingualDocument = {
+  title: { source: 'Nyheder', target: 'News' },
+  metadata: {},
+  model: { id: 'test', dtype: 'fp32', decoding: {} },
+  timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+  paragraphs: [
+    para(0, 'Der var 1.000 mennesker til stede i dag.', 'There were 1,000 people present today.'),
+    para(1, 'Der var 5 mennesker til stede ved mødet i går.', ''),
+    para(2, 'Hej med dig.', 'Hello to you.', ['repeat']),
+    para(3, 'Det kostede 12 mio. kr. at bygge broen over fjorden.', 'It cost 21 million kroner to build the bridge over the fjord.'),
+  ],
+};
+
+describe('qaDocument', () => {
+  it('fills qa per paragraph and summarises', () => {
+    const { document, summary } = qaDocument(doc);
+    expect(document.paragraphs.map((p) => p.qa?.map((f) => f.kind))).toEqual([
+      [],
+      ['empty'],
+      ['guard'],
+      ['missing-number'],
+    ]);
+    expect(summary).toEqual({
+      paragraphs: 4,
+      paragraphsFlagged: 3,
+      findings: 3,
+      byKind: { 'missing-number': 1, 'length-ratio': 0, guard: 1, untranslated: 0, empty: 1 },
+    });
+  });
+
+  it('ignores the verbatim prefix, so a quote translated to just "- " is empty', () => {
+    const quote: BilingualParagraph = { ...para(0, '- Det er 3 dage siden.', '- '), kind: 'quote', prefix: '- ' };
+    const { document } = qaDocument({ ...doc, paragraphs: [quote] });
+    expect(document.paragraphs[0]!.qa!.map((f) => f.kind)).toEqual(['empty']);
+  });
+
+  it('does not modify its input', () => {
+    qaDocument(doc);
+    expect(doc.paragraphs.every((p) => p.qa === undefined)).toBe(true);
+  });
+
+  it('passes options through', () => {
+    const { summary } = qaDocument(doc, { maxRatio: 1.0 });
+    expect(summary.byKind['length-ratio']).toBeGreaterThan(0);
+  });
+});

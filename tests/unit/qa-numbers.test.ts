@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { extractSourceNumbers, missingNumbers } from '../../src/qa/numbers.js';
+
+const missing = (da: string, en: string): string[] => missingNumbers(da, en).map((n) => n.raw);
+
+describe('Danish source numbers', () => {
+  it('classifies the Danish formats', () => {
+    const found = extractSourceNumbers(
+      "Den 3. maj kl. 14.30 var 1.037 af 3.000.000 (12 %) med 2,5 mio. kr. i 1990'erne, 1 000 i alt, 3.5.2021.",
+    ).map((n) => [n.raw, n.kind, n.values[0]]);
+    expect(found).toEqual([
+      ['3.', 'ordinal', 3],
+      ['kl. 14.30', 'time', undefined],
+      ['1.037', 'number', 1037],
+      ['3.000.000', 'number', 3000000],
+      ['12 %', 'percent', 12],
+      ['2,5 mio.', 'scaled', 2500000],
+      ["1990'erne", 'decade', 1990],
+      ['1 000', 'number', 1000],
+      ['3.5.2021', 'date', undefined],
+    ]);
+  });
+
+  it('reports a repeated number once', () => {
+    expect(extractSourceNumbers('5 og 5 og 5')).toHaveLength(1);
+  });
+
+  it('a sentence-final number is not an ordinal', () => {
+    expect(extractSourceNumbers('Det skete i 2020. Han kom.')[0]).toMatchObject({ raw: '2020', kind: 'number' });
+  });
+});
+
+describe('missing numbers: hits and non-hits', () => {
+  it('plain integers and years', () => {
+    expect(missing('Der var 1037 deltagere i 2021.', 'There were 1037 participants in 2021.')).toEqual([]);
+    expect(missing('Der var 1037 deltagere.', 'There were 1,037 participants.')).toEqual([]);
+    expect(missing('Der var 1037 deltagere i 2021.', 'There were 1073 participants in 2012.')).toEqual(['1037', '2021']);
+  });
+
+  it('Danish thousands separator', () => {
+    expect(missing('Over 1.000 mennesker.', 'Over 1,000 people.')).toEqual([]);
+    expect(missing('Over 1.000 mennesker.', 'Over 1000 people.')).toEqual([]);
+    expect(missing('Over 1.000 mennesker.', 'Over a thousand people.')).toEqual([]);
+    // Copied verbatim, "1.000" reads as 1 in English: flagged.
+    expect(missing('Over 1.000 mennesker.', 'Over 1.000 people.')).toEqual(['1.000']);
+    expect(missing('Over 1.000 mennesker.', 'Over 100 people.')).toEqual(['1.000']);
+  });
+
+  it('decimal comma', () => {
+    expect(missing('Væksten var 2,5.', 'Growth was 2.5.')).toEqual([]);
+    expect(missing('Væksten var 2,5.', 'Growth was 25.')).toEqual(['2,5']);
+    expect(missing('Væksten var 2,5.', 'Growth was 2,5.')).toEqual(['2,5']);
+  });
+
+  it('millions', () => {
+    expect(missing('Byen har 3.000.000 indbyggere.', 'The city has 3,000,000 inhabitants.')).toEqual([]);
+    expect(missing('Byen har 3.000.000 indbyggere.', 'The city has 3 million inhabitants.')).toEqual([]);
+    expect(missing('Byen har 3.000.000 indbyggere.', 'The city has three million inhabitants.')).toEqual([]);
+    expect(missing('Det kostede 2,5 mio. kr.', 'It cost DKK 2.5 million.')).toEqual([]);
+    expect(missing('Det kostede 2,5 mio. kr.', 'It cost DKK 2,500,000.')).toEqual([]);
+    expect(missing('Byen har 3.000.000 indbyggere.', 'The city has 30 million inhabitants.')).toEqual(['3.000.000']);
+    expect(missing('Det kostede 2 milliarder kr.', 'It cost 2 billion kroner.')).toEqual([]);
+    expect(missing('Det kostede 2 milliarder kr.', 'It cost 3 billion kroner.')).toEqual(['2 milliarder']);
+  });
+
+  it('percentages', () => {
+    expect(missing('Arbejdsløsheden er 12 %.', 'Unemployment is 12%.')).toEqual([]);
+    expect(missing('Arbejdsløsheden er 12%.', 'Unemployment is 12 percent.')).toEqual([]);
+    expect(missing('Arbejdsløsheden er 12 procent.', 'Unemployment is twelve per cent.')).toEqual([]);
+    expect(missing('Arbejdsløsheden er 12 %.', 'Unemployment is 21%.')).toEqual(['12 %']);
+  });
+
+  it('ordinals', () => {
+    expect(missing('Hun blev nummer 3. i løbet.', 'She came 3rd in the race.')).toEqual([]);
+    expect(missing('Den 3. maj.', 'On May 3.')).toEqual([]);
+    expect(missing('Den 3. maj.', 'On the third of May.')).toEqual([]);
+    expect(missing('Den 21. plads.', 'The twenty-first place.')).toEqual([]);
+    expect(missing('Kong Ludvig 16. og 2. verdenskrig.', 'King Louis XVI and World War II.')).toEqual([]);
+    expect(missing('Den 3. maj.', 'On May 4th.')).toEqual(['3.']);
+  });
+
+  it('times', () => {
+    expect(missing('Mødet er kl. 14.30.', 'The meeting is at 14:30.')).toEqual([]);
+    expect(missing('Mødet er kl. 14.30.', 'The meeting is at 2.30 pm.')).toEqual([]);
+    expect(missing('Mødet er klokken 14:30.', 'The meeting is at 2:30 p.m.')).toEqual([]);
+    expect(missing('Mødet er kl. 14.', 'The meeting is at 2 pm.')).toEqual([]);
+    expect(missing('Mødet er kl. 12.00.', 'The meeting is at noon.')).toEqual([]);
+    expect(missing('Mødet er kl. 14.30.', 'The meeting is at 15:30.')).toEqual(['kl. 14.30']);
+    expect(missing('Mødet er kl. 14.30.', 'The meeting is at 2 pm.')).toEqual(['kl. 14.30']);
+    expect(missing('Mødet er kl. 14.', 'The meeting is at 3 pm.')).toEqual(['kl. 14']);
+  });
+
+  it('dates and decades', () => {
+    expect(missing('Loven trådte i kraft 3.5.2021.', 'The law entered into force on 3 May 2021.')).toEqual([]);
+    expect(missing('Loven trådte i kraft 3.5.2021.', 'The law entered into force on 4 May 2021.')).toEqual(['3.5.2021']);
+    expect(missing("Det var i 1990'erne.", 'It was in the 1990s.')).toEqual([]);
+    expect(missing("Han var i 60'erne.", 'He was in his sixties.')).toEqual([]);
+    expect(missing('Siden 1800-tallet.', 'Since the 19th century.')).toEqual([]);
+    expect(missing("Det var i 1990'erne.", 'It was in the eighties.')).toEqual(["1990'erne"]);
+  });
+
+  it('loosely formatted numbers are matched by their digit runs', () => {
+    expect(missing('Tiden var 4:41,30.', 'The time was 4:41.30.')).toEqual([]);
+    expect(missing('Version 1.2.3.', 'Version 1.2.3.')).toEqual([]);
+    expect(missing('Tiden var 4:41,30.', 'The time was 4:42.30.')).toEqual(['4:41,30']);
+  });
+
+  it('no numbers, no findings; spelled-out Danish numbers are not checked', () => {
+    expect(missing('Tre mænd gik hjem.', 'Four men went home.')).toEqual([]);
+  });
+});

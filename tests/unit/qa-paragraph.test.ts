@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { qaParagraph } from '../../src/qa/qa-paragraph.js';
+
+const kinds = (da: string, en: string, opts = {}): string[] => qaParagraph(da, en, opts).map((f) => f.kind);
+
+describe('qaParagraph', () => {
+  it('a good translation has no findings', () => {
+    expect(
+      qaParagraph('Regeringen vil bruge 2,5 mia. kr. på 1.200 nye lærere i 2025.', 'The government will spend DKK 2.5 billion on 1,200 new teachers in 2025.'),
+    ).toEqual([]);
+  });
+
+  it('empty: empty target for a non-empty source, and nothing else then', () => {
+    expect(kinds('Der var 5 mennesker til stede ved mødet.', '')).toEqual(['empty']);
+    expect(kinds('Der var 5 mennesker.', '   ')).toEqual(['empty']);
+    expect(kinds('', '')).toEqual([]);
+    expect(kinds('   ', 'x')).toEqual([]);
+  });
+
+  it('untranslated: identical or nearly identical target', () => {
+    const da = 'Regeringen fremlagde i dag sit forslag til en ny finanslov.';
+    expect(kinds(da, da)).toEqual(['untranslated']);
+    expect(qaParagraph(da, da)[0]!.message).toMatch(/identical/);
+    expect(kinds(da, 'Regeringen fremlagde i dag sit forslag til en ny finanslov!')).toEqual(['untranslated']);
+    expect(kinds(da, 'The government today presented its proposal for a new budget.')).toEqual([]);
+  });
+
+  it('untranslated: names and short headings that stay the same are not flagged', () => {
+    expect(kinds('Mette Frederiksen', 'Mette Frederiksen')).toEqual([]);
+    expect(kinds('2025', '2025')).toEqual([]);
+    expect(kinds('Mette Frederiksen', 'Mette Frederiksen', { untranslatedMinWords: 1 })).toEqual(['untranslated']);
+  });
+
+  it('length-ratio: outside 0.5–2.0 for sources of 20+ characters', () => {
+    const da = 'Der er mange gode grunde til at tage toget.';
+    expect(kinds(da, 'Many reasons.')).toEqual(['length-ratio']);
+    expect(kinds(da, 'There are many good reasons to take the train. '.repeat(3))).toEqual(['length-ratio']);
+    expect(kinds(da, 'There are many good reasons to take the train.')).toEqual([]);
+    expect(qaParagraph(da, 'Many reasons.')[0]!.message).toMatch(/0\.3× the length/);
+    // Short sources are exempt.
+    expect(kinds('Ja.', 'Yes, certainly, absolutely.')).toEqual([]);
+    // The band is configurable.
+    expect(kinds(da, 'There are many good reasons to take the train.', { maxRatio: 1.0 })).toEqual(['length-ratio']);
+  });
+
+  it('missing-number: one finding per missing number, with a readable message', () => {
+    const f = qaParagraph('Mødet er kl. 14.30 med 12 % af 1.037 ansatte.', 'The meeting is at 3 pm with 12% of 1,037 staff.');
+    expect(f).toEqual([
+      { kind: 'missing-number', message: 'The source time "kl. 14.30" (14:30) is not in the translation.' },
+    ]);
+    expect(qaParagraph('Over 1.000 mennesker.', 'Over 1.000 people.')[0]!.message).toBe(
+      'The source number "1.000" (1000) is not in the translation.',
+    );
+  });
+
+  it('guard: one finding per distinct guard that fired', () => {
+    const f = qaParagraph('Hej med dig.', 'Hello to you.', { guardFlags: ['repeat', 'repeat', 'max-length'] });
+    expect(f.map((x) => x.kind)).toEqual(['guard', 'guard']);
+    expect(f[0]!.message).toContain('"repeat"');
+    expect(kinds('Hej med dig.', '', { guardFlags: ['max-length'] })).toEqual(['empty', 'guard']);
+    expect(kinds('Hej med dig.', 'Hello to you.', { guardFlags: [] })).toEqual([]);
+  });
+});
