@@ -1,0 +1,46 @@
+/** Helpers shared by the renderers. */
+import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
+
+function withPrefix(prefix: string, text: string): string {
+  if (text.trim() === '') return '';
+  if (prefix === '' || text.startsWith(prefix)) return text;
+  return prefix + text;
+}
+
+/**
+ * The source paragraph as displayed. By the model's convention `source` already starts with the
+ * prefix; a document built without it still shows the prefix exactly once.
+ */
+export function sourceText(p: BilingualParagraph): string {
+  return withPrefix(p.prefix, p.source);
+}
+
+/** The translation as displayed: the prefix exactly once, '' when nothing was translated. */
+export function targetText(p: BilingualParagraph): string {
+  return withPrefix(p.prefix, p.target);
+}
+
+/** Markdown heading level from a prefix like "## " (0 when the prefix is not a marker). */
+export function headingLevel(prefix: string): number {
+  const m = /^(#{1,6}) $/.exec(prefix);
+  return m?.[1]?.length ?? 0;
+}
+
+/** Label/value pairs for a small metadata header, in a fixed order; absent values left out. */
+export function metadataEntries(doc: BilingualDocument): [string, string][] {
+  const out: [string, string][] = [];
+  const add = (label: string, value: unknown) => {
+    if (value !== undefined && value !== null && String(value) !== '') out.push([label, String(value)]);
+  };
+  add('Date', doc.metadata.date);
+  add('Source', doc.metadata.source);
+  add('Detected language', doc.metadata.detectedLanguage);
+  add('Model', doc.model.id);
+  add('Precision', doc.model.dtype);
+  if (doc.timings.totalMs > 0) add('Time', formatMs(doc.timings.totalMs));
+  return out;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

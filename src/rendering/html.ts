@@ -1,0 +1,144 @@
+/**
+ * HTML: one standalone page. No scripts, no external resources (a strict CSP forbids both), all
+ * text escaped with `escape-html`. Layout: one grid row per paragraph pair (Danish | English),
+ * so both start on the same line; under 40rem the columns stack and each pair stays together.
+ */
+import escapeHtml from 'escape-html';
+import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
+import { headingLevel, metadataEntries, sourceText, targetText } from './common.js';
+
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+const CSS = `
+:root { color-scheme: light dark; --fg: #1b1b1b; --muted: #5f6368; --bg: #fff; --rule: #d8dbe0;
+  --quote: #2f6f9f; --badge-bg: #fff3cd; --badge-fg: #6b4b00; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8e8e8; --muted: #a0a4a8; --bg: #161719; --rule: #3a3d42; --quote: #7fb6e0;
+    --badge-bg: #4a3b12; --badge-fg: #ffe08a; }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 1rem 3rem; background: var(--bg); color: var(--fg);
+  font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+header.doc { border-bottom: 2px solid var(--rule); margin-bottom: 1rem; padding-bottom: .75rem; }
+header.doc h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; }
+header.doc .source-title { margin: 0 0 .5rem; color: var(--muted); font-style: italic; }
+dl.meta { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: 0; font-size: .8rem; color: var(--muted); }
+dl.meta div { display: flex; gap: .35rem; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+.pairs { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2rem; }
+.colhead { font-size: .75rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase;
+  color: var(--muted); padding-bottom: .25rem; border-bottom: 1px solid var(--rule); }
+.pair { display: grid; grid-column: 1 / -1; grid-template-columns: subgrid; padding: .6rem 0;
+  border-bottom: 1px solid var(--rule); break-inside: avoid; page-break-inside: avoid; }
+@supports not (grid-template-columns: subgrid) {
+  .pair { grid-template-columns: 1fr 1fr; column-gap: 2rem; }
+}
+.cell { margin: 0; min-width: 0; }
+.text { margin: 0; padding: 0; font: inherit; white-space: pre-wrap; overflow-wrap: break-word; }
+.kind-heading .cell { font-size: 1.2rem; font-weight: 700; line-height: 1.3; }
+.kind-heading.level-1 .cell { font-size: 1.35rem; }
+.kind-quote .cell { border-left: 3px solid var(--quote); padding-left: .75rem; font-style: italic; }
+.cell.en .empty { color: var(--muted); font-style: italic; }
+details.qa { display: block; margin-top: .3rem; font-size: .75rem; font-style: normal; font-weight: 400;
+}
+details.qa summary { display: inline-block; cursor: pointer; list-style: none; padding: 0 .45rem; border-radius: 1rem;
+  background: var(--badge-bg); color: var(--badge-fg); font-weight: 600; }
+details.qa summary::-webkit-details-marker { display: none; }
+details.qa ul { margin: .3rem 0 0; padding-left: 1.1rem; }
+footer.doc { margin-top: 1.5rem; font-size: .8rem; color: var(--muted); }
+@media (max-width: 40rem) {
+  body { padding: 1rem .75rem 2rem; }
+  .pairs { grid-template-columns: 1fr; }
+  .colhead { display: none; }
+  .pair { grid-template-columns: 1fr; row-gap: .35rem; }
+  .cell::before { content: attr(lang); display: block; font-size: .65rem; font-weight: 700;
+    letter-spacing: .08em; text-transform: uppercase; color: var(--muted); font-style: normal; }
+  .cell.en { padding-top: .35rem; border-top: 1px dashed var(--rule); }
+  .kind-quote .cell.en { border-top: none; }
+}
+@media print {
+  :root { --fg: #000; --muted: #444; --bg: #fff; --rule: #bbb; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .pairs { column-gap: 1.2rem; }
+  .pair { padding: .35rem 0; }
+  details.qa summary { border: 1px solid #999; }
+}
+`;
+
+function esc(s: string): string {
+  return escapeHtml(s);
+}
+
+function qaBadge(findings: readonly QaFinding[] | undefined): string {
+  if (!findings || findings.length === 0) return '';
+  const summaryTitle = findings.map((f) => `${f.kind}: ${f.message}`).join('\n');
+  const items = findings
+    .map((f) => `<li><strong>${esc(f.kind)}</strong>: ${esc(f.message)}</li>`)
+    .join('');
+  const label = findings.length === 1 ? '1 QA note' : `${findings.length} QA notes`;
+  return `<details class="qa"><summary title="${esc(summaryTitle)}">${esc(label)}</summary><ul>${items}</ul></details>`;
+}
+
+/** The text of a cell: a Markdown heading marker is shown as styling, not as "#". */
+function cellText(p: BilingualParagraph, text: string): string {
+  if (p.kind === 'heading' && headingLevel(p.prefix) > 0 && text.startsWith(p.prefix)) {
+    return text.slice(p.prefix.length);
+  }
+  return text;
+}
+
+function renderPair(p: BilingualParagraph): string {
+  const level = headingLevel(p.prefix);
+  const classes = ['pair', `kind-${p.kind}`];
+  if (p.kind === 'heading') classes.push(`level-${level || 2}`);
+  // Cells are <div>s (block children such as <details> are allowed there); the text element
+  // inside carries the semantics: a heading, a blockquote or a paragraph.
+  const tag = p.kind === 'heading' ? `h${Math.min(6, (level || 1) + 1)}` : p.kind === 'quote' ? 'blockquote' : 'p';
+  const da = cellText(p, sourceText(p));
+  const en = cellText(p, targetText(p));
+  const enInner = en === '' ? `<p class="text empty">(no translation)</p>` : `<${tag} class="text">${esc(en)}</${tag}>`;
+  return (
+    `<section class="${classes.join(' ')}" id="p${p.index + 1}">` +
+    `<div class="cell da" lang="da"><${tag} class="text">${esc(da)}</${tag}></div>` +
+    `<div class="cell en" lang="en">${enInner}${qaBadge(p.qa)}</div>` +
+    `</section>`
+  );
+}
+
+export function renderHtml(doc: BilingualDocument): string {
+  const titleEn = doc.title.target || doc.title.source;
+  const meta = metadataEntries(doc)
+    .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
+    .join('');
+  const sourceTitle =
+    doc.title.source && doc.title.source !== titleEn
+      ? `<p class="source-title" lang="da">${esc(doc.title.source)}</p>\n`
+      : '';
+  const pairs = doc.paragraphs.map(renderPair).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="da2en">
+<title>${esc(titleEn)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="doc">
+<h1>${esc(titleEn)}</h1>
+${sourceTitle}<dl class="meta">${meta}</dl>
+</header>
+<main class="pairs">
+<div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>
+${pairs}
+</main>
+<footer class="doc">Machine translation by da2en${doc.model.id ? ` with ${esc(doc.model.id)}` : ''}. Check important details against the Danish original.</footer>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Markdown (GitHub flavoured): a title, a metadata line, and a two-column table
+ * `| Dansk | English |` with one row per paragraph.
+ *
+ * Cell text is escaped by `escapeMarkdownCell` so that input shows as text on GitHub:
+ *  - `\` → `\\` first, so later escapes cannot be undone by input backslashes;
+ *  - `&` `<` `>` → `&amp;` `&lt;` `&gt;` (GitHub renders inline HTML and entities);
+ *  - Markdown-active punctuation `` ` * _ [ ] ~ $ `` → backslash-escaped
+ *    (code, emphasis, links/images, strikethrough, math);
+ *  - `|` → `\|` (the table's column separator; GFM honours this escape everywhere in a row);
+ *  - each line break → `<br>`; whitespace runs (tabs, no-break spaces) → one space; the cell is
+ *    trimmed (GFM trims cells anyway).
+ * Not neutralised: bare URLs (GitHub may still autolink `http://…` text) and `:emoji:` codes.
+ * No well-kept library covers GFM table cells (pipes, <br>, HTML), hence this small function.
+ */
+import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
+import { metadataEntries, sourceText, targetText } from './common.js';
+
+export function escapeMarkdownInline(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[`*_[\]~$|]/g, (c) => `\\${c}`);
+}
+
+export function escapeMarkdownCell(text: string): string {
+  return text
+    .split(/\r\n?|\n/)
+    .map((line) => escapeMarkdownInline(line.replace(/\s+/g, ' ').trim()))
+    .filter((line, i, all) => line !== '' || (i > 0 && i < all.length - 1))
+    .join('<br>');
+}
+
+function cell(p: BilingualParagraph, text: string): string {
+  const escaped = escapeMarkdownCell(text);
+  if (escaped === '') return '';
+  return p.kind === 'heading' ? `**${escaped}**` : escaped;
+}
+
+export function renderMarkdown(doc: BilingualDocument): string {
+  const lines: string[] = [];
+  const title = doc.title.target || doc.title.source;
+  if (title) lines.push(`# ${escapeMarkdownCell(title)}`, '');
+  if (doc.title.source && doc.title.source !== title) lines.push(`*${escapeMarkdownCell(doc.title.source)}*`, '');
+  const meta = metadataEntries(doc).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
+  if (meta.length > 0) lines.push(meta.join(' · '), '');
+  lines.push('| Dansk | English |', '| --- | --- |');
+  for (const p of doc.paragraphs) {
+    lines.push(`| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

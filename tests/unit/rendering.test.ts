@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CSP,
+  escapeMarkdownCell,
+  extensionFor,
+  formatFromPath,
+  OUTPUT_FORMATS,
+  render,
+  renderEnglish,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  toJsonObject,
+} from '../../src/rendering/index.js';
+import type { BilingualDocument } from '../../src/document/types.js';
+import { fixtureDocument, fixtureWithoutTargetPrefixes, NASTY_DA, NASTY_EN } from '../helpers/bilingual-fixture.js';
+
+/** Splits a Markdown table row at pipes not escaped by an odd number of backslashes. */
+function splitRow(row: string): string[] {
+  const cells: string[] = [];
+  let current = '';
+  let backslashes = 0;
+  for (const ch of row) {
+    if (ch === '|' && backslashes % 2 === 0) {
+      cells.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+    backslashes = ch === '\\' ? backslashes + 1 : 0;
+  }
+  cells.push(current);
+  return cells;
+}
+
+describe('formats', () => {
+  it('maps extensions to formats and back', () => {
+    expect(formatFromPath('out/a.html')).toBe('html');
+    expect(formatFromPath('A.HTM')).toBe('html');
+    expect(formatFromPath('a.md')).toBe('md');
+    expect(formatFromPath('a.txt')).toBe('txt');
+    expect(formatFromPath('a.en.txt')).toBe('en');
+    expect(formatFromPath('a.json')).toBe('json');
+    expect(formatFromPath('a.pdf')).toBeUndefined();
+    expect(OUTPUT_FORMATS.map(extensionFor)).toEqual(['.html', '.md', '.txt', '.json', '.en.txt']);
+    for (const f of OUTPUT_FORMATS) expect(formatFromPath(`x${extensionFor(f)}`)).toBe(f);
+  });
+
+  it('render(format) dispatches to each renderer and ends with a newline', () => {
+    const doc = fixtureDocument();
+    expect(render('html', doc)).toBe(renderHtml(doc));
+    expect(render('md', doc)).toBe(renderMarkdown(doc));
+    expect(render('txt', doc)).toBe(renderText(doc));
+    expect(render('json', doc)).toBe(renderJson(doc));
+    expect(render('en', doc)).toBe(renderEnglish(doc));
+    for (const f of OUTPUT_FORMATS) expect(render(f, doc).endsWith('\n')).toBe(true);
+  });
+});
+
+describe('renderHtml', () => {
+  const html = renderHtml(fixtureDocument());
+
+  it('is a standalone English page with a strict CSP and a title', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#39;')}">`);
+    expect(CSP).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(html).toContain('<title>Mayor &lt;b&gt;wants&lt;/b&gt; to build new bridge</title>');
+  });
+
+  it('contains no script tag from content, no scripts at all, and no network references', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;window.__pwned = 1;');
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed|base|audio|video|source)\b/i);
+    expect(html).not.toMatch(/\b(src|href|action|srcset)\s*=/i);
+    expect(html).not.toMatch(/url\(|@import/i);
+    // the only "http" in the page is the escaped content text
+    expect(html.match(/https?:/g)?.length).toBe(2);
+    expect(html.match(/http/g)?.length).toBe(3); // + http-equiv
+    expect(html).not.toMatch(/\son\w+\s*=/i);
+  });
+
+  it('has one row per paragraph with lang-tagged cells, escaped', () => {
+    const doc = fixtureDocument();
+    expect(html.match(/<section class="pair /g)?.length).toBe(doc.paragraphs.length);
+    expect(html.match(/class="cell da" lang="da"/g)?.length).toBe(doc.paragraphs.length);
+    expect(html.match(/class="cell en" lang="en"/g)?.length).toBe(doc.paragraphs.length);
+    expect(html).toContain('Pris: 5 &amp; 6 | &quot;citat&quot; *fed* _kursiv_ [link](http://x) \\ 🎉');
+    expect(html).toContain('Byrådet mødtes kl. 14 i går.\nMødet varede ca. 3 timer.');
+    expect(html).toContain('white-space: pre-wrap');
+  });
+
+  it('styles headings as headings (Markdown marker not shown) and quotes as blockquotes', () => {
+    expect(html).toContain('<h2 class="text">Borgmester vil bygge ny bro</h2>');
+    expect(html).toContain('<h3 class="text">Økonomi</h3>');
+    expect(html).not.toContain('## Økonomi');
+    expect(html).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
+  });
+
+  it('shows QA findings as a badge with the messages, escaped', () => {
+    expect(html.match(/<details class="qa">/g)?.length).toBe(1);
+    expect(html).toContain('2 QA notes');
+    expect(html).toContain('number &quot;5&quot; &lt;missing&gt; in target');
+    expect(html).toContain('title="missing-number: number &quot;5&quot; &lt;missing&gt; in target\nlength-ratio:');
+  });
+
+  it('shows metadata, a phone layout and a print layout', () => {
+    for (const s of ['2025-03', 'Helsinki-NLP/opus-mt-da-en', 'q8', 'samples/bro.da.txt']) expect(html).toContain(s);
+    expect(html).toContain('@media (max-width: 40rem)');
+    expect(html).toContain('@media print');
+    expect(html).toContain('<meta name="viewport"');
+  });
+
+  it('adds a missing prefix to targets exactly once', () => {
+    const a = renderHtml(fixtureDocument());
+    const b = renderHtml(fixtureWithoutTargetPrefixes());
+    expect(b).toBe(a);
+  });
+
+  it('marks an empty translation', () => {
+    const doc = fixtureDocument();
+    doc.paragraphs[1]!.target = '';
+    expect(renderHtml(doc)).toContain('(no translation)');
+  });
+});
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(fixtureDocument());
+  const rows = md.split('\n').filter((l) => l.startsWith('|'));
+
+  it('is a two-column table with one row per paragraph', () => {
+    expect(rows[0]).toBe('| Dansk | English |');
+    expect(rows[1]).toBe('| --- | --- |');
+    expect(rows.length).toBe(2 + fixtureDocument().paragraphs.length);
+    for (const row of rows) {
+      const cells = splitRow(row);
+      expect(cells.length, row).toBe(4); // '', da, en, ''
+      expect(cells[0]).toBe('');
+      expect(cells[3]).toBe('');
+    }
+  });
+
+  it('escapes pipes, Markdown, HTML and backslashes so content shows as text', () => {
+    const row = rows.find((r) => r.includes('pwned = 1'))!;
+    const [, da, en] = splitRow(row);
+    expect(da!.trim()).toBe(
+      '&lt;script&gt;window.\\_\\_pwned = 1; alert(1)&lt;/script&gt; Pris: 5 &amp; 6 \\| "citat" \\*fed\\* \\_kursiv\\_ \\[link\\](http://x) \\\\ 🎉',
+    );
+    expect(en).toContain('\\*bold\\*');
+    expect(md).not.toMatch(/<script/i);
+  });
+
+  it('keeps line breaks as <br>, prefixes as text, headings bold', () => {
+    expect(md).toContain('| Byrådet mødtes kl. 14 i går.<br>Mødet varede ca. 3 timer. |');
+    expect(md).toContain('| - Det er en god dag for byen, siger borgmesteren. | - It is a good day for the city, says the mayor. |');
+    expect(md).toContain('| **## Økonomi** | **## Economy** |');
+    expect(md).toContain('| \\*\\*\\* | \\*\\*\\* |');
+  });
+
+  it('escapeMarkdownCell handles edge cases', () => {
+    expect(escapeMarkdownCell('  a  b\t\u00A0c  ')).toBe('a b c');
+    expect(escapeMarkdownCell('a\\|b')).toBe('a\\\\\\|b');
+    expect(escapeMarkdownCell('x\ny\r\nz')).toBe('x<br>y<br>z');
+    expect(escapeMarkdownCell('`code` ~strike~ $x$ <b>')).toBe('\\`code\\` \\~strike\\~ \\$x\\$ &lt;b&gt;');
+    expect(escapeMarkdownCell('&amp;')).toBe('&amp;amp;');
+    expect(escapeMarkdownCell('')).toBe('');
+    expect(splitRow(`| ${escapeMarkdownCell('\\')} | ${escapeMarkdownCell('|\\|')} |`).length).toBe(4);
+  });
+
+  it('has a title and metadata line', () => {
+    expect(md.startsWith('# Mayor &lt;b&gt;wants&lt;/b&gt; to build new bridge\n')).toBe(true);
+    expect(md).toContain('**Date:** 2025-03');
+    expect(md).toContain('**Model:** Helsinki-NLP/opus-mt-da-en');
+  });
+});
+
+describe('renderText', () => {
+  it('interleaves Danish and English paragraphs with a blank line between pairs', () => {
+    const txt = renderText(fixtureDocument());
+    const blocks = txt.trimEnd().split('\n\n');
+    expect(blocks[0]).toBe(
+      'Borgmester <b>vil</b> bygge ny bro\nMayor <b>wants</b> to build new bridge\n' +
+        'Date: 2025-03 | Source: samples/bro.da.txt | Detected language: da | Model: Helsinki-NLP/opus-mt-da-en | Precision: q8 | Time: 4.6 s',
+    );
+    expect(blocks[1]).toBe('Borgmester vil bygge ny bro\nMayor wants to build new bridge');
+    expect(blocks[2]).toBe(
+      'Byrådet mødtes kl. 14 i går.\nMødet varede ca. 3 timer.\nThe city council met at 2 pm yesterday.\nThe meeting lasted about 3 hours.',
+    );
+    expect(blocks[3]).toBe('- Det er en god dag for byen, siger borgmesteren.\n- It is a good day for the city, says the mayor.');
+    expect(blocks[4]).toBe(`${NASTY_DA}\n${NASTY_EN}`);
+    expect(blocks.length).toBe(1 + fixtureDocument().paragraphs.length);
+  });
+});
+
+describe('renderEnglish', () => {
+  it('is the translated paragraphs, prefixes kept, blank-line separated', () => {
+    const en = renderEnglish(fixtureDocument());
+    const paras = en.trimEnd().split('\n\n');
+    expect(paras[0]).toBe('Mayor wants to build new bridge');
+    expect(paras[2]).toBe('- It is a good day for the city, says the mayor.');
+    expect(paras[3]).toBe(NASTY_EN);
+    expect(paras[4]).toBe('## Economy');
+    expect(en).not.toContain('Byrådet');
+    expect(renderEnglish(fixtureWithoutTargetPrefixes())).toBe(en);
+  });
+});
+
+describe('renderJson', () => {
+  it('is the document plus format and version, round-trips, and has a stable key order', () => {
+    const doc = fixtureDocument();
+    const json = renderJson(doc);
+    const parsed = JSON.parse(json) as BilingualDocument & { format: string; version: number };
+    expect(parsed.format).toBe('da2en-bilingual');
+    expect(parsed.version).toBe(1);
+    const { format: _f, version: _v, ...rest } = parsed;
+    expect(rest).toEqual(doc);
+    expect(Object.keys(parsed)).toEqual(['format', 'version', 'title', 'metadata', 'model', 'timings', 'paragraphs']);
+    expect(Object.keys(parsed.paragraphs[3]!)).toEqual(['index', 'kind', 'prefix', 'source', 'target', 'qa', 'chunks']);
+    expect(Object.keys(parsed.paragraphs[0]!.chunks[0]!)).toEqual(['index', 'joinBefore', 'text', 'tokens', 'target', 'origin']);
+    expect(json).toBe(JSON.stringify(toJsonObject(doc), null, 2) + '\n');
+  });
+
+  it('does not depend on the order the document was built in', () => {
+    const doc = fixtureDocument();
+    const shuffled = JSON.parse(
+      JSON.stringify(doc, (_k, v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+      ),
+    ) as BilingualDocument;
+    expect(Object.keys(shuffled)[0]).toBe('paragraphs');
+    expect(renderJson(shuffled)).toBe(renderJson(doc));
+  });
+});
