@@ -4,6 +4,7 @@ import type { Translator } from './engine/translator.js';
 import { translateDocument, type PipelineOptions, type PipelineStats } from './pipeline/translate-document.js';
 import { qaDocument } from './qa/index.js';
 import { segmentDocument } from './segmentation/index.js';
+import { detectLanguage } from './segmentation/language.js';
 
 export interface TranslateArticleOptions extends EngineOptions, Omit<PipelineOptions, 'signal'> {
   /** A translator already loaded (several articles, one model load). Otherwise one is loaded and disposed. */
@@ -50,7 +51,7 @@ export async function translateArticleWithStats(text: string, options: Translate
     const targetTitle = !first ? '' : source.title === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
     const document: BilingualDocument = {
       title: { source: source.title, target: targetTitle },
-      metadata: { ...source.metadata },
+      metadata: { ...source.metadata, ...languageOf(source) },
       model: { id: translator.modelId, dtype: translator.dtype, decoding: translator.decoding },
       timings: {
         loadMs: Math.round(loaded - started),
@@ -65,6 +66,12 @@ export async function translateArticleWithStats(text: string, options: Translate
   } finally {
     if (!options.translator) await translator.dispose();
   }
+}
+
+/** The guessed input language, when there is enough text to guess (the model translates it anyway). */
+function languageOf(source: SourceDocument): { detectedLanguage?: string } {
+  const language = detectLanguage(source.paragraphs.map((p) => p.text).join('\n'));
+  return language ? { detectedLanguage: language } : {};
 }
 
 export async function translateArticle(text: string, options: TranslateArticleOptions = {}): Promise<BilingualDocument> {

@@ -6,6 +6,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
+import { cacheCommand } from './commands/cache.js';
 import type { CliContext } from './context.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -58,6 +59,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   translateCommand(cli, ctx);
   modelCommand(cli, ctx);
   evalCommand(cli, ctx);
+  cacheCommand(cli, ctx);
 
   try {
     await cli.parseAsync();

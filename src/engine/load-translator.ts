@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { ExitCode, UserError } from '../errors.js';
 import type { Dtype } from './marian-model.js';
-import { MarianTranslator } from './marian-translator.js';
+import { MarianTranslator, type ForcedLength } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';
 
@@ -18,6 +18,8 @@ export interface EngineOptions {
   concurrency?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
+  /** Benchmarks only (see MarianTranslatorOptions.forcedLength). */
+  forcedLength?: ForcedLength;
   onDownloadStart?: EnsureModelOptions['onStart'];
   onDownloadProgress?: EnsureModelOptions['onProgress'];
   signal?: AbortSignal;
@@ -39,6 +41,7 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const cores = os.availableParallelism();
+  const forcedLength = options.forcedLength ?? benchLengthFromEnv();
   const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, options.concurrency ?? 1)));
   try {
     return await MarianTranslator.load(location.dir, {
@@ -48,10 +51,20 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
       ...(options.beams ? { beams: options.beams } : {}),
       ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
       ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
+      ...(forcedLength ? { forcedLength } : {}),
     });
   } catch (err) {
     throw describeLoadError(err, location.dir, location.id, location.downloadable);
   }
+}
+
+/**
+ * Benchmarks time the CLI end to end on random-weight models, which never stop by themselves;
+ * DA2EN_BENCH_LENGTH_RATIO makes every output exactly ratio × its source length (in tokens).
+ */
+function benchLengthFromEnv(): ForcedLength | undefined {
+  const ratio = Number(process.env['DA2EN_BENCH_LENGTH_RATIO']);
+  return ratio > 0 ? (_source, sourceTokens) => Math.max(1, Math.round(ratio * sourceTokens)) : undefined;
 }
 
 /** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */

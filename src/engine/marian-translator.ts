@@ -10,7 +10,14 @@ export interface MarianTranslatorOptions extends SessionSettings {
   beams?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
+  /**
+   * Benchmarks only: an exact output length per source text. Random-weight models rarely stop by
+   * themselves, so every system in a benchmark is made to produce the same number of tokens.
+   */
+  forcedLength?: ForcedLength;
 }
+
+export type ForcedLength = (source: string, sourceTokens: number) => number | undefined;
 
 export type BeamDecoder = (model: MarianModel, inputs: readonly (readonly number[])[], beams: number, options: DecodeOptions) => Promise<DecodedSequence[]>;
 
@@ -27,6 +34,7 @@ export class MarianTranslator implements Translator {
     private readonly repetitionGuard: boolean,
     lengthPolicy: Partial<LengthPolicy> | undefined,
     private readonly beamDecoder: BeamDecoder | null,
+    private readonly forcedLength: ForcedLength | undefined,
   ) {
     this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...lengthPolicy };
     this.decoding = {
@@ -41,7 +49,7 @@ export class MarianTranslator implements Translator {
     const model = await MarianModel.load(dir, options.dtype, options);
     const beams = options.beams ?? 1;
     const beamDecoder = beams > 1 ? (await import('./decoding/beam.js')).beamDecode : null;
-    return new MarianTranslator(model, options.modelId, options.dtype, beams, options.repetitionGuard ?? true, options.lengthPolicy, beamDecoder);
+    return new MarianTranslator(model, options.modelId, options.dtype, beams, options.repetitionGuard ?? true, options.lengthPolicy, beamDecoder, options.forcedLength);
   }
 
   get maxInputTokens(): number {
@@ -61,6 +69,12 @@ export class MarianTranslator implements Translator {
       }
     });
     const decodeOptions: DecodeOptions = { lengthPolicy: this.lengthPolicy, repetitionGuard: this.repetitionGuard, ...(options.signal ? { signal: options.signal } : {}) };
+    if (this.forcedLength) {
+      const lengths = texts.map((t, i) => this.forcedLength!(t, inputs[i]!.length) ?? 0);
+      decodeOptions.minNewTokensPerRow = lengths;
+      decodeOptions.maxNewTokensPerRow = lengths.map((n, i) => n || inputs[i]!.length * 2);
+      decodeOptions.repetitionGuard = false;
+    }
     const decoded = this.beamDecoder
       ? await this.beamDecoder(this.model, inputs, this.beams, decodeOptions)
       : await greedyDecode(this.model, inputs, decodeOptions);

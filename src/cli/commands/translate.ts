@@ -6,6 +6,8 @@ import { writeOutputAtomically } from '../../io/write-output.js';
 import type { InputEncoding } from '../../io/decode-text.js';
 import { render } from '../../rendering/index.js';
 import { translateArticleWithStats } from '../../translate-article.js';
+import { looksDanish } from '../../segmentation/language.js';
+import { openTranslationMemory } from '../../cache/index.js';
 import { parseFormats, planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import { engineOptionsFrom, withEngineOptions, type CommonArgs } from '../shared-options.js';
@@ -21,6 +23,8 @@ export interface TranslateArgs extends CommonArgs {
   packSentences: boolean;
   batchTokens: number;
   maxBatchSize: number;
+  cache: boolean;
+  cacheDir?: string;
 }
 
 export function translateCommand(yargs: Argv, ctx: CliContext) {
@@ -38,6 +42,8 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' })
         .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call (batch size × longest input)' })
         .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
+        .option('cache', { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' })
+        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else ~/.cache/da2en)' })
         .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
         .example('$0 article.da.txt -o article.html', 'format from the extension')
         .example('$0 article.da.txt --format html,md,json --out-dir out/', 'several formats at once')
@@ -65,6 +71,8 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
   const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;
+  // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
+  const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
   try {
     const loadStart = performance.now();
     translator = await loadTranslator({ ...engineOptionsFrom(args), onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
@@ -79,10 +87,14 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
         batchTokens: args.batchTokens,
         maxBatchSize: args.maxBatchSize,
         signal: ctx.signal,
+        ...(memory ? { memory } : {}),
         onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating'),
       });
+      if (!looksDanish(document.metadata.detectedLanguage)) {
+        ctx.log(`${plan.input}: the text looks like ${document.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
+      }
       ctx.verbose(
-        `${plan.input}: ${document.paragraphs.length} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.passthroughChunks} kept as is), ${(document.timings.translateMs / 1000).toFixed(2)} s`,
+        `${plan.input}: ${document.paragraphs.length} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(document.timings.translateMs / 1000).toFixed(2)} s`,
       );
       for (const target of plan.targets) {
         const text = render(target.format, document);
@@ -96,6 +108,7 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
   } finally {
     progress.stop();
     await translator?.dispose();
+    await memory?.close();
   }
   return 0;
 }

@@ -82,7 +82,7 @@ export async function beamDecode(
   const penalty = options.lengthPenalty ?? 1;
   const earlyStopping = options.earlyStopping ?? true;
   const guard = options.repetitionGuard ?? true;
-  const minNew = options.minNewTokens ?? 0;
+  const minNew = inputs.map((_, i) => options.minNewTokensPerRow?.[i] ?? 0);
   const policy = options.lengthPolicy ?? { ...DEFAULT_LENGTH_POLICY, maxPositions: config.maxPositions };
   if (inputs.length === 0) return [];
 
@@ -103,7 +103,6 @@ export async function beamDecode(
   for (let step = 0; states.some((s) => !s.done); step++) {
     throwIfAborted(options.signal);
     const out = await model.step(encoder, last, cache);
-    const banned = step < minNew ? [config.padId, config.eosId] : [config.padId];
     const nextRows: number[] = [];
     const nextLast: number[] = [];
     const nextRowsOfInput: number[][] = [];
@@ -112,6 +111,7 @@ export async function beamDecode(
     states.forEach((state, i) => {
       if (state.done) return;
       const rows = rowsOfInput[i]!;
+      const banned = step < minNew[i]! ? [config.padId, config.eosId] : [config.padId];
       const top = new TopK(2 * beams);
       state.beams.forEach((beam, b) => {
         logSoftmaxRow(out.logits, rows[b]! * vocab, vocab, banned, scratch);
@@ -127,7 +127,7 @@ export async function beamDecode(
           return;
         }
         const tokens = [...parent.tokens, cand.token];
-        if (guard && step >= minNew) {
+        if (guard && step >= minNew[i]!) {
           const cut = repeatedTailLength(tokens);
           if (cut > 0) {
             const kept = tokens.slice(0, tokens.length - cut);

@@ -3,8 +3,8 @@ import { maxNewTokens, repeatedTailLength, type LengthPolicy, DEFAULT_LENGTH_POL
 
 export interface DecodeOptions {
   lengthPolicy?: LengthPolicy;
-  /** Forces at least this many tokens (benchmarks give random-weight models a fixed length). */
-  minNewTokens?: number;
+  /** Forces at least this many tokens per row (benchmarks give random-weight models a fixed length). */
+  minNewTokensPerRow?: readonly number[];
   /** Overrides the length policy with a fixed cap per row (benchmarks). */
   maxNewTokensPerRow?: readonly number[];
   /** Cut repeated n-gram loops (on by default). */
@@ -57,7 +57,7 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
   const { config } = model;
   const policy = options.lengthPolicy ?? { ...DEFAULT_LENGTH_POLICY, maxPositions: config.maxPositions };
   const guard = options.repetitionGuard ?? true;
-  const minNew = options.minNewTokens ?? 0;
+  const minNew = inputs.map((_, i) => options.minNewTokensPerRow?.[i] ?? 0);
   const caps = inputs.map((ids, i) => options.maxNewTokensPerRow?.[i] ?? maxNewTokens(ids.length, policy));
   const results: DecodedSequence[] = inputs.map(() => ({ ids: [], logProb: 0, flags: [] }));
   if (inputs.length === 0) return results;
@@ -72,16 +72,16 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
     throwIfAborted(options.signal);
     const out = await model.step(encoder, last, cache);
     cache = out.cache;
-    const banned = step < minNew ? [config.padId, config.eosId] : [config.padId];
     const keep: number[] = [];
     const nextLast: number[] = [];
     active.forEach((row, r) => {
       const result = results[row]!;
+      const banned = step < minNew[row]! ? [config.padId, config.eosId] : [config.padId];
       const id = argmax(out.logits, r * vocab, vocab, banned);
       if (options.scoreSequences) result.logProb += logSoftmaxAt(out.logits, r * vocab, vocab, banned, id);
       if (id === config.eosId) return;
       result.ids.push(id);
-      if (guard && step >= minNew) {
+      if (guard && step >= minNew[row]!) {
         const cut = repeatedTailLength(result.ids);
         if (cut > 0) {
           result.ids.length -= cut;

@@ -1,0 +1,152 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtModel } from '../helpers/builder-models.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let model: string;
+let dir: string;
+
+beforeAll(async () => {
+  model = await builtModel('tiny');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-bad-'));
+});
+
+function file(name: string, contents: string | Uint8Array): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, contents);
+  return p;
+}
+
+/** Translate `input` into out-dir/<stem>.da-en.json and return the CLI result and files written. */
+async function translate(input: string, extra: string[] = []) {
+  const out = mkdtempSync(path.join(dir, 'out-'));
+  const result = await runCli([input, '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'json', '--out-dir', out, ...extra]);
+  return { ...result, out, files: readdirSync(out) };
+}
+
+function expectOneLineError(result: { code: number; stderr: string; files: string[] }, code: number, pattern: RegExp) {
+  expect(result.code).toBe(code);
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(result.files).toEqual([]); // nothing half-written
+}
+
+const DANISH = 'Kommunen bygger en ny skole.\n\nDen åbner i 2027 med plads til 400 elever.\n';
+
+describe('bad input gets one clear line, a non-zero exit code and no output file', () => {
+  it('missing file', async () => expectOneLineError(await translate(path.join(dir, 'nope.txt')), 3, /cannot read .*nope\.txt: no such file/));
+  it('directory instead of a file', async () => {
+    mkdirSync(path.join(dir, 'a-dir'), { recursive: true });
+    expectOneLineError(await translate(path.join(dir, 'a-dir')), 3, /is a directory/);
+  });
+  it('empty file', async () => expectOneLineError(await translate(file('empty.txt', '')), 3, /is empty/));
+  it('whitespace-only file', async () => expectOneLineError(await translate(file('ws.txt', ' \n\t\n\r\n  ')), 3, /is empty/));
+  it('binary file (PNG)', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
+    expectOneLineError(await translate(file('pic.png', png)), 3, /looks like a PNG image, not a text file/);
+  });
+  it('invalid UTF-8 names the byte offset and the way out; --encoding latin1 reads it', async () => {
+    const latin1 = Buffer.from('Det er en smuk dag i Århus.', 'latin1');
+    const p = file('latin1.txt', latin1);
+    expectOneLineError(await translate(p), 3, /not valid UTF-8 \(first bad byte at offset 20\).*--encoding latin1/);
+    const ok = await translate(p, ['--encoding', 'latin1']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(ok.out, ok.files[0]!), 'utf8')).paragraphs[0].source).toBe('Det er en smuk dag i Århus.');
+  });
+  it('unreadable file', async () => {
+    const p = file('secret.txt', DANISH);
+    chmodSync(p, 0);
+    if (process.getuid?.() === 0) {
+      // root reads everything; check the same message path with a file behind a non-directory instead
+      expectOneLineError(await translate(path.join(p, 'child.txt')), 3, /cannot read .*child\.txt/);
+    } else {
+      expectOneLineError(await translate(p), 3, /cannot read .*secret\.txt: permission denied/);
+    }
+  });
+  it('unknown option and bad option value get yargs messages', async () => {
+    const unknown = await runCli(['x.txt', '--colour']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown argument: colour/);
+    const bad = await runCli(['x.txt', '--dtype', 'q4']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid values:[\s\S]*dtype/);
+  });
+  it('output path equal to the input path is refused', async () => {
+    const p = file('same.txt', DANISH);
+    const r = await runCli([p, '-o', p, '--model', model, '--offline']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is an input file; refusing to overwrite it/);
+    expect(readFileSync(p, 'utf8')).toBe(DANISH);
+  });
+});
+
+describe('odd but valid input is handled', () => {
+  async function paragraphs(name: string, contents: string | Uint8Array, extra: string[] = []) {
+    const r = await translate(file(name, contents), extra);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(readFileSync(path.join(r.out, r.files[0]!), 'utf8')) as { paragraphs: { source: string; target: string }[]; metadata: Record<string, string> };
+  }
+
+  it('UTF-8 with BOM', async () => {
+    const doc = await paragraphs('bom.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(DANISH)]));
+    expect(doc.paragraphs.map((p) => p.source)).toEqual(['Kommunen bygger en ny skole.', 'Den åbner i 2027 med plads til 400 elever.']);
+  });
+  it('UTF-16 with BOM', async () => {
+    const doc = await paragraphs('u16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(DANISH, 'utf16le')]));
+    expect(doc.paragraphs.map((p) => p.source)).toEqual(['Kommunen bygger en ny skole.', 'Den åbner i 2027 med plads til 400 elever.']);
+  });
+  it('CRLF and CR-only line ends', async () => {
+    expect((await paragraphs('crlf.txt', DANISH.replace(/\n/g, '\r\n'))).paragraphs).toHaveLength(2);
+    expect((await paragraphs('cr.txt', DANISH.replace(/\n/g, '\r'))).paragraphs).toHaveLength(2);
+  });
+  it('NUL bytes are removed', async () => {
+    const r = await translate(file('nul.txt', 'Kommunen\u0000 bygger en ny skole.\n'), ['--verbose']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/removed 1 NUL/);
+  });
+  it('a 50,000-character paragraph without punctuation is translated whole', async () => {
+    const words = ['kommunen', 'bygger', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen'];
+    let text = '';
+    for (let i = 0; text.length < 50_000; i++) text += (i ? ' ' : '') + words[i % words.length];
+    const doc = await paragraphs('long.txt', text);
+    expect(doc.paragraphs).toHaveLength(1);
+    expect(doc.paragraphs[0]!.source).toBe(text);
+    const chunks = (doc.paragraphs[0] as unknown as { chunks: { text: string; tokens: number }[] }).chunks;
+    expect(chunks.length).toBeGreaterThan(20);
+    expect(chunks.map((c) => c.text).join(' ')).toBe(text);
+    expect(Math.max(...chunks.map((c) => c.tokens))).toBeLessThanOrEqual(256);
+  });
+  it('lines of only punctuation or numbers are kept as they are', async () => {
+    const doc = await paragraphs('punct.txt', 'Overskrift her\n\n***\n\n1.200 - 3.400\n\n?!?\n');
+    expect(doc.paragraphs.slice(1).map((p) => [p.source, p.target])).toEqual([['***', '***'], ['1.200 - 3.400', '1.200 - 3.400'], ['?!?', '?!?']]);
+  });
+  it('emoji and combining characters survive', async () => {
+    const text = 'Byen fejrer 🎉 sejren.\n\nCafe\u0301en åbner 👩‍👩‍👧 i dag.\n';
+    const doc = await paragraphs('emoji.txt', text);
+    expect(doc.paragraphs.map((p) => p.source)).toEqual(['Byen fejrer 🎉 sejren.', 'Cafe\u0301en åbner 👩‍👩‍👧 i dag.']);
+  });
+  it('text in another language is translated anyway and reported', async () => {
+    const r = await translate(file('english.txt', 'The council decided today to build a new school in the northern part of the town. Construction starts in the spring.\n'), []);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(r.out, r.files[0]!), 'utf8'));
+    expect(doc.metadata.detectedLanguage).toBe('en');
+    expect(doc.paragraphs).toHaveLength(1);
+  });
+  it('HTML and Markdown in the input are shown as text and cannot execute', async () => {
+    const input = file('markup.txt', 'Klik <script>alert(1)</script> her | og *her* [link](http://x.dk).\n');
+    const out = mkdtempSync(path.join(dir, 'html-'));
+    const r = await runCli([input, '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'html,md', '--out-dir', out]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(path.join(out, 'markup.da-en.html'), 'utf8');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/<script/i);
+    const md = readFileSync(path.join(out, 'markup.da-en.md'), 'utf8');
+    expect(md).toContain('\\|');
+    expect(md).not.toContain('<script>');
+    expect(existsSync(path.join(out, 'markup.da-en.html'))).toBe(true);
+  });
+});

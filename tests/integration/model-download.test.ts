@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadTranslator } from '../../src/engine/load-translator.js';
+import { ensureModel, requiredFiles, verifyModel } from '../../src/engine/model-store/index.js';
+import { ExitCode, UserError } from '../../src/errors.js';
+import { builtModel } from '../helpers/builder-models.js';
+import { startHub, type HubServer } from '../helpers/hub-server.js';
+
+const ID = 'test-org/opus-mt-da-en-tiny';
+let modelDir: string;
+let hub: HubServer | null = null;
+
+beforeAll(async () => {
+  modelDir = await builtModel('tiny');
+});
+
+afterEach(async () => {
+  await hub?.close();
+  hub = null;
+});
+
+function tempModels(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'da2en-models-'));
+}
+
+async function expectUserError(promise: Promise<unknown>, code: number, pattern: RegExp): Promise<UserError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UserError);
+  expect((err as UserError).exitCode).toBe(code);
+  expect((err as UserError).message).toMatch(pattern);
+  expect((err as UserError).message).not.toContain('\n');
+  return err as UserError;
+}
+
+describe('model download from a hub-layout server on loopback', () => {
+  it('downloads with progress, writes a manifest, verifies, and the model loads and translates', async () => {
+    hub = await startHub({ [ID]: modelDir });
+    const modelsDir = tempModels();
+    const seen: { file: string; loaded: number }[] = [];
+    const location = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url, onProgress: (p) => seen.push(p) });
+    expect(location.dir).toBe(path.join(modelsDir, 'test-org', 'opus-mt-da-en-tiny'));
+    for (const file of requiredFiles('q8')) expect(readFileSync(path.join(location.dir, file))).toEqual(readFileSync(path.join(modelDir, file)));
+    // Only the q8 files were fetched; fp32 would be fetched when asked for.
+    expect(existsSync(path.join(location.dir, 'onnx/encoder_model.onnx'))).toBe(false);
+    const onnx = seen.filter((p) => p.file === 'onnx/decoder_model_merged_quantized.onnx').map((p) => p.loaded);
+    expect(onnx.length).toBeGreaterThan(1);
+    expect(onnx.at(-1)).toBe(readFileSync(path.join(modelDir, 'onnx/decoder_model_merged_quantized.onnx')).length);
+    // The large files came through the redirect that carries their sha256, like the hub's.
+    expect(hub.requests.some((r) => r.url.startsWith('/cdn/'))).toBe(true);
+    expect((await verifyModel(location.dir, 'q8')).problems).toEqual([]);
+
+    const translator = await loadTranslator({ model: ID, modelsDir, offline: true, dtype: 'q8' });
+    const [out] = await translator.translateBatch(['Det er en god dag.']);
+    expect(out!.tokens).toBeGreaterThan(0);
+    await translator.dispose();
+    // Nothing is left in the staging folder.
+    expect(existsSync(`${location.dir}.partial`)).toBe(false);
+  });
+
+  it('resumes an interrupted download with a Range request', async () => {
+    const file = 'onnx/decoder_model_merged_quantized.onnx';
+    hub = await startHub({ [ID]: modelDir }, { dropAfter: { [file]: 20_000 } });
+    const modelsDir = tempModels();
+    const dir = path.join(modelsDir, ID);
+    await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), ExitCode.Network, /run the same command again to resume/);
+    // The model folder holds no half-written file; the partial download waits in .partial.
+    expect(existsSync(path.join(dir, file))).toBe(false);
+    expect(readFileSync(path.join(`${dir}.partial`, `${file}.part`)).length).toBe(20_000);
+
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    expect(hub.requests.filter((r) => r.range === 'bytes=20000-').length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(dir, file))).toEqual(readFileSync(path.join(modelDir, file)));
+    expect((await verifyModel(dir, 'q8')).problems).toEqual([]);
+  });
+
+  it('catches a truncated file by its size and checksum and leaves no model behind', async () => {
+    const file = 'onnx/encoder_model_quantized.onnx';
+    hub = await startHub({ [ID]: modelDir }, { truncate: { [file]: 5_000 } });
+    const modelsDir = tempModels();
+    const dir = path.join(modelsDir, ID);
+    await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), ExitCode.ModelCorrupt, /corrupt or truncated .*5000 bytes instead of \d+/);
+    expect(existsSync(path.join(dir, file))).toBe(false);
+    expect(existsSync(path.join(`${dir}.partial`, `${file}.part`))).toBe(false);
+  });
+
+  it('offline and missing: one line naming the path and the command to fix it', async () => {
+    const modelsDir = tempModels();
+    const err = await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'fp32', offline: true, remoteHost: 'http://127.0.0.1:9' }), ExitCode.ModelMissing, /--offline/);
+    expect(err.message).toContain(path.join(modelsDir, ID));
+    expect(err.message).toContain(`da2en model download --model ${ID} --dtype fp32`);
+  });
+
+  it('no network: one line naming the path and what to do', async () => {
+    hub = await startHub({});
+    const closedUrl = hub.url;
+    await hub.close();
+    hub = null;
+    const modelsDir = tempModels();
+    const err = await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closedUrl }), ExitCode.Network, /ECONNREFUSED/);
+    expect(err.message).toContain(path.join(modelsDir, ID));
+    expect(existsSync(path.join(modelsDir, ID))).toBe(false);
+  });
+
+  it('verify finds a file changed after download, and loading names the file', async () => {
+    hub = await startHub({ [ID]: modelDir });
+    const modelsDir = tempModels();
+    const { dir } = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    const file = path.join(dir, 'onnx/decoder_model_merged_quantized.onnx');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const report = await verifyModel(dir, 'q8');
+    expect(report.problems).toEqual([expect.stringMatching(/^onnx\/decoder_model_merged_quantized\.onnx: \d+ bytes, expected \d+$/)]);
+    await expectUserError(loadTranslator({ model: ID, modelsDir, offline: true }), ExitCode.ModelCorrupt, /decoder_model_merged_quantized\.onnx.*da2en model verify/);
+  });
+});
