@@ -1,4 +1,4 @@
-import { AutoModelForSeq2SeqLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type ort from 'onnxruntime-node';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
@@ -56,6 +56,9 @@ export class MarianModel {
     // The directory is always local here: downloads are done (and verified) by the model store.
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
+    // Transformers.js warns on every Marian load that its tokenizer is "not yet supported" by the
+    // fast tokenizers library, and logs load failures itself; we report errors as one line instead.
+    env.logLevel = LogLevel.NONE;
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       interOpNumThreads: 1,

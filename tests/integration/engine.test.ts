@@ -29,13 +29,31 @@ describe.each(['fp32', 'q8'] as Dtype[])('Marian engine on the builder tiny mode
 
   const options = { maxNewTokensPerRow: INPUTS.map(() => 24), repetitionGuard: false, scoreSequences: true };
 
-  it('decodes a batch exactly as it decodes each input alone (greedy)', async () => {
+  // fp32: exact. q8: ONNX Runtime's dynamic quantization scales activations per TENSOR, so the other
+  // rows of a batch change the int8 scale of each row; exact equality cannot hold for any faithful q8
+  // model (the published one included). There we measure how many tokens agree instead.
+  it(dtype === 'fp32' ? 'decodes a batch exactly as it decodes each input alone (greedy)' : 'decodes a batch nearly as it decodes each input alone (greedy; per-tensor int8 scales)', async () => {
     const batch = await greedyDecode(model, inputs, options);
+    let same = 0;
+    let total = 0;
     for (const [i, ids] of inputs.entries()) {
       const [alone] = await greedyDecode(model, [ids], { ...options, maxNewTokensPerRow: [24] });
-      expect(batch[i]!.ids).toEqual(alone!.ids);
+      if (dtype === 'fp32') {
+        expect(batch[i]!.ids).toEqual(alone!.ids);
+        // Padding that leaked into attention would move the scores even where the argmax survives.
+        expect(batch[i]!.logProb).toBeCloseTo(alone!.logProb, 3);
+      }
+      // Agreement up to the first difference: after that the sequences see different histories.
+      const first = batch[i]!.ids.findIndex((t, k) => t !== alone!.ids[k]);
+      same += first === -1 ? batch[i]!.ids.length : first;
+      total += batch[i]!.ids.length;
     }
-    expect(batch.every((s) => s.ids.length > 0)).toBe(true);
+    if (dtype === 'q8') {
+      process.stderr.write(`[engine] q8 batch vs one-by-one: ${same}/${total} tokens agree before the first divergence\n`);
+      expect(same / total).toBeGreaterThan(0.3);
+    }
+    // The outputs depend on the inputs (otherwise this test could not fail).
+    expect(new Set(batch.map((s) => s.ids.join(' '))).size).toBeGreaterThanOrEqual(INPUTS.length / 2);
   });
 
   it('beam search with one beam is exactly greedy', async () => {
@@ -44,14 +62,16 @@ describe.each(['fp32', 'q8'] as Dtype[])('Marian engine on the builder tiny mode
     expect(beam.map((s) => s.ids)).toEqual(greedy.map((s) => s.ids));
   });
 
-  it('beam search finds a sequence at least as likely as greedy, for every input', async () => {
+  if (dtype === 'fp32') it('beam search finds a sequence at least as likely as greedy, for every input', async () => {
     const fixed = { ...options, lengthPenalty: 0 };
-    const greedy = await greedyDecode(model, inputs, fixed);
-    const beam = await beamDecode(model, inputs, 4, fixed);
-    for (const [i, g] of greedy.entries()) expect(beam[i]!.logProb).toBeGreaterThanOrEqual(g.logProb - 1e-4);
+    for (const ids of inputs) {
+      const [greedy] = await greedyDecode(model, [ids], { ...fixed, maxNewTokensPerRow: [24] });
+      const [beam] = await beamDecode(model, [ids], 4, { ...fixed, maxNewTokensPerRow: [24] });
+      expect(beam!.logProb).toBeGreaterThanOrEqual(greedy!.logProb - 1e-4);
+    }
   });
 
-  it('decodes a batch exactly as each input alone (beam search)', async () => {
+  if (dtype === 'fp32') it('decodes a batch exactly as each input alone (beam search)', async () => {
     const batch = await beamDecode(model, inputs, 3, options);
     for (const [i, ids] of inputs.entries()) {
       const [alone] = await beamDecode(model, [ids], 3, { ...options, maxNewTokensPerRow: [24] });
@@ -72,10 +92,18 @@ describe('runaway guards on a real model', () => {
   });
 
   it('cuts a repeated loop and flags it', async () => {
-    const translator = await MarianTranslator.load(await builtModel('echo'), { modelId: 'echo', dtype: 'fp32' });
-    const [out] = await translator.translateBatch(['ja ja ja ja ja ja ja ja ja ja ja ja']);
-    expect(out!.flags).toContain('repetition');
-    expect(out!.text.split(' ').filter((w) => w === 'ja').length).toBeLessThan(12);
-    await translator.dispose();
+    const dir = await builtModel('tiny');
+    const guarded = await MarianTranslator.load(dir, { modelId: 'tiny', dtype: 'fp32' });
+    const unguarded = await MarianTranslator.load(dir, { modelId: 'tiny', dtype: 'fp32', repetitionGuard: false });
+    const text = 'Børn og voksne fejrede sejren på torvet i går aftes.';
+    const [cut] = await guarded.translateBatch([text]);
+    const [loop] = await unguarded.translateBatch([text]);
+    // Without the guard this random model loops until the length cap; with it, the loop is cut.
+    expect(loop!.flags).toEqual(['length-cap']);
+    expect(cut!.flags).toEqual(['repetition']);
+    expect(cut!.tokens).toBeLessThan(loop!.tokens);
+    expect(loop!.text.startsWith(cut!.text)).toBe(true);
+    await guarded.dispose();
+    await unguarded.dispose();
   });
 });

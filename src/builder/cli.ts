@@ -1,0 +1,26 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { buildModel, PRESETS, type PresetName } from './index.js';
+
+// npm run build-model -- --preset tiny|opus-da-en --out DIR [--seed N]
+const args = await yargs(hideBin(process.argv))
+  .scriptName('build-model')
+  .option('preset', { type: 'string', choices: Object.keys(PRESETS), demandOption: true, describe: 'tiny (tests) or opus-da-en (the real model\'s exact dimensions)' })
+  .option('out', { type: 'string', demandOption: true, describe: 'Output directory (replaced)' })
+  .option('seed', { type: 'number', default: 1, describe: 'Weight seed; the same seed gives byte-identical files' })
+  .strict()
+  .fail((msg, err) => {
+    process.stderr.write(`build-model: ${err?.message ?? msg}\n`);
+    process.exit(2);
+  })
+  .parse();
+
+try {
+  const report = await buildModel({ preset: args.preset as PresetName, outDir: args.out, seed: args.seed });
+  for (const f of report.files) process.stdout.write(`${f.file.padEnd(42)} ${f.bytes.toLocaleString('en-US').padStart(13)} bytes\n`);
+  const lists = report.wordLists.length ? report.wordLists.join(', ') : 'project word lists only';
+  process.stdout.write(`built ${report.preset} (vocab ${report.vocabSize}, seed ${report.seed}; words: ${lists}) in ${report.dir} in ${report.seconds.toFixed(1)} s\n`);
+} catch (err) {
+  process.stderr.write(`build-model: ${(err as Error).message}\n`);
+  process.exit(1);
+}

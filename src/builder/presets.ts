@@ -1,0 +1,44 @@
+import type { MarianDims } from './marian/dims.js';
+
+export type PresetName = 'tiny' | 'opus-da-en';
+
+export interface Preset {
+  name: PresetName;
+  /** Everything but the vocabulary size, which the tokenizer decides for `tiny`. */
+  dims: Omit<MarianDims, 'vocabSize' | 'padId'>;
+  /** Exact vocabulary size, or null to use as many pieces as the word lists give. */
+  vocabSize: number | null;
+  /** Use the system word lists (Debian's wdanish/wbritish) when present. */
+  systemWords: boolean;
+  /**
+   * Weight scale. Marian's init_std 0.02 gives a random model whose output ignores its input (the
+   * cross-attention contribution vanishes), which would make batch-vs-single tests pass trivially;
+   * the tiny preset uses larger weights so every input decodes differently.
+   */
+  initStd: number;
+}
+
+const IDS = { eosId: 0, unkId: 1 };
+
+export const PRESETS: Record<PresetName, Preset> = {
+  // Small enough to build in well under a second and run a test suite on, same graph structure.
+  tiny: {
+    name: 'tiny',
+    dims: { dModel: 32, encoderLayers: 2, decoderLayers: 2, heads: 4, ffnDim: 64, maxPositions: 512, ...IDS },
+    vocabSize: null,
+    systemWords: false,
+    initStd: 1,
+  },
+  // Helsinki-NLP/opus-mt-da-en's config.json: the real model's exact shapes and compute cost.
+  'opus-da-en': {
+    name: 'opus-da-en',
+    dims: { dModel: 512, encoderLayers: 6, decoderLayers: 6, heads: 8, ffnDim: 2048, maxPositions: 512, ...IDS },
+    vocabSize: 58_930,
+    systemWords: true,
+    initStd: 0.02,
+  },
+};
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
+}

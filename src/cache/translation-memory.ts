@@ -1,0 +1,224 @@
+/**
+ * The translation memory (segment cache): finished translations of exact source segments, so that
+ * re-running an article only translates what changed.
+ *
+ * Storage: LMDB, through the `lmdb` package. Why not SQLite: for Node 20 that means better-sqlite3,
+ * a native addon compiled at install time (or a prebuilt binary fetched from GitHub by an install
+ * script — nothing may download binaries at install time, and npm 11 blocks install scripts by
+ * default); the WASM SQLite builds for Node do no file locking, so two processes could corrupt the
+ * file. `lmdb` ships its native binary inside ordinary registry packages (@lmdb/lmdb-linux-x64 and
+ * friends), loads on Node 20 without running any install script, is crash-safe by design
+ * (copy-on-write B-tree with two alternating meta pages: a commit is all or nothing, and there is no
+ * log to replay after a crash) and safe for several processes at once (one writer at a time through
+ * a robust mutex in the lock file, readers never blocked; a writer killed mid-transaction is rolled
+ * back by the OS releasing its mutex).
+ *
+ * Layout: `<dir>/translation-memory.mdb` (data) and `<dir>/translation-memory.mdb-lock` (lock
+ * file, shared memory for the reader table). Entries live in the named sub-database `segments-v1`:
+ * key = the sha256 hex key from `memoryKey` (model id, dtype, decoding options, exact source),
+ * value = { target, source, createdAt } in MessagePack (plain maps, no shared record structures, so
+ * no shared encoder state between processes). A future incompatible layout gets a new sub-database
+ * name instead of a migration: the old one is simply never read again.
+ *
+ * Durability: every `store()` call is one synchronous write transaction, committed and fsync'ed
+ * before it returns (overlappingSync is off), so a Ctrl-C, a kill -9 or a power cut right after
+ * `store()` keeps those entries, and a crash during it leaves the previous state intact.
+ */
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { UserError } from '../errors.js';
+import type { TranslationMemory } from '../pipeline/memory.js';
+
+/** What is stored under each key. `source` is kept only to make the store inspectable. */
+export interface MemoryRecord {
+  target: string;
+  source: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+export interface TranslationMemoryStats {
+  /** Stored segments. */
+  entries: number;
+  /** Size of the data file on disk (LMDB reuses freed pages but never shrinks the file). */
+  bytes: number;
+  /** The data file. */
+  path: string;
+}
+
+export interface TranslationMemoryStore extends TranslationMemory {
+  /** The cache folder. */
+  readonly dir: string;
+  stats(): TranslationMemoryStats;
+  /** Forgets every stored translation (one transaction; other processes see an empty memory). */
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export const DATA_FILE = 'translation-memory.mdb';
+const SEGMENTS_DB = 'segments-v1';
+
+/**
+ * The default cache folder: `$DA2EN_CACHE_DIR`, else `$XDG_CACHE_HOME/da2en` (only when that is an
+ * absolute path, as the XDG spec asks), else `~/.cache/da2en`. Empty variables count as unset.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  const own = env['DA2EN_CACHE_DIR'];
+  if (own) return resolve(own);
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'da2en');
+  return join(home, '.cache', 'da2en');
+}
+
+function reason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  let text: string;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') text = 'permission denied';
+  else if (e?.code === 'EEXIST' || e?.code === 'ENOTDIR') text = 'a file is in the way of the folder';
+  else if (e?.code === 'EROFS') text = 'read-only file system';
+  else if (e?.code === 'ENOSPC') text = 'no space left on the device';
+  else text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function unusable(dir: string, error: unknown): UserError {
+  return new UserError(
+    `cannot use the translation memory in ${dir}: ${reason(error)} (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)`,
+  );
+}
+
+/**
+ * lmdb 3.5.6 trusts its data file: opening a non-empty file that is not an LMDB environment (a
+ * stray file, a truncated copy) crashes the process with a segmentation fault instead of throwing.
+ * So check the two meta pages first: each starts with a 24-byte page header, then the magic
+ * 0xBEEFC0DE, the data format version (2) and, 24 bytes further on, the page size. An empty file
+ * is what LMDB itself creates before the first commit, and is fine.
+ */
+function checkDataFile(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (size === 0) return;
+  const fd = openSync(path, 'r');
+  try {
+    const meta = (offset: number) => {
+      const page = Buffer.alloc(64);
+      return readSync(fd, page, 0, page.length, offset) === page.length && page.readUInt32LE(24) === 0xbeefc0de && page.readUInt32LE(28) === 2
+        ? page.readUInt32LE(48)
+        : 0;
+    };
+    const pageSize = meta(0);
+    const valid = pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0 && size >= 2 * pageSize && meta(pageSize) === pageSize;
+    if (!valid) throw new Error(`${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isRecord(value: unknown): value is MemoryRecord {
+  return typeof value === 'object' && value !== null && typeof (value as MemoryRecord).target === 'string';
+}
+
+/**
+ * Opens (creating if needed) the translation memory in `dir` (default: `defaultCacheDir()`).
+ * Throws a `UserError` with a one-line message when the folder cannot be created or opened.
+ */
+export function openTranslationMemory(dir?: string): TranslationMemoryStore {
+  const folder = dir ? resolve(dir) : defaultCacheDir();
+  const path = join(folder, DATA_FILE);
+  let root: RootDatabase;
+  let db: Database<MemoryRecord, string>;
+  try {
+    mkdirSync(folder, { recursive: true });
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    checkDataFile(path);
+    root = open({
+      path,
+      noSubdir: true,
+      maxDbs: 4,
+      // Sync commits: store() returns only once its entries are on disk.
+      overlappingSync: false,
+    });
+    // useRecords: false = plain MessagePack maps (msgpackr's record extension is not in the typings).
+    const dbOptions = { name: SEGMENTS_DB, encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
+    db = root.openDB<MemoryRecord, string>(dbOptions);
+  } catch (error) {
+    throw unusable(folder, error);
+  }
+
+  let closed: Promise<void> | null = null;
+  const live = () => {
+    if (closed) throw new Error('the translation memory is closed');
+  };
+
+  return {
+    dir: folder,
+
+    lookup(keys) {
+      live();
+      const found = new Map<string, string>();
+      if (keys.length === 0) return found;
+      try {
+        // Read the latest committed state (including other processes' writes), not a snapshot
+        // left over from earlier in this event turn.
+        db.resetReadTxn();
+        for (const key of keys) {
+          if (found.has(key)) continue;
+          const value: unknown = db.get(key);
+          if (isRecord(value)) found.set(key, value.target);
+        }
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+      return found;
+    },
+
+    store(entries) {
+      live();
+      if (entries.length === 0) return;
+      const createdAt = Date.now();
+      try {
+        // One synchronous write transaction per call: all of the batch or none of it.
+        db.transactionSync(() => {
+          for (const e of entries) {
+            void db.put(e.key, { target: e.target, source: e.source, createdAt });
+          }
+        });
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+    },
+
+    stats() {
+      live();
+      try {
+        db.resetReadTxn();
+        const entries = (db.getStats() as { entryCount: number }).entryCount;
+        return { entries, bytes: statSync(path).size, path };
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+    },
+
+    clear() {
+      live();
+      try {
+        db.clearSync();
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+    },
+
+    close() {
+      // The root close closes the environment and the sub-database with it.
+      closed ??= root.close();
+      return closed;
+    },
+  };
+}

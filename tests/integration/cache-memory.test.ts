@@ -1,0 +1,182 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DATA_FILE, defaultCacheDir, openTranslationMemory } from '../../src/cache/index.js';
+import { UserError } from '../../src/errors.js';
+import { memoryKey } from '../../src/pipeline/memory.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'da2en-cache-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const parts = { modelId: 'Helsinki-NLP/opus-mt-da-en', dtype: 'q8', decoding: { beams: 4, maxLength: 512 } };
+const entry = (source: string, target: string) => ({ key: memoryKey(parts, source), source, target });
+
+describe('translation memory', () => {
+  it('stores and looks up translations; misses are absent', async () => {
+    const memory = openTranslationMemory(dir);
+    try {
+      const a = entry('Hej verden.', 'Hello world.');
+      const b = entry('Det regner i København.', 'It is raining in Copenhagen.');
+      const c = entry('Æbler og pærer – "citat".\n', 'Apples and pears – "quote".\n');
+      const missing = memoryKey(parts, 'Ikke oversat.');
+      expect(memory.lookup([a.key, missing]).size).toBe(0);
+      memory.store([a, b]);
+      memory.store([c]);
+      memory.store([]);
+      const found = memory.lookup([a.key, b.key, c.key, missing, a.key]);
+      expect(found).toEqual(
+        new Map([
+          [a.key, a.target],
+          [b.key, b.target],
+          [c.key, c.target],
+        ]),
+      );
+      expect(memory.lookup([])).toEqual(new Map());
+      // Same source, other decoding options: a different key, a miss.
+      expect(memory.lookup([memoryKey({ ...parts, decoding: { beams: 1, maxLength: 512 } }, 'Hej verden.')]).size).toBe(0);
+      // Storing a key again replaces its translation.
+      memory.store([{ ...a, target: 'Hi world.' }]);
+      expect(memory.lookup([a.key]).get(a.key)).toBe('Hi world.');
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('keeps entries across close and reopen', async () => {
+    const first = openTranslationMemory(dir);
+    const a = entry('En sætning.', 'A sentence.');
+    first.store([a]);
+    await first.close();
+    await first.close(); // closing twice is harmless
+    expect(() => first.lookup([a.key])).toThrow(/closed/);
+    const second = openTranslationMemory(dir);
+    try {
+      expect(second.lookup([a.key]).get(a.key)).toBe('A sentence.');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reports stats and clears', async () => {
+    const memory = openTranslationMemory(dir);
+    try {
+      const empty = memory.stats();
+      expect(empty.entries).toBe(0);
+      expect(empty.path).toBe(join(dir, DATA_FILE));
+      expect(empty.bytes).toBeGreaterThan(0);
+      const entries = Array.from({ length: 300 }, (_, i) => entry(`Sætning nummer ${i}.`, `Sentence number ${i}.`));
+      memory.store(entries.slice(0, 100));
+      memory.store(entries.slice(100));
+      const full = memory.stats();
+      expect(full.entries).toBe(300);
+      expect(full.bytes).toBeGreaterThanOrEqual(empty.bytes);
+      memory.clear();
+      expect(memory.stats().entries).toBe(0);
+      expect(memory.lookup(entries.map((e) => e.key)).size).toBe(0);
+      // Usable after clearing.
+      memory.store([entries[0]!]);
+      expect(memory.stats().entries).toBe(1);
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('da2en cache stats|clear work on the folder', async () => {
+    const memory = openTranslationMemory(dir);
+    memory.store([entry('Et.', 'One.'), entry('To.', 'Two.')]);
+    await memory.close();
+    const stats = await runCli(['cache', 'stats', '--json', '--cache-dir', dir]);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ entries: 2, path: join(dir, DATA_FILE) });
+    const cleared = await runCli(['cache', 'clear', '--cache-dir', dir]);
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toContain('cleared 2 entries');
+    const after = await runCli(['cache', 'stats', '--json', '--cache-dir', dir]);
+    expect(JSON.parse(after.stdout)).toMatchObject({ entries: 0 });
+  });
+});
+
+describe('default cache folder', () => {
+  it('is $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en', () => {
+    expect(defaultCacheDir({ DA2EN_CACHE_DIR: '/srv/tm', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/srv/tm');
+    expect(defaultCacheDir({ DA2EN_CACHE_DIR: '', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/x/da2en');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }, '/home/u')).toBe('/home/u/.cache/da2en');
+    expect(defaultCacheDir({}, '/home/u')).toBe('/home/u/.cache/da2en');
+  });
+});
+
+describe('unusable cache folder', () => {
+  const oneLine = /^cannot use the translation memory in .+: .+ \(run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder\)$/;
+
+  function openError(path: string): UserError {
+    try {
+      openTranslationMemory(path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      return error as UserError;
+    }
+    throw new Error('expected openTranslationMemory to throw');
+  }
+
+  it('a file where the folder should be', () => {
+    const file = join(dir, 'cache');
+    writeFileSync(file, 'not a folder');
+    const error = openError(file);
+    expect(error.message).toMatch(oneLine);
+    expect(error.message).toContain('a file is in the way');
+    // ... or in the way of a parent folder.
+    expect(openError(join(file, 'sub')).message).toMatch(oneLine);
+  });
+
+  it('a file where the data file should be', () => {
+    mkdirSync(join(dir, DATA_FILE));
+    expect(openError(dir).message).toMatch(oneLine);
+  });
+
+  it('a data file that is not a database (lmdb itself would segfault on it)', async () => {
+    // A real one first, so the check is known to pass valid files, then damaged copies of it.
+    const memory = openTranslationMemory(dir);
+    memory.store([entry('Et.', 'One.')]);
+    await memory.close();
+    const good = readFileSync(join(dir, DATA_FILE));
+    const damaged = [Buffer.alloc(64 * 1024, 0x5a), Buffer.alloc(64 * 1024), Buffer.from('hello'), Buffer.from('{"entries": []}\n'.repeat(1000)), good.subarray(0, 4096)];
+    for (const bytes of damaged) {
+      writeFileSync(join(dir, DATA_FILE), bytes);
+      const error = openError(dir);
+      expect(error.message).toMatch(oneLine);
+      expect(error.message).toContain('delete it to start afresh');
+    }
+    writeFileSync(join(dir, DATA_FILE), good);
+    const again = openTranslationMemory(dir);
+    expect(again.stats().entries).toBe(1);
+    await again.close();
+  });
+
+  it.skipIf(process.getuid?.() === 0)('permission denied', () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o500 });
+    try {
+      const error = openError(join(locked, 'cache'));
+      expect(error.message).toMatch(oneLine);
+      expect(error.message).toContain('permission denied');
+    } finally {
+      chmodSync(locked, 0o700);
+    }
+  });
+
+  it('the CLI prints it as one line and exits 1', async () => {
+    const file = join(dir, 'cache');
+    writeFileSync(file, '');
+    const result = await runCli(['cache', 'stats', '--cache-dir', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--no-cache');
+  });
+});
