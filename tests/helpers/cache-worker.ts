@@ -4,9 +4,9 @@
  *
  * Modes:
  *   mixed <dir> <worker> <workers> <n> <batch>
- *       Waits for a line on stdin, then stores its own n entries in batches; after each batch it
+ *       Prints `ready` once open, waits for a line on stdin, then stores its own n entries in batches; after each batch it
  *       looks up a sample of every worker's keys and checks each hit against the expected value.
- *       Prints one JSON line: { worker, stored, lookups, hits, ownMisses, wrong, ms }.
+ *       Then prints one JSON line: { worker, stored, lookups, hits, ownMisses, wrong, ms, startedAt, endedAt }.
  *   crash <dir> <run> <batch>
  *       Stores batches of run <run> forever, printing `ok <b>` after store() of batch b returned.
  *       Meant to be killed with SIGKILL.
@@ -19,10 +19,12 @@ import { cacheEntry } from './cache-entries.js';
 
 async function mixed(dir: string, worker: number, workers: number, n: number, batch: number) {
   const memory = openTranslationMemory(dir);
-  // Start together: the parent writes a line once every worker has the memory open.
+  // Start together: say so once open, then wait for the parent's line (sent when all are ready).
+  process.stdout.write('ready\n');
   const rl = createInterface({ input: process.stdin });
   await new Promise<void>((done) => rl.once('line', () => done()));
   rl.close();
+  const startedAt = Date.now();
   const start = performance.now();
   let stored = 0;
   let lookups = 0;
@@ -58,8 +60,9 @@ async function mixed(dir: string, worker: number, workers: number, n: number, ba
     await new Promise((r) => setTimeout(r, b % 3));
   }
   const ms = performance.now() - start;
+  const endedAt = Date.now();
   await memory.close();
-  process.stdout.write(JSON.stringify({ worker, stored, lookups, hits, ownMisses, wrong, ms }) + '\n');
+  process.stdout.write(JSON.stringify({ worker, stored, lookups, hits, ownMisses, wrong, ms, startedAt, endedAt }) + '\n');
 }
 
 function crash(dir: string, run: string, batch: number) {

@@ -81,7 +81,8 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
     const drop = faults.dropAfter?.[name];
     if (drop !== undefined && !dropped.has(name)) {
       dropped.add(name);
-      res.write(body.subarray(0, drop), () => res.destroy());
+      // Give the bytes time to reach the client before the connection breaks, as a real drop would.
+      res.write(body.subarray(0, drop), () => setTimeout(() => res.destroy(), 150));
       return;
     }
     res.end(body);
