@@ -58,7 +58,11 @@ export interface TranslationMemoryStore extends TranslationMemory {
 }
 
 export const DATA_FILE = 'translation-memory.mdb';
-const SEGMENTS_DB = 'segments-v1';
+/**
+ * The sub-database holding the segments. Plain MessagePack maps read back as objects: no msgpackr
+ * records (`useRecords: false`; those options are msgpackr's, passed through, not in lmdb's typings).
+ */
+export const SEGMENTS_DB_OPTIONS = { name: 'segments-v1', encoding: 'msgpack', useRecords: false, mapsAsObjects: true } as DatabaseOptions & { name: string };
 
 /**
  * The default cache folder: `$DA2EN_CACHE_DIR`, else `$XDG_CACHE_HOME/da2en` (only when that is an
@@ -79,7 +83,10 @@ function reason(error: unknown): string {
   else if (e?.code === 'EEXIST' || e?.code === 'ENOTDIR') text = 'a file is in the way of the folder';
   else if (e?.code === 'EROFS') text = 'read-only file system';
   else if (e?.code === 'ENOSPC') text = 'no space left on the device';
-  else text = error instanceof Error ? error.message : String(error);
+  else {
+    text = error instanceof Error ? error.message : String(error);
+    if (/permission denied/i.test(text)) text = 'permission denied';
+  }
   return text.replace(/\s+/g, ' ').trim();
 }
 
@@ -97,14 +104,12 @@ function unusable(dir: string, error: unknown): UserError {
  * is what LMDB itself creates before the first commit, and is fine.
  */
 function checkDataFile(path: string): void {
-  let size: number;
   try {
-    size = statSync(path).size;
+    if (statSync(path).size === 0) return;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (size === 0) return;
   const fd = openSync(path, 'r');
   try {
     const meta = (offset: number) => {
@@ -113,9 +118,18 @@ function checkDataFile(path: string): void {
         ? page.readUInt32LE(48)
         : 0;
     };
-    const pageSize = meta(0);
-    const valid = pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0 && size >= 2 * pageSize && meta(pageSize) === pageSize;
-    if (!valid) throw new Error(`${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`);
+    const valid = () => {
+      const pageSize = meta(0);
+      return pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0 && meta(pageSize) === pageSize;
+    };
+    // Another process may be creating the file right now (it writes both meta pages at once, under
+    // LMDB's lock, which this check does not take): look again before calling it damaged.
+    let ok = valid();
+    for (let retry = 0; !ok && retry < 3; retry++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      ok = valid();
+    }
+    if (!ok) throw new Error(`${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`);
   } finally {
     closeSync(fd);
   }
@@ -145,9 +159,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
       // Sync commits: store() returns only once its entries are on disk.
       overlappingSync: false,
     });
-    // useRecords: false = plain MessagePack maps (msgpackr's record extension is not in the typings).
-    const dbOptions = { name: SEGMENTS_DB, encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
-    db = root.openDB<MemoryRecord, string>(dbOptions);
+    db = root.openDB<MemoryRecord, string>(SEGMENTS_DB_OPTIONS);
   } catch (error) {
     throw unusable(folder, error);
   }

@@ -50,7 +50,11 @@ export class MarianModel {
     readonly config: MarianConfig,
     private readonly encoderSession: ort.InferenceSession,
     private readonly decoderSession: ort.InferenceSession,
-  ) {}
+  ) {
+    this.cachedStepOutputs = decoderSession.outputNames.filter((n) => n === 'logits' || /^present\.\d+\.decoder\./.test(n));
+  }
+
+  private readonly cachedStepOutputs: string[];
 
   static async load(dir: string, dtype: Dtype, settings: SessionSettings = {}): Promise<MarianModel> {
     // The directory is always local here: downloads are done (and verified) by the model store.
@@ -138,7 +142,9 @@ export class MarianModel {
         }
       }
     }
-    const out = await this.decoderSession.run(feeds);
+    // After the first step the graph only passes the encoder keys/values through; not fetching them
+    // saves copying layers × 2 tensors of rows × heads × source × head_dim floats every step.
+    const out = cache ? await this.decoderSession.run(feeds, this.cachedStepOutputs) : await this.decoderSession.run(feeds);
     const next: KvCache = new Map();
     for (const [name, tensor] of Object.entries(out)) {
       if (name.startsWith('present.')) next.set(`past_key_values.${name.slice('present.'.length)}`, tensor);

@@ -5,8 +5,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const worker = fileURLToPath(new URL('./cache-worker.ts', import.meta.url));
 
 /** Starts tests/helpers/cache-worker.ts in its own Node process (through tsx). */
-export function spawnCacheWorker(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', worker, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnCacheWorker(args: string[], asUser?: { uid: number; gid: number }): ChildProcess {
+  const node = [process.execPath, '--import', 'tsx', worker, ...args];
+  // As another user (tests run as root cannot meet "permission denied" otherwise): through setpriv.
+  const [command, ...rest] = asUser ? ['setpriv', `--reuid=${asUser.uid}`, `--regid=${asUser.gid}`, '--clear-groups', ...node] : node;
+  return spawn(command!, rest, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Resolves with the exit code/signal and everything the child wrote. */

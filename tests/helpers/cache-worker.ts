@@ -10,6 +10,8 @@
  *   crash <dir> <run> <batch>
  *       Stores batches of run <run> forever, printing `ok <b>` after store() of batch b returned.
  *       Meant to be killed with SIGKILL.
+ *   open <dir>
+ *       Opens and closes it; prints `opened`, or the error message.
  *   touch <dir> <key>
  *       Looks up <key>, stores one entry of its own, prints JSON { found, stored }.
  */
@@ -87,7 +89,14 @@ async function touch(dir: string, key: string) {
 const [mode, dir, ...rest] = process.argv.slice(2);
 if (mode === 'mixed') await mixed(dir!, Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]));
 else if (mode === 'crash') crash(dir!, rest[0]!, Number(rest[1]));
-else if (mode === 'touch') await touch(dir!, rest[0]!);
+else if (mode === 'open') {
+  try {
+    await openTranslationMemory(dir!).close();
+    process.stdout.write('opened\n');
+  } catch (error) {
+    process.stdout.write(`${(error as Error).message}\n`);
+  }
+} else if (mode === 'touch') await touch(dir!, rest[0]!);
 else if (mode !== undefined) {
   process.stderr.write(`unknown mode ${mode}\n`);
   process.exit(2);

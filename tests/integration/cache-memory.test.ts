@@ -1,10 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_FILE, defaultCacheDir, openTranslationMemory } from '../../src/cache/index.js';
 import { UserError } from '../../src/errors.js';
 import { memoryKey } from '../../src/pipeline/memory.js';
+import { finished, spawnCacheWorker } from '../helpers/cache-child.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let dir: string;
@@ -159,15 +161,40 @@ describe('unusable cache folder', () => {
     await again.close();
   });
 
-  it.skipIf(process.getuid?.() === 0)('permission denied', () => {
+  const isRoot = process.getuid?.() === 0;
+  // ... which needs setpriv, and the repository (node_modules/tsx) readable by nobody.
+  const canRunAsNobody =
+    isRoot &&
+    spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', `require('node:fs').accessSync(${JSON.stringify(join(process.cwd(), 'node_modules', 'tsx', 'package.json'))})`]).status === 0;
+
+  // Root may write anywhere: then it is checked as nobody, in a child process started through setpriv.
+  it.skipIf(isRoot && !canRunAsNobody)('permission denied', async () => {
+    chmodSync(dir, 0o755);
     const locked = join(dir, 'locked');
-    mkdirSync(locked, { mode: 0o500 });
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    const existing = join(dir, 'existing');
+    mkdirSync(existing);
+    await openTranslationMemory(existing).close();
+    for (const file of readdirSync(existing)) chmodSync(join(existing, file), 0o444);
+    chmodSync(existing, 0o555);
     try {
-      const error = openError(join(locked, 'cache'));
-      expect(error.message).toMatch(oneLine);
-      expect(error.message).toContain('permission denied');
+      if (!isRoot) {
+        for (const path of [join(locked, 'cache'), existing]) {
+          const error = openError(path);
+          expect(error.message).toMatch(oneLine);
+          expect(error.message).toContain('permission denied');
+        }
+        return;
+      }
+      for (const path of [join(locked, 'cache'), existing]) {
+        const result = await finished(spawnCacheWorker(['open', path], { uid: 65534, gid: 65534 }));
+        expect(result.stdout.trim()).toMatch(oneLine);
+        expect(result.stdout).toContain('permission denied');
+      }
     } finally {
       chmodSync(locked, 0o700);
+      chmodSync(existing, 0o700);
     }
   });
 

@@ -75,7 +75,7 @@ export function buildVocabulary(source: WordSource, size: number | null): Vocabu
     for (let k = 2; k <= Math.min(7, lower.length - 1); k++) suffixes.set(lower.slice(-k), (suffixes.get(lower.slice(-k)) ?? 0) + 1);
   }
   const ranked = (m: Map<string, number>) => [...m.entries()].filter(([, n]) => n >= 3).sort((a, b) => b[1] * b[0].length - a[1] * a[0].length || (a[0] < b[0] ? -1 : 1));
-  const affixBudget = size === null ? 400 : Math.floor(budget * 0.2);
+  const affixBudget = size === null ? 400 : Math.floor(budget * 0.3);
   const topPrefixes = ranked(prefixes).slice(0, Math.floor(affixBudget / 2));
   const topSuffixes = ranked(suffixes).slice(0, Math.floor(affixBudget / 2));
   const total = [...prefixes.values()].reduce((a, b) => a + b, 0) || 1;

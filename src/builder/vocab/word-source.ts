@@ -20,7 +20,7 @@ export function wordSource(systemWords: boolean): { source: WordSource; used: st
       if (!existsSync(file)) continue;
       used.push(file);
       // Possessive forms ("house's") are not pieces a SentencePiece model would keep.
-      words.push(...readFileSync(file, 'utf8').split('\n').filter((w) => w && !w.includes("'")));
+      for (const w of readFileSync(file, 'utf8').split('\n')) if (w && !w.includes("'")) words.push(w);
     }
   }
   return { source: { common, words }, used };

@@ -63,45 +63,48 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
   if (inputs.length === 0) return results;
 
   let encoder: EncoderState = await model.encode(inputs);
-  let active = inputs.map((_, i) => i);
-  let last = active.map(() => config.decoderStartId);
+  // Row r of the model batch decodes input rows[r]; finished rows stay (fed padding) until enough have
+  // finished to pay for copying the cache without them.
+  let rows = inputs.map((_, i) => i);
+  const live = new Set(rows);
+  let last = rows.map(() => config.decoderStartId);
   let cache: KvCache | null = null;
   const vocab = config.vocabSize;
 
-  for (let step = 0; active.length > 0; step++) {
+  for (let step = 0; live.size > 0; step++) {
     throwIfAborted(options.signal);
     const out = await model.step(encoder, last, cache);
     cache = out.cache;
-    const keep: number[] = [];
-    const nextLast: number[] = [];
-    active.forEach((row, r) => {
+    rows.forEach((row, r) => {
+      if (!live.has(row)) return;
       const result = results[row]!;
       const banned = step < minNew[row]! ? [config.padId, config.eosId] : [config.padId];
       const id = argmax(out.logits, r * vocab, vocab, banned);
       if (options.scoreSequences) result.logProb += logSoftmaxAt(out.logits, r * vocab, vocab, banned, id);
-      if (id === config.eosId) return;
+      last[r] = id;
+      if (id === config.eosId) return void live.delete(row);
       result.ids.push(id);
       if (guard && step >= minNew[row]!) {
         const cut = repeatedTailLength(result.ids);
         if (cut > 0) {
           result.ids.length -= cut;
           result.flags.push('repetition');
-          return;
+          return void live.delete(row);
         }
       }
       if (result.ids.length >= caps[row]!) {
         if (!options.maxNewTokensPerRow) result.flags.push('length-cap');
-        return;
+        live.delete(row);
       }
-      keep.push(r);
-      nextLast.push(id);
     });
-    if (keep.length < active.length && keep.length > 0) {
+    const dead = rows.length - live.size;
+    if (live.size > 0 && dead > 0 && dead >= Math.max(2, rows.length / 4)) {
+      const keep = rows.flatMap((row, r) => (live.has(row) ? [r] : []));
       encoder = MarianModel.selectEncoderRows(encoder, keep);
       cache = MarianModel.selectCacheRows(cache, keep);
+      last = keep.map((r) => last[r]!);
+      rows = keep.map((r) => rows[r]!);
     }
-    active = keep.map((r) => active[r]!);
-    last = nextLast;
   }
   return results;
 }
