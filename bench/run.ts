@@ -92,7 +92,9 @@ async function runSeedCli(dir: string, dtype: Dtype): Promise<{ seconds: number;
   const args = ['--import', path.join(root, 'bench', 'report-rss.mjs'), cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--offline', '--no-cache', '--quiet', '-o', out];
   const start = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, DA2EN_BENCH_LENGTH_RATIO: '1.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Without NODE_OPTIONS: the benchmark itself runs under tsx, whose loader must not ride along.
+    const { NODE_OPTIONS: _loader, ...cleanEnv } = process.env;
+    const child = spawn(process.execPath, args, { env: { ...cleanEnv, DA2EN_BENCH_LENGTH_RATIO: '1.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);

@@ -65,6 +65,7 @@ export class MarianModel {
     env.logLevel = LogLevel.NONE;
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
+      enableCpuMemArena: false,
       interOpNumThreads: 1,
       ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
     };

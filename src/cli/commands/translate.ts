@@ -23,6 +23,7 @@ export interface TranslateArgs extends CommonArgs {
   packSentences: boolean;
   batchTokens: number;
   maxBatchSize: number;
+  concurrency: number;
   cache: boolean;
   cacheDir?: string;
 }
@@ -42,6 +43,7 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' })
         .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call (batch size × longest input)' })
         .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
+        .option('concurrency', { type: 'number', default: 1, describe: 'Model calls in flight at once (each gets cores ÷ concurrency threads)' })
         .option('cache', { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' })
         .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else ~/.cache/da2en)' })
         .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
@@ -75,7 +77,7 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
   const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
   try {
     const loadStart = performance.now();
-    translator = await loadTranslator({ ...engineOptionsFrom(args), onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
+    translator = await loadTranslator({ ...engineOptionsFrom(args), concurrency: args.concurrency, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
     progress.stop();
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
     for (const [i, plan] of plans.entries()) {
@@ -86,6 +88,7 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
         packSentences: args.packSentences,
         batchTokens: args.batchTokens,
         maxBatchSize: args.maxBatchSize,
+        concurrency: args.concurrency,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
         onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating'),
