@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openTranslationMemory } from '../../src/cache/index.js';
+import { builtModel } from '../helpers/builder-models.js';
+import { pick, prng } from '../helpers/prng.js';
+import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
+
+const WORDS = ['kommunen', 'bygger', 'en', 'ny', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen', 'regeringen', 'siger', 'at', 'det', 'går', 'godt', 'med', 'havnen'];
+
+function article(paragraphs: number, seed: number): string {
+  const rand = prng(seed);
+  const sentence = () => {
+    const words = Array.from({ length: 6 + Math.floor(rand() * 10) }, () => pick(rand, WORDS)).join(' ');
+    return words.charAt(0).toUpperCase() + words.slice(1) + '.';
+  };
+  return Array.from({ length: paragraphs }, (_, i) => `${sentence()} ${sentence()} Afsnit ${i + 1}.`).join('\n\n') + '\n';
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the CLI to make progress');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let model: string;
+beforeAll(async () => {
+  model = await builtModel('tiny');
+});
+
+describe.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)('%s in the middle of an article', (signal, exitCode) => {
+  it(`stops within seconds with exit ${exitCode}, leaves no output, and a re-run translates only what was left`, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-'));
+    const input = path.join(dir, 'long.da.txt');
+    writeFileSync(input, article(400, 5));
+    const out = path.join(dir, 'out');
+    const cacheDir = path.join(dir, 'cache');
+    const args = [input, '--model', model, '--offline', '--verbose', '--max-batch-size', '2', '--format', 'html,json', '--out-dir', out, '--cache-dir', cacheDir];
+
+    const first = spawnCli(args);
+    const memory = openTranslationMemory(cacheDir);
+    await waitFor(() => memory.stats().entries >= 20, 60_000);
+    const signalledAt = Date.now();
+    first.child.kill(signal);
+    const result = await first.done;
+    const stoppedMs = Date.now() - signalledAt;
+    const kept = memory.stats().entries;
+    await memory.close();
+
+    expect(result.code).toBe(exitCode);
+    expect(stoppedMs).toBeLessThan(2_000);
+    expect(result.stderr).toMatch(/da2en: (interrupted|terminated); translations finished so far are kept in the cache, run again to continue/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(dir).filter((f) => f !== 'long.da.txt' && f !== 'cache')).toEqual([]); // no output, no temp file
+    expect(kept).toBeGreaterThanOrEqual(20);
+
+    const second = await spawnCli(args).done;
+    expect(second.code).toBe(0);
+    const [counts] = verboseCounts(second.stderr);
+    // Everything stored before the signal came from the cache; nothing was translated twice.
+    expect(counts!.cached).toBe(kept);
+    expect(counts!.translated + counts!.cached).toBe(1200);
+    expect(readdirSync(out).sort()).toEqual(['long.da-en.html', 'long.da-en.json']);
+  }, 120_000);
+});
