@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel } from '../../src/builder/index.js';
+import { buildModel, type PresetName } from '../../src/builder/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const built = new Map<string, Promise<string>>();
@@ -24,7 +24,7 @@ function builderFingerprint(): string {
  * files and vitest workers: each builds into its own temp folder and renames it into place, so a
  * worker that loses the race simply uses the winner's copy.
  */
-export function builtModel(preset: 'tiny' | 'echo' | 'opus-da-en', seed = 1): Promise<string> {
+export function builtModel(preset: PresetName, seed = 1): Promise<string> {
   const key = `${preset}-${seed}-${builderFingerprint()}`;
   let pending = built.get(key);
   if (!pending) {
@@ -34,7 +34,7 @@ export function builtModel(preset: 'tiny' | 'echo' | 'opus-da-en', seed = 1): Pr
   return pending;
 }
 
-async function build(preset: 'tiny' | 'echo' | 'opus-da-en', seed: number, dir: string): Promise<string> {
+async function build(preset: PresetName, seed: number, dir: string): Promise<string> {
   const done = path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx');
   if (existsSync(done)) return dir;
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
