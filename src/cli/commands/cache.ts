@@ -15,7 +15,7 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
     (y) =>
       y
         .positional('action', { choices: ['stats', 'clear'] as const, describe: 'stats: entries and size; clear: forget every stored translation' })
-        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else ~/.cache/da2en)' })
+        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' })
         .option('json', { type: 'boolean', default: false, describe: 'stats as JSON' }),
     async (argv) => {
       const args = argv as unknown as CacheArgs;

@@ -45,7 +45,7 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
         .option('concurrency', { type: 'number', default: 1, describe: 'Model calls in flight at once (each gets cores ÷ concurrency threads)' })
         .option('cache', { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' })
-        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else ~/.cache/da2en)' })
+        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' })
         .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
         .example('$0 article.da.txt -o article.html', 'format from the extension')
         .example('$0 article.da.txt --format html,md,json --out-dir out/', 'several formats at once')
