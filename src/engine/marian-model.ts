@@ -174,9 +174,13 @@ export class MarianModel {
     };
   }
 
-  static selectCacheRows(cache: KvCache, rows: readonly number[]): KvCache {
+  /**
+   * `decoderOnly`: reorder just the self-attention cache. Beams of one input share identical encoder
+   * rows, so a reorder within each input's block leaves the encoder keys/values as they are.
+   */
+  static selectCacheRows(cache: KvCache, rows: readonly number[], decoderOnly = false): KvCache {
     const out: KvCache = new Map();
-    for (const [name, t] of cache) out.set(name, selectRows(t, rows));
+    for (const [name, t] of cache) out.set(name, decoderOnly && name.includes('.encoder.') ? t : selectRows(t, rows));
     return out;
   }
 

@@ -98,6 +98,8 @@ export async function beamDecode(
   let encoder: EncoderState = encoded;
   let cache: KvCache | null = null;
   let last = inputs.map(() => config.decoderStartId);
+  // The input each row of the current batch belongs to.
+  let inputOfRow = inputs.map((_, i) => i);
   const scratch = new Float32Array(vocab);
 
   for (let step = 0; states.some((s) => !s.done); step++) {
@@ -162,8 +164,13 @@ export async function beamDecode(
     });
 
     if (nextRows.length === 0) break;
-    encoder = MarianModel.selectEncoderRows(encoder, nextEncoderRows);
-    cache = MarianModel.selectCacheRows(out.cache, nextRows);
+    // Beams of one input share identical encoder rows: only when inputs leave or their number of
+    // beams changes does the encoder side (state and cross-attention cache) have to move.
+    const nextInputOfRow = nextEncoderRows.map((r) => inputOfRow[r]!);
+    const sameBlocks = nextInputOfRow.length === inputOfRow.length && nextInputOfRow.every((input, j) => inputOfRow[j] === input);
+    if (!sameBlocks) encoder = MarianModel.selectEncoderRows(encoder, nextEncoderRows);
+    cache = MarianModel.selectCacheRows(out.cache, nextRows, sameBlocks);
+    inputOfRow = nextInputOfRow;
     rowsOfInput = nextRowsOfInput;
     last = nextLast;
   }
