@@ -10,7 +10,7 @@ const args = await yargs(hideBin(process.argv))
   .option('seed', { type: 'number', default: 1, describe: 'Weight seed; the same seed gives byte-identical files' })
   .strict()
   .fail((msg, err) => {
-    process.stderr.write(`build-model: ${err?.message ?? msg}\n`);
+    process.stderr.write(`build-model: ${(err?.message ?? msg).replace(/\s*\n\s*/g, ' ')}\n`);
     process.exit(2);
   })
   .parse();
@@ -19,6 +19,7 @@ try {
   const report = await buildModel({ preset: args.preset as PresetName, outDir: args.out, seed: args.seed });
   for (const f of report.files) process.stdout.write(`${f.file.padEnd(42)} ${f.bytes.toLocaleString('en-US').padStart(13)} bytes\n`);
   const lists = report.wordLists.length ? report.wordLists.join(', ') : 'project word lists only';
+  for (const note of report.notes) process.stderr.write(`build-model: note: ${note}\n`);
   process.stdout.write(`built ${report.preset} (vocab ${report.vocabSize}, seed ${report.seed}; words: ${lists}) in ${report.dir} in ${report.seconds.toFixed(1)} s\n`);
 } catch (err) {
   process.stderr.write(`build-model: ${(err as Error).message}\n`);

@@ -1,15 +1,16 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from './marian/decoder.js';
 import type { MarianDims } from './marian/dims.js';
 import { buildEncoder } from './marian/encoder.js';
+import { echoWeights } from './marian/echo-weights.js';
 import { randomWeights } from './marian/weights.js';
 import { quantizeDynamic } from './onnx/quantize.js';
 import { serializeModel } from './onnx/serialize.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizer-json.js';
-import { buildVocabulary } from './tokenizer/vocabulary.js';
-import { wordSource } from './vocab/word-source.js';
+import { buildVocabulary } from './tokenizer/vocab.js';
 
 export { PRESETS, isPresetName, type PresetName } from './presets.js';
 
@@ -25,9 +26,14 @@ export interface BuildReport {
   seed: number;
   vocabSize: number;
   wordLists: string[];
+  /** Anything the caller should know about the build, e.g. a missing word list. */
+  notes: string[];
   files: { file: string; bytes: number }[];
   seconds: number;
 }
+
+/** The tiny preset's vocabulary stops growing here (its word list supports about this many pieces). */
+const TINY_MAX_VOCAB = 2000;
 
 /** config.json as Helsinki-NLP/opus-mt-da-en has it, with this model's dimensions. */
 function configJson(d: MarianDims): object {
@@ -90,12 +96,15 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   const started = performance.now();
   const preset = PRESETS[req.preset];
   const seed = req.seed ?? 1;
-  const { source, used } = wordSource(preset.systemWords);
-  const vocab = buildVocabulary(source, preset.vocabSize);
+  const vocab = buildVocabulary({ source: preset.systemWords ? 'system' : 'tiny', ...(preset.vocabSize === null ? { maxSize: TINY_MAX_VOCAB } : { size: preset.vocabSize }) });
   const vocabSize = vocab.pieces.length;
   if (preset.vocabSize !== null && vocabSize !== preset.vocabSize) throw new Error(`vocabulary has ${vocabSize} pieces, expected ${preset.vocabSize}`);
   const dims: MarianDims = { ...preset.dims, vocabSize, padId: vocabSize - 1 };
 
+  // Replace an earlier build, but never wipe a directory that is something else.
+  if (existsSync(req.outDir) && readdirSync(req.outDir).length > 0 && !existsSync(path.join(req.outDir, 'config.json'))) {
+    throw new Error(`refusing to replace ${req.outDir}: it is not empty and holds no model (config.json)`);
+  }
   await rm(req.outDir, { recursive: true, force: true });
   await mkdir(path.join(req.outDir, 'onnx'), { recursive: true });
   const json = (v: object) => JSON.stringify(v, null, 2) + '\n';
@@ -104,7 +113,7 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   await writeFile(path.join(req.outDir, 'tokenizer_config.json'), json(tokenizerConfigJson()));
   await writeFile(path.join(req.outDir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
 
-  const weights = randomWeights(dims, seed, preset.initStd);
+  const weights = preset.weights === 'echo' ? echoWeights(dims, seed) : randomWeights(dims, seed, preset.initStd);
   // One graph at a time: the full-size fp32 decoder alone is ~220 MB of protobuf.
   for (const [name, make] of [['encoder_model', buildEncoder], ['decoder_model_merged', buildDecoder]] as const) {
     const model = make(dims, weights);
@@ -116,5 +125,5 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']) {
     files.push({ file, bytes: (await stat(path.join(req.outDir, file))).size });
   }
-  return { preset: req.preset, dir: req.outDir, seed, vocabSize, wordLists: used, files, seconds: (performance.now() - started) / 1000 };
+  return { preset: req.preset, dir: req.outDir, seed, vocabSize, wordLists: vocab.wordLists, notes: vocab.notes, files, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,6 +1,6 @@
 import type { MarianDims } from './marian/dims.js';
 
-export type PresetName = 'tiny' | 'opus-da-en';
+export type PresetName = 'tiny' | 'echo' | 'opus-da-en';
 
 export interface Preset {
   name: PresetName;
@@ -16,6 +16,8 @@ export interface Preset {
    * the tiny preset uses larger weights so every input decodes differently.
    */
   initStd: number;
+  /** random: Marian-style init; echo: constructed weights that copy the source (marian/echo-weights.ts). */
+  weights: 'random' | 'echo';
 }
 
 const IDS = { eosId: 0, unkId: 1 };
@@ -28,6 +30,17 @@ export const PRESETS: Record<PresetName, Preset> = {
     vocabSize: null,
     systemWords: false,
     initStd: 1,
+    weights: 'random',
+  },
+  // Copies its input: exact end-to-end text for tests. Wider than tiny because the copy mechanism
+  // needs room (16 sinusoid pairs for positions, a head_dim-sized subspace for token identity).
+  echo: {
+    name: 'echo',
+    dims: { dModel: 256, encoderLayers: 2, decoderLayers: 2, heads: 2, ffnDim: 64, maxPositions: 512, ...IDS },
+    vocabSize: null,
+    systemWords: false,
+    initStd: 0,
+    weights: 'echo',
   },
   // Helsinki-NLP/opus-mt-da-en's config.json: the real model's exact shapes and compute cost.
   'opus-da-en': {
@@ -36,6 +49,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     vocabSize: 58_930,
     systemWords: true,
     initStd: 0.02,
+    weights: 'random',
   },
 };
 

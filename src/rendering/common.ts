@@ -27,7 +27,7 @@ export function headingLevel(prefix: string): number {
 }
 
 /** Label/value pairs for a small metadata header, in a fixed order; absent values left out. */
-export function metadataEntries(doc: BilingualDocument): [string, string][] {
+export function metadataEntries(doc: Pick<BilingualDocument, 'metadata' | 'model' | 'timings'>): [string, string][] {
   const out: [string, string][] = [];
   const add = (label: string, value: unknown) => {
     if (value !== undefined && value !== null && String(value) !== '') out.push([label, String(value)]);

@@ -1,8 +1,24 @@
 /** English only: the translated paragraphs (prefixes kept), blank-line separated. */
 import type { BilingualDocument } from '../document/types.js';
 import { targetText } from './common.js';
+import { renderWhole, type StreamRenderer } from './writer.js';
+
+/** Pieces of the English-only file. Nothing in it depends on the end of the document. */
+export function englishWriter(): StreamRenderer {
+  let written = 0;
+  return {
+    headNeedsFinal: false,
+    head: () => '',
+    // Each non-empty paragraph ends with a newline; a blank line goes before every one but the first.
+    paragraph(p) {
+      const text = targetText(p);
+      if (text === '') return '';
+      return `${written++ === 0 ? '' : '\n'}${text}\n`;
+    },
+    tail: () => '',
+  };
+}
 
 export function renderEnglish(doc: BilingualDocument): string {
-  const paras = doc.paragraphs.map(targetText).filter((t) => t !== '');
-  return paras.length === 0 ? '' : `${paras.join('\n\n')}\n`;
+  return renderWhole(englishWriter(), doc);
 }

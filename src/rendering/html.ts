@@ -6,6 +6,7 @@
 import escapeHtml from 'escape-html';
 import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
 import { headingLevel, metadataEntries, sourceText, targetText } from './common.js';
+import { renderWhole, type StreamRenderer } from './writer.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
@@ -107,17 +108,21 @@ function renderPair(p: BilingualParagraph): string {
   );
 }
 
-export function renderHtml(doc: BilingualDocument): string {
-  const titleEn = doc.title.target || doc.title.source;
-  const meta = metadataEntries(doc)
-    .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
-    .join('');
-  const sourceTitle =
-    doc.title.source && doc.title.source !== titleEn
-      ? `<p class="source-title" lang="da">${esc(doc.title.source)}</p>\n`
-      : '';
-  const pairs = doc.paragraphs.map(renderPair).join('\n');
-  return `<!DOCTYPE html>
+/** Pieces of the HTML page: everything up to the column heads, one row per pair, then the footer. */
+export function htmlWriter(): StreamRenderer {
+  let written = 0;
+  return {
+    headNeedsFinal: true, // the metadata list shows the time taken
+    head(frame) {
+      const titleEn = frame.title.target || frame.title.source;
+      const meta = metadataEntries(frame)
+        .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
+        .join('');
+      const sourceTitle =
+        frame.title.source && frame.title.source !== titleEn
+          ? `<p class="source-title" lang="da">${esc(frame.title.source)}</p>\n`
+          : '';
+      return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -135,10 +140,18 @@ ${sourceTitle}<dl class="meta">${meta}</dl>
 </header>
 <main class="pairs">
 <div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>
-${pairs}
+`;
+    },
+    paragraph: (p) => `${written++ === 0 ? '' : '\n'}${renderPair(p)}`,
+    tail: (frame) => `
 </main>
-<footer class="doc">Machine translation by da2en${doc.model.id ? ` with ${esc(doc.model.id)}` : ''}. Check important details against the Danish original.</footer>
+<footer class="doc">Machine translation by da2en${frame.model.id ? ` with ${esc(frame.model.id)}` : ''}. Check important details against the Danish original.</footer>
 </body>
 </html>
-`;
+`,
+  };
+}
+
+export function renderHtml(doc: BilingualDocument): string {
+  return renderWhole(htmlWriter(), doc);
 }

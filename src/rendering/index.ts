@@ -13,6 +13,18 @@ export { renderJson, toJsonObject, JSON_FORMAT, JSON_VERSION, type BilingualJson
 export { renderEnglish } from './english.js';
 export { sourceText, targetText, headingLevel, metadataEntries } from './common.js';
 export {
+  createStreamRenderer,
+  englishWriter,
+  frameOf,
+  htmlWriter,
+  jsonWriter,
+  markdownWriter,
+  renderWhole,
+  textWriter,
+  type DocumentFrame,
+  type StreamRenderer,
+} from './stream.js';
+export {
   OUTPUT_FORMATS,
   FORMAT_EXTENSION,
   EXTENSION_FORMAT,

@@ -4,6 +4,7 @@
  * alphabetically), whatever order the document was built in; undefined values are left out.
  */
 import type { BilingualDocument } from '../document/types.js';
+import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
 export const JSON_FORMAT = 'da2en-bilingual';
 export const JSON_VERSION = 1;
@@ -52,6 +53,60 @@ export function toJsonObject(doc: BilingualDocument): BilingualJson {
   return ordered({ ...doc, format: JSON_FORMAT, version: JSON_VERSION }, 'root') as BilingualJson;
 }
 
+const ROOT_ORDER = KEY_ORDER.root;
+const PARAGRAPHS_RANK = ROOT_ORDER.indexOf('paragraphs');
+
+/** Root keys of the frame (plus format and version) in output order, split around "paragraphs". */
+function rootEntries(frame: DocumentFrame): { before: [string, unknown][]; after: [string, unknown][] } {
+  const root = ordered({ ...frame, format: JSON_FORMAT, version: JSON_VERSION }, 'root') as Record<string, unknown>;
+  const before: [string, unknown][] = [];
+  const after: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(root)) {
+    if (k === 'paragraphs') continue;
+    const rank = ROOT_ORDER.indexOf(k);
+    (rank >= 0 && rank < PARAGRAPHS_RANK ? before : after).push([k, v]);
+  }
+  return { before, after };
+}
+
+/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep (undefined when left out). */
+function nested(value: unknown, depth: number): string | undefined {
+  const json = JSON.stringify(value, null, 2) as string | undefined;
+  return json?.replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+function members(entries: [string, unknown][]): string[] {
+  const out: string[] = [];
+  for (const [k, v] of entries) {
+    const json = nested(v, 1);
+    if (json !== undefined) out.push(`\n  ${JSON.stringify(k)}: ${json}`);
+  }
+  return out;
+}
+
+/**
+ * Pieces of the JSON file, exactly `JSON.stringify(toJsonObject(doc), null, 2)` + newline: the
+ * head is the object up to `"paragraphs": [`, each paragraph one array element, the tail closes
+ * the array and adds the keys after it (the QA summary).
+ */
+export function jsonWriter(): StreamRenderer {
+  let written = 0;
+  return {
+    headNeedsFinal: true, // timings come before the paragraphs
+    head(frame) {
+      return `{${members(rootEntries(frame).before).join(',')},\n  "paragraphs": [`;
+    },
+    paragraph(p) {
+      const json = nested(ordered(p, 'paragraph'), 2) ?? 'null';
+      return `${written++ === 0 ? '' : ','}\n    ${json}`;
+    },
+    tail(frame, paragraphCount) {
+      const close = paragraphCount > 0 ? '\n  ]' : ']';
+      return `${close}${members(rootEntries(frame).after).map((m) => `,${m}`).join('')}\n}\n`;
+    },
+  };
+}
+
 export function renderJson(doc: BilingualDocument): string {
-  return `${JSON.stringify(toJsonObject(doc), null, 2)}\n`;
+  return renderWhole(jsonWriter(), doc);
 }

@@ -15,6 +15,7 @@
  */
 import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
 import { metadataEntries, sourceText, targetText } from './common.js';
+import { renderWhole, type StreamRenderer } from './writer.js';
 
 export function escapeMarkdownInline(text: string): string {
   return text
@@ -39,16 +40,25 @@ function cell(p: BilingualParagraph, text: string): string {
   return p.kind === 'heading' ? `**${escaped}**` : escaped;
 }
 
+/** Pieces of the Markdown file: title and metadata lines and the table header, then one row per paragraph. */
+export function markdownWriter(): StreamRenderer {
+  return {
+    headNeedsFinal: true, // the metadata line shows the time taken
+    head(frame) {
+      const lines: string[] = [];
+      const title = frame.title.target || frame.title.source;
+      if (title) lines.push(`# ${escapeMarkdownCell(title)}`, '');
+      if (frame.title.source && frame.title.source !== title) lines.push(`*${escapeMarkdownCell(frame.title.source)}*`, '');
+      const meta = metadataEntries(frame).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
+      if (meta.length > 0) lines.push(meta.join(' · '), '');
+      lines.push('| Dansk | English |', '| --- | --- |');
+      return `${lines.join('\n')}\n`;
+    },
+    paragraph: (p) => `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`,
+    tail: () => '',
+  };
+}
+
 export function renderMarkdown(doc: BilingualDocument): string {
-  const lines: string[] = [];
-  const title = doc.title.target || doc.title.source;
-  if (title) lines.push(`# ${escapeMarkdownCell(title)}`, '');
-  if (doc.title.source && doc.title.source !== title) lines.push(`*${escapeMarkdownCell(doc.title.source)}*`, '');
-  const meta = metadataEntries(doc).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
-  if (meta.length > 0) lines.push(meta.join(' · '), '');
-  lines.push('| Dansk | English |', '| --- | --- |');
-  for (const p of doc.paragraphs) {
-    lines.push(`| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |`);
-  }
-  return `${lines.join('\n')}\n`;
+  return renderWhole(markdownWriter(), doc);
 }

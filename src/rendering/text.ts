@@ -5,15 +5,31 @@
  */
 import type { BilingualDocument } from '../document/types.js';
 import { metadataEntries, sourceText, targetText } from './common.js';
+import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
+
+function header(frame: DocumentFrame): string {
+  const lines: string[] = [];
+  if (frame.title.source) lines.push(frame.title.source);
+  if (frame.title.target && frame.title.target !== frame.title.source) lines.push(frame.title.target);
+  const meta = metadataEntries(frame).map(([k, v]) => `${k}: ${v}`);
+  if (meta.length > 0) lines.push(meta.join(' | '));
+  return lines.join('\n');
+}
+
+/** Pieces of the text file: blocks (header, then one per pair) joined by blank lines, then a newline. */
+export function textWriter(): StreamRenderer {
+  let written = 0;
+  return {
+    headNeedsFinal: true, // the header shows the time taken
+    head(frame, paragraphCount) {
+      const h = header(frame);
+      return h === '' || paragraphCount === 0 ? h : `${h}\n\n`;
+    },
+    paragraph: (p) => `${written++ === 0 ? '' : '\n\n'}${`${sourceText(p)}\n${targetText(p)}`.trimEnd()}`,
+    tail: () => '\n',
+  };
+}
 
 export function renderText(doc: BilingualDocument): string {
-  const header: string[] = [];
-  if (doc.title.source) header.push(doc.title.source);
-  if (doc.title.target && doc.title.target !== doc.title.source) header.push(doc.title.target);
-  const meta = metadataEntries(doc).map(([k, v]) => `${k}: ${v}`);
-  if (meta.length > 0) header.push(meta.join(' | '));
-  const blocks: string[] = [];
-  if (header.length > 0) blocks.push(header.join('\n'));
-  for (const p of doc.paragraphs) blocks.push(`${sourceText(p)}\n${targetText(p)}`.trimEnd());
-  return `${blocks.join('\n\n')}\n`;
+  return renderWhole(textWriter(), doc);
 }

@@ -46,18 +46,23 @@ describe('model builder, opus-da-en preset (the real dimensions)', () => {
     expect(tokens / words).toBeLessThanOrEqual(1.7);
   });
 
-  it.each(['q8', 'fp32'] as const)('loads with Transformers.js (%s) and greedily generates a 30-token sentence deterministically', async (dtype) => {
+  it('loads with Transformers.js (q8 and fp32), greedily generates a 30-token sentence deterministically, q8 faster', async () => {
     const tokenizer = await AutoTokenizer.from_pretrained(dir);
-    const model = await AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype });
     const inputs = tokenizer(['Den afghanske regering siger, at militæret forbereder en modoffensiv mod Taliban i den nordlige del af landet.'], { padding: true });
-    const run = async () => ((await model.generate({ ...inputs, max_new_tokens: 30, min_new_tokens: 30 })) as { tolist(): bigint[][] }).tolist()[0]!.map(Number);
-    const first = await run();
-    const start = performance.now();
-    const second = await run();
-    const ms = performance.now() - start;
-    process.stderr.write(`[builder] opus-da-en ${dtype}: one greedy generation of 30 tokens in ${ms.toFixed(0)} ms\n`);
-    expect(second).toEqual(first);
-    expect(first).toHaveLength(31);
-    await model.dispose();
+    const ms: Record<string, number> = {};
+    for (const dtype of ['q8', 'fp32'] as const) {
+      const model = await AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype });
+      const run = async () => ((await model.generate({ ...inputs, max_new_tokens: 30, min_new_tokens: 30 })) as { tolist(): bigint[][] }).tolist()[0]!.map(Number);
+      const first = await run();
+      const start = performance.now();
+      const second = await run();
+      ms[dtype] = performance.now() - start;
+      process.stderr.write(`[builder] opus-da-en ${dtype}: one greedy generation of 30 tokens in ${ms[dtype]!.toFixed(0)} ms\n`);
+      expect(second).toEqual(first);
+      expect(first).toHaveLength(31);
+      await model.dispose();
+    }
+    // The int8 head and layers run ORT's integer kernels: about 2x faster on the project's 2-core machine.
+    expect(ms['q8']!).toBeLessThan(ms['fp32']!);
   });
 });

@@ -9,7 +9,7 @@ import type { MarianWeights } from './weights.js';
  * encoder_model.onnx: input_ids, attention_mask → last_hidden_state, the inputs and outputs of
  * the Optimum export. Each layer is post-LN: LN(x + SelfAttn(x)), then LN(x + FFN(x)).
  */
-export function buildEncoder(dims: MarianDims, w: MarianWeights): Model {
+export function buildEncoder(dims: MarianDims, w: MarianWeights, opts: { zeroPadding?: boolean } = {}): Model {
   const g = new GraphBuilder('marian_encoder');
   const L = new MarianLayers(g, dims);
   const ids = g.input('input_ids', 'int64', ['batch_size', 'encoder_sequence_length']);
@@ -17,8 +17,9 @@ export function buildEncoder(dims: MarianDims, w: MarianWeights): Model {
 
   const E = g.weight('model.shared.weight', tensor('float', [dims.vocabSize, dims.dModel], w.embeddings));
   const P = g.weight('model.encoder.embed_positions.weight', tensor('float', [dims.maxPositions, dims.dModel], w.positions));
-  let x = L.embed(ids, E, P, g.scalar(0, 'int64'));
   const addMask = L.paddingMask(mask);
+  if (opts.zeroPadding ?? true) L.setRowMask(mask);
+  let x = L.masked(L.embed(ids, E, P, g.scalar(0, 'int64')));
 
   w.encoder.forEach((lw, i) => {
     const p = `model.encoder.layers.${i}`;

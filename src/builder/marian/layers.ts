@@ -9,10 +9,30 @@ export const MASK_VALUE = -3.4028234663852886e38;
 
 /** Graph pieces shared by the encoder and decoder. Weight names follow the PyTorch state dict. */
 export class MarianLayers {
+  /**
+   * [B, S, 1] float, 1 for tokens and 0 for padding, or undefined. When set, every activation
+   * that feeds a (quantizable) MatMul is zeroed at padded positions. In fp32 this changes nothing
+   * anyone reads (padded positions are masked keys and their outputs are ignored), but in the int8
+   * twins ORT quantizes activations per tensor, and zeros never widen a range that already
+   * includes 0: padding can then no longer change the scale used for real tokens.
+   */
+  rowMask: string | undefined;
+
   constructor(
     readonly g: GraphBuilder,
     readonly dims: MarianDims,
   ) {}
+
+  /** Zeroes padded positions (see rowMask). */
+  masked(x: string): string {
+    return this.rowMask === undefined ? x : this.g.op('Mul', [x, this.rowMask]);
+  }
+
+  /** int64 mask [B, S] → float [B, S, 1] for rowMask. */
+  setRowMask(mask: string): void {
+    const m = this.g.op('Cast', [mask], { to: attr.int(1) });
+    this.rowMask = this.g.op('Unsqueeze', [m, this.g.ints([2])]);
+  }
 
   private get hd(): number {
     return headDim(this.dims);
@@ -54,20 +74,20 @@ export class MarianLayers {
     const kT = this.g.op('Transpose', [k], { perm: attr.ints([0, 1, 3, 2]) });
     const scores = this.g.op('Add', [this.g.op('MatMul', [q, kT]), mask]);
     const probs = this.g.op('Softmax', [scores], { axis: attr.int(-1) });
-    const ctx = this.mergeHeads(this.g.op('MatMul', [probs, v]));
+    const ctx = this.masked(this.mergeHeads(this.g.op('MatMul', [probs, v])));
     return this.linear(ctx, w.o, `${name}.out_proj`);
   }
 
   /** fc2(swish(fc1(x))). */
   feedForward(x: string, fc1: Linear, fc2: Linear, name: string): string {
     const h = this.linear(x, fc1, `${name}.fc1`);
-    const act = this.g.op('Mul', [h, this.g.op('Sigmoid', [h])]);
+    const act = this.masked(this.g.op('Mul', [h, this.g.op('Sigmoid', [h])]));
     return this.linear(act, fc2, `${name}.fc2`);
   }
 
   /** Post-LN residual: LayerNorm(x + sublayer(x)). */
   residualNorm(x: string, y: string, w: LayerNormW, name: string): string {
-    return this.layerNorm(this.g.op('Add', [x, y]), w, name);
+    return this.masked(this.layerNorm(this.g.op('Add', [x, y]), w, name));
   }
 
   /** int64 mask [B, S] (1 = token, 0 = pad) → additive float mask [B, 1, 1, S]. */

@@ -7,9 +7,12 @@ import { allGraphs, attr, tensor, type Graph, type Model, type Node, type Tensor
  *   Mul(x_scale · W_scale). W is int8, symmetric, one scale per tensor (ORT's defaults). ORT fuses
  *   this at load time into its DynamicQuantizeMatMul kernel.
  * - Gather(E, ids) with a constant E → Gather on uint8 E_q, then DequantizeLinear.
- * - The tied LM head, Gemm(x, E, bias, transB=1) where E is also a Gather table: the same uint8
- *   E_q is the *left* MatMulInteger operand (E_q · x_qᵀ, then a small transpose of the [vocab, N]
- *   result), so the file holds one copy of the embedding matrix, as the published q8 files do.
+ * - The tied LM head, Gemm(x, E, bias, transB=1) where E [vocab, d] is also a Gather table: E is
+ *   stored once, transposed and int8 ([d, vocab], the layout of an ordinary MatMul weight), so
+ *   the head is the plain MatMul pattern above (and gets ORT's fused, prepacked int8 kernel; it
+ *   is most of the decoder's work per step), while the embedding lookup gathers columns of the
+ *   same tensor (Gather axis 1, then a transpose of the few looked-up rows). One copy of the
+ *   embedding matrix, as in the published q8 files.
  *
  * Activations are quantized per tensor at run time, exactly like ORT: a value anywhere in the
  * batch changes the scale for every row (see README: batch vs one-by-one).
@@ -73,21 +76,36 @@ class Quantizer {
   private n = 0;
   private readonly int8Done = new Map<string, { q: string; s: string; zp: string }>();
   private readonly uint8Done = new Map<string, { q: string; s: string; zp: string }>();
+  /** Tables read by both a Gather and a transB Gemm (tied embeddings): stored once as int8 [d, vocab]. */
+  private readonly tied = new Map<string, { q: string; s: string; zp: string }>();
 
   constructor(private readonly inits: Map<string, Tensor>) {}
 
   rewriteGraph(g: Graph, isRoot: boolean): Graph {
     const nodes: Node[] = [];
-    // Gather tables first, so the tied Gemm finds its uint8 table wherever it appears.
-    for (const sub of allGraphs(g)) for (const n of sub.nodes) if (n.op === 'Gather' && this.isFloatWeight(n.inputs[0], 2)) this.uint8Weight(n.inputs[0]!);
+    // Find tied tables first: the Gather and the Gemm may sit in different (sub)graphs.
+    const gathered = new Set<string>();
+    const gemmB = new Set<string>();
+    for (const sub of allGraphs(g)) {
+      for (const n of sub.nodes) {
+        if (n.op === 'Gather' && this.isFloatWeight(n.inputs[0], 2)) gathered.add(n.inputs[0]!);
+        const tb = n.attrs['transB'];
+        if (n.op === 'Gemm' && tb?.kind === 'int' && tb.value === 1 && this.isFloatWeight(n.inputs[1], 2)) gemmB.add(n.inputs[1]!);
+      }
+    }
+    for (const name of gathered) {
+      if (gemmB.has(name)) this.tiedWeight(name);
+      else this.uint8Weight(name);
+    }
     for (const n of g.nodes) {
       const sub = Object.fromEntries(
         Object.entries(n.attrs).map(([k, a]) => [k, a.kind === 'graph' ? attr.graph(this.rewriteGraph(a.value, false)) : a]),
       );
       const node = { ...n, attrs: sub };
       if (n.op === 'MatMul' && this.isFloatWeight(n.inputs[1], 2)) nodes.push(...this.matMul(node));
+      else if (n.op === 'Gather' && this.tied.has(n.inputs[0]!)) nodes.push(...this.tiedGather(node));
       else if (n.op === 'Gather' && this.uint8Done.has(n.inputs[0]!)) nodes.push(...this.gather(node));
-      else if (n.op === 'Gemm' && this.uint8Done.has(n.inputs[1]!)) nodes.push(...this.tiedHead(node));
+      else if (n.op === 'Gemm' && this.tied.has(n.inputs[1]!)) nodes.push(...this.tiedHead(node));
       else nodes.push(node);
     }
     return { ...g, nodes, initializers: isRoot ? g.initializers : new Map(g.initializers) };
@@ -128,6 +146,23 @@ class Quantizer {
     return names;
   }
 
+  private tiedWeight(w: string): { q: string; s: string; zp: string } {
+    const hit = this.tied.get(w);
+    if (hit) return hit;
+    const t = this.inits.get(w)!;
+    const [rows, cols] = t.dims as [number, number];
+    const src = t.data as Float32Array;
+    const transposed = new Float32Array(src.length);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) transposed[c * rows + r] = src[r * cols + c]!;
+    const r = quantizeInt8Symmetric(transposed);
+    const names = { q: `${w}_transposed_quantized`, s: `${w}_transposed_scale`, zp: `${w}_transposed_zero_point` };
+    this.inits.set(names.q, tensor('int8', [cols, rows], r.data));
+    this.inits.set(names.s, tensor('float', [], Float32Array.of(r.scale)));
+    this.inits.set(names.zp, tensor('int8', [], Int8Array.of(0)));
+    this.tied.set(w, names);
+    return names;
+  }
+
   private mk(op: string, inputs: string[], outputs: string[], attrs: Node['attrs'] = {}): Node {
     return { op, name: this.name(op), inputs, outputs, attrs };
   }
@@ -142,17 +177,20 @@ class Quantizer {
 
   private matMul(n: Node): Node[] {
     const [x, wName] = n.inputs as [string, string];
-    const w = this.int8Weight(wName);
+    return this.matMulWith(x, this.int8Weight(wName), n.outputs[0]!);
+  }
+
+  private matMulWith(x: string, w: { q: string; s: string; zp: string }, out: string): Node[] {
     const a = this.dynQuant(x);
-    const mm = this.name(`${n.outputs[0]}_int32`);
-    const f = this.name(`${n.outputs[0]}_float`);
-    const scale = this.name(`${n.outputs[0]}_scale`);
+    const mm = this.name(`${out}_int32`);
+    const f = this.name(`${out}_float`);
+    const scale = this.name(`${out}_scale`);
     return [
       ...a.nodes,
       this.mk('MatMulInteger', [a.q, w.q, a.zp, w.zp], [mm]),
       this.mk('Cast', [mm], [f], { to: attr.int(1) }),
       this.mk('Mul', [a.s, w.s], [scale]),
-      this.mk('Mul', [f, scale], [n.outputs[0]!]),
+      this.mk('Mul', [f, scale], [out]),
     ];
   }
 
@@ -166,30 +204,30 @@ class Quantizer {
     ];
   }
 
+  /** Embedding lookup from the [d, vocab] table: columns gathered, then [d, B, T] → [B, T, d]. */
+  private tiedGather(n: Node): Node[] {
+    const [data, ids] = n.inputs as [string, string];
+    const axis = n.attrs['axis'];
+    if (axis && axis.kind === 'int' && axis.value !== 0) throw new Error(`quantizer: Gather ${n.name} on a tied table must use axis 0`);
+    const w = this.tied.get(data)!;
+    const cols = this.name(`${n.outputs[0]}_quantized_columns`);
+    const rows = this.name(`${n.outputs[0]}_quantized`);
+    return [
+      this.mk('Gather', [w.q, ids], [cols], { axis: attr.int(1) }),
+      // ids are [batch, sequence] (input_ids); the builder emits no other tied lookup.
+      this.mk('Transpose', [cols], [rows], { perm: attr.ints([1, 2, 0]) }),
+      this.mk('DequantizeLinear', [rows, w.s, w.zp], [n.outputs[0]!]),
+    ];
+  }
+
+  /** x·Eᵀ + bias as the ordinary dynamic-quantized MatMul on the stored [d, vocab] table. */
   private tiedHead(n: Node): Node[] {
     const [x, e, bias] = n.inputs as [string, string, string | undefined];
     const ta = n.attrs['transA'];
-    const tb = n.attrs['transB'];
-    if ((ta && ta.kind === 'int' && ta.value !== 0) || !tb || tb.kind !== 'int' || tb.value !== 1) {
-      throw new Error(`quantizer: Gemm ${n.name} must be x·Eᵀ (transB=1) to share the embedding table`);
-    }
-    const w = this.uint8Done.get(e)!;
-    const a = this.dynQuant(x);
-    const xT = this.name(`${x}_quantized_t`);
-    const mm = this.name(`${n.outputs[0]}_int32_t`);
-    const f = this.name(`${n.outputs[0]}_float_t`);
-    const scale = this.name(`${n.outputs[0]}_scale`);
-    const scaled = this.name(`${n.outputs[0]}_scaled_t`);
+    if (ta && ta.kind === 'int' && ta.value !== 0) throw new Error(`quantizer: Gemm ${n.name} with transA is not supported`);
+    const w = this.tied.get(e)!;
     const out = bias ? this.name(`${n.outputs[0]}_nobias`) : n.outputs[0]!;
-    const nodes = [
-      ...a.nodes,
-      this.mk('Transpose', [a.q], [xT], { perm: attr.ints([1, 0]) }),
-      this.mk('MatMulInteger', [w.q, xT, w.zp, a.zp], [mm]),
-      this.mk('Cast', [mm], [f], { to: attr.int(1) }),
-      this.mk('Mul', [a.s, w.s], [scale]),
-      this.mk('Mul', [f, scale], [scaled]),
-      this.mk('Transpose', [scaled], [out], { perm: attr.ints([1, 0]) }),
-    ];
+    const nodes = this.matMulWith(x, w, out);
     if (bias) nodes.push(this.mk('Add', [out, bias], [n.outputs[0]!]));
     return nodes;
   }

@@ -1,21 +1,31 @@
-import { SPECIAL, type Vocabulary } from './vocabulary.js';
+import { META, SPECIAL, type Vocabulary } from './vocab.js';
 
 /**
  * tokenizer.json in the layout Hugging Face `tokenizers` (and so Transformers.js) reads for
  * Marian: a Unigram model, Metaspace "▁" pre-tokenizer and decoder, and a post-processor that
  * appends `</s>` as the SentencePiece Marian tokenizer does. The real export uses SentencePiece's
- * precompiled nmt_nfkc normalizer; NFKC is its documented equivalent for text like ours.
+ * precompiled nmt_nfkc charsmap; we spell out its effect with portable steps (control characters
+ * dropped, odd whitespace to a space, NFKC, runs of spaces collapsed as SentencePiece does), which
+ * Hugging Face tokenizers in Python and JavaScript both read.
  */
-export function tokenizerJson(vocab: Vocabulary): object {
+export function tokenizerJson(vocab: Pick<Vocabulary, 'pieces'>): object {
   const padId = vocab.pieces.length - 1;
   const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const metaspace = { type: 'Metaspace', replacement: '▁', add_prefix_space: true, prepend_scheme: 'always', split: true };
+  const metaspace = { type: 'Metaspace', replacement: META, add_prefix_space: true, prepend_scheme: 'always', split: true };
   return {
     version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: [special(0, SPECIAL.eos), special(1, SPECIAL.unk), special(padId, SPECIAL.pad)],
-    normalizer: { type: 'NFKC' },
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'Replace', pattern: { Regex: '[\\x{0001}-\\x{0008}\\x{000B}\\x{000E}-\\x{001F}\\x{007F}\\x{008F}\\x{009F}]' }, content: '' },
+        { type: 'Replace', pattern: { Regex: '[\\t\\n\\r\\x{000C}\\x{00A0}\\x{1680}\\x{2000}-\\x{200F}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2581}\\x{3000}\\x{FEFF}]' }, content: ' ' },
+        { type: 'NFKC' },
+        { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+      ],
+    },
     pre_tokenizer: metaspace,
     post_processor: {
       type: 'TemplateProcessing',

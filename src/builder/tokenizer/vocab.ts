@@ -5,11 +5,9 @@ import { learnBpe } from './bpe.js';
 
 export const META = '\u2581'; // ▁, SentencePiece's word-boundary mark
 
-/** The special tokens and their ids, as in Opus-MT: </s> = 0, <unk> = 1, <pad> = last id. */
-export const EOS = '</s>';
-export const UNK = '<unk>';
-export const PAD = '<pad>';
-export const SPECIAL_COUNT = 3;
+/** The special tokens, as in Opus-MT: </s> = id 0, <unk> = id 1, <pad> = the last id. */
+export const SPECIAL = { eos: '</s>', unk: '<unk>', pad: '<pad>' } as const;
+const SPECIAL_COUNT = 3;
 
 export type VocabSource = 'tiny' | 'system';
 
@@ -22,10 +20,12 @@ export interface VocabOptions {
   wordLists?: { danish: string[]; english: string[] };
 }
 
-export interface Vocab {
-  /** Pieces and Unigram log-probabilities, ordered best first: these get ids 2 … size-2. */
+export interface Vocabulary {
+  /** [piece, Unigram log-probability]; id = index: </s>, <unk>, the pieces best first, <pad>. */
   pieces: [string, number][];
-  /** Human-readable notes for the build report (e.g. which word lists were used). */
+  /** The system word lists that were read. */
+  wordLists: string[];
+  /** Human-readable notes for the build report (e.g. a missing word list). */
   notes: string[];
 }
 
@@ -78,8 +78,9 @@ function readList(paths: string[]): { words: string[]; used: string[] } {
  * entries low); BPE over them proposes the pieces; each piece's score is the log of its share
  * of the final segmentation.
  */
-export function buildVocab(opts: VocabOptions): Vocab {
+export function buildVocabulary(opts: VocabOptions): Vocabulary {
   const notes: string[] = [];
+  const wordLists: string[] = [];
   const weights = new Map<string, number>();
   const add = (w: string, weight: number) => {
     const key = META + w;
@@ -111,21 +112,18 @@ export function buildVocab(opts: VocabOptions): Vocab {
           'vocabulary built from the built-in word lists only (smaller quality; install the Debian packages wdanish and wbritish)',
       );
     }
-    notes.push(`word lists: ${[...da.used, ...en.used].join(', ') || 'none'} (${da.words.length} Danish, ${en.words.length} English entries)`);
-  } else {
-    notes.push('word lists: built-in tiny list only');
+    wordLists.push(...da.used, ...en.used);
   }
 
   const corpusChars = new Set<string>();
   for (const w of weights.keys()) for (const ch of w) corpusChars.add(ch);
   const extraChars = BASE_CHARS.filter((c) => !corpusChars.has(c)).sort();
-  const boundary = BOUNDARY_PUNCT.map((p) => META + p).filter((p) => !weights.has(p));
+  const boundary = [...BOUNDARY_PUNCT.map((p) => META + p), "'s"].filter((p) => !weights.has(p));
 
   const target = opts.size ?? opts.maxSize ?? 8000;
   const budget = target - SPECIAL_COUNT - extraChars.length - boundary.length;
   if (budget < corpusChars.size) throw new Error(`vocabulary size ${target} is too small for ${corpusChars.size + extraChars.length} characters`);
-  let bpe = learnBpe(weights, budget, 2);
-  if (bpe.symbols.length < budget && opts.size !== undefined) bpe = learnBpe(weights, budget, 1);
+  const bpe = learnBpe(weights, budget, 2);
 
   const total = bpe.counts.reduce((a, b) => a + b, 0);
   const score = (count: number) => Math.fround(Math.log(Math.max(count, 0.5) / total));
@@ -137,11 +135,14 @@ export function buildVocab(opts: VocabOptions): Vocab {
   for (const p of boundary) scored.set(p, charScore);
 
   if (opts.size !== undefined && scored.size < opts.size - SPECIAL_COUNT) {
-    notes.push(`only ${scored.size} pieces learned; filled up with letter n-grams`);
+    // A full word list leaves a handful of slots (pairs seen once are not merged); without one, many.
+    const missing = opts.size - SPECIAL_COUNT - scored.size;
+    if (missing > opts.size / 100) notes.push(`only ${scored.size} pieces learned; ${missing} letter n-grams fill the fixed vocabulary size`);
     fillWithNgrams(scored, opts.size - SPECIAL_COUNT, score(0));
   }
-  const pieces = [...scored].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { pieces, notes };
+  const ordered = [...scored].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const pieces: [string, number][] = [[SPECIAL.eos, 0], [SPECIAL.unk, 0], ...ordered, [SPECIAL.pad, 0]];
+  return { pieces, wordLists, notes };
 }
 
 /** Deterministic filler so a fixed-size vocabulary can always be reached (only without word lists). */

@@ -1,0 +1,331 @@
+/**
+ * Writing outputs piece by piece.
+ *
+ * A file is written to a temporary file beside the target and renamed over it only once it is
+ * complete (after an fsync), so an interrupted or failed run leaves no partial output and never
+ * damages an existing file; folders created for it are removed again when it is abandoned.
+ * Standard output is written directly, honouring back-pressure.
+ *
+ * `writeBilingualStream` writes translated paragraphs to any number of outputs with the streaming
+ * renderers. A format whose head shows what is known only at the end (the timings) has its
+ * paragraphs spooled to a temporary file meanwhile; the head is then written in front of them,
+ * so the output is byte-identical to the whole-document render of the final document while
+ * memory stays bounded.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, open, rename, rm, rmdir, unlink, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BilingualParagraph } from '../document/types.js';
+import type { OutputFormat } from '../rendering/formats.js';
+import { createStreamRenderer, type DocumentFrame, type StreamRenderer } from '../rendering/stream.js';
+
+/** Somewhere text goes, piece by piece. */
+export interface TextSink {
+  write(text: string): Promise<void>;
+  /** Copies the whole content of a file (bytes as they are) to the sink. */
+  appendFile(file: string): Promise<void>;
+  /** Everything was written: make it visible (for a file, fsync and rename into place). */
+  commit(): Promise<void>;
+  /** Give up: remove what was written; an existing target is left as it was. */
+  abort(): Promise<void>;
+}
+
+/** Pieces are gathered up to this many characters before a write. */
+const FLUSH_CHARS = 1 << 16;
+const COPY_BYTES = 1 << 20;
+
+async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await fh.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+function tempName(target: string, tag: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.${tag}.tmp`);
+}
+
+/** Creates the folder of `file`; returns the topmost folder it created (undefined if it existed). */
+async function ensureFolder(file: string): Promise<string | undefined> {
+  return mkdir(path.dirname(path.resolve(file)), { recursive: true });
+}
+
+/** Removes the folders `ensureFolder` created for `file`, deepest first, while they are empty. */
+async function removeCreatedFolders(file: string, created: string | undefined): Promise<void> {
+  if (created === undefined) return;
+  let dir = path.dirname(path.resolve(file));
+  const top = path.resolve(created);
+  for (;;) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (another output is there), or already gone
+    }
+    if (dir === top || path.dirname(dir) === dir) return;
+    dir = path.dirname(dir);
+  }
+}
+
+/** Reads `file` in large chunks, handing each to `write` (awaited) before reading on. */
+async function copyFileChunks(file: string, write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
+  const input = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(COPY_BYTES);
+    for (;;) {
+      const { bytesRead } = await input.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      // A copy: the buffer is reused for the next read while a stream may still hold this chunk.
+      await write(Buffer.from(buf.subarray(0, bytesRead)));
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+/** A temporary file written with buffering; `close` flushes and fsyncs. */
+class TempFile {
+  private parts: string[] = [];
+  private size = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly fh: FileHandle,
+  ) {}
+
+  static async create(file: string): Promise<TempFile> {
+    return new TempFile(file, await open(file, 'wx', 0o644));
+  }
+
+  async write(text: string): Promise<void> {
+    if (text === '') return;
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= FLUSH_CHARS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const data = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.size = 0;
+    await writeAll(this.fh, data);
+  }
+
+  /** Appends the whole content of another file. */
+  async appendFile(file: string): Promise<void> {
+    await this.flush();
+    await copyFileChunks(file, (bytes) => writeAll(this.fh, bytes));
+  }
+
+  /** Flushes (and with `sync`, fsyncs) and closes. */
+  async close(sync: boolean): Promise<void> {
+    try {
+      await this.flush();
+      if (sync) await this.fh.sync();
+    } finally {
+      await this.fh.close();
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.parts = [];
+    await this.fh.close().catch(() => {});
+    await unlink(this.file).catch(() => {});
+  }
+}
+
+/**
+ * A file written all at once or not at all: pieces go to a temporary file beside `target`, which
+ * `commit` renames over it. The target's folder is created if needed (and removed by `abort`).
+ */
+export async function createAtomicFileSink(target: string): Promise<TextSink> {
+  const created = await ensureFolder(target);
+  let temp: TempFile;
+  try {
+    temp = await TempFile.create(tempName(target, 'part'));
+  } catch (err) {
+    await removeCreatedFolders(target, created);
+    throw err;
+  }
+  let finished = false;
+  return {
+    write: (text) => temp.write(text),
+    appendFile: (file) => temp.appendFile(file),
+    async commit() {
+      await temp.close(true);
+      await rename(temp.file, target);
+      finished = true;
+    },
+    async abort() {
+      if (finished) return;
+      finished = true;
+      await temp.discard();
+      await removeCreatedFolders(target, created);
+    },
+  };
+}
+
+/** Writes to a stream (standard output), waiting whenever it asks to. Commit and abort do nothing. */
+export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
+  const put = async (data: string | Uint8Array) => {
+    if (data.length === 0 || stream.write(data)) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        if (err) reject(err);
+        else resolve();
+      };
+      stream.on('drain', done);
+      stream.on('error', done);
+    });
+  };
+  return {
+    write: put,
+    appendFile: (file) => copyFileChunks(file, put),
+    commit: async () => {},
+    abort: async () => {},
+  };
+}
+
+/** Writes every piece to `target` atomically (see createAtomicFileSink). */
+export async function writeStreamAtomically(target: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  await drainInto(await createAtomicFileSink(target), pieces);
+}
+
+/** Writes every piece to `stream` as it comes (for standard output). */
+export async function writeStreamTo(stream: NodeJS.WritableStream, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  await drainInto(createStreamSink(stream), pieces);
+}
+
+async function drainInto(sink: TextSink, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  try {
+    for await (const piece of pieces) await sink.write(piece);
+    await sink.commit();
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
+/** One rendered output: a file, or standard output (`path` null). */
+export interface StreamTarget {
+  format: OutputFormat;
+  path: string | null;
+}
+
+/** What writeBilingualStream needs from a translation stream (StreamedTranslation has it). */
+export interface FramedParagraphs extends AsyncIterable<BilingualParagraph> {
+  /** The frame known so far (title, metadata, model), or undefined before the first paragraph. */
+  frame(): DocumentFrame | undefined;
+  /** After the iteration: the final frame (with timings and QA). */
+  result(): { frame: DocumentFrame };
+}
+
+export interface WriteStreamOptions {
+  /** Where `path: null` targets go (default process.stdout). */
+  stdout?: NodeJS.WritableStream;
+  /** Folder for the spool of a standard-output target (default os.tmpdir()). */
+  tmpDir?: string;
+}
+
+/** One target being written. */
+interface OpenTarget {
+  paragraph(p: BilingualParagraph, frame: () => DocumentFrame | undefined): Promise<void>;
+  finish(frame: DocumentFrame, count: number): Promise<void>;
+  abort(): Promise<void>;
+}
+
+async function openTarget(target: StreamTarget, options: WriteStreamOptions): Promise<OpenTarget> {
+  const renderer: StreamRenderer = createStreamRenderer(target.format);
+  const out = target.path === null ? createStreamSink(options.stdout ?? process.stdout) : await createAtomicFileSink(target.path);
+  if (!renderer.headNeedsFinal) {
+    let headWritten = false;
+    const writeHead = async (frame: DocumentFrame | undefined, count: number) => {
+      if (headWritten) return;
+      headWritten = true;
+      // Such a head depends on nothing final; the frame known so far is all it may use.
+      await out.write(renderer.head(frame ?? EMPTY_FRAME, count));
+    };
+    return {
+      async paragraph(p, frame) {
+        await writeHead(frame(), 0);
+        await out.write(renderer.paragraph(p));
+      },
+      async finish(frame, count) {
+        await writeHead(frame, count);
+        await out.write(renderer.tail(frame, count));
+        await out.commit();
+      },
+      abort: () => out.abort(),
+    };
+  }
+  // The head needs the end: spool the paragraphs, then write head + spool + tail.
+  let spoolDir: string | undefined;
+  let spool: TempFile;
+  try {
+    if (target.path === null) {
+      spoolDir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'da2en-spool-'));
+      spool = await TempFile.create(path.join(spoolDir, 'body'));
+    } else {
+      spool = await TempFile.create(tempName(target.path, 'body'));
+    }
+  } catch (err) {
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+    await out.abort();
+    throw err;
+  }
+  const dropSpool = async () => {
+    await spool.discard();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  };
+  return {
+    paragraph: (p) => spool.write(renderer.paragraph(p)),
+    async finish(frame, count) {
+      await spool.close(false);
+      await out.write(renderer.head(frame, count));
+      await out.appendFile(spool.file);
+      await out.write(renderer.tail(frame, count));
+      await out.commit();
+      await dropSpool();
+    },
+    async abort() {
+      await dropSpool();
+      await out.abort();
+    },
+  };
+}
+
+const EMPTY_FRAME: DocumentFrame = {
+  title: { source: '', target: '' },
+  metadata: {},
+  model: { id: '', dtype: '', decoding: {} },
+  timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+};
+
+/**
+ * Writes a stream of translated paragraphs to every target with the streaming renderers; each
+ * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete;
+ * on any error (an aborted translation included) every target is abandoned (temporary files and
+ * folders removed, existing files untouched) and the error rethrown. Returns the paragraph count.
+ */
+export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
+  const opened: OpenTarget[] = [];
+  let count = 0;
+  try {
+    for (const t of targets) opened.push(await openTarget(t, options));
+    const frame = () => translation.frame();
+    for await (const p of translation) {
+      for (const t of opened) await t.paragraph(p, frame);
+      count++;
+    }
+    const final = translation.result().frame;
+    for (const t of opened) await t.finish(final, count);
+    return count;
+  } catch (err) {
+    for (const t of opened.reverse()) await t.abort().catch(() => {});
+    throw err;
+  }
+}

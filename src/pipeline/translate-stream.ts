@@ -1,0 +1,247 @@
+/**
+ * Translation of an article that arrives as a stream of paragraphs (see src/io/paragraph-stream.ts),
+ * with memory bounded by a window of paragraphs instead of the whole document.
+ *
+ * Paragraphs are taken in windows (`windowParagraphs`, default 200, fewer when they reach
+ * `windowChars`); each window is segmented by `segmentDocument` and translated by
+ * `translateDocument`, exactly as a whole document is, and its translated paragraphs are yielded
+ * before more input is read. The result is the same as `translateArticleWithStats` on the whole
+ * text: the same paragraphs (indexes continue across windows), title, metadata and QA, because
+ *  - each window's text also holds the next paragraph, so the heading heuristic (which looks at
+ *    the next paragraph's first line) sees what it would see in the whole document; that extra
+ *    paragraph is dropped and segmented again with the next window;
+ *  - the leading ` date YYYY-MM ` marker is extracted from the first window only: later windows
+ *    are segmented behind a throwaway first paragraph, so text that happens to start a later
+ *    window is never taken for the marker;
+ *  - the title and date come from the first window, as segmentDocument finds them, the target
+ *    title from the first translated paragraph (as in translateArticle), the detected language
+ *    from the first 4000 characters of the paragraphs (all detectLanguage looks at);
+ *  - QA runs per window (it is per paragraph) and the summaries are added up.
+ */
+import type { BilingualDocument, BilingualParagraph, QaSummary, SourceDocument } from '../document/types.js';
+import type { Translator } from '../engine/translator.js';
+import { qaDocument } from '../qa/index.js';
+import { detectLanguage } from '../segmentation/language.js';
+import { segmentForTranslator } from '../translate-article.js';
+import { translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
+
+/** The document without its paragraphs (what a renderer's head and tail show). */
+export type StreamFrame = Omit<BilingualDocument, 'paragraphs'>;
+
+export interface StreamProgress {
+  /** Paragraphs translated (and yielded or about to be) so far. */
+  paragraphsDone: number;
+  chunksDone: number;
+  /**
+   * Input bytes translated so far: exact at window boundaries, interpolated by chunks within a
+   * window. With `bytesTotal` this gives a fraction done and an ETA while the paragraph total is
+   * still unknown.
+   */
+  bytesDone: number;
+  /** The input's size when known (a file), else undefined (a pipe). */
+  bytesTotal: number | undefined;
+}
+
+export interface StreamTranslateOptions extends Omit<PipelineOptions, 'onProgress'> {
+  /** Paragraphs translated together (default 200). Larger windows batch better; memory grows with them. */
+  windowParagraphs?: number;
+  /** A window also closes once its paragraphs reach this many characters (default 1,000,000). */
+  windowChars?: number;
+  /** Largest chunk sent to the model, in tokens (default 256, as translateArticle). */
+  maxChunkTokens?: number;
+  /** Pack several sentences into one chunk while within budget (default false). */
+  packSentences?: boolean;
+  /** The input's name, kept in the metadata. */
+  source?: string;
+  /** Milliseconds spent loading the model, for the timings (default 0). */
+  loadMs?: number;
+  /** Where reading has got (a ParagraphSource is one), for byte-based progress. */
+  input?: { readonly bytesRead: number; readonly totalBytes: number | undefined };
+  onProgress?: (progress: StreamProgress) => void;
+}
+
+export interface StreamResult {
+  /** The finished frame: title, metadata, model, timings and the QA summary. */
+  frame: StreamFrame;
+  stats: PipelineStats;
+  /** How many paragraphs were yielded. */
+  paragraphs: number;
+}
+
+/** The translated paragraphs, in order, and the document-level parts once they are known. */
+export interface StreamedTranslation extends AsyncIterable<BilingualParagraph> {
+  /**
+   * The frame as far as it is known: title, metadata (less the detected language) and model once
+   * the first window is translated (undefined before); timings and QA only after the end.
+   */
+  frame(): StreamFrame | undefined;
+  /** Whether every paragraph has been yielded. */
+  readonly done: boolean;
+  /** The finished frame and stats; throws until the iteration has ended. */
+  result(): StreamResult;
+}
+
+export const DEFAULT_WINDOW_PARAGRAPHS = 200;
+export const DEFAULT_WINDOW_CHARS = 1_000_000;
+/** detectLanguage looks at no more than this many characters. */
+const LANGUAGE_SAMPLE_CHARS = 4000;
+/** A paragraph put in front of later windows so that nothing there is read as the date marker. */
+const SHIELD = 'x';
+
+function emptyStats(): PipelineStats {
+  return { chunks: 0, modelChunks: 0, cachedChunks: 0, passthroughChunks: 0, modelCalls: 0, targetTokens: 0 };
+}
+
+function emptyQa(): QaSummary {
+  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0 } };
+}
+
+class WindowedTranslation implements StreamedTranslation {
+  done = false;
+  private started = false;
+  private head: { title: string; metadata: SourceDocument['metadata'] } | undefined;
+  private targetTitle: string | undefined;
+  private readonly stats = emptyStats();
+  private readonly qa = emptyQa();
+  private count = 0;
+  private languageSample: string[] = [];
+  private languageChars = 0;
+  private timings: BilingualDocument['timings'] | undefined;
+
+  constructor(
+    private readonly paragraphs: AsyncIterable<string>,
+    private readonly translator: Translator,
+    private readonly options: StreamTranslateOptions,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<BilingualParagraph> {
+    if (this.started) throw new Error('a translation stream can be read only once');
+    this.started = true;
+    return this.run();
+  }
+
+  frame(): StreamFrame | undefined {
+    if (!this.head) return undefined;
+    const t = this.translator;
+    const frame: StreamFrame = {
+      title: { source: this.head.title, target: this.targetTitle ?? '' },
+      metadata: { ...this.head.metadata },
+      model: { id: t.modelId, dtype: t.dtype, decoding: t.decoding },
+      timings: this.timings ?? { loadMs: Math.round(this.options.loadMs ?? 0), translateMs: 0, totalMs: 0 },
+    };
+    if (this.done) {
+      const language = detectLanguage(this.languageSample.join('\n'));
+      if (language) frame.metadata.detectedLanguage = language;
+      frame.qa = { ...this.qa, byKind: { ...this.qa.byKind } };
+    }
+    return frame;
+  }
+
+  result(): StreamResult {
+    const frame = this.frame();
+    if (!this.done || !frame) throw new Error('the translation stream has not been read to the end');
+    return { frame, stats: { ...this.stats }, paragraphs: this.count };
+  }
+
+  private async *run(): AsyncGenerator<BilingualParagraph> {
+    const o = this.options;
+    const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
+    const windowChars = Math.max(1, o.windowChars ?? DEFAULT_WINDOW_CHARS);
+    const started = performance.now();
+    const it = this.paragraphs[Symbol.asyncIterator]();
+    let bytesBefore = 0;
+    let chunksBefore = 0;
+    try {
+      let next = await it.next();
+      for (let windowNo = 0; !next.done || windowNo === 0; windowNo++) {
+        o.signal?.throwIfAborted();
+        const window: string[] = [];
+        let chars = 0;
+        while (!next.done && window.length < windowParagraphs && chars < windowChars) {
+          window.push(next.value);
+          chars += next.value.length;
+          next = await it.next();
+        }
+        const lookahead = next.done ? undefined : next.value;
+        const bytesAfter = o.input?.bytesRead ?? 0;
+
+        const shielded = windowNo > 0;
+        const text = [...(shielded ? [SHIELD] : []), ...window, ...(lookahead !== undefined ? [lookahead] : [])].join('\n\n');
+        const segmented = segmentForTranslator(text, this.translator, {
+          ...(o.maxChunkTokens !== undefined ? { maxChunkTokens: o.maxChunkTokens } : {}),
+          ...(o.packSentences !== undefined ? { packSentences: o.packSentences } : {}),
+          ...(o.source !== undefined ? { source: o.source } : {}),
+        });
+        if (windowNo === 0) this.head = { title: segmented.title, metadata: segmented.metadata };
+        const own = segmented.paragraphs.slice(shielded ? 1 : 0, lookahead !== undefined ? -1 : undefined);
+        const base = this.count;
+        const source: SourceDocument = { ...segmented, paragraphs: own.map((p, i) => ({ ...p, index: base + i })) };
+
+        const chunksInWindow = own.reduce((n, p) => n + p.chunks.length, 0);
+        const { onProgress: _drop, input: _input, ...pipeline } = o;
+        const { paragraphs, stats } = await translateDocument(source, this.translator, {
+          ...pipeline,
+          onProgress: (p) => {
+            const fraction = p.chunksTotal > 0 ? p.chunksDone / p.chunksTotal : 1;
+            o.onProgress?.({
+              paragraphsDone: base + p.paragraphsDone,
+              chunksDone: chunksBefore + p.chunksDone,
+              bytesDone: Math.round(bytesBefore + (bytesAfter - bytesBefore) * fraction),
+              bytesTotal: o.input?.totalBytes,
+            });
+          },
+        });
+        for (const k of Object.keys(stats) as (keyof PipelineStats)[]) this.stats[k] += stats[k];
+        chunksBefore += chunksInWindow;
+        bytesBefore = bytesAfter;
+
+        const checked = qaDocument({ title: { source: '', target: '' }, metadata: {}, model: { id: '', dtype: '', decoding: {} }, timings: { loadMs: 0, translateMs: 0, totalMs: 0 }, paragraphs });
+        this.addQa(checked.summary);
+        const first = checked.document.paragraphs[0];
+        if (this.targetTitle === undefined && first) {
+          // As translateArticle: the first paragraph, or its first chunk when the title is its first sentence.
+          const title = this.head?.title ?? '';
+          this.targetTitle = title === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
+        }
+        for (const p of checked.document.paragraphs) {
+          this.sampleLanguage(p.source);
+          this.count++;
+          yield p;
+        }
+      }
+      const finished = performance.now();
+      const loadMs = Math.round(o.loadMs ?? 0);
+      this.timings = { loadMs, translateMs: Math.round(finished - started), totalMs: Math.round(loadMs + finished - started) };
+      this.done = true;
+    } finally {
+      if (!this.done) await it.return?.();
+    }
+  }
+
+  private addQa(s: QaSummary): void {
+    this.qa.paragraphs += s.paragraphs;
+    this.qa.paragraphsFlagged += s.paragraphsFlagged;
+    this.qa.findings += s.findings;
+    for (const k of Object.keys(s.byKind) as (keyof QaSummary['byKind'])[]) this.qa.byKind[k] += s.byKind[k];
+  }
+
+  private sampleLanguage(text: string): void {
+    if (this.languageChars >= LANGUAGE_SAMPLE_CHARS) return;
+    const piece = text.slice(0, LANGUAGE_SAMPLE_CHARS);
+    this.languageSample.push(piece);
+    this.languageChars += piece.length + 1;
+  }
+}
+
+/**
+ * Translates paragraphs as they arrive, a window at a time. Iterate the result (once) for the
+ * translated paragraphs in order; after the end, `result()` gives the title, metadata, timings,
+ * QA summary and stats. Breaking out of the loop stops reading the input.
+ */
+export function translateParagraphStream(
+  paragraphs: AsyncIterable<string>,
+  translator: Translator,
+  options: StreamTranslateOptions = {},
+): StreamedTranslation {
+  return new WindowedTranslation(paragraphs, translator, options);
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeText, type InputEncoding } from '../../src/io/decode-text.js';
+import { firstBadUtf8Byte, openParagraphStream, paragraphsFromBytes, readParagraphsFromFile, splitParagraphStream } from '../../src/io/paragraph-stream.js';
+import { normalizeInput, splitParagraphs } from '../../src/segmentation/index.js';
+import { pick, prng } from '../helpers/prng.js';
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+/** What the whole-file path finds: paragraphs of the decoded, normalised text. */
+function expected(bytes: Uint8Array, encoding: InputEncoding = 'auto'): string[] {
+  return splitParagraphs(normalizeInput(decodeText(bytes, encoding).text)).map((lines) => lines.join('\n'));
+}
+
+/** `bytes` cut into pieces of 1..maxPiece bytes. */
+async function* pieces(bytes: Uint8Array, rand: () => number, maxPiece: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; ) {
+    const n = 1 + Math.floor(rand() * maxPiece);
+    yield bytes.subarray(i, i + n);
+    i += n;
+  }
+}
+
+async function collect(it: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of it) out.push(p);
+  return out;
+}
+
+const BITS = ['Hej', 'verden', 'æøå', 'ÆØÅ', '🎉', '€', ' ', ' ', '  ', '\t', '\u00a0', '\n', '\n', '\r\n', '\r', '\n\n', '\r\n\r\n', '\r\r', '\n \n', '\n\t\n\n', 'date 2021-07', '- ', '# ', '\u0000', '\ufeff', '.'];
+
+function randomText(rand: () => number): string {
+  let s = rand() < 0.2 ? '\ufeff' : '';
+  const n = Math.floor(rand() * 60);
+  for (let i = 0; i < n; i++) s += pick(rand, BITS);
+  return s;
+}
+
+describe('splitParagraphStream / paragraphsFromBytes', () => {
+  it('finds the paragraphs the whole-text path finds, however the bytes are cut (random texts)', async () => {
+    const rand = prng(7);
+    for (let i = 0; i < 600; i++) {
+      const bytes = utf8(randomText(rand));
+      const got = await collect(paragraphsFromBytes(pieces(bytes, rand, 1 + Math.floor(rand() * 9))));
+      expect(got, JSON.stringify(bytes.toString())).toEqual(expected(bytes));
+    }
+  });
+
+  it('handles CRLF, CR-only, many blank lines and whitespace-only lines', async () => {
+    const text = 'A1\r\nA2\r\n\r\n\r\n \t \r\nB1\rB2\r\r\rC\n\n\n\n\nD  \n  E\u00a0\n\u00a0\nF';
+    const got = await collect(splitParagraphStream(Readable.from(text.split(''))));
+    expect(got).toEqual(['A1\nA2', 'B1\nB2', 'C', 'D\nE', 'F']);
+    // a CR at the end of one piece and its LF at the start of the next are one line end
+    expect(await collect(splitParagraphStream(Readable.from(['a\r', '\nb\r', '\r', 'c'])))).toEqual(['a\nb', 'c']);
+  });
+
+  it('strips a BOM (UTF-8 and a U+FEFF left in the text) and reads UTF-16 with a BOM', async () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8('Æble\n\nPære')]);
+    const src = paragraphsFromBytes(pieces(withBom, prng(1), 1));
+    expect(await collect(src)).toEqual(['Æble', 'Pære']);
+    expect(src.encoding).toBe('utf-8 (BOM)');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Søren\r\n\r\nKierkegaard 🎉', 'utf16le')]);
+    const le16 = paragraphsFromBytes(pieces(le, prng(2), 3));
+    expect(await collect(le16)).toEqual(['Søren', 'Kierkegaard 🎉']);
+    expect(le16.encoding).toBe('utf-16le (BOM)');
+    const be = Buffer.from(Buffer.from('Søren\n\nÅ', 'utf16le')).swap16();
+    expect(await collect(paragraphsFromBytes(pieces(be, prng(3), 1), { encoding: 'utf16be' }))).toEqual(['Søren', 'Å']);
+  });
+
+  it('reads latin1 when asked', async () => {
+    const bytes = Buffer.from([...utf8('Hej med dig'), 0xe6, 0x0a, 0x0a, ...utf8('ble'), 0x80]);
+    expect(await collect(paragraphsFromBytes(pieces(bytes, prng(4), 2), { encoding: 'latin1' }))).toEqual(expected(bytes, 'latin1'));
+  });
+
+  it('removes NULs and says so', async () => {
+    const src = paragraphsFromBytes(pieces(utf8('Hej\u0000 verden\u0000\n\nB'), prng(5), 2));
+    expect(await collect(src)).toEqual(['Hej verden', 'B']);
+    expect(src.notes).toEqual(['removed 2 NUL character(s)']);
+  });
+
+  it('keeps a multi-byte character split across chunks of a file read with a tiny highWaterMark', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-ps-'));
+    const file = path.join(dir, 'a.txt');
+    const text = 'Øl 🎉 på €5\n\nÆØÅ æøå\r\n🎉🎉\n';
+    writeFileSync(file, text);
+    for (const hwm of [1, 2, 3, 5]) {
+      const src = readParagraphsFromFile(file, { highWaterMark: hwm });
+      expect(await collect(src)).toEqual(['Øl 🎉 på €5', 'ÆØÅ æøå\n🎉🎉']);
+      expect(src.bytesRead).toBe(Buffer.byteLength(text));
+    }
+  });
+
+  it('names the offset of the first bad UTF-8 byte, as decodeText does, wherever the chunks are cut', async () => {
+    const rand = prng(11);
+    const good = utf8('Hej æ 🎉 € ');
+    let checked = 0;
+    for (let i = 0; i < 400; i++) {
+      const junk = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(rand, [0x80, 0xbf, 0xc3, 0xe2, 0x82, 0xf0, 0x9f, 0xed, 0xa0, 0xff, 0xc0, 0x41]));
+      const bytes = Buffer.concat([good.subarray(0, Math.floor(rand() * good.length)), Buffer.from(junk), good.subarray(0, Math.floor(rand() * good.length))]);
+      let whole: string | undefined;
+      try {
+        decodeText(bytes, 'utf8');
+      } catch (err) {
+        whole = (err as Error).message;
+      }
+      let streamed: string | undefined;
+      try {
+        await collect(paragraphsFromBytes(pieces(bytes, rand, 1 + Math.floor(rand() * 4)), { encoding: 'utf8' }));
+      } catch (err) {
+        streamed = (err as Error).message;
+      }
+      expect(streamed, bytes.toString('hex')).toBe(whole);
+      if (whole) checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
+    const bytes = Buffer.from([...utf8('Hej med dig'), 0xe6, 0x20, ...utf8('ble')]);
+    await expect(collect(paragraphsFromBytes(pieces(bytes, prng(1), 1)))).rejects.toThrow(/offset 11.*--encoding latin1/);
+    expect(firstBadUtf8Byte(utf8('ab'), true)).toBe(-1);
+    expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), false)).toBe(-1);
+    expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), true)).toBe(1);
+  });
+
+  it('recognises binary input in auto mode', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    await expect(collect(paragraphsFromBytes(pieces(png, prng(1), 1)))).rejects.toThrow(/PNG image/);
+  });
+});
+
+describe('openParagraphStream', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-ops-'));
+
+  it('reports size and progress for a file, and one-line errors like readInput', async () => {
+    const file = path.join(dir, 'ok.txt');
+    writeFileSync(file, 'A\n\nB\n');
+    const src = await openParagraphStream(file);
+    expect(src.totalBytes).toBe(5);
+    expect(await collect(src)).toEqual(['A', 'B']);
+    expect(src.bytesRead).toBe(5);
+
+    await expect(openParagraphStream(path.join(dir, 'missing.txt'))).rejects.toThrow(/cannot read .*missing\.txt: no such file/);
+    await expect(openParagraphStream(dir)).rejects.toThrow(/is a directory/);
+
+    const blank = path.join(dir, 'blank.txt');
+    writeFileSync(blank, ' \n\r\n\t');
+    await expect(collect(await openParagraphStream(blank))).rejects.toThrow(/blank\.txt is empty/);
+
+    const bad = path.join(dir, 'bad.txt');
+    writeFileSync(bad, Buffer.from([0x41, 0x0a, 0xff]));
+    await expect(collect(await openParagraphStream(bad))).rejects.toThrow(/bad\.txt is not valid UTF-8 \(first bad byte at offset 2\)/);
+  });
+
+  it('reads standard input', async () => {
+    const src = await openParagraphStream('-', { stdin: Readable.from([utf8('Et\n'), utf8('\nTo')]) });
+    expect(src.totalBytes).toBeUndefined();
+    expect(await collect(src)).toEqual(['Et', 'To']);
+  });
+});

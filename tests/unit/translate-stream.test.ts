@@ -1,0 +1,125 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
+import { paragraphsFromBytes, splitParagraphStream } from '../../src/io/paragraph-stream.js';
+import { translateParagraphStream, type StreamProgress } from '../../src/pipeline/translate-stream.js';
+import { OUTPUT_FORMATS, render } from '../../src/rendering/index.js';
+import { translateArticleWithStats } from '../../src/translate-article.js';
+import { FakeTranslator } from '../helpers/fake-translator.js';
+import { pick, prng } from '../helpers/prng.js';
+
+const WORDS = ['kommunen', 'bygger', 'en', 'ny', 'skole', 'til', 'børn', 'og', 'i', 'byen', 'siger', 'at', 'det', 'går', 'godt', 'med', 'havnen', '2021', '14,5', 'kr.', 'mio.'];
+
+function sentence(rand: () => number): string {
+  const words = Array.from({ length: 2 + Math.floor(rand() * 12) }, () => pick(rand, WORDS)).join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1) + pick(rand, ['.', '.', '!', '?', '']);
+}
+
+/** An article with headings, quotes, soft wraps, hard breaks, odd blank lines and date markers in odd places. */
+function article(seed: number): string {
+  const rand = prng(seed);
+  const paras: string[] = [];
+  const n = Math.floor(rand() * 30);
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    if (r < 0.15) paras.push(pick(rand, ['Økonomi', 'Byen vokser', '## Baggrund', 'Kort nyt']));
+    else if (r < 0.25) paras.push(`- ${sentence(rand)} siger borgmesteren.`);
+    else if (r < 0.32) paras.push(`date 2022-0${1 + Math.floor(rand() * 9)} ${sentence(rand)}`);
+    else if (r < 0.4) paras.push(`${sentence(rand)}\nog ${sentence(rand).toLowerCase()}\nOg så.`);
+    else paras.push(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => sentence(rand)).join(' '));
+  }
+  const lead = rand() < 0.5 ? ` date 2021-0${1 + Math.floor(rand() * 9)} ` : '';
+  return lead + paras.join(pick(rand, ['\n\n', '\r\n\r\n', '\n \n\n'])) + '\n';
+}
+
+async function streamed(text: string, windowParagraphs: number) {
+  const translator = new FakeTranslator();
+  const t = translateParagraphStream(splitParagraphStream(Readable.from([text])), translator, { windowParagraphs, source: 'a.txt' });
+  const paragraphs: BilingualParagraph[] = [];
+  for await (const p of t) paragraphs.push(p);
+  return { ...t.result(), paragraphs };
+}
+
+describe('translateParagraphStream', () => {
+  it('gives the same document as translateArticle on the whole text, for any window size (random articles)', async () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const text = article(seed);
+      const whole = await translateArticleWithStats(text, { translator: new FakeTranslator(), source: 'a.txt' });
+      for (const windowParagraphs of [1, 2, 3, 7, 200]) {
+        const s = await streamed(text, windowParagraphs);
+        const label = `seed ${seed} window ${windowParagraphs}`;
+        expect(s.paragraphs, label).toEqual(whole.document.paragraphs);
+        const { paragraphs: _p, timings: _t, ...wholeFrame } = whole.document;
+        const { timings, ...frame } = s.frame;
+        expect(frame, label).toEqual(wholeFrame);
+        expect({ ...s.stats, modelCalls: 0 }, label).toEqual({ ...whole.stats, modelCalls: 0 }); // smaller windows, more calls
+        expect(s.paragraphs.map((p) => p.index)).toEqual(s.paragraphs.map((_, i) => i));
+        expect(timings.totalMs).toBeGreaterThanOrEqual(timings.translateMs);
+        // and therefore every format renders the same bytes (timings aside)
+        const doc: BilingualDocument = { ...s.frame, paragraphs: s.paragraphs };
+        for (const f of OUTPUT_FORMATS) expect(render(f, doc)).toBe(render(f, { ...whole.document, timings }));
+      }
+    }
+  });
+
+  it('yields each window before reading far beyond it', async () => {
+    let read = 0;
+    async function* source() {
+      for (let i = 0; i < 50; i++) {
+        read++;
+        yield `Afsnit ${i} er her.`;
+      }
+    }
+    const t = translateParagraphStream(source(), new FakeTranslator(), { windowParagraphs: 10 });
+    const readWhenYielded: number[] = [];
+    for await (const p of t) readWhenYielded[p.index] = read;
+    // window k (10 paragraphs) is yielded after reading it plus one paragraph of look-ahead
+    expect(readWhenYielded[0]).toBe(11);
+    expect(readWhenYielded[19]).toBe(21);
+    expect(readWhenYielded[49]).toBe(50);
+    expect(t.result().paragraphs).toBe(50);
+  });
+
+  it('reports progress in paragraphs and input bytes', async () => {
+    const text = Array.from({ length: 45 }, (_, i) => `Afsnit ${i}. ${'Ord og ord. '.repeat(1 + (i % 5))}`).join('\n\n');
+    const bytes = Buffer.from(text);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 64) yield bytes.subarray(i, i + 64);
+    }
+    const input = paragraphsFromBytes(chunks(), { totalBytes: bytes.length });
+    const seen: StreamProgress[] = [];
+    const t = translateParagraphStream(input, new FakeTranslator(), { windowParagraphs: 10, input, maxBatchSize: 4, onProgress: (p) => seen.push(p) });
+    for await (const _ of t);
+    expect(seen.length).toBeGreaterThan(5);
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.paragraphsDone).toBeGreaterThanOrEqual(seen[i - 1]!.paragraphsDone);
+      expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone);
+    }
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ paragraphsDone: 45, bytesDone: bytes.length, bytesTotal: bytes.length });
+    expect(seen.some((p) => p.bytesDone > 0 && p.bytesDone < bytes.length)).toBe(true);
+  });
+
+  it('stops reading the input when the consumer stops, and honours an abort signal', async () => {
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 0; ; i++) yield `Afsnit ${i}.`;
+      } finally {
+        closed = true;
+      }
+    }
+    const t = translateParagraphStream(source(), new FakeTranslator(), { windowParagraphs: 5 });
+    for await (const p of t) if (p.index === 7) break;
+    expect(closed).toBe(true);
+    expect(() => t.result()).toThrow(/not been read to the end/);
+
+    const controller = new AbortController();
+    const aborted = translateParagraphStream(source(), new FakeTranslator(), { windowParagraphs: 5, signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const p of aborted) if (p.index === 3) controller.abort(new Error('interrupted'));
+      })(),
+    ).rejects.toThrow('interrupted');
+  });
+});
