@@ -1,3 +1,6 @@
+import type { EngineOptions } from '../engine/load-translator.js';
+import type { Translator } from '../engine/translator.js';
+
 /** What a command may touch: the streams, the abort signal, and the two kinds of messages. */
 export interface CliContext {
   stdout: NodeJS.WriteStream;
@@ -9,4 +12,6 @@ export interface CliContext {
   /** Details shown only with --verbose (stderr). */
   verbose(message: string): void;
   exitCode: number;
+  /** Makes the translator (the real engine; a test of the CLI's own work may hand in another). */
+  loadTranslator(options: EngineOptions): Promise<Translator>;
 }

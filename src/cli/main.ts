@@ -3,16 +3,18 @@ import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, UserError } from '../errors.js';
+import { loadTranslator } from '../engine/load-translator.js';
 import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
 import { cacheCommand } from './commands/cache.js';
 import type { CliContext } from './context.js';
+import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
-export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin'>> = {}): Promise<number> {
+export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator'>> = {}): Promise<number> {
   const controller = new AbortController();
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const quiet = argv.includes('--quiet') || argv.includes('-q');
@@ -29,6 +31,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       if (verbose) stderr.write(`${m}\n`);
     },
     exitCode: 0,
+    loadTranslator: io.loadTranslator ?? loadTranslator,
   };
 
   // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.
@@ -43,7 +46,8 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
 
-  const cli = yargs(argv)
+  const cli = yargs(protectLoneDashes(argv))
+    .middleware((parsed) => restoreLoneDashes(parsed), true)
     .scriptName('da2en')
     .usage('$0 [inputs..] [options]\n\nTranslate Danish articles into English with a local Opus-MT model and write side-by-side bilingual files.')
     .version(version)
@@ -69,6 +73,8 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}; translations finished so far are kept in the cache, run again to continue\n`);
       return signalExit;
     }
+    // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return ExitCode.Ok;
     if (err instanceof UserError) {
       stderr.write(`da2en: ${err.message}\n`);
       if (verbose && err.stack) stderr.write(`${err.stack}\n`);

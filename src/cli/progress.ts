@@ -1,9 +1,14 @@
 import cliProgress from 'cli-progress';
-import type { PipelineProgress } from '../pipeline/translate-document.js';
 import type { FileProgress } from '../engine/model-store/download.js';
 
+/** Where a translation has got; the total is unknown for standard input. */
+export interface ParagraphProgress {
+  paragraphsDone: number;
+  paragraphsTotal?: number | undefined;
+}
+
 export interface ProgressSink {
-  translation(label: string): (p: PipelineProgress) => void;
+  translation(label: string, paragraphsTotal?: number): (p: ParagraphProgress) => void;
   download(): { start: (files: { file: string; total: number | undefined }[]) => void; progress: (p: FileProgress) => void };
   stop(): void;
 }
@@ -19,31 +24,33 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Progress bars on stderr, only for a person watching a terminal: piped or redirected stderr,
- * and --quiet, get nothing, and stdout is never touched.
+ * Progress bars on stderr. `enabled` is normally "stderr is a terminal and not --quiet", so piped
+ * or redirected stderr gets nothing; `--progress` forces them, and then a non-terminal stream
+ * gets a plain line every `plainEveryMs` instead of a redrawn bar. stdout is never touched.
  */
-export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr, plainEveryMs = 2000): ProgressSink {
   if (!enabled) return SILENT;
+  const common = { stream, hideCursor: true, noTTYOutput: true, notTTYSchedule: plainEveryMs } as const;
   let bar: cliProgress.SingleBar | null = null;
   const stopBar = () => {
     bar?.stop();
     bar = null;
   };
   return {
-    translation(label) {
+    translation(label, paragraphsTotal) {
       let started = 0;
       return (p) => {
+        const total = p.paragraphsTotal ?? paragraphsTotal;
         if (!bar) {
           started = performance.now();
-          bar = new cliProgress.SingleBar(
-            { stream, format: `${label} {bar} {value}/{total} paragraphs | {rate} par/s | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, etaBuffer: 20 },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(p.paragraphsTotal, p.paragraphsDone, { rate: '0.0' });
+          // Without a total (standard input) there is no bar or ETA to show, only the count and rate.
+          const format = total === undefined ? `${label} {value} paragraphs | {rate} par/s` : `${label} {bar} {value}/{total} paragraphs | {rate} par/s | ETA {eta_formatted}`;
+          bar = new cliProgress.SingleBar({ ...common, format, clearOnComplete: false, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
+          bar.start(total ?? 0, p.paragraphsDone, { rate: '0.0' });
         }
         const seconds = (performance.now() - started) / 1000;
         bar.update(p.paragraphsDone, { rate: seconds > 0 ? (p.paragraphsDone / seconds).toFixed(1) : '0.0' });
-        if (p.paragraphsDone >= p.paragraphsTotal) stopBar();
+        if (total !== undefined && p.paragraphsDone >= total) stopBar();
       };
     },
     download() {
@@ -53,10 +60,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
         start(files) {
           total = files.reduce((n, f) => n + (f.total ?? 0), 0);
           stopBar();
-          bar = new cliProgress.SingleBar(
-            { stream, format: 'downloading model {bar} {mb}/{totalMb} MB | {file}', hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          );
+          bar = new cliProgress.SingleBar({ ...common, format: 'downloading model {bar} {mb}/{totalMb} MB | {file}' }, cliProgress.Presets.shades_classic);
           bar.start(Math.max(total, 1), 0, { mb: '0.0', totalMb: megabytes(total), file: '' });
         },
         progress(p) {

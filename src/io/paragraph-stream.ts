@@ -265,7 +265,7 @@ export function readParagraphsFromFile(file: string, options: ParagraphStreamOpt
 }
 
 /**
- * The CLI's streaming counterpart of `readInput`: opens a path or "-" (stdin) and yields its
+ * What the CLI reads its inputs with: opens a path or "-" (stdin) and yields its
  * paragraphs, with one clear UserError line (exit code InputError) for every way it can fail: a
  * missing or unreadable file or a directory (thrown here, before anything is read), bytes that
  * are not text in the encoding, and an input with no text at all (thrown while iterating).

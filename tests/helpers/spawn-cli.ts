@@ -10,12 +10,15 @@ export interface SpawnedCli {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>;
 }
 
-/** The CLI in its own process (from source, through tsx), for signals and whole-process behaviour. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], {
+/**
+ * The CLI in its own process (from source, through tsx), for signals and whole-process behaviour.
+ * `entry` runs another script in its place (tests/helpers/cli-with-fake-engine.ts).
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string; stdin?: 'ignore' | 'pipe' } = {}): SpawnedCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, options.entry ?? 'src/cli/main.ts'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let stdout = '';

@@ -132,7 +132,7 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
 describe('openParagraphStream', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-ops-'));
 
-  it('reports size and progress for a file, and one-line errors like readInput', async () => {
+  it('reports size and progress for a file, and the CLI one-line errors', async () => {
     const file = path.join(dir, 'ok.txt');
     writeFileSync(file, 'A\n\nB\n');
     const src = await openParagraphStream(file);

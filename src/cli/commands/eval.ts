@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { SourceDocument } from '../../document/types.js';
-import { loadTranslator } from '../../engine/load-translator.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { EvalInputError, evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
 import { writeOutputAtomically } from '../../io/write-output.js';
@@ -79,7 +78,7 @@ async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
  * computed); only an over-long line is split. Empty lines stay empty.
  */
 async function translateLines(lines: string[], args: EvalArgs, ctx: CliContext): Promise<string[]> {
-  const translator = await loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
+  const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
   try {
     const doc: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
     const lineOfParagraph: number[] = [];

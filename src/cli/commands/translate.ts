@@ -1,11 +1,10 @@
 import type { Argv } from 'yargs';
-import { loadTranslator } from '../../engine/load-translator.js';
 import type { Translator } from '../../engine/translator.js';
-import { readInput } from '../../io/read-input.js';
-import { writeOutputAtomically } from '../../io/write-output.js';
+import { openParagraphStream } from '../../io/paragraph-stream.js';
+import { scanInput, type InputScan } from '../../io/scan-input.js';
+import { writeBilingualStream } from '../../io/stream-output.js';
+import { translateParagraphStream } from '../../pipeline/translate-stream.js';
 import type { InputEncoding } from '../../io/decode-text.js';
-import { render } from '../../rendering/index.js';
-import { translateArticleWithStats } from '../../translate-article.js';
 import { looksDanish } from '../../segmentation/language.js';
 import { openTranslationMemory } from '../../cache/index.js';
 import { parseFormats, planOutputs, type InputPlan } from '../output-plan.js';
@@ -26,6 +25,7 @@ export interface TranslateArgs extends CommonArgs {
   concurrency: number;
   cache: boolean;
   cacheDir?: string;
+  progress?: boolean;
 }
 
 export function translateCommand(yargs: Argv, ctx: CliContext) {
@@ -45,6 +45,7 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
         .option('concurrency', { type: 'number', default: 1, describe: 'Model calls in flight at once (each gets cores ÷ concurrency threads)' })
         .option('cache', { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' })
+        .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: when stderr is a terminal and not --quiet; to a log file, a line every 2 s)' })
         .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' })
         .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
         .example('$0 article.da.txt -o article.html', 'format from the extension')
@@ -66,23 +67,34 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     stdoutIsTTY: Boolean(ctx.stdout.isTTY),
   });
-  // Read every input first: a bad third file should fail before minutes of translating the first two.
-  const texts = await Promise.all(plans.map((p) => readInput(p.input, args.encoding, ctx.stdin)));
-  texts.forEach((t, i) => t.notes.forEach((n) => ctx.log(`${plans[i]!.input}: ${n}`)));
+  // Every file is read through once before the model loads: a bad third file (or a bad byte deep
+  // in a large one) fails before minutes of translating the first two. Standard input cannot be
+  // read twice; its problems surface while it streams, and no output is left behind then either.
+  const scans = new Map<string, InputScan>();
+  for (const plan of plans) {
+    if (plan.input === '-' || scans.has(plan.input)) continue;
+    const scan = await scanInput(plan.input, { encoding: args.encoding });
+    scans.set(plan.input, scan);
+    scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+  }
 
-  const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
+  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY));
+  const progress = createProgress(showProgress, ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
   try {
     const loadStart = performance.now();
-    translator = await loadTranslator({ ...engineOptionsFrom(args), concurrency: args.concurrency, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
+    translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), concurrency: args.concurrency, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
     progress.stop();
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
-    for (const [i, plan] of plans.entries()) {
-      const { document, stats } = await translateArticleWithStats(texts[i]!.text, {
-        translator,
+    for (const plan of plans) {
+      // Read, translated and written a window of paragraphs at a time: memory stays bounded
+      // whatever the size of the input, and every output is byte for byte the whole-document render.
+      const source = await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
+      const translation = translateParagraphStream(source, translator, {
+        input: source,
         source: plan.input,
         maxChunkTokens: args.maxChunkTokens,
         packSentences: args.packSentences,
@@ -91,22 +103,19 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
         concurrency: args.concurrency,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
-        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating'),
+        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', scans.get(plan.input)?.paragraphs),
       });
-      if (!looksDanish(document.metadata.detectedLanguage)) {
-        ctx.log(`${plan.input}: the text looks like ${document.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
+      await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout });
+      progress.stop();
+      const { frame, stats, paragraphs } = translation.result();
+      if (plan.input === '-') source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      if (!looksDanish(frame.metadata.detectedLanguage)) {
+        ctx.log(`${plan.input}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
       ctx.verbose(
-        `${plan.input}: ${document.paragraphs.length} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(document.timings.translateMs / 1000).toFixed(2)} s`,
+        `${plan.input}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
-      for (const target of plan.targets) {
-        const text = render(target.format, document);
-        if (target.path === null) ctx.stdout.write(text);
-        else {
-          await writeOutputAtomically(target.path, text);
-          if (!args.quiet) ctx.log(`wrote ${target.path}`);
-        }
-      }
+      if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
     }
   } finally {
     progress.stop();

@@ -1,0 +1,23 @@
+import { openParagraphStream, type ParagraphStreamOptions } from './paragraph-stream.js';
+
+export interface InputScan {
+  /** Paragraphs the input holds (what a translation of it will yield). */
+  paragraphs: number;
+  /** What decoding found and fixed (NULs removed, …), as the paragraph stream reports it. */
+  notes: readonly string[];
+  /** Size in bytes. */
+  bytes: number;
+}
+
+/**
+ * Reads a file through once, as the translation will, without keeping it: every way the input
+ * can fail (missing, a directory, binary, bad UTF-8 anywhere, empty) is found before the model
+ * loads or earlier inputs are translated, and the paragraph count gives the progress bar its total.
+ * Memory stays bounded by the largest paragraph. Not for standard input, which cannot be read twice.
+ */
+export async function scanInput(file: string, options: ParagraphStreamOptions = {}): Promise<InputScan> {
+  const source = await openParagraphStream(file, { ...options, highWaterMark: 1 << 20 });
+  let paragraphs = 0;
+  for await (const _ of source) paragraphs++;
+  return { paragraphs, notes: source.notes, bytes: source.bytesRead };
+}
