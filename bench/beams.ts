@@ -1,6 +1,6 @@
 /**
  * Beam search cost: `npm run bench:beams -- [--n 40] [--beams 1,2,4] [--dtype q8]` on the builder's
- * opus-da-en model (built by `npm run bench` into .cache/bench-models if missing), outputs forced to
+ * opus-da-en model (built into .cache/test-models when the builder changed), outputs forced to
  * the FLORES dev reference lengths so every setting produces the same number of tokens.
  */
 import { readFileSync } from 'node:fs';
@@ -8,16 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { buildModel } from '../src/builder/index.js';
+import { builtModel } from '../tests/helpers/builder-models.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
 import type { Dtype } from '../src/engine/marian-model.js';
-import { existsSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env['DA2EN_SHARED'] ?? path.resolve(root, '../shared');
 const args = await yargs(hideBin(process.argv)).option('n', { type: 'number', default: 40 }).option('beams', { type: 'string', default: '1,2,4' }).option('dtype', { type: 'string', default: 'q8' }).strict().parse();
-const dir = path.join(root, '.cache', 'bench-models', 'opus-da-en-1');
-if (!existsSync(path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx'))) await buildModel({ preset: 'opus-da-en', outDir: dir, seed: 1 });
+const dir = await builtModel('opus-da-en', 1);
 const da = readFileSync(path.join(shared, 'data/eval/flores200-dev.da'), 'utf8').split('\n').slice(0, args.n);
 const en = readFileSync(path.join(shared, 'data/eval/flores200-dev.en'), 'utf8').split('\n').slice(0, args.n);
 let base = 0;

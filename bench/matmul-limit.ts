@@ -27,19 +27,24 @@ function matmulModel(m: number, k: number, n: number, seed: number): Model {
   return { graph: g.graph, opsetImports: [{ domain: '', version: OPSET }], producer: 'da2en-bench' };
 }
 
-async function gflops(model: Model, m: number, k: number, n: number, threads: number, seconds: number): Promise<number> {
+async function gflops(model: Model, m: number, k: number, n: number, threads: number, seconds: number, repeats = 3): Promise<number> {
   const session = await ort.InferenceSession.create(serializeModel(model), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const x = new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)), [m, k]);
   for (let i = 0; i < 5; i++) await session.run({ x });
-  let runs = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    await session.run({ x });
-    runs++;
+  // The best of a few windows: on a shared machine the slow ones measure the neighbours, not the CPU.
+  let best = 0;
+  for (let r = 0; r < repeats; r++) {
+    let runs = 0;
+    const start = performance.now();
+    while (performance.now() - start < (seconds / repeats) * 1000) {
+      await session.run({ x });
+      runs++;
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    best = Math.max(best, (2 * m * k * n * runs) / elapsed / 1e9);
   }
-  const elapsed = (performance.now() - start) / 1000;
   await session.release();
-  return (2 * m * k * n * runs) / elapsed / 1e9;
+  return best;
 }
 
 /** Shapes like a batched decoder step: 32 rows against the FFN's 512×2048 weight. */
