@@ -1,5 +1,6 @@
 import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type ort from 'onnxruntime-node';
+import { withLocalModelFiles } from './local-model-files.js';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
 export type Dtype = 'q8' | 'fp32';
@@ -69,15 +70,17 @@ export class MarianModel {
       interOpNumThreads: 1,
       ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
     };
-    const [tokenizer, model] = await Promise.all([
-      AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-      AutoModelForSeq2SeqLM.from_pretrained(dir, {
-        dtype,
-        device: 'cpu',
-        local_files_only: true,
-        session_options: sessionOptions,
-      } as Parameters<typeof AutoModelForSeq2SeqLM.from_pretrained>[1]),
-    ]);
+    const [tokenizer, model] = await withLocalModelFiles(dir, () =>
+      Promise.all([
+        AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
+        AutoModelForSeq2SeqLM.from_pretrained(dir, {
+          dtype,
+          device: 'cpu',
+          local_files_only: true,
+          session_options: sessionOptions,
+        } as Parameters<typeof AutoModelForSeq2SeqLM.from_pretrained>[1]),
+      ]),
+    );
     const sessions = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions;
     const encoder = sessions['model'];
     const decoder = sessions['decoder_model_merged'];
