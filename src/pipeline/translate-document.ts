@@ -12,7 +12,10 @@ export interface PipelineProgress {
 }
 
 export interface PipelineOptions extends Partial<BatchLimits> {
-  /** Model calls in flight at once. More than one only helps when each uses fewer threads than cores. */
+  /**
+   * Batches in flight at once (default 1). With the ONNX Runtime engine model calls run one at a
+   * time anyway (its runs block the JavaScript thread); more only overlaps cache work and waiting.
+   */
   concurrency?: number;
   signal?: AbortSignal;
   memory?: TranslationMemory;

@@ -2,11 +2,10 @@
  * The CLI exactly as shipped, in its own process, but with the FakeTranslator (LongRunFakeTranslator)
  * in place of the model: for tests of what the CLI itself does with a large input (reading,
  * progress, writing, memory), where the model would only add hours. Prints the process's peak
- * RSS as a last stderr line, `peak-rss-kb N`.
+ * RSS as a last stderr line, `peak-rss-kb=N` (bench/report-rss.mjs).
  */
+import '../../bench/report-rss.mjs';
 import { main } from '../../src/cli/main.js';
 import { LongRunFakeTranslator } from './large-article.js';
 
-const code = await main(process.argv.slice(2), { loadTranslator: async () => new LongRunFakeTranslator() });
-process.stderr.write(`peak-rss-kb ${process.resourceUsage().maxRSS}\n`);
-process.exitCode = code;
+process.exitCode = await main(process.argv.slice(2), { loadTranslator: async () => new LongRunFakeTranslator() });

@@ -43,7 +43,7 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' })
         .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call (batch size × longest input)' })
         .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
-        .option('concurrency', { type: 'number', default: 1, describe: 'Model calls in flight at once (each gets cores ÷ concurrency threads)' })
+        .option('concurrency', { type: 'number', default: 1, describe: 'Batches in flight at once (model calls still run one at a time: ONNX Runtime blocks the JavaScript thread)' })
         .option('cache', { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' })
         .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: when stderr is a terminal and not --quiet; to a log file, a line every 2 s)' })
         .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' })
@@ -86,7 +86,7 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
   const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
   try {
     const loadStart = performance.now();
-    translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), concurrency: args.concurrency, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
+    translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
     progress.stop();
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
     for (const plan of plans) {

@@ -1,0 +1,22 @@
+/**
+ * The peak RSS that the benchmark, the load test and the large-input test report for a process
+ * they spawn must be that process's own, not its parent's (see bench/report-rss.mjs).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const reporter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/report-rss.mjs');
+
+describe.runIf(process.platform === 'linux')('peak RSS of a spawned process', () => {
+  it('is its own, while getrusage would report the memory its parent held when it was forked', () => {
+    const ballast = Buffer.alloc(400 * 1024 * 1024, 1); // resident in this (the parent) process
+    const { stderr } = spawnSync(process.execPath, ['--import', reporter, '-e', 'process.stderr.write(`maxrss=${process.resourceUsage().maxRSS}\\n`)'], { encoding: 'utf8' });
+    const ownPeakMb = Number(/peak-rss-kb=(\d+)/.exec(stderr)![1]) / 1024;
+    const inheritedMb = Number(/maxrss=(\d+)/.exec(stderr)![1]) / 1024;
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(ownPeakMb).toBeLessThan(200); // an empty node process: ~40–60 MB
+    expect(inheritedMb).toBeGreaterThan(400); // the quirk the reporter avoids
+  });
+});
