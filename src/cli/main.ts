@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, UserError } from '../errors.js';
-import { loadTranslator } from '../engine/load-translator.js';
 import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
@@ -31,7 +30,9 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       if (verbose) stderr.write(`${m}\n`);
     },
     exitCode: 0,
-    loadTranslator: io.loadTranslator ?? loadTranslator,
+    // Imported when a command needs it: the engine (Transformers.js, ONNX Runtime, sharp) takes
+    // ~0.4 s to import, which --help, --version and `cache` need not wait for.
+    loadTranslator: io.loadTranslator ?? (async (options) => (await import('../engine/load-translator.js')).loadTranslator(options)),
   };
 
   // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.

@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { openTranslationMemory } from '../../cache/index.js';
 import type { CliContext } from '../context.js';
 
 interface CacheArgs {
@@ -19,6 +18,7 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
         .option('json', { type: 'boolean', default: false, describe: 'stats as JSON' }),
     async (argv) => {
       const args = argv as unknown as CacheArgs;
+      const { openTranslationMemory } = await import('../../cache/index.js');
       const memory = openTranslationMemory(args.cacheDir);
       try {
         if (args.action === 'clear') {

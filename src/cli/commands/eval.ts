@@ -5,7 +5,6 @@ import { ExitCode, UserError } from '../../errors.js';
 import { EvalInputError, evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
 import { writeOutputAtomically } from '../../io/write-output.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
-import { segmentForTranslator } from '../../translate-article.js';
 import { createProgress } from '../progress.js';
 import { engineOptionsFrom, withEngineOptions, type CommonArgs } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -79,6 +78,7 @@ async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
  */
 async function translateLines(lines: string[], args: EvalArgs, ctx: CliContext): Promise<string[]> {
   const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
+  const { segmentForTranslator } = await import('../../translate-article.js');
   try {
     const doc: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
     const lineOfParagraph: number[] = [];

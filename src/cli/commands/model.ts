@@ -1,6 +1,5 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.js';
-import { loadTranslator } from '../../engine/load-translator.js';
 import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { withEngineOptions, type CommonArgs } from '../shared-options.js';
@@ -55,7 +54,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     throw new UserError(`model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`, ExitCode.ModelCorrupt);
   }
   // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
-  const translator = await loadTranslator({ model: args.model, modelsDir, dtype: args.dtype, offline: true });
+  const translator = await ctx.loadTranslator({ model: args.model, modelsDir, dtype: args.dtype, offline: true });
   await translator.dispose();
   ctx.stdout.write(`ok: ${location.dir} (${report.checked.length} files checked, loads as ${args.dtype})\n`);
   return 0;

@@ -1,15 +1,6 @@
 import type { Argv } from 'yargs';
-import type { Translator } from '../../engine/translator.js';
-import { openParagraphStream } from '../../io/paragraph-stream.js';
-import { scanInput, type InputScan } from '../../io/scan-input.js';
-import { writeBilingualStream } from '../../io/stream-output.js';
-import { translateParagraphStream } from '../../pipeline/translate-stream.js';
 import type { InputEncoding } from '../../io/decode-text.js';
-import { looksDanish } from '../../segmentation/language.js';
-import { openTranslationMemory } from '../../cache/index.js';
-import { parseFormats, planOutputs, type InputPlan } from '../output-plan.js';
-import { createProgress } from '../progress.js';
-import { engineOptionsFrom, withEngineOptions, type CommonArgs } from '../shared-options.js';
+import { withEngineOptions, type CommonArgs } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
 export interface TranslateArgs extends CommonArgs {
@@ -54,73 +45,8 @@ export function translateCommand(yargs: Argv, ctx: CliContext) {
         .example('$0 a.txt b.txt c.txt --out-dir out/', 'several articles, one model load')
         .example('$0 article.da.txt --format en', 'the English text alone'),
     async (argv) => {
+      const { runTranslate } = await import('./translate-run.js');
       ctx.exitCode = await runTranslate(argv as unknown as TranslateArgs, ctx);
     },
   );
-}
-
-export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promise<number> {
-  const plans: InputPlan[] = planOutputs({
-    inputs: args.inputs,
-    ...(args.format !== undefined ? { formats: parseFormats(args.format) } : {}),
-    ...(args.output !== undefined ? { output: args.output } : {}),
-    ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
-    stdoutIsTTY: Boolean(ctx.stdout.isTTY),
-  });
-  // Every file is read through once before the model loads: a bad third file (or a bad byte deep
-  // in a large one) fails before minutes of translating the first two. Standard input cannot be
-  // read twice; its problems surface while it streams, and no output is left behind then either.
-  const scans = new Map<string, InputScan>();
-  for (const plan of plans) {
-    if (plan.input === '-' || scans.has(plan.input)) continue;
-    const scan = await scanInput(plan.input, { encoding: args.encoding });
-    scans.set(plan.input, scan);
-    scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
-  }
-
-  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY));
-  const progress = createProgress(showProgress, ctx.stderr);
-  const download = progress.download();
-  let translator: Translator | null = null;
-  // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
-  const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
-  try {
-    const loadStart = performance.now();
-    translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
-    progress.stop();
-    ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
-    for (const plan of plans) {
-      // Read, translated and written a window of paragraphs at a time: memory stays bounded
-      // whatever the size of the input, and every output is byte for byte the whole-document render.
-      const source = await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
-      const translation = translateParagraphStream(source, translator, {
-        input: source,
-        source: plan.input,
-        maxChunkTokens: args.maxChunkTokens,
-        packSentences: args.packSentences,
-        batchTokens: args.batchTokens,
-        maxBatchSize: args.maxBatchSize,
-        concurrency: args.concurrency,
-        signal: ctx.signal,
-        ...(memory ? { memory } : {}),
-        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', scans.get(plan.input)?.paragraphs),
-      });
-      await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout });
-      progress.stop();
-      const { frame, stats, paragraphs } = translation.result();
-      if (plan.input === '-') source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
-      if (!looksDanish(frame.metadata.detectedLanguage)) {
-        ctx.log(`${plan.input}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
-      }
-      ctx.verbose(
-        `${plan.input}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
-      );
-      if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
-    }
-  } finally {
-    progress.stop();
-    await translator?.dispose();
-    await memory?.close();
-  }
-  return 0;
 }
