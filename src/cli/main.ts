@@ -37,9 +37,16 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
 
   // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.
   let signalExit: number | null = null;
+  let signalledAt = 0;
   const onSignal = (code: number) => () => {
-    if (signalExit !== null) process.exit(code); // a second Ctrl-C means now
+    if (signalExit !== null) {
+      // The same signal again within a second is one event delivered twice (to the process group
+      // and passed on by the `da2en` launcher, or by `timeout`); a later one is a person insisting.
+      if (code === signalExit && performance.now() - signalledAt < 1000) return;
+      process.exit(code); // a second Ctrl-C means now
+    }
     signalExit = code;
+    signalledAt = performance.now();
     controller.abort(new UserError(code === ExitCode.Interrupted ? 'interrupted' : 'terminated', code));
   };
   const sigint = onSignal(ExitCode.Interrupted);

@@ -12,13 +12,15 @@ export interface SpawnedCli {
 
 /**
  * The CLI in its own process (from source, through tsx), for signals and whole-process behaviour.
- * `entry` runs another script in its place (tests/helpers/cli-with-fake-engine.ts).
+ * `entry` runs another script in its place (src/cli/bin.ts, tests/helpers/cli-with-fake-engine.ts).
  */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string; stdin?: 'ignore' | 'pipe' } = {}): SpawnedCli {
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string; stdin?: 'ignore' | 'pipe'; detached?: boolean } = {}): SpawnedCli {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, options.entry ?? 'src/cli/main.ts'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can signal the group as a terminal does.
+    detached: options.detached ?? false,
   });
   let stderr = '';
   let stdout = '';
