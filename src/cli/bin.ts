@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { launchPlan } from './launch-plan.js';
 
 const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url));
-const plan = launchPlan(process.platform, process.env);
+const plan = launchPlan(process.platform, process.env, process.argv.slice(2));
 
 async function runHere(): Promise<void> {
   const { main } = await import('./main.js');

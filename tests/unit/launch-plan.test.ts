@@ -14,4 +14,12 @@ describe('the da2en launcher', () => {
     expect(launchPlan('linux', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }).reexec).toBe(false);
     expect(launchPlan('linux', { DA2EN_NO_REEXEC: '1' }).reexec).toBe(false);
   });
+
+  it('runs in place for commands that load no model', () => {
+    expect(launchPlan('linux', {}, ['--version']).reexec).toBe(false);
+    expect(launchPlan('linux', {}, ['article.txt', '--help']).reexec).toBe(false);
+    expect(launchPlan('linux', {}, ['cache', 'stats']).reexec).toBe(false);
+    expect(launchPlan('linux', {}, ['article.txt', '-o', 'cache']).reexec).toBe(true);
+    expect(launchPlan('linux', {}, ['eval', '--src', 'a', '--ref', 'b']).reexec).toBe(true);
+  });
 });
