@@ -2,10 +2,10 @@
  * Reads an article as a stream and yields its paragraphs one at a time, so memory is bounded by
  * the largest paragraph rather than by the file.
  *
- * The paragraphs are exactly those `segmentDocument` finds in the whole decoded text
- * (`splitParagraphs(normalizeInput(decodeText(bytes).text))`): the bytes are decoded as
- * `decodeText` would (same encodings, UTF-16 BOM detection and binary sniffing for 'auto', a
- * DecodeError naming the offset of the first bad byte for invalid UTF-8, NULs removed), a
+ * The paragraphs are exactly those `segmentDocument` finds in the whole decoded text (tested
+ * against a whole-buffer decoder, tests/helpers/whole-text-decoder.ts): the bytes are decoded in
+ * the chosen encoding ('auto': UTF-8, or UTF-16 with a BOM, after binary sniffing), invalid UTF-8
+ * is a DecodeError naming the offset of its first bad byte, NULs are removed, a
  * leading BOM is dropped, CRLF / CR / LF all end a line, each line is trimmed, and one or more
  * blank lines end a paragraph. A paragraph is yielded as its trimmed lines joined with "\n".
  */
@@ -13,10 +13,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { ExitCode, UserError } from '../errors.js';
-import { DecodeError, sniffBinary, type InputEncoding } from './decode-text.js';
+import { DecodeError, sniffBinary, startsWith, type InputEncoding } from './decode-text.js';
 
 export interface ParagraphStreamOptions {
-  /** As `decodeText`: 'auto' (default) is UTF-8, or UTF-16 with a BOM. */
+  /** 'auto' (default) is UTF-8, or UTF-16 with a BOM. */
   encoding?: InputEncoding;
 }
 
@@ -28,18 +28,14 @@ export interface ParagraphSource extends AsyncIterable<string> {
   readonly bytesRead: number;
   /** The input's size when known (a regular file), else undefined (a pipe). */
   readonly totalBytes: number | undefined;
-  /** How the bytes are being decoded, once known (as `DecodedText.encoding`). */
+  /** How the bytes are being decoded, once known (e.g. `utf-8 (BOM)`, `latin1`). */
   readonly encoding: string | undefined;
-  /** What was found and fixed on the way (as `DecodedText.notes`); complete after the last paragraph. */
+  /** What was found and fixed on the way (NULs removed); complete after the last paragraph. */
   readonly notes: readonly string[];
 }
 
 /** Bytes inspected before choosing the decoder (what `sniffBinary` looks at). */
 const SNIFF_BYTES = 8192;
-
-function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
-  return prefix.every((b, i) => bytes[i] === b);
-}
 
 /**
  * Offset of the first byte of the first ill-formed UTF-8 sequence in `bytes` (its lead byte when
@@ -165,7 +161,7 @@ class StreamedParagraphs implements ParagraphSource {
     const feed = (bytes: Uint8Array, final: boolean): string => {
       let text: string;
       try {
-        // latin1 is one byte per character: decoded without `stream`, as decodeText does (on Node 20
+        // latin1 is one byte per character: decoded without `stream`, like a whole-buffer decode (on Node 20
         // the two differ: without it 0x80–0x9F become C1 controls, with it Windows-1252 characters).
         text = final || singleByte ? decoder!.decode(bytes) : decoder!.decode(bytes, { stream: true });
       } catch (err) {

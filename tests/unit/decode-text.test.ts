@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, sniffBinary } from '../../src/io/decode-text.js';
+import { sniffBinary } from '../../src/io/decode-text.js';
+import { decodeText } from '../helpers/whole-text-decoder.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -1,0 +1,75 @@
+/**
+ * Whole-buffer decoding of an article, written the plain way (TextDecoder with `fatal`, then a
+ * search for the failing offset): the reference the streaming reader (src/io/paragraph-stream.ts)
+ * is tested against, chunk boundaries and all.
+ */
+import { DecodeError, sniffBinary, startsWith, type InputEncoding } from '../../src/io/decode-text.js';
+
+export interface DecodedText {
+  text: string;
+  /** What was found and how it was read. */
+  encoding: string;
+  notes: string[];
+}
+
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // The longest prefix that decodes (a sequence cut by its end is allowed) ends where decoding fails.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  // If that prefix ends inside a multi-byte sequence, the bad sequence starts at its lead byte.
+  for (let i = lo - 1; i >= Math.max(0, lo - 3); i--) {
+    const b = bytes[i]!;
+    if (b >= 0xc0) return i + sequenceLength(b) > lo ? i : lo;
+    if (b < 0x80) break;
+  }
+  return lo;
+}
+
+export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'): DecodedText {
+  const notes: string[] = [];
+  let text: string;
+  let used: string;
+  if (encoding === 'auto' && startsWith(bytes, [0xff, 0xfe])) {
+    text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    used = 'utf-16le (BOM)';
+  } else if (encoding === 'auto' && startsWith(bytes, [0xfe, 0xff])) {
+    text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    used = 'utf-16be (BOM)';
+  } else if (encoding === 'latin1') {
+    text = new TextDecoder('latin1').decode(bytes);
+    used = 'latin1';
+  } else if (encoding === 'utf16le' || encoding === 'utf16be') {
+    text = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
+    used = encoding;
+  } else {
+    const binary = encoding === 'auto' ? sniffBinary(bytes) : null;
+    if (binary) throw new DecodeError(`looks like a ${binary}, not a text file`);
+    const hasBom = startsWith(bytes, [0xef, 0xbb, 0xbf]);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      const offset = firstInvalidUtf8(bytes);
+      throw new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Latin-1/Windows-1252, pass --encoding latin1`);
+    }
+    used = hasBom ? 'utf-8 (BOM)' : 'utf-8';
+  }
+  if (text.includes('\u0000')) {
+    const count = text.split('\u0000').length - 1;
+    text = text.replaceAll('\u0000', '');
+    notes.push(`removed ${count} NUL character(s)`);
+  }
+  return { text, encoding: used, notes };
+}
