@@ -6,3 +6,12 @@ export {
   type TranslationMemoryStats,
   type TranslationMemoryStore,
 } from './translation-memory.js';
+export {
+  DEFAULT_REDIS_MEMORY_PREFIX,
+  openRedisTranslationMemory,
+  redactRedisUrl,
+  redisClientOptions,
+  type RedisMemoryOptions,
+  type RedisMemoryStats,
+  type RedisTranslationMemory,
+} from './redis-memory.js';

@@ -29,7 +29,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { UserError } from '../errors.js';
-import type { TranslationMemory } from '../pipeline/memory.js';
+import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
 
 /** What is stored under each key. `source` is kept only to make the store inspectable. */
 export interface MemoryRecord {
@@ -48,7 +48,10 @@ export interface TranslationMemoryStats {
   path: string;
 }
 
+/** The local memory answers synchronously (LMDB reads and commits are synchronous calls). */
 export interface TranslationMemoryStore extends TranslationMemory {
+  lookup(keys: readonly string[]): Map<string, string>;
+  store(entries: readonly MemoryEntry[]): void;
   /** The cache folder. */
   readonly dir: string;
   stats(): TranslationMemoryStats;

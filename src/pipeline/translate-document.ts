@@ -91,7 +91,7 @@ export async function translateDocument(
     }),
   );
 
-  const cached = options.memory?.lookup(keys) ?? new Map<string, string>();
+  const cached = (await options.memory?.lookup(keys)) ?? new Map<string, string>();
   const toTranslate: { slot: Slot; key: string }[] = [];
   pending.forEach((slot, i) => {
     const hit = cached.get(keys[i]!);
@@ -128,7 +128,7 @@ export async function translateDocument(
           settle(item.slot, { ...source, target: r.text, origin: 'model', ...(r.flags.length ? { flags: r.flags } : {}) });
         });
         // Stored per batch, so an interrupted run keeps everything finished so far.
-        options.memory?.store(items.map((item, i) => ({ key: item.key, source: item.slot.text, target: out[i]!.text })));
+        await options.memory?.store(items.map((item, i) => ({ key: item.key, source: item.slot.text, target: out[i]!.text })));
         report();
       }),
   );

@@ -1,0 +1,152 @@
+/**
+ * The translation memory in Redis: one memory shared by workers on several machines, so a job that
+ * moves to another worker (its first worker died) does not translate its finished segments again.
+ *
+ * Layout: one hash, `<prefix>segments-v1` (default prefix `da2en:tm:`), field = the sha256 key from
+ * `memoryKey` (the same keys as the local LMDB memory), value = JSON `{ target, source, createdAt }`.
+ * A store is one HSET of the whole batch, which Redis applies atomically: all of the batch or none
+ * of it. How long a stored batch survives a Redis crash is Redis's persistence setting (the README
+ * asks for `appendonly yes`); losing entries only costs translating them again, never a wrong one.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { UserError } from '../errors.js';
+import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
+import type { MemoryRecord } from './translation-memory.js';
+
+export const REDIS_SEGMENTS_KEY = 'segments-v1';
+export const DEFAULT_REDIS_MEMORY_PREFIX = 'da2en:tm:';
+
+export interface RedisMemoryStats {
+  entries: number;
+  /** What Redis reports the hash takes in memory (MEMORY USAGE), 0 when empty. */
+  bytes: number;
+  /** The Redis URL (without a password) and the hash's key. */
+  path: string;
+}
+
+export interface RedisTranslationMemory extends TranslationMemory {
+  lookup(keys: readonly string[]): Promise<Map<string, string>>;
+  store(entries: readonly MemoryEntry[]): Promise<void>;
+  stats(): Promise<RedisMemoryStats>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RedisMemoryOptions {
+  /** Key prefix, so several memories can share one Redis (default `da2en:tm:`). */
+  prefix?: string;
+  /**
+   * Wait through a Redis restart instead of failing (default false): commands are held while the
+   * client reconnects. Workers want this; a one-off command would rather fail with a clear line.
+   */
+  waitForReconnect?: boolean;
+}
+
+/** Lookups are sent in slices, so one huge document does not make one huge reply. */
+const LOOKUP_SLICE = 1000;
+
+/** The URL with any password removed, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Options for an ioredis client to `url`, with the reconnect behaviour asked for. */
+export function redisClientOptions(waitForReconnect: boolean): RedisOptions {
+  return waitForReconnect
+    ? { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) }
+    : { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : times * 200), connectTimeout: 5000 };
+}
+
+function unusable(url: string, error: unknown): UserError {
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\s+/g, ' ').trim();
+  const err = new UserError(`cannot use the translation memory in Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there?)`);
+  return Object.assign(err, { cause: error });
+}
+
+function targetOf(raw: string | null): string | undefined {
+  if (raw === null) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<MemoryRecord>;
+    return typeof value?.target === 'string' ? value.target : undefined;
+  } catch {
+    // Not ours (or damaged): a miss, translated again and overwritten.
+    return undefined;
+  }
+}
+
+/** Opens the Redis translation memory at `url` (redis://host:port/db). Connects on first use. */
+export function openRedisTranslationMemory(url: string, options: RedisMemoryOptions = {}): RedisTranslationMemory {
+  let client: Redis;
+  try {
+    client = new Redis(url, { ...redisClientOptions(options.waitForReconnect ?? false), lazyConnect: true });
+  } catch (error) {
+    throw unusable(url, error);
+  }
+  // Connection errors surface through the commands that fail; the client's own event would
+  // otherwise print them unasked.
+  client.on('error', () => {});
+  const hash = `${options.prefix ?? DEFAULT_REDIS_MEMORY_PREFIX}${REDIS_SEGMENTS_KEY}`;
+  let closed: Promise<void> | null = null;
+  const live = () => {
+    if (closed) throw new Error('the translation memory is closed');
+  };
+  const run = async <T>(what: () => Promise<T>): Promise<T> => {
+    live();
+    try {
+      return await what();
+    } catch (error) {
+      throw unusable(url, error);
+    }
+  };
+
+  return {
+    lookup: (keys) =>
+      run(async () => {
+        const found = new Map<string, string>();
+        const unique = [...new Set(keys)];
+        for (let i = 0; i < unique.length; i += LOOKUP_SLICE) {
+          const slice = unique.slice(i, i + LOOKUP_SLICE);
+          const values = await client.hmget(hash, ...slice);
+          slice.forEach((key, j) => {
+            const target = targetOf(values[j] ?? null);
+            if (target !== undefined) found.set(key, target);
+          });
+        }
+        return found;
+      }),
+
+    store: (entries) =>
+      run(async () => {
+        if (entries.length === 0) return;
+        const createdAt = Date.now();
+        const fields: Record<string, string> = {};
+        for (const e of entries) fields[e.key] = JSON.stringify({ target: e.target, source: e.source, createdAt } satisfies MemoryRecord);
+        await client.hset(hash, fields);
+      }),
+
+    stats: () =>
+      run(async () => {
+        const [entries, bytes] = await Promise.all([client.hlen(hash), client.memory('USAGE', hash)]);
+        return { entries, bytes: Number(bytes ?? 0), path: `${redactRedisUrl(url)} ${hash}` };
+      }),
+
+    clear: () =>
+      run(async () => {
+        await client.del(hash);
+      }),
+
+    close() {
+      closed ??= client.quit().then(
+        () => {},
+        () => client.disconnect(),
+      );
+      return closed;
+    },
+  };
+}

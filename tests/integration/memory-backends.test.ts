@@ -1,0 +1,162 @@
+/**
+ * The translation memory is pluggable: the local LMDB store and the Redis one shared by queue
+ * workers pass the same contract tests (cache-memory.test.ts has the LMDB-only ones: folders,
+ * damaged files, permissions).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisTranslationMemory, openTranslationMemory } from '../../src/cache/index.js';
+import { UserError } from '../../src/errors.js';
+import { memoryKey, type MemoryEntry, type TranslationMemory } from '../../src/pipeline/memory.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+
+interface Opened extends TranslationMemory {
+  stats(): { entries: number } | Promise<{ entries: number }>;
+  clear(): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+let redis: TestRedis;
+let dir: string;
+let round = 0;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  dir = mkdtempSync(join(tmpdir(), 'da2en-memory-'));
+});
+afterAll(async () => {
+  await redis?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// Each test gets a fresh memory: its own folder, or its own key prefix in the one Redis.
+const backends: [string, () => () => Opened][] = [
+  ['local LMDB', () => {
+    const folder = join(dir, `m${round++}`);
+    return () => openTranslationMemory(folder);
+  }],
+  ['Redis', () => {
+    const prefix = `test${round++}:`;
+    return () => openRedisTranslationMemory(redis.url, { prefix });
+  }],
+];
+
+const parts = { modelId: 'Helsinki-NLP/opus-mt-da-en', dtype: 'q8', decoding: { beams: 4, maxLength: 512 } };
+const entry = (source: string, target: string): MemoryEntry => ({ key: memoryKey(parts, source), source, target });
+
+describe.each(backends)('translation memory contract: %s', (_name, fresh) => {
+  it('stores and looks up translations; misses are absent; a key stored again is replaced', async () => {
+    const memory = fresh()();
+    try {
+      const a = entry('Hej verden.', 'Hello world.');
+      const b = entry('Det regner i København.', 'It is raining in Copenhagen.');
+      const c = entry('Æbler og pærer – "citat".\n', 'Apples and pears – "quote".\n');
+      const missing = memoryKey(parts, 'Ikke oversat.');
+      expect((await memory.lookup([a.key, missing])).size).toBe(0);
+      await memory.store([a, b]);
+      await memory.store([c]);
+      await memory.store([]);
+      expect(await memory.lookup([a.key, b.key, c.key, missing, a.key])).toEqual(new Map([[a.key, a.target], [b.key, b.target], [c.key, c.target]]));
+      expect(await memory.lookup([])).toEqual(new Map());
+      expect((await memory.lookup([memoryKey({ ...parts, decoding: { beams: 1, maxLength: 512 } }, 'Hej verden.')])).size).toBe(0);
+      await memory.store([{ ...a, target: 'Hi world.' }]);
+      expect((await memory.lookup([a.key])).get(a.key)).toBe('Hi world.');
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('keeps entries across close and reopen; a closed memory refuses work', async () => {
+    const open = fresh();
+    const first = open();
+    const a = entry('En sætning.', 'A sentence.');
+    await first.store([a]);
+    await first.close();
+    await first.close();
+    await expect(async () => first.lookup([a.key])).rejects.toThrow(/closed/);
+    const second = open();
+    try {
+      expect((await second.lookup([a.key])).get(a.key)).toBe('A sentence.');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('counts entries, clears, and takes a large batch in one store', async () => {
+    const memory = fresh()();
+    try {
+      expect((await memory.stats()).entries).toBe(0);
+      const entries = Array.from({ length: 2500 }, (_, i) => entry(`Sætning nummer ${i}.`, `Sentence number ${i}.`));
+      await memory.store(entries.slice(0, 100));
+      await memory.store(entries.slice(100));
+      expect((await memory.stats()).entries).toBe(2500);
+      const found = await memory.lookup(entries.map((e) => e.key));
+      expect(found.size).toBe(2500);
+      expect(found.get(entries[1234]!.key)).toBe('Sentence number 1234.');
+      await memory.clear();
+      expect((await memory.stats()).entries).toBe(0);
+      expect((await memory.lookup(entries.map((e) => e.key))).size).toBe(0);
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('two handles see each other\'s writes at once', async () => {
+    const open = fresh();
+    const one = open();
+    const two = open();
+    try {
+      const a = entry('Første.', 'First.');
+      await one.store([a]);
+      expect((await two.lookup([a.key])).get(a.key)).toBe('First.');
+      const b = entry('Anden.', 'Second.');
+      await two.store([b]);
+      expect((await one.lookup([b.key])).get(b.key)).toBe('Second.');
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
+
+describe('Redis translation memory', () => {
+  it('fails with one line naming the server when Redis is not there', async () => {
+    const memory = openRedisTranslationMemory('redis://127.0.0.1:1');
+    try {
+      const error = await memory.lookup(['x']).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).toMatch(/^cannot use the translation memory in Redis at redis:\/\/127\.0\.0\.1:1: .*\(is redis-server running there\?\)$/);
+      expect((error as Error).message).not.toContain('\n');
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('never shows a password from the URL', async () => {
+    const memory = openRedisTranslationMemory('redis://:hunter2@127.0.0.1:1');
+    try {
+      const error = (await memory.lookup(['x']).catch((e: unknown) => e)) as Error;
+      expect(error.message).not.toContain('hunter2');
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('waits through a Redis restart and keeps what was stored (append-only file)', async () => {
+    const memory = openRedisTranslationMemory(redis.url, { prefix: 'restart:', waitForReconnect: true });
+    try {
+      const a = entry('Før genstart.', 'Before the restart.');
+      await memory.store([a]);
+      await redis.stop();
+      const b = entry('Under genstart.', 'During the restart.');
+      const pending = memory.store([b]);
+      await new Promise((r) => setTimeout(r, 300));
+      await redis.start();
+      await pending;
+      expect(await memory.lookup([a.key, b.key])).toEqual(new Map([[a.key, a.target], [b.key, b.target]]));
+    } finally {
+      await memory.close();
+    }
+  });
+});
