@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { builtModel } from '../tests/helpers/builder-models.js';
+import { builtModel } from '../tools/builder-models.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
 import type { Dtype } from '../src/engine/marian-model.js';
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { env, pipeline } from '@huggingface/transformers';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { builtModel } from '../tests/helpers/builder-models.js';
+import { builtModel } from '../tools/builder-models.js';
 import type { SourceDocument } from '../src/document/types.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
 import type { Dtype } from '../src/engine/marian-model.js';
@@ -93,7 +93,7 @@ async function runSeedCli(dir: string, dtype: Dtype): Promise<{ seconds: number;
     // Without NODE_OPTIONS: the benchmark itself runs under tsx, whose loader must not ride along.
     const { NODE_OPTIONS: _loader, ...cleanEnv } = process.env;
     // Every process reports its own peak (NODE_OPTIONS reaches the CLI's process too); the largest is the CLI's.
-    const child = spawn(process.execPath, args, { env: { ...cleanEnv, NODE_OPTIONS: `--import=${path.join(root, 'bench', 'report-rss.mjs')}`, DA2EN_BENCH_LENGTH_RATIO: '1.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { ...cleanEnv, NODE_OPTIONS: `--import=${path.join(root, 'tools', 'report-rss.mjs')}`, DA2EN_BENCH_LENGTH_RATIO: '1.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);

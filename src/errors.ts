@@ -1,26 +1,41 @@
 /**
- * An error the user can act on: the CLI prints its message as one line (no stack trace unless
- * --verbose) and exits with its code.
+ * The one error type the library throws for failures a user can act on. `kind` says what went
+ * wrong in a form a program can branch on; the message is one line saying what to do; `cause`
+ * keeps the original error (a file system error, an ONNX Runtime message, a fetch failure) for
+ * `--verbose` and for callers that want the details. Exit codes are not the library's business:
+ * the CLI maps kinds to them (src/cli/exit-codes.ts).
  */
-export class UserError extends Error {
+export type ErrorKind =
+  /** Options that do not fit together, an unknown format, a bad value. */
+  | 'usage'
+  /** An input that cannot be read or is not text (missing, a directory, binary, bad UTF-8, empty). */
+  | 'input'
+  /** A folder da2en keeps its own data in (the translation memory) cannot be used. */
+  | 'storage'
+  /** The model is not there and may not (or cannot) be fetched. */
+  | 'model-missing'
+  /** The model's files are damaged, truncated or not a model. */
+  | 'model-corrupt'
+  /** Fetching the model failed on the way. */
+  | 'network'
+  /** The work was stopped from outside (Ctrl-C, SIGTERM, an aborted signal). */
+  | 'interrupted';
+
+export const ERROR_KINDS: readonly ErrorKind[] = ['usage', 'input', 'storage', 'model-missing', 'model-corrupt', 'network', 'interrupted'];
+
+export class Da2enError extends Error {
+  override readonly name: string = 'Da2enError';
+
   constructor(
+    readonly kind: ErrorKind,
     message: string,
-    readonly exitCode: number = ExitCode.Failure,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'UserError';
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
   }
 }
 
-/** Exit codes, documented in the README. */
-export const ExitCode = {
-  Ok: 0,
-  Failure: 1,
-  Usage: 2,
-  InputError: 3,
-  ModelMissing: 4,
-  ModelCorrupt: 5,
-  Network: 6,
-  Interrupted: 130,
-  Terminated: 143,
-} as const;
+/** Whether `err` is a da2en error (of `kind`, when given). */
+export function isDa2enError(err: unknown, kind?: ErrorKind): err is Da2enError {
+  return err instanceof Da2enError && (kind === undefined || err.kind === kind);
+}

@@ -7,4 +7,4 @@ export { DEFAULT_MODEL_ID, ensureModel, verifyModel, locateModel, defaultModelsD
 export { translateDocument, type PipelineOptions, type PipelineProgress, type PipelineStats } from './pipeline/translate-document.js';
 export { segmentDocument } from './segmentation/index.js';
 export type * from './document/types.js';
-export { UserError, ExitCode } from './errors.js';
+export { Da2enError, isDa2enError, ERROR_KINDS, type ErrorKind } from './errors.js';

@@ -9,7 +9,7 @@
  * asks for `appendonly yes`); losing entries only costs translating them again, never a wrong one.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
 import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
 import type { MemoryRecord } from './translation-memory.js';
 
@@ -63,10 +63,9 @@ export function redisClientOptions(waitForReconnect: boolean): RedisOptions {
     : { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : times * 200), connectTimeout: 5000 };
 }
 
-function unusable(url: string, error: unknown): UserError {
+function unusable(url: string, error: unknown): Da2enError {
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\s+/g, ' ').trim();
-  const err = new UserError(`cannot use the translation memory in Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there?)`);
-  return Object.assign(err, { cause: error });
+  return new Da2enError('storage', `cannot use the translation memory in Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there?)`, { cause: error });
 }
 
 function targetOf(raw: string | null): string | undefined {

@@ -28,7 +28,7 @@ import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
-import { UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
 import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
 
 /** What is stored under each key. `source` is kept only to make the store inspectable. */
@@ -93,9 +93,11 @@ function reason(error: unknown): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function unusable(dir: string, error: unknown): UserError {
-  return new UserError(
+function unusable(dir: string, error: unknown): Da2enError {
+  return new Da2enError(
+    'storage',
     `cannot use the translation memory in ${dir}: ${reason(error)} (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)`,
+    { cause: error },
   );
 }
 
@@ -144,7 +146,7 @@ function isRecord(value: unknown): value is MemoryRecord {
 
 /**
  * Opens (creating if needed) the translation memory in `dir` (default: `defaultCacheDir()`).
- * Throws a `UserError` with a one-line message when the folder cannot be created or opened.
+ * Throws a `Da2enError` (kind 'storage') with a one-line message when the folder cannot be created or opened.
  */
 export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   const folder = dir ? resolve(dir) : defaultCacheDir();

@@ -2,7 +2,8 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ExitCode, UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     }
     signalExit = code;
     signalledAt = performance.now();
-    controller.abort(new UserError(code === ExitCode.Interrupted ? 'interrupted' : 'terminated', code));
+    controller.abort(new Da2enError('interrupted', code === ExitCode.Interrupted ? 'interrupted' : 'terminated'));
   };
   const sigint = onSignal(ExitCode.Interrupted);
   const sigterm = onSignal(ExitCode.Terminated);
@@ -66,7 +67,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err) => {
       // yargs' own message for unknown options and bad values, as one line with a pointer to --help.
-      throw err ?? new UserError(`${msg}\nRun "da2en --help" for usage.`, ExitCode.Usage);
+      throw err ?? new Da2enError('usage', `${msg}\nRun "da2en --help" for usage.`);
     });
   translateCommand(cli, ctx);
   modelCommand(cli, ctx);
@@ -83,18 +84,26 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     }
     // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return ExitCode.Ok;
-    if (err instanceof UserError) {
+    if (err instanceof Da2enError) {
       stderr.write(`da2en: ${err.message}\n`);
-      if (verbose && err.stack) stderr.write(`${err.stack}\n`);
-      return err.exitCode;
+      if (verbose) writeStack(stderr, err);
+      return exitCodeFor(err.kind);
     }
     const message = err instanceof Error ? err.message : String(err);
     stderr.write(`da2en: unexpected error: ${message.split('\n')[0]}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-    if (verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+    if (verbose) writeStack(stderr, err);
     return ExitCode.Failure;
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+  }
+}
+
+/** With --verbose: the stack, then each `cause` in turn (the original error a domain error wraps). */
+function writeStack(stderr: NodeJS.WritableStream, err: unknown): void {
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+    stderr.write(depth === 0 ? `${text}\n` : `caused by: ${text}\n`);
   }
 }
 

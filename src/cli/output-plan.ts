@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ExitCode, UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
 export type { Format };
@@ -31,8 +31,8 @@ export interface PlanRequest {
 export function parseFormats(list: string): Format[] {
   const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
   const bad = formats.filter((f) => !isOutputFormat(f));
-  if (bad.length > 0) throw new UserError(`unknown format ${bad.join(', ')}; choose from ${FORMATS.join(', ')}`, ExitCode.Usage);
-  if (formats.length === 0) throw new UserError(`--format needs at least one of ${FORMATS.join(', ')}`, ExitCode.Usage);
+  if (bad.length > 0) throw new Da2enError('usage', `unknown format ${bad.join(', ')}; choose from ${FORMATS.join(', ')}`);
+  if (formats.length === 0) throw new Da2enError('usage', `--format needs at least one of ${FORMATS.join(', ')}`);
   return [...new Set(formats)] as Format[];
 }
 
@@ -44,23 +44,23 @@ export function stemOf(input: string): string {
 
 function formatFromExtension(file: string, formats?: Format[]): Format {
   if (formats) {
-    if (formats.length !== 1) throw new UserError(`-o writes one file; give one --format or use --out-dir for ${formats.join(', ')}`, ExitCode.Usage);
+    if (formats.length !== 1) throw new Da2enError('usage', `-o writes one file; give one --format or use --out-dir for ${formats.join(', ')}`);
     return formats[0]!;
   }
   if (file === '-') return 'txt';
   const format = formatFromPath(file);
-  if (!format) throw new UserError(`cannot tell the format from "${file}"; use a .html, .md, .txt or .json name, or give --format`, ExitCode.Usage);
+  if (!format) throw new Da2enError('usage', `cannot tell the format from "${file}"; use a .html, .md, .txt or .json name, or give --format`);
   return format;
 }
 
 /** Decides, before any work is done, every file each input will produce (pure). */
 export function planOutputs(req: PlanRequest): InputPlan[] {
-  if (req.inputs.length === 0) throw new UserError('no input given; pass a file, or - to read standard input', ExitCode.Usage);
-  if (req.inputs.filter((i) => i === '-').length > 1) throw new UserError('standard input (-) can be read only once', ExitCode.Usage);
-  if (req.output !== undefined && req.outDir !== undefined) throw new UserError('use either -o/--output or --out-dir, not both', ExitCode.Usage);
+  if (req.inputs.length === 0) throw new Da2enError('usage', 'no input given; pass a file, or - to read standard input');
+  if (req.inputs.filter((i) => i === '-').length > 1) throw new Da2enError('usage', 'standard input (-) can be read only once');
+  if (req.output !== undefined && req.outDir !== undefined) throw new Da2enError('usage', 'use either -o/--output or --out-dir, not both');
   let plans: InputPlan[];
   if (req.output !== undefined) {
-    if (req.inputs.length !== 1) throw new UserError('-o/--output takes one input; use --out-dir for several', ExitCode.Usage);
+    if (req.inputs.length !== 1) throw new Da2enError('usage', '-o/--output takes one input; use --out-dir for several');
     const format = formatFromExtension(req.output, req.formats);
     plans = [{ input: req.inputs[0]!, targets: [{ format, path: req.output === '-' ? null : req.output }] }];
   } else if (req.outDir !== undefined) {
@@ -68,10 +68,10 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
     plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stemOf(input) + suffixFor(format)) })) }));
   } else if (req.inputs.length === 1 && (!req.stdoutIsTTY || req.inputs[0] === '-')) {
     const formats = req.formats ?? ['txt'];
-    if (formats.length !== 1) throw new UserError(`standard output takes one format; use --out-dir for ${formats.join(', ')}`, ExitCode.Usage);
+    if (formats.length !== 1) throw new Da2enError('usage', `standard output takes one format; use --out-dir for ${formats.join(', ')}`);
     plans = [{ input: req.inputs[0]!, targets: [{ format: formats[0]!, path: null }] }];
   } else {
-    if (req.inputs.includes('-')) throw new UserError('with several inputs, standard input needs --out-dir', ExitCode.Usage);
+    if (req.inputs.includes('-')) throw new Da2enError('usage', 'with several inputs, standard input needs --out-dir');
     const formats = req.formats ?? ['html'];
     plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(path.dirname(input), stemOf(input) + suffixFor(format)) })) }));
   }
@@ -86,9 +86,9 @@ function checkCollisions(plans: InputPlan[]): void {
     for (const target of plan.targets) {
       if (target.path === null) continue;
       const resolved = path.resolve(target.path);
-      if (inputs.has(resolved)) throw new UserError(`output ${target.path} is an input file; refusing to overwrite it`, ExitCode.Usage);
+      if (inputs.has(resolved)) throw new Da2enError('usage', `output ${target.path} is an input file; refusing to overwrite it`);
       const other = seen.get(resolved);
-      if (other !== undefined) throw new UserError(`${other} and ${plan.input} would both write ${target.path}; give them different names`, ExitCode.Usage);
+      if (other !== undefined) throw new Da2enError('usage', `${other} and ${plan.input} would both write ${target.path}; give them different names`);
       seen.set(resolved, plan.input);
     }
   }

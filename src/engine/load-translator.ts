@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ExitCode, UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
 import type { Dtype } from './marian-model.js';
 import { MarianTranslator, type ForcedLength } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
@@ -71,11 +71,11 @@ function benchLengthFromEnv(): ForcedLength | undefined {
 
 /** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */
 function describeLoadError(err: unknown, dir: string, id: string, downloadable: boolean): Error {
-  if (err instanceof UserError) return err;
+  if (err instanceof Da2enError) return err;
   const message = (err as Error)?.message ?? String(err);
   const file = message.match(/[\w./-]*(?:onnx\/[\w.-]+\.onnx|tokenizer(?:_config)?\.json|(?:generation_)?config\.json)/)?.[0];
   const fix = downloadable ? `run "da2en model verify --model ${id}" (and "da2en model download --model ${id}" to repair)` : `rebuild or re-copy the model directory`;
   const what = file ? `model file ${file} could not be loaded` : `model in ${dir} could not be loaded`;
   const detail = message.split('\n')[0]!.slice(0, 200);
-  return new UserError(`${what} (${detail}); it may be corrupt or truncated: ${fix}`, ExitCode.ModelCorrupt);
+  return new Da2enError('model-corrupt', `${what} (${detail}); it may be corrupt or truncated: ${fix}`, { cause: err });
 }

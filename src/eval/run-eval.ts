@@ -6,6 +6,7 @@
  * (`--width 1`, its default), rounding the exact value half-to-even, and its JSON output holds
  * that rounded number; `formatEvalTable` and `evalResultJson` do the same via `pyRound`.
  */
+import { Da2enError } from '../errors.js';
 import { corpusBleu } from './bleu.js';
 import { corpusChrf } from './chrf.js';
 import { pyFormatFixed, pyRound } from './pycompat.js';
@@ -33,10 +34,11 @@ export interface EvalResult {
 }
 
 /** Thrown for unusable input (line-count mismatch, nothing to score with). */
-export class EvalInputError extends Error {
+export class EvalInputError extends Da2enError {
+  override readonly name: string = 'EvalInputError';
+
   constructor(message: string) {
-    super(message);
-    this.name = 'EvalInputError';
+    super('input', message);
   }
 }
 

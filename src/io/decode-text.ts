@@ -3,9 +3,18 @@
  * check that tells a binary file from text. The decoding itself streams (paragraph-stream.ts).
  */
 
+import { Da2enError } from '../errors.js';
+
 export type InputEncoding = 'auto' | 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
 
-export class DecodeError extends Error {}
+/** Bytes that are not text in the chosen encoding; the message reads after the input's name. */
+export class DecodeError extends Da2enError {
+  override readonly name: string = 'DecodeError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
+}
 
 const SIGNATURES: [string, number[]][] = [
   ['PNG image', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],

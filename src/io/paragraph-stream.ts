@@ -12,7 +12,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { ExitCode, UserError } from '../errors.js';
+import { Da2enError } from '../errors.js';
 import { DecodeError, sniffBinary, startsWith, type InputEncoding } from './decode-text.js';
 
 export interface ParagraphStreamOptions {
@@ -88,8 +88,8 @@ function incompleteTail(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(0);
 }
 
-function invalidUtf8(offset: number): DecodeError {
-  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Latin-1/Windows-1252, pass --encoding latin1`);
+function invalidUtf8(offset: number, cause: unknown): DecodeError {
+  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Latin-1/Windows-1252, pass --encoding latin1`, { cause });
 }
 
 class StreamedParagraphs implements ParagraphSource {
@@ -170,7 +170,7 @@ class StreamedParagraphs implements ParagraphSource {
         withTail.set(tail);
         withTail.set(bytes, tail.length);
         const at = firstBadUtf8Byte(withTail, final);
-        throw invalidUtf8(consumed - tail.length + Math.max(0, at));
+        throw invalidUtf8(consumed - tail.length + Math.max(0, at), err);
       }
       if (utf8) {
         if (bytes.length >= 3) tail = incompleteTail(bytes);
@@ -262,7 +262,7 @@ export function readParagraphsFromFile(file: string, options: ParagraphStreamOpt
 
 /**
  * What the CLI reads its inputs with: opens a path or "-" (stdin) and yields its
- * paragraphs, with one clear UserError line (exit code InputError) for every way it can fail: a
+ * paragraphs, with one clear Da2enError line (kind 'input') for every way it can fail: a
  * missing or unreadable file or a directory (thrown here, before anything is read), bytes that
  * are not text in the encoding, and an input with no text at all (thrown while iterating).
  */
@@ -278,11 +278,11 @@ export async function openParagraphStream(
     let size: number;
     try {
       const info = await stat(name);
-      if (info.isDirectory()) throw new UserError(`${name} is a directory; give the path of a text file`, ExitCode.InputError);
+      if (info.isDirectory()) throw new Da2enError('input', `${name} is a directory; give the path of a text file`);
       size = info.size;
     } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(`cannot read ${name}: ${whyUnreadable(err)}`, ExitCode.InputError);
+      if (err instanceof Da2enError) throw err;
+      throw new Da2enError('input', `cannot read ${name}: ${whyUnreadable(err)}`, { cause: err });
     }
     inner = readParagraphsFromFile(name, { ...options, totalBytes: size });
   }
@@ -294,12 +294,12 @@ export async function openParagraphStream(
         yield paragraph;
       }
     } catch (err) {
-      if (err instanceof DecodeError) throw new UserError(`${label} ${err.message}`, ExitCode.InputError);
+      if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err });
       const code = (err as NodeJS.ErrnoException).code;
-      if (typeof code === 'string' && name !== '-') throw new UserError(`cannot read ${name}: ${whyUnreadable(err)}`, ExitCode.InputError);
+      if (typeof code === 'string' && name !== '-') throw new Da2enError('input', `cannot read ${name}: ${whyUnreadable(err)}`, { cause: err });
       throw err;
     }
-    if (count === 0) throw new UserError(`${label} is empty (nothing but whitespace); nothing to translate`, ExitCode.InputError);
+    if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but whitespace); nothing to translate`);
   }
   const paragraphs = checked();
   return {

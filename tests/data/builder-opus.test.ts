@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 
 env.allowRemoteModels = false;
 env.logLevel = LogLevel.NONE;

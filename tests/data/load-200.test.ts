@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 import { prng } from '../helpers/prng.js';
 import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 describe(`a batch of ${ARTICLES} articles in one run`, () => {
   it('is complete and paired, bounded in memory, and a kill plus re-run translates nothing twice', async () => {
-    const rss = `--import=${path.join(root, 'bench/report-rss.mjs')}`;
+    const rss = `--import=${path.join(root, 'tools/report-rss.mjs')}`;
     const run = (name: string, cacheDir: string) => spawnCli([...inputs, '--model', model, '--offline', '--verbose', '--format', 'json', '--out-dir', path.join(work, name), '--cache-dir', cacheDir], { NODE_OPTIONS: rss });
 
     // Reference: one uninterrupted run with an empty cache.

@@ -1,6 +1,6 @@
 import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env, pipeline, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 
 env.allowRemoteModels = false;
 env.logLevel = LogLevel.NONE;

@@ -6,7 +6,7 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env, pipeline, type Pre
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/builder/index.js';
 import { requiredFiles } from '../../src/engine/model-store/index.js';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 
 env.allowRemoteModels = false;
 env.logLevel = LogLevel.NONE;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_FILE, defaultCacheDir, openTranslationMemory } from '../../src/cache/index.js';
-import { UserError } from '../../src/errors.js';
+import { Da2enError } from '../../src/errors.js';
 import { memoryKey } from '../../src/pipeline/memory.js';
 import { finished, spawnCacheWorker } from '../helpers/cache-child.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -117,12 +117,14 @@ describe('default cache folder', () => {
 describe('unusable cache folder', () => {
   const oneLine = /^cannot use the translation memory in .+: .+ \(run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder\)$/;
 
-  function openError(path: string): UserError {
+  function openError(path: string): Da2enError {
     try {
       openTranslationMemory(path);
     } catch (error) {
-      expect(error).toBeInstanceOf(UserError);
-      return error as UserError;
+      expect(error).toBeInstanceOf(Da2enError);
+      expect((error as Da2enError).kind).toBe('storage');
+      expect((error as Da2enError).cause).toBeDefined(); // the file system's (or LMDB's) own error
+      return error as Da2enError;
     }
     throw new Error('expected openTranslationMemory to throw');
   }

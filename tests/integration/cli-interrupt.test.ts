@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openTranslationMemory } from '../../src/cache/index.js';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 import { pick, prng } from '../helpers/prng.js';
 import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
 

@@ -3,7 +3,7 @@ import { beamDecode } from '../../src/engine/decoding/beam.js';
 import { greedyDecode } from '../../src/engine/decoding/greedy.js';
 import { MarianModel, type Dtype } from '../../src/engine/marian-model.js';
 import { MarianTranslator } from '../../src/engine/marian-translator.js';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 
 // Sentences of different lengths so batches carry real padding.
 const INPUTS = [

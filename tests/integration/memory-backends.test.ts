@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedisTranslationMemory, openTranslationMemory } from '../../src/cache/index.js';
-import { UserError } from '../../src/errors.js';
+import { Da2enError } from '../../src/errors.js';
 import { memoryKey, type MemoryEntry, type TranslationMemory } from '../../src/pipeline/memory.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
@@ -125,7 +125,9 @@ describe('Redis translation memory', () => {
     const memory = openRedisTranslationMemory('redis://127.0.0.1:1');
     try {
       const error = await memory.lookup(['x']).then(() => null, (e: unknown) => e);
-      expect(error).toBeInstanceOf(UserError);
+      expect(error).toBeInstanceOf(Da2enError);
+      expect((error as Da2enError).kind).toBe('storage');
+      expect((error as Da2enError).cause).toBeDefined();
       expect((error as Error).message).toMatch(/^cannot use the translation memory in Redis at redis:\/\/127\.0\.0\.1:1: .*\(is redis-server running there\?\)$/);
       expect((error as Error).message).not.toContain('\n');
     } finally {

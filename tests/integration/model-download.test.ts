@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { ensureModel, requiredFiles, verifyModel } from '../../src/engine/model-store/index.js';
-import { ExitCode, UserError } from '../../src/errors.js';
-import { builtModel } from '../helpers/builder-models.js';
+import { Da2enError, type ErrorKind } from '../../src/errors.js';
+import { builtModel } from '../../tools/builder-models.js';
 import { startHub, type HubServer } from '../helpers/hub-server.js';
 
 const ID = 'test-org/opus-mt-da-en-tiny';
@@ -25,16 +25,16 @@ function tempModels(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'da2en-models-'));
 }
 
-async function expectUserError(promise: Promise<unknown>, code: number, pattern: RegExp): Promise<UserError> {
+async function expectDomainError(promise: Promise<unknown>, kind: ErrorKind, pattern: RegExp): Promise<Da2enError> {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(UserError);
-  expect((err as UserError).exitCode).toBe(code);
-  expect((err as UserError).message).toMatch(pattern);
-  expect((err as UserError).message).not.toContain('\n');
-  return err as UserError;
+  expect(err).toBeInstanceOf(Da2enError);
+  expect((err as Da2enError).kind).toBe(kind);
+  expect((err as Da2enError).message).toMatch(pattern);
+  expect((err as Da2enError).message).not.toContain('\n');
+  return err as Da2enError;
 }
 
 describe('model download from a hub-layout server on loopback', () => {
@@ -67,7 +67,7 @@ describe('model download from a hub-layout server on loopback', () => {
     hub = await startHub({ [ID]: modelDir }, { dropAfter: { [file]: 20_000 } });
     const modelsDir = tempModels();
     const dir = path.join(modelsDir, ID);
-    await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), ExitCode.Network, /run the same command again to resume/);
+    await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), 'network', /run the same command again to resume/);
     // The model folder holds no half-written file; the partial download waits in .partial.
     expect(existsSync(path.join(dir, file))).toBe(false);
     expect(readFileSync(path.join(`${dir}.partial`, `${file}.part`)).length).toBe(20_000);
@@ -83,14 +83,14 @@ describe('model download from a hub-layout server on loopback', () => {
     hub = await startHub({ [ID]: modelDir }, { truncate: { [file]: 5_000 } });
     const modelsDir = tempModels();
     const dir = path.join(modelsDir, ID);
-    await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), ExitCode.ModelCorrupt, /corrupt or truncated .*5000 bytes instead of \d+/);
+    await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), 'model-corrupt', /corrupt or truncated .*5000 bytes instead of \d+/);
     expect(existsSync(path.join(dir, file))).toBe(false);
     expect(existsSync(path.join(`${dir}.partial`, `${file}.part`))).toBe(false);
   });
 
   it('offline and missing: one line naming the path and the command to fix it', async () => {
     const modelsDir = tempModels();
-    const err = await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'fp32', offline: true, remoteHost: 'http://127.0.0.1:9' }), ExitCode.ModelMissing, /--offline/);
+    const err = await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'fp32', offline: true, remoteHost: 'http://127.0.0.1:9' }), 'model-missing', /--offline/);
     expect(err.message).toContain(path.join(modelsDir, ID));
     expect(err.message).toContain(`da2en model download --model ${ID} --dtype fp32`);
   });
@@ -101,8 +101,11 @@ describe('model download from a hub-layout server on loopback', () => {
     await hub.close();
     hub = null;
     const modelsDir = tempModels();
-    const err = await expectUserError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closedUrl }), ExitCode.Network, /ECONNREFUSED/);
+    const err = await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closedUrl }), 'network', /ECONNREFUSED/);
     expect(err.message).toContain(path.join(modelsDir, ID));
+    // The wrappers keep what they wrap: the store's error, and under it fetch's own.
+    expect(err.cause).toBeInstanceOf(Da2enError);
+    expect((err.cause as Da2enError).cause).toBeInstanceOf(Error);
     expect(existsSync(path.join(modelsDir, ID))).toBe(false);
   });
 
@@ -115,6 +118,7 @@ describe('model download from a hub-layout server on loopback', () => {
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const report = await verifyModel(dir, 'q8');
     expect(report.problems).toEqual([expect.stringMatching(/^onnx\/decoder_model_merged_quantized\.onnx: \d+ bytes, expected \d+$/)]);
-    await expectUserError(loadTranslator({ model: ID, modelsDir, offline: true }), ExitCode.ModelCorrupt, /decoder_model_merged_quantized\.onnx.*da2en model verify/);
+    const err = await expectDomainError(loadTranslator({ model: ID, modelsDir, offline: true }), 'model-corrupt', /decoder_model_merged_quantized\.onnx.*da2en model verify/);
+    expect(err.cause).toBeInstanceOf(Error); // ONNX Runtime's own message, for --verbose
   });
 });

@@ -8,7 +8,7 @@ import { env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localFileFor } from '../../src/engine/local-model-files.js';
 import { MarianModel } from '../../src/engine/marian-model.js';
-import { builtModel } from '../helpers/builder-models.js';
+import { builtModel } from '../../tools/builder-models.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,13 +1,13 @@
 /**
  * The peak RSS that the benchmark, the load test and the large-input test report for a process
- * they spawn must be that process's own, not its parent's (see bench/report-rss.mjs).
+ * they spawn must be that process's own, not its parent's (see tools/report-rss.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const reporter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/report-rss.mjs');
+const reporter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tools/report-rss.mjs');
 
 describe.runIf(process.platform === 'linux')('peak RSS of a spawned process', () => {
   it('is its own, while getrusage would report the memory its parent held when it was forked', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFormats, planOutputs, stemOf } from '../../src/cli/output-plan.js';
-import { UserError } from '../../src/errors.js';
+import { Da2enError } from '../../src/errors.js';
 
 describe('planOutputs', () => {
   it('writes html next to the input on a terminal', () => {
@@ -30,7 +30,7 @@ describe('planOutputs', () => {
   });
 
   it('refuses to overwrite an input, or two inputs writing one file', () => {
-    expect(() => planOutputs({ inputs: ['a.txt'], output: 'a.txt', stdoutIsTTY: true })).toThrow(UserError);
+    expect(() => planOutputs({ inputs: ['a.txt'], output: 'a.txt', stdoutIsTTY: true })).toThrow(Da2enError);
     expect(() => planOutputs({ inputs: ['x/a.txt', 'y/a.txt'], outDir: 'out', stdoutIsTTY: true })).toThrow(/both write/);
   });
 

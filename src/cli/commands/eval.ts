@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { SourceDocument } from '../../document/types.js';
-import { ExitCode, UserError } from '../../errors.js';
-import { EvalInputError, evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
+import { Da2enError } from '../../errors.js';
+import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
 import { writeOutputAtomically } from '../../io/write-output.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { createProgress } from '../progress.js';
@@ -22,7 +22,7 @@ async function readLines(file: string, what: string): Promise<string[]> {
     return splitLines(await readFile(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, ExitCode.InputError);
+    throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
 }
 
@@ -53,23 +53,19 @@ async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
   const refs = await readLines(args.ref, 'reference');
   const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
   const src = args.src ? await readLines(args.src, 'source') : undefined;
-  try {
-    const result = await evaluate({
-      refs,
-      ...(hyps ? { hyps } : {}),
-      ...(src ? { src } : {}),
-      translate: async (lines) => {
-        const out = await translateLines(lines, args, ctx);
-        if (args.saveHyp) await writeOutputAtomically(args.saveHyp, out.join('\n') + '\n');
-        return out;
-      },
-    });
-    ctx.stdout.write(args.json ? evalResultJson(result) + '\n' : formatEvalTable(result) + '\n');
-    return 0;
-  } catch (err) {
-    if (err instanceof EvalInputError) throw new UserError(err.message, ExitCode.InputError);
-    throw err;
-  }
+  // Unusable input (line counts that differ, nothing to score) is an EvalInputError: kind 'input'.
+  const result = await evaluate({
+    refs,
+    ...(hyps ? { hyps } : {}),
+    ...(src ? { src } : {}),
+    translate: async (lines) => {
+      const out = await translateLines(lines, args, ctx);
+      if (args.saveHyp) await writeOutputAtomically(args.saveHyp, out.join('\n') + '\n');
+      return out;
+    },
+  });
+  ctx.stdout.write(args.json ? evalResultJson(result) + '\n' : formatEvalTable(result) + '\n');
+  return 0;
 }
 
 /**

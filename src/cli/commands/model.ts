@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { ExitCode, UserError } from '../../errors.js';
+import { Da2enError } from '../../errors.js';
 import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { withEngineOptions, type CommonArgs } from '../shared-options.js';
@@ -35,7 +35,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     return 0;
   }
   if (args.action === 'download') {
-    if (!location.downloadable) throw new UserError(`${args.model} is a local directory; nothing to download`, ExitCode.Usage);
+    if (!location.downloadable) throw new Da2enError('usage', `${args.model} is a local directory; nothing to download`);
     const before = missingFiles(location.dir, args.dtype);
     const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
     const bar = progress.download();
@@ -51,7 +51,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
   if (report.problems.length > 0) {
     const fix = location.downloadable ? `run "da2en model download --model ${location.id}${args.dtype === 'q8' ? '' : ' --dtype ' + args.dtype}" to fetch them again` : 'rebuild or re-copy the directory';
-    throw new UserError(`model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`, ExitCode.ModelCorrupt);
+    throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
   }
   // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
   const translator = await ctx.loadTranslator({ model: args.model, modelsDir, dtype: args.dtype, offline: true });

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ExitCode, UserError } from '../../errors.js';
+import { Da2enError } from '../../errors.js';
 import { KNOWN_SIZES } from './model-files.js';
 import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
 
@@ -106,9 +106,9 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
         await truncate(part, 0); // the server ignored the range: start over
         offset = 0;
       } else if (status === 404) {
-        throw new UserError(`model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`, ExitCode.ModelMissing);
+        throw new Da2enError('model-missing', `model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`);
       } else if (status !== 200 && status !== 206) {
-        throw new UserError(`downloading ${url} failed: HTTP ${status}; try again later`, ExitCode.Network);
+        throw new Da2enError('network', `downloading ${url} failed: HTTP ${status}; try again later`);
       }
       remote.size ??= known[file];
       opened.push({ file, remote, part, offset });
@@ -118,13 +118,14 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       verified[file] = await verifyPart(req.id, file, part, remote);
     }
   } catch (err) {
-    if (err instanceof UserError) throw err;
+    if (err instanceof Da2enError) throw err;
     if ((err as Error).name === 'AbortError' || req.signal?.aborted) throw err;
     const done = opened.at(-1);
     const where = done ? ` while fetching ${done.file} (${await fileSize(done.part)} bytes kept in ${staging})` : '';
-    throw new UserError(
+    throw new Da2enError(
+      'network',
       `could not download model ${req.id} from ${req.remoteHost}${where}: ${describeNetworkError(err)}. Check the connection and run the same command again to resume, or use --offline with a local --model DIR`,
-      ExitCode.Network,
+      { cause: err },
     );
   }
 
@@ -173,7 +174,7 @@ async function verifyPart(id: string, file: string, part: string, remote: Remote
   if (badSize || badHash) {
     await rm(part, { force: true });
     const what = badSize ? `${size} bytes instead of ${remote.size}` : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
-    throw new UserError(`downloaded ${id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`, ExitCode.ModelCorrupt);
+    throw new Da2enError('model-corrupt', `downloaded ${id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`);
   }
   return { size, sha256 };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, UserError } from '../../errors.js';
+import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
@@ -36,14 +36,14 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
   const missing = missingFiles(location.dir, options.dtype);
   if (missing.length === 0) return location;
   if (!location.downloadable) {
-    throw new UserError(
+    throw new Da2enError(
+      'model-missing',
       `model directory ${location.dir} lacks ${missing.join(', ')}; point --model at a complete Marian export (see models/README.md)`,
-      ExitCode.ModelMissing,
     );
   }
   const fix = `da2en model download --model ${location.id}${dtypeFlag(options.dtype)}`;
   if (options.offline) {
-    throw new UserError(`model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`, ExitCode.ModelMissing);
+    throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
   }
   try {
     await downloadModel({
@@ -56,8 +56,8 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {
-    if (err instanceof UserError && err.exitCode === ExitCode.Network) {
-      throw new UserError(`model ${location.id} is not in ${location.dir} and ${err.message}`, ExitCode.Network);
+    if (isDa2enError(err, 'network')) {
+      throw new Da2enError('network', `model ${location.id} is not in ${location.dir} and ${err.message}`, { cause: err });
     }
     throw err;
   }

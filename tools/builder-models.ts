@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel, type PresetName } from '../../src/builder/index.js';
+import { buildModel, type PresetName } from '../src/builder/index.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = new Map<string, Promise<string>>();
 
 /** A fingerprint of the builder's source, so a changed builder never reuses stale models. */

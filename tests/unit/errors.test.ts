@@ -1,0 +1,60 @@
+/**
+ * Library code throws Da2enError with a kind and the original error as `cause`; only the CLI turns
+ * kinds into exit codes (src/cli/exit-codes.ts), and --verbose shows the chain of causes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ERROR_KINDS, Da2enError, isDa2enError } from '../../src/errors.js';
+import { ExitCode, exitCodeFor } from '../../src/cli/exit-codes.js';
+import { openParagraphStream } from '../../src/io/paragraph-stream.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('domain errors', () => {
+  it('keep their kind, message and cause', () => {
+    const cause = new Error('EACCES: permission denied');
+    const err = new Da2enError('input', 'cannot read a.txt: permission denied', { cause });
+    expect(err).toBeInstanceOf(Error);
+    expect(err.kind).toBe('input');
+    expect(err.cause).toBe(cause);
+    expect(isDa2enError(err, 'input')).toBe(true);
+    expect(isDa2enError(err, 'network')).toBe(false);
+    expect(isDa2enError(cause)).toBe(false);
+  });
+
+  it('a missing input file is an input error that wraps the file system error', async () => {
+    const missing = path.join(dir, 'missing.txt');
+    const err = await openParagraphStream(missing).catch((e: unknown) => e);
+    expect(isDa2enError(err, 'input')).toBe(true);
+    expect((err as Da2enError).cause).toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('exit codes are the CLI’s mapping of kinds', () => {
+  it('every kind has the exit code the README documents', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const documented = new Set([...readme.matchAll(/^\| (\d+)(?: \/ (\d+))? \|/gm)].flatMap((m) => [m[1], m[2]]).filter(Boolean).map(Number));
+    for (const kind of ERROR_KINDS) expect(documented, kind).toContain(exitCodeFor(kind));
+    expect(exitCodeFor('usage')).toBe(ExitCode.Usage);
+    expect(exitCodeFor('input')).toBe(ExitCode.InputError);
+    expect(exitCodeFor('model-missing')).toBe(ExitCode.ModelMissing);
+    expect(exitCodeFor('model-corrupt')).toBe(ExitCode.ModelCorrupt);
+    expect(exitCodeFor('network')).toBe(ExitCode.Network);
+    expect(exitCodeFor('interrupted')).toBe(ExitCode.Interrupted);
+  });
+
+  it('one line without --verbose; the stack and the cause with it', async () => {
+    const missing = path.join(dir, 'nope.da.txt');
+    const plain = await runCli([missing]);
+    expect(plain.code).toBe(ExitCode.InputError);
+    expect(plain.stderr).toBe(`da2en: cannot read ${missing}: no such file\n`);
+    const verbose = await runCli([missing, '--verbose']);
+    expect(verbose.code).toBe(ExitCode.InputError);
+    expect(verbose.stderr).toMatch(/^da2en: cannot read .*: no such file\nDa2enError: /);
+    expect(verbose.stderr).toMatch(/\ncaused by: Error: ENOENT/);
+  });
+});
