@@ -16,11 +16,10 @@ import { env, pipeline } from '@huggingface/transformers';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { builtModel } from '../tools/builder-models.js';
-import type { SourceDocument } from '../src/document/types.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
 import type { Dtype } from '../src/engine/marian-model.js';
 import { translateDocument } from '../src/pipeline/translate-document.js';
-import { segmentForTranslator } from '../src/translate-article.js';
+import { segmentLines } from '../src/segmentation/for-translator.js';
 import { flopsPerTargetToken, measureMatmul } from './matmul-limit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,10 +53,7 @@ async function runOurs(dir: string, dtype: Dtype, sources: string[], lengths: Ma
   const loadStart = performance.now();
   const translator = await loadTranslator({ model: dir, dtype, offline: true, forcedLength: (s, n) => lengths.get(s) ?? n });
   const loadSeconds = (performance.now() - loadStart) / 1000;
-  const doc: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
-  for (const line of sources) {
-    for (const p of segmentForTranslator(line, translator, { packSentences: true }).paragraphs) doc.paragraphs.push({ ...p, index: doc.paragraphs.length });
-  }
+  const doc = segmentLines(sources, translator).document;
   const start = performance.now();
   const { stats } = await translateDocument(doc, translator);
   const seconds = (performance.now() - start) / 1000;

@@ -1,5 +1,6 @@
 /** da2en as a library: `import { translateArticle } from 'da2en'`. The CLI is a thin layer over this. */
-export { translateArticle, translateArticleWithStats, segmentForTranslator, DEFAULT_MAX_CHUNK_TOKENS, type TranslateArticleOptions, type TranslatedArticle } from './translate-article.js';
+export { translateArticle, translateArticleWithStats, type TranslateArticleOptions, type TranslatedArticle } from './translate-article.js';
+export { segmentForTranslator, DEFAULT_MAX_CHUNK_TOKENS } from './segmentation/for-translator.js';
 export { loadTranslator, DEFAULT_DTYPE, type EngineOptions } from './engine/load-translator.js';
 export type { Translator, TranslationResult, TranslateOptions } from './engine/translator.js';
 export type { Dtype } from './engine/marian-model.js';

@@ -105,3 +105,9 @@ export interface BilingualDocument {
   paragraphs: BilingualParagraph[];
   qa?: QaSummary;
 }
+
+/**
+ * A document without its paragraphs: what a streamed translation knows beside them, and what a
+ * renderer's head and tail are rendered from.
+ */
+export type DocumentFrame = Omit<BilingualDocument, 'paragraphs'>;

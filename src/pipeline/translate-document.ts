@@ -31,6 +31,16 @@ export interface PipelineStats {
   targetTokens: number;
 }
 
+/** Stats of nothing translated yet. */
+export function emptyPipelineStats(): PipelineStats {
+  return { chunks: 0, modelChunks: 0, cachedChunks: 0, passthroughChunks: 0, modelCalls: 0, targetTokens: 0 };
+}
+
+/** Adds `more` into `total` (consecutive parts of one document). */
+export function addPipelineStats(total: PipelineStats, more: PipelineStats): void {
+  for (const k of Object.keys(more) as (keyof PipelineStats)[]) total[k] += more[k];
+}
+
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { batchTokens: 4096, maxBatchSize: 32 };
 
 /** Chunks with no letters (numbers, punctuation, symbols) are kept as they are: nothing to translate. */
@@ -61,7 +71,7 @@ export async function translateDocument(
   };
   const results: TranslatedChunk[][] = doc.paragraphs.map((p) => new Array<TranslatedChunk>(p.chunks.length));
   const remaining = doc.paragraphs.map((p) => p.chunks.length);
-  const stats: PipelineStats = { chunks: 0, modelChunks: 0, cachedChunks: 0, passthroughChunks: 0, modelCalls: 0, targetTokens: 0 };
+  const stats = emptyPipelineStats();
   const chunksTotal = doc.paragraphs.reduce((n, p) => n + p.chunks.length, 0);
   let chunksDone = 0;
   let paragraphsDone = doc.paragraphs.filter((p) => p.chunks.length === 0).length;

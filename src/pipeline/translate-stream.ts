@@ -1,12 +1,13 @@
 /**
- * Translation of an article that arrives as a stream of paragraphs (see src/io/paragraph-stream.ts),
- * with memory bounded by a window of paragraphs instead of the whole document.
+ * The one translation path: an article that arrives as a stream of paragraphs (see
+ * src/io/paragraph-stream.ts) is translated with memory bounded by a window of paragraphs. The
+ * whole-article API (src/translate-article.ts) is this with one window holding everything.
  *
  * Paragraphs are taken in windows (`windowParagraphs`, default 200, fewer when they reach
- * `windowChars`); each window is segmented by `segmentDocument` and translated by
- * `translateDocument`, exactly as a whole document is, and its translated paragraphs are yielded
- * before more input is read. The result is the same as `translateArticleWithStats` on the whole
- * text: the same paragraphs (indexes continue across windows), title, metadata and QA, because
+ * `windowChars`); each window is segmented by `segmentForTranslator` and translated by
+ * `translateDocument`, and its translated paragraphs are yielded before more input is read. The
+ * result does not depend on the window size: the same paragraphs (indexes continue across
+ * windows), title, metadata and QA as one window over the whole text, because
  *  - each window's text also holds the next paragraph, so the heading heuristic (which looks at
  *    the next paragraph's first line) sees what it would see in the whole document; that extra
  *    paragraph is dropped and segmented again with the next window;
@@ -14,24 +15,24 @@
  *    are segmented behind a throwaway first paragraph, so text that happens to start a later
  *    window is never taken for the marker;
  *  - the title and date come from the first window, as segmentDocument finds them, the target
- *    title from the first translated paragraph (as in translateArticle), the detected language
- *    from the first 4000 characters of the paragraphs (all detectLanguage looks at);
+ *    title from the first translated paragraph (`targetTitle`), the detected language from the
+ *    first 4000 characters of the paragraphs (all detectLanguage looks at);
  *  - QA runs per window (it is per paragraph) and the summaries are added up.
  */
-import type { BilingualDocument, BilingualParagraph, QaSummary, SourceDocument } from '../document/types.js';
+import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
-import { qaDocument } from '../qa/index.js';
+import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
+import { segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import { detectLanguage } from '../segmentation/language.js';
-import { segmentForTranslator } from '../translate-article.js';
-import { translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
-
-/** The document without its paragraphs (what a renderer's head and tail show). */
-export type StreamFrame = Omit<BilingualDocument, 'paragraphs'>;
+import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
 export interface StreamProgress {
   /** Paragraphs translated (and yielded or about to be) so far. */
   paragraphsDone: number;
   chunksDone: number;
+  /** Paragraphs (chunks) read and segmented so far: the totals once the last window is read (with one window, from the start). */
+  paragraphsRead: number;
+  chunksRead: number;
   /**
    * Input bytes translated so far: exact at window boundaries, interpolated by chunks within a
    * window. With `bytesTotal` this gives a fraction done and an ETA while the paragraph total is
@@ -42,17 +43,14 @@ export interface StreamProgress {
   bytesTotal: number | undefined;
 }
 
-export interface StreamTranslateOptions extends Omit<PipelineOptions, 'onProgress'> {
-  /** Paragraphs translated together (default 200). Larger windows batch better; memory grows with them. */
+export interface StreamTranslateOptions extends Omit<PipelineOptions, 'onProgress'>, TranslatorSegmentOptions {
+  /**
+   * Paragraphs translated together (default 200; Infinity: the whole input in one window, batched
+   * as one document). Larger windows batch better; memory grows with them.
+   */
   windowParagraphs?: number;
   /** A window also closes once its paragraphs reach this many characters (default 1,000,000). */
   windowChars?: number;
-  /** Largest chunk sent to the model, in tokens (default 256, as translateArticle). */
-  maxChunkTokens?: number;
-  /** Pack several sentences into one chunk while within budget (default false). */
-  packSentences?: boolean;
-  /** The input's name, kept in the metadata. */
-  source?: string;
   /** Milliseconds spent loading the model, for the timings (default 0). */
   loadMs?: number;
   /** Where reading has got (a ParagraphSource is one), for byte-based progress. */
@@ -62,7 +60,7 @@ export interface StreamTranslateOptions extends Omit<PipelineOptions, 'onProgres
 
 export interface StreamResult {
   /** The finished frame: title, metadata, model, timings and the QA summary. */
-  frame: StreamFrame;
+  frame: DocumentFrame;
   stats: PipelineStats;
   /** How many paragraphs were yielded. */
   paragraphs: number;
@@ -74,7 +72,7 @@ export interface StreamedTranslation extends AsyncIterable<BilingualParagraph> {
    * The frame as far as it is known: title, metadata (less the detected language) and model once
    * the first window is translated (undefined before); timings and QA only after the end.
    */
-  frame(): StreamFrame | undefined;
+  frame(): DocumentFrame | undefined;
   /** Whether every paragraph has been yielded. */
   readonly done: boolean;
   /** The finished frame and stats; throws until the iteration has ended. */
@@ -88,12 +86,9 @@ const LANGUAGE_SAMPLE_CHARS = 4000;
 /** A paragraph put in front of later windows so that nothing there is read as the date marker. */
 const SHIELD = 'x';
 
-function emptyStats(): PipelineStats {
-  return { chunks: 0, modelChunks: 0, cachedChunks: 0, passthroughChunks: 0, modelCalls: 0, targetTokens: 0 };
-}
-
-function emptyQa(): QaSummary {
-  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0 } };
+/** The title's translation: the first paragraph's, or its first chunk's when the title is the paragraph's first sentence. */
+export function targetTitle(sourceTitle: string, first: BilingualParagraph): string {
+  return sourceTitle === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
 }
 
 class WindowedTranslation implements StreamedTranslation {
@@ -101,8 +96,8 @@ class WindowedTranslation implements StreamedTranslation {
   private started = false;
   private head: { title: string; metadata: SourceDocument['metadata'] } | undefined;
   private targetTitle: string | undefined;
-  private readonly stats = emptyStats();
-  private readonly qa = emptyQa();
+  private readonly stats = emptyPipelineStats();
+  private readonly qa = emptyQaSummary();
   private count = 0;
   private languageSample: string[] = [];
   private languageChars = 0;
@@ -120,10 +115,10 @@ class WindowedTranslation implements StreamedTranslation {
     return this.run();
   }
 
-  frame(): StreamFrame | undefined {
+  frame(): DocumentFrame | undefined {
     if (!this.head) return undefined;
     const t = this.translator;
-    const frame: StreamFrame = {
+    const frame: DocumentFrame = {
       title: { source: this.head.title, target: this.targetTitle ?? '' },
       metadata: { ...this.head.metadata },
       model: { id: t.modelId, dtype: t.dtype, decoding: t.decoding },
@@ -186,24 +181,22 @@ class WindowedTranslation implements StreamedTranslation {
             o.onProgress?.({
               paragraphsDone: base + p.paragraphsDone,
               chunksDone: chunksBefore + p.chunksDone,
+              paragraphsRead: base + p.paragraphsTotal,
+              chunksRead: chunksBefore + p.chunksTotal,
               bytesDone: Math.round(bytesBefore + (bytesAfter - bytesBefore) * fraction),
               bytesTotal: o.input?.totalBytes,
             });
           },
         });
-        for (const k of Object.keys(stats) as (keyof PipelineStats)[]) this.stats[k] += stats[k];
+        addPipelineStats(this.stats, stats);
         chunksBefore += chunksInWindow;
         bytesBefore = bytesAfter;
 
-        const checked = qaDocument({ title: { source: '', target: '' }, metadata: {}, model: { id: '', dtype: '', decoding: {} }, timings: { loadMs: 0, translateMs: 0, totalMs: 0 }, paragraphs });
-        this.addQa(checked.summary);
-        const first = checked.document.paragraphs[0];
-        if (this.targetTitle === undefined && first) {
-          // As translateArticle: the first paragraph, or its first chunk when the title is its first sentence.
-          const title = this.head?.title ?? '';
-          this.targetTitle = title === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
-        }
-        for (const p of checked.document.paragraphs) {
+        const checked = qaParagraphs(paragraphs);
+        addQaSummary(this.qa, checked.summary);
+        const first = checked.paragraphs[0];
+        if (this.targetTitle === undefined && first) this.targetTitle = targetTitle(this.head?.title ?? '', first);
+        for (const p of checked.paragraphs) {
           this.sampleLanguage(p.source);
           this.count++;
           yield p;
@@ -216,13 +209,6 @@ class WindowedTranslation implements StreamedTranslation {
     } finally {
       if (!this.done) await it.return?.();
     }
-  }
-
-  private addQa(s: QaSummary): void {
-    this.qa.paragraphs += s.paragraphs;
-    this.qa.paragraphsFlagged += s.paragraphsFlagged;
-    this.qa.findings += s.findings;
-    for (const k of Object.keys(s.byKind) as (keyof QaSummary['byKind'])[]) this.qa.byKind[k] += s.byKind[k];
   }
 
   private sampleLanguage(text: string): void {

@@ -1,10 +1,11 @@
 /**
- * QA over a whole bilingual document: every paragraph gets its `qa` list (empty when clean),
- * computed by `qaParagraph` on the paragraph's source and target (less their shared verbatim
- * prefix, so a quote whose translation is only "- " counts as empty), with the guard names
- * its chunks carry. The input document is not modified; the title is not checked.
+ * QA over bilingual paragraphs: every paragraph gets its `qa` list (empty when clean), computed
+ * by `qaParagraph` on the paragraph's source and target (less their shared verbatim prefix, so a
+ * quote whose translation is only "- " counts as empty), with the guard names its chunks carry.
+ * The input is not modified; the title is not checked. QA is per paragraph, so a document checked
+ * a window at a time gets the same findings, and its summary is the windows' summaries added up.
  */
-import type { BilingualDocument, QaFinding, QaSummary } from '../document/types.js';
+import type { BilingualDocument, BilingualParagraph, QaFinding, QaSummary } from '../document/types.js';
 import { qaParagraph, type QaOptions } from './qa-paragraph.js';
 
 export type QaKind = QaFinding['kind'];
@@ -21,29 +22,41 @@ function stripPrefix(text: string, prefix: string): string {
   return prefix !== '' && text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
-export function qaDocument(doc: BilingualDocument, opts: Omit<QaOptions, 'guardFlags'> = {}): QaReport {
-  const byKind: Record<QaKind, number> = {
-    'missing-number': 0,
-    'length-ratio': 0,
-    guard: 0,
-    untranslated: 0,
-    empty: 0,
-  };
-  let paragraphsFlagged = 0;
-  let findings = 0;
-  const paragraphs = doc.paragraphs.map((p) => {
+/** A summary of nothing checked yet. */
+export function emptyQaSummary(): QaSummary {
+  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0 } };
+}
+
+/** Adds `more` into `total` (the summaries of consecutive parts of one document). */
+export function addQaSummary(total: QaSummary, more: QaSummary): void {
+  total.paragraphs += more.paragraphs;
+  total.paragraphsFlagged += more.paragraphsFlagged;
+  total.findings += more.findings;
+  for (const k of Object.keys(more.byKind) as QaKind[]) total.byKind[k] += more.byKind[k];
+}
+
+/** Checks paragraphs: each comes back with its `qa` list, with the summary over them. */
+export function qaParagraphs(
+  paragraphs: readonly BilingualParagraph[],
+  opts: Omit<QaOptions, 'guardFlags'> = {},
+): { paragraphs: BilingualParagraph[]; summary: QaSummary } {
+  const summary = emptyQaSummary();
+  const checked = paragraphs.map((p) => {
     const guardFlags = p.chunks.flatMap((c) => c.flags ?? []);
     const qa = qaParagraph(stripPrefix(p.source, p.prefix), stripPrefix(p.target, p.prefix), {
       ...opts,
       guardFlags,
     });
-    if (qa.length > 0) paragraphsFlagged++;
-    findings += qa.length;
-    for (const f of qa) byKind[f.kind]++;
+    if (qa.length > 0) summary.paragraphsFlagged++;
+    summary.findings += qa.length;
+    for (const f of qa) summary.byKind[f.kind]++;
     return { ...p, qa };
   });
-  return {
-    document: { ...doc, paragraphs },
-    summary: { paragraphs: paragraphs.length, paragraphsFlagged, findings, byKind },
-  };
+  summary.paragraphs = checked.length;
+  return { paragraphs: checked, summary };
+}
+
+export function qaDocument(doc: BilingualDocument, opts: Omit<QaOptions, 'guardFlags'> = {}): QaReport {
+  const { paragraphs, summary } = qaParagraphs(doc.paragraphs, opts);
+  return { document: { ...doc, paragraphs }, summary };
 }

@@ -8,10 +8,9 @@
  * streaming writers (src/io/stream-output.ts) write the same pieces as paragraphs arrive, so a
  * streamed file is byte-identical to the whole-document render of the same final document.
  */
-import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
+import type { BilingualDocument, BilingualParagraph, DocumentFrame } from '../document/types.js';
 
-/** A document without its paragraphs: what heads and tails are rendered from. */
-export type DocumentFrame = Omit<BilingualDocument, 'paragraphs'>;
+export type { DocumentFrame };
 
 /**
  * One renderer for one output. Stateful (it counts the paragraphs it has rendered), so create a

@@ -4,5 +4,7 @@ export { splitToBudget, packPieces, ChunkBudgetError, type Piece, type TokenCoun
 export { classifyMarkers, looksLikeHeading, type Classified } from './classify.js';
 export { logicalLines, isSoftWrap, endsSentence } from './lines.js';
 export { extractLeadingMetadata, type LeadingMetadata } from './metadata.js';
-export { normalizeInput, normalizeNewlines, stripBom, splitParagraphs, normalizeWhitespace, collapseInlineWhitespace } from './normalize.js';
+export { normalizeInput, normalizeNewlines, stripBom, normalizeWhitespace, collapseInlineWhitespace } from './normalize.js';
+export { splitParagraphs, splitParagraphStream, ParagraphSplitter } from './paragraphs.js';
+export { segmentForTranslator, segmentLines, DEFAULT_MAX_CHUNK_TOKENS, type TokenBudget, type TranslatorSegmentOptions, type SegmentedLines } from './for-translator.js';
 export { makeTitle, TITLE_MAX } from './title.js';

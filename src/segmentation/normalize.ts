@@ -1,13 +1,6 @@
 /**
- * Input normalisation and paragraph splitting.
- *
- * - A leading BOM (U+FEFF) is removed.
- * - Line ends CRLF, CR-only and LF all become LF.
- * - Every line is trimmed on both sides (trailing spaces are noise; leading indentation carries
- *   no meaning in news prose). "Whitespace" here is JavaScript's `\s`, so tabs and no-break
- *   spaces (U+00A0) count too.
- * - A line that is empty after trimming is blank; one or more blank lines separate paragraphs.
- * - Single line breaks inside a paragraph are kept.
+ * Input normalisation: a leading BOM (U+FEFF) removed, line ends CRLF, CR-only and LF all LF, and
+ * the whitespace rules for what is sent to the model. Paragraph splitting is paragraphs.ts.
  */
 
 export function stripBom(text: string): string {
@@ -21,23 +14,6 @@ export function normalizeNewlines(text: string): string {
 /** BOM removed and line ends normalised to LF. */
 export function normalizeInput(text: string): string {
   return normalizeNewlines(stripBom(text));
-}
-
-/** Splits normalised text into paragraphs, each a list of trimmed, non-empty lines. */
-export function splitParagraphs(text: string): string[][] {
-  const paragraphs: string[][] = [];
-  let current: string[] = [];
-  for (const raw of normalizeInput(text).split('\n')) {
-    const line = raw.trim();
-    if (line === '') {
-      if (current.length > 0) paragraphs.push(current);
-      current = [];
-    } else {
-      current.push(line);
-    }
-  }
-  if (current.length > 0) paragraphs.push(current);
-  return paragraphs;
 }
 
 /**

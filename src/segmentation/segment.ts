@@ -17,7 +17,8 @@ import { packPieces, splitToBudget, type Piece, type TokenCounter } from './chun
 import { classifyMarkers, looksLikeHeading } from './classify.js';
 import { logicalLines } from './lines.js';
 import { extractLeadingMetadata } from './metadata.js';
-import { collapseInlineWhitespace, normalizeInput, splitParagraphs } from './normalize.js';
+import { collapseInlineWhitespace, normalizeInput } from './normalize.js';
+import { splitParagraphs } from './paragraphs.js';
 import { splitSentences } from './sentences.js';
 import { makeTitle } from './title.js';
 

@@ -11,7 +11,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openParagraphStream } from '../../src/io/paragraph-stream.js';
-import { writeBilingualStream, type FramedParagraphs } from '../../src/io/stream-output.js';
+import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { translateParagraphStream, type StreamProgress } from '../../src/pipeline/translate-stream.js';
 import { LongRunFakeTranslator, TARGET_BYTES, writeArticle } from '../helpers/large-article.js';
 import { expectEnglishInOrder, expectHtmlInOrder, linesOf } from '../helpers/large-article-checks.js';

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importEdges } from '../../tools/import-graph.js';
+import { cycles, folderEdges, importEdges } from '../../tools/import-graph.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const edges = importEdges(root, ['src', 'tests', 'bench', 'tools']);
@@ -15,6 +15,19 @@ describe('import graph', () => {
     // A parser that found nothing would pass every rule below.
     expect(edges.filter((e) => e.from === 'src/cli/main.ts').map((e) => e.to)).toContain('src/cli/exit-codes.ts');
     expect(edges.filter((e) => e.from.startsWith('bench/')).length).toBeGreaterThan(0);
+  });
+
+  it('no cycles: between src/ folders, or between files', () => {
+    const src = edges.filter((e) => under('src')(e.from));
+    const folders = [...folderEdges(src).keys()].map((k) => k.split(' -> ') as [string, string]);
+    expect(cycles(folders)).toEqual([]);
+    expect(cycles(src.map((e) => [e.from, e.to] as const))).toEqual([]);
+    // The check itself finds a cycle when there is one.
+    expect(cycles([['a', 'b'], ['b', 'c'], ['c', 'a'], ['c', 'd']])).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('the pipeline never imports the whole-article API built on it', () => {
+    expect(edges.filter((e) => under('src/pipeline')(e.from) && e.to === 'src/translate-article.ts')).toEqual([]);
   });
 
   it('nothing in the library imports the CLI', () => {

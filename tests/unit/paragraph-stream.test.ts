@@ -5,8 +5,9 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { InputEncoding } from '../../src/io/decode-text.js';
 import { decodeText } from '../helpers/whole-text-decoder.js';
-import { firstBadUtf8Byte, openParagraphStream, paragraphsFromBytes, readParagraphsFromFile, splitParagraphStream } from '../../src/io/paragraph-stream.js';
-import { normalizeInput, splitParagraphs } from '../../src/segmentation/index.js';
+import { firstBadUtf8Byte } from '../../src/io/decode-text.js';
+import { openParagraphStream, paragraphsFromBytes, readParagraphsFromFile } from '../../src/io/paragraph-stream.js';
+import { normalizeInput, splitParagraphs, splitParagraphStream } from '../../src/segmentation/index.js';
 import { pick, prng } from '../helpers/prng.js';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');

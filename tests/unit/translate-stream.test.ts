@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
-import { paragraphsFromBytes, splitParagraphStream } from '../../src/io/paragraph-stream.js';
+import { paragraphsFromBytes } from '../../src/io/paragraph-stream.js';
+import { splitParagraphStream } from '../../src/segmentation/paragraphs.js';
 import { translateParagraphStream, type StreamProgress } from '../../src/pipeline/translate-stream.js';
 import { OUTPUT_FORMATS, render } from '../../src/rendering/index.js';
-import { translateArticleWithStats } from '../../src/translate-article.js';
+import { translateArticle, translateArticleWithStats } from '../../src/translate-article.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 import { pick, prng } from '../helpers/prng.js';
 
@@ -121,5 +122,26 @@ describe('translateParagraphStream', () => {
         for await (const p of aborted) if (p.index === 3) controller.abort(new Error('interrupted'));
       })(),
     ).rejects.toThrow('interrupted');
+  });
+});
+
+describe('the whole-article API is the streaming one, collected', () => {
+  it('reports progress up to the document totals, as one window', async () => {
+    const text = 'Byen vokser.\n\nKommunen bygger en ny skole. Det går godt.\n\n- Vi er glade, siger borgmesteren.\n\nHavnen åbner i 2021.\n';
+    const seen: { paragraphsDone: number; paragraphsTotal: number; chunksDone: number; chunksTotal: number }[] = [];
+    const { document, stats } = await translateArticleWithStats(text, { translator: new FakeTranslator(), maxBatchSize: 2, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(1);
+    const last = seen.at(-1)!;
+    expect(last).toEqual({ paragraphsDone: document.paragraphs.length, paragraphsTotal: document.paragraphs.length, chunksDone: stats.chunks, chunksTotal: stats.chunks });
+    // One window: every report already knows the totals.
+    for (const p of seen) expect([p.paragraphsTotal, p.chunksTotal]).toEqual([last.paragraphsTotal, last.chunksTotal]);
+  });
+
+  it('an empty text gives an empty document with its frame and a zero QA summary', async () => {
+    const doc = await translateArticle('  \n\n ', { translator: new FakeTranslator(), source: 'empty.txt' });
+    expect(doc.paragraphs).toEqual([]);
+    expect(doc.title).toEqual({ source: '', target: '' });
+    expect(doc.metadata).toEqual({ source: 'empty.txt' });
+    expect(doc.qa).toEqual({ paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0 } });
   });
 });

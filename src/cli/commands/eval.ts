@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
-import type { SourceDocument } from '../../document/types.js';
 import { Da2enError } from '../../errors.js';
 import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
-import { writeOutputAtomically } from '../../io/write-output.js';
+import { writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
+import { segmentLines } from '../../segmentation/for-translator.js';
 import { createProgress } from '../progress.js';
 import { engineOptionsFrom, withEngineOptions, type CommonArgs } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -60,7 +60,7 @@ async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
     ...(src ? { src } : {}),
     translate: async (lines) => {
       const out = await translateLines(lines, args, ctx);
-      if (args.saveHyp) await writeOutputAtomically(args.saveHyp, out.join('\n') + '\n');
+      if (args.saveHyp) await writeFileAtomically(args.saveHyp, out.join('\n') + '\n');
       return out;
     },
   });
@@ -74,18 +74,8 @@ async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
  */
 async function translateLines(lines: string[], args: EvalArgs, ctx: CliContext): Promise<string[]> {
   const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
-  const { segmentForTranslator } = await import('../../translate-article.js');
   try {
-    const doc: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
-    const lineOfParagraph: number[] = [];
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const paragraph = segmentForTranslator(line, translator, { packSentences: true }).paragraphs;
-      for (const p of paragraph) {
-        doc.paragraphs.push({ ...p, index: doc.paragraphs.length });
-        lineOfParagraph.push(i);
-      }
-    });
+    const { document: doc, lineOf: lineOfParagraph } = segmentLines(lines, translator);
     const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
     const { paragraphs } = await translateDocument(doc, translator, { signal: ctx.signal, onProgress: progress.translation('translating') });
     progress.stop();

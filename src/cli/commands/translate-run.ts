@@ -2,7 +2,7 @@
 import type { Translator } from '../../engine/translator.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
-import { writeBilingualStream } from '../../io/stream-output.js';
+import { writeBilingualStream } from '../../io/bilingual-writer.js';
 import { translateParagraphStream } from '../../pipeline/translate-stream.js';
 import { looksDanish } from '../../segmentation/language.js';
 import { openTranslationMemory } from '../../cache/index.js';
@@ -10,7 +10,24 @@ import { parseFormats, planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import { engineOptionsFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
-import type { TranslateArgs } from './translate.js';
+import type { InputEncoding } from '../../io/decode-text.js';
+import type { CommonArgs } from '../shared-options.js';
+
+export interface TranslateArgs extends CommonArgs {
+  inputs: string[];
+  format?: string;
+  output?: string;
+  outDir?: string;
+  encoding: InputEncoding;
+  maxChunkTokens: number;
+  packSentences: boolean;
+  batchTokens: number;
+  maxBatchSize: number;
+  concurrency: number;
+  cache: boolean;
+  cacheDir?: string;
+  progress?: boolean;
+}
 
 export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promise<number> {
   const plans: InputPlan[] = planOutputs({

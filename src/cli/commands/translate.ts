@@ -1,23 +1,7 @@
 import type { Argv } from 'yargs';
-import type { InputEncoding } from '../../io/decode-text.js';
-import { withEngineOptions, type CommonArgs } from '../shared-options.js';
+import { withEngineOptions } from '../shared-options.js';
 import type { CliContext } from '../context.js';
-
-export interface TranslateArgs extends CommonArgs {
-  inputs: string[];
-  format?: string;
-  output?: string;
-  outDir?: string;
-  encoding: InputEncoding;
-  maxChunkTokens: number;
-  packSentences: boolean;
-  batchTokens: number;
-  maxBatchSize: number;
-  concurrency: number;
-  cache: boolean;
-  cacheDir?: string;
-  progress?: boolean;
-}
+import type { TranslateArgs } from './translate-run.js';
 
 export function translateCommand(yargs: Argv, ctx: CliContext) {
   return yargs.command(

@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
+import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
 import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
 
@@ -132,7 +133,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
   await mkdir(req.dir, { recursive: true });
   for (const file of req.files) {
     await mkdir(path.dirname(path.join(req.dir, file)), { recursive: true });
-    await rename(path.join(staging, `${file}.part`), path.join(req.dir, file));
+    await moveIntoPlace(path.join(staging, `${file}.part`), path.join(req.dir, file));
   }
   const previous = await readManifest(req.dir);
   const manifest: Manifest = {

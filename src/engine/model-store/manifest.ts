@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { writeFileAtomically } from '../../io/sinks.js';
 
 /** Written next to a downloaded model: what each file must be, for `da2en model verify`. */
 export interface Manifest {
@@ -31,6 +32,5 @@ export async function readManifest(dir: string): Promise<Manifest | null> {
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   const file = path.join(dir, MANIFEST_NAME);
-  await writeFile(`${file}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomically(file, JSON.stringify(manifest, null, 2) + '\n');
 }

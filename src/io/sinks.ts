@@ -1,24 +1,16 @@
 /**
- * Writing outputs piece by piece.
+ * Where text goes, piece by piece, and the one way da2en writes a file atomically.
  *
  * A file is written to a temporary file beside the target and renamed over it only once it is
  * complete (after an fsync), so an interrupted or failed run leaves no partial output and never
  * damages an existing file; folders created for it are removed again when it is abandoned.
+ * Everything da2en writes goes this way: the bilingual outputs, `eval --save-hyp`, the model
+ * store's manifest, and downloaded model files (staged, then synced and renamed into place).
  * Standard output is written directly, honouring back-pressure.
- *
- * `writeBilingualStream` writes translated paragraphs to any number of outputs with the streaming
- * renderers. A format whose head shows what is known only at the end (the timings) has its
- * paragraphs spooled to a temporary file meanwhile; the head is then written in front of them,
- * so the output is byte-identical to the whole-document render of the final document while
- * memory stays bounded.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, rename, rm, rmdir, unlink, type FileHandle } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, open, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { BilingualParagraph } from '../document/types.js';
-import type { OutputFormat } from '../rendering/formats.js';
-import { createStreamRenderer, type DocumentFrame, type StreamRenderer } from '../rendering/stream.js';
 
 /** Somewhere text goes, piece by piece. */
 export interface TextSink {
@@ -43,7 +35,8 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   }
 }
 
-function tempName(target: string, tag: string): string {
+/** A temporary file's name beside `target` (hidden, unique to this process and call). */
+export function tempName(target: string, tag: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.${tag}.tmp`);
 }
 
@@ -85,7 +78,7 @@ async function copyFileChunks(file: string, write: (bytes: Uint8Array) => Promis
 }
 
 /** A temporary file written with buffering; `close` flushes and fsyncs. */
-class TempFile {
+export class TempFile {
   private parts: string[] = [];
   private size = 0;
 
@@ -210,122 +203,21 @@ async function drainInto(sink: TextSink, pieces: AsyncIterable<string> | Iterabl
   }
 }
 
-/** One rendered output: a file, or standard output (`path` null). */
-export interface StreamTarget {
-  format: OutputFormat;
-  path: string | null;
+/** Writes `contents` to `file` atomically (see createAtomicFileSink). */
+export async function writeFileAtomically(file: string, contents: string): Promise<void> {
+  await writeStreamAtomically(file, [contents]);
 }
-
-/** What writeBilingualStream needs from a translation stream (StreamedTranslation has it). */
-export interface FramedParagraphs extends AsyncIterable<BilingualParagraph> {
-  /** The frame known so far (title, metadata, model), or undefined before the first paragraph. */
-  frame(): DocumentFrame | undefined;
-  /** After the iteration: the final frame (with timings and QA). */
-  result(): { frame: DocumentFrame };
-}
-
-export interface WriteStreamOptions {
-  /** Where `path: null` targets go (default process.stdout). */
-  stdout?: NodeJS.WritableStream;
-  /** Folder for the spool of a standard-output target (default os.tmpdir()). */
-  tmpDir?: string;
-}
-
-/** One target being written. */
-interface OpenTarget {
-  paragraph(p: BilingualParagraph, frame: () => DocumentFrame | undefined): Promise<void>;
-  finish(frame: DocumentFrame, count: number): Promise<void>;
-  abort(): Promise<void>;
-}
-
-async function openTarget(target: StreamTarget, options: WriteStreamOptions): Promise<OpenTarget> {
-  const renderer: StreamRenderer = createStreamRenderer(target.format);
-  const out = target.path === null ? createStreamSink(options.stdout ?? process.stdout) : await createAtomicFileSink(target.path);
-  if (!renderer.headNeedsFinal) {
-    let headWritten = false;
-    const writeHead = async (frame: DocumentFrame | undefined, count: number) => {
-      if (headWritten) return;
-      headWritten = true;
-      // Such a head depends on nothing final; the frame known so far is all it may use.
-      await out.write(renderer.head(frame ?? EMPTY_FRAME, count));
-    };
-    return {
-      async paragraph(p, frame) {
-        await writeHead(frame(), 0);
-        await out.write(renderer.paragraph(p));
-      },
-      async finish(frame, count) {
-        await writeHead(frame, count);
-        await out.write(renderer.tail(frame, count));
-        await out.commit();
-      },
-      abort: () => out.abort(),
-    };
-  }
-  // The head needs the end: spool the paragraphs, then write head + spool + tail.
-  let spoolDir: string | undefined;
-  let spool: TempFile;
-  try {
-    if (target.path === null) {
-      spoolDir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'da2en-spool-'));
-      spool = await TempFile.create(path.join(spoolDir, 'body'));
-    } else {
-      spool = await TempFile.create(tempName(target.path, 'body'));
-    }
-  } catch (err) {
-    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
-    await out.abort();
-    throw err;
-  }
-  const dropSpool = async () => {
-    await spool.discard();
-    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
-  };
-  return {
-    paragraph: (p) => spool.write(renderer.paragraph(p)),
-    async finish(frame, count) {
-      await spool.close(false);
-      await out.write(renderer.head(frame, count));
-      await out.appendFile(spool.file);
-      await out.write(renderer.tail(frame, count));
-      await out.commit();
-      await dropSpool();
-    },
-    async abort() {
-      await dropSpool();
-      await out.abort();
-    },
-  };
-}
-
-const EMPTY_FRAME: DocumentFrame = {
-  title: { source: '', target: '' },
-  metadata: {},
-  model: { id: '', dtype: '', decoding: {} },
-  timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
-};
 
 /**
- * Writes a stream of translated paragraphs to every target with the streaming renderers; each
- * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete;
- * on any error (an aborted translation included) every target is abandoned (temporary files and
- * folders removed, existing files untouched) and the error rethrown. Returns the paragraph count.
+ * Puts a file written elsewhere (a download staged beside its target) into place: fsync, then
+ * rename over `target`, so a crash leaves either the old file or the whole new one.
  */
-export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
-  const opened: OpenTarget[] = [];
-  let count = 0;
+export async function moveIntoPlace(staged: string, target: string): Promise<void> {
+  const fh = await open(staged, 'r+');
   try {
-    for (const t of targets) opened.push(await openTarget(t, options));
-    const frame = () => translation.frame();
-    for await (const p of translation) {
-      for (const t of opened) await t.paragraph(p, frame);
-      count++;
-    }
-    const final = translation.result().frame;
-    for (const t of opened) await t.finish(final, count);
-    return count;
-  } catch (err) {
-    for (const t of opened.reverse()) await t.abort().catch(() => {});
-    throw err;
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
+  await rename(staged, target);
 }

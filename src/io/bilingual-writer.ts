@@ -1,0 +1,134 @@
+/**
+ * The bilingual multi-file writer: translated paragraphs to any number of outputs (files or
+ * standard output) with the streaming renderers. A format whose head shows what is known only at
+ * the end (the timings) has its paragraphs spooled to a temporary file meanwhile; the head is then
+ * written in front of them, so the output is byte-identical to the whole-document render of the
+ * final document while memory stays bounded. Files are written atomically (sinks.ts).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
+import type { OutputFormat } from '../rendering/formats.js';
+import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
+import { createAtomicFileSink, createStreamSink, tempName, TempFile } from './sinks.js';
+
+/** One rendered output: a file, or standard output (`path` null). */
+export interface StreamTarget {
+  format: OutputFormat;
+  path: string | null;
+}
+
+/** What writeBilingualStream needs from a translation stream (StreamedTranslation has it). */
+export interface FramedParagraphs extends AsyncIterable<BilingualParagraph> {
+  /** The frame known so far (title, metadata, model), or undefined before the first paragraph. */
+  frame(): DocumentFrame | undefined;
+  /** After the iteration: the final frame (with timings and QA). */
+  result(): { frame: DocumentFrame };
+}
+
+export interface WriteStreamOptions {
+  /** Where `path: null` targets go (default process.stdout). */
+  stdout?: NodeJS.WritableStream;
+  /** Folder for the spool of a standard-output target (default os.tmpdir()). */
+  tmpDir?: string;
+}
+
+/** One target being written. */
+interface OpenTarget {
+  paragraph(p: BilingualParagraph, frame: () => DocumentFrame | undefined): Promise<void>;
+  finish(frame: DocumentFrame, count: number): Promise<void>;
+  abort(): Promise<void>;
+}
+
+async function openTarget(target: StreamTarget, options: WriteStreamOptions): Promise<OpenTarget> {
+  const renderer: StreamRenderer = createStreamRenderer(target.format);
+  const out = target.path === null ? createStreamSink(options.stdout ?? process.stdout) : await createAtomicFileSink(target.path);
+  if (!renderer.headNeedsFinal) {
+    let headWritten = false;
+    const writeHead = async (frame: DocumentFrame | undefined, count: number) => {
+      if (headWritten) return;
+      headWritten = true;
+      // Such a head depends on nothing final; the frame known so far is all it may use.
+      await out.write(renderer.head(frame ?? EMPTY_FRAME, count));
+    };
+    return {
+      async paragraph(p, frame) {
+        await writeHead(frame(), 0);
+        await out.write(renderer.paragraph(p));
+      },
+      async finish(frame, count) {
+        await writeHead(frame, count);
+        await out.write(renderer.tail(frame, count));
+        await out.commit();
+      },
+      abort: () => out.abort(),
+    };
+  }
+  // The head needs the end: spool the paragraphs, then write head + spool + tail.
+  let spoolDir: string | undefined;
+  let spool: TempFile;
+  try {
+    if (target.path === null) {
+      spoolDir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'da2en-spool-'));
+      spool = await TempFile.create(path.join(spoolDir, 'body'));
+    } else {
+      spool = await TempFile.create(tempName(target.path, 'body'));
+    }
+  } catch (err) {
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+    await out.abort();
+    throw err;
+  }
+  const dropSpool = async () => {
+    await spool.discard();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  };
+  return {
+    paragraph: (p) => spool.write(renderer.paragraph(p)),
+    async finish(frame, count) {
+      await spool.close(false);
+      await out.write(renderer.head(frame, count));
+      await out.appendFile(spool.file);
+      await out.write(renderer.tail(frame, count));
+      await out.commit();
+      await dropSpool();
+    },
+    async abort() {
+      await dropSpool();
+      await out.abort();
+    },
+  };
+}
+
+const EMPTY_FRAME: DocumentFrame = {
+  title: { source: '', target: '' },
+  metadata: {},
+  model: { id: '', dtype: '', decoding: {} },
+  timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+};
+
+/**
+ * Writes a stream of translated paragraphs to every target with the streaming renderers; each
+ * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete;
+ * on any error (an aborted translation included) every target is abandoned (temporary files and
+ * folders removed, existing files untouched) and the error rethrown. Returns the paragraph count.
+ */
+export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
+  const opened: OpenTarget[] = [];
+  let count = 0;
+  try {
+    for (const t of targets) opened.push(await openTarget(t, options));
+    const frame = () => translation.frame();
+    for await (const p of translation) {
+      for (const t of opened) await t.paragraph(p, frame);
+      count++;
+    }
+    const final = translation.result().frame;
+    for (const t of opened) await t.finish(final, count);
+    return count;
+  } catch (err) {
+    for (const t of opened.reverse()) await t.abort().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Segmentation measured with the model's own tokenizer: what every translation path (a whole
+ * article, a stream of paragraphs, the lines of an evaluation set) sends to the pipeline.
+ */
+import type { SourceDocument } from '../document/types.js';
+import { segmentDocument } from './segment.js';
+
+/** What segmentation needs from a translator (the engine's Translator has it). */
+export interface TokenBudget {
+  countTokens(text: string): number;
+  /** The most tokens the model takes in one input. */
+  readonly maxInputTokens: number;
+}
+
+export interface TranslatorSegmentOptions {
+  /** Largest chunk sent to the model, in tokens incl. end-of-sentence (default 256). */
+  maxChunkTokens?: number;
+  /** Pack several sentences into one chunk while within budget (default false: Opus-MT drops sentences in long inputs). */
+  packSentences?: boolean;
+  /** Name of the input, kept in the metadata. */
+  source?: string;
+}
+
+export const DEFAULT_MAX_CHUNK_TOKENS = 256;
+
+/** Splits Danish text into chunks the model can take, measured with the model's own tokenizer. */
+export function segmentForTranslator(text: string, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
+  return segmentDocument(text, {
+    countTokens: (s: string) => translator.countTokens(s),
+    maxTokens: Math.min(options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
+    packSentences: options.packSentences ?? false,
+    ...(options.source !== undefined ? { source: options.source } : {}),
+  });
+}
+
+/** Segmented lines (an evaluation set: one segment per line) and the line each paragraph came from. */
+export interface SegmentedLines {
+  document: SourceDocument;
+  /** lineOf[i]: the line paragraph i belongs to. A long line may give several paragraphs; an empty one none. */
+  lineOf: number[];
+}
+
+/**
+ * Each line is one segment, kept whole when it fits the model (as published scores are computed):
+ * sentences are packed, and only an over-long line is split.
+ */
+export function segmentLines(lines: readonly string[], translator: TokenBudget): SegmentedLines {
+  const document: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
+  const lineOf: number[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    for (const p of segmentForTranslator(line, translator, { packSentences: true }).paragraphs) {
+      document.paragraphs.push({ ...p, index: document.paragraphs.length });
+      lineOf.push(i);
+    }
+  });
+  return { document, lineOf };
+}
