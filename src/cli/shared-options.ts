@@ -1,33 +1,46 @@
-import type { Argv } from 'yargs';
+/**
+ * Options more than one command takes, each defined once. Their names are a contract other tools
+ * use; their defaults come from the library (one definition each), and the argument types of every
+ * command are inferred from these definitions by yargs (no hand-kept interfaces, no casts).
+ */
+import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
+import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES } from '../engine/defaults.js';
 import type { EngineOptions } from '../engine/load-translator.js';
-import type { Dtype } from '../engine/marian-model.js';
-import { DEFAULT_MODEL_ID } from '../engine/model-store/index.js';
+import { DEFAULT_MODEL_ID } from '../engine/model-store/model-files.js';
 
-export interface CommonArgs {
-  model: string;
-  modelsDir?: string;
-  offline: boolean;
-  dtype: Dtype;
-  beams: number;
-  threads?: number;
-  quiet: boolean;
-  verbose: boolean;
-}
+/** The model and how to run it: every command that loads a model. */
+export const ENGINE_OPTIONS = {
+  model: { alias: 'm', type: 'string', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory) or a local model directory' },
+  'models-dir': { type: 'string', describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" },
+  offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
+  dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
+  beams: { type: 'number', default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' },
+  threads: { type: 'number', describe: 'ONNX Runtime threads (default: all cores)' },
+} as const satisfies Record<string, Options>;
 
-/** Options every command that loads a model shares; the names are a contract other tools use. */
+/** How much goes to stderr. main.ts also reads these before parsing, for errors in parsing itself. */
+export const VERBOSITY_OPTIONS = {
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress bars or notices on stderr' },
+  verbose: { alias: 'v', type: 'boolean', default: false, describe: 'Details on stderr, and stack traces on errors' },
+} as const satisfies Record<string, Options>;
+
+/** The translation memory's folder: `translate` and `cache`. */
+export const CACHE_DIR_OPTIONS = {
+  'cache-dir': { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' },
+} as const satisfies Record<string, Options>;
+
+/** The engine options and verbosity, added to a command's parser. */
 export function withEngineOptions<T>(y: Argv<T>) {
-  return y
-    .option('model', { alias: 'm', type: 'string', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory) or a local model directory' })
-    .option('models-dir', { type: 'string', describe: 'Where downloaded models live (default: the project\'s models/, or $DA2EN_MODELS_DIR)' })
-    .option('offline', { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' })
-    .option('dtype', { type: 'string', choices: ['q8', 'fp32'] as const, default: 'q8' as const, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' })
-    .option('beams', { type: 'number', default: 1, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' })
-    .option('threads', { type: 'number', describe: 'ONNX Runtime threads (default: all cores)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bars or notices on stderr' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Details on stderr, and stack traces on errors' });
+  return y.options(ENGINE_OPTIONS).options(VERBOSITY_OPTIONS);
 }
 
-export function engineOptionsFrom(args: CommonArgs): EngineOptions {
+/** The parsed arguments a command's builder declares (camel-cased, as the handler gets them). */
+export type ArgsOf<B extends (y: Argv) => Argv<unknown>> = ReturnType<B> extends Argv<infer T> ? ArgumentsCamelCase<T> : never;
+
+export type EngineArgs = ArgumentsCamelCase<InferredOptionTypes<typeof ENGINE_OPTIONS>>;
+
+/** The library's engine options from the parsed arguments. */
+export function engineOptionsFrom(args: EngineArgs): EngineOptions {
   return {
     model: args.model,
     ...(args.modelsDir !== undefined ? { modelsDir: args.modelsDir } : {}),

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Da2enError } from '../errors.js';
+import { DEFAULT_DTYPE } from './defaults.js';
 import type { Dtype } from './marian-model.js';
 import { MarianTranslator, type ForcedLength } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
@@ -24,7 +25,7 @@ export interface EngineOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_DTYPE: Dtype = 'q8';
+export { DEFAULT_DTYPE };
 
 /** Finds (or downloads) the model and loads it; the one place a Translator is made from options. */
 export async function loadTranslator(options: EngineOptions = {}): Promise<MarianTranslator> {

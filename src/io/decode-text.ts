@@ -7,7 +7,12 @@ import { TextDecoder } from 'node:util';
 
 import { Da2enError } from '../errors.js';
 
-export type InputEncoding = 'auto' | 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
+/** 'auto' is UTF-8, or UTF-16 with a BOM. */
+export const INPUT_ENCODINGS = ['auto', 'utf8', 'latin1', 'utf16le', 'utf16be'] as const;
+
+export type InputEncoding = (typeof INPUT_ENCODINGS)[number];
+
+export const DEFAULT_ENCODING: InputEncoding = 'auto';
 
 /** Bytes that are not text in the chosen encoding; the message reads after the input's name. */
 export class DecodeError extends Da2enError {

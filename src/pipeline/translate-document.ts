@@ -41,6 +41,9 @@ export function addPipelineStats(total: PipelineStats, more: PipelineStats): voi
   for (const k of Object.keys(more) as (keyof PipelineStats)[]) total[k] += more[k];
 }
 
+/** Batches in flight at once. */
+export const DEFAULT_CONCURRENCY = 1;
+
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { batchTokens: 4096, maxBatchSize: 32 };
 
 /** Chunks with no letters (numbers, punctuation, symbols) are kept as they are: nothing to translate. */
@@ -119,7 +122,7 @@ export async function translateDocument(
     toTranslate.map((t, id) => ({ id, tokens: t.slot.tokens })),
     limits,
   );
-  const queue = new PQueue({ concurrency: options.concurrency ?? 1 });
+  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
   const { signal } = options;
   const jobs = batches.map((batch) =>
     queue.add(async () => {

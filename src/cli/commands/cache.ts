@@ -1,11 +1,6 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-
-interface CacheArgs {
-  action: 'stats' | 'clear';
-  cacheDir?: string;
-  json: boolean;
-}
+import { CACHE_DIR_OPTIONS } from '../shared-options.js';
 
 export function cacheCommand(yargs: Argv, ctx: CliContext) {
   return yargs.command(
@@ -14,10 +9,9 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
     (y) =>
       y
         .positional('action', { choices: ['stats', 'clear'] as const, describe: 'stats: entries and size; clear: forget every stored translation' })
-        .option('cache-dir', { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' })
+        .options(CACHE_DIR_OPTIONS)
         .option('json', { type: 'boolean', default: false, describe: 'stats as JSON' }),
-    async (argv) => {
-      const args = argv as unknown as CacheArgs;
+    async (args) => {
       const { openTranslationMemory } = await import('../../cache/index.js');
       const memory = openTranslationMemory(args.cacheDir);
       try {

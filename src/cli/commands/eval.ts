@@ -6,16 +6,9 @@ import { writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
 import { createProgress } from '../progress.js';
-import { engineOptionsFrom, withEngineOptions, type CommonArgs } from '../shared-options.js';
+import { engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
-interface EvalArgs extends CommonArgs {
-  src?: string;
-  ref: string;
-  hyp?: string;
-  json: boolean;
-  saveHyp?: string;
-}
 
 async function readLines(file: string, what: string): Promise<string[]> {
   try {
@@ -26,27 +19,27 @@ async function readLines(file: string, what: string): Promise<string[]> {
   }
 }
 
+function builder(y: Argv) {
+  return withEngineOptions(y)
+    .option('src', { type: 'string', describe: 'Danish source, one segment per line (translated unless --hyp is given)' })
+    .option('ref', { type: 'string', demandOption: true, describe: 'English reference, one segment per line' })
+    .option('hyp', { type: 'string', describe: 'Existing English output to score instead of translating' })
+    .option('save-hyp', { type: 'string', describe: 'Also write the translations made from --src to this file' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print {"bleu": {"score", "signature"}, "chrf": {...}, "lines"}' })
+    .check((a) => {
+      if (!a.src && !a.hyp) throw new Error('give --src (to translate) or --hyp (to score existing output)');
+      return true;
+    })
+    .example('$0 eval --src flores.da --ref flores.en', 'translate and score')
+    .example('$0 eval --ref flores.en --hyp system.en --json', 'score another system');
+}
+
+type EvalArgs = ArgsOf<typeof builder>;
+
 export function evalCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command(
-    'eval',
-    'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)',
-    (y) =>
-      withEngineOptions(y)
-        .option('src', { type: 'string', describe: 'Danish source, one segment per line (translated unless --hyp is given)' })
-        .option('ref', { type: 'string', demandOption: true, describe: 'English reference, one segment per line' })
-        .option('hyp', { type: 'string', describe: 'Existing English output to score instead of translating' })
-        .option('save-hyp', { type: 'string', describe: 'Also write the translations made from --src to this file' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print {"bleu": {"score", "signature"}, "chrf": {...}, "lines"}' })
-        .check((a) => {
-          if (!a.src && !a.hyp) throw new Error('give --src (to translate) or --hyp (to score existing output)');
-          return true;
-        })
-        .example('$0 eval --src flores.da --ref flores.en', 'translate and score')
-        .example('$0 eval --ref flores.en --hyp system.en --json', 'score another system'),
-    async (argv) => {
-      ctx.exitCode = await runEval(argv as unknown as EvalArgs, ctx);
-    },
-  );
+  return yargs.command('eval', 'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)', builder, async (argv) => {
+    ctx.exitCode = await runEval(argv, ctx);
+  });
 }
 
 async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {

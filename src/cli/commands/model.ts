@@ -1,28 +1,28 @@
 import type { Argv } from 'yargs';
 import { Da2enError } from '../../errors.js';
-import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
-import { withEngineOptions, type CommonArgs } from '../shared-options.js';
+import { withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
-interface ModelArgs extends CommonArgs {
-  action: 'download' | 'path' | 'verify';
+function builder(y: Argv) {
+  return withEngineOptions(y)
+    .positional('action', {
+      choices: ['download', 'path', 'verify'] as const,
+      demandOption: true,
+      describe: 'download: fetch into the models directory; path: print its directory; verify: check sizes and checksums, then load it',
+    })
+    .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')
+    .example('$0 model download --dtype fp32', 'also fetch the fp32 weights')
+    .example('$0 model verify', 'check a downloaded model');
 }
 
+type ModelArgs = ArgsOf<typeof builder>;
+
 export function modelCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command(
-    'model <action>',
-    'Manage the translation model: download it, print where it lives, verify its files',
-    (y) =>
-      withEngineOptions(y)
-        .positional('action', { choices: ['download', 'path', 'verify'] as const, describe: 'download: fetch into the models directory; path: print its directory; verify: check sizes and checksums, then load it' })
-        .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')
-        .example('$0 model download --dtype fp32', 'also fetch the fp32 weights')
-        .example('$0 model verify', 'check a downloaded model'),
-    async (argv) => {
-      ctx.exitCode = await runModel(argv as unknown as ModelArgs, ctx);
-    },
-  );
+  return yargs.command('model <action>', 'Manage the translation model: download it, print where it lives, verify its files', builder, async (argv) => {
+    ctx.exitCode = await runModel(argv, ctx);
+  });
 }
 
 async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
@@ -50,7 +50,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   const report = await verifyModel(location.dir, args.dtype);
   for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
   if (report.problems.length > 0) {
-    const fix = location.downloadable ? `run "da2en model download --model ${location.id}${args.dtype === 'q8' ? '' : ' --dtype ' + args.dtype}" to fetch them again` : 'rebuild or re-copy the directory';
+    const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(args.dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
     throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
   }
   // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.

@@ -6,33 +6,36 @@ import { writeBilingualStream } from '../../io/bilingual-writer.js';
 import { translateParagraphStream } from '../../pipeline/translate-stream.js';
 import { looksDanish } from '../../segmentation/language.js';
 import { openTranslationMemory } from '../../cache/index.js';
-import { parseFormats, planOutputs, type InputPlan } from '../output-plan.js';
+import { planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
-import { engineOptionsFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
+import type { EngineOptions } from '../../engine/load-translator.js';
 import type { InputEncoding } from '../../io/decode-text.js';
-import type { CommonArgs } from '../shared-options.js';
+import type { StreamTranslateOptions } from '../../pipeline/translate-stream.js';
+import type { OutputFormat } from '../../rendering/formats.js';
 
-export interface TranslateArgs extends CommonArgs {
+/** One run of the translate command, independent of how its options were given. */
+export interface TranslateRunOptions {
+  /** Paths, or "-" for standard input. */
   inputs: string[];
-  format?: string;
+  /** Output formats (default: from `output`, text to a pipe, html next to the input). */
+  formats?: OutputFormat[];
   output?: string;
   outDir?: string;
   encoding: InputEncoding;
-  maxChunkTokens: number;
-  packSentences: boolean;
-  batchTokens: number;
-  maxBatchSize: number;
-  concurrency: number;
-  cache: boolean;
-  cacheDir?: string;
+  engine: EngineOptions;
+  translation: Pick<StreamTranslateOptions, 'maxChunkTokens' | 'packSentences' | 'batchTokens' | 'maxBatchSize' | 'concurrency'>;
+  /** The translation memory (`dir` undefined: the default folder), or false for none. */
+  cache: { dir: string | undefined } | false;
+  /** Progress on stderr (default: when stderr is a terminal and not quiet). */
   progress?: boolean;
+  quiet: boolean;
 }
 
-export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promise<number> {
+export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   const plans: InputPlan[] = planOutputs({
     inputs: args.inputs,
-    ...(args.format !== undefined ? { formats: parseFormats(args.format) } : {}),
+    ...(args.formats !== undefined ? { formats: args.formats } : {}),
     ...(args.output !== undefined ? { output: args.output } : {}),
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     stdoutIsTTY: Boolean(ctx.stdout.isTTY),
@@ -53,10 +56,10 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
   const download = progress.download();
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
-  const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
+  const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
   try {
     const loadStart = performance.now();
-    translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
+    translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
     progress.stop();
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
     for (const plan of plans) {
@@ -66,11 +69,7 @@ export async function runTranslate(args: TranslateArgs, ctx: CliContext): Promis
       const translation = translateParagraphStream(source, translator, {
         input: source,
         source: plan.input,
-        maxChunkTokens: args.maxChunkTokens,
-        packSentences: args.packSentences,
-        batchTokens: args.batchTokens,
-        maxBatchSize: args.maxBatchSize,
-        concurrency: args.concurrency,
+        ...args.translation,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
         onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', scans.get(plan.input)?.paragraphs),

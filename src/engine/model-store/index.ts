@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
+import { DEFAULT_DTYPE } from '../defaults.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
@@ -22,8 +23,9 @@ export interface EnsureModelOptions {
   signal?: AbortSignal;
 }
 
-function dtypeFlag(dtype: Dtype): string {
-  return dtype === 'q8' ? '' : ` --dtype ${dtype}`;
+/** What to add to a `da2en model …` command for `dtype` (nothing for the default). */
+export function dtypeFlag(dtype: Dtype): string {
+  return dtype === DEFAULT_DTYPE ? '' : ` --dtype ${dtype}`;
 }
 
 export function missingFiles(dir: string, dtype: Dtype): string[] {

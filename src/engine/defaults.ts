@@ -1,0 +1,14 @@
+/**
+ * The engine's defaults, in a module that imports nothing heavy: the CLI defines its options
+ * from these without loading ONNX Runtime (which --help and --version need not wait for).
+ */
+import type { Dtype } from './marian-model.js';
+
+/** Weight precisions a model can be loaded in. */
+export const DTYPES = ['q8', 'fp32'] as const satisfies readonly Dtype[];
+
+/** int8 weights: smaller and faster (see the README on batching and int8). */
+export const DEFAULT_DTYPE: Dtype = 'q8';
+
+/** Beam width: 1 is greedy decoding. */
+export const DEFAULT_BEAMS = 1;
