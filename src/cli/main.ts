@@ -8,6 +8,7 @@ import { translateCommand } from './commands/translate.js';
 import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
 import { cacheCommand } from './commands/cache.js';
+import { serveCommand } from './commands/serve.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
 
@@ -73,6 +74,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   modelCommand(cli, ctx);
   evalCommand(cli, ctx);
   cacheCommand(cli, ctx);
+  serveCommand(cli, ctx);
 
   try {
     await cli.parseAsync();

@@ -152,6 +152,9 @@ ${sourceTitle}<dl class="meta">${meta}</dl>
   };
 }
 
+/** The page's stylesheet, shared with the server's reading page so both look the same. */
+export const HTML_STYLES = CSS;
+
 export function renderHtml(doc: BilingualDocument): string {
   return renderWhole(htmlWriter(), doc);
 }

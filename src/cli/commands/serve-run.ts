@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { openTranslationMemory } from '../../cache/index.js';
+import { ensureModel, defaultModelsDir, defaultRemoteHost } from '../../engine/model-store/index.js';
+import { Da2enError } from '../../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { createServer } from '../../server/app.js';
+import { startWorkerEngine } from '../../server/worker-engine.js';
+import { engineOptionsFrom } from '../shared-options.js';
+import type { CliContext } from '../context.js';
+import type { ServeArgs } from './serve.js';
+
+/** Accepted keys: one per line; blank lines and lines starting with # are skipped. */
+async function readApiKeys(file: string): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Da2enError('input', `cannot read the API keys file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  const keys = new Set(text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')));
+  if (keys.size === 0) throw new Da2enError('input', `the API keys file ${file} holds no key (one per line)`);
+  return keys;
+}
+
+function positive(name: string, value: number, allowMinusOne = false): number {
+  if (!Number.isInteger(value) || (value < 0 && !(allowMinusOne && value === -1))) {
+    throw new Da2enError('usage', `--${name} must be a whole number ≥ 0${allowMinusOne ? ' (or -1)' : ''}, got ${value}`);
+  }
+  return value;
+}
+
+export async function runServe(args: ServeArgs, ctx: CliContext): Promise<number> {
+  positive('port', args.port);
+  positive('char-limit', args.charLimit, true);
+  if (positive('max-queue', args.maxQueue) === 0) throw new Da2enError('usage', '--max-queue must be at least 1');
+  const apiKeys = args.apiKeys ? await readApiKeys(args.apiKeys) : undefined;
+  const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
+  const engineOptions = engineOptionsFrom(args);
+  // Downloaded here (with the CLI's messages), loaded in the worker thread.
+  await ensureModel({
+    model: engineOptions.model!,
+    modelsDir: engineOptions.modelsDir ?? defaultModelsDir(),
+    dtype: engineOptions.dtype!,
+    offline: engineOptions.offline ?? false,
+    remoteHost: defaultRemoteHost(),
+    onStart: (files) => ctx.log(`downloading ${engineOptions.model}: ${files.map((f) => f.file).join(', ')}…`),
+    signal: ctx.signal,
+  });
+  const engine = await startWorkerEngine({ ...engineOptions, offline: true });
+  let server;
+  try {
+    server = await createServer({
+      engine,
+      ...(memory ? { memory } : {}),
+      charLimit: args.charLimit,
+      maxQueue: args.maxQueue,
+      requestTimeoutMs: args.timeout * 1000,
+      ...(apiKeys ? { apiKeys } : {}),
+      ...(args.cors ? { corsOrigin: args.cors } : {}),
+      fetch: { enabled: args.fetch, allowPrivate: args.allowPrivateFetch },
+      limits: { batchTokens: args.batchTokens, maxBatchSize: args.maxBatchSize },
+    });
+    const address = await server.app.listen({ host: args.host, port: args.port }).catch((err: NodeJS.ErrnoException) => {
+      throw new Da2enError('usage', `cannot listen on ${args.host}:${args.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (try --port)' : err.message}`, { cause: err });
+    });
+    // One line on stderr, always (even --quiet): scripts and tests read the address from it.
+    ctx.stderr.write(`da2en serve: listening on ${address}/ (model ${engine.modelId}, ${engine.dtype}${apiKeys ? `, ${apiKeys.size} API keys` : ''})\n`);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    ctx.log(`da2en serve: shutting down (requests in flight get up to ${args.shutdownGrace} s)…`);
+    await server.shutdown(args.shutdownGrace * 1000);
+  } finally {
+    await engine.dispose();
+    await memory?.close();
+  }
+  ctx.log('da2en serve: stopped');
+  return ExitCode.Ok;
+}

@@ -1,0 +1,196 @@
+/**
+ * `da2en serve`: the HTTP shell over the library. One model (a ServerEngine, normally in a worker
+ * thread), one shared sentence queue (SentenceScheduler), one translation memory, many clients.
+ * Routes: LibreTranslate's API (./libretranslate.ts), da2en's own /v1/articles (./articles.ts),
+ * /health, and the reading page (./page.ts).
+ */
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TranslationMemory } from '../pipeline/memory.js';
+import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
+import { articleRoutes, type FetchPolicy } from './articles.js';
+import type { ServerEngine } from './engine.js';
+import { HttpError, RequestAborted, toHttpError } from './http-error.js';
+import { libreTranslateRoutes } from './libretranslate.js';
+import { pageRoutes } from './page.js';
+import { SentenceScheduler, type SchedulerLimits } from './scheduler.js';
+
+export interface ServerOptions {
+  engine: ServerEngine;
+  memory?: TranslationMemory;
+  /** Most characters of text in one request (LibreTranslate's --char-limit); -1 for none. */
+  charLimit?: number;
+  /** Most requests being translated or waiting at once; more get 429 with Retry-After. */
+  maxQueue?: number;
+  /** A request still unanswered after this long is cancelled with 503. */
+  requestTimeoutMs?: number;
+  /** Accepted API keys; when set, translation endpoints need one of them. */
+  apiKeys?: ReadonlySet<string>;
+  /** The one origin allowed to call the API from a browser (CORS is off without it). */
+  corsOrigin?: string;
+  fetch?: FetchPolicy;
+  limits?: SchedulerLimits;
+  /** Fastify's request logging (off by default). */
+  logger?: boolean;
+}
+
+export const SERVER_DEFAULTS = {
+  charLimit: 100_000,
+  maxQueue: 64,
+  requestTimeoutMs: 300_000,
+} as const;
+
+/** What handlers share: the queue, the limits, and how to start and end a request's work. */
+export interface ServerContext {
+  engine: ServerEngine;
+  scheduler: SentenceScheduler;
+  charLimit: number;
+  apiKeys: ReadonlySet<string> | undefined;
+  fetch: FetchPolicy;
+  /** Admits a translation request (429 when the queue is full) and gives it its abort signal. */
+  begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
+  /** Throws the right HttpError when a request's signal fired. */
+  abortError(signal: AbortSignal): HttpError;
+  /** Checks the request's API key (401 missing, 403 unknown). */
+  checkKey(request: FastifyRequest): void;
+  /** Checks a text size against the character limit (413). */
+  checkChars(chars: number): void;
+}
+
+export interface DaServer {
+  app: FastifyInstance;
+  scheduler: SentenceScheduler;
+  /** Requests admitted and not yet answered. */
+  inFlight(): number;
+  /**
+   * Graceful shutdown: stop accepting, let requests in flight finish for up to `graceMs`, then
+   * cancel what is left (503), close the listener. The engine and memory are the caller's to close.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export async function createServer(options: ServerOptions): Promise<DaServer> {
+  const charLimit = options.charLimit ?? SERVER_DEFAULTS.charLimit;
+  const maxQueue = options.maxQueue ?? SERVER_DEFAULTS.maxQueue;
+  const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
+  const scheduler = new SentenceScheduler(options.engine, options.limits ?? DEFAULT_BATCH_LIMITS, options.memory);
+  // A body holds the text (≤ 4 bytes per character in UTF-8, 6 when JSON-escaped) and a little more.
+  const bodyLimit = charLimit < 0 ? 64 * 1024 * 1024 : Math.max(64 * 1024, charLimit * 6 + 64 * 1024);
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    // Our schemas reject unknown fields instead of silently dropping them, and never coerce types.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  await app.register(formbody, { bodyLimit });
+  if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
+
+  let admitted = 0;
+  const shutdownController = new AbortController();
+
+  const ctx: ServerContext = {
+    engine: options.engine,
+    scheduler,
+    charLimit,
+    apiKeys: options.apiKeys,
+    fetch: options.fetch ?? { enabled: false, allowPrivate: false },
+    begin(request, reply) {
+      if (shutdownController.signal.aborted) throw new HttpError(503, 'the server is shutting down', { Connection: 'close' });
+      if (admitted >= maxQueue) {
+        const seconds = scheduler.estimateSeconds();
+        throw new HttpError(429, `Slowdown: the translation queue is full (${admitted} requests); retry in ${seconds} s`, { 'Retry-After': String(seconds) });
+      }
+      admitted++;
+      let released = false;
+      const release = () => {
+        if (!released) {
+          released = true;
+          admitted--;
+        }
+      };
+      const client = new AbortController();
+      // 'close' on the response: the answer went out, or the client went away before it did.
+      reply.raw.once('close', () => {
+        release();
+        if (!reply.raw.writableFinished) client.abort(new RequestAborted(499, 'the client disconnected'));
+      });
+      void request;
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      return AbortSignal.any([client.signal, timeout, shutdownController.signal]);
+    },
+    abortError(signal) {
+      const reason = signal.reason as unknown;
+      if (reason instanceof HttpError) return reason;
+      if ((reason as Error | undefined)?.name === 'TimeoutError') {
+        return new HttpError(503, `the translation took longer than the server's limit of ${Math.round(requestTimeoutMs / 1000)} s; send a shorter text`);
+      }
+      return new HttpError(503, 'the request was cancelled');
+    },
+    checkKey(request) {
+      if (!options.apiKeys) return;
+      const key = apiKeyOf(request);
+      if (!key) throw new HttpError(401, 'Please contact the server operator to get an API key (send it as api_key)');
+      if (!options.apiKeys.has(key)) throw new HttpError(403, 'Invalid API key');
+    },
+    checkChars(chars) {
+      if (charLimit >= 0 && chars > charLimit) {
+        throw new HttpError(413, `Invalid request: request (${chars}) exceeds text limit (${charLimit})`);
+      }
+    },
+  };
+
+  app.setErrorHandler((err, _request, reply) => {
+    const http = toHttpError(err);
+    if (http.status >= 500 && !(http instanceof RequestAborted)) reply.log.error(err);
+    void reply.code(http.status).headers(http.headers).send({ error: http.message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.get('/health', async () => {
+    const s = scheduler.stats();
+    return {
+      status: shutdownController.signal.aborted ? 'shutting-down' : 'ok',
+      model: { id: options.engine.modelId, dtype: options.engine.dtype, loaded: true },
+      queue: { requests: admitted, maxRequests: maxQueue, translating: s.activeRequests, waitingSentences: s.queuedChunks, modelBusy: s.modelBusy },
+      totals: { modelCalls: s.modelCalls, modelRows: s.modelRows, sharedCalls: s.sharedCalls, cacheRows: s.cacheRows },
+    };
+  });
+  libreTranslateRoutes(app, ctx);
+  articleRoutes(app, ctx);
+  pageRoutes(app, ctx);
+
+  return {
+    app,
+    scheduler,
+    inFlight: () => admitted,
+    async shutdown(graceMs) {
+      if (shutdownController.signal.aborted) return;
+      // New translation requests now get 503; the listener closes and waits for those in flight.
+      const closing = app.close();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([scheduler.idle(), deadline]);
+      shutdownController.abort(new HttpError(503, 'the server is shutting down', { Connection: 'close' }));
+      scheduler.close(new HttpError(503, 'the server is shutting down'));
+      await closing;
+      // A model call may still be running for cancelled requests; its rows go to the memory.
+      await scheduler.idle();
+    },
+  };
+}
+
+/** LibreTranslate sends the key as `api_key` in the body (JSON or form) or the query; Bearer too. */
+function apiKeyOf(request: FastifyRequest): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromBody = body && typeof body === 'object' ? body['api_key'] : undefined;
+  const fromQuery = query?.['api_key'];
+  const auth = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const key = [fromBody, fromQuery, auth].find((k) => typeof k === 'string' && k !== '');
+  return key as string | undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * da2en's own endpoint: POST /v1/articles turns Danish text (or HTML, or a URL) into the bilingual
+ * document model, the same JSON as `da2en --format json` (paragraphs, each with its sentence-level
+ * chunks: the alignment; QA findings; metadata). With `Accept: application/x-ndjson` the answer
+ * streams as newline-delimited JSON events, one per paragraph in order, so a page can render the
+ * article as it arrives:
+ *
+ *     {"event":"start","paragraphs":12,"title":{…}}
+ *     {"event":"paragraph","paragraph":{…}}            (12 times, in order)
+ *     {"event":"done","document":{…},"files":{"html":"…"}}   (or {"event":"error","error":"…","status":503})
+ *
+ * `?format=html|md|txt|en|json` answers with that rendered file instead of the JSON document.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { BilingualDocument, SourceDocument } from '../document/types.js';
+import { render, toJsonObject } from '../rendering/index.js';
+import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
+import { assembleDocument } from './assemble.js';
+import type { ServerContext } from './app.js';
+import { HttpError } from './http-error.js';
+import { loadArticleInput } from './article-input.js';
+import { translateSource, type TranslateSourceOptions } from './translate-source.js';
+
+export interface FetchPolicy {
+  /** URL input allowed at all (--no-fetch turns it off). */
+  enabled: boolean;
+  /** Private, loopback and link-local addresses may be fetched (--allow-private-fetch). */
+  allowPrivate: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+export interface ArticleBody {
+  text?: string;
+  html?: string;
+  url?: string;
+  /** Rendered files to include in the stream's `done` event (for the reading page's downloads). */
+  render?: OutputFormat[];
+  api_key?: string;
+}
+
+const CONTENT_TYPES: Record<OutputFormat, string> = {
+  html: 'text/html; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  en: 'text/plain; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+const bodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    text: { type: 'string' },
+    html: { type: 'string' },
+    url: { type: 'string', maxLength: 2048 },
+    render: { type: 'array', maxItems: 5, items: { type: 'string', enum: ['html', 'md', 'txt', 'en', 'json'] } },
+    api_key: { type: 'string' },
+  },
+} as const;
+
+const querySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { format: { type: 'string', enum: ['html', 'md', 'txt', 'en', 'json'] }, api_key: { type: 'string' } },
+} as const;
+
+export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Body: ArticleBody; Querystring: { format?: string } }>(
+    '/v1/articles',
+    {
+      schema: { body: bodySchema, querystring: querySchema },
+      // Schema errors read as one line naming the field, in the {"error"} shape.
+      schemaErrorFormatter: (errors, dataVar) => {
+        const e = errors[0]!;
+        const field = `${dataVar}${e.instancePath.replace(/\//g, '.')}`;
+        const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+        return new HttpError(400, `Invalid request: ${field} ${e.message ?? 'is invalid'}${extra}`);
+      },
+    },
+    async (request, reply) => {
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+        throw new HttpError(415, 'Unsupported content type: /v1/articles takes a JSON body');
+      }
+      ctx.checkKey(request);
+      const body = request.body;
+      const given = (['text', 'html', 'url'] as const).filter((k) => body[k] !== undefined);
+      if (given.length !== 1) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
+      ctx.checkChars((body.text ?? body.html ?? '').length);
+      const format = request.query.format;
+      const streaming = /application\/x-ndjson/i.test(request.headers.accept ?? '');
+
+      const signal = ctx.begin(request, reply);
+      const started = performance.now();
+      try {
+        const input = await loadArticleInput(body, ctx, signal);
+        ctx.checkChars(input.text.length);
+        const source: SourceDocument = { ...(await ctx.engine.segment(input.text, input.source ? { source: input.source } : {})) };
+        signal.throwIfAborted();
+        if (streaming) {
+          await streamArticle(reply, source, ctx, signal, started, body.render ?? []);
+          return reply;
+        }
+        const { document, modelCalls } = await translateWhole(source, ctx, signal, started);
+        void reply.header('X-Da2en-Model-Calls', String(modelCalls));
+        if (format && isOutputFormat(format) && format !== 'json') {
+          return reply.type(CONTENT_TYPES[format]).send(render(format, document));
+        }
+        return reply.type(CONTENT_TYPES.json).send(JSON.stringify(toJsonObject(document)));
+      } catch (err) {
+        if (reply.raw.headersSent) return reply;
+        if (signal.aborted) throw ctx.abortError(signal);
+        throw err;
+      }
+    },
+  );
+}
+
+async function translateWhole(source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, onParagraph?: TranslateSourceOptions['onParagraph']): Promise<{ document: BilingualDocument; modelCalls: number }> {
+  const { paragraphs, modelCalls } = await translateSource(source, ctx.scheduler, { signal, ...(onParagraph ? { onParagraph } : {}) });
+  const totalMs = Math.round(performance.now() - started);
+  const model = { id: ctx.engine.modelId, dtype: ctx.engine.dtype, decoding: ctx.engine.decoding };
+  return { document: assembleDocument(source, paragraphs, model, { loadMs: 0, translateMs: totalMs, totalMs }), modelCalls };
+}
+
+/** NDJSON events written straight to the socket as paragraphs finish (see the file comment). */
+async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, files: readonly OutputFormat[]): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  const headers = { ...reply.getHeaders(), 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  raw.writeHead(200, headers as Record<string, string>);
+  const send = (event: Record<string, unknown>) => {
+    if (!raw.destroyed) raw.write(`${JSON.stringify(event)}\n`);
+  };
+  send({ event: 'start', paragraphs: source.paragraphs.length, title: { source: source.title }, metadata: source.metadata });
+  try {
+    const { document, modelCalls } = await translateWhole(source, ctx, signal, started, (paragraph) => send({ event: 'paragraph', paragraph }));
+    const rendered = Object.fromEntries(files.map((f) => [f, render(f, document)]));
+    send({ event: 'done', document: toJsonObject(document), modelCalls, ...(files.length ? { files: rendered } : {}) });
+  } catch (err) {
+    const http = signal.aborted ? ctx.abortError(signal) : err instanceof HttpError ? err : new HttpError(500, `Cannot translate text: ${(err as Error).message}`);
+    send({ event: 'error', status: http.status, error: http.message });
+  } finally {
+    raw.end();
+  }
+}

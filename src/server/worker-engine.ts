@@ -1,0 +1,98 @@
+/**
+ * The model in a worker thread, behind the ServerEngine interface: the HTTP event loop only posts
+ * messages, so /health answers at once while a long translation runs.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SourceDocument } from '../document/types.js';
+import type { EngineOptions } from '../engine/load-translator.js';
+import type { TranslationResult } from '../engine/translator.js';
+import { Da2enError } from '../errors.js';
+import type { SegmentRequest, ServerEngine } from './engine.js';
+import type { WorkerError, WorkerReply, WorkerRequest } from './engine-worker.js';
+
+/** Only plain, cloneable settings cross into the worker (no callbacks, no signals). */
+export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal' | 'forcedLength'>;
+
+function toError(e: WorkerError): Error {
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+/**
+ * From source (tsx, vitest) the worker is a .ts file that plain Node cannot load, so it is started
+ * through a one-line bootstrap that registers tsx first; the built package runs the .js directly.
+ */
+function spawnWorker(options: WorkerEngineOptions): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: options });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: options });
+}
+
+type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+export async function startWorkerEngine(options: WorkerEngineOptions): Promise<ServerEngine> {
+  const worker = spawnWorker(options);
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: Error | null = null;
+
+  const info = await new Promise<Extract<WorkerReply, { op: 'ready' }>>((resolve, reject) => {
+    const onMessage = (msg: WorkerReply) => {
+      if (!('op' in msg)) return;
+      worker.off('message', onMessage);
+      if (msg.op === 'ready') resolve(msg);
+      else reject(toError(msg.error));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the model worker exited (code ${code}) while loading`)));
+  });
+
+  worker.on('message', (msg: WorkerReply) => {
+    if ('op' in msg) return;
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(toError(msg.error));
+  });
+  const failAll = (err: Error) => {
+    dead = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`the model worker exited (code ${code})`)));
+
+  const call = <T>(req: WorkerRequestBody): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...req, id });
+    });
+  };
+
+  return {
+    modelId: info.modelId,
+    dtype: info.dtype,
+    decoding: info.decoding,
+    maxInputTokens: info.maxInputTokens,
+    segment: async (text: string, segOptions: SegmentRequest = {}) =>
+      (await call<SourceDocument[]>({ op: 'segment', texts: [text], options: segOptions }))[0]!,
+    segmentMany: (texts: readonly string[], segOptions: SegmentRequest = {}) =>
+      call<SourceDocument[]>({ op: 'segment', texts: [...texts], options: segOptions }),
+    translateBatch: (texts: string[]) => call<TranslationResult[]>({ op: 'translate', texts }),
+    async dispose() {
+      if (!dead) {
+        await call<null>({ op: 'dispose' }).catch(() => {});
+        worker.removeAllListeners('exit');
+        await worker.terminate();
+        dead = new Error('the model worker was stopped');
+      }
+    },
+  };
+}

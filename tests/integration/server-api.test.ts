@@ -1,0 +1,271 @@
+/**
+ * Contract tests of `da2en serve`'s HTTP API against a server on a loopback port, with the real
+ * engine (the echo builder model in a worker thread: it copies its input, so every expected
+ * translation is known exactly). LibreTranslate's side is checked with a LibreTranslate client from
+ * npm (`libretranslate`) and with raw HTTP in both body encodings LibreTranslate accepts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { translate as libreTranslate } from 'libretranslate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTranslationMemory, type TranslationMemoryStore } from '../../src/cache/index.js';
+import type { ServerEngine } from '../../src/server/engine.js';
+import { echoEngine, listen, postForm, postJson, type RunningServer } from '../helpers/test-server.js';
+
+const ARTICLE = 'Færgen sejler igen\n\nFærgen til Ærø sejler igen efter stormen. Det oplyser rederiet.\n\n- Vi er glade, siger direktøren.';
+
+describe('da2en serve: API contract', () => {
+  let engine: ServerEngine;
+  let open: RunningServer;
+  let keyed: RunningServer;
+  let corsServer: RunningServer;
+  let memory: TranslationMemoryStore;
+  let cacheDir = '';
+
+  beforeAll(async () => {
+    engine = await echoEngine();
+    cacheDir = mkdtempSync(join(tmpdir(), 'da2en-serve-api-'));
+    memory = openTranslationMemory(cacheDir);
+    open = await listen(engine, { memory, charLimit: 2000 });
+    keyed = await listen(engine, { apiKeys: new Set(['k-123']) });
+    corsServer = await listen(engine, { corsOrigin: 'https://reader.example' });
+  });
+
+  afterAll(async () => {
+    await Promise.all([open?.close(), keyed?.close(), corsServer?.close()]);
+    await engine?.dispose();
+    await memory?.close();
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  describe('with the libretranslate npm client', () => {
+    it('translates through /languages and /translate', async () => {
+      const text = await libreTranslate({ query: 'Det regner i dag.', source: 'da', target: 'en', apiurl: open.url });
+      expect(text).toBe('Det regner i dag.');
+    });
+
+    it('source auto', async () => {
+      const text = await libreTranslate({ query: 'Hvorfor? Ja.', source: 'auto', target: 'en', apiurl: open.url });
+      expect(text).toBe('Hvorfor? Ja.');
+    });
+
+    it('an unsupported target is refused by the client from our /languages', async () => {
+      await expect(libreTranslate({ query: 'Hej', source: 'da', target: 'xx', apiurl: open.url })).rejects.toThrow(/not found/);
+    });
+  });
+
+  describe('LibreTranslate endpoints, raw HTTP', () => {
+    it('GET /languages: [{code, name, targets}]', async () => {
+      const r = await fetch(`${open.url}/languages`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual([
+        { code: 'da', name: 'Danish', targets: ['en'] },
+        { code: 'en', name: 'English', targets: [] },
+      ]);
+    });
+
+    it('POST /translate, JSON body: paragraphs and line breaks kept', async () => {
+      const r = await postJson(`${open.url}/translate`, { q: ARTICLE, source: 'da', target: 'en' });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ translatedText: ARTICLE });
+    });
+
+    it('POST /translate, form body (and CRLF normalised as LibreTranslate does)', async () => {
+      const r = await postForm(`${open.url}/translate`, { q: 'Det regner i dag.\r\nHvorfor?', source: 'da', target: 'en', format: 'text' });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ translatedText: 'Det regner i dag.\nHvorfor?' });
+    });
+
+    it('q as an array gives an array, in order; auto adds detectedLanguage per text', async () => {
+      const q = ['Ja.', 'Kommunen bygger en ny skole til næsten fire hundrede elever.', 'Hvorfor?'];
+      const r = await postJson(`${open.url}/translate`, { q, source: 'auto', target: 'en' });
+      expect(r.status).toBe(200);
+      expect(r.json.translatedText).toEqual(q);
+      expect(r.json.detectedLanguage).toHaveLength(3);
+      for (const d of r.json.detectedLanguage) expect(d).toEqual({ language: 'da', confidence: expect.any(Number) });
+      expect(r.json.detectedLanguage[1].confidence).toBeGreaterThan(50);
+    });
+
+    it('format html: the markup stays, the text is translated, scripts are not sent to the model', async () => {
+      const q = '<p class="lead">Det regner <b>i dag</b>.</p><ul><li>Ja.</li></ul><script>var hej = 1;</script>';
+      const before = ((await (await fetch(`${open.url}/health`)).json()) as any).totals.modelRows;
+      const r = await postJson(`${open.url}/translate`, { q, source: 'da', target: 'en', format: 'html' });
+      expect(r.status).toBe(200);
+      expect(r.json.translatedText).toBe(q);
+      const after = ((await (await fetch(`${open.url}/health`)).json()) as any).totals;
+      // Three text nodes at most (cache hits from other tests are fine); never the script.
+      expect(after.modelRows - before).toBeLessThanOrEqual(3);
+    });
+
+    it('unknown fields are ignored, as LibreTranslate does (alternatives among them)', async () => {
+      const r = await postJson(`${open.url}/translate`, { q: 'Ja.', source: 'da', target: 'en', alternatives: 3, apiKey: '', foo: [1] });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ translatedText: 'Ja.' });
+    });
+
+    it('POST /detect: [{confidence, language}], Danish first for Danish text', async () => {
+      const r = await postForm(`${open.url}/detect`, { q: 'Statsministeren mødte i går formændene for partierne for at tale om økonomien.' });
+      expect(r.status).toBe(200);
+      expect(r.json[0]).toEqual({ language: 'da', confidence: expect.any(Number) });
+      const en = await postJson(`${open.url}/detect`, { q: 'The prime minister met the party leaders yesterday to talk about the economy and the schools, and they agreed on a new plan for the coming year.' });
+      expect(en.json[0].language).toBe('en');
+    });
+
+    it('GET /frontend/settings has LibreTranslate\'s fields', async () => {
+      const r = (await (await fetch(`${open.url}/frontend/settings`)).json()) as any;
+      expect(r).toMatchObject({
+        charLimit: 2000,
+        apiKeys: false,
+        keyRequired: false,
+        suggestions: false,
+        filesTranslation: false,
+        supportedFilesFormat: [],
+        language: { source: { code: 'da', name: 'Danish' }, target: { code: 'en', name: 'English' } },
+      });
+      expect(typeof r.frontendTimeout).toBe('number');
+    });
+  });
+
+  describe('errors: LibreTranslate\'s {"error": "..."} shape and statuses', () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['unsupported target', { q: 'Hej', source: 'da', target: 'de' }, 400, /^de is not supported$/],
+      ['reversed pair', { q: 'Hi', source: 'en', target: 'da' }, 400, /not available as a source language/],
+      ['unknown source', { q: 'Hej', source: 'xx', target: 'en' }, 400, /^xx is not supported$/],
+      ['missing q', { source: 'da', target: 'en' }, 400, /^Invalid request: missing q parameter$/],
+      ['missing target', { q: 'Hej', source: 'da' }, 400, /^Invalid request: missing target parameter$/],
+      ['bad format', { q: 'Hej', source: 'da', target: 'en', format: 'xml' }, 400, /^xml format is not supported$/],
+      ['q not text', { q: { a: 1 }, source: 'da', target: 'en' }, 400, /q must be a string/],
+      ['JSON that is not an object', '[1,2]', 400, /^Invalid JSON format/],
+      ['malformed JSON', '{"q": "Hej", ', 400, /^Invalid JSON format/],
+      ['over the character limit', { q: 'æ'.repeat(2001), source: 'da', target: 'en' }, 413, /^Invalid request: request \(2001\) exceeds text limit \(2000\)$/],
+    ];
+    it.each(cases)('%s', async (_name, body, status, message) => {
+      const r = await postJson(`${open.url}/translate`, body);
+      expect(r.status).toBe(status);
+      expect(Object.keys(r.json)).toEqual(['error']);
+      expect(r.json.error).toMatch(message);
+    });
+
+    it('a body over the size limit: 413 before it is parsed', async () => {
+      const r = await postJson(`${open.url}/translate`, { q: 'x'.repeat(200_000), source: 'da', target: 'en' });
+      expect(r.status).toBe(413);
+      expect(r.json.error).toMatch(/too large/i);
+    });
+
+    it('an unknown route: 404 in the same shape', async () => {
+      const r = await fetch(`${open.url}/nope`);
+      expect(r.status).toBe(404);
+      expect(await r.json()).toEqual({ error: 'Not found: GET /nope' });
+    });
+
+    it('an unsupported body type: 415', async () => {
+      const r = await fetch(`${open.url}/translate`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<q/>' });
+      expect(r.status).toBe(415);
+      expect(((await r.json()) as any).error).toMatch(/content type/i);
+    });
+  });
+
+  describe('API keys', () => {
+    it('no key: 401; an unknown key: 403; a good key in JSON, form or Bearer: 200', async () => {
+      const body = { q: 'Ja.', source: 'da', target: 'en' };
+      const none = await postJson(`${keyed.url}/translate`, body);
+      expect(none.status).toBe(401);
+      expect(none.json.error).toMatch(/API key/);
+      const bad = await postJson(`${keyed.url}/translate`, { ...body, api_key: 'nope' });
+      expect(bad).toMatchObject({ status: 403, json: { error: 'Invalid API key' } });
+      expect((await postJson(`${keyed.url}/translate`, { ...body, api_key: 'k-123' })).json).toEqual({ translatedText: 'Ja.' });
+      expect((await postForm(`${keyed.url}/translate`, { ...body, api_key: 'k-123' })).json).toEqual({ translatedText: 'Ja.' });
+      expect((await postJson(`${keyed.url}/translate`, body, { authorization: 'Bearer k-123' })).status).toBe(200);
+      expect((await postJson(`${keyed.url}/v1/articles`, { text: 'Ja.' })).status).toBe(401);
+      expect((await postJson(`${keyed.url}/detect`, { q: 'Ja.', api_key: 'k-123' })).status).toBe(200);
+    });
+
+    it('/languages and /frontend/settings need no key; settings say one is required', async () => {
+      expect((await fetch(`${keyed.url}/languages`)).status).toBe(200);
+      expect((await (await fetch(`${keyed.url}/frontend/settings`)).json()) as any).toMatchObject({ apiKeys: true, keyRequired: true });
+    });
+  });
+
+  describe('CORS', () => {
+    it('off by default: no Access-Control-Allow-Origin', async () => {
+      const r = await fetch(`${open.url}/languages`, { headers: { origin: 'https://evil.example' } });
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('--cors ORIGIN allows that origin, and preflights answer', async () => {
+      const r = await fetch(`${corsServer.url}/languages`, { headers: { origin: 'https://reader.example' } });
+      expect(r.headers.get('access-control-allow-origin')).toBe('https://reader.example');
+      const pre = await fetch(`${corsServer.url}/translate`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://reader.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(pre.status).toBeLessThan(300);
+      expect(pre.headers.get('access-control-allow-origin')).toBe('https://reader.example');
+    });
+  });
+
+  describe('/v1/articles and /health', () => {
+    it('returns the JSON document model: paragraphs, sentence alignment, QA', async () => {
+      const r = await postJson(`${open.url}/v1/articles`, { text: ARTICLE });
+      expect(r.status).toBe(200);
+      const doc = r.json;
+      expect(doc).toMatchObject({ format: 'da2en-bilingual', version: 1, title: { source: 'Færgen sejler igen', target: 'Færgen sejler igen' } });
+      expect(doc.paragraphs.map((p: { source: string }) => p.source)).toEqual(ARTICLE.split('\n\n'));
+      const body = doc.paragraphs[1];
+      expect(body.chunks.map((c: { text: string; target: string }) => [c.text, c.target])).toEqual([
+        ['Færgen til Ærø sejler igen efter stormen.', 'Færgen til Ærø sejler igen efter stormen.'],
+        ['Det oplyser rederiet.', 'Det oplyser rederiet.'],
+      ]);
+      expect(doc.paragraphs[2]).toMatchObject({ kind: 'quote', prefix: '- ' });
+      expect(doc.qa).toMatchObject({ paragraphs: 3 });
+      expect(Array.isArray(body.qa)).toBe(true);
+      expect(Number(r.headers.get('x-da2en-model-calls'))).toBeGreaterThanOrEqual(0);
+    });
+
+    it('?format=html answers with the HTML file, as the CLI writes it', async () => {
+      const r = await fetch(`${open.url}/v1/articles?format=html`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: ARTICLE }) });
+      expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await r.text();
+      expect(html).toMatch(/^<!DOCTYPE html>/);
+      expect(html.match(/<section class="pair/g)).toHaveLength(3);
+    });
+
+    it('streams NDJSON: start, one event per paragraph in order, done (with the files asked for)', async () => {
+      const text = Array.from({ length: 12 }, (_, i) => `Afsnit nummer ${i + 1} handler om vejret.`).join('\n\n');
+      const r = await fetch(`${open.url}/v1/articles`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' }, body: JSON.stringify({ text, render: ['md'] }) });
+      expect(r.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+      const events = (await r.text()).trim().split('\n').map((l) => JSON.parse(l));
+      expect(events[0]).toMatchObject({ event: 'start', paragraphs: 12 });
+      const paragraphs = events.filter((e) => e.event === 'paragraph').map((e) => e.paragraph.index);
+      expect(paragraphs).toEqual([...Array(12).keys()]);
+      const done = events.at(-1);
+      expect(done.event).toBe('done');
+      expect(done.document.paragraphs).toHaveLength(12);
+      expect(done.files.md).toMatch(/\| Dansk \| English \|/);
+    });
+
+    it('rejects unknown fields, a missing input and two inputs at once (400), other body types (415)', async () => {
+      const unknown = await postJson(`${open.url}/v1/articles`, { text: 'Ja.', colour: 'blue' });
+      expect(unknown).toMatchObject({ status: 400, json: { error: expect.stringMatching(/additional properties "colour"/) } });
+      expect((await postJson(`${open.url}/v1/articles`, {})).status).toBe(400);
+      expect((await postJson(`${open.url}/v1/articles`, { text: 'Ja.', url: 'https://example.com/' })).status).toBe(400);
+      expect((await postJson(`${open.url}/v1/articles`, { text: 42 })).json.error).toMatch(/body\.text must be string/);
+      const form = await postForm(`${open.url}/v1/articles`, { text: 'Ja.' }).catch(() => null);
+      expect(form?.status).toBe(415);
+    });
+
+    it('/health: model loaded, queue depth, totals', async () => {
+      const h = (await (await fetch(`${open.url}/health`)).json()) as any;
+      expect(h).toMatchObject({ status: 'ok', model: { loaded: true, dtype: 'q8' }, queue: { requests: 0, waitingSentences: 0 } });
+      expect(h.totals.modelCalls).toBeGreaterThan(0);
+    });
+
+    it('the translation memory is shared: a text another request translated comes from it', async () => {
+      const text = 'Solen skinner over Aarhus i dag.';
+      await postJson(`${open.url}/translate`, { q: text, source: 'da', target: 'en' });
+      const r = await postJson(`${open.url}/v1/articles`, { text });
+      expect(r.json.paragraphs[0].chunks[0].origin).toBe('cache');
+    });
+  });
+});
