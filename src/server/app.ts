@@ -6,15 +6,19 @@
  */
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
-import { articleRoutes, type FetchPolicy } from './articles.js';
+import { articleRoutes } from './articles.js';
+import type { FetchPolicy, ServerContext } from './context.js';
 import type { ServerEngine } from './engine.js';
 import { HttpError, RequestAborted, toHttpError } from './http-error.js';
 import { libreTranslateRoutes } from './libretranslate.js';
 import { pageRoutes } from './page.js';
 import { SentenceScheduler, type SchedulerLimits } from './scheduler.js';
+import { SERVER_DEFAULTS } from './defaults.js';
+
+export type { ServerContext } from './context.js';
 
 export interface ServerOptions {
   engine: ServerEngine;
@@ -35,28 +39,7 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-export const SERVER_DEFAULTS = {
-  charLimit: 100_000,
-  maxQueue: 64,
-  requestTimeoutMs: 300_000,
-} as const;
-
-/** What handlers share: the queue, the limits, and how to start and end a request's work. */
-export interface ServerContext {
-  engine: ServerEngine;
-  scheduler: SentenceScheduler;
-  charLimit: number;
-  apiKeys: ReadonlySet<string> | undefined;
-  fetch: FetchPolicy;
-  /** Admits a translation request (429 when the queue is full) and gives it its abort signal. */
-  begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
-  /** Throws the right HttpError when a request's signal fired. */
-  abortError(signal: AbortSignal): HttpError;
-  /** Checks the request's API key (401 missing, 403 unknown). */
-  checkKey(request: FastifyRequest): void;
-  /** Checks a text size against the character limit (413). */
-  checkChars(chars: number): void;
-}
+export { SERVER_DEFAULTS };
 
 export interface DaServer {
   app: FastifyInstance;

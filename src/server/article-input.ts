@@ -2,8 +2,7 @@
  * What /v1/articles translates: the text of the request, or the article in its HTML, or the page
  * at its URL (fetched under the server's fetch policy).
  */
-import type { ArticleBody } from './articles.js';
-import type { ServerContext } from './app.js';
+import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 
 export interface ArticleInput {

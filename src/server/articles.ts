@@ -16,29 +16,10 @@ import type { BilingualDocument, SourceDocument } from '../document/types.js';
 import { render, toJsonObject } from '../rendering/index.js';
 import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
-import type { ServerContext } from './app.js';
+import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 import { loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
-
-export interface FetchPolicy {
-  /** URL input allowed at all (--no-fetch turns it off). */
-  enabled: boolean;
-  /** Private, loopback and link-local addresses may be fetched (--allow-private-fetch). */
-  allowPrivate: boolean;
-  timeoutMs?: number;
-  maxBytes?: number;
-  maxRedirects?: number;
-}
-
-export interface ArticleBody {
-  text?: string;
-  html?: string;
-  url?: string;
-  /** Rendered files to include in the stream's `done` event (for the reading page's downloads). */
-  render?: OutputFormat[];
-  api_key?: string;
-}
 
 const CONTENT_TYPES: Record<OutputFormat, string> = {
   html: 'text/html; charset=utf-8',

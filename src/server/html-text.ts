@@ -5,7 +5,7 @@
  * by the parser, so nothing in the input can change the markup around it.
  */
 import { parseHTML } from 'linkedom';
-import type { ServerContext } from './app.js';
+import type { ServerContext } from './context.js';
 import { translateSources } from './translate-source.js';
 
 const ELEMENT_NODE = 1;

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BilingualParagraph } from '../document/types.js';
-import type { ServerContext } from './app.js';
+import type { ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 import { danishConfidence, detectLanguages, LANGUAGES, SOURCE, TARGET } from './languages.js';
 import { translateHtmlFragment } from './html-text.js';

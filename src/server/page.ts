@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HTML_STYLES } from '../rendering/html.js';
-import type { ServerContext } from './app.js';
+import type { ServerContext } from './context.js';
 import { PAGE_SCRIPT } from './page-script.js';
 
 export const PAGE_CSP =

@@ -4,6 +4,10 @@ import type { ServerEngine } from '../../src/server/engine.js';
 import { startWorkerEngine } from '../../src/server/worker-engine.js';
 import { builtModel } from '../../tools/builder-models.js';
 
+/** A parsed JSON body, read loosely: the tests' assertions check its shape, not the type system. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by expect(), field by field
+export type JsonBody = any;
+
 export interface RunningServer {
   url: string;
   server: DaServer;
@@ -23,7 +27,7 @@ export async function echoEngine(): Promise<ServerEngine> {
   return startWorkerEngine({ model: await builtModel('echo'), dtype: 'q8', offline: true, threads: 1 });
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: JsonBody; headers: Headers }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await response.text();
   let json: unknown;
@@ -35,7 +39,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, json, headers: response.headers };
 }
 
-export async function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; json: any }> {
+export async function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; json: JsonBody }> {
   const response = await fetch(url, { method: 'POST', body: new URLSearchParams(fields) });
   return { status: response.status, json: await response.json() };
 }

@@ -11,7 +11,7 @@ import { translate as libreTranslate } from 'libretranslate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTranslationMemory, type TranslationMemoryStore } from '../../src/cache/index.js';
 import type { ServerEngine } from '../../src/server/engine.js';
-import { echoEngine, listen, postForm, postJson, type RunningServer } from '../helpers/test-server.js';
+import { echoEngine, listen, postForm, postJson, type JsonBody, type RunningServer } from '../helpers/test-server.js';
 
 const ARTICLE = 'Færgen sejler igen\n\nFærgen til Ærø sejler igen efter stormen. Det oplyser rederiet.\n\n- Vi er glade, siger direktøren.';
 
@@ -89,11 +89,11 @@ describe('da2en serve: API contract', () => {
 
     it('format html: the markup stays, the text is translated, scripts are not sent to the model', async () => {
       const q = '<p class="lead">Det regner <b>i dag</b>.</p><ul><li>Ja.</li></ul><script>var hej = 1;</script>';
-      const before = ((await (await fetch(`${open.url}/health`)).json()) as any).totals.modelRows;
+      const before = ((await (await fetch(`${open.url}/health`)).json()) as JsonBody).totals.modelRows;
       const r = await postJson(`${open.url}/translate`, { q, source: 'da', target: 'en', format: 'html' });
       expect(r.status).toBe(200);
       expect(r.json.translatedText).toBe(q);
-      const after = ((await (await fetch(`${open.url}/health`)).json()) as any).totals;
+      const after = ((await (await fetch(`${open.url}/health`)).json()) as JsonBody).totals;
       // Three text nodes at most (cache hits from other tests are fine); never the script.
       expect(after.modelRows - before).toBeLessThanOrEqual(3);
     });
@@ -113,7 +113,7 @@ describe('da2en serve: API contract', () => {
     });
 
     it('GET /frontend/settings has LibreTranslate\'s fields', async () => {
-      const r = (await (await fetch(`${open.url}/frontend/settings`)).json()) as any;
+      const r = (await (await fetch(`${open.url}/frontend/settings`)).json()) as JsonBody;
       expect(r).toMatchObject({
         charLimit: 2000,
         apiKeys: false,
@@ -162,7 +162,7 @@ describe('da2en serve: API contract', () => {
     it('an unsupported body type: 415', async () => {
       const r = await fetch(`${open.url}/translate`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<q/>' });
       expect(r.status).toBe(415);
-      expect(((await r.json()) as any).error).toMatch(/content type/i);
+      expect(((await r.json()) as JsonBody).error).toMatch(/content type/i);
     });
   });
 
@@ -183,7 +183,7 @@ describe('da2en serve: API contract', () => {
 
     it('/languages and /frontend/settings need no key; settings say one is required', async () => {
       expect((await fetch(`${keyed.url}/languages`)).status).toBe(200);
-      expect((await (await fetch(`${keyed.url}/frontend/settings`)).json()) as any).toMatchObject({ apiKeys: true, keyRequired: true });
+      expect((await (await fetch(`${keyed.url}/frontend/settings`)).json()) as JsonBody).toMatchObject({ apiKeys: true, keyRequired: true });
     });
   });
 
@@ -256,7 +256,7 @@ describe('da2en serve: API contract', () => {
     });
 
     it('/health: model loaded, queue depth, totals', async () => {
-      const h = (await (await fetch(`${open.url}/health`)).json()) as any;
+      const h = (await (await fetch(`${open.url}/health`)).json()) as JsonBody;
       expect(h).toMatchObject({ status: 'ok', model: { loaded: true, dtype: 'q8' }, queue: { requests: 0, waitingSentences: 0 } });
       expect(h.totals.modelCalls).toBeGreaterThan(0);
     });

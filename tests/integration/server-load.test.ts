@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEngine } from '../../src/server/engine.js';
 import { loadRequests, percentile, type LoadRequest } from '../../tools/server-load.js';
-import { echoEngine, listen, type RunningServer } from '../helpers/test-server.js';
+import { echoEngine, listen, type JsonBody, type RunningServer } from '../helpers/test-server.js';
 import { readFileSync } from 'node:fs';
 
 interface Totals {
@@ -18,7 +18,7 @@ interface Totals {
 }
 
 async function totals(url: string): Promise<Totals> {
-  return ((await (await fetch(`${url}/health`)).json()) as any).totals as Totals;
+  return ((await (await fetch(`${url}/health`)).json()) as JsonBody).totals as Totals;
 }
 
 async function send(url: string, r: LoadRequest): Promise<{ ms: number; text: unknown; status: number }> {

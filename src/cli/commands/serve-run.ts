@@ -5,9 +5,27 @@ import { Da2enError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { createServer } from '../../server/app.js';
 import { startWorkerEngine } from '../../server/worker-engine.js';
-import { engineOptionsFrom } from '../shared-options.js';
+import type { EngineOptions } from '../../engine/load-translator.js';
 import type { CliContext } from '../context.js';
-import type { ServeArgs } from './serve.js';
+
+/** What the serve run needs, in the library's terms (serve.ts maps the parsed arguments to it). */
+export interface ServeRunOptions {
+  host: string;
+  port: number;
+  apiKeys?: string | undefined;
+  charLimit: number;
+  maxQueue: number;
+  timeout: number;
+  cors?: string | undefined;
+  fetch: boolean;
+  allowPrivateFetch: boolean;
+  /** The translation memory's folder, or false for none. */
+  cache: { dir: string | undefined } | false;
+  batchTokens: number;
+  maxBatchSize: number;
+  shutdownGrace: number;
+  engine: EngineOptions;
+}
 
 /** Accepted keys: one per line; blank lines and lines starting with # are skipped. */
 async function readApiKeys(file: string): Promise<Set<string>> {
@@ -29,13 +47,13 @@ function positive(name: string, value: number, allowMinusOne = false): number {
   return value;
 }
 
-export async function runServe(args: ServeArgs, ctx: CliContext): Promise<number> {
+export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<number> {
   positive('port', args.port);
   positive('char-limit', args.charLimit, true);
   if (positive('max-queue', args.maxQueue) === 0) throw new Da2enError('usage', '--max-queue must be at least 1');
   const apiKeys = args.apiKeys ? await readApiKeys(args.apiKeys) : undefined;
-  const memory = args.cache ? openTranslationMemory(args.cacheDir) : null;
-  const engineOptions = engineOptionsFrom(args);
+  const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
+  const engineOptions = args.engine;
   // Downloaded here (with the CLI's messages), loaded in the worker thread.
   await ensureModel({
     model: engineOptions.model!,

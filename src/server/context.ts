@@ -1,0 +1,46 @@
+/**
+ * What the routes share with the server that runs them (types only, so that routes and the
+ * server assembling them do not import each other).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutputFormat } from '../rendering/formats.js';
+import type { ServerEngine } from './engine.js';
+import type { HttpError } from './http-error.js';
+import type { SentenceScheduler } from './scheduler.js';
+
+export interface FetchPolicy {
+  /** URL input allowed at all (--no-fetch turns it off). */
+  enabled: boolean;
+  /** Private, loopback and link-local addresses may be fetched (--allow-private-fetch). */
+  allowPrivate: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+export interface ArticleBody {
+  text?: string;
+  html?: string;
+  url?: string;
+  /** Rendered files to include in the stream's `done` event (for the reading page's downloads). */
+  render?: OutputFormat[];
+  api_key?: string;
+}
+
+/** What handlers share: the queue, the limits, and how to start and end a request's work. */
+export interface ServerContext {
+  engine: ServerEngine;
+  scheduler: SentenceScheduler;
+  charLimit: number;
+  apiKeys: ReadonlySet<string> | undefined;
+  fetch: FetchPolicy;
+  /** Admits a translation request (429 when the queue is full) and gives it its abort signal. */
+  begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
+  /** Throws the right HttpError when a request's signal fired. */
+  abortError(signal: AbortSignal): HttpError;
+  /** Checks the request's API key (401 missing, 403 unknown). */
+  checkKey(request: FastifyRequest): void;
+  /** Checks a text size against the character limit (413). */
+  checkChars(chars: number): void;
+}
+
