@@ -9,6 +9,8 @@ import { modelCommand } from './commands/model.js';
 import { evalCommand } from './commands/eval.js';
 import { cacheCommand } from './commands/cache.js';
 import { serveCommand } from './commands/serve.js';
+import { queueCommand } from './commands/queue.js';
+import { workerCommand } from './commands/worker.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
 
@@ -75,6 +77,8 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   evalCommand(cli, ctx);
   cacheCommand(cli, ctx);
   serveCommand(cli, ctx);
+  queueCommand(cli, ctx);
+  workerCommand(cli, ctx);
 
   try {
     await cli.parseAsync();

@@ -87,11 +87,14 @@ export function readParagraphsFromFile(file: string, options: ParagraphStreamOpt
  */
 export async function openParagraphStream(
   name: string,
-  options: ParagraphStreamOptions & { stdin?: NodeJS.ReadableStream; highWaterMark?: number } = {},
+  options: ParagraphStreamOptions & { stdin?: NodeJS.ReadableStream; highWaterMark?: number; contents?: Iterable<Uint8Array> | AsyncIterable<Uint8Array> } = {},
 ): Promise<ParagraphSource> {
   const label = name === '-' ? 'standard input' : name;
   let inner: ParagraphSource;
-  if (name === '-') {
+  if (options.contents) {
+    // The input's bytes are already here (a queue job carries its article): read them under its name.
+    inner = paragraphsFromBytes(options.contents as AsyncIterable<Uint8Array>, { ...options, name });
+  } else if (name === '-') {
     inner = paragraphsFromBytes((options.stdin ?? process.stdin) as AsyncIterable<Uint8Array | string>, { ...options, name });
   } else {
     let size: number;
@@ -115,7 +118,7 @@ export async function openParagraphStream(
     } catch (err) {
       if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err });
       const code = (err as NodeJS.ErrnoException).code;
-      if (typeof code === 'string' && name !== '-') throw new Da2enError('input', `cannot read ${name}: ${whyUnreadable(err)}`, { cause: err });
+      if (typeof code === 'string' && name !== '-' && !options.contents) throw new Da2enError('input', `cannot read ${name}: ${whyUnreadable(err)}`, { cause: err });
       throw err;
     }
     if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but whitespace); nothing to translate`);

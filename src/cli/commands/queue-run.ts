@@ -1,0 +1,238 @@
+/** The `queue` commands' work (loaded only when one runs: it pulls in BullMQ). */
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { ExitCode, UserError } from '../../errors.js';
+import { redactRedisUrl } from '../../cache/redis-memory.js';
+import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
+import { addArticles, failedJobs, openQueue, queueStatus, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
+import { parseFormats, stemOf, suffixFor, type Format } from '../output-plan.js';
+import type { CliContext } from '../context.js';
+import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue.js';
+
+/** Article files in a folder: .txt, .text and .md, in every subfolder, in name order. */
+const ARTICLE_FILE = /\.(txt|text|md)$/i;
+
+interface Planned {
+  /** Path to read ("-" for standard input). */
+  input: string;
+  /** Name kept in the job (the path as given, or the --name for standard input). */
+  name: string;
+  /** Output file name without the format suffix, relative to the output folder. */
+  base: string;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(full)));
+    else if (entry.isFile() && ARTICLE_FILE.test(entry.name)) found.push(full);
+  }
+  return found;
+}
+
+/** Files, folders and "-" into articles with their output names; every path is checked before anything is queued. */
+async function planInputs(inputs: readonly string[], stdinName: string | undefined): Promise<Planned[]> {
+  if (inputs.filter((i) => i === '-').length > 1) throw new UserError('standard input (-) can be read only once', ExitCode.Usage);
+  const planned: Planned[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      const name = stdinName ?? 'stdin';
+      planned.push({ input, name, base: stemOf(name === 'stdin' ? '-' : name) });
+      continue;
+    }
+    if (!existsSync(input)) throw new UserError(`cannot read ${input}: no such file`, ExitCode.InputError);
+    if (statSync(input).isDirectory()) {
+      const files = await walk(input);
+      if (files.length === 0) throw new UserError(`${input} holds no .txt or .md files`, ExitCode.InputError);
+      for (const file of files) {
+        const rel = path.relative(input, file);
+        planned.push({ input: file, name: file, base: path.join(path.dirname(rel), stemOf(rel)) });
+      }
+    } else {
+      planned.push({ input, name: input, base: stemOf(input) });
+    }
+  }
+  // The same file named twice (directly and through its folder) is one article.
+  const unique = [...new Map(planned.map((p) => [p.input === '-' ? '-' : path.resolve(p.input), p])).values()];
+  const seen = new Map<string, string>();
+  for (const p of unique) {
+    const other = seen.get(p.base);
+    if (other !== undefined) throw new UserError(`${other} and ${p.name} would both write ${p.base}${suffixFor('html').replace('.html', '.*')}; give them different names`, ExitCode.Usage);
+    seen.set(p.base, p.name);
+  }
+  return unique;
+}
+
+/** A local model folder is named by its absolute path, so workers compare like with like. */
+export function jobModel(model: string): string {
+  return existsSync(model) && statSync(model).isDirectory() ? path.resolve(model) : model;
+}
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(chunks);
+}
+
+export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<number> {
+  if ((args.outDir === undefined) === (args.outStore === undefined)) {
+    throw new UserError('say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")', ExitCode.Usage);
+  }
+  if (!(args.attempts >= 1)) throw new UserError('--attempts must be at least 1', ExitCode.Usage);
+  const formats: Format[] = args.format !== undefined ? parseFormats(args.format) : ['html'];
+  const planned = await planInputs(args.inputs, args.name);
+  const engine: JobEngine = { model: jobModel(args.model), dtype: args.dtype, beams: args.beams };
+  const pipeline: JobPipeline = {
+    encoding: args.encoding,
+    maxChunkTokens: args.maxChunkTokens,
+    packSentences: args.packSentences,
+    batchTokens: args.batchTokens,
+    maxBatchSize: args.maxBatchSize,
+  };
+  const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
+  const { queue, close } = openQueue(args.redis, args.queue);
+  let added = 0;
+  let existing = 0;
+  try {
+    // A slice at a time: an archive of 100,000 files is never all in memory.
+    const SLICE = 200;
+    for (let i = 0; i < planned.length; i += SLICE) {
+      const articles: ArticleToAdd[] = [];
+      for (const p of planned.slice(i, i + SLICE)) {
+        const bytes = p.input === '-' ? await readStdin(ctx.stdin) : await readFile(p.input).catch((err: NodeJS.ErrnoException) => {
+          throw new UserError(`cannot read ${p.input}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`, ExitCode.InputError);
+        });
+        const outputs: JobOutput[] = formats.map((format) => ({ format, file: p.base + suffixFor(format) }));
+        articles.push({ name: p.name, bytes, outputs });
+      }
+      const report = await addArticles(queue, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch((err: unknown) => {
+        throw queueUnreachable(args.redis, err);
+      });
+      added += report.added;
+      existing += report.existing;
+    }
+  } finally {
+    await close();
+  }
+  ctx.log(`queued ${added} article${added === 1 ? '' : 's'} on "${args.queue}" at ${redactRedisUrl(args.redis)}${existing ? ` (${existing} already queued with the same content, model and options)` : ''}`);
+  return 0;
+}
+
+function queueUnreachable(url: string, err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  return Object.assign(new UserError(`cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, ExitCode.Network), { cause: err });
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
+}
+
+function statusLines(status: QueueStatus): string[] {
+  const left = status.waiting + status.active + status.delayed;
+  const rate = status.perMinute;
+  const lines = [
+    `waiting ${status.waiting}, active ${status.active}, completed ${status.completed}, failed ${status.failed}${status.delayed ? `, retrying ${status.delayed}` : ''} (total ${status.total})`,
+    rate === null ? 'throughput: not enough finished articles yet' : `throughput ${rate.toFixed(1)} articles/min (latest completions)${left > 0 ? `, ETA ${duration((left / rate) * 60)}` : ''}`,
+  ];
+  return lines;
+}
+
+export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Promise<number> {
+  const { queue, connection, close } = openQueue(args.redis, args.queue);
+  try {
+    const read = () => queueStatus(queue, connection).catch((err: unknown) => {
+      throw queueUnreachable(args.redis, err);
+    });
+    if (!args.watch) {
+      const status = await read();
+      if (args.json) {
+        ctx.stdout.write(JSON.stringify(status) + '\n');
+        return 0;
+      }
+      ctx.stdout.write(`queue "${args.queue}" at ${redactRedisUrl(args.redis)}\n`);
+      for (const line of statusLines(status)) ctx.stdout.write(`${line}\n`);
+      if (status.failed > 0) {
+        const failed = await failedJobs(queue, 10);
+        ctx.stdout.write(`failed${status.failed > failed.length ? ` (first ${failed.length})` : ''}:\n`);
+        for (const f of failed) ctx.stdout.write(`  ${f.name}: ${f.reason}\n`);
+      }
+      return 0;
+    }
+    return await watch(args, ctx, read);
+  } finally {
+    await close();
+  }
+}
+
+/** A bar over finished/total with rate and ETA, until nothing is waiting, running or retrying. */
+async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise<QueueStatus>): Promise<number> {
+  const stream = ctx.stderr;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: Math.max(1000, args.interval * 1000),
+      format: '{bar} {value}/{total} done | {failed} failed | {active} active | {rate} | ETA {eta}',
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    for (;;) {
+      const s = await read();
+      const finished = s.completed + s.failed;
+      const left = s.waiting + s.active + s.delayed;
+      const payload = {
+        failed: s.failed,
+        active: s.active,
+        rate: s.perMinute === null ? '– /min' : `${s.perMinute.toFixed(1)}/min`,
+        eta: left === 0 ? '0s' : s.perMinute ? duration((left / s.perMinute) * 60) : '?',
+      };
+      if (!started) {
+        bar.start(Math.max(s.total, 1), finished, payload);
+        started = true;
+      } else {
+        bar.setTotal(Math.max(s.total, 1));
+        bar.update(finished, payload);
+      }
+      if (left === 0 && s.total > 0) break;
+      if (ctx.signal.aborted) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, args.interval * 1000);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+      if (ctx.signal.aborted) break;
+    }
+  } finally {
+    if (started) bar.stop();
+  }
+  ctx.signal.throwIfAborted();
+  const final = await read();
+  for (const line of statusLines(final)) ctx.stdout.write(`${line}\n`);
+  return 0;
+}
+
+export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): Promise<number> {
+  const { queue, close } = openQueue(args.redis, args.queue);
+  try {
+    const report = await writeResults(queue, args.outDir, (file) => ctx.verbose(`wrote ${file}`)).catch((err: unknown) => {
+      throw queueUnreachable(args.redis, err);
+    });
+    ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${report.onDisk ? ` (${report.onDisk} finished articles were written by the workers themselves, with --out-dir)` : ''}`);
+  } finally {
+    await close();
+  }
+  return 0;
+}

@@ -1,0 +1,57 @@
+/** The worker command's work (loaded only when it runs: it pulls in the engine and BullMQ). */
+import { ExitCode, UserError } from '../../errors.js';
+import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
+import type { TranslationMemory } from '../../pipeline/memory.js';
+import { startArticleWorker, WORKER_ID } from '../../queue/index.js';
+import { engineOptionsFrom } from '../shared-options.js';
+import type { CliContext } from '../context.js';
+import { jobModel } from './queue-run.js';
+import type { WorkerArgs } from './worker.js';
+
+export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
+  if (!(args.concurrency >= 1)) throw new UserError('--concurrency must be at least 1', ExitCode.Usage);
+  let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
+  if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
+  else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);
+
+  const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
+  let totals = { translated: 0, cached: 0, calls: 0 };
+  try {
+    ctx.signal.throwIfAborted();
+    const worker = await startArticleWorker({
+      redisUrl: args.redis,
+      queueName: args.queue,
+      translator,
+      engine: { model: jobModel(args.model), dtype: args.dtype, beams: args.beams },
+      ...(memory ? { memory } : {}),
+      concurrency: args.concurrency,
+      lockDuration: args.lockDuration,
+      stalledInterval: args.stalledInterval,
+      maxStalledCount: args.maxStalled,
+      onJobDone: (job, r) => {
+        totals = { translated: totals.translated + r.stats.modelChunks, cached: totals.cached + r.stats.cachedChunks, calls: totals.calls + r.stats.modelCalls };
+        ctx.verbose(
+          `${job.data.name}: ${r.paragraphs} paragraphs, ${r.stats.chunks} chunks (${r.stats.modelChunks} translated in ${r.stats.modelCalls} model calls, ${r.stats.cachedChunks} from the cache, ${r.stats.passthroughChunks} kept as is), ${(r.ms / 1000).toFixed(2)} s`,
+        );
+      },
+      onJobFailed: (job, reason, final) => ctx.log(`${job.data?.name ?? job.id}: ${reason}${final ? '' : ' (will be retried)'}`),
+      onError: (error) => ctx.verbose(`queue connection: ${error.message.split('\n')[0]}`),
+    });
+    ctx.log(`worker ${WORKER_ID} taking jobs from "${args.queue}" at ${redactRedisUrl(args.redis)} (model ${translator.modelId}, ${translator.dtype}; memory: ${args.memory})`);
+
+    // Runs until SIGTERM / Ctrl-C (the CLI turns them into this abort).
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    ctx.log(`stopping: finishing the article${args.concurrency > 1 ? 's' : ''} in progress (up to ${args.grace} s, then ${args.concurrency > 1 ? 'they go' : 'it goes'} back to the queue)`);
+    const finished = await Promise.race([worker.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), args.grace * 1000).unref())]);
+    if (!finished) await worker.returnJobs();
+    ctx.log(`worker ${WORKER_ID}: ${worker.jobsDone} articles done, ${worker.jobsFailed} failed; ${totals.translated} segments translated in ${totals.calls} model calls, ${totals.cached} from the cache`);
+  } finally {
+    await translator.dispose();
+    await memory?.close();
+  }
+  // Stopped as asked: not an error.
+  return ExitCode.Ok;
+}

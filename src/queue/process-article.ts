@@ -1,0 +1,61 @@
+/** One article job's work: decode its bytes as the CLI decodes a file, translate, render, deliver. */
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { BilingualParagraph } from '../document/types.js';
+import type { Translator } from '../engine/translator.js';
+import { openParagraphStream } from '../io/paragraph-stream.js';
+import { writeOutputAtomically } from '../io/write-output.js';
+import type { TranslationMemory } from '../pipeline/memory.js';
+import { translateParagraphStream } from '../pipeline/translate-stream.js';
+import { render } from '../rendering/index.js';
+import type { ArticleJobData, ArticleJobResult } from './job.js';
+
+export interface ProcessArticleOptions {
+  translator: Translator;
+  memory?: TranslationMemory;
+  signal?: AbortSignal;
+}
+
+export const WORKER_ID = `${hostname()}:${process.pid}`;
+
+export async function processArticle(data: ArticleJobData, options: ProcessArticleOptions): Promise<ArticleJobResult> {
+  const started = performance.now();
+  const bytes = Buffer.from(data.bytes, 'base64');
+  const source = await openParagraphStream(data.name, { encoding: data.pipeline.encoding, contents: [bytes] });
+  const translation = translateParagraphStream(source, options.translator, {
+    input: source,
+    source: data.name,
+    maxChunkTokens: data.pipeline.maxChunkTokens,
+    packSentences: data.pipeline.packSentences,
+    batchTokens: data.pipeline.batchTokens,
+    maxBatchSize: data.pipeline.maxBatchSize,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
+  });
+  const paragraphs: BilingualParagraph[] = [];
+  for await (const p of translation) paragraphs.push(p);
+  const { frame, stats } = translation.result();
+  const document = { ...frame, paragraphs };
+  const files = data.outputs.map((o) => ({ file: o.file, content: render(o.format, document) }));
+  const result: ArticleJobResult = { stats, paragraphs: paragraphs.length, worker: WORKER_ID, ms: 0 };
+  if (data.outDir === null) {
+    result.files = files;
+  } else {
+    result.written = [];
+    for (const f of files) {
+      const target = safeJoin(data.outDir, f.file);
+      await writeOutputAtomically(target, f.content);
+      result.written.push(target);
+    }
+  }
+  result.ms = Math.round(performance.now() - started);
+  return result;
+}
+
+/** `dir/file`, refusing a name that would leave `dir` (job data comes from whoever can reach Redis). */
+export function safeJoin(dir: string, file: string): string {
+  const target = path.resolve(dir, file);
+  const root = path.resolve(dir);
+  if (path.isAbsolute(file) || !target.startsWith(root + path.sep)) throw new Error(`output name "${file}" leaves the output folder; refusing to write it`);
+  return target;
+}

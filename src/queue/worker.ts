@@ -1,0 +1,150 @@
+/**
+ * A queue worker: takes article jobs from BullMQ until stopped, with one translator (the model is
+ * loaded once by the caller) and an optional shared translation memory.
+ *
+ * Failures: a bad article (not text, empty, …) fails at once with the CLI's one-line message as the
+ * job's failure reason, and is not retried (it would fail the same way); anything else (a write
+ * that failed, a model error) is retried up to the job's attempts. Either way the worker goes on
+ * with the next job. A worker that dies mid-job leaves the job's lock to expire; BullMQ's stalled
+ * check (in every other worker) puts the job back in the queue, and the segments the dead worker
+ * stored in a shared memory are not translated again.
+ */
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ExitCode, UserError } from '../errors.js';
+import type { Translator } from '../engine/translator.js';
+import type { TranslationMemory } from '../pipeline/memory.js';
+import { ARTICLE_JOB, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
+import { processArticle } from './process-article.js';
+import { queueConnection } from './connection.js';
+
+export interface ArticleWorkerOptions {
+  redisUrl: string;
+  queueName?: string;
+  translator: Translator;
+  /** What this worker's translator is; jobs that ask for another model or settings fail with a reason. */
+  engine: JobEngine;
+  memory?: TranslationMemory;
+  /** Jobs in progress at once (default 1; model calls still run one at a time). */
+  concurrency?: number;
+  /** Lock time in ms (default 30,000); a dead worker's job is taken over after about this long. */
+  lockDuration?: number;
+  /** How often this worker looks for stalled jobs, in ms (default 30,000). */
+  stalledInterval?: number;
+  /** Times a job may stall (its worker died) before it fails (default 2). */
+  maxStalledCount?: number;
+  onJobDone?: (job: Job<ArticleJobData, ArticleJobResult>, result: ArticleJobResult) => void;
+  onJobFailed?: (job: Job<ArticleJobData, ArticleJobResult>, reason: string, final: boolean) => void;
+  onError?: (error: Error) => void;
+}
+
+export interface ArticleWorker {
+  /** Stops taking jobs and waits for the ones in progress to finish. */
+  close(): Promise<void>;
+  /** Stops at once: jobs in progress are aborted and put back in the queue for another worker. */
+  returnJobs(): Promise<void>;
+  readonly jobsDone: number;
+  readonly jobsFailed: number;
+}
+
+/** The one-line reason a job fails with: the CLI's message for what the CLI would report. */
+export function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim() || 'unknown error';
+}
+
+function engineMismatch(asked: JobEngine, mine: JobEngine): string | null {
+  if (asked.model === mine.model && asked.dtype === mine.dtype && asked.beams === mine.beams) return null;
+  return `the job asks for model ${asked.model} (${asked.dtype}, beams ${asked.beams}) but this worker runs ${mine.model} (${mine.dtype}, beams ${mine.beams}); use one queue per model (--queue)`;
+}
+
+export async function startArticleWorker(options: ArticleWorkerOptions): Promise<ArticleWorker> {
+  const connection: Redis = queueConnection(options.redisUrl);
+  const returning = new AbortController();
+  let done = 0;
+  let failed = 0;
+
+  const worker = new Worker<ArticleJobData, ArticleJobResult>(
+    options.queueName ?? DEFAULT_QUEUE_NAME,
+    async (job, token, signal) => {
+      if (job.name !== ARTICLE_JOB) throw new UnrecoverableError(`unknown job kind "${job.name}" (added by a newer da2en?)`);
+      const mismatch = engineMismatch(job.data.engine, options.engine);
+      if (mismatch) throw new UnrecoverableError(mismatch);
+      const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
+      try {
+        return await processArticle(job.data, { translator: options.translator, signal: abort, ...(options.memory ? { memory: options.memory } : {}) });
+      } catch (error) {
+        if (returning.signal.aborted) {
+          // Stopping now: hand the job back untouched (no attempt used) for another worker.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
+        const reason = failureReason(error);
+        // Bad input fails the same way every time: no retries.
+        if (error instanceof UserError && error.exitCode === ExitCode.InputError) throw new UnrecoverableError(reason);
+        throw Object.assign(new Error(reason), { cause: error });
+      }
+    },
+    {
+      connection,
+      concurrency: options.concurrency ?? 1,
+      lockDuration: options.lockDuration ?? 30_000,
+      stalledInterval: options.stalledInterval ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 2,
+      // Per-minute counts of finished jobs, for `queue status` throughput (a week of minutes).
+      metrics: { maxDataPoints: 7 * 24 * 60 },
+      autorun: false,
+    },
+  );
+  worker.on('completed', (job, result) => {
+    done++;
+    options.onJobDone?.(job, result);
+  });
+  worker.on('failed', (job, error) => {
+    if (!job || error instanceof WaitingError || error?.name === 'WaitingError') return;
+    const final = job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError';
+    if (final) failed++;
+    options.onJobFailed?.(job, failureReason(error), final);
+  });
+  worker.on('error', (error) => options.onError?.(error));
+  void worker.run().catch((error: unknown) => options.onError?.(error as Error));
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
+    })();
+    return closing;
+  };
+  return {
+    close,
+    async returnJobs() {
+      returning.abort(new UserError('worker stopping'));
+      await close();
+    },
+    get jobsDone() {
+      return done;
+    },
+    get jobsFailed() {
+      return failed;
+    },
+  };
+}
+
+/** A BullMQ queue handle for adding jobs and reading counts. */
+export function openQueue(redisUrl: string, queueName = DEFAULT_QUEUE_NAME): { queue: Queue<ArticleJobData, ArticleJobResult>; connection: Redis; close(): Promise<void> } {
+  const connection = queueConnection(redisUrl, { failFast: true });
+  const queue = new Queue<ArticleJobData, ArticleJobResult>(queueName, { connection });
+  // Failures reach the caller through the calls that fail; unheard, BullMQ would print each one.
+  queue.on('error', () => {});
+  return {
+    queue,
+    connection,
+    async close() {
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

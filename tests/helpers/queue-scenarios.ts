@@ -1,0 +1,139 @@
+/**
+ * The multi-worker scenarios of the queue tests (default suite, smaller) and the data suite (300
+ * articles): N generated articles, 3 worker processes with the tiny builder model, and optionally a
+ * fault part-way (a worker SIGKILLed, Redis restarted). Each returns what the test asserts on.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openQueue } from '../../src/queue/index.js';
+import type { ArticleJobResult } from '../../src/queue/job.js';
+import { builtModel } from './builder-models.js';
+import { writeQueueArticles } from './queue-articles.js';
+import { outputsOf, spawnWorker, stopWorkers, waitForQueue, workerReady, type WorkerSummary } from './queue-run.js';
+import { startTestRedis, type TestRedis } from './redis-server.js';
+import { spawnCli, verboseCounts } from './spawn-cli.js';
+
+export interface QueueFixture {
+  work: string;
+  model: string;
+  inDir: string;
+  files: string[];
+  redis: TestRedis;
+  /** Reference: the same articles in one `da2en translate` process. */
+  reference: Map<string, string>;
+  referenceTranslated: number;
+  dispose(): Promise<void>;
+}
+
+/** Stalled-job settings small enough for a test, large enough for a loaded 2-core machine. */
+export const FAST_STALL = ['--lock-duration', '5000', '--stalled-interval', '1000', '--max-stalled', '3'];
+
+export async function queueFixture(articles: number): Promise<QueueFixture> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-'));
+  const model = await builtModel('tiny');
+  const inDir = path.join(work, 'in');
+  const files = writeQueueArticles(inDir, articles);
+  const redis = await startTestRedis();
+  const refDir = path.join(work, 'ref');
+  const ref = await spawnCli([...files, '--model', model, '--offline', '--dtype', 'fp32', '--no-cache', '--format', 'en,json', '--out-dir', refDir, '--verbose', '--quiet']).done;
+  if (ref.code !== 0) throw new Error(`reference run failed: ${ref.stderr.slice(-800)}`);
+  return {
+    work,
+    model,
+    inDir,
+    files,
+    redis,
+    reference: outputsOf(refDir),
+    referenceTranslated: verboseCounts(ref.stderr).reduce((n, c) => n + c.translated, 0),
+    async dispose() {
+      await redis.dispose();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Fault = 'none' | 'kill-worker' | 'restart-redis';
+
+export interface ScenarioResult {
+  outputs: Map<string, string>;
+  completed: number;
+  failed: number;
+  /** Summaries of the workers that were stopped with SIGTERM (the killed one has none). */
+  summaries: (WorkerSummary | null)[];
+  exitCodes: (number | null)[];
+  /** Each completed job's result, by job id. */
+  results: Map<string, ArticleJobResult>;
+  /** Jobs that lost their worker at least once (BullMQ's stalled counter). */
+  stalledJobs: number;
+  /** Jobs started more than once. */
+  restartedJobs: number;
+  killedPid: number | null;
+  /** Completed when the fault struck. */
+  faultAt: number | null;
+  ms: number;
+}
+
+/** Queues the fixture's articles on a fresh queue and Redis database, runs 3 workers, injects `fault` a third of the way. */
+export async function runScenario(f: QueueFixture, name: string, db: number, fault: Fault, workers = 3): Promise<ScenarioResult> {
+  const redis = `${f.redis.url}/${db}`;
+  const out = path.join(f.work, `out-${name}`);
+  const started = performance.now();
+  const add = await spawnCli(['queue', 'add', f.inDir, '--redis', redis, '--queue', name, '--model', f.model, '--dtype', 'fp32', '--format', 'en,json', '--out-dir', out]).done;
+  if (add.code !== 0) throw new Error(`queue add failed: ${add.stderr}`);
+  const procs = Array.from({ length: workers }, () => spawnWorker({ redis, queue: name, model: f.model, extra: FAST_STALL }));
+  let killedPid: number | null = null;
+  let faultAt: number | null = null;
+  try {
+    await Promise.all(procs.map((w) => workerReady(w)));
+    const total = f.files.length;
+    if (fault !== 'none') {
+      const at = await waitForQueue(redis, name, (s) => s.completed >= Math.floor(total / 3), 120_000, procs);
+      faultAt = at.completed;
+      if (fault === 'kill-worker') {
+        killedPid = procs[0]!.child.pid!;
+        procs[0]!.child.kill('SIGKILL');
+      } else {
+        await f.redis.restart();
+      }
+    }
+    await waitForQueue(redis, name, (s) => s.completed + s.failed >= total && s.active === 0, 180_000, procs);
+  } finally {
+    // (the killed one is already gone; stopWorkers skips it)
+  }
+  const ends = await stopWorkers(procs);
+  const { queue, close } = openQueue(redis, name);
+  const results = new Map<string, ArticleJobResult>();
+  let stalledJobs = 0;
+  let restartedJobs = 0;
+  let completed = 0;
+  let failed = 0;
+  try {
+    for (const state of ['completed', 'failed'] as const) {
+      const jobs = await queue.getJobs([state], 0, -1, true);
+      for (const job of jobs) {
+        if (state === 'completed') {
+          completed++;
+          results.set(String(job.id), job.returnvalue);
+        } else failed++;
+        if (job.stalledCounter > 0) stalledJobs++;
+        if (job.attemptsStarted > 1) restartedJobs++;
+      }
+    }
+  } finally {
+    await close();
+  }
+  return {
+    outputs: outputsOf(out),
+    completed,
+    failed,
+    summaries: ends.map((e) => e.summary),
+    exitCodes: ends.map((e) => e.code),
+    results,
+    stalledJobs,
+    restartedJobs,
+    killedPid,
+    faultAt,
+    ms: Math.round(performance.now() - started),
+  };
+}

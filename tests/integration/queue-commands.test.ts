@@ -1,0 +1,208 @@
+/**
+ * The queue commands one by one: idempotent `queue add`, bad articles failing alone with the CLI's
+ * reasons, `queue status`, `queue results` for outputs kept in Redis, a worker's graceful SIGTERM,
+ * and a job taken over from a SIGKILLed worker resuming from the shared translation memory.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueue } from '../../src/queue/index.js';
+import { builtModel } from '../helpers/builder-models.js';
+import { writeLongArticle, writeQueueArticles } from '../helpers/queue-articles.js';
+import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../helpers/queue-run.js';
+import { FAST_STALL } from '../helpers/queue-scenarios.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
+
+let redis: TestRedis;
+let model: string;
+let work: string;
+beforeAll(async () => {
+  [redis, model] = await Promise.all([startTestRedis(), builtModel('tiny')]);
+  work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-cmd-'));
+}, 180_000);
+afterAll(async () => {
+  await redis?.dispose();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => spawnCli(args).done;
+const engine = () => ['--model', model, '--dtype', 'fp32'];
+
+describe('da2en queue add / status / results, and bad articles', () => {
+  it('adds each article once, fails bad ones alone with the CLI\'s reasons (no retries), and writes results kept in Redis', async () => {
+    const url = `${redis.url}/1`;
+    const dir = path.join(work, 'mixed');
+    const good = writeQueueArticles(dir, 4);
+    // Named to sort first: bad articles must not hold up the ones behind them.
+    const png = path.join(dir, 'a-image.da.txt');
+    writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    const empty = path.join(dir, 'a-empty.da.txt');
+    writeFileSync(empty, ' \n\n \n');
+    const badUtf8 = path.join(dir, 'a-latin1.da.txt');
+    writeFileSync(badUtf8, Buffer.concat([Buffer.from('Det er en god dag i K'), Buffer.from([0xf8]), Buffer.from('benhavn.\n')]));
+
+    const first = await cli(['queue', 'add', dir, '--redis', url, ...engine(), '--format', 'en,json', '--out-store', 'redis']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^queued 7 articles on "da2en" at redis:\/\/127\.0\.0\.1:\d+\/1\n$/);
+    // Again, and with one file named directly: nothing new.
+    const again = await cli(['queue', 'add', dir, good[0]!, '--redis', url, ...engine(), '--format', 'en,json', '--out-store', 'redis']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/queued 0 articles .*\(7 already queued with the same content, model and options\)/);
+    // Other decoding options are other jobs.
+    const beams = await cli(['queue', 'add', good[0]!, '--redis', url, ...engine(), '--beams', '2', '--out-store', 'redis', '--queue', 'other']);
+    expect(beams.stderr).toMatch(/^queued 1 article on "other"/);
+
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+    await workerReady(worker);
+    const status = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 120_000, [worker]);
+    const [end] = await stopWorkers([worker]);
+    expect(end!.code).toBe(0);
+    expect(status).toMatchObject({ completed: 4, failed: 3, waiting: 0, delayed: 0 });
+    expect(end!.summary).toMatchObject({ done: 4, failed: 3 });
+
+    // Each failure reason is exactly the line `da2en translate` prints for that file, and it was tried once.
+    const { queue, close } = openQueue(url);
+    try {
+      const failed = await queue.getJobs(['failed']);
+      expect(failed).toHaveLength(3);
+      for (const job of failed) {
+        const direct = await cli([job.data.name, ...engine(), '--offline', '-o', path.join(work, 'x.txt')]);
+        expect(direct.code).toBe(3);
+        expect(`da2en: ${job.failedReason}\n`).toBe(direct.stderr);
+        expect(job.attemptsMade).toBe(1);
+      }
+    } finally {
+      await close();
+    }
+
+    const shown = await cli(['queue', 'status', '--redis', url]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('waiting 0, active 0, completed 4, failed 3 (total 7)');
+    expect(shown.stdout).toMatch(/throughput [\d.]+ articles\/min/);
+    expect(shown.stdout).toContain(`${png}: ${png} looks like a PNG image, not a text file`);
+    const json = JSON.parse((await cli(['queue', 'status', '--redis', url, '--json'])).stdout) as Record<string, number>;
+    expect(json).toMatchObject({ waiting: 0, active: 0, completed: 4, failed: 3, total: 7 });
+
+    const watched = await cli(['queue', 'status', '--watch', '--redis', url]);
+    expect(watched.code).toBe(0);
+    expect(watched.stderr).toMatch(/7\/7 done \| 3 failed/);
+
+    // The outputs kept in Redis, written out: the same files `da2en translate` writes.
+    const out = path.join(work, 'results');
+    const results = await cli(['queue', 'results', '--redis', url, '--out-dir', out]);
+    expect(results.code, results.stderr).toBe(0);
+    expect(results.stderr).toContain('wrote 8 files into');
+    const ref = path.join(work, 'ref-mixed');
+    expect((await cli([...good, ...engine(), '--offline', '--no-cache', '--format', 'en', '--out-dir', ref])).code).toBe(0);
+    for (const file of good) {
+      const name = path.basename(file).replace('.da.txt', '.en.txt');
+      expect(readFileSync(path.join(out, name), 'utf8')).toBe(readFileSync(path.join(ref, name), 'utf8'));
+    }
+  }, 240_000);
+
+  it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file', async () => {
+    const file = writeQueueArticles(path.join(work, 'one'), 1)[0]!;
+    const noOut = await cli(['queue', 'add', file, '--redis', redis.url]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/^da2en: say where the outputs go: --out-dir DIR .* or --out-store redis/);
+    const down = await cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']);
+    expect(down.code).toBe(6);
+    expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
+    const missing = await cli(['queue', 'add', path.join(work, 'nope.txt'), '--redis', redis.url, '--out-store', 'redis']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toBe(`da2en: cannot read ${path.join(work, 'nope.txt')}: no such file\n`);
+  }, 60_000);
+});
+
+describe('da2en worker: stopping and dying', () => {
+  // Long enough that a worker is caught mid-article: many small model batches.
+  const longArticle = () => {
+    const file = path.join(work, 'long', 'lang.da.txt');
+    writeLongArticle(file, 400);
+    return file;
+  };
+
+  it('SIGTERM finishes the article in progress, then exits 0', async () => {
+    const url = `${redis.url}/2`;
+    const file = longArticle();
+    const out = path.join(work, 'out-term');
+    expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-dir', out])).code).toBe(0);
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '300'] });
+    await workerReady(worker);
+    await waitForQueue(url, 'da2en', (s) => s.active === 1, 60_000, [worker]);
+    worker.child.kill('SIGTERM');
+    const end = await worker.done;
+    expect(end.code).toBe(0);
+    expect(end.stderr).toContain('stopping: finishing the article in progress');
+    expect(workerSummary(end.stderr)).toMatchObject({ done: 1, failed: 0 });
+    const s = await waitForQueue(url, 'da2en', () => true);
+    expect(s).toMatchObject({ completed: 1, active: 0, waiting: 0 });
+    expect(readFileSync(path.join(out, 'lang.en.txt'), 'utf8').length).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('SIGTERM with no grace left hands the article back untouched; the next worker resumes from the shared memory', async () => {
+    const url = `${redis.url}/3`;
+    const file = longArticle();
+    expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
+    const first = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--grace', '0'] });
+    await workerReady(first);
+    const memory = new Redis(url);
+    try {
+      while ((await memory.hlen('da2en:tm:segments-v1')) < 20) await new Promise((r) => setTimeout(r, 20));
+      first.child.kill('SIGTERM');
+      const end = await first.done;
+      expect(end.code).toBe(0);
+      expect(workerSummary(end.stderr)).toMatchObject({ done: 0, failed: 0 });
+      const stored = await memory.hlen('da2en:tm:segments-v1');
+      const back = await waitForQueue(url, 'da2en', () => true);
+      expect(back).toMatchObject({ waiting: 1, active: 0, completed: 0, failed: 0 });
+
+      const second = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+      await workerReady(second);
+      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 120_000, [second]);
+      const [done] = await stopWorkers([second]);
+      const [counts] = verboseCounts(done!.stderr);
+      expect(counts!.cached).toBeGreaterThanOrEqual(stored);
+      expect(counts!.translated).toBeGreaterThan(0);
+    } finally {
+      memory.disconnect();
+    }
+  }, 120_000);
+
+  it('a SIGKILLed worker\'s article is taken over after the stalled check, and its finished segments are not translated again', async () => {
+    const url = `${redis.url}/4`;
+    const file = longArticle();
+    expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
+    const victim = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+    await workerReady(victim);
+    const memory = new Redis(url);
+    try {
+      while ((await memory.hlen('da2en:tm:segments-v1')) < 20) await new Promise((r) => setTimeout(r, 20));
+      victim.child.kill('SIGKILL');
+      await victim.done;
+      const stored = await memory.hlen('da2en:tm:segments-v1');
+      const killedAt = Date.now();
+      const rescuer = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+      await workerReady(rescuer);
+      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 120_000, [rescuer]);
+      const [end] = await stopWorkers([rescuer]);
+      const [counts] = verboseCounts(end!.stderr);
+      // Everything the dead worker stored came from the memory; the model did only the rest.
+      expect(counts!.cached).toBeGreaterThanOrEqual(stored);
+      const { queue, close } = openQueue(url);
+      try {
+        const [job] = await queue.getJobs(['completed']);
+        expect(job!.stalledCounter).toBe(1);
+        expect(counts!.translated + counts!.cached).toBe(job!.returnvalue.stats.chunks - job!.returnvalue.stats.passthroughChunks);
+      } finally {
+        await close();
+      }
+      process.stderr.write(`[queue] SIGKILL mid-article: ${stored} segments stored before the kill, taken over ${((Date.now() - killedAt) / 1000).toFixed(1)} s later; the second worker translated ${counts!.translated} and took ${counts!.cached} from the memory\n`);
+    } finally {
+      memory.disconnect();
+    }
+  }, 120_000);
+});

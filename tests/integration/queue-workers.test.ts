@@ -1,0 +1,64 @@
+/**
+ * Archive scale through BullMQ on Redis: 3 `da2en worker` processes (tiny builder model) on
+ * generated articles, against one `da2en translate` process. The default suite runs 60 articles
+ * per scenario; the data suite (tests/data/queue-300.test.ts) runs the same scenarios on 300.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueFixture, runScenario, type QueueFixture, type ScenarioResult } from '../helpers/queue-scenarios.js';
+
+const ARTICLES = 60;
+
+let f: QueueFixture;
+beforeAll(async () => {
+  f = await queueFixture(ARTICLES);
+}, 240_000);
+afterAll(async () => {
+  await f?.dispose();
+});
+
+function expectComplete(r: ScenarioResult): void {
+  expect(r.failed).toBe(0);
+  expect(r.completed).toBe(ARTICLES);
+  // Nothing lost, nothing extra: exactly the reference's files, byte for byte (JSON less its timings).
+  expect([...r.outputs.keys()]).toEqual([...f.reference.keys()]);
+  for (const [name, text] of f.reference) expect(r.outputs.get(name), name).toBe(text);
+  // The surviving workers stopped cleanly on SIGTERM.
+  for (const code of r.exitCodes.filter((_, i) => r.killedPid === null || i > 0)) expect(code).toBe(0);
+}
+
+describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
+  it('translates every article exactly once, with outputs identical to one translate process', async () => {
+    const r = await runScenario(f, 'plain', 1, 'none');
+    expectComplete(r);
+    const summaries = r.summaries.map((s) => s!);
+    // Every article done once, by one worker; the model translated each segment once in all.
+    expect(summaries.reduce((n, s) => n + s.done, 0)).toBe(ARTICLES);
+    expect(summaries.reduce((n, s) => n + s.translated, 0)).toBe(f.referenceTranslated);
+    expect(summaries.reduce((n, s) => n + s.cached, 0)).toBe(0);
+    expect(r.restartedJobs).toBe(0);
+    // All three took part.
+    expect(summaries.every((s) => s.done > 0)).toBe(true);
+    process.stderr.write(`[queue] ${ARTICLES} articles, 3 workers: ${r.ms} ms; done per worker ${summaries.map((s) => s.done).join('/')}\n`);
+  }, 240_000);
+
+  it('a worker SIGKILLed mid-run: its article goes to another worker after the stalled check; nothing lost or duplicated', async () => {
+    const r = await runScenario(f, 'kill', 2, 'kill-worker');
+    expectComplete(r);
+    // The killed worker was mid-article: that job lost its worker and was started again.
+    expect(r.stalledJobs).toBeGreaterThanOrEqual(1);
+    expect(r.restartedJobs).toBeGreaterThanOrEqual(1);
+    const byKilled = [...r.results.values()].filter((x) => x.worker.endsWith(`:${r.killedPid}`)).length;
+    const bySurvivors = r.summaries.slice(1).reduce((n, s) => n + s!.done, 0);
+    // Each article completed by exactly one worker: the killed one's finished ones plus the survivors' add up.
+    expect(byKilled + bySurvivors).toBe(ARTICLES);
+    process.stderr.write(`[queue] SIGKILL after ${r.faultAt} completed: ${r.stalledJobs} job(s) stalled and retried, ${byKilled} done by the killed worker, ${bySurvivors} by the others, ${r.ms} ms\n`);
+  }, 240_000);
+
+  it('Redis restarted mid-run (append-only file on): workers reconnect and finish', async () => {
+    const r = await runScenario(f, 'restart', 3, 'restart-redis');
+    expectComplete(r);
+    const done = r.summaries.reduce((n, s) => n + s!.done, 0);
+    process.stderr.write(`[queue] Redis restarted after ${r.faultAt} completed: ${r.completed} completed, ${done} completions reported by workers (${done - ARTICLES} repeated), ${r.restartedJobs} restarted, ${r.ms} ms\n`);
+    expect(done).toBeGreaterThanOrEqual(ARTICLES);
+  }, 240_000);
+});
