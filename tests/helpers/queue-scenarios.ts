@@ -53,7 +53,7 @@ export async function queueFixture(articles: number): Promise<QueueFixture> {
   };
 }
 
-export type Fault = 'none' | 'kill-worker' | 'restart-redis';
+export type Fault = 'kill-worker' | 'restart-redis';
 
 export interface ScenarioResult {
   outputs: Map<string, string>;
@@ -69,13 +69,16 @@ export interface ScenarioResult {
   /** Jobs started more than once. */
   restartedJobs: number;
   killedPid: number | null;
-  /** Completed when the fault struck. */
-  faultAt: number | null;
+  /** Articles completed when each fault struck. */
+  faultsAt: number[];
   ms: number;
 }
 
-/** Queues the fixture's articles on a fresh queue and Redis database, runs 3 workers, injects `fault` a third of the way. */
-export async function runScenario(f: QueueFixture, name: string, db: number, fault: Fault, workers = 3): Promise<ScenarioResult> {
+/**
+ * Queues the fixture's articles on a fresh queue and Redis database and runs 3 workers; fault i of
+ * k strikes once (i+1)/(k+1) of the articles are done (a SIGKILL hits worker 0, which is waited for).
+ */
+export async function runScenario(f: QueueFixture, name: string, db: number, faults: Fault[], workers = 3): Promise<ScenarioResult> {
   const redis = `${f.redis.url}/${db}`;
   const out = path.join(f.work, `out-${name}`);
   const started = performance.now();
@@ -83,24 +86,24 @@ export async function runScenario(f: QueueFixture, name: string, db: number, fau
   if (add.code !== 0) throw new Error(`queue add failed: ${add.stderr}`);
   const procs = Array.from({ length: workers }, () => spawnWorker({ redis, queue: name, model: f.model, extra: FAST_STALL }));
   let killedPid: number | null = null;
-  let faultAt: number | null = null;
-  try {
-    await Promise.all(procs.map((w) => workerReady(w)));
-    const total = f.files.length;
-    if (fault !== 'none') {
-      const at = await waitForQueue(redis, name, (s) => s.completed >= Math.floor(total / 3), 120_000, procs);
-      faultAt = at.completed;
-      if (fault === 'kill-worker') {
-        killedPid = procs[0]!.child.pid!;
-        procs[0]!.child.kill('SIGKILL');
-      } else {
-        await f.redis.restart();
-      }
+  const faultsAt: number[] = [];
+  const total = f.files.length;
+  for (const [i, fault] of faults.entries()) {
+    const at = await waitForQueue(redis, name, (s) => s.completed >= Math.floor(((i + 1) * total) / (faults.length + 1)), 300_000, procs);
+    if (fault === 'kill-worker') {
+      // The victim must be taking jobs when it dies (on a loaded machine it may still be loading).
+      await workerReady(procs[0]!, 300_000);
+      faultsAt.push((await waitForQueue(redis, name, () => true)).completed);
+      killedPid = procs[0]!.child.pid!;
+      procs[0]!.child.kill('SIGKILL');
+    } else {
+      faultsAt.push(at.completed);
+      await f.redis.restart();
     }
-    await waitForQueue(redis, name, (s) => s.completed + s.failed >= total && s.active === 0, 180_000, procs);
-  } finally {
-    // (the killed one is already gone; stopWorkers skips it)
   }
+  await waitForQueue(redis, name, (s) => s.completed + s.failed >= total && s.active === 0, 300_000, procs);
+  // A worker still loading its model on a loaded machine is waited for, so each stops with its summary.
+  for (const w of procs) if (w.child.pid !== killedPid) await workerReady(w, 300_000);
   const ends = await stopWorkers(procs);
   const { queue, close } = openQueue(redis, name);
   const results = new Map<string, ArticleJobResult>();
@@ -133,7 +136,7 @@ export async function runScenario(f: QueueFixture, name: string, db: number, fau
     stalledJobs,
     restartedJobs,
     killedPid,
-    faultAt,
+    faultsAt,
     ms: Math.round(performance.now() - started),
   };
 }

@@ -28,7 +28,7 @@ function expectComplete(r: ScenarioResult): void {
 
 describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
   it('translates every article exactly once, with outputs identical to one translate process', async () => {
-    const r = await runScenario(f, 'plain', 1, 'none');
+    const r = await runScenario(f, 'plain', 1, []);
     expectComplete(r);
     const summaries = r.summaries.map((s) => s!);
     // Every article done once, by one worker; the model translated each segment once in all.
@@ -36,29 +36,24 @@ describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
     expect(summaries.reduce((n, s) => n + s.translated, 0)).toBe(f.referenceTranslated);
     expect(summaries.reduce((n, s) => n + s.cached, 0)).toBe(0);
     expect(r.restartedJobs).toBe(0);
-    // All three took part.
-    expect(summaries.every((s) => s.done > 0)).toBe(true);
     process.stderr.write(`[queue] ${ARTICLES} articles, 3 workers: ${r.ms} ms; done per worker ${summaries.map((s) => s.done).join('/')}\n`);
-  }, 240_000);
+  }, 600_000);
 
-  it('a worker SIGKILLed mid-run: its article goes to another worker after the stalled check; nothing lost or duplicated', async () => {
-    const r = await runScenario(f, 'kill', 2, 'kill-worker');
+  // Both faults in one run (the data suite runs them separately on 300 articles), to keep the suite short.
+  it('a worker SIGKILLed at 1/3 and Redis restarted at 2/3: the run completes, nothing lost or duplicated', async () => {
+    const r = await runScenario(f, 'faults', 2, ['kill-worker', 'restart-redis']);
     expectComplete(r);
-    // The killed worker was mid-article: that job lost its worker and was started again.
+    // The killed worker was mid-article: that job lost its worker and was started again by another.
     expect(r.stalledJobs).toBeGreaterThanOrEqual(1);
     expect(r.restartedJobs).toBeGreaterThanOrEqual(1);
     const byKilled = [...r.results.values()].filter((x) => x.worker.endsWith(`:${r.killedPid}`)).length;
     const bySurvivors = r.summaries.slice(1).reduce((n, s) => n + s!.done, 0);
-    // Each article completed by exactly one worker: the killed one's finished ones plus the survivors' add up.
+    // Each article completed exactly once: the killed worker's completions (read from Redis) and
+    // the ones the survivors report add up to the articles, none twice.
     expect(byKilled + bySurvivors).toBe(ARTICLES);
-    process.stderr.write(`[queue] SIGKILL after ${r.faultAt} completed: ${r.stalledJobs} job(s) stalled and retried, ${byKilled} done by the killed worker, ${bySurvivors} by the others, ${r.ms} ms\n`);
-  }, 240_000);
-
-  it('Redis restarted mid-run (append-only file on): workers reconnect and finish', async () => {
-    const r = await runScenario(f, 'restart', 3, 'restart-redis');
-    expectComplete(r);
-    const done = r.summaries.reduce((n, s) => n + s!.done, 0);
-    process.stderr.write(`[queue] Redis restarted after ${r.faultAt} completed: ${r.completed} completed, ${done} completions reported by workers (${done - ARTICLES} repeated), ${r.restartedJobs} restarted, ${r.ms} ms\n`);
-    expect(done).toBeGreaterThanOrEqual(ARTICLES);
-  }, 240_000);
+    process.stderr.write(
+      `[queue] SIGKILL after ${r.faultsAt[0]} completed, Redis restart after ${r.faultsAt[1]}: ${r.stalledJobs} job(s) stalled and retried, ${r.restartedJobs} started twice; ` +
+        `${byKilled} done by the killed worker, ${bySurvivors} by the others; ${r.ms} ms\n`,
+    );
+  }, 600_000);
 });

@@ -1,0 +1,56 @@
+/**
+ * The full-size queue run of issue 16: 3 `da2en worker` processes on 300 generated articles, with no
+ * fault, with one worker SIGKILLed a third of the way, and with Redis restarted a third of the way.
+ * (The default suite runs the same scenarios on 60 articles: tests/integration/queue-workers.test.ts.)
+ * It needs nothing from ../shared; it is here because it takes minutes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueFixture, runScenario, type QueueFixture, type ScenarioResult } from '../helpers/queue-scenarios.js';
+
+const ARTICLES = 300;
+
+let f: QueueFixture;
+beforeAll(async () => {
+  f = await queueFixture(ARTICLES);
+}, 600_000);
+afterAll(async () => {
+  await f?.dispose();
+});
+
+function expectComplete(r: ScenarioResult): void {
+  expect(r.failed).toBe(0);
+  expect(r.completed).toBe(ARTICLES);
+  expect([...r.outputs.keys()]).toEqual([...f.reference.keys()]);
+  for (const [name, text] of f.reference) expect(r.outputs.get(name), name).toBe(text);
+  for (const code of r.exitCodes.filter((_, i) => r.killedPid === null || i > 0)) expect(code).toBe(0);
+}
+
+describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
+  it('every article translated exactly once, outputs identical to one translate process', async () => {
+    const r = await runScenario(f, 'plain', 1, []);
+    expectComplete(r);
+    const summaries = r.summaries.map((s) => s!);
+    expect(summaries.reduce((n, s) => n + s.done, 0)).toBe(ARTICLES);
+    expect(summaries.reduce((n, s) => n + s.translated, 0)).toBe(f.referenceTranslated);
+    expect(r.restartedJobs).toBe(0);
+    process.stderr.write(`[queue-300] no fault: ${r.ms} ms, done per worker ${summaries.map((s) => s.done).join('/')}, ${f.referenceTranslated} segments translated once\n`);
+  }, 900_000);
+
+  it('one worker SIGKILLed a third of the way: completes, nothing lost or duplicated', async () => {
+    const r = await runScenario(f, 'kill', 2, ['kill-worker']);
+    expectComplete(r);
+    expect(r.stalledJobs).toBeGreaterThanOrEqual(1);
+    const byKilled = [...r.results.values()].filter((x) => x.worker.endsWith(`:${r.killedPid}`)).length;
+    const bySurvivors = r.summaries.slice(1).reduce((n, s) => n + s!.done, 0);
+    expect(byKilled + bySurvivors).toBe(ARTICLES);
+    process.stderr.write(`[queue-300] SIGKILL after ${r.faultsAt[0]} completed: ${r.stalledJobs} stalled and retried, ${byKilled} done by the killed worker, ${bySurvivors} by the others, ${r.ms} ms\n`);
+  }, 900_000);
+
+  it('Redis restarted a third of the way (append-only file): workers reconnect and finish', async () => {
+    const r = await runScenario(f, 'restart', 3, ['restart-redis']);
+    expectComplete(r);
+    const done = r.summaries.reduce((n, s) => n + s!.done, 0);
+    expect(done).toBe(ARTICLES);
+    process.stderr.write(`[queue-300] Redis restarted after ${r.faultsAt[0]} completed: ${done} completions reported (${done - ARTICLES} repeated), ${r.restartedJobs} restarted, ${r.ms} ms\n`);
+  }, 900_000);
+});
