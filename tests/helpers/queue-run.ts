@@ -35,7 +35,7 @@ export function spawnWorker(s: WorkerSettings): SpawnedCli {
 }
 
 /** Resolves once the worker says it is taking jobs (its model is loaded). */
-export async function workerReady(w: SpawnedCli, timeoutMs = 60_000): Promise<void> {
+export async function workerReady(w: SpawnedCli, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!/taking jobs from/.test(w.stderr())) {
     if (w.child.exitCode !== null) throw new Error(`worker exited early: ${w.stderr().slice(-800)}`);
@@ -45,7 +45,7 @@ export async function workerReady(w: SpawnedCli, timeoutMs = 60_000): Promise<vo
 }
 
 /** Polls the queue until `until(status)` holds. */
-export async function waitForQueue(redis: string, queue: string, until: (s: QueueStatus) => boolean, timeoutMs = 120_000, workers: SpawnedCli[] = []): Promise<QueueStatus> {
+export async function waitForQueue(redis: string, queue: string, until: (s: QueueStatus) => boolean, timeoutMs = 600_000, workers: SpawnedCli[] = []): Promise<QueueStatus> {
   const { queue: q, connection: client, close } = openQueue(redis, queue);
   try {
     const deadline = Date.now() + timeoutMs;
@@ -67,10 +67,18 @@ export async function stopWorkers(workers: SpawnedCli[]): Promise<{ code: number
   return ends.map((e) => ({ code: e.code, summary: workerSummary(e.stderr), stderr: e.stderr }));
 }
 
-/** Every file of a folder, name → contents; JSON outputs without their timings (they differ run to run). */
-export function outputsOf(dir: string): Map<string, string> {
+/**
+ * Every output file of a folder, name → contents; JSON outputs without their timings (they differ
+ * run to run). Temporary files that an atomic write killed half-way left behind (name.<hash>) are
+ * not outputs: they are counted in `leftovers`.
+ */
+export function outputsOf(dir: string, leftovers: string[] = []): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of readdirSync(dir).sort()) {
+    if (!/\.(json|txt)$/.test(name)) {
+      leftovers.push(name);
+      continue;
+    }
     let text = readFileSync(path.join(dir, name), 'utf8');
     if (name.endsWith('.json')) {
       const doc = JSON.parse(text) as Record<string, unknown>;
@@ -80,4 +88,23 @@ export function outputsOf(dir: string): Map<string, string> {
     files.set(name, text);
   }
   return files;
+}
+
+/**
+ * A JSON output as far as it must match an uninterrupted run when some of its segments came from the
+ * translation memory: every translation, title and metadata, but not where each segment came from
+ * (`origin` is "cache" instead of "model" by design) nor the decoding-guard flags and the QA that
+ * reads them (the memory stores translations only, so a segment from it has no flags).
+ */
+export function withoutProvenance(json: string): string {
+  const doc = JSON.parse(json) as { paragraphs: { qa?: unknown; chunks: Record<string, unknown>[] }[]; qa?: unknown };
+  delete doc.qa;
+  for (const p of doc.paragraphs) {
+    delete p.qa;
+    for (const c of p.chunks) {
+      delete c['origin'];
+      delete c['flags'];
+    }
+  }
+  return JSON.stringify(doc);
 }

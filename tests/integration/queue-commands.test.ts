@@ -22,7 +22,7 @@ let work: string;
 beforeAll(async () => {
   [redis, model] = await Promise.all([startTestRedis(), builtModel('tiny')]);
   work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-cmd-'));
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await redis?.dispose();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -57,7 +57,7 @@ describe('da2en queue add / status / results, and bad articles', () => {
 
     const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
     await workerReady(worker);
-    const status = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 120_000, [worker]);
+    const status = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 600_000, [worker]);
     const [end] = await stopWorkers([worker]);
     expect(end!.code).toBe(0);
     expect(status).toMatchObject({ completed: 4, failed: 3, waiting: 0, delayed: 0 });
@@ -68,12 +68,12 @@ describe('da2en queue add / status / results, and bad articles', () => {
     try {
       const failed = await queue.getJobs(['failed']);
       expect(failed).toHaveLength(3);
-      for (const job of failed) {
-        const direct = await cli([job.data.name, ...engine(), '--offline', '-o', path.join(work, 'x.txt')]);
-        expect(direct.code).toBe(3);
-        expect(`da2en: ${job.failedReason}\n`).toBe(direct.stderr);
+      const direct = await Promise.all(failed.map((job) => cli([job.data.name, ...engine(), '--offline', '-o', path.join(work, `${job.id}.txt`)])));
+      failed.forEach((job, i) => {
+        expect(direct[i]!.code).toBe(3);
+        expect(`da2en: ${job.failedReason}\n`).toBe(direct[i]!.stderr);
         expect(job.attemptsMade).toBe(1);
-      }
+      });
     } finally {
       await close();
     }
@@ -101,20 +101,22 @@ describe('da2en queue add / status / results, and bad articles', () => {
       const name = path.basename(file).replace('.da.txt', '.en.txt');
       expect(readFileSync(path.join(out, name), 'utf8')).toBe(readFileSync(path.join(ref, name), 'utf8'));
     }
-  }, 240_000);
+  }, 900_000);
 
   it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file', async () => {
     const file = writeQueueArticles(path.join(work, 'one'), 1)[0]!;
-    const noOut = await cli(['queue', 'add', file, '--redis', redis.url]);
+    const [noOut, down, missing] = await Promise.all([
+      cli(['queue', 'add', file, '--redis', redis.url]),
+      cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']),
+      cli(['queue', 'add', path.join(work, 'nope.txt'), '--redis', redis.url, '--out-store', 'redis']),
+    ]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/^da2en: say where the outputs go: --out-dir DIR .* or --out-store redis/);
-    const down = await cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']);
     expect(down.code).toBe(6);
     expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
-    const missing = await cli(['queue', 'add', path.join(work, 'nope.txt'), '--redis', redis.url, '--out-store', 'redis']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toBe(`da2en: cannot read ${path.join(work, 'nope.txt')}: no such file\n`);
-  }, 60_000);
+  }, 900_000);
 });
 
 describe('da2en worker: stopping and dying', () => {
@@ -132,7 +134,7 @@ describe('da2en worker: stopping and dying', () => {
     expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-dir', out])).code).toBe(0);
     const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '300'] });
     await workerReady(worker);
-    await waitForQueue(url, 'da2en', (s) => s.active === 1, 60_000, [worker]);
+    await waitForQueue(url, 'da2en', (s) => s.active === 1, 600_000, [worker]);
     worker.child.kill('SIGTERM');
     const end = await worker.done;
     expect(end.code).toBe(0);
@@ -141,7 +143,7 @@ describe('da2en worker: stopping and dying', () => {
     const s = await waitForQueue(url, 'da2en', () => true);
     expect(s).toMatchObject({ completed: 1, active: 0, waiting: 0 });
     expect(readFileSync(path.join(out, 'lang.en.txt'), 'utf8').length).toBeGreaterThan(1000);
-  }, 120_000);
+  }, 900_000);
 
   it('SIGTERM with no grace left hands the article back untouched; the next worker resumes from the shared memory', async () => {
     const url = `${redis.url}/3`;
@@ -162,7 +164,7 @@ describe('da2en worker: stopping and dying', () => {
 
       const second = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
       await workerReady(second);
-      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 120_000, [second]);
+      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 600_000, [second]);
       const [done] = await stopWorkers([second]);
       const [counts] = verboseCounts(done!.stderr);
       expect(counts!.cached).toBeGreaterThanOrEqual(stored);
@@ -170,7 +172,7 @@ describe('da2en worker: stopping and dying', () => {
     } finally {
       memory.disconnect();
     }
-  }, 120_000);
+  }, 900_000);
 
   it('a SIGKILLed worker\'s article is taken over after the stalled check, and its finished segments are not translated again', async () => {
     const url = `${redis.url}/4`;
@@ -187,7 +189,7 @@ describe('da2en worker: stopping and dying', () => {
       const killedAt = Date.now();
       const rescuer = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
       await workerReady(rescuer);
-      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 120_000, [rescuer]);
+      await waitForQueue(url, 'da2en', (s) => s.completed === 1, 600_000, [rescuer]);
       const [end] = await stopWorkers([rescuer]);
       const [counts] = verboseCounts(end!.stderr);
       // Everything the dead worker stored came from the memory; the model did only the rest.
@@ -204,5 +206,5 @@ describe('da2en worker: stopping and dying', () => {
     } finally {
       memory.disconnect();
     }
-  }, 120_000);
+  }, 900_000);
 });
