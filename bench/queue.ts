@@ -15,10 +15,10 @@ import { Redis } from 'ioredis';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { addArticles, openQueue } from '../src/queue/index.js';
-import { builtModel } from '../tests/helpers/builder-models.js';
-import { writeQueueArticles } from '../tests/helpers/queue-articles.js';
-import { spawnWorker, stopWorkers, waitForQueue, workerReady } from '../tests/helpers/queue-run.js';
-import { startTestRedis } from '../tests/helpers/redis-server.js';
+import { builtModel } from '../tools/builder-models.js';
+import { writeQueueArticles } from '../tools/queue-articles.js';
+import { spawnWorker, stopWorkers, waitForQueue, workerReady } from '../tools/queue-run.js';
+import { startTestRedis } from '../tools/redis-server.js';
 
 const argv = yargs(hideBin(process.argv))
   .option('articles', { type: 'number', default: 300 })

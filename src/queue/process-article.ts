@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BilingualParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { openParagraphStream } from '../io/paragraph-stream.js';
-import { writeOutputAtomically } from '../io/write-output.js';
+import { writeFileAtomically } from '../io/sinks.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { translateParagraphStream } from '../pipeline/translate-stream.js';
 import { render } from '../rendering/index.js';
@@ -44,7 +44,7 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     result.written = [];
     for (const f of files) {
       const target = safeJoin(data.outDir, f.file);
-      await writeOutputAtomically(target, f.content);
+      await writeFileAtomically(target, f.content);
       result.written.push(target);
     }
   }

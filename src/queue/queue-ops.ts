@@ -1,7 +1,7 @@
 /** What `queue add`, `queue status` and `queue results` do, over a BullMQ queue. */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { writeOutputAtomically } from '../io/write-output.js';
+import { writeFileAtomically } from '../io/sinks.js';
 import { ARTICLE_JOB, articleJobId, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
 
@@ -143,7 +143,7 @@ export async function writeResults(queue: ArticleQueue, outDir: string, onFile?:
       }
       for (const f of files) {
         const target = safeJoin(outDir, f.file);
-        await writeOutputAtomically(target, f.content);
+        await writeFileAtomically(target, f.content);
         report.written.push(target);
         onFile?.(target);
       }

@@ -11,7 +11,7 @@
  */
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ExitCode, UserError } from '../errors.js';
+import { Da2enError, isDa2enError } from '../errors.js';
 import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
@@ -81,7 +81,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
         }
         const reason = failureReason(error);
         // Bad input fails the same way every time: no retries.
-        if (error instanceof UserError && error.exitCode === ExitCode.InputError) throw new UnrecoverableError(reason);
+        if (isDa2enError(error, 'input')) throw new UnrecoverableError(reason);
         throw Object.assign(new Error(reason), { cause: error });
       }
     },
@@ -121,7 +121,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   return {
     close,
     async returnJobs() {
-      returning.abort(new UserError('worker stopping'));
+      returning.abort(new Da2enError('interrupted', 'worker stopping'));
       await close();
     },
     get jobsDone() {

@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { openQueue } from '../../src/queue/index.js';
 import type { ArticleJobResult } from '../../src/queue/job.js';
-import { builtModel } from './builder-models.js';
-import { writeQueueArticles } from './queue-articles.js';
-import { outputsOf, spawnWorker, withoutProvenance, stopWorkers, waitForQueue, workerReady, type WorkerSummary } from './queue-run.js';
-import { startTestRedis, type TestRedis } from './redis-server.js';
-import { spawnCli, verboseCounts } from './spawn-cli.js';
+import { builtModel } from '../../tools/builder-models.js';
+import { writeQueueArticles } from '../../tools/queue-articles.js';
+import { outputsOf, spawnWorker, withoutProvenance, stopWorkers, waitForQueue, workerReady, type WorkerSummary } from '../../tools/queue-run.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
+import { spawnCli, verboseCounts } from '../../tools/spawn-cli.js';
 
 export interface QueueFixture {
   work: string;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedisTranslationMemory, openTranslationMemory } from '../../src/cache/index.js';
 import { Da2enError } from '../../src/errors.js';
 import { memoryKey, type MemoryEntry, type TranslationMemory } from '../../src/pipeline/memory.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 
 interface Opened extends TranslationMemory {
   stats(): { entries: number } | Promise<{ entries: number }>;

@@ -3,17 +3,17 @@
  * reasons, `queue status`, `queue results` for outputs kept in Redis, a worker's graceful SIGTERM,
  * and a job taken over from a SIGKILLed worker resuming from the shared translation memory.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue } from '../../src/queue/index.js';
-import { builtModel } from '../helpers/builder-models.js';
-import { writeLongArticle, writeQueueArticles } from '../helpers/queue-articles.js';
-import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../helpers/queue-run.js';
+import { builtModel } from '../../tools/builder-models.js';
+import { writeLongArticle, writeQueueArticles } from '../../tools/queue-articles.js';
+import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
 import { FAST_STALL } from '../helpers/queue-scenarios.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
 
 let redis: TestRedis;

@@ -3,13 +3,13 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { ExitCode, UserError } from '../../errors.js';
+import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, failedJobs, openQueue, queueStatus, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
 import { parseFormats, stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
-import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue.js';
+import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
 
 /** Article files in a folder: .txt, .text and .md, in every subfolder, in name order. */
 const ARTICLE_FILE = /\.(txt|text|md)$/i;
@@ -35,7 +35,7 @@ async function walk(dir: string): Promise<string[]> {
 
 /** Files, folders and "-" into articles with their output names; every path is checked before anything is queued. */
 async function planInputs(inputs: readonly string[], stdinName: string | undefined): Promise<Planned[]> {
-  if (inputs.filter((i) => i === '-').length > 1) throw new UserError('standard input (-) can be read only once', ExitCode.Usage);
+  if (inputs.filter((i) => i === '-').length > 1) throw new Da2enError('usage', 'standard input (-) can be read only once');
   const planned: Planned[] = [];
   for (const input of inputs) {
     if (input === '-') {
@@ -43,10 +43,10 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       planned.push({ input, name, base: stemOf(name === 'stdin' ? '-' : name) });
       continue;
     }
-    if (!existsSync(input)) throw new UserError(`cannot read ${input}: no such file`, ExitCode.InputError);
+    if (!existsSync(input)) throw new Da2enError('input', `cannot read ${input}: no such file`);
     if (statSync(input).isDirectory()) {
       const files = await walk(input);
-      if (files.length === 0) throw new UserError(`${input} holds no .txt or .md files`, ExitCode.InputError);
+      if (files.length === 0) throw new Da2enError('input', `${input} holds no .txt or .md files`);
       for (const file of files) {
         const rel = path.relative(input, file);
         planned.push({ input: file, name: file, base: path.join(path.dirname(rel), stemOf(rel)) });
@@ -60,7 +60,7 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
   const seen = new Map<string, string>();
   for (const p of unique) {
     const other = seen.get(p.base);
-    if (other !== undefined) throw new UserError(`${other} and ${p.name} would both write ${p.base}${suffixFor('html').replace('.html', '.*')}; give them different names`, ExitCode.Usage);
+    if (other !== undefined) throw new Da2enError('usage', `${other} and ${p.name} would both write ${p.base}${suffixFor('html').replace('.html', '.*')}; give them different names`);
     seen.set(p.base, p.name);
   }
   return unique;
@@ -79,9 +79,9 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<number> {
   if ((args.outDir === undefined) === (args.outStore === undefined)) {
-    throw new UserError('say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")', ExitCode.Usage);
+    throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
-  if (!(args.attempts >= 1)) throw new UserError('--attempts must be at least 1', ExitCode.Usage);
+  if (!(args.attempts >= 1)) throw new Da2enError('usage', '--attempts must be at least 1');
   const formats: Format[] = args.format !== undefined ? parseFormats(args.format) : ['html'];
   const planned = await planInputs(args.inputs, args.name);
   const engine: JobEngine = { model: jobModel(args.model), dtype: args.dtype, beams: args.beams };
@@ -103,7 +103,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
       const articles: ArticleToAdd[] = [];
       for (const p of planned.slice(i, i + SLICE)) {
         const bytes = p.input === '-' ? await readStdin(ctx.stdin) : await readFile(p.input).catch((err: NodeJS.ErrnoException) => {
-          throw new UserError(`cannot read ${p.input}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`, ExitCode.InputError);
+          throw new Da2enError('input', `cannot read ${p.input}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
         });
         const outputs: JobOutput[] = formats.map((format) => ({ format, file: p.base + suffixFor(format) }));
         articles.push({ name: p.name, bytes, outputs });
@@ -121,10 +121,10 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
   return 0;
 }
 
-function queueUnreachable(url: string, err: unknown): UserError {
-  if (err instanceof UserError) return err;
+function queueUnreachable(url: string, err: unknown): Da2enError {
+  if (err instanceof Da2enError) return err;
   const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  return Object.assign(new UserError(`cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, ExitCode.Network), { cause: err });
+  return new Da2enError('network', `cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, { cause: err });
 }
 
 function duration(seconds: number): string {

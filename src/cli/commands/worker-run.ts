@@ -1,15 +1,16 @@
 /** The worker command's work (loaded only when it runs: it pulls in the engine and BullMQ). */
-import { ExitCode, UserError } from '../../errors.js';
+import { Da2enError } from '../../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { jobModel } from './queue-run.js';
-import type { WorkerArgs } from './worker.js';
+import type { WorkerArgs } from './worker-options.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
-  if (!(args.concurrency >= 1)) throw new UserError('--concurrency must be at least 1', ExitCode.Usage);
+  if (!(args.concurrency >= 1)) throw new Da2enError('usage', '--concurrency must be at least 1');
   let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
   if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
   else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);

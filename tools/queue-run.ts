@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { openQueue, queueStatus, type QueueStatus } from '../../src/queue/index.js';
+import { openQueue, queueStatus, type QueueStatus } from '../src/queue/index.js';
 import { spawnCli, type SpawnedCli } from './spawn-cli.js';
 
 export interface WorkerSummary {

@@ -1,0 +1,51 @@
+/** The queue commands' options (apart from their work, so the work module can take their types without a cycle). */
+import type { Argv } from 'yargs';
+import { INPUT_ENCODINGS } from '../../io/decode-text.js';
+import { withEngineOptions, VERBOSITY_OPTIONS, type ArgsOf } from '../shared-options.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** --redis and --queue: where the queue lives (shared by `queue …` and `worker`). */
+export function withQueueOptions<T>(y: Argv<T>) {
+  return y
+    .option('redis', { type: 'string', default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' })
+    .option('queue', { type: 'string', default: 'da2en', describe: 'Queue name (one queue per model and settings)' });
+}
+
+/** --quiet and --verbose for the queue commands that load no model (withEngineOptions has them otherwise). */
+function withVerbosity<T>(y: Argv<T>) {
+  return y.options(VERBOSITY_OPTIONS);
+}
+
+export function addBuilder(a: Argv) {
+  return withQueueOptions(withEngineOptions(a))
+    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Danish text files, folders, or - for standard input' })
+    .option('out-dir', { type: 'string', describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' })
+    .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
+    .option('format', { alias: 'f', type: 'string', describe: 'Comma-separated: html, md, txt, json, en (default html)' })
+    .option('name', { type: 'string', describe: 'Name of the article read from standard input (default: stdin)' })
+    .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, or UTF-16 with a BOM)' })
+    .option('max-chunk-tokens', { type: 'number', default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' })
+    .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input' })
+    .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call' })
+    .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
+    .option('attempts', { type: 'number', default: 3, describe: 'Tries per article before it fails for good (bad input fails at once)' })
+    .example('$0 queue add archive/ --out-dir /mnt/shared/out --redis redis://queue-host:6379', 'queue a folder of articles')
+    .example('$0 queue add *.txt --out-store redis', 'keep the outputs in Redis');
+}
+
+export function statusBuilder(s: Argv) {
+  return withVerbosity(withQueueOptions(s))
+    .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep showing progress (a bar over completed/total with an ETA) until the queue is drained' })
+    .option('interval', { type: 'number', default: 1, describe: 'Seconds between updates with --watch' })
+    .option('json', { type: 'boolean', default: false, describe: 'Counts as JSON (one object)' });
+}
+
+export function resultsBuilder(r: Argv) {
+  return withVerbosity(withQueueOptions(r)).option('out-dir', { type: 'string', demandOption: true, describe: 'Folder to write the files into' });
+}
+
+export type QueueAddArgs = ArgsOf<typeof addBuilder>;
+export type QueueStatusArgs = ArgsOf<typeof statusBuilder>;
+export type QueueResultsArgs = ArgsOf<typeof resultsBuilder>;
+
