@@ -32,27 +32,66 @@ export class ChunkBudgetError extends RangeError {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-function splitWord(word: string, countTokens: TokenCounter, maxTokens: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const { segment: g } of graphemes.segment(word)) {
-    const candidate = current + g;
-    if (countTokens(candidate) <= maxTokens) {
-      current = candidate;
-      continue;
+/**
+ * The tokenizer never sees more than `maxTokens × MAX_CHARS_PER_TOKEN` characters in one call:
+ * Transformers.js' tokenizer recurses over its input and overflows the stack on a few hundred KB
+ * of text without spaces or punctuation, and measuring a long sentence whole would cost time
+ * quadratic in its length. No vocabulary piece of an Opus-MT model is near 16 characters long,
+ * so a text that fits the budget is never cut by this bound.
+ */
+export const MAX_CHARS_PER_TOKEN = 16;
+
+export function charBound(maxTokens: number): number {
+  return Math.max(16, maxTokens * MAX_CHARS_PER_TOKEN);
+}
+
+/**
+ * The largest index i in [0, n) for which fits(i) holds, assuming fits is monotone (true up to
+ * some index, false after), or -1. Gallops from `guess` (the answer expected, e.g. from the last
+ * piece's length) then bisects: a few calls when the guess is close, O(log n) at worst.
+ */
+function lastFitting(n: number, fits: (i: number) => boolean, guess = 0): number {
+  if (n === 0) return -1;
+  let good: number;
+  let bad: number;
+  const start = Math.min(Math.max(0, guess), n - 1);
+  if (fits(start)) {
+    good = start;
+    let step = 1;
+    while (good + step < n && fits(good + step)) {
+      good += step;
+      step *= 2;
     }
-    if (current !== '') out.push(current);
-    const alone = countTokens(g);
-    if (alone > maxTokens) throw new ChunkBudgetError(g, alone, maxTokens);
-    current = g;
+    bad = Math.min(n, good + step);
+  } else {
+    bad = start;
+    let step = 1;
+    good = bad - step;
+    while (good >= 0 && !fits(good)) {
+      bad = good;
+      step *= 2;
+      good = bad - step;
+    }
+    if (good < 0) {
+      if (bad === 0 || !fits(0)) return -1;
+      good = 0;
+    }
   }
-  if (current !== '') out.push(current);
-  return out;
+  while (bad - good > 1) {
+    const mid = (good + bad) >>> 1;
+    if (fits(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
 }
 
 /**
  * Splits one sentence (no line breaks; surrounding whitespace ignored) into pieces within budget.
  * The first piece carries `joinBefore`; later ones ' ' (word boundary) or '' (inside a word).
+ *
+ * Works on bounded windows of the text (see MAX_CHARS_PER_TOKEN), whatever its shape: a 20 MB line,
+ * no spaces at all, or one 100 KB "word"; each piece is the longest run of words (or, inside a
+ * word too long for the budget, of grapheme clusters) that fits.
  */
 export function splitToBudget(
   sentence: string,
@@ -62,34 +101,62 @@ export function splitToBudget(
 ): Piece[] {
   const text = sentence.trim().replace(/\s+/g, ' ');
   if (text === '') return [];
-  if (countTokens(text) <= maxTokens) return [{ text, joinBefore }];
+  const bound = charBound(maxTokens);
+  if (text.length <= bound && countTokens(text) <= maxTokens) return [{ text, joinBefore }];
 
   const pieces: Piece[] = [];
-  let current: Piece | undefined;
-  let nextJoin: '' | ' ' = joinBefore;
-  for (const word of text.split(' ')) {
-    if (current !== undefined) {
-      const candidate = `${current.text} ${word}`;
-      if (countTokens(candidate) <= maxTokens) {
-        current.text = candidate;
-        continue;
-      }
-      pieces.push(current);
-      current = undefined;
+  let join: '' | ' ' = joinBefore;
+  let pos = 0;
+  // Pieces of one text have similar lengths: each search starts where the previous piece ended.
+  let lastLength = 0;
+  const guessAt = (offsets: number[], base: number) => {
+    let i = 0;
+    while (i + 1 < offsets.length && offsets[i + 1]! - base <= lastLength) i++;
+    return i;
+  };
+  while (pos < text.length) {
+    const windowEnd = Math.min(text.length, pos + bound);
+    // Candidate ends at word boundaries inside the window (the end of the text counts as one).
+    const ends: number[] = [];
+    // (Scanned by hand: indexOf would search past the window, to the end of a 20 MB text, each time.)
+    for (let i = pos; i < windowEnd; i++) if (text.charCodeAt(i) === 32) ends.push(i);
+    if (windowEnd === text.length) ends.push(text.length);
+    else if (text.charCodeAt(windowEnd) === 32) ends.push(windowEnd);
+    const best = lastFitting(ends.length, (i) => countTokens(text.slice(pos, ends[i])) <= maxTokens, guessAt(ends, pos));
+    if (best >= 0) {
+      lastLength = ends[best]! - pos;
+      pieces.push({ text: text.slice(pos, ends[best]), joinBefore: join });
+      pos = ends[best]! + 1;
+      join = ' ';
+      continue;
     }
-    if (countTokens(word) <= maxTokens) {
-      current = { text: word, joinBefore: nextJoin };
-    } else {
-      const parts = splitWord(word, countTokens, maxTokens);
-      parts.forEach((p, i) => {
-        const piece: Piece = { text: p, joinBefore: i === 0 ? nextJoin : '' };
-        if (i < parts.length - 1) pieces.push(piece);
-        else current = piece;
-      });
+    // The word at `pos` alone is over budget (or longer than the window): cut it between graphemes,
+    // looking first at a stretch a little longer than the last piece (segmenting is not free).
+    const wordEnd = ends[0] ?? windowEnd;
+    let fit = -1;
+    let cuts: number[] = [];
+    for (const reach of lastLength > 0 ? [Math.min(wordEnd, pos + 2 * lastLength + 64), wordEnd] : [wordEnd]) {
+      cuts = [];
+      for (const { index, segment } of graphemes.segment(text.slice(pos, reach))) cuts.push(index + segment.length);
+      // A cluster cut short (by the window's edge or the stretch) is not whole: never end a piece on it.
+      const cutShort = reach < wordEnd || ends.length === 0;
+      if (cutShort && cuts.length > 1) cuts.pop();
+      fit = lastFitting(cuts.length, (i) => countTokens(text.slice(pos, pos + cuts[i]!)) <= maxTokens, guessAt(cuts, 0));
+      if (fit < cuts.length - 1 || !(reach < wordEnd)) break;
     }
-    nextJoin = ' ';
+    if (fit < 0) {
+      const g = text.slice(pos, pos + cuts[0]!);
+      throw new ChunkBudgetError(g, countTokens(g), maxTokens);
+    }
+    lastLength = cuts[fit]!;
+    pieces.push({ text: text.slice(pos, pos + cuts[fit]!), joinBefore: join });
+    pos += cuts[fit]!;
+    join = '';
+    if (text[pos] === ' ') {
+      pos++;
+      join = ' ';
+    }
   }
-  if (current !== undefined) pieces.push(current);
   return pieces;
 }
 
@@ -100,7 +167,7 @@ export function packPieces(pieces: Piece[], countTokens: TokenCounter, maxTokens
     const last = out[out.length - 1];
     if (last !== undefined) {
       const candidate = last.text + p.joinBefore + p.text;
-      if (countTokens(candidate) <= maxTokens) {
+      if (candidate.length <= charBound(maxTokens) && countTokens(candidate) <= maxTokens) {
         last.text = candidate;
         continue;
       }

@@ -81,7 +81,11 @@ const MONTH_RE = new RegExp(`^(?:${MONTHS.join('|')})\\b`, 'iu');
 const LEADING_PUNCT = /^[([{"'«»„“”‘’]+/u;
 
 function lastWord(segment: string): string {
-  const words = segment.trimEnd().split(/\s+/);
+  // Only the tail is looked at: merged segments of a long line grow, and splitting the whole of
+  // one at each merge would be quadratic. No abbreviation is near 64 characters long.
+  const tail = segment.length > 64 ? segment.slice(-64) : segment;
+  const words = tail.trimEnd().split(/\s+/);
+  if (words.length === 1 && tail !== segment && !/\s/u.test(segment.charAt(segment.length - 65))) return '';
   return (words[words.length - 1] ?? '').replace(LEADING_PUNCT, '');
 }
 
@@ -111,9 +115,46 @@ export function shouldMerge(prev: string, next: string): boolean {
 
 const segmenter = new Intl.Segmenter('da', { granularity: 'sentence' });
 
-/** ICU's sentence segments, unchanged (text between them included: they concatenate to `text`). */
+/**
+ * ICU's segmenter is given at most this many characters at once: on one long string its time grows
+ * quadratically (a 400,000-character line of short sentences took minutes).
+ */
+export const SENTENCE_WINDOW = 4096;
+
+/**
+ * ICU's sentence segments (text between them included: they concatenate to `text`), found in
+ * windows of SENTENCE_WINDOW characters. Each window's last segment may be cut by the window's
+ * edge, so the next window starts at that segment; a window with no break at all is cut at its
+ * last space (or, with none, at its edge), which the budget splitter treats like any other piece.
+ */
 export function icuSentences(text: string): string[] {
-  return Array.from(segmenter.segment(text), (s) => s.segment);
+  if (text.length <= SENTENCE_WINDOW) return Array.from(segmenter.segment(text), (s) => s.segment);
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const end = Math.min(text.length, pos + SENTENCE_WINDOW);
+    const window = text.slice(pos, end);
+    const segments = Array.from(segmenter.segment(window), (s) => s.segment);
+    if (end === text.length) {
+      out.push(...segments);
+      break;
+    }
+    if (segments.length > 1) {
+      const kept = segments.slice(0, -1);
+      out.push(...kept);
+      pos += kept.reduce((n, seg) => n + seg.length, 0);
+      continue;
+    }
+    let cut = window.lastIndexOf(' ') + 1;
+    if (cut <= 0) {
+      cut = window.length;
+      // Never between the two halves of a surrogate pair.
+      if (/[\uD800-\uDBFF]/.test(window.charAt(cut - 1))) cut--;
+    }
+    out.push(window.slice(0, cut));
+    pos += cut;
+  }
+  return out;
 }
 
 const INLINE_QUOTE_DASH = /(?<=[.!?…]["'”’»]*\s+)(?=[-–—]\s+\p{Lu})/u;

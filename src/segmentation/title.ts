@@ -11,7 +11,8 @@ export const TITLE_MAX = 120;
 export function makeTitle(firstParagraphBody: string, max = TITLE_MAX): string {
   const text = normalizeWhitespace(firstParagraphBody);
   if (text.length <= max) return text;
-  const first = (splitSentences(text)[0] ?? '').trim();
+  // Only the head is split: the first sentence can fit only if it ends well within it.
+  const first = (splitSentences(text.slice(0, 4 * max))[0] ?? '').trim();
   if (first.length > 0 && first.length <= max) return first;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
