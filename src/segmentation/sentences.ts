@@ -19,6 +19,10 @@
  *   "bl.a. | Politiken", "f.eks. | Danmark", "jf. | Bilag 2", "pga. | Vejret"
  *   "H.C. | Andersen", "A.P. | Møller-Mærsk"   initials before a name
  *   "\"Nej!\" | og gik"           `?`/`!` inside a sentence, followed by lower case
+ *   "Prof. dr. med. | Hans Jensen", "adm. dir. | Lise Holm", "Dir. | Holm"   titles, positions
+ *   "cand.polit. | Ole Berg", "stud.scient. | Anne Lund"                     degrees before a name
+ *   "& Co. | ApS"                                                              company forms
+ *   "1. | Åbning kl. 10.00"                                                    numbered list lines
  *
  * One missed break is added: ICU does not break before an inline quote dash
  * ("… interesse. - Det betyder …", common where paragraph breaks were lost upstream), so a
@@ -39,8 +43,10 @@
  * whatever follows. Titles before names come first.
  */
 export const NEVER_FINAL_ABBREVIATIONS: readonly string[] = [
-  // titles before a name
+  // titles and positions before a name ("Prof. dr. med. Hans Jensen", "adm. dir. Lise Holm")
   'hr.', 'fr.', 'fru.', 'frk.', 'dr.', 'prof.', 'mr.', 'mrs.', 'ms.', 'skt.', 'sct.', 'st.',
+  'med.', 'adm.', 'dir.', 'vicedir.', 'kons.', 'lekt.', 'sekr.', 'fmd.', 'næstfmd.', 'bestyrelsesfmd.',
+  'ovl.', 'overl.', 'lic.', 'mag.', 'cand.', 'stud.', 'pens.', 'fhv.', 'sr.', 'jr.',
   // before a number, date or time
   'd.', 'kl.', 'nr.', 'tlf.', 'str.', 'ca.', 'pkt.', 'stk.', 'kap.', 'afs.', 'pr.', 's.',
   // linking words inside a sentence
@@ -74,6 +80,10 @@ function withCapitalised(list: readonly string[]): Set<string> {
 }
 
 const NEVER_FINAL = withCapitalised(NEVER_FINAL_ABBREVIATIONS);
+/** An academic degree: a Latin stem abbreviated, a dot, and one or more field abbreviations. */
+const DEGREE = /^(?:cand|stud|mag|lic|dr|ph|exam|bach)\.(?:\p{Ll}{1,8}\.)+$/iu;
+/** What follows "Co." in a company name. */
+const COMPANY_FORM = /^(?:ApS|A\/S|I\/S|K\/S|P\/S|IVS|A\.m\.b\.a\.|AmbA|AB|ASA|GmbH|Ltd\.?|Inc\.?|LLC|Holding)(?![\p{L}\d])/u;
 const MAYBE_FINAL = withCapitalised(MAYBE_FINAL_ABBREVIATIONS);
 const MONTH_RE = new RegExp(`^(?:${MONTHS.join('|')})\\b`, 'iu');
 
@@ -104,9 +114,16 @@ function lastWord(segment: string): string {
 export function shouldMerge(prev: string, next: string): boolean {
   const head = next.trimStart();
   if (/^\p{Ll}/u.test(head)) return true;
+  // A numbered list line ("1. Åbning kl. 10.00", "12) …" is not split by ICU): the number alone
+  // is never a sentence.
+  if (/^\s*\d{1,3}\.\s*$/u.test(prev)) return true;
   const word = lastWord(prev);
   if (!word.endsWith('.')) return false;
   if (NEVER_FINAL.has(word)) return true;
+  // Degrees before a name: cand.polit., stud.scient., mag.art., dr.phil., lic.theol., ph.d. …
+  if (DEGREE.test(word) && /^\p{Lu}/u.test(head)) return true;
+  // Company forms: "Jensen & Co. ApS", "Hansen & Søn A/S".
+  if (/^(?:&\s*)?Co\.$/u.test(word) && COMPANY_FORM.test(head)) return true;
   if (MAYBE_FINAL.has(word) && /^[\d§]/u.test(head)) return true;
   if (/^\d{1,2}\.$/u.test(word) && MONTH_RE.test(head)) return true;
   if (/^(?:\p{Lu}\.)+$/u.test(word) && /^\p{Lu}/u.test(head)) return true;

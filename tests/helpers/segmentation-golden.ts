@@ -51,6 +51,19 @@ export const SENTENCE_CASES: SentenceCase[] = [
   { name: 'exclamation inside a quote before lower case', input: 'Han sagde: "Nej!" og gik. Døren smækkede.', expected: ['Han sagde: "Nej!" og gik.', 'Døren smækkede.'] },
   { name: 'number 1.200 ending a sentence', input: 'Det er 1.200 kroner. Ja.', expected: ['Det er 1.200 kroner.', 'Ja.'] },
   { name: 'inline quote dash starts a sentence', input: 'Han fik en idé. - Det var sjovt, siger han.', expected: ['Han fik en idé.', '- Det var sjovt, siger han.'] },
+  // Issue 11 §7 and the classes they stand for: titles and positions, degrees, company forms, list numbers.
+  { name: 'stacked titles Prof. dr. med. before a name', input: 'Prof. dr. med. Hans Jensen udtaler sig. Han er glad.', expected: ['Prof. dr. med. Hans Jensen udtaler sig.', 'Han er glad.'] },
+  { name: 'position adm. dir. before a name', input: 'Det siger adm. dir. Lise Holm. Hun smiler.', expected: ['Det siger adm. dir. Lise Holm.', 'Hun smiler.'] },
+  { name: 'sentence-initial Dir. before a name', input: 'Dir. Holm siger nej. Sagen er lukket.', expected: ['Dir. Holm siger nej.', 'Sagen er lukket.'] },
+  { name: 'other positions: fmd., kons., overl.', input: 'Det mener fmd. Per Lund og overl. Eva Dahl. Begge er enige.', expected: ['Det mener fmd. Per Lund og overl. Eva Dahl.', 'Begge er enige.'] },
+  { name: 'degree cand.polit. before a name', input: 'Det vurderer cand.polit. Ole Berg. Han er økonom.', expected: ['Det vurderer cand.polit. Ole Berg.', 'Han er økonom.'] },
+  { name: 'degree stud.scient. before a name', input: 'Det fortæller stud.scient. Anne Lund. Hun læser kemi.', expected: ['Det fortæller stud.scient. Anne Lund.', 'Hun læser kemi.'] },
+  { name: 'degrees mag.art. and dr.phil. before names', input: 'Bogen er skrevet af mag.art. Jens Bo og dr.phil. Ida Krogh. Den udkom i år.', expected: ['Bogen er skrevet af mag.art. Jens Bo og dr.phil. Ida Krogh.', 'Den udkom i år.'] },
+  { name: 'company form & Co. ApS', input: 'Firmaet Jensen & Co. ApS er solgt. Køberen er tysk.', expected: ['Firmaet Jensen & Co. ApS er solgt.', 'Køberen er tysk.'] },
+  { name: 'company form & Co. A/S', input: 'Hansen & Co. A/S vokser. Det går godt.', expected: ['Hansen & Co. A/S vokser.', 'Det går godt.'] },
+  { name: 'Co. ending a sentence', input: 'Han arbejder hos Jensen & Co. Det er et godt firma.', expected: ['Han arbejder hos Jensen & Co.', 'Det er et godt firma.'] },
+  { name: 'numbered list line', input: '1. Åbning kl. 10.00', expected: ['1. Åbning kl. 10.00'] },
+  { name: 'numbered list line with two sentences', input: '12. Frokost. Alle er velkomne.', expected: ['12. Frokost.', 'Alle er velkomne.'] },
   { name: 'plain sentences are split', input: 'Solen skinner. Det er varmt! Er det sommer?', expected: ['Solen skinner.', 'Det er varmt!', 'Er det sommer?'] },
 ];
 
