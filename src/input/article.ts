@@ -1,0 +1,65 @@
+/**
+ * What an input reader (HTML page, Markdown file) hands to segmentation: the article's blocks in
+ * reading order, each with its type, and where the article came from. Inline markup (links,
+ * emphasis) is flattened to text; link targets are kept beside the text.
+ */
+
+export type BlockType =
+  | 'title'
+  | 'heading'
+  | 'paragraph'
+  | 'list-item'
+  | 'quote'
+  | 'caption'
+  | 'byline'
+  | 'table-cell'
+  /** Code: shown as it is, never translated. */
+  | 'code';
+
+export interface BlockLink {
+  text: string;
+  /** Absolute URL (relative ones resolved against the page's URL when it is known). */
+  href: string;
+}
+
+export interface ArticleBlock {
+  type: BlockType;
+  /** Plain text; a line break where the source had one (<br>, a hard break in Markdown, code lines). */
+  text: string;
+  /** Heading level 1–6 (headings only). */
+  level?: number;
+  /** List items: numbered list, and the item's number in it. */
+  ordered?: boolean;
+  number?: number;
+  /** List items and quotes: nesting depth from 1. */
+  depth?: number;
+  /** Code: the language named on the fence, if any. */
+  lang?: string;
+  links?: BlockLink[];
+}
+
+/** Where the article came from, as far as the page says (absent values left out). */
+export interface ArticleProvenance {
+  /** The URL asked for. */
+  url?: string;
+  /** The URL the page was finally served from (after redirects), when different. */
+  finalUrl?: string;
+  /** ISO 8601 time of the fetch. */
+  fetchedAt?: string;
+  /** The page's own <title>. */
+  pageTitle?: string;
+  byline?: string;
+  /** As the page states it (JSON-LD datePublished, <meta>, <time datetime>). */
+  published?: string;
+  siteName?: string;
+  /** The page's declared language (<html lang>), e.g. "da". */
+  lang?: string;
+}
+
+export interface Article {
+  /** The article's headline ('' when the input has none). */
+  title: string;
+  /** In reading order; the first is the title block when there is a title. */
+  blocks: ArticleBlock[];
+  provenance: ArticleProvenance;
+}

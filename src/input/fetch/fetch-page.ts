@@ -1,0 +1,293 @@
+/**
+ * Fetches a web page the way a careful browser would, with undici (Node's own HTTP client):
+ * redirects followed up to a bound, a time limit over the whole fetch, a size limit on the
+ * decoded body, gzip/deflate/brotli, and a User-Agent naming da2en. Every failure is a
+ * FetchError of one kind (see fetch-error.ts) with the underlying error as its `cause`.
+ *
+ * `allowAddress` vets every address before a connection is made to it (each DNS answer, and IP
+ * literals in the URL, for the first request and every redirect): the server refuses private
+ * ranges with it; the CLI, working for the person at the keyboard, allows everything.
+ */
+import dns from 'node:dns';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { FetchError } from './fetch-error.js';
+
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+export const USER_AGENT = `da2en/${version} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
+
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export interface FetchPageOptions {
+  /** Redirects followed before giving up (default 5). */
+  maxRedirects?: number;
+  /** The whole fetch, redirects and body included (default 30 s). */
+  timeoutMs?: number;
+  /** Connecting to one address (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Largest body after decompression (default 8 MiB). */
+  maxBytes?: number;
+  userAgent?: string;
+  /** Return false to refuse connecting to an address (called for every address, before connecting). */
+  allowAddress?: (address: string, family: 4 | 6) => boolean;
+  signal?: AbortSignal;
+  /** The Accept header (default: HTML first). */
+  accept?: string;
+}
+
+export interface FetchedPage {
+  /** The URL asked for. */
+  url: string;
+  /** The URL that finally answered (after redirects). */
+  finalUrl: string;
+  /** The URLs redirected through, in order (without the final one). */
+  redirects: string[];
+  status: number;
+  /** The Content-Type header as sent ('' when absent). */
+  contentType: string;
+  /** The decoded (decompressed) body. */
+  body: Buffer;
+  /** ISO 8601, when the response headers arrived. */
+  fetchedAt: string;
+}
+
+export async function fetchPage(url: string, options: FetchPageOptions = {}): Promise<FetchedPage> {
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const dispatcher = createAgent(options);
+  const redirects: string[] = [];
+  let current = parseHttpUrl(url);
+  try {
+    for (;;) {
+      checkLiteralAddress(current, options);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(current, {
+          method: 'GET',
+          dispatcher,
+          signal,
+          headers: {
+            'user-agent': options.userAgent ?? USER_AGENT,
+            accept: options.accept ?? 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+            'accept-encoding': 'gzip, deflate, br',
+            'accept-language': 'da, en;q=0.5',
+          },
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+      } catch (err) {
+        throw classify(err, current.href, timeout, options.signal);
+      }
+      const fetchedAt = new Date().toISOString();
+      const { statusCode } = response;
+      if (REDIRECT_STATUSES.has(statusCode)) {
+        await response.body.dump().catch(() => {});
+        const location = header(response.headers, 'location');
+        if (!location) throw new FetchError('http-status', current.href, `${current.href}: the server answered ${statusCode} (a redirect) without saying where to`, { status: statusCode });
+        const next = resolveRedirect(location, current);
+        redirects.push(current.href);
+        if (redirects.length > maxRedirects) {
+          throw new FetchError('redirects', url, `${url}: more than ${maxRedirects} redirects (last to ${next.href}); open it in a browser to see where it leads`);
+        }
+        if (redirects.includes(next.href)) throw new FetchError('redirects', url, `${url}: redirect loop at ${next.href}`);
+        current = next;
+        continue;
+      }
+      if (statusCode < 200 || statusCode > 299) {
+        await response.body.dump().catch(() => {});
+        throw statusError(statusCode, current.href);
+      }
+      const contentType = header(response.headers, 'content-type') ?? '';
+      const declared = Number(header(response.headers, 'content-length') ?? NaN);
+      const encoding = (header(response.headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
+      if (encoding === 'identity' && declared > maxBytes) {
+        response.body.destroy();
+        throw tooBig(current.href, maxBytes);
+      }
+      const body = await readBody(response.body, encoding, maxBytes, current.href, timeout, options.signal);
+      return { url, finalUrl: current.href, redirects, status: statusCode, contentType, body, fetchedAt };
+    }
+  } finally {
+    await dispatcher.close().catch(() => {});
+  }
+}
+
+function parseHttpUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw new FetchError('http-status', url, `${url}: not a valid URL`, { cause: err });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new FetchError('http-status', url, `${url}: only http and https URLs can be fetched`);
+  }
+  return parsed;
+}
+
+function resolveRedirect(location: string, from: URL): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch (err) {
+    throw new FetchError('redirects', from.href, `${from.href}: redirect to an invalid address (${location})`, { cause: err });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new FetchError('redirects', from.href, `${from.href}: redirect to a ${next.protocol} address, which da2en does not follow`);
+  }
+  return next;
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * One agent per fetch (no connection outlives it). Its connector asks `allowAddress` about every
+ * address a host name resolves to, so nothing connects to a refused address.
+ */
+function createAgent(options: FetchPageOptions): Agent {
+  const allow = options.allowAddress;
+  const lookup: net.LookupFunction | undefined = allow
+    ? (hostname, lookupOptions, callback) => {
+        dns.lookup(hostname, { ...lookupOptions, all: true }, (err, addresses) => {
+          if (err) return callback(err, '', 0);
+          const allowed = addresses.filter((a) => allow(a.address, a.family === 6 ? 6 : 4));
+          if (allowed.length === 0) {
+            const refused = Object.assign(new Error(`${hostname} resolves only to refused addresses (${addresses.map((a) => a.address).join(', ')})`), { code: 'EDA2EN_ADDRESS_REFUSED' });
+            return callback(refused, '', 0);
+          }
+          if ((lookupOptions as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, allowed);
+          const first = allowed[0]!;
+          callback(null, first.address, first.family);
+        });
+      }
+    : undefined;
+  const connect = buildConnector({ timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(lookup ? { lookup } : {}) });
+  return new Agent({ connect, connections: 4 });
+}
+
+/** `net` never looks up an IP literal, so the address check sees those here. */
+function checkLiteralAddress(url: URL, options: FetchPageOptions): void {
+  if (!options.allowAddress) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const family = net.isIP(host);
+  if (family !== 0 && !options.allowAddress(host, family === 6 ? 6 : 4)) {
+    throw new FetchError('address-refused', url.href, `${url.href}: the address ${host} is not allowed (private or local network)`);
+  }
+}
+
+function statusError(status: number, url: string): FetchError {
+  if (status === 404 || status === 410) {
+    return new FetchError('not-found', url, `${url}: page not found (HTTP ${status}); check the address`, { status });
+  }
+  if (status >= 500) {
+    return new FetchError('server-error', url, `${url}: the server failed (HTTP ${status}); try again later`, { status });
+  }
+  return new FetchError('http-status', url, `${url}: the server refused the page (HTTP ${status})`, { status });
+}
+
+function tooBig(url: string, maxBytes: number): FetchError {
+  return new FetchError('too-big', url, `${url}: the page is larger than ${formatBytes(maxBytes)}; save it and pass the file instead`);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+function decompressor(encoding: string, url: string): NodeJS.ReadWriteStream | null {
+  switch (encoding) {
+    case 'identity':
+    case '':
+      return null;
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    case 'deflate':
+      return zlib.createInflate();
+    default:
+      throw new FetchError('http-status', url, `${url}: the server sent the page compressed as "${encoding}", which da2en cannot read`);
+  }
+}
+
+async function readBody(body: Readable, encoding: string, maxBytes: number, url: string, timeout: AbortSignal, userSignal: AbortSignal | undefined): Promise<Buffer> {
+  const inflate = decompressor(encoding, url);
+  const stream: Readable = inflate ? (body.pipe(inflate as unknown as NodeJS.WritableStream) as unknown as Readable) : body;
+  if (inflate) body.on('error', (err) => (inflate as unknown as Readable).destroy(err));
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const part of stream) {
+      size += (part as Buffer).length;
+      if (size > maxBytes) {
+        body.destroy();
+        stream.destroy();
+        throw tooBig(url, maxBytes);
+      }
+      parts.push(part as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof FetchError) throw err;
+    if (!timeout.aborted && !userSignal?.aborted && codeOf(err)?.startsWith('Z_')) {
+      throw new FetchError('connection', url, `${url}: the server sent a corrupt ${encoding} body`, { cause: err });
+    }
+    throw classify(err, url, timeout, userSignal);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The code of an error or of one it wraps (undici and Node nest them). */
+function codeOf(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+function classify(err: unknown, url: string, timeout: AbortSignal, userSignal: AbortSignal | undefined): unknown {
+  if (userSignal?.aborted) return userSignal.reason ?? err; // the caller's own abort (Ctrl-C) stays what it is
+  const host = safeHost(url);
+  if (timeout.aborted) return new FetchError('timeout', url, `${url}: no complete answer within the time limit; the site may be slow or down, try again`, { cause: err });
+  const code = codeOf(err);
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NODATA':
+    case 'EAI_NONAME':
+      return new FetchError('dns', url, `${url}: host ${host} not found (DNS); check the address and your connection`, { cause: err });
+    case 'ECONNREFUSED':
+      return new FetchError('refused', url, `${url}: connection refused by ${host}; is the address right?`, { cause: err });
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new FetchError('timeout', url, `${url}: no complete answer within the time limit; the site may be slow or down, try again`, { cause: err });
+    case 'EDA2EN_ADDRESS_REFUSED':
+      return new FetchError('address-refused', url, `${url}: ${(err as Error).message} (private or local network)`, { cause: err });
+    default: {
+      const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      return new FetchError('connection', url, `${url}: connection to ${host} failed (${code ?? detail})`, { cause: err });
+    }
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

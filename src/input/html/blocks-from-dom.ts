@@ -1,0 +1,187 @@
+/**
+ * Readability's article element → typed blocks in reading order. Headings keep their level,
+ * list items their list (numbered or not, depth), block quotes, figure captions and byline lines
+ * are marked; everything inline (links, emphasis, spans) becomes plain text, <br> a line break.
+ */
+import type { ArticleBlock, BlockLink, BlockType } from '../article.js';
+import { isElement, tagOf, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
+
+const HEADING = /^h([1-6])$/;
+/** Elements whose content starts a new block (everything else is inline and joins the text around it). */
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset',
+  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'li',
+  'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+/** Never text for a reader. */
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'input', 'select', 'textarea', 'img', 'picture', 'video', 'audio', 'source']);
+const BYLINE_HINT = /\b(byline|author|dateline|writtenby|article-?meta|tc_byline)\b/i;
+/** A byline line is short; a paragraph that merely mentions an author is not one. */
+const BYLINE_MAX_CHARS = 200;
+
+interface Context {
+  baseUrl: string | undefined;
+  blocks: ArticleBlock[];
+}
+
+interface Inline {
+  text: string;
+  links: BlockLink[];
+}
+
+export function blocksFromDom(root: DomElement, baseUrl?: string): ArticleBlock[] {
+  const ctx: Context = { baseUrl, blocks: [] };
+  walkContainer(root, ctx, { quoteDepth: 0, listDepth: 0 });
+  return ctx.blocks;
+}
+
+interface Where {
+  quoteDepth: number;
+  listDepth: number;
+  /** Inside a <figure> (its text blocks are captions). */
+  inFigure?: boolean;
+  /** Inside an element marked as the byline. */
+  inByline?: boolean;
+}
+
+/** Children of a block container: runs of inline content become one block, block children recurse. */
+function walkContainer(el: DomElement, ctx: Context, where: Where, runType: BlockType = 'paragraph'): void {
+  let run: DomNode[] = [];
+  const flush = () => {
+    if (run.length > 0) emit(ctx, runType, inlineText(run, ctx.baseUrl), where);
+    run = [];
+  };
+  for (const child of Array.from(el.childNodes)) {
+    const tag = tagOf(child);
+    if (SKIP_TAGS.has(tag)) continue;
+    if (isElement(child) && BLOCK_TAGS.has(tag)) {
+      flush();
+      walkBlock(child, ctx, where);
+    } else if (isElement(child) || child.nodeType === TEXT_NODE) {
+      run.push(child);
+    }
+  }
+  flush();
+}
+
+function walkBlock(el: DomElement, ctx: Context, where: Where): void {
+  const tag = tagOf(el);
+  const inByline = where.inByline || BYLINE_HINT.test(`${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''} ${el.getAttribute('rel') ?? ''}`);
+  const here: Where = { ...where, inByline };
+  const heading = HEADING.exec(tag);
+  if (heading) {
+    emit(ctx, 'heading', inlineText(Array.from(el.childNodes), ctx.baseUrl), here, { level: Number(heading[1]) });
+  } else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'summary' || tag === 'address') {
+    // Readability turns a byline <div> into a <p> without its class; what stays inside tells.
+    const bylineInside = el.querySelector('time, [rel~="author"], .author, .byline') !== null;
+    const type: BlockType = here.inByline || bylineInside ? 'byline' : here.inFigure ? 'caption' : here.quoteDepth > 0 ? 'quote' : 'paragraph';
+    walkContainer(el, ctx, here, type);
+  } else if (tag === 'figcaption') {
+    walkContainer(el, ctx, here, 'caption');
+  } else if (tag === 'figure') {
+    walkContainer(el, ctx, { ...here, inFigure: true }, 'caption');
+  } else if (tag === 'blockquote') {
+    walkContainer(el, ctx, { ...here, quoteDepth: here.quoteDepth + 1 }, 'quote');
+  } else if (tag === 'ul' || tag === 'ol') {
+    walkList(el, ctx, here, tag === 'ol');
+  } else if (tag === 'pre') {
+    const text = (el.textContent ?? '').replace(/\n$/, '');
+    if (text.trim() !== '') ctx.blocks.push({ type: 'code', text });
+  } else if (tag === 'table') {
+    for (const cell of Array.from(el.querySelectorAll('th, td'))) emit(ctx, 'table-cell', inlineText(Array.from(cell.childNodes), ctx.baseUrl), here);
+  } else if (tag === 'hr') {
+    // a rule carries no text
+  } else {
+    const type: BlockType = here.inByline ? 'byline' : here.inFigure ? 'caption' : here.quoteDepth > 0 ? 'quote' : 'paragraph';
+    walkContainer(el, ctx, here, type);
+  }
+}
+
+function walkList(list: DomElement, ctx: Context, where: Where, ordered: boolean): void {
+  const depth = where.listDepth + 1;
+  const start = Number(list.getAttribute('start') ?? '1');
+  let number = Number.isFinite(start) ? start : 1;
+  for (const item of Array.from(list.childNodes)) {
+    if (tagOf(item) !== 'li' || !isElement(item)) continue;
+    // The item's own text (inline children and paragraphs), then any list nested in it.
+    const own: DomNode[] = [];
+    const nested: DomElement[] = [];
+    for (const child of Array.from(item.childNodes)) {
+      const tag = tagOf(child);
+      if (SKIP_TAGS.has(tag)) continue;
+      if (isElement(child) && (tag === 'ul' || tag === 'ol')) nested.push(child);
+      else own.push(child);
+    }
+    const inline = inlineText(own, ctx.baseUrl);
+    const extra: Partial<ArticleBlock> = { ordered, depth };
+    if (ordered) extra.number = number;
+    emit(ctx, 'list-item', inline, where, extra);
+    number++;
+    for (const sub of nested) walkList(sub, ctx, { ...where, listDepth: depth }, tagOf(sub) === 'ol');
+  }
+}
+
+function emit(ctx: Context, type: BlockType, inline: Inline, where: Where, extra: Partial<ArticleBlock> = {}): void {
+  if (inline.text === '') return;
+  let finalType = type;
+  if (type === 'paragraph' && where.inByline && inline.text.length <= BYLINE_MAX_CHARS) finalType = 'byline';
+  if (finalType === 'byline' && inline.text.length > BYLINE_MAX_CHARS) finalType = 'paragraph';
+  const block: ArticleBlock = { type: finalType, text: inline.text, ...extra };
+  if (type === 'quote' && where.quoteDepth > 1) block.depth = where.quoteDepth;
+  if (inline.links.length > 0) block.links = inline.links;
+  ctx.blocks.push(block);
+}
+
+/** Text of inline content: whitespace collapsed as a browser shows it, <br> kept as a line break. */
+function inlineText(nodes: readonly DomNode[], baseUrl: string | undefined): Inline {
+  const links: BlockLink[] = [];
+  let raw = '';
+  const visit = (node: DomNode) => {
+    if (node.nodeType === TEXT_NODE) {
+      // Source formatting (indentation, line ends) is whitespace to a browser: only <br> breaks a line.
+      raw += (node.textContent ?? '').replace(/\s+/g, ' ');
+      return;
+    }
+    if (!isElement(node)) return;
+    const tag = tagOf(node);
+    if (SKIP_TAGS.has(tag)) return;
+    if (tag === 'br') {
+      raw += '\n';
+      return;
+    }
+    const before = raw.length;
+    for (const child of Array.from(node.childNodes)) visit(child);
+    if (tag === 'a') {
+      const href = absoluteHref(node.getAttribute('href'), baseUrl);
+      const text = collapse(raw.slice(before));
+      if (href && text) links.push({ text, href });
+    } else if (BLOCK_TAGS.has(tag)) {
+      raw += '\n'; // a block nested in inline content (rare after Readability) still ends a line
+    }
+  };
+  nodes.forEach(visit);
+  return { text: collapseLines(raw), links };
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function collapseLines(s: string): string {
+  return s
+    .split('\n')
+    .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+/** Only web and mail links are kept; `javascript:` and the like are dropped. */
+function absoluteHref(href: string | null, baseUrl: string | undefined): string | undefined {
+  if (!href || href.startsWith('#')) return undefined;
+  try {
+    const url = baseUrl ? new URL(href, baseUrl) : new URL(href);
+    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A web page → its article: Mozilla Readability (the engine of Firefox's Reader View) finds the
+ * article and drops navigation, cookie banners, "read also" boxes, comments and share buttons;
+ * blocks-from-dom.ts turns what is left into typed blocks.
+ *
+ * DOM: linkedom. Measured against jsdom 26.1.0 on the test pages (Readability 0.6.0, same
+ * extracted text on every page): import 0.2 s vs 1.0 s, a 1.9 MB page parsed + extracted in
+ * 1.3–2.5 s vs 6.3–8.7 s. linkedom runs no scripts and loads nothing, which is what we want here.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
+import { NoArticleError } from '../errors.js';
+import { blocksFromDom } from './blocks-from-dom.js';
+import type { DomDocument, DomElement } from './dom.js';
+import { readPageMetadata } from './page-metadata.js';
+
+export interface ExtractOptions {
+  /** The page's URL: resolves relative links, and is the provenance's url. */
+  url?: string;
+  /** How the input is named in an error message (default: the URL, else "the page"). */
+  inputName?: string;
+  /** Fewer characters of article text than this means there is no article (default 140). */
+  minTextChars?: number;
+}
+
+interface ReadabilityResult {
+  title: string | null;
+  byline: string | null;
+  siteName: string | null;
+  lang: string | null;
+  publishedTime: string | null;
+}
+
+export function extractArticle(html: string, options: ExtractOptions = {}): Article {
+  const inputName = options.inputName ?? options.url ?? 'the page';
+  const { document } = parseHTML(html) as unknown as { document: DomDocument };
+  // Read before Readability, which rewrites the document as it works.
+  const page = readPageMetadata(document);
+  const reader = new Readability(document as never, { keepClasses: true, serializer: (node: unknown) => node });
+  const result = reader.parse() as (ReadabilityResult & { content: DomElement | null }) | null;
+  if (!result?.content) throw new NoArticleError(inputName);
+
+  const title = page.headline ?? result.title ?? page.pageTitle ?? '';
+  let body = blocksFromDom(result.content, options.url);
+  // Readability keeps an <h1> that repeats the title; the title block stands for it.
+  body = body.filter((b, i) => !(i < 3 && b.type === 'heading' && b.text === title));
+  const textChars = body.reduce((n, b) => n + (b.type === 'code' ? 0 : b.text.length), 0);
+  if (textChars < (options.minTextChars ?? 140)) throw new NoArticleError(inputName);
+
+  const blocks: ArticleBlock[] = title ? [{ type: 'title', text: title }, ...body] : body;
+  const provenance: ArticleProvenance = {};
+  if (options.url) provenance.url = options.url;
+  if (page.pageTitle) provenance.pageTitle = page.pageTitle;
+  if (result.byline) provenance.byline = result.byline.replace(/\s+/g, ' ').trim();
+  const published = result.publishedTime ?? page.published;
+  if (published) provenance.published = published;
+  if (result.siteName) provenance.siteName = result.siteName;
+  const lang = page.lang ?? result.lang;
+  if (lang) provenance.lang = lang;
+  return { title, blocks, provenance };
+}

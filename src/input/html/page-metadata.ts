@@ -1,0 +1,52 @@
+/**
+ * What a page says about itself beyond Readability's own findings: the visible headline, and a
+ * published date from the places Danish sites put it (<meta name="date">, Dublin Core,
+ * itemprop, <time datetime>), read before Readability rewrites the document.
+ */
+import type { DomDocument } from './dom.js';
+
+export interface PageMetadata {
+  /** The <title> element's text. */
+  pageTitle?: string;
+  /** The first <h1> in the page's article (or body). */
+  headline?: string;
+  published?: string;
+  lang?: string;
+}
+
+const DATE_SELECTORS = [
+  'meta[property="article:published_time"]',
+  'meta[itemprop="datePublished"]',
+  'meta[name="dcterms.date"]',
+  'meta[name="DC.date"]',
+  'meta[name="dc.date"]',
+  'meta[name="date"]',
+  'meta[name="pubdate"]',
+];
+
+export function readPageMetadata(doc: DomDocument): PageMetadata {
+  const out: PageMetadata = {};
+  const title = clean(doc.querySelector('title')?.textContent);
+  if (title) out.pageTitle = title;
+  const h1 = doc.querySelector('article h1') ?? doc.querySelector('main h1') ?? doc.querySelector('h1');
+  const headline = clean(h1?.textContent);
+  if (headline) out.headline = headline;
+  for (const selector of DATE_SELECTORS) {
+    const value = clean(doc.querySelector(selector)?.getAttribute('content'));
+    if (value) {
+      out.published = value;
+      break;
+    }
+  }
+  if (!out.published) {
+    const time = clean(doc.querySelector('article time[datetime]')?.getAttribute('datetime') ?? doc.querySelector('time[datetime]')?.getAttribute('datetime'));
+    if (time) out.published = time;
+  }
+  const lang = clean(doc.documentElement?.getAttribute('lang'));
+  if (lang) out.lang = lang;
+  return out;
+}
+
+function clean(s: string | null | undefined): string {
+  return (s ?? '').replace(/\s+/g, ' ').trim();
+}

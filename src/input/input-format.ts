@@ -1,0 +1,39 @@
+/**
+ * Which reader an input goes to: a URL argument is fetched; otherwise `--input-format`, else the
+ * file's extension, else its first bytes (`<!doctype html` / `<html` is a web page), else text.
+ * Markdown is never guessed from content: plain text is valid Markdown, and reading it as such
+ * would turn a line starting "1." or "-" into a list.
+ */
+import { looksLikeHtml } from './fetch/fetch-article.js';
+
+export const INPUT_FORMATS = ['text', 'html', 'md', 'url'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+const BY_EXTENSION: Readonly<Record<string, InputFormat>> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.xhtml': 'html',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.mdown': 'md',
+  '.mkd': 'md',
+  '.txt': 'text',
+};
+
+export function isUrl(arg: string): boolean {
+  return /^https?:\/\//i.test(arg);
+}
+
+/**
+ * The format of one input. `head` is the input's first bytes (up to 1 KiB), when it can be read
+ * ahead; standard input cannot, and is text unless told otherwise.
+ */
+export function detectInputFormat(arg: string, options: { format?: InputFormat | 'auto'; head?: Uint8Array } = {}): InputFormat {
+  if (options.format && options.format !== 'auto') return options.format;
+  if (isUrl(arg)) return 'url';
+  const ext = /\.[a-z]+$/i.exec(arg)?.[0]?.toLowerCase();
+  const byExt = ext ? BY_EXTENSION[ext] : undefined;
+  if (byExt) return byExt;
+  if (options.head && looksLikeHtml(options.head)) return 'html';
+  return 'text';
+}

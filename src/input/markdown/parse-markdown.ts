@@ -1,0 +1,115 @@
+/**
+ * Markdown → typed blocks through the unified family's parser (mdast-util-from-markdown with
+ * GitHub-flavoured tables, task lists, strikethrough and autolinks). Headings keep their level,
+ * list items their list, block quotes their depth; code blocks are kept verbatim and never
+ * translated; tables are translated cell by cell. Inline markup becomes plain text (link targets
+ * kept beside it). A leading YAML front matter block is not article text and is dropped.
+ */
+import type { Nodes, Parent, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
+
+export function parseMarkdown(markdown: string): Article {
+  const tree: Root = fromMarkdown(stripFrontMatter(markdown), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const blocks: ArticleBlock[] = [];
+  walk(tree, blocks, { quoteDepth: 0, listDepth: 0 });
+  // The first level-1 heading, when it opens the document, is the title.
+  const first = blocks[0];
+  let title = '';
+  if (first?.type === 'heading' && first.level === 1) {
+    title = first.text;
+    blocks[0] = { type: 'title', text: first.text, ...(first.links ? { links: first.links } : {}) };
+  }
+  return { title, blocks, provenance: {} };
+}
+
+function stripFrontMatter(md: string): string {
+  const m = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(md);
+  return m ? md.slice(m[0].length) : md;
+}
+
+interface Where {
+  quoteDepth: number;
+  listDepth: number;
+}
+
+function walk(node: Parent, out: ArticleBlock[], where: Where): void {
+  for (const child of node.children as Nodes[]) {
+    switch (child.type) {
+      case 'heading':
+        push(out, 'heading', child, { level: child.depth });
+        break;
+      case 'paragraph':
+        push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, where.quoteDepth > 1 ? { depth: where.quoteDepth } : {});
+        break;
+      case 'blockquote':
+        walk(child, out, { ...where, quoteDepth: where.quoteDepth + 1 });
+        break;
+      case 'list': {
+        const depth = where.listDepth + 1;
+        let number = child.start ?? 1;
+        for (const item of child.children) {
+          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) keeps its own type.
+          const [head, ...rest] = item.children;
+          const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth };
+          if (child.ordered) extra.number = number;
+          if (head?.type === 'paragraph') push(out, 'list-item', head, extra);
+          else if (head) walk({ type: 'root', children: [head] } as Root, out, { ...where, listDepth: depth });
+          walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
+          number++;
+        }
+        break;
+      }
+      case 'code':
+        out.push({ type: 'code', text: child.value, ...(child.lang ? { lang: child.lang } : {}) });
+        break;
+      case 'table':
+        for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, {});
+        break;
+      case 'html':
+        // Raw HTML in Markdown is shown as text, never as markup.
+        if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim() });
+        break;
+      default:
+        // thematicBreak, definition, footnoteDefinition, yaml: no article text
+        break;
+    }
+  }
+}
+
+function push(out: ArticleBlock[], type: BlockType, node: Nodes, extra: Partial<ArticleBlock>): void {
+  const links: BlockLink[] = [];
+  const text = inlineText(node, links)
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+  if (text === '') return;
+  const block: ArticleBlock = { type, text, ...extra };
+  if (links.length > 0) block.links = links;
+  out.push(block);
+}
+
+/** Inline content as plain text: emphasis and links become their text, a hard break a line break. */
+function inlineText(node: Nodes, links: BlockLink[]): string {
+  switch (node.type) {
+    case 'text':
+    case 'inlineCode':
+      return node.value.replace(/\n/g, ' ');
+    case 'html':
+      return node.value;
+    case 'break':
+      return '\n';
+    case 'image':
+      return node.alt ?? '';
+    case 'link': {
+      const text = node.children.map((c) => inlineText(c, links)).join('');
+      if (/^(https?:|mailto:)/i.test(node.url)) links.push({ text: text.replace(/\s+/g, ' ').trim(), href: node.url });
+      return text;
+    }
+    default:
+      return 'children' in node ? (node.children as Nodes[]).map((c) => inlineText(c, links)).join('') : '';
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Golden tests: the article extracted from each of the team's news-like pages
+ * (tests/fixtures/pages), block by block — type, heading level, text — exactly; nothing from the
+ * navigation, cookie banner, "read also" box, comments, share buttons or footer.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractArticle, NoArticleError, type ArticleBlock } from '../../src/input/index.js';
+import { page } from '../helpers/news-server.js';
+
+type Golden = ([string, string] | [string, number, string])[];
+
+const summary = (b: ArticleBlock): [string, string] | [string, number, string] => (b.level !== undefined ? [b.type, b.level, b.text] : [b.type, b.text]);
+
+const GOLDEN: Record<string, Golden> = {
+  'dr-like.html': [
+    ['title', 'Storm lukker færgeruter til Bornholm'],
+    ['paragraph', 'Stormen Ingrid får rederiet til at aflyse alle afgange mellem Rønne og Ystad i mindst to døgn.'],
+    ['byline', 'Af Mette Holm og Jonas Krag 14. jan. 2026 kl. 06.12'],
+    ['paragraph', 'Alle færgeafgange mellem Rønne og Ystad er aflyst fra onsdag morgen, fordi stormen Ingrid ventes at give vindstød af orkanstyrke over Østersøen. Rederiet oplyser, at omkring 4.000 passagerer er berørt.'],
+    ['paragraph', '– Vi kan ikke sejle sikkert i de bølger, der er varslet, og derfor aflyser vi hellere i god tid, siger driftschef Lars Møller til Nyhedsradioen.'],
+    ['caption', 'Færgen ligger til kaj i Rønne, mens vinden tager til. Foto: Anna Berg'],
+    ['heading', 2, 'Sådan bliver du berørt'],
+    ['paragraph', 'Rederiet kontakter alle passagerer med en billet direkte. Har du spørgsmål, kan du gøre følgende:'],
+    ['list-item', 'Tjek din e-mail for en besked om ombooking.'],
+    ['list-item', 'Ring til kundeservice, der har udvidet åbningstiden til kl. 22.'],
+    ['list-item', 'Følg trafikinformationen på rederiets hjemmeside.'],
+    ['heading', 2, 'Flere storme i vente'],
+    ['paragraph', 'Ifølge meteorologerne er Ingrid den tredje storm på en måned. Det er usædvanligt mange, men ikke rekordagtigt, fortæller vagthavende meteorolog Sofie Dahl.'],
+    ['quote', 'Vi har set vintre med fem eller seks storme, så det her er inden for det normale, selv om det føles voldsomt.'],
+    ['paragraph', 'Færgerne ventes at sejle igen fredag morgen, hvis vinden har lagt sig som forventet.'],
+  ],
+  'tv2-like.html': [
+    ['title', 'Rekordmange vil være lærere'],
+    ['paragraph', 'Søgningen til læreruddannelsen er steget med 23 procent, og især de mindre byer mærker fremgangen.'],
+    ['paragraph', 'Efter flere år med faldende søgning ser det nu ud til at vende for læreruddannelsen. I år har 5.312 søgt ind, mod 4.318 sidste år, viser nye tal fra Uddannelses- og Forskningsministeriet.'],
+    ['paragraph', 'Fremgangen er størst i Jelling, Tønder og Haderslev, hvor søgningen er steget med mere end en tredjedel.'],
+    ['heading', 3, 'Tre grunde til fremgangen'],
+    ['paragraph', 'Rektor på professionshøjskolen Karen Vinther peger på tre forklaringer:'],
+    ['list-item', 'Den nye uddannelse har mere praktik fra første semester.'],
+    ['list-item', 'Lønnen for nyuddannede lærere steg sidste år.'],
+    ['list-item', 'Flere unge vælger at blive i deres egen landsdel.'],
+    ['paragraph', 'Danmarks Lærerforening glæder sig over tallene, men advarer mod at tage dem som et tegn på, at lærermanglen er løst. Det vil tage mange år at uddanne nok lærere.'],
+    ['paragraph', 'Ministeren vil i foråret fremlægge en plan for, hvordan flere af de studerende gennemfører uddannelsen.'],
+  ],
+  'politiken-like.html': [
+    ['title', 'Byens træer fortjener bedre'],
+    ['paragraph', 'Når kommunen fælder de gamle lindetræer, mister vi mere end skygge, skriver Ida Sørensen.'],
+    ['byline', 'Ida Sørensen, landskabsarkitekt · 21. maj 2019'],
+    ['paragraph', 'Hvert forår står jeg under lindetræerne på Søndre Boulevard og tænker på, hvor heldige vi er. Træerne er over hundrede år gamle, og de giver skygge, ly og fuglesang til tusindvis af mennesker hver dag.'],
+    ['paragraph', 'Nu vil kommunen fælde 38 af dem for at gøre plads til en bredere cykelsti. Det er en dårlig idé, og der findes bedre løsninger, som både cyklister og træer kan leve med.'],
+    ['heading', 2, '»Det tager hundrede år at gro et træ«'],
+    ['paragraph', 'En ny cykelsti kan lægges på få måneder. Et træ som dem på boulevarden tager tre generationer at erstatte. Det regnestykke burde være enkelt for politikerne – men det er det tilsyneladende ikke.'],
+    ['quote', 'Vi planter nye træer, der med tiden bliver lige så flotte, har borgmesteren sagt.'],
+    ['paragraph', 'Men »med tiden« betyder her år 2120. Så længe kan byens borgere ikke vente på skygge, når somrene bliver varmere.'],
+  ],
+  'english-like.html': [
+    ['title', 'Harbour bath opens early this year'],
+    ['paragraph', "The city's harbour bath will open on the first of May this year, two weeks earlier than usual, because the water has already reached fourteen degrees after an unusually warm spring."],
+    ['paragraph', 'Lifeguards will be on duty every day from ten in the morning until seven in the evening, and the new sauna on the pier will be free to use during the first week.'],
+    ['paragraph', 'The council expects more than two hundred thousand visits over the summer, which would be a new record for the bath since it opened in two thousand and two.'],
+  ],
+};
+
+const PROVENANCE: Record<string, object> = {
+  'dr-like.html': { byline: 'Mette Holm, Jonas Krag', published: '2026-01-14T06:12:00+01:00', siteName: 'Nyhedsradioen', lang: 'da', pageTitle: 'Storm lukker færgeruter til Bornholm | Nyheder | DR-lignende' },
+  'tv2-like.html': { byline: 'Peter Lund', published: '2026-03-02T17:45:00Z', siteName: 'Kanal Syd Nyheder', lang: 'da-DK', pageTitle: 'Rekordmange vil være lærere - TV 2-lignende' },
+  'politiken-like.html': { byline: 'Ida Sørensen', published: '2019-05-21', lang: 'da', pageTitle: 'Debat: Byens træer fortjener bedre – Politiken-lignende' },
+  'english-like.html': { lang: 'en', pageTitle: 'Harbour bath opens early this year' },
+};
+
+describe('golden pages', () => {
+  for (const [name, golden] of Object.entries(GOLDEN)) {
+    it(name, () => {
+      const article = extractArticle(page(name), { url: 'https://nyheder.example.dk/artikel' });
+      expect(article.blocks.map(summary)).toEqual(golden);
+      expect(article.title).toBe(golden[0]![1]);
+      expect(article.provenance).toEqual({ url: 'https://nyheder.example.dk/artikel', ...PROVENANCE[name] });
+    });
+  }
+
+  it('nothing from the page around the article', () => {
+    for (const name of Object.keys(GOLDEN)) {
+      const text = extractArticle(page(name)).blocks.map((b) => b.text).join('\n');
+      for (const noise of ['cookie', 'Accepter', 'Læs også', 'Kommentar', 'Del på', 'Mest læste', 'Annonce', 'Relateret', 'Forside', 'HIJACKED', 'Log ind', 'rettigheder']) {
+        expect(text).not.toContain(noise);
+      }
+    }
+  });
+
+  it('list items carry their list: numbered from the start, depth', () => {
+    const items = extractArticle(page('tv2-like.html')).blocks.filter((b) => b.type === 'list-item');
+    expect(items.map((b) => [b.ordered, b.number, b.depth])).toEqual([[true, 1, 1], [true, 2, 1], [true, 3, 1]]);
+  });
+
+  it('a front page of teasers has no article: the error says so and offers --input-format text', () => {
+    expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(NoArticleError);
+    expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(/forside\.html: no article text found.*--input-format text/);
+  });
+});
+
+describe('HTML → blocks mapping', () => {
+  const body = (inner: string) =>
+    `<!DOCTYPE html><html><head><title>T</title></head><body><article><h1>Overskrift</h1>
+     <p>Første afsnit er langt nok til at Readability tager det med som en del af artiklen, og det har flere sætninger. Her er endnu en.</p>
+     ${inner}
+     <p>Sidste afsnit er også langt nok til at blive regnet med i artiklen, så siden som helhed har nok tekst.</p></article></body></html>`;
+
+  it('nested lists, a start number, line breaks, a table cell by cell, code kept, scripts and javascript: links gone', () => {
+    const article = extractArticle(
+      body(`<ol start="3"><li>Tre<ul><li>Under tre</li></ul></li><li>Fire</li></ol>
+        <p>Adresse:<br>Rådhuspladsen 1<br>1550 København V</p>
+        <table><tr><th>By</th><th>Grader</th></tr><tr><td>Aarhus</td><td>14</td></tr></table>
+        <pre>kode   med  mellemrum</pre>
+        <p>Klik <a href="javascript:alert(1)">her</a> eller <a href="/mere">læs mere</a>.<script>alert(2)</script></p>`),
+      { url: 'https://example.dk/a/b' },
+    );
+    const blocks = article.blocks.slice(2, -1);
+    expect(blocks).toEqual([
+      { type: 'list-item', text: 'Tre', ordered: true, depth: 1, number: 3 },
+      { type: 'list-item', text: 'Under tre', ordered: false, depth: 2 },
+      { type: 'list-item', text: 'Fire', ordered: true, depth: 1, number: 4 },
+      { type: 'paragraph', text: 'Adresse:\nRådhuspladsen 1\n1550 København V' },
+      { type: 'table-cell', text: 'By' },
+      { type: 'table-cell', text: 'Grader' },
+      { type: 'table-cell', text: 'Aarhus' },
+      { type: 'table-cell', text: '14' },
+      { type: 'code', text: 'kode   med  mellemrum' },
+      { type: 'paragraph', text: 'Klik her eller læs mere.', links: [{ text: 'læs mere', href: 'https://example.dk/mere' }] },
+    ]);
+  });
+});

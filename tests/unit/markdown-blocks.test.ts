@@ -1,0 +1,90 @@
+/** Markdown → blocks through the Markdown parser (not regexes): structure kept, code untouched. */
+import { describe, expect, it } from 'vitest';
+import { parseMarkdown } from '../../src/input/index.js';
+
+const NOTES = `---
+layout: post
+title: ikke artikeltekst
+---
+# Havnebadet åbner tidligt
+
+Badet åbner **1. maj**, to uger før [sædvanligt](https://example.dk/bad).
+Linje to i samme afsnit.\\
+Efter et hårdt linjeskift.
+
+## Åbningstider
+
+- Hverdage: 10–19
+- Weekend: 9–20
+  1. Lørdag
+  2. Søndag
+
+3. Tredje punkt
+4. Fjerde punkt
+
+> Vandet er allerede 14 grader, siger livredderen.
+>
+> > Citat i citat.
+
+\`\`\`js
+const x = 1;   // ikke oversat
+\`\`\`
+
+    indrykket kode
+
+| By | Temperatur |
+| --- | --- |
+| Aarhus | 14 grader |
+
+***
+
+<script>alert(1)</script>
+
+1. ikke en liste i teksten? Jo: en liste med ét punkt
+`;
+
+describe('Markdown → blocks', () => {
+  it('keeps headings with level, lists, quotes, code, tables cell by cell', () => {
+    const article = parseMarkdown(NOTES);
+    expect(article.title).toBe('Havnebadet åbner tidligt');
+    expect(article.blocks).toEqual([
+      { type: 'title', text: 'Havnebadet åbner tidligt' },
+      {
+        type: 'paragraph',
+        text: 'Badet åbner 1. maj, to uger før sædvanligt. Linje to i samme afsnit.\nEfter et hårdt linjeskift.',
+        links: [{ text: 'sædvanligt', href: 'https://example.dk/bad' }],
+      },
+      { type: 'heading', level: 2, text: 'Åbningstider' },
+      { type: 'list-item', text: 'Hverdage: 10–19', ordered: false, depth: 1 },
+      { type: 'list-item', text: 'Weekend: 9–20', ordered: false, depth: 1 },
+      { type: 'list-item', text: 'Lørdag', ordered: true, depth: 2, number: 1 },
+      { type: 'list-item', text: 'Søndag', ordered: true, depth: 2, number: 2 },
+      { type: 'list-item', text: 'Tredje punkt', ordered: true, depth: 1, number: 3 },
+      { type: 'list-item', text: 'Fjerde punkt', ordered: true, depth: 1, number: 4 },
+      { type: 'quote', text: 'Vandet er allerede 14 grader, siger livredderen.' },
+      { type: 'quote', text: 'Citat i citat.', depth: 2 },
+      { type: 'code', text: 'const x = 1;   // ikke oversat', lang: 'js' },
+      { type: 'code', text: 'indrykket kode' },
+      { type: 'table-cell', text: 'By' },
+      { type: 'table-cell', text: 'Temperatur' },
+      { type: 'table-cell', text: 'Aarhus' },
+      { type: 'table-cell', text: '14 grader' },
+      { type: 'paragraph', text: '<script>alert(1)</script>' },
+      { type: 'list-item', text: 'ikke en liste i teksten? Jo: en liste med ét punkt', ordered: true, depth: 1, number: 1 },
+    ]);
+  });
+
+  it('a document without a leading level-1 heading has no title block', () => {
+    const article = parseMarkdown('Bare et afsnit.\n\n# Senere overskrift\n');
+    expect(article.title).toBe('');
+    expect(article.blocks.map((b) => b.type)).toEqual(['paragraph', 'heading']);
+  });
+
+  it('setext headings and emphasis inside headings', () => {
+    const article = parseMarkdown('Titel med *kursiv*\n==================\n\nUnder\n-----\n');
+    expect(article.blocks).toEqual([
+      { type: 'title', text: 'Titel med kursiv' },
+      { type: 'heading', level: 2, text: 'Under' },
+    ]);
+  });
+});
