@@ -40,7 +40,7 @@ function configJson(d: MarianDims): object {
   return {
     _name_or_path: 'da2en-builder',
     activation_dropout: 0,
-    activation_function: 'swish',
+    activation_function: d.activation ?? 'swish',
     add_bias_logits: false,
     add_final_layer_norm: false,
     architectures: ['MarianMTModel'],
@@ -66,7 +66,7 @@ function configJson(d: MarianDims): object {
     model_type: 'marian',
     normalize_before: false,
     normalize_embedding: false,
-    num_beams: 6,
+    num_beams: d.dModel >= 1024 ? 4 : 6,
     num_hidden_layers: d.encoderLayers,
     pad_token_id: d.padId,
     scale_embedding: true,

@@ -1,6 +1,6 @@
 import type { MarianDims } from './marian/dims.js';
 
-export type PresetName = 'tiny' | 'echo' | 'opus-da-en';
+export type PresetName = 'tiny' | 'echo' | 'opus-da-en' | 'tc-big-gmq-en';
 
 export interface Preset {
   name: PresetName;
@@ -47,6 +47,16 @@ export const PRESETS: Record<PresetName, Preset> = {
     name: 'opus-da-en',
     dims: { dModel: 512, encoderLayers: 6, decoderLayers: 6, heads: 8, ffnDim: 2048, maxPositions: 512, ...IDS },
     vocabSize: 58_930,
+    systemWords: true,
+    initStd: 0.02,
+    weights: 'random',
+  },
+  // Helsinki-NLP/opus-mt-tc-big-gmq-en's config.json (transformer-big): the speed and memory of the
+  // "best" model. The real one has eos 41977 (alphabetical vocabulary); ids here are the builder's.
+  'tc-big-gmq-en': {
+    name: 'tc-big-gmq-en',
+    dims: { dModel: 1024, encoderLayers: 6, decoderLayers: 6, heads: 16, ffnDim: 4096, maxPositions: 1024, activation: 'relu', ...IDS },
+    vocabSize: 54_765,
     systemWords: true,
     initStd: 0.02,
     weights: 'random',

@@ -6,11 +6,13 @@
 import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES } from '../engine/defaults.js';
 import type { EngineOptions } from '../engine/load-translator.js';
-import { DEFAULT_MODEL_ID } from '../engine/model-store/model-files.js';
+import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
 
 /** The model and how to run it: every command that loads a model. */
 export const ENGINE_OPTIONS = {
-  model: { alias: 'm', type: 'string', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory) or a local model directory' },
+  model: { alias: 'm', type: 'string', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' },
+  quality: { type: 'string', choices: ['fast', 'best'] as const, describe: `fast = ${QUALITY_MODELS.fast}; best = ${QUALITY_MODELS.best} (transformer-big, converted on first use); instead of --model` },
+  'keep-source': { type: 'boolean', default: false, describe: 'When a hub checkpoint is converted, keep its raw files (<model>.checkpoint) instead of removing them' },
   'models-dir': { type: 'string', describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" },
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
@@ -31,7 +33,15 @@ export const CACHE_DIR_OPTIONS = {
 
 /** The engine options and verbosity, added to a command's parser. */
 export function withEngineOptions<T>(y: Argv<T>) {
-  return y.options(ENGINE_OPTIONS).options(VERBOSITY_OPTIONS);
+  return y
+    .options(ENGINE_OPTIONS)
+    .options(VERBOSITY_OPTIONS)
+    .check((argv) => (argv.quality !== undefined && argv.model !== DEFAULT_MODEL_ID ? '--quality and --model both name a model: give one of them' : true));
+}
+
+/** The model the arguments name: --quality's, else --model. */
+export function modelFrom(args: Pick<EngineArgs, 'model' | 'quality'>): string {
+  return args.quality ? QUALITY_MODELS[args.quality] : args.model;
 }
 
 /** The parsed arguments a command's builder declares (camel-cased, as the handler gets them). */
@@ -42,7 +52,8 @@ export type EngineArgs = ArgumentsCamelCase<InferredOptionTypes<typeof ENGINE_OP
 /** The library's engine options from the parsed arguments. */
 export function engineOptionsFrom(args: EngineArgs): EngineOptions {
   return {
-    model: args.model,
+    model: modelFrom(args),
+    keepSource: args.keepSource,
     ...(args.modelsDir !== undefined ? { modelsDir: args.modelsDir } : {}),
     offline: args.offline,
     dtype: args.dtype,

@@ -22,6 +22,9 @@ export interface EngineOptions {
   forcedLength?: ForcedLength;
   onDownloadStart?: EnsureModelOptions['onStart'];
   onDownloadProgress?: EnsureModelOptions['onProgress'];
+  /** Hub checkpoints: keep the raw checkpoint after converting it. */
+  keepSource?: boolean;
+  onNotice?: EnsureModelOptions['onNotice'];
   signal?: AbortSignal;
 }
 
@@ -38,6 +41,8 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     remoteHost: options.remoteHost ?? defaultRemoteHost(),
     ...(options.onDownloadStart ? { onStart: options.onDownloadStart } : {}),
     ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+    ...(options.keepSource !== undefined ? { keepSource: options.keepSource } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const cores = os.availableParallelism();

@@ -44,7 +44,7 @@ describe('translate command options', () => {
     expect(run).toEqual({
       inputs: ['a.txt'],
       encoding: 'auto',
-      engine: { model: DEFAULT_MODEL_ID, offline: false, dtype: DEFAULT_DTYPE, beams: 1 },
+      engine: { model: DEFAULT_MODEL_ID, keepSource: false, offline: false, dtype: DEFAULT_DTYPE, beams: 1 },
       translation: {
         maxChunkTokens: DEFAULT_MAX_CHUNK_TOKENS,
         packSentences: false,
@@ -59,20 +59,23 @@ describe('translate command options', () => {
 
   it('maps every option into the run', async () => {
     const args = ['b.txt', '-f', 'md,json', '--out-dir', 'out', '--encoding', 'latin1', '--max-chunk-tokens', '100', '--pack-sentences', '--batch-tokens', '999'];
-    args.push('--max-batch-size', '3', '--concurrency', '2', '--no-cache', '--progress', '-q', '--dtype', 'fp32', '--beams', '4', '--threads', '2', '--models-dir', 'm', '--offline', '-m', 'x/y');
+    args.push('--max-batch-size', '3', '--concurrency', '2', '--no-cache', '--progress', '-q', '--dtype', 'fp32', '--beams', '4', '--threads', '2', '--models-dir', 'm', '--offline', '-m', 'x/y', '--keep-source');
     const run = translateRunOptions(await parse(args));
     expect(run).toEqual({
       inputs: ['b.txt'],
       formats: ['md', 'json'],
       outDir: 'out',
       encoding: 'latin1',
-      engine: { model: 'x/y', modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2 },
+      engine: { model: 'x/y', keepSource: true, modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2 },
       translation: { maxChunkTokens: 100, packSentences: true, batchTokens: 999, maxBatchSize: 3, concurrency: 2 },
       cache: false,
       progress: true,
       quiet: true,
     });
     expect(translateRunOptions(await parse(['a.txt', '--cache-dir', 'c'])).cache).toEqual({ dir: 'c' });
+    // --quality names a model; with --model as well it is a usage error.
+    expect(translateRunOptions(await parse(['a.txt', '--quality', 'best'])).engine.model).toBe('Helsinki-NLP/opus-mt-tc-big-gmq-en');
+    await expect(parse(['a.txt', '--quality', 'best', '-m', 'x/y'])).rejects.toThrow(/--quality and --model/);
   });
 
   it('shared options are defined once', () => {

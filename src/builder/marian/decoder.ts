@@ -63,7 +63,9 @@ export function buildDecoder(dims: MarianDims, w: MarianWeights): Model {
 
   // Positions continue after the cached steps.
   const pastLen = L.dimOf(past[0]!.dk, 2);
-  const E = g.weight('model.shared.weight', tensor('float', [dims.vocabSize, dims.dModel], w.embeddings));
+  const E = w.decoderEmbeddings
+    ? g.weight('model.decoder.embed_tokens.weight', tensor('float', [dims.vocabSize, dims.dModel], w.decoderEmbeddings))
+    : g.weight('model.shared.weight', tensor('float', [dims.vocabSize, dims.dModel], w.embeddings));
   const P = g.weight('model.decoder.embed_positions.weight', tensor('float', [dims.maxPositions, dims.dModel], w.positions));
   let x = L.embed(ids, E, P, pastLen);
 
@@ -99,10 +101,13 @@ export function buildDecoder(dims: MarianDims, w: MarianWeights): Model {
     );
   });
 
-  // LM head tied to the embeddings: Gemm with transB reads the same [vocab, d] matrix (one copy on disk).
+  // LM head tied to the embeddings: Gemm with transB reads the same [vocab, d] matrix (one copy on
+  // disk). An untied head is an ordinary [d, vocab] MatMul weight (which the quantizer handles).
   const bias = g.weight('final_logits_bias', tensor('float', [1, dims.vocabSize], w.finalLogitsBias));
   const flat = g.op('Reshape', [x, g.ints([-1, dims.dModel])]);
-  const logits2d = g.op('Gemm', [flat, E, bias], { transB: attr.int(1) });
+  const logits2d = w.lmHead
+    ? g.op('Add', [g.op('MatMul', [flat, g.weight('lm_head.weight', tensor('float', [dims.dModel, dims.vocabSize], transpose(w.lmHead, dims.vocabSize, dims.dModel)))]), bias])
+    : g.op('Gemm', [flat, E, bias], { transB: attr.int(1) });
   const outShape = g.op('Concat', [g.op('Slice', [g.op('Shape', [ids]), g.ints([0]), g.ints([2])]), g.ints([dims.vocabSize])], { axis: attr.int(0) });
   g.output('logits', 'float', ['batch_size', 'decoder_sequence_length', dims.vocabSize], g.op('Reshape', [logits2d, outShape]));
 
@@ -113,4 +118,11 @@ export function buildDecoder(dims: MarianDims, w: MarianWeights): Model {
   }
   g.graph.outputs.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
   return { graph: g.graph, opsetImports: [{ domain: '', version: OPSET }], producer: 'da2en-builder' };
+}
+
+/** [rows, cols] row-major → [cols, rows]. */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
 }

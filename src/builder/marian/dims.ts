@@ -11,6 +11,18 @@ export interface MarianDims {
   padId: number;
   eosId: number;
   unkId: number;
+  /** The FFN activation (config.json activation_function); swish when absent. */
+  activation?: Activation;
+  /** Embeddings multiplied by √d_model (config.json scale_embedding); true when absent, as in Opus-MT. */
+  scaleEmbedding?: boolean;
+}
+
+/** The activations Hugging Face's ACT2FN names that Marian checkpoints use (swish = silu). */
+export const ACTIVATIONS = ['swish', 'silu', 'relu', 'gelu', 'gelu_new'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export function isActivation(name: unknown): name is Activation {
+  return typeof name === 'string' && (ACTIVATIONS as readonly string[]).includes(name);
 }
 
 export function headDim(d: MarianDims): number {

@@ -15,7 +15,7 @@ export function buildEncoder(dims: MarianDims, w: MarianWeights, opts: { zeroPad
   const ids = g.input('input_ids', 'int64', ['batch_size', 'encoder_sequence_length']);
   const mask = g.input('attention_mask', 'int64', ['batch_size', 'encoder_sequence_length']);
 
-  const E = g.weight('model.shared.weight', tensor('float', [dims.vocabSize, dims.dModel], w.embeddings));
+  const E = g.weight(w.decoderEmbeddings ? 'model.encoder.embed_tokens.weight' : 'model.shared.weight', tensor('float', [dims.vocabSize, dims.dModel], w.embeddings));
   const P = g.weight('model.encoder.embed_positions.weight', tensor('float', [dims.maxPositions, dims.dModel], w.positions));
   const addMask = L.paddingMask(mask);
   if (opts.zeroPadding ?? true) L.setRowMask(mask);

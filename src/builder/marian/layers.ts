@@ -78,11 +78,34 @@ export class MarianLayers {
     return this.linear(ctx, w.o, `${name}.out_proj`);
   }
 
-  /** fc2(swish(fc1(x))). */
+  /** fc2(activation(fc1(x))). */
   feedForward(x: string, fc1: Linear, fc2: Linear, name: string): string {
     const h = this.linear(x, fc1, `${name}.fc1`);
-    const act = this.masked(this.g.op('Mul', [h, this.g.op('Sigmoid', [h])]));
+    const act = this.masked(this.activation(h));
     return this.linear(act, fc2, `${name}.fc2`);
+  }
+
+  /** The activations as PyTorch computes them (ACT2FN in transformers). */
+  activation(h: string): string {
+    const g = this.g;
+    switch (this.dims.activation ?? 'swish') {
+      case 'swish':
+      case 'silu':
+        return g.op('Mul', [h, g.op('Sigmoid', [h])]);
+      case 'relu':
+        return g.op('Relu', [h]);
+      case 'gelu': {
+        // 0.5·x·(1 + erf(x/√2)), the exact form nn.functional.gelu uses.
+        const erf = g.op('Erf', [g.op('Mul', [h, g.scalar(Math.SQRT1_2)])]);
+        return g.op('Mul', [g.op('Mul', [h, g.scalar(0.5)]), g.op('Add', [erf, g.scalar(1)])]);
+      }
+      case 'gelu_new': {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+        const cube = g.op('Mul', [g.op('Mul', [h, h]), h]);
+        const inner = g.op('Mul', [g.op('Add', [h, g.op('Mul', [cube, g.scalar(0.044715)])]), g.scalar(Math.sqrt(2 / Math.PI))]);
+        return g.op('Mul', [g.op('Mul', [h, g.scalar(0.5)]), g.op('Add', [g.op('Tanh', [inner]), g.scalar(1)])]);
+      }
+    }
   }
 
   /** Post-LN residual: LayerNorm(x + sublayer(x)). */
@@ -101,7 +124,7 @@ export class MarianLayers {
   /** Scaled token embeddings plus the sinusoids for positions start … start+T-1. */
   embed(ids: string, embeddings: string, positions: string, start: string): string {
     const tok = this.g.op('Gather', [embeddings, ids]);
-    const scaled = this.g.op('Mul', [tok, this.g.scalar(Math.sqrt(this.dims.dModel))]);
+    const scaled = this.dims.scaleEmbedding === false ? tok : this.g.op('Mul', [tok, this.g.scalar(Math.sqrt(this.dims.dModel))]);
     const len = this.dimOf(ids, 1);
     const posIds = this.g.op('Range', [start, this.g.op('Add', [start, len]), this.g.scalar(1, 'int64')]);
     const pos = this.g.op('Gather', [positions, posIds]);

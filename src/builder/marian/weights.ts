@@ -39,9 +39,16 @@ export interface DecoderLayerW {
   finalNorm: LayerNormW;
 }
 
-/** All weights of a MarianMTModel. One embedding matrix is shared by encoder, decoder and LM head (as in Opus-MT). */
+/**
+ * All weights of a MarianMTModel. One embedding matrix is shared by encoder, decoder and LM head
+ * (as in Opus-MT) unless a checkpoint has separate ones (share_encoder_decoder_embeddings false).
+ */
 export interface MarianWeights {
   embeddings: Float32Array; // [vocab, d]
+  /** The decoder's own token embeddings, when not shared with the encoder. */
+  decoderEmbeddings?: Float32Array; // [vocab, d]
+  /** An LM head that is not the decoder's embedding matrix (untied). */
+  lmHead?: Float32Array; // [vocab, d]
   positions: Float32Array; // [maxPositions, d], fixed sinusoids
   finalLogitsBias: Float32Array; // [vocab]
   encoder: EncoderLayerW[];

@@ -17,10 +17,18 @@ import { allGraphs, attr, tensor, type Graph, type Model, type Node, type Tensor
  * Activations are quantized per tensor at run time, exactly like ORT: a value anywhere in the
  * batch changes the scale for every row (see README: batch vs one-by-one).
  */
-export function quantizeDynamic(model: Model): Model {
+export interface QuantizeOptions {
+  /**
+   * One int8 scale per output column of each MatMul weight (and per vocabulary entry of the tied
+   * embedding) instead of one per tensor: ORT's `quantize_dynamic(per_channel=True)`.
+   */
+  perChannel?: boolean;
+}
+
+export function quantizeDynamic(model: Model, options: QuantizeOptions = {}): Model {
   const root = model.graph;
   const inits = new Map(root.initializers);
-  const q = new Quantizer(inits);
+  const q = new Quantizer(inits, options.perChannel ?? false);
   const newRoot = q.rewriteGraph(root, true);
   newRoot.initializers = inits;
   // Drop float weights no node reads any more.
@@ -39,6 +47,17 @@ function rint(x: number): number {
 export interface QuantizedInt8 {
   data: Int8Array;
   scale: number;
+}
+
+/** Symmetric int8 with one scale per column of a row-major [rows, cols] matrix. */
+export function quantizeInt8PerColumn(w: Float32Array, rows: number, cols: number): { data: Int8Array; scales: Float32Array } {
+  const absMax = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) absMax[c] = Math.max(absMax[c]!, Math.abs(w[r * cols + c]!));
+  const scales = new Float32Array(cols);
+  for (let c = 0; c < cols; c++) scales[c] = absMax[c] === 0 ? 1 : Math.fround((2 * absMax[c]!) / 255);
+  const data = new Int8Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = Math.max(-128, Math.min(127, rint(w[r * cols + c]! / scales[c]!)));
+  return { data, scales };
 }
 
 export interface QuantizedUint8 {
@@ -79,7 +98,25 @@ class Quantizer {
   /** Tables read by both a Gather and a transB Gemm (tied embeddings): stored once as int8 [d, vocab]. */
   private readonly tied = new Map<string, { q: string; s: string; zp: string }>();
 
-  constructor(private readonly inits: Map<string, Tensor>) {}
+  constructor(
+    private readonly inits: Map<string, Tensor>,
+    private readonly perChannel: boolean,
+  ) {}
+
+  /** int8 initializers for a [rows, cols] weight: per tensor, or per column when perChannel. */
+  private setInt8(names: { q: string; s: string; zp: string }, w: Float32Array, rows: number, cols: number): void {
+    if (this.perChannel) {
+      const r = quantizeInt8PerColumn(w, rows, cols);
+      this.inits.set(names.q, tensor('int8', [rows, cols], r.data));
+      this.inits.set(names.s, tensor('float', [cols], r.scales));
+      this.inits.set(names.zp, tensor('int8', [cols], new Int8Array(cols)));
+    } else {
+      const r = quantizeInt8Symmetric(w);
+      this.inits.set(names.q, tensor('int8', [rows, cols], r.data));
+      this.inits.set(names.s, tensor('float', [], Float32Array.of(r.scale)));
+      this.inits.set(names.zp, tensor('int8', [], Int8Array.of(0)));
+    }
+  }
 
   rewriteGraph(g: Graph, isRoot: boolean): Graph {
     const nodes: Node[] = [];
@@ -124,11 +161,9 @@ class Quantizer {
     const hit = this.int8Done.get(w);
     if (hit) return hit;
     const t = this.inits.get(w)!;
-    const r = quantizeInt8Symmetric(t.data as Float32Array);
     const names = { q: `${w}_quantized`, s: `${w}_scale`, zp: `${w}_zero_point` };
-    this.inits.set(names.q, tensor('int8', t.dims, r.data));
-    this.inits.set(names.s, tensor('float', [], Float32Array.of(r.scale)));
-    this.inits.set(names.zp, tensor('int8', [], Int8Array.of(0)));
+    const [rows, cols] = t.dims as [number, number];
+    this.setInt8(names, t.data as Float32Array, rows, cols);
     this.int8Done.set(w, names);
     return names;
   }
@@ -154,11 +189,8 @@ class Quantizer {
     const src = t.data as Float32Array;
     const transposed = new Float32Array(src.length);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) transposed[c * rows + r] = src[r * cols + c]!;
-    const r = quantizeInt8Symmetric(transposed);
     const names = { q: `${w}_transposed_quantized`, s: `${w}_transposed_scale`, zp: `${w}_transposed_zero_point` };
-    this.inits.set(names.q, tensor('int8', [cols, rows], r.data));
-    this.inits.set(names.s, tensor('float', [], Float32Array.of(r.scale)));
-    this.inits.set(names.zp, tensor('int8', [], Int8Array.of(0)));
+    this.setInt8(names, transposed, cols, rows);
     this.tied.set(w, names);
     return names;
   }
@@ -212,6 +244,22 @@ class Quantizer {
     const w = this.tied.get(data)!;
     const cols = this.name(`${n.outputs[0]}_quantized_columns`);
     const rows = this.name(`${n.outputs[0]}_quantized`);
+    if (this.perChannel) {
+      // Each looked-up token has its own scale: gather the scales with the ids, [B, T] → [B, T, 1].
+      const f = this.name(`${n.outputs[0]}_float`);
+      const s = this.name(`${n.outputs[0]}_scales`);
+      const s3 = this.name(`${n.outputs[0]}_scales_3d`);
+      const axes = this.name('axes_minus1');
+      this.inits.set(axes, tensor('int64', [1], BigInt64Array.of(-1n)));
+      return [
+        this.mk('Gather', [w.q, ids], [cols], { axis: attr.int(1) }),
+        this.mk('Transpose', [cols], [rows], { perm: attr.ints([1, 2, 0]) }),
+        this.mk('Cast', [rows], [f], { to: attr.int(1) }),
+        this.mk('Gather', [w.s, ids], [s], { axis: attr.int(0) }),
+        this.mk('Unsqueeze', [s, axes], [s3]),
+        this.mk('Mul', [f, s3], [n.outputs[0]!]),
+      ];
+    }
     return [
       this.mk('Gather', [w.q, ids], [cols], { axis: attr.int(1) }),
       // ids are [batch, sequence] (input_ids); the builder emits no other tied lookup.

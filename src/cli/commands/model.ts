@@ -1,61 +1,100 @@
 import type { Argv } from 'yargs';
-import { Da2enError } from '../../errors.js';
+import { Da2enError, isDa2enError } from '../../errors.js';
+import type { Dtype } from '../../engine/marian-model.js';
 import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
-import { withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
 function builder(y: Argv) {
   return withEngineOptions(y)
     .positional('action', {
-      choices: ['download', 'path', 'verify'] as const,
+      choices: ['download', 'path', 'verify', 'convert'] as const,
       demandOption: true,
-      describe: 'download: fetch into the models directory; path: print its directory; verify: check sizes and checksums, then load it',
+      describe: 'download: fetch into the models directory (Helsinki-NLP checkpoints are converted); path: print its directory; verify: check sizes and checksums, then load it; convert: turn a local checkpoint folder into a model',
     })
+    .positional('checkpoint', { type: 'string', describe: 'convert: a MarianMTModel checkpoint folder (config.json, vocab.json, source.spm, model.safetensors or pytorch_model.bin)' })
+    // Adds list values to --dtype's choices for this command (yargs merges choices).
+    .option('dtype', { type: 'string', choices: ['q8,fp32', 'fp32,q8'], describe: 'Model weights: q8, fp32, or both (q8,fp32) for download and convert' })
+    .option('out', { type: 'string', describe: 'convert: the model folder to write (Transformers.js layout)' })
+    .option('q8-scales', { type: 'string', choices: ['per-tensor', 'per-channel'] as const, default: 'per-tensor' as const, describe: 'convert: int8 weight scales, one per tensor (as the published exports) or per output channel' })
     .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')
-    .example('$0 model download --dtype fp32', 'also fetch the fp32 weights')
+    .example('$0 model download --quality best', 'fetch Helsinki-NLP/opus-mt-tc-big-gmq-en and convert it')
+    .example('$0 model convert ./opus-mt-da-en --out ./models/my-da-en --dtype q8,fp32', 'convert a local checkpoint')
     .example('$0 model verify', 'check a downloaded model');
 }
 
 type ModelArgs = ArgsOf<typeof builder>;
 
 export function modelCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command('model <action>', 'Manage the translation model: download it, print where it lives, verify its files', builder, async (argv) => {
+  return yargs.command('model <action> [checkpoint]', 'Manage the translation model: download it, print where it lives, verify its files, convert a Hugging Face checkpoint', builder, async (argv) => {
     ctx.exitCode = await runModel(argv, ctx);
   });
 }
 
+function dtypesOf(value: string): Dtype[] {
+  return [...new Set(value.split(',').map((d) => d.trim()))] as Dtype[];
+}
+
 async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
+  const dtypes = dtypesOf(String(args.dtype));
+  if (args.action === 'convert') return runConvert(args, dtypes, ctx);
+  if (args.checkpoint !== undefined) throw new Da2enError('usage', `"da2en model ${args.action}" takes no folder argument (did you mean "da2en model convert ${args.checkpoint} --out DIR"?)`);
+  const model = modelFrom(args);
   const modelsDir = args.modelsDir ?? defaultModelsDir();
-  const location = locateModel(args.model, modelsDir);
+  const location = locateModel(model, modelsDir);
   if (args.action === 'path') {
     ctx.stdout.write(location.dir + '\n');
-    const missing = missingFiles(location.dir, args.dtype);
-    if (missing.length > 0) ctx.log(`(not complete for ${args.dtype}: missing ${missing.join(', ')}; run "da2en model download")`);
+    for (const dtype of dtypes) {
+      const missing = missingFiles(location.dir, dtype);
+      if (missing.length > 0) ctx.log(`(not complete for ${dtype}: missing ${missing.join(', ')}; run "da2en model download")`);
+    }
     return 0;
   }
   if (args.action === 'download') {
-    if (!location.downloadable) throw new Da2enError('usage', `${args.model} is a local directory; nothing to download`);
-    const before = missingFiles(location.dir, args.dtype);
-    const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
-    const bar = progress.download();
-    try {
-      await ensureModel({ model: args.model, modelsDir, dtype: args.dtype, offline: args.offline, remoteHost: defaultRemoteHost(), onStart: bar.start, onProgress: bar.progress, signal: ctx.signal });
-    } finally {
-      progress.stop();
+    if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
+    for (const dtype of dtypes) {
+      const before = missingFiles(location.dir, dtype);
+      const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
+      const bar = progress.download();
+      try {
+        await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });
+      } finally {
+        progress.stop();
+      }
+      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}`);
     }
-    ctx.log(before.length === 0 ? `${args.model} (${args.dtype}) is already in ${location.dir}` : `downloaded ${before.length} file(s) of ${args.model} (${args.dtype}) into ${location.dir}`);
     return 0;
   }
-  const report = await verifyModel(location.dir, args.dtype);
-  for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
-  if (report.problems.length > 0) {
-    const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(args.dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
-    throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
+  for (const dtype of dtypes) {
+    const report = await verifyModel(location.dir, dtype);
+    for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
+    if (report.problems.length > 0) {
+      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
+      throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
+    }
+    // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
+    const translator = await ctx.loadTranslator({ model, modelsDir, dtype, offline: true });
+    await translator.dispose();
+    ctx.stdout.write(`ok: ${location.dir} (${report.checked.length} files checked, loads as ${dtype})\n`);
   }
-  // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
-  const translator = await ctx.loadTranslator({ model: args.model, modelsDir, dtype: args.dtype, offline: true });
-  await translator.dispose();
-  ctx.stdout.write(`ok: ${location.dir} (${report.checked.length} files checked, loads as ${args.dtype})\n`);
   return 0;
+}
+
+async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Promise<number> {
+  if (!args.checkpoint) throw new Da2enError('usage', '"da2en model convert" needs the checkpoint folder: da2en model convert <checkpoint-dir> --out <dir>');
+  if (!args.out) throw new Da2enError('usage', '"da2en model convert" needs --out <dir>, the model folder to write');
+  const { convertCheckpoint } = await import('../../converter/convert.js');
+  try {
+    const report = await convertCheckpoint({ checkpointDir: args.checkpoint, outDir: args.out, dtypes, quantization: args.q8Scales, onStage: (s) => ctx.verbose(`converting: ${s}`) });
+    for (const note of report.notes) ctx.verbose(`  ${note}`);
+    const bytes = report.files.reduce((a, f) => a + f.bytes, 0);
+    ctx.log(`converted ${args.checkpoint} (${report.weightsFile}) into ${report.dir}: ${dtypes.join(', ')}, ${report.files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${report.seconds.toFixed(1)} s`);
+    ctx.stdout.write(`${report.dir}\n`);
+    return 0;
+  } catch (err) {
+    // A checkpoint given on the command line is the user's input.
+    if (isDa2enError(err, 'model-corrupt')) throw new Da2enError('input', err.message, { cause: err });
+    throw err;
+  }
 }

@@ -59,7 +59,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
   try {
     const loadStart = performance.now();
-    translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, signal: ctx.signal });
+    translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, onNotice: ctx.log, signal: ctx.signal });
     progress.stop();
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
     for (const plan of plans) {

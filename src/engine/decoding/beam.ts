@@ -33,13 +33,16 @@ interface InputState {
   cap: number;
 }
 
-/** log-softmax of one row into `out` (reused buffer); banned ids get -Infinity. */
+/**
+ * log-softmax of one row into `out` (reused buffer), then banned ids set to -Infinity: Hugging
+ * Face's beam search normalises over the whole vocabulary and applies its logits processors
+ * (NoBadWords for <pad>, min length) to the log-probabilities afterwards, without renormalising.
+ */
 function logSoftmaxRow(logits: Float32Array, offset: number, vocab: number, banned: readonly number[], out: Float32Array): void {
   let max = -Infinity;
   for (let v = 0; v < vocab; v++) if (logits[offset + v]! > max) max = logits[offset + v]!;
   let sum = 0;
   for (let v = 0; v < vocab; v++) sum += Math.exp(logits[offset + v]! - max);
-  for (const b of banned) sum -= Math.exp(logits[offset + b]! - max);
   const logZ = max + Math.log(sum);
   for (let v = 0; v < vocab; v++) out[v] = logits[offset + v]! - logZ;
   for (const b of banned) out[b] = -Infinity;
@@ -124,8 +127,9 @@ export async function beamDecode(
         if (next.length >= beams) return;
         const parent = state.beams[cand.beam]!;
         if (cand.token === config.eosId) {
-          // Only candidates that would have made the beam may finish (Hugging Face's rule).
-          if (rank < beams) state.finished.push({ tokens: parent.tokens, logProb: cand.score, score: normalised(cand.score, parent.tokens.length, penalty), flags: [] });
+          // Only candidates that would have made the beam may finish (Hugging Face's rule); the
+          // score is normalised by the generated length including the EOS, as generate() does.
+          if (rank < beams) state.finished.push({ tokens: parent.tokens, logProb: cand.score, score: normalised(cand.score, parent.tokens.length + 1, penalty), flags: [] });
           return;
         }
         const tokens = [...parent.tokens, cand.token];
@@ -142,15 +146,19 @@ export async function beamDecode(
 
       const length = step + 1;
       if (next.length > 0 && length >= state.cap) {
+        // At the cap EOS is forced (ForcedEOSTokenLogitsProcessor: log-probability 0), so every beam
+        // ends with it and counts it in its length.
         for (const beam of next) {
-          state.finished.push({ tokens: beam.tokens, logProb: beam.logProb, score: normalised(beam.logProb, beam.tokens.length, penalty), flags: options.maxNewTokensPerRow ? [] : ['length-cap'] });
+          state.finished.push({ tokens: beam.tokens, logProb: beam.logProb, score: normalised(beam.logProb, beam.tokens.length + 1, penalty), flags: options.maxNewTokensPerRow ? [] : ['length-cap'] });
         }
         state.done = true;
       } else if (next.length === 0) {
         state.done = true;
       } else if (state.finished.length >= beams) {
-        const worst = Math.min(...state.finished.map((h) => h.score));
-        const bestRunning = normalised(Math.max(...next.map((b) => b.logProb)), length, penalty);
+        // Hugging Face keeps the `beams` best finished hypotheses; the worst of those must beat the
+        // best score any candidate of this step could still reach (its next_scores.max()).
+        const worst = state.finished.map((h) => h.score).sort((x, y) => y - x)[beams - 1]!;
+        const bestRunning = normalised(top.items[0]!.score, length, penalty);
         state.done = earlyStopping || worst >= bestRunning;
       }
       if (state.done) return;

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import { DEFAULT_DTYPE } from '../defaults.js';
 import type { Dtype } from '../marian-model.js';
+import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
 import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
 import { requiredFiles } from './model-files.js';
 
-export { DEFAULT_MODEL_ID, requiredFiles } from './model-files.js';
+export { DEFAULT_MODEL_ID, QUALITY_MODELS, requiredFiles, type Quality } from './model-files.js';
+export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
 export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
 
 export interface EnsureModelOptions {
@@ -20,6 +22,10 @@ export interface EnsureModelOptions {
   remoteHost: string;
   onStart?: DownloadRequest['onStart'];
   onProgress?: DownloadRequest['onProgress'];
+  /** Hub checkpoints (no onnx/): keep the raw checkpoint after converting it. */
+  keepSource?: boolean;
+  /** One-line notices (download size of a large checkpoint, conversion). */
+  onNotice?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -44,8 +50,32 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
     );
   }
   const fix = `da2en model download --model ${location.id}${dtypeFlag(options.dtype)}`;
+  const install = () =>
+    installCheckpoint({
+      id: location.id,
+      dir: location.dir,
+      dtype: options.dtype,
+      remoteHost: options.remoteHost,
+      offline: options.offline,
+      ...(options.keepSource !== undefined ? { keepSource: options.keepSource } : {}),
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  // A checkpoint kept from an earlier download converts without the network.
+  if (existsSync(checkpointDir(location.dir))) {
+    await install();
+    return location;
+  }
   if (options.offline) {
     throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
+  }
+  // Hub repos without onnx/ (all Helsinki-NLP ones) are raw checkpoints: download, then convert.
+  // A failed probe falls through to the ordinary download, which reports the network error.
+  if (await isCheckpointRepo(options.remoteHost, location.id, options.dtype, options.signal).catch(() => false)) {
+    await install();
+    return location;
   }
   try {
     await downloadModel({

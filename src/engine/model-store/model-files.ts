@@ -2,6 +2,10 @@ import type { Dtype } from '../marian-model.js';
 
 export const DEFAULT_MODEL_ID = 'Xenova/opus-mt-da-en';
 
+/** `--quality`: fast = the default export; best = Helsinki-NLP's transformer-big (converted on first use). */
+export const QUALITY_MODELS = { fast: DEFAULT_MODEL_ID, best: 'Helsinki-NLP/opus-mt-tc-big-gmq-en' } as const;
+export type Quality = keyof typeof QUALITY_MODELS;
+
 const SUFFIX: Record<Dtype, string> = { q8: '_quantized', fp32: '' };
 
 /** The files Transformers.js reads for a Marian export in the given dtype. */

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { CheckpointError } from '../errors.js';
+import { unpickleStateDict, type PickledTensor } from './restricted-unpickler.js';
+import { BYTES_PER_ELEMENT, elementCount, toFloat32, type CheckpointTensor, type FloatDtype, type TensorSource } from './tensor.js';
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+  });
+}
+
+function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  return new Promise((resolve, reject) => {
+    const out = new Map<string, yauzl.Entry>();
+    zip.on('entry', (e: yauzl.Entry) => {
+      out.set(e.fileName, e);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(out));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(err);
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('error', reject);
+      stream.once('end', () => resolve(Buffer.concat(chunks)));
+    });
+  });
+}
+
+/**
+ * A `torch.save` zip (pytorch_model.bin): `<archive>/data.pkl` is the state_dict's pickle, read
+ * by the restricted unpickler (nothing in it runs); `<archive>/data/<key>` are the raw
+ * little-endian storages. Tensors that share a storage (tied embeddings) are views of one entry.
+ * A storage is read when a tensor asks for it, one at a time.
+ */
+export class PytorchBinFile implements TensorSource {
+  private constructor(
+    readonly file: string,
+    private readonly zip: yauzl.ZipFile,
+    private readonly entries: Map<string, yauzl.Entry>,
+    private readonly prefix: string,
+    private readonly tensors: Map<string, PickledTensor>,
+  ) {}
+
+  static async open(file: string): Promise<PytorchBinFile> {
+    const name = path.basename(file);
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await openZip(file);
+    } catch (err) {
+      const legacy = /end of central directory/i.test((err as Error).message);
+      throw new CheckpointError(
+        legacy
+          ? `${name} is not a zip archive (truncated, or saved in PyTorch's pre-1.6 format, which da2en does not read; use model.safetensors)`
+          : `cannot read ${name} as a zip archive: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    try {
+      const entries = await listEntries(zip);
+      const pkl = [...entries.keys()].find((n) => n.endsWith('/data.pkl') || n === 'data.pkl');
+      if (!pkl) throw new CheckpointError(`${name} has no data.pkl: not a PyTorch checkpoint`);
+      const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
+      const byteorder = entries.get(`${prefix}byteorder`);
+      if (byteorder && (await readEntry(zip, byteorder)).toString('ascii').trim() !== 'little') {
+        throw new CheckpointError(`${name} was saved on a big-endian machine, which da2en does not read`);
+      }
+      const state = unpickleStateDict(await readEntry(zip, entries.get(pkl)!), name);
+      const tensors = new Map<string, PickledTensor>();
+      for (const [k, v] of state) {
+        if (typeof k === 'string' && v && typeof v === 'object' && (v as PickledTensor).kind === 'tensor') tensors.set(k, v as PickledTensor);
+      }
+      return new PytorchBinFile(file, zip, entries, prefix, tensors);
+    } catch (err) {
+      zip.close();
+      if (err instanceof CheckpointError) throw err;
+      throw new CheckpointError(`cannot read ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  names(): string[] {
+    return [...this.tensors.keys()];
+  }
+
+  shape(name: string): number[] | undefined {
+    return this.tensors.get(name)?.shape;
+  }
+
+  dtype(name: string): string | undefined {
+    return this.tensors.get(name)?.storage.dtype;
+  }
+
+  /** Whether two tensors are views of the same storage (tied weights). */
+  sharesStorage(a: string, b: string): boolean {
+    const x = this.tensors.get(a);
+    const y = this.tensors.get(b);
+    return x !== undefined && y !== undefined && x.storage.key === y.storage.key;
+  }
+
+  async read(name: string): Promise<CheckpointTensor> {
+    const file = path.basename(this.file);
+    const t = this.tensors.get(name);
+    if (!t) throw new CheckpointError(`${file} has no tensor ${name}`);
+    const dtype = t.storage.dtype;
+    if (!Object.hasOwn(BYTES_PER_ELEMENT, dtype)) throw new CheckpointError(`${file}: tensor ${name} is stored as ${dtype}; only float weights can be converted`);
+    const size = BYTES_PER_ELEMENT[dtype as FloatDtype];
+    const entry = this.entries.get(`${this.prefix}data/${t.storage.key}`);
+    if (!entry) throw new CheckpointError(`${file} lacks the storage data/${t.storage.key} of ${name} (truncated?)`);
+    const bytes = await readEntry(this.zip, entry).catch((err: unknown) => {
+      throw new CheckpointError(`${file}: cannot read the storage of ${name}: ${(err as Error).message}`, { cause: err });
+    });
+    if (bytes.length !== t.storage.numel * size) throw new CheckpointError(`${file}: storage data/${t.storage.key} has ${bytes.length} bytes, the pickle says ${t.storage.numel * size}`);
+    const storage = toFloat32(bytes, dtype as FloatDtype);
+    const n = elementCount(t.shape);
+    // The furthest element the view touches must lie inside the storage.
+    const last = t.offset + t.shape.reduce((acc, d, i) => acc + (d > 0 ? (d - 1) * t.stride[i]! : 0), 0);
+    if (n > 0 && (t.offset < 0 || last >= storage.length)) throw new CheckpointError(`${file}: tensor ${name} reaches outside its storage`);
+    return { shape: t.shape, data: strided(storage, t, n) };
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}
+
+/** Copies a (possibly non-contiguous) view into a dense row-major array. */
+function strided(storage: Float32Array, t: PickledTensor, n: number): Float32Array {
+  const rank = t.shape.length;
+  let contiguous = true;
+  for (let i = rank - 1, expect = 1; i >= 0; i--) {
+    if (t.shape[i]! > 1 && t.stride[i] !== expect) contiguous = false;
+    expect *= t.shape[i]!;
+  }
+  if (contiguous) return storage.slice(t.offset, t.offset + n);
+  const out = new Float32Array(n);
+  const idx = new Array<number>(rank).fill(0);
+  for (let k = 0; k < n; k++) {
+    let src = t.offset;
+    for (let i = 0; i < rank; i++) src += idx[i]! * t.stride[i]!;
+    out[k] = storage[src]!;
+    for (let i = rank - 1; i >= 0; i--) {
+      if (++idx[i]! < t.shape[i]!) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CHECKPOINT_FILES, convertCheckpoint } from '../../converter/convert.js';
+import { Da2enError } from '../../errors.js';
+import type { Dtype } from '../marian-model.js';
+import { downloadModel, type DownloadRequest } from './download.js';
+import { readManifest, sha256File, writeManifest } from './manifest.js';
+import { requiredFiles } from './model-files.js';
+
+/** Above this, the CLI says how much a model download will fetch before it starts. */
+export const LARGE_DOWNLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Where a hub checkpoint's raw files wait for (or stay after, with keepSource) conversion. */
+export function checkpointDir(modelDir: string): string {
+  return `${modelDir}.checkpoint`;
+}
+
+/**
+ * Size of a file on the hub, null when it does not exist. A HEAD without following redirects:
+ * the hub states an LFS file's size (x-linked-size) on the redirect itself.
+ */
+export async function remoteFileSize(url: string, signal?: AbortSignal): Promise<number | undefined | null> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'HEAD', redirect: 'manual', ...(signal ? { signal } : {}) });
+  } catch (err) {
+    throw new Da2enError('network', `cannot reach ${new URL(url).host} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check the connection or use --offline with a local --model DIR`, { cause: err });
+  }
+  if (response.status === 404) return null;
+  if (response.status >= 400) throw new Da2enError('network', `${url} answered HTTP ${response.status}; try again later`);
+  const linked = Number(response.headers.get('x-linked-size'));
+  if (linked > 0) return linked;
+  const length = Number(response.headers.get('content-length'));
+  return response.status === 200 && length > 0 ? length : undefined;
+}
+
+function hubUrl(remoteHost: string, id: string, file: string): string {
+  return `${remoteHost.replace(/\/+$/, '')}/${id}/resolve/main/${file}`;
+}
+
+/**
+ * Whether a hub repo is a raw Hugging Face checkpoint (all Helsinki-NLP ones) rather than a
+ * Transformers.js export: no onnx/ graphs for `dtype`, but a config.json.
+ */
+export async function isCheckpointRepo(remoteHost: string, id: string, dtype: Dtype, signal?: AbortSignal): Promise<boolean> {
+  const onnx = requiredFiles(dtype).find((f) => f.startsWith('onnx/'))!;
+  if ((await remoteFileSize(hubUrl(remoteHost, id, onnx), signal)) !== null) return false;
+  return (await remoteFileSize(hubUrl(remoteHost, id, 'config.json'), signal)) !== null;
+}
+
+export interface CheckpointInstallRequest {
+  id: string;
+  /** The model directory the converted files go to. */
+  dir: string;
+  dtype: Dtype;
+  remoteHost: string;
+  /** Keep the downloaded checkpoint beside the model (`<dir>.checkpoint`) instead of removing it. */
+  keepSource?: boolean;
+  offline?: boolean;
+  onStart?: DownloadRequest['onStart'];
+  onProgress?: DownloadRequest['onProgress'];
+  /** One-line notices for the user: the download size before a large download, the conversion. */
+  onNotice?: (message: string) => void;
+  /** Downloads above this many bytes are announced with their size first (default 200 MB). */
+  largeDownloadBytes?: number;
+  signal?: AbortSignal;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+/**
+ * Installs a hub checkpoint as a Transformers.js model: downloads its files (same resume, verify
+ * and progress as any model download) into `<dir>.checkpoint`, converts them into `<dir>` and
+ * writes a manifest of the converted files (for `da2en model verify`). A checkpoint already on
+ * disk (kept from before, or from an interrupted run) is converted without downloading.
+ */
+export async function installCheckpoint(req: CheckpointInstallRequest): Promise<void> {
+  const source = checkpointDir(req.dir);
+  const have = (f: string) => existsSync(path.join(source, f));
+  const haveWeights = CHECKPOINT_FILES.weights.some(have);
+  const needed = CHECKPOINT_FILES.required.filter((f) => !have(f));
+  if (needed.length > 0 || !haveWeights) {
+    if (req.offline) {
+      throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and --offline forbids downloading its checkpoint; run "da2en model download --model ${req.id}" while online`);
+    }
+    const files: string[] = [];
+    const sizes: number[] = [];
+    for (const f of [...CHECKPOINT_FILES.required, ...CHECKPOINT_FILES.optional]) {
+      if (have(f)) continue;
+      const size = await remoteFileSize(hubUrl(req.remoteHost, req.id, f), req.signal);
+      if (size === null) {
+        if ((CHECKPOINT_FILES.required as readonly string[]).includes(f)) throw new Da2enError('model-missing', `${req.id} has no ${f}: it is not a Marian (Opus-MT) checkpoint da2en can convert`);
+        continue;
+      }
+      files.push(f);
+      sizes.push(size ?? 0);
+    }
+    if (!haveWeights) {
+      let found = false;
+      for (const f of CHECKPOINT_FILES.weights) {
+        const size = await remoteFileSize(hubUrl(req.remoteHost, req.id, f), req.signal);
+        if (size === null) continue;
+        files.push(f);
+        sizes.push(size ?? 0);
+        found = true;
+        break;
+      }
+      if (!found) throw new Da2enError('model-missing', `${req.id} has neither model.safetensors nor pytorch_model.bin; nothing to convert`);
+    }
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const weights = files.find((f) => (CHECKPOINT_FILES.weights as readonly string[]).includes(f));
+    if (total > (req.largeDownloadBytes ?? LARGE_DOWNLOAD_BYTES)) {
+      req.onNotice?.(`${req.id} has no ONNX export: downloading its checkpoint, ${megabytes(total)}${weights ? ` (${weights} ${megabytes(sizes[files.indexOf(weights)]!)})` : ''}, then converting it`);
+    }
+    await downloadModel({ id: req.id, dir: source, files, remoteHost: req.remoteHost, ...(req.onStart ? { onStart: req.onStart } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.signal ? { signal: req.signal } : {}) });
+  }
+  req.onNotice?.(`converting ${req.id} (${req.dtype}) into ${req.dir}`);
+  let report;
+  try {
+    report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes: [req.dtype], merge: true });
+  } catch (err) {
+    throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}`, { cause: err });
+  }
+  const files: Record<string, { size: number; sha256: string }> = { ...((await readManifest(req.dir))?.files ?? {}) };
+  for (const f of requiredFiles(req.dtype)) {
+    const full = path.join(req.dir, f);
+    files[f] = { size: (await stat(full)).size, sha256: await sha256File(full) };
+  }
+  await writeManifest(req.dir, { id: req.id, revision: 'main', remoteHost: req.remoteHost, files });
+  if (!req.keepSource) await rm(source, { recursive: true, force: true });
+  req.onNotice?.(`converted ${req.id} in ${report.seconds.toFixed(1)} s${req.keepSource ? `; checkpoint kept in ${source}` : ''}`);
+}

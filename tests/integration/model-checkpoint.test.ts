@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadTranslator } from '../../src/engine/load-translator.js';
+import { installCheckpoint } from '../../src/engine/model-store/checkpoint.js';
+import { checkpointDir, ensureModel, requiredFiles, verifyModel } from '../../src/engine/model-store/index.js';
+import { startHub, type HubServer } from '../helpers/hub-server.js';
+import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
+
+const ID = 'Helsinki-NLP/opus-mt-tiny-test';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-ckpt-hub-'));
+const ckpt = writeTinyCheckpoint(path.join(tmp, 'checkpoint'), 'tc-big', 'F16');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let hub: HubServer | null = null;
+afterEach(async () => {
+  await hub?.close();
+  hub = null;
+});
+let n = 0;
+const modelsDir = () => path.join(tmp, `models-${n++}`);
+
+/** A Writable stand-in that keeps what the CLI writes. */
+function sink(): NodeJS.WriteStream & { text: () => string } {
+  const chunks: string[] = [];
+  return Object.assign(Object.create(process.stderr) as NodeJS.WriteStream, {
+    isTTY: false,
+    write: (c: string | Uint8Array) => (chunks.push(String(c)), true),
+    text: () => chunks.join(''),
+  });
+}
+
+describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', () => {
+  it('ensureModel downloads the checkpoint files, converts them, verifies, and removes the raw checkpoint', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const notices: string[] = [];
+    const location = await ensureModel({ model: ID, modelsDir: dir, dtype: 'q8', offline: false, remoteHost: hub.url, onNotice: (m) => notices.push(m) });
+    for (const f of requiredFiles('q8')) expect(existsSync(path.join(location.dir, f)), f).toBe(true);
+    expect(existsSync(checkpointDir(location.dir))).toBe(false);
+    // The checkpoint's files were fetched, the safetensors in preference to the .bin.
+    const fetched = hub.requests.filter((r) => !r.url.includes('/cdn/')).map((r) => r.url.split('/resolve/main/')[1]);
+    expect(fetched).toContain('model.safetensors');
+    expect(fetched).toContain('source.spm');
+    expect(fetched).not.toContain('pytorch_model.bin');
+    expect(notices.join('\n')).toMatch(/converting Helsinki-NLP\/opus-mt-tiny-test \(q8\)/);
+    expect((await verifyModel(location.dir, 'q8')).problems).toEqual([]);
+
+    const translator = await loadTranslator({ model: ID, modelsDir: dir, offline: true, remoteHost: 'http://127.0.0.1:9' });
+    try {
+      const [out] = await translator.translateBatch(['Det er en god dag.']);
+      expect(out!.tokens).toBeGreaterThan(0);
+    } finally {
+      await translator.dispose();
+    }
+  });
+
+  it('--keep-source keeps the checkpoint, from which another dtype converts offline', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const location = await ensureModel({ model: ID, modelsDir: dir, dtype: 'q8', offline: false, remoteHost: hub.url, keepSource: true });
+    expect(existsSync(path.join(checkpointDir(location.dir), 'model.safetensors'))).toBe(true);
+    const before = hub.requests.length;
+    await ensureModel({ model: ID, modelsDir: dir, dtype: 'fp32', offline: true, remoteHost: hub.url });
+    expect(hub.requests.length).toBe(before);
+    for (const f of [...requiredFiles('q8'), ...requiredFiles('fp32')]) expect(existsSync(path.join(location.dir, f)), f).toBe(true);
+    expect((await verifyModel(location.dir, 'fp32')).problems).toEqual([]);
+  });
+
+  it('says how big a large download is before it starts', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const notices: string[] = [];
+    const dir = path.join(modelsDir(), ...ID.split('/'));
+    await installCheckpoint({ id: ID, dir, dtype: 'q8', remoteHost: hub.url, onNotice: (m) => notices.push(m), largeDownloadBytes: 1000 });
+    const bytes = readFileSync(path.join(ckpt.dir, 'model.safetensors')).length;
+    expect(notices[0]).toBe(`${ID} has no ONNX export: downloading its checkpoint, ${Math.round((bytes + readFileSync(path.join(ckpt.dir, 'source.spm')).length * 2 + readFileSync(path.join(ckpt.dir, 'vocab.json')).length + readFileSync(path.join(ckpt.dir, 'config.json')).length + readFileSync(path.join(ckpt.dir, 'tokenizer_config.json')).length) / 1e6)} MB (model.safetensors ${Math.round(bytes / 1e6)} MB), then converting it`);
+  });
+
+  it('da2en model download --model Helsinki-NLP/<name> converts; a repo that is not a checkpoint gets one line', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const saved = { ...process.env };
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    try {
+      const stdout = sink();
+      const stderr = sink();
+      const code = await main(['model', 'download', '--model', ID, '--models-dir', dir], { stdout, stderr });
+      expect(code, stderr.text()).toBe(0);
+      expect(stderr.text()).toMatch(/Helsinki-NLP\/opus-mt-tiny-test \(q8\) is ready in /);
+      expect(existsSync(path.join(dir, ...ID.split('/'), 'onnx', 'decoder_model_merged_quantized.onnx'))).toBe(true);
+
+      const err = sink();
+      const missing = await main(['model', 'download', '--model', 'Helsinki-NLP/opus-mt-xx-yy', '--models-dir', dir], { stdout: sink(), stderr: err });
+      expect(missing).toBe(4);
+      expect(err.text().trim().split('\n')).toHaveLength(1);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
