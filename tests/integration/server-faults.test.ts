@@ -59,7 +59,8 @@ describe('da2en serve: faults', () => {
     // Small model calls, so a long request spans many of them.
     srv = await listen(engine, { limits: { batchTokens: 4096, maxBatchSize: 4 } });
     small = await listen(engine, { maxQueue: 2, limits: { batchTokens: 4096, maxBatchSize: 4 } });
-    slow = await listen(engine, { requestTimeoutMs: 400, limits: { batchTokens: 4096, maxBatchSize: 4 } });
+    // A limit far below the work (1,500 sentences, ≥375 model calls), so the test does not race the machine's speed.
+    slow = await listen(engine, { requestTimeoutMs: 40, limits: { batchTokens: 4096, maxBatchSize: 4 } });
   });
   afterAll(async () => {
     await Promise.all([srv?.close(), small?.close(), slow?.close()]);
@@ -118,7 +119,7 @@ describe('da2en serve: faults', () => {
   });
 
   it('a request over the time limit is cancelled with 503 and a clear message', async () => {
-    const r = await postJson(`${slow.url}/translate`, { q: longText('tid', 150), source: 'da', target: 'en' });
+    const r = await postJson(`${slow.url}/translate`, { q: longText('tid', 1500), source: 'da', target: 'en' });
     expect(r.status).toBe(503);
     expect(r.json.error).toMatch(/longer than the server's limit/);
     await until(async () => (await health(slow.url)).queue.waitingSentences === 0);
