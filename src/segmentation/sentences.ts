@@ -45,7 +45,7 @@
 export const NEVER_FINAL_ABBREVIATIONS: readonly string[] = [
   // titles and positions before a name ("Prof. dr. med. Hans Jensen", "adm. dir. Lise Holm")
   'hr.', 'fr.', 'fru.', 'frk.', 'dr.', 'prof.', 'mr.', 'mrs.', 'ms.', 'skt.', 'sct.', 'st.',
-  'med.', 'adm.', 'dir.', 'vicedir.', 'kons.', 'lekt.', 'sekr.', 'fmd.', 'næstfmd.', 'bestyrelsesfmd.',
+  'adm.', 'dir.', 'vicedir.', 'kons.', 'lekt.', 'sekr.', 'fmd.', 'næstfmd.', 'bestyrelsesfmd.',
   'ovl.', 'overl.', 'lic.', 'mag.', 'cand.', 'stud.', 'pens.', 'fhv.', 'sr.', 'jr.',
   // before a number, date or time
   'd.', 'kl.', 'nr.', 'tlf.', 'str.', 'ca.', 'pkt.', 'stk.', 'kap.', 'afs.', 'pr.', 's.',
@@ -120,6 +120,9 @@ export function shouldMerge(prev: string, next: string): boolean {
   const word = lastWord(prev);
   if (!word.endsWith('.')) return false;
   if (NEVER_FINAL.has(word)) return true;
+  // "med." is the everyday word "med" ending a sentence ("Han tog den med."), except in the title
+  // "dr. med." before a name.
+  if (word === 'med.' && /(?:^|\s)[Dd]r\.\s+med\.$/u.test(prev.trimEnd()) && /^\p{Lu}/u.test(head)) return true;
   // Degrees before a name: cand.polit., stud.scient., mag.art., dr.phil., lic.theol., ph.d. …
   if (DEGREE.test(word) && /^\p{Lu}/u.test(head)) return true;
   // Company forms: "Jensen & Co. ApS", "Hansen & Søn A/S".

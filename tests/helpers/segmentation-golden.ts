@@ -53,6 +53,7 @@ export const SENTENCE_CASES: SentenceCase[] = [
   { name: 'inline quote dash starts a sentence', input: 'Han fik en idé. - Det var sjovt, siger han.', expected: ['Han fik en idé.', '- Det var sjovt, siger han.'] },
   // Issue 11 §7 and the classes they stand for: titles and positions, degrees, company forms, list numbers.
   { name: 'stacked titles Prof. dr. med. before a name', input: 'Prof. dr. med. Hans Jensen udtaler sig. Han er glad.', expected: ['Prof. dr. med. Hans Jensen udtaler sig.', 'Han er glad.'] },
+  { name: 'the word med ending a sentence is no title', input: 'Han tog hunden med. Det var godt. Dr. med. Ole Lund kom.', expected: ['Han tog hunden med.', 'Det var godt.', 'Dr. med. Ole Lund kom.'] },
   { name: 'position adm. dir. before a name', input: 'Det siger adm. dir. Lise Holm. Hun smiler.', expected: ['Det siger adm. dir. Lise Holm.', 'Hun smiler.'] },
   { name: 'sentence-initial Dir. before a name', input: 'Dir. Holm siger nej. Sagen er lukket.', expected: ['Dir. Holm siger nej.', 'Sagen er lukket.'] },
   { name: 'other positions: fmd., kons., overl.', input: 'Det mener fmd. Per Lund og overl. Eva Dahl. Begge er enige.', expected: ['Det mener fmd. Per Lund og overl. Eva Dahl.', 'Begge er enige.'] },
