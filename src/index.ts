@@ -30,7 +30,7 @@ export { openTranslationMemory } from './cache/translation-memory.js';
 // Engine: the model, its files, and the translator made from them.
 export { loadTranslator, DEFAULT_DTYPE, type EngineOptions } from './engine/load-translator.js';
 export type { Translator, TranslationResult, TranslateOptions } from './engine/translator.js';
-export type { Dtype } from './engine/marian-model.js';
+export type { Dtype } from './engine/dtype.js';
 export { DEFAULT_MODEL_ID, ensureModel, verifyModel, locateModel, defaultModelsDir, type VerifyReport } from './engine/model-store/index.js';
 
 // QA, rendering and output.

@@ -2,7 +2,7 @@
  * The engine's defaults, in a module that imports nothing heavy: the CLI defines its options
  * from these without loading ONNX Runtime (which --help and --version need not wait for).
  */
-import type { Dtype } from './marian-model.js';
+import type { Dtype } from './dtype.js';
 
 /** Weight precisions a model can be loaded in. */
 export const DTYPES = ['q8', 'fp32'] as const satisfies readonly Dtype[];

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Da2enError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
-import type { Dtype } from './marian-model.js';
+import type { Dtype } from './dtype.js';
 import { MarianTranslator, type ForcedLength } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';

@@ -1,21 +1,11 @@
-import { AutoModelForSeq2SeqLM, AutoTokenizer, LogLevel, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type ort from 'onnxruntime-node';
-import { withLocalModelFiles } from './local-model-files.js';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import ort from 'onnxruntime-node';
+import type { Dtype } from './dtype.js';
+import { readModelDirectory, type GenerationSettings, type MarianConfig } from './model-directory.js';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
-export type Dtype = 'q8' | 'fp32';
-
-export interface MarianConfig {
-  decoderStartId: number;
-  eosId: number;
-  padId: number;
-  unkId: number;
-  vocabSize: number;
-  layers: number;
-  heads: number;
-  headDim: number;
-  maxPositions: number;
-}
+export type { Dtype } from './dtype.js';
+export type { GenerationSettings, MarianConfig } from './model-directory.js';
 
 export interface SessionSettings {
   /** ONNX Runtime intra-op threads per session; keep threads × concurrent jobs ≤ cores. */
@@ -40,15 +30,15 @@ export interface StepResult {
 }
 
 /**
- * A Marian (Opus-MT) model loaded by Transformers.js: its tokenizer and its two ONNX Runtime
- * sessions. The decoding loops drive the sessions directly so they control batching, the cache
- * and stopping, which Transformers.js' generate() does not expose.
+ * A Marian (Opus-MT) model: its tokenizer (Transformers.js) and its two ONNX Runtime sessions,
+ * created and owned here. The decoding loops drive the sessions directly so they control batching,
+ * the cache and stopping.
  */
 export class MarianModel {
   private constructor(
     readonly tokenizer: PreTrainedTokenizer,
-    private readonly model: PreTrainedModel,
     readonly config: MarianConfig,
+    readonly generation: GenerationSettings,
     private readonly encoderSession: ort.InferenceSession,
     private readonly decoderSession: ort.InferenceSession,
   ) {
@@ -58,48 +48,15 @@ export class MarianModel {
   private readonly cachedStepOutputs: string[];
 
   static async load(dir: string, dtype: Dtype, settings: SessionSettings = {}): Promise<MarianModel> {
-    // The directory is always local here: downloads are done (and verified) by the model store.
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    // Transformers.js warns on every Marian load that its tokenizer is "not yet supported" by the
-    // fast tokenizers library, and logs load failures itself; we report errors as one line instead.
-    env.logLevel = LogLevel.NONE;
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: false,
-      interOpNumThreads: 1,
-      ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
-    };
-    const [tokenizer, model] = await withLocalModelFiles(dir, () =>
-      Promise.all([
-        AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-        AutoModelForSeq2SeqLM.from_pretrained(dir, {
-          dtype,
-          device: 'cpu',
-          local_files_only: true,
-          session_options: sessionOptions,
-        } as Parameters<typeof AutoModelForSeq2SeqLM.from_pretrained>[1]),
-      ]),
-    );
-    const sessions = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions;
-    const encoder = sessions['model'];
-    const decoder = sessions['decoder_model_merged'];
-    if (!encoder || !decoder) throw new Error(`${dir} is not a Marian encoder-decoder export (missing encoder_model or decoder_model_merged)`);
-    const c = model.config as unknown as Record<string, number>;
-    const dModel = c['d_model'] ?? 512;
-    const heads = c['decoder_attention_heads'] ?? 8;
-    const config: MarianConfig = {
-      decoderStartId: c['decoder_start_token_id'] ?? c['pad_token_id'] ?? 0,
-      eosId: c['eos_token_id'] ?? 0,
-      padId: c['pad_token_id'] ?? 0,
-      unkId: (tokenizer as unknown as { unk_token_id?: number }).unk_token_id ?? 1,
-      vocabSize: c['vocab_size'] ?? 0,
-      layers: c['decoder_layers'] ?? 6,
-      heads,
-      headDim: dModel / heads,
-      maxPositions: c['max_position_embeddings'] ?? 512,
-    };
-    return new MarianModel(tokenizer, model, config, encoder, decoder);
+    const files = await readModelDirectory(dir, dtype);
+    const options = sessionOptions(settings);
+    // Both sessions at once: ONNX Runtime parses and optimises them on its own threads.
+    const [encoder, decoder] = await Promise.all([createSession(files.encoderPath, options), createSession(files.decoderPath, options)]);
+    if (!encoder.outputNames.includes('last_hidden_state') || !decoder.inputNames.includes('use_cache_branch')) {
+      await Promise.all([encoder.release(), decoder.release()]);
+      throw new Error(`${dir} is not a Marian encoder-decoder export (encoder_model + decoder_model_merged with use_cache_branch)`);
+    }
+    return new MarianModel(files.tokenizer, files.config, files.generation, encoder, decoder);
   }
 
   /** Token ids including the end-of-sentence token the Marian tokenizer appends. */
@@ -188,6 +145,27 @@ export class MarianModel {
   }
 
   async dispose(): Promise<void> {
-    await this.model.dispose();
+    await Promise.all([this.encoderSession.release(), this.decoderSession.release()]);
+  }
+}
+
+export function sessionOptions(settings: SessionSettings): ort.InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: false,
+    interOpNumThreads: 1,
+    // Warnings at session creation are about graph rewrites, not the user's input.
+    logSeverityLevel: 3,
+    ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+  };
+}
+
+/** Opens an .onnx file by path (ONNX Runtime reads it itself); the error names the file. */
+export async function createSession(file: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, options);
+  } catch (err) {
+    const relative = file.split(/[\\/]/).slice(-2).join('/');
+    throw new Error(`${relative}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }

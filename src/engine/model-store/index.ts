@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import { DEFAULT_DTYPE } from '../defaults.js';
-import type { Dtype } from '../marian-model.js';
+import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';

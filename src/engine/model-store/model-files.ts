@@ -1,4 +1,4 @@
-import type { Dtype } from '../marian-model.js';
+import type { Dtype } from '../dtype.js';
 
 export const DEFAULT_MODEL_ID = 'Xenova/opus-mt-da-en';
 
@@ -15,9 +15,14 @@ export function requiredFiles(dtype: Dtype): string[] {
     'generation_config.json',
     'tokenizer.json',
     'tokenizer_config.json',
-    `onnx/encoder_model${SUFFIX[dtype]}.onnx`,
-    `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`,
+    modelFile('encoder', dtype),
+    modelFile('decoder', dtype),
   ];
+}
+
+/** Where the Optimum / Transformers.js layout keeps a graph: onnx/encoder_model(_quantized).onnx etc. */
+export function modelFile(graph: 'encoder' | 'decoder', dtype: Dtype): string {
+  return `onnx/${graph === 'encoder' ? 'encoder_model' : 'decoder_model_merged'}${SUFFIX[dtype]}.onnx`;
 }
 
 /**
