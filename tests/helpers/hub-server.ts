@@ -20,6 +20,7 @@ export interface HubFaults {
 export interface HubRequest {
   url: string;
   range: string | undefined;
+  method: string;
 }
 
 export interface HubServer {
@@ -48,7 +49,7 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
 
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '');
-    requests.push({ url, range: req.headers.range });
+    requests.push({ url, range: req.headers.range, method: req.method ?? 'GET' });
     const resolve = url.match(/^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/);
     if (resolve) {
       const key = `${resolve[1]}/${resolve[2]}`;

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
-import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, filesToRepair, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -51,24 +52,33 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     }
     return 0;
   }
+  if (!location.downloadable && !existsSync(location.dir)) {
+    throw new Da2enError('model-missing', `no model directory at ${location.dir}; check the path (a hub model id has the form owner/name)`);
+  }
   if (args.action === 'download') {
     if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
     for (const dtype of dtypes) {
-      const before = missingFiles(location.dir, dtype);
+      // Every file is checked against the manifest, so a truncated or changed file is fetched again
+      // (what `model verify` tells the user to do) instead of being reported as "already there".
+      const before = await filesToRepair(location.dir, location.id, dtype);
       const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
       const bar = progress.download();
       try {
-        await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });
+        await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });
       } finally {
         progress.stop();
       }
-      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}`);
+      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `downloaded ${before.length} file(s) of ${model} (${dtype}) into ${location.dir}: ${before.join(', ')}`);
     }
     return 0;
   }
   for (const dtype of dtypes) {
     const report = await verifyModel(location.dir, dtype);
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
+    if (report.problems.length > 0 && report.onlyMissing) {
+      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}"` : 'point --model at a complete Marian export';
+      throw new Da2enError('model-missing', `model ${location.id} (${dtype}) is not in ${location.dir} (${report.problems.length} file(s) missing); ${fix}`);
+    }
     if (report.problems.length > 0) {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
       throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);

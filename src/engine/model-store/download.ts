@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -93,10 +93,12 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
   const opened: { file: string; remote: Remote; part: string; offset: number }[] = [];
 
   const base = req.remoteHost.replace(/\/+$/, '');
+  let firstMade: string | undefined;
   try {
     for (const file of req.files) {
       const part = path.join(staging, `${file}.part`);
-      await mkdir(path.dirname(part), { recursive: true });
+      const made = await mkdir(path.dirname(part), { recursive: true });
+      firstMade ??= made;
       const url = `${base}/${req.id}/resolve/${encodeURIComponent(revision)}/${file}`;
       let offset = await fileSize(part);
       const remote = await openRemote(url, offset, req.signal);
@@ -119,13 +121,18 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       verified[file] = await verifyPart(req.id, file, part, remote);
     }
   } catch (err) {
+    // Partial files with bytes in them are kept for resuming; folders holding none are not.
+    await removeEmptyDirs(staging, firstMade);
     if (err instanceof Da2enError) throw err;
     if ((err as Error).name === 'AbortError' || req.signal?.aborted) throw err;
     const done = opened.at(-1);
-    const where = done ? ` while fetching ${done.file} (${await fileSize(done.part)} bytes kept in ${staging})` : '';
+    const kept = done ? await fileSize(done.part) : 0;
+    const where = done ? ` while fetching ${done.file}${kept > 0 ? ` (${kept} bytes kept in ${staging})` : ''}` : '';
     throw new Da2enError(
       'network',
-      `could not download model ${req.id} from ${req.remoteHost}${where}: ${describeNetworkError(err)}. Check the connection and run the same command again to resume, or use --offline with a local --model DIR`,
+      `could not download model ${req.id} from ${req.remoteHost}${where}: ${describeNetworkError(err)}. ` +
+        'Check the connection and run the same command again to resume; behind a mirror, set DA2EN_REMOTE_HOST (or HF_ENDPOINT) to its URL; ' +
+        'or give --model a local model directory (no download, no --offline needed) — to try the pipeline offline, build one with "npm run build-model -- --preset tiny --out models/tiny"',
       { cause: err },
     );
   }
@@ -145,6 +152,34 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
   await writeManifest(req.dir, manifest);
   await rm(staging, { recursive: true, force: true });
   return manifest;
+}
+
+/**
+ * Removes `dir` and the folders in it when no byte is left in them (empty part files go too), then the empty folders above it
+ * up to `madeFrom` (the first folder this download created): a failed download leaves no empty
+ * `*.partial/` behind, and never removes a folder it did not make.
+ */
+async function removeEmptyDirs(dir: string, madeFrom: string | undefined): Promise<void> {
+  const prune = async (d: string): Promise<boolean> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return true;
+    }
+    let empty = true;
+    for (const e of entries) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory() ? await prune(full) : (await fileSize(full)) === 0 && (await rm(full).then(() => true, () => false))) continue;
+      empty = false;
+    }
+    if (empty) await rmdir(d).catch(() => undefined);
+    return empty;
+  };
+  if (!(await prune(dir)) || !madeFrom) return;
+  for (let up = path.dirname(dir); up.length >= madeFrom.length && up.startsWith(madeFrom); up = path.dirname(up)) {
+    if (!(await rmdir(up).then(() => true, () => false))) break;
+  }
 }
 
 async function receive(file: string, remote: Remote, part: string, offset: number, req: DownloadRequest): Promise<void> {

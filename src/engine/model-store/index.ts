@@ -8,7 +8,7 @@ import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
 import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
-import { requiredFiles } from './model-files.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
@@ -27,6 +27,8 @@ export interface EnsureModelOptions {
   /** One-line notices (download size of a large checkpoint, conversion). */
   onNotice?: (message: string) => void;
   signal?: AbortSignal;
+  /** Check every present file's contents too and fetch again the ones that fail (`model download`). */
+  repair?: boolean;
 }
 
 /** What to add to a `da2en model …` command for `dtype` (nothing for the default). */
@@ -38,10 +40,55 @@ export function missingFiles(dir: string, dtype: Dtype): string[] {
   return requiredFiles(dtype).filter((f) => !existsSync(path.join(dir, f)));
 }
 
+interface FileCheck {
+  file: string;
+  problem: string | null;
+  missing: boolean;
+}
+
+/**
+ * One file against what it must be: the manifest's size and sha256 when the model was downloaded,
+ * else the published size (default model), else only that it exists and is not empty.
+ */
+async function checkFile(dir: string, file: string, want: { size: number; sha256?: string } | undefined): Promise<FileCheck> {
+  let size: number;
+  try {
+    size = (await stat(path.join(dir, file))).size;
+  } catch {
+    return { file, problem: `${file}: missing`, missing: true };
+  }
+  if (size === 0) return { file, problem: `${file}: empty`, missing: false };
+  if (!want) return { file, problem: null, missing: false };
+  if (size !== want.size) return { file, problem: `${file}: ${size} bytes, expected ${want.size}`, missing: false };
+  if (!want.sha256) return { file, problem: null, missing: false };
+  const sha = await sha256File(path.join(dir, file));
+  return { file, problem: sha === want.sha256 ? null : `${file}: sha256 ${sha.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…`, missing: false };
+}
+
+/** The files of `dtype` that are missing or fail their check: what a repairing download fetches. */
+export async function filesToRepair(dir: string, id: string, dtype: Dtype): Promise<string[]> {
+  const manifest = await readManifest(dir);
+  const known = KNOWN_SIZES[id] ?? {};
+  const bad: string[] = [];
+  for (const file of requiredFiles(dtype)) {
+    const want = manifest?.files[file] ?? (known[file] !== undefined ? { size: known[file] } : undefined);
+    if ((await checkFile(dir, file, want)).problem) bad.push(file);
+  }
+  return bad;
+}
+
 /** Makes sure the model's files for `dtype` are on disk, downloading what is missing when allowed. */
 export async function ensureModel(options: EnsureModelOptions): Promise<ModelLocation> {
   const location = locateModel(options.model, options.modelsDir);
-  const missing = missingFiles(location.dir, options.dtype);
+  if (!location.downloadable && !existsSync(location.dir)) {
+    throw new Da2enError(
+      'model-missing',
+      `no model directory at ${location.dir}; check the path (a hub model id has the form owner/name, like ${DEFAULT_MODEL_ID})`,
+    );
+  }
+  // A repair (`da2en model download`) checks every file's contents; a translation only looks for
+  // missing files, so that it does not hash 100 MB before every run.
+  const missing = options.repair && location.downloadable ? await filesToRepair(location.dir, location.id, options.dtype) : missingFiles(location.dir, options.dtype);
   if (missing.length === 0) return location;
   if (!location.downloadable) {
     throw new Da2enError(
@@ -100,6 +147,8 @@ export interface VerifyReport {
   dir: string;
   checked: string[];
   problems: string[];
+  /** True when every problem is a missing file (never downloaded, or not for this dtype): exit 4, not 5. */
+  onlyMissing: boolean;
 }
 
 /**
@@ -108,28 +157,16 @@ export interface VerifyReport {
  */
 export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyReport> {
   const manifest = await readManifest(dir);
-  const report: VerifyReport = { dir, checked: [], problems: [] };
-  const expected = manifest ? Object.entries(manifest.files) : requiredFiles(dtype).map((f) => [f, undefined] as const);
+  const report: VerifyReport = { dir, checked: [], problems: [], onlyMissing: true };
+  const expected: [string, { size: number; sha256: string } | undefined][] = manifest
+    ? Object.entries(manifest.files)
+    : requiredFiles(dtype).map((f) => [f, undefined]);
   for (const [file, want] of expected) {
-    const full = path.join(dir, file);
     report.checked.push(file);
-    let size: number;
-    try {
-      size = (await stat(full)).size;
-    } catch {
-      report.problems.push(`${file}: missing`);
-      continue;
-    }
-    if (!want) {
-      if (size === 0) report.problems.push(`${file}: empty`);
-      continue;
-    }
-    if (size !== want.size) {
-      report.problems.push(`${file}: ${size} bytes, expected ${want.size}`);
-      continue;
-    }
-    const sha = await sha256File(full);
-    if (sha !== want.sha256) report.problems.push(`${file}: sha256 ${sha.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…`);
+    const check = await checkFile(dir, file, want);
+    if (!check.problem) continue;
+    report.problems.push(check.problem);
+    if (!check.missing) report.onlyMissing = false;
   }
   if (manifest) {
     for (const file of missingFiles(dir, dtype)) if (!report.checked.includes(file)) report.problems.push(`${file}: missing (not downloaded for ${dtype})`);

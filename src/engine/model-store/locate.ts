@@ -25,12 +25,23 @@ export interface ModelLocation {
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /**
+ * A value that can only be meant as a path: starts with `.`, `/` or `~`, is absolute, has a
+ * backslash or more than one `/` (hub ids are exactly owner/name), ends with `/`, or its first part
+ * names a directory that exists here (`models/tinyy`, a typo of `models/tiny`).
+ */
+function looksLikePath(spec: string): boolean {
+  if (/^[.~/\\]/.test(spec) || path.isAbsolute(spec) || spec.includes('\\') || spec.endsWith('/')) return true;
+  if (!HUB_ID.test(spec)) return true;
+  const owner = spec.slice(0, spec.indexOf('/'));
+  return existsSync(owner) && statSync(owner).isDirectory();
+}
+
+/**
  * `--model` takes a hub id or a directory. A directory wins when it exists (or looks like a
  * path), so `--model ./my-model` never reaches for the network.
  */
 export function locateModel(spec: string, modelsDir: string): ModelLocation {
-  const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~') || path.isAbsolute(spec);
-  if (looksLikePath || (existsSync(spec) && statSync(spec).isDirectory()) || !HUB_ID.test(spec)) {
+  if (looksLikePath(spec) || (existsSync(spec) && statSync(spec).isDirectory())) {
     return { id: spec, dir: path.resolve(spec), downloadable: false };
   }
   return { id: spec, dir: path.join(modelsDir, ...spec.split('/')), downloadable: true };

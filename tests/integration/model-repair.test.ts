@@ -1,0 +1,145 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureModel, locateModel } from '../../src/engine/model-store/index.js';
+import { ExitCode } from '../../src/cli/exit-codes.js';
+import { Da2enError } from '../../src/errors.js';
+import { builtModel } from '../../tools/builder-models.js';
+import { startHub, type HubServer } from '../helpers/hub-server.js';
+import { runCli } from '../helpers/run-cli.js';
+
+// Issue 11 §1: repairing a model must not go in circles, and every model-store failure says what to do.
+const ID = 'test-org/opus-mt-da-en-tiny';
+const DECODER = 'onnx/decoder_model_merged_quantized.onnx';
+let modelDir: string;
+let hub: HubServer | null = null;
+
+beforeAll(async () => {
+  modelDir = await builtModel('tiny');
+});
+
+afterEach(async () => {
+  await hub?.close();
+  hub = null;
+  delete process.env['DA2EN_REMOTE_HOST'];
+});
+
+function tempModels(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'da2en-repair-'));
+}
+
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+describe('model download repairs exactly the bad files', () => {
+  it('verify → download → verify: a truncated file is fetched again, and only that file', async () => {
+    hub = await startHub({ [ID]: modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    const args = ['--model', ID, '--models-dir', modelsDir];
+    expect((await runCli(['model', 'download', ...args])).code).toBe(0);
+    const file = path.join(modelsDir, ID, DECODER);
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, 1000));
+
+    const verify = await runCli(['model', 'verify', ...args]);
+    expect(verify.code).toBe(ExitCode.ModelCorrupt);
+    expect(verify.stderr).toMatch(/decoder_model_merged_quantized\.onnx: 1000 bytes, expected/);
+    expect(verify.stderr).toContain('da2en model download');
+
+    hub.requests.length = 0;
+    const repair = await runCli(['model', 'download', ...args]);
+    expect(repair.code).toBe(0);
+    expect(repair.stderr).toMatch(/downloaded 1 file\(s\).*decoder_model_merged_quantized\.onnx/);
+    expect(repair.stderr).not.toMatch(/already/);
+    // HEAD probes (is this a raw checkpoint repo?) fetch no bytes; what is fetched is the GETs.
+    const fetched = new Set(hub.requests.filter((r) => r.method === 'GET').map((r) => r.url.replace(/^.*(?:resolve\/[^/]+\/|cdn\/)/, '').replace(`${ID}/`, '')));
+    expect([...fetched]).toEqual([DECODER]);
+    expect(readFileSync(file)).toEqual(whole);
+
+    expect((await runCli(['model', 'verify', ...args])).code).toBe(0);
+    // A whole model: nothing is fetched, and it says so.
+    hub.requests.length = 0;
+    const again = await runCli(['model', 'download', ...args]);
+    expect(again.stderr).toMatch(/already in/);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it('a file changed to the same size is caught by its checksum and fetched again', async () => {
+    hub = await startHub({ [ID]: modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    const args = ['--model', ID, '--models-dir', modelsDir];
+    await runCli(['model', 'download', ...args]);
+    const file = path.join(modelsDir, ID, 'tokenizer.json');
+    const whole = readFileSync(file);
+    const changed = Buffer.from(whole);
+    changed[10] = changed[10]! ^ 1;
+    writeFileSync(file, changed);
+    const repair = await runCli(['model', 'download', ...args]);
+    expect(repair.stderr).toMatch(/downloaded 1 file\(s\).*tokenizer\.json/);
+    expect(readFileSync(file)).toEqual(whole);
+  });
+});
+
+describe('model verify and paths', () => {
+  it('verify on a model never downloaded: exit 4 (missing), naming the download command', async () => {
+    const modelsDir = tempModels();
+    const result = await runCli(['model', 'verify', '--model', ID, '--models-dir', modelsDir]);
+    expect(result.code).toBe(ExitCode.ModelMissing);
+    expect(result.stderr).toMatch(/is not in .*run "da2en model download --model test-org\/opus-mt-da-en-tiny"/);
+    expect(result.stderr).not.toMatch(/corrupt|failed verification/);
+  });
+
+  it.each(['models/tinyy', './tinyy', 'a/b/c', 'tinyy/'])('--model %s (a path, not a hub id) gets "no model directory at …"', async (spec) => {
+    expect(locateModel(spec, '/nowhere').downloadable).toBe(false);
+    for (const argv of [['model', 'verify'], ['model', 'download'], ['-', '--format', 'txt']]) {
+      const result = await runCli([...argv, '--model', spec], 'Hej.');
+      expect(result.code, argv.join(' ')).toBe(ExitCode.ModelMissing);
+      expect(result.stderr).toContain(`no model directory at ${path.resolve(spec)}`);
+      expect(result.stderr).not.toMatch(/network|download/i);
+    }
+  });
+
+  it('owner/name stays a hub id unless its owner is a directory here', () => {
+    expect(locateModel('Xenova/opus-mt-da-en', '/m')).toEqual({ id: 'Xenova/opus-mt-da-en', dir: path.join('/m', 'Xenova', 'opus-mt-da-en'), downloadable: true });
+    // The project root (the tests' working directory) has models/.
+    expect(locateModel('models/opus', '/m').downloadable).toBe(false);
+  });
+});
+
+describe('a failed download', () => {
+  it('leaves no empty *.partial folder, and the message names the mirror variable and the local-model way', async () => {
+    hub = await startHub({});
+    const closed = hub.url;
+    await hub.close();
+    hub = null;
+    const modelsDir = tempModels();
+    const err = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closed }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Da2enError);
+    expect((err as Da2enError).kind).toBe('network');
+    const message = (err as Da2enError).message;
+    expect(message).toContain('DA2EN_REMOTE_HOST');
+    expect(message).toContain('--model');
+    expect(message).toContain('build-model');
+    expect(message).not.toContain('--offline with');
+    expect(tree(modelsDir)).toEqual([]);
+  });
+
+  it('a drop mid-file keeps the bytes for resuming but no empty folders', async () => {
+    hub = await startHub({ [ID]: modelDir }, { dropAfter: { [DECODER]: 20_000 } });
+    const modelsDir = tempModels();
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }).catch(() => undefined);
+    const staging = path.join(modelsDir, `${ID}.partial`);
+    expect(readFileSync(path.join(staging, `${DECODER}.part`)).length).toBe(20_000);
+    for (const entry of tree(staging)) {
+      const full = path.join(staging, entry);
+      if (statSync(full).isDirectory()) expect(readdirSync(full).length, entry).toBeGreaterThan(0);
+      else expect(statSync(full).size, entry).toBeGreaterThan(0);
+    }
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    expect(existsSync(staging)).toBe(false);
+  });
+});
