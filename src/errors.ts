@@ -5,6 +5,8 @@
  * `--verbose` and for callers that want the details. Exit codes are not the library's business:
  * the CLI maps kinds to them (src/cli/exit-codes.ts).
  */
+import { FETCH_FAILURES, type FetchFailure } from './input/fetch/fetch-error.js';
+
 export type ErrorKind =
   /** Options that do not fit together, an unknown format, a bad value. */
   | 'usage'
@@ -19,9 +21,23 @@ export type ErrorKind =
   /** Fetching the model failed on the way. */
   | 'network'
   /** The work was stopped from outside (Ctrl-C, SIGTERM, an aborted signal). */
-  | 'interrupted';
+  | 'interrupted'
+  /** A web page (saved or fetched) in which no article text was found. */
+  | 'no-article'
+  /** Fetching a URL failed: one kind per failure (src/input/fetch/fetch-error.ts). */
+  | `fetch-${FetchFailure}`;
 
-export const ERROR_KINDS: readonly ErrorKind[] = ['usage', 'input', 'storage', 'model-missing', 'model-corrupt', 'network', 'interrupted'];
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'usage',
+  'input',
+  'storage',
+  'model-missing',
+  'model-corrupt',
+  'network',
+  'interrupted',
+  'no-article',
+  ...FETCH_FAILURES.map((failure) => `fetch-${failure}` as const),
+];
 
 export class Da2enError extends Error {
   override readonly name: string = 'Da2enError';

@@ -9,6 +9,20 @@ export const ExitCode = {
   ModelMissing: 4,
   ModelCorrupt: 5,
   Network: 6,
+  /** A web page (saved or fetched) in which no article text was found. */
+  NoArticle: 7,
+  /** Fetching a URL: one code per failure (see README, Exit codes). */
+  UrlDns: 20,
+  UrlRefused: 21,
+  UrlNotFound: 22,
+  UrlServerError: 23,
+  UrlHttpStatus: 24,
+  UrlNotHtml: 25,
+  UrlTooBig: 26,
+  UrlTimeout: 27,
+  UrlRedirects: 28,
+  UrlAddressRefused: 29,
+  UrlConnection: 30,
   Interrupted: 130,
   Terminated: 143,
 } as const;
@@ -24,6 +38,18 @@ const BY_KIND: Record<ErrorKind, ExitCodeValue> = {
   'model-corrupt': ExitCode.ModelCorrupt,
   network: ExitCode.Network,
   interrupted: ExitCode.Interrupted,
+  'no-article': ExitCode.NoArticle,
+  'fetch-dns': ExitCode.UrlDns,
+  'fetch-refused': ExitCode.UrlRefused,
+  'fetch-not-found': ExitCode.UrlNotFound,
+  'fetch-server-error': ExitCode.UrlServerError,
+  'fetch-http-status': ExitCode.UrlHttpStatus,
+  'fetch-not-html': ExitCode.UrlNotHtml,
+  'fetch-too-big': ExitCode.UrlTooBig,
+  'fetch-timeout': ExitCode.UrlTimeout,
+  'fetch-redirects': ExitCode.UrlRedirects,
+  'fetch-address-refused': ExitCode.UrlAddressRefused,
+  'fetch-connection': ExitCode.UrlConnection,
 };
 
 /** The exit code for an error of `kind`. */

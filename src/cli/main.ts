@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 130 interrupted (Ctrl-C), 143 terminated.')
+    .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 20–30 fetching a URL (see README), 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err) => {
       // yargs' own message for unknown options and bad values, as one line with a pointer to --help.
       throw err ?? new Da2enError('usage', `${msg}\nRun "da2en --help" for usage.`);

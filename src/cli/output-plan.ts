@@ -39,7 +39,27 @@ export function parseFormats(list: string): Format[] {
 /** "news/article.da.txt" → "article": the name outputs are built from. */
 export function stemOf(input: string): string {
   if (input === '-') return 'stdin';
-  return path.basename(input).replace(/\.(txt|text|md)$/i, '').replace(/\.da$/i, '');
+  if (/^https?:\/\//i.test(input)) return urlStem(input);
+  return path.basename(input).replace(/\.(txt|text|md|markdown|html?|xhtml)$/i, '').replace(/\.da$/i, '');
+}
+
+/** "https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1" → "storm-lukker-faerger" (else the host name). */
+function urlStem(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'page';
+  }
+  const last = parsed.pathname.split('/').filter(Boolean).pop() ?? '';
+  const stem = decodeURIComponent(last).replace(/\.(s?html?|php|aspx?)$/i, '');
+  const safe = (stem || parsed.hostname).replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+|-+$/g, '');
+  return safe.slice(0, 100) || 'page';
+}
+
+/** Where outputs go when no folder is given: beside the input file; for a URL, the current folder. */
+function dirOf(input: string): string {
+  return /^https?:\/\//i.test(input) ? '.' : path.dirname(input);
 }
 
 function formatFromExtension(file: string, formats?: Format[]): Format {
@@ -73,14 +93,14 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   } else {
     if (req.inputs.includes('-')) throw new Da2enError('usage', 'with several inputs, standard input needs --out-dir');
     const formats = req.formats ?? ['html'];
-    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(path.dirname(input), stemOf(input) + suffixFor(format)) })) }));
+    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(dirOf(input), stemOf(input) + suffixFor(format)) })) }));
   }
   checkCollisions(plans);
   return plans;
 }
 
 function checkCollisions(plans: InputPlan[]): void {
-  const inputs = new Set(plans.filter((p) => p.input !== '-').map((p) => path.resolve(p.input)));
+  const inputs = new Set(plans.filter((p) => p.input !== '-' && !/^https?:\/\//i.test(p.input)).map((p) => path.resolve(p.input)));
   const seen = new Map<string, string>();
   for (const plan of plans) {
     for (const target of plan.targets) {

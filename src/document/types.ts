@@ -4,8 +4,37 @@
  * (no renderer re-parses text produced by another).
  */
 
-/** What a paragraph is, as far as layout goes. */
-export type ParagraphKind = 'text' | 'heading' | 'quote';
+/**
+ * What a paragraph is, as far as layout goes. Plain text input knows 'text', 'heading' and
+ * 'quote' (guessed from the text); inputs with markup (web pages, Markdown) say what each block
+ * is and bring the rest. 'code' is shown as it is and never translated.
+ */
+export type ParagraphKind = 'text' | 'heading' | 'quote' | 'list-item' | 'caption' | 'byline' | 'table-cell' | 'code';
+
+/** A link in a paragraph of a marked-up input: its text (as it reads in `source`) and where it pointed. */
+export interface ParagraphLink {
+  text: string;
+  href: string;
+}
+
+/** Structure a marked-up input gives a paragraph (absent for plain text input). */
+export interface ParagraphStructure {
+  /** Heading level 1–6 (1: the article's title). */
+  level?: number;
+  /** List items: numbered or not, the item's number, nesting depth from 1. */
+  list?: { ordered: boolean; number?: number; depth: number };
+  /** Quotes nested in quotes: depth from 2. */
+  depth?: number;
+  /** Code: the language named on the fence. */
+  lang?: string;
+  links?: ParagraphLink[];
+  /**
+   * True when the kind came from the input's markup (a web page, Markdown) rather than from
+   * guessing on plain text: renderers then keep the block's own form (Markdown: headings, lists
+   * and quotes as such instead of table rows).
+   */
+  structured?: boolean;
+}
 
 /**
  * One unit sent to the model. `joinBefore` is what stood between this chunk and the
@@ -21,7 +50,7 @@ export interface SourceChunk {
   tokens: number;
 }
 
-export interface SourceParagraph {
+export interface SourceParagraph extends ParagraphStructure {
   index: number;
   kind: ParagraphKind;
   /**
@@ -42,6 +71,17 @@ export interface DocumentMetadata {
   date?: string;
   /** The input's name (file path, or "-" for stdin). */
   source?: string;
+  /** How the input was read: text, html (a saved page), md, url (a page fetched by da2en). */
+  inputFormat?: 'text' | 'html' | 'md' | 'url';
+  /** Provenance of a web page: the URL asked for, the one that answered (after redirects), when. */
+  url?: string;
+  finalUrl?: string;
+  fetchedAt?: string;
+  /** The page's own <title>, byline, published date and site name, as the page states them. */
+  pageTitle?: string;
+  byline?: string;
+  published?: string;
+  siteName?: string;
 }
 
 export interface SourceDocument {
@@ -63,7 +103,7 @@ export interface QaFinding {
   message: string;
 }
 
-export interface BilingualParagraph {
+export interface BilingualParagraph extends ParagraphStructure {
   index: number;
   kind: ParagraphKind;
   prefix: string;

@@ -10,3 +10,15 @@ export class NoArticleError extends Error {
     super(`${input}: no article text found in the page; to translate all of its text, pass --input-format text`, options);
   }
 }
+
+/** A saved page or Markdown file that cannot be read (missing, a directory, empty, bad UTF-8). */
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+  constructor(
+    readonly input: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${input === '-' ? 'standard input' : input}: ${reason}`, options);
+  }
+}

@@ -94,7 +94,8 @@ export async function translateDocument(
     p.chunks.forEach((c, ci) => {
       stats.chunks++;
       const slot = { paragraph: pi, chunk: ci, text: c.text, tokens: c.tokens };
-      if (!needsTranslation(c.text)) {
+      if (p.kind === 'code' || !needsTranslation(c.text)) {
+        // Code is shown as it is; text without letters has nothing to translate.
         stats.passthroughChunks++;
         settle(slot, { ...c, target: c.text, origin: 'passthrough' });
       } else {
@@ -165,12 +166,14 @@ export async function translateDocument(
 
   const paragraphs = doc.paragraphs.map((p, pi): BilingualParagraph => {
     const chunks = results[pi]!;
+    const { index, kind, prefix, text, chunks: _source, ...structure } = p;
     return {
-      index: p.index,
-      kind: p.kind,
-      prefix: p.prefix,
-      source: p.text,
-      target: p.prefix + joinTargets(chunks),
+      index,
+      kind,
+      ...structure, // level, list, depth, lang, links, structured: what a marked-up input said
+      prefix,
+      source: text,
+      target: prefix + joinTargets(chunks),
       chunks,
     };
   });

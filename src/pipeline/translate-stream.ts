@@ -19,11 +19,13 @@
  *    first 4000 characters of the paragraphs (all detectLanguage looks at);
  *  - QA runs per window (it is per paragraph) and the summaries are added up.
  */
-import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument } from '../document/types.js';
+import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument, SourceParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
-import { segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
+import { DEFAULT_MAX_CHUNK_TOKENS, segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import { detectLanguage } from '../segmentation/language.js';
+import type { Article } from '../input/article.js';
+import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
 export interface StreamProgress {
@@ -91,6 +93,72 @@ export function targetTitle(sourceTitle: string, first: BilingualParagraph): str
   return sourceTitle === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
 }
 
+/** Paragraphs segmented for the model, a window at a time; the first window also brings the title and metadata. */
+interface SegmentedWindow {
+  head?: { title: string; metadata: SourceDocument['metadata'] };
+  paragraphs: SourceParagraph[];
+  /** Input bytes read once this window was taken (for progress). */
+  bytesAfter: number;
+}
+
+/** Plain text: windows of paragraphs, segmented as the whole text would be (see the top of this file). */
+async function* textWindows(paragraphs: AsyncIterable<string>, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
+  const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
+  const windowChars = Math.max(1, o.windowChars ?? DEFAULT_WINDOW_CHARS);
+  const it = paragraphs[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    let next = await it.next();
+    for (let windowNo = 0; !next.done || windowNo === 0; windowNo++) {
+      const window: string[] = [];
+      let chars = 0;
+      while (!next.done && window.length < windowParagraphs && chars < windowChars) {
+        window.push(next.value);
+        chars += next.value.length;
+        next = await it.next();
+      }
+      const lookahead = next.done ? undefined : next.value;
+      const bytesAfter = o.input?.bytesRead ?? 0;
+      const shielded = windowNo > 0;
+      const text = [...(shielded ? [SHIELD] : []), ...window, ...(lookahead !== undefined ? [lookahead] : [])].join('\n\n');
+      const segmented = segmentForTranslator(text, translator, {
+        ...(o.maxChunkTokens !== undefined ? { maxChunkTokens: o.maxChunkTokens } : {}),
+        ...(o.packSentences !== undefined ? { packSentences: o.packSentences } : {}),
+        ...(o.source !== undefined ? { source: o.source } : {}),
+      });
+      const own = segmented.paragraphs.slice(shielded ? 1 : 0, lookahead !== undefined ? -1 : undefined);
+      yield { ...(windowNo === 0 ? { head: { title: segmented.title, metadata: segmented.metadata } } : {}), paragraphs: own, bytesAfter };
+    }
+    finished = true;
+  } finally {
+    if (!finished) await it.return?.();
+  }
+}
+
+/** An article of typed blocks: each block is one paragraph, segmented on its own (nothing is guessed across blocks). */
+async function* articleWindows(article: StructuredArticle, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
+  const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
+  const opts = {
+    countTokens: (s: string) => translator.countTokens(s),
+    maxTokens: Math.min(o.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
+    packSentences: o.packSentences ?? false,
+  };
+  const metadata = { ...metadataFromProvenance(article.provenance, o.source), inputFormat: article.inputFormat };
+  for (let start = 0; start < article.blocks.length || start === 0; start += windowParagraphs) {
+    const blocks = article.blocks.slice(start, start + windowParagraphs);
+    yield {
+      ...(start === 0 ? { head: { title: article.title, metadata } } : {}),
+      paragraphs: blocks.map((b, i) => segmentBlock(b, start + i, opts)),
+      bytesAfter: 0,
+    };
+  }
+}
+
+/** An article read from markup, as translateArticleStream takes it. */
+export interface StructuredArticle extends Article {
+  inputFormat: 'html' | 'md' | 'url';
+}
+
 class WindowedTranslation implements StreamedTranslation {
   done = false;
   private started = false;
@@ -104,7 +172,7 @@ class WindowedTranslation implements StreamedTranslation {
   private timings: BilingualDocument['timings'] | undefined;
 
   constructor(
-    private readonly paragraphs: AsyncIterable<string>,
+    private readonly windows: AsyncIterable<SegmentedWindow>,
     private readonly translator: Translator,
     private readonly options: StreamTranslateOptions,
   ) {}
@@ -140,37 +208,19 @@ class WindowedTranslation implements StreamedTranslation {
 
   private async *run(): AsyncGenerator<BilingualParagraph> {
     const o = this.options;
-    const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
-    const windowChars = Math.max(1, o.windowChars ?? DEFAULT_WINDOW_CHARS);
     const started = performance.now();
-    const it = this.paragraphs[Symbol.asyncIterator]();
+    const windows = this.windows[Symbol.asyncIterator]();
     let bytesBefore = 0;
     let chunksBefore = 0;
     try {
-      let next = await it.next();
-      for (let windowNo = 0; !next.done || windowNo === 0; windowNo++) {
+      for (let next = await windows.next(); !next.done; next = await windows.next()) {
         o.signal?.throwIfAborted();
-        const window: string[] = [];
-        let chars = 0;
-        while (!next.done && window.length < windowParagraphs && chars < windowChars) {
-          window.push(next.value);
-          chars += next.value.length;
-          next = await it.next();
-        }
-        const lookahead = next.done ? undefined : next.value;
-        const bytesAfter = o.input?.bytesRead ?? 0;
-
-        const shielded = windowNo > 0;
-        const text = [...(shielded ? [SHIELD] : []), ...window, ...(lookahead !== undefined ? [lookahead] : [])].join('\n\n');
-        const segmented = segmentForTranslator(text, this.translator, {
-          ...(o.maxChunkTokens !== undefined ? { maxChunkTokens: o.maxChunkTokens } : {}),
-          ...(o.packSentences !== undefined ? { packSentences: o.packSentences } : {}),
-          ...(o.source !== undefined ? { source: o.source } : {}),
-        });
-        if (windowNo === 0) this.head = { title: segmented.title, metadata: segmented.metadata };
-        const own = segmented.paragraphs.slice(shielded ? 1 : 0, lookahead !== undefined ? -1 : undefined);
+        const window = next.value;
+        if (window.head) this.head = window.head;
+        const own = window.paragraphs;
+        const bytesAfter = window.bytesAfter;
         const base = this.count;
-        const source: SourceDocument = { ...segmented, paragraphs: own.map((p, i) => ({ ...p, index: base + i })) };
+        const source: SourceDocument = { title: this.head?.title ?? '', metadata: this.head?.metadata ?? {}, paragraphs: own.map((p, i) => ({ ...p, index: base + i })) };
 
         const chunksInWindow = own.reduce((n, p) => n + p.chunks.length, 0);
         const { onProgress: _drop, input: _input, ...pipeline } = o;
@@ -197,7 +247,7 @@ class WindowedTranslation implements StreamedTranslation {
         const first = checked.paragraphs[0];
         if (this.targetTitle === undefined && first) this.targetTitle = targetTitle(this.head?.title ?? '', first);
         for (const p of checked.paragraphs) {
-          this.sampleLanguage(p.source);
+          if (p.kind !== 'code') this.sampleLanguage(p.source);
           this.count++;
           yield p;
         }
@@ -207,7 +257,7 @@ class WindowedTranslation implements StreamedTranslation {
       this.timings = { loadMs, translateMs: Math.round(finished - started), totalMs: Math.round(loadMs + finished - started) };
       this.done = true;
     } finally {
-      if (!this.done) await it.return?.();
+      if (!this.done) await windows.return?.(undefined);
     }
   }
 
@@ -229,5 +279,14 @@ export function translateParagraphStream(
   translator: Translator,
   options: StreamTranslateOptions = {},
 ): StreamedTranslation {
-  return new WindowedTranslation(paragraphs, translator, options);
+  return new WindowedTranslation(textWindows(paragraphs, translator, options), translator, options);
+}
+
+/**
+ * Translates an article read from markup (a web page, Markdown): one paragraph per block, in
+ * order, each keeping its type and structure. The same windows, QA, title rule and frame as
+ * plain text; results are read the same way (iterate, then `result()`).
+ */
+export function translateArticleStream(article: StructuredArticle, translator: Translator, options: StreamTranslateOptions = {}): StreamedTranslation {
+  return new WindowedTranslation(articleWindows(article, translator, options), translator, options);
 }

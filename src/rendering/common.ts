@@ -26,6 +26,11 @@ export function headingLevel(prefix: string): number {
   return m?.[1]?.length ?? 0;
 }
 
+/** A heading's level: from the input's markup, else from a "## " prefix (0 when neither says). */
+export function levelOf(p: Pick<BilingualParagraph, 'level' | 'prefix'>): number {
+  return p.level ?? headingLevel(p.prefix);
+}
+
 /** Label/value pairs for a small metadata header, in a fixed order; absent values left out. */
 export function metadataEntries(doc: Pick<BilingualDocument, 'metadata' | 'model' | 'timings'>): [string, string][] {
   const out: [string, string][] = [];
@@ -34,6 +39,12 @@ export function metadataEntries(doc: Pick<BilingualDocument, 'metadata' | 'model
   };
   add('Date', doc.metadata.date);
   add('Source', doc.metadata.source);
+  if (doc.metadata.finalUrl) add('Redirected to', doc.metadata.finalUrl);
+  add('Page title', doc.metadata.pageTitle);
+  add('Site', doc.metadata.siteName);
+  add('Byline', doc.metadata.byline);
+  add('Published', doc.metadata.published);
+  add('Fetched', doc.metadata.fetchedAt);
   add('Detected language', doc.metadata.detectedLanguage);
   add('Model', doc.model.id);
   add('Precision', doc.model.dtype);

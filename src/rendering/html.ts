@@ -3,19 +3,26 @@
  * text escaped with `escape-html`. Layout: one grid row per paragraph pair (Danish | English),
  * so both start on the same line; under 40rem the columns stack and each pair stays together.
  */
+import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
-import { headingLevel, metadataEntries, sourceText, targetText } from './common.js';
-import { renderWhole, type StreamRenderer } from './writer.js';
+import { levelOf, metadataEntries, sourceText, targetText } from './common.js';
+import { ALIGN_SCRIPT, sentenceSpans } from './sentence-spans.js';
+import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'";
+/**
+ * The page may run exactly one script, its own sentence-alignment script, allowed by its hash;
+ * nothing else (no script from the input, no external resource of any kind).
+ */
+export const ALIGN_SCRIPT_HASH = `sha256-${createHash('sha256').update(ALIGN_SCRIPT).digest('base64')}`;
+export const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src '${ALIGN_SCRIPT_HASH}'`;
 
 const CSS = `
 :root { color-scheme: light dark; --fg: #1b1b1b; --muted: #5f6368; --bg: #fff; --rule: #d8dbe0;
-  --quote: #2f6f9f; --badge-bg: #fff3cd; --badge-fg: #6b4b00; }
+  --quote: #2f6f9f; --badge-bg: #fff3cd; --badge-fg: #6b4b00; --hl: #fff0a8; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e8e8e8; --muted: #a0a4a8; --bg: #161719; --rule: #3a3d42; --quote: #7fb6e0;
-    --badge-bg: #4a3b12; --badge-fg: #ffe08a; }
+    --badge-bg: #4a3b12; --badge-fg: #ffe08a; --hl: #5a4a10; }
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
@@ -41,6 +48,19 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .kind-heading .cell { font-size: 1.2rem; font-weight: 700; line-height: 1.3; }
 .kind-heading.level-1 .cell { font-size: 1.35rem; }
 .kind-quote .cell { border-left: 3px solid var(--quote); padding-left: .75rem; font-style: italic; }
+.kind-quote.depth-2 .cell { border-left-width: 6px; border-left-style: double; }
+ul.text, ol.text { padding-left: 1.4rem; }
+.kind-list-item.depth-2 .cell { padding-left: 1.5rem; }
+.kind-list-item.depth-3 .cell { padding-left: 3rem; }
+.kind-caption .cell, .kind-byline .cell { font-size: .875rem; color: var(--muted); }
+.kind-caption .text::before { content: "▣ "; font-style: normal; }
+.kind-caption .text { font-style: italic; }
+.kind-code pre.text { font: .85rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre;
+  overflow-x: auto; padding: .5rem; border: 1px solid var(--rule); border-radius: 4px; }
+.kind-table-cell .cell { font-size: .95rem; }
+.s { border-radius: 3px; }
+.s:focus { outline: 2px solid var(--quote); outline-offset: 1px; }
+.s.hl { background: var(--hl); box-shadow: 0 0 0 2px var(--hl); }
 .cell.en .empty { color: var(--muted); font-style: italic; }
 details.qa { display: block; margin-top: .3rem; font-size: .75rem; font-style: normal; font-weight: 400;
 }
@@ -84,28 +104,76 @@ function qaBadge(findings: readonly QaFinding[] | undefined): string {
 
 /** The text of a cell: a Markdown heading marker is shown as styling, not as "#". */
 function cellText(p: BilingualParagraph, text: string): string {
-  if (p.kind === 'heading' && headingLevel(p.prefix) > 0 && text.startsWith(p.prefix)) {
+  if (p.kind === 'heading' && p.prefix !== '' && levelOf(p) > 0 && text.startsWith(p.prefix)) {
     return text.slice(p.prefix.length);
   }
   return text;
 }
 
+/** The cell's text as HTML: each sentence in a span its counterpart is found by (code: as it is). */
+function cellHtml(p: BilingualParagraph, side: 'source' | 'target'): string {
+  const display = cellText(p, side === 'source' ? sourceText(p) : targetText(p));
+  if (p.kind === 'code') return esc(display);
+  return sentenceSpans(display, p.chunks, side, p.index) ?? esc(display);
+}
+
+/** The element a cell's text sits in, carrying its meaning: heading, list item, quote, code, paragraph. */
+function wrap(p: BilingualParagraph, inner: string): string {
+  const level = levelOf(p);
+  switch (p.kind) {
+    case 'heading': {
+      // The page's own <h1> is the document title: an article's level 1 (its title) and 2 go one down.
+      const tag = `h${Math.min(6, (level || 1) + 1)}`;
+      return `<${tag} class="text">${inner}</${tag}>`;
+    }
+    case 'quote':
+      return `<blockquote class="text">${inner}</blockquote>`;
+    case 'list-item': {
+      const list = p.list ?? { ordered: false, depth: 1 };
+      return list.ordered
+        ? `<ol class="text" start="${list.number ?? 1}"><li>${inner}</li></ol>`
+        : `<ul class="text"><li>${inner}</li></ul>`;
+    }
+    case 'code':
+      return `<pre class="text"><code>${inner}</code></pre>`;
+    default:
+      return `<p class="text">${inner}</p>`;
+  }
+}
+
 function renderPair(p: BilingualParagraph): string {
-  const level = headingLevel(p.prefix);
+  const level = levelOf(p);
   const classes = ['pair', `kind-${p.kind}`];
   if (p.kind === 'heading') classes.push(`level-${level || 2}`);
+  const depth = p.list?.depth ?? p.depth;
+  if (depth !== undefined && depth > 1) classes.push(`depth-${Math.min(depth, 3)}`);
   // Cells are <div>s (block children such as <details> are allowed there); the text element
-  // inside carries the semantics: a heading, a blockquote or a paragraph.
-  const tag = p.kind === 'heading' ? `h${Math.min(6, (level || 1) + 1)}` : p.kind === 'quote' ? 'blockquote' : 'p';
-  const da = cellText(p, sourceText(p));
-  const en = cellText(p, targetText(p));
-  const enInner = en === '' ? `<p class="text empty">(no translation)</p>` : `<${tag} class="text">${esc(en)}</${tag}>`;
+  // inside carries the semantics.
+  const en = targetText(p);
+  const enInner = en === '' ? `<p class="text empty">(no translation)</p>` : wrap(p, cellHtml(p, 'target'));
   return (
     `<section class="${classes.join(' ')}" id="p${p.index + 1}">` +
-    `<div class="cell da" lang="da"><${tag} class="text">${esc(da)}</${tag}></div>` +
+    `<div class="cell da" lang="da">${wrap(p, cellHtml(p, 'source'))}</div>` +
     `<div class="cell en" lang="en">${enInner}${qaBadge(p.qa)}</div>` +
     `</section>`
   );
+}
+
+/** Provenance in the page head, for tools that read it (the header shows it to people). */
+function headMeta(frame: DocumentFrame): string {
+  const m = frame.metadata;
+  const tags: [string, string | undefined][] = [
+    ['dcterms.source', m.url],
+    ['da2en:final-url', m.finalUrl],
+    ['da2en:fetched', m.fetchedAt],
+    ['da2en:page-title', m.pageTitle],
+    ['author', m.byline],
+    ['dcterms.date', m.published],
+  ];
+  return tags
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([name, v]) => `<meta name="${name}" content="${esc(v!)}">\n`)
+    .join('');
 }
 
 /** Pieces of the HTML page: everything up to the column heads, one row per pair, then the footer. */
@@ -130,7 +198,7 @@ export function htmlWriter(): StreamRenderer {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="da2en">
-<title>${esc(titleEn)}</title>
+${headMeta(frame)}<title>${esc(titleEn)}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -146,6 +214,7 @@ ${sourceTitle}<dl class="meta">${meta}</dl>
     tail: (frame) => `
 </main>
 <footer class="doc">Machine translation by da2en${frame.model.id ? ` with ${esc(frame.model.id)}` : ''}. Check important details against the Danish original.</footer>
+<script>${ALIGN_SCRIPT}</script>
 </body>
 </html>
 `,

@@ -6,7 +6,8 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
-export { renderHtml, CSP } from './html.js';
+export { renderHtml, CSP, ALIGN_SCRIPT_HASH } from './html.js';
+export { ALIGN_SCRIPT, sentenceSpans } from './sentence-spans.js';
 export { renderMarkdown, escapeMarkdownCell, escapeMarkdownInline } from './markdown.js';
 export { renderText } from './text.js';
 export { renderJson, toJsonObject, JSON_FORMAT, JSON_VERSION, type BilingualJson } from './json.js';

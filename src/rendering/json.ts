@@ -14,10 +14,10 @@ type Level = 'root' | 'title' | 'metadata' | 'model' | 'timings' | 'paragraph' |
 const KEY_ORDER: Record<Level, readonly string[]> = {
   root: ['format', 'version', 'title', 'metadata', 'model', 'timings', 'paragraphs'],
   title: ['source', 'target'],
-  metadata: ['date', 'source', 'detectedLanguage'],
+  metadata: ['date', 'source', 'inputFormat', 'url', 'finalUrl', 'fetchedAt', 'pageTitle', 'siteName', 'byline', 'published', 'detectedLanguage'],
   model: ['id', 'dtype', 'decoding'],
   timings: ['loadMs', 'translateMs', 'totalMs'],
-  paragraph: ['index', 'kind', 'prefix', 'source', 'target', 'qa', 'chunks'],
+  paragraph: ['index', 'kind', 'level', 'list', 'depth', 'lang', 'structured', 'prefix', 'source', 'target', 'links', 'qa', 'chunks'],
   chunk: ['index', 'joinBefore', 'text', 'tokens', 'target', 'origin', 'flags'],
   qa: ['kind', 'message'],
   other: [],

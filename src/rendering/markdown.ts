@@ -15,24 +15,17 @@
  */
 import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
 import { metadataEntries, sourceText, targetText } from './common.js';
-import { renderWhole, type StreamRenderer } from './writer.js';
+import { markdownBlockPair } from './markdown-blocks.js';
+import { escapeMarkdownCell } from './markdown-escape.js';
+import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
-export function escapeMarkdownInline(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[`*_[\]~$|]/g, (c) => `\\${c}`);
+/** An article read from markup (a web page, Markdown) is written as blocks, not as a table (see markdown-blocks.ts). */
+function isStructured(frame: DocumentFrame): boolean {
+  const f = frame.metadata.inputFormat;
+  return f === 'html' || f === 'md' || f === 'url';
 }
 
-export function escapeMarkdownCell(text: string): string {
-  return text
-    .split(/\r\n?|\n/)
-    .map((line) => escapeMarkdownInline(line.replace(/\s+/g, ' ').trim()))
-    .filter((line, i, all) => line !== '' || (i > 0 && i < all.length - 1))
-    .join('<br>');
-}
+export { escapeMarkdownCell, escapeMarkdownInline } from './markdown-escape.js';
 
 function cell(p: BilingualParagraph, text: string): string {
   const escaped = escapeMarkdownCell(text);
@@ -46,6 +39,11 @@ export function markdownWriter(): StreamRenderer {
     headNeedsFinal: true, // the metadata line shows the time taken
     head(frame) {
       const lines: string[] = [];
+      if (isStructured(frame)) {
+        // The title is the first pair (a level-1 heading in both languages); the head holds the metadata.
+        const meta = metadataEntries(frame).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
+        return meta.length > 0 ? `${meta.join(' · ')}\n\n` : '';
+      }
       const title = frame.title.target || frame.title.source;
       if (title) lines.push(`# ${escapeMarkdownCell(title)}`, '');
       if (frame.title.source && frame.title.source !== title) lines.push(`*${escapeMarkdownCell(frame.title.source)}*`, '');
@@ -54,7 +52,7 @@ export function markdownWriter(): StreamRenderer {
       lines.push('| Dansk | English |', '| --- | --- |');
       return `${lines.join('\n')}\n`;
     },
-    paragraph: (p) => `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`,
+    paragraph: (p) => (p.structured ? markdownBlockPair(p, sourceText(p), targetText(p)) : `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`),
     tail: () => '',
   };
 }

@@ -25,7 +25,12 @@ export function textWriter(): StreamRenderer {
       const h = header(frame);
       return h === '' || paragraphCount === 0 ? h : `${h}\n\n`;
     },
-    paragraph: (p) => `${written++ === 0 ? '' : '\n\n'}${`${sourceText(p)}\n${targetText(p)}`.trimEnd()}`,
+    paragraph: (p) => {
+      // A list item from a marked-up input keeps its bullet or number on both lines.
+      const mark = p.kind === 'list-item' && p.list ? `${'  '.repeat(p.list.depth - 1)}${p.list.ordered ? `${p.list.number ?? 1}. ` : '- '}` : '';
+      const en = targetText(p);
+      return `${written++ === 0 ? '' : '\n\n'}${`${mark}${sourceText(p)}\n${en === '' ? '' : mark + en}`.trimEnd()}`;
+    },
     tail: () => '\n',
   };
 }

@@ -27,6 +27,19 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   'model-corrupt': 503,
   network: 502,
   interrupted: 503,
+  // The server reads request bodies as text; these come only from callers that fetch pages themselves.
+  'no-article': 422,
+  'fetch-dns': 502,
+  'fetch-refused': 502,
+  'fetch-not-found': 502,
+  'fetch-server-error': 502,
+  'fetch-http-status': 502,
+  'fetch-not-html': 502,
+  'fetch-too-big': 502,
+  'fetch-timeout': 504,
+  'fetch-redirects': 502,
+  'fetch-address-refused': 403,
+  'fetch-connection': 502,
 };
 
 /** Maps anything thrown by a handler to a status and one line for the client. */

@@ -3,8 +3,8 @@ import type { BilingualDocument, BilingualParagraph, ParagraphKind, QaFinding, T
 import { pick, prng } from './prng.js';
 
 const PIECES = ['Borgmester', 'bygger', 'ny bro', 'i Århus', '5 & 6', '<b>fed</b>', '"citat"', '*stjerne*', '_x_', '|', '\\', '🎉', 'æøå ÆØÅ', '1.200 kr.', 'kl. 14', '`kode`', '[link](http://x)', '</script>', "it's", '\u00a0', '\t', '—', '…', '#', '- '];
-const KINDS: ParagraphKind[] = ['text', 'heading', 'quote'];
-const PREFIXES: Record<ParagraphKind, string[]> = { text: [''], heading: ['', '# ', '## ', '### '], quote: ['- ', '– '] };
+const KINDS: ParagraphKind[] = ['text', 'heading', 'quote', 'list-item', 'caption', 'byline', 'table-cell', 'code'];
+const PREFIXES: Record<ParagraphKind, string[]> = { text: [''], heading: ['', '# ', '## ', '### '], quote: ['- ', '– ', ''], 'list-item': [''], caption: [''], byline: [''], 'table-cell': [''], code: [''] };
 const QA_KINDS: QaFinding['kind'][] = ['missing-number', 'length-ratio', 'guard', 'untranslated', 'empty'];
 
 function text(rand: () => number, maxWords: number): string {
@@ -21,6 +21,12 @@ function paragraph(rand: () => number, index: number): BilingualParagraph {
   const target = rand() < 0.1 ? '' : text(rand, 12);
   const chunks: TranslatedChunk[] = body === '' ? [] : [{ index: 0, text: body.replace(/\s+/g, ' '), joinBefore: '', tokens: 3, target, origin: pick(rand, ['model', 'cache', 'passthrough'] as const), ...(rand() < 0.1 ? { flags: ['repeat'] } : {}) }];
   const p: BilingualParagraph = { index, kind, prefix, source: prefix + body, target: rand() < 0.2 ? target : prefix + target, chunks };
+  // Structure as a marked-up input gives it (web pages, Markdown).
+  if (kind === 'heading' && prefix === '' && rand() < 0.7) p.level = 1 + Math.floor(rand() * 6);
+  if (kind === 'list-item') p.list = { ordered: rand() < 0.5, depth: 1 + Math.floor(rand() * 3), ...(rand() < 0.5 ? { number: 1 + Math.floor(rand() * 12) } : {}) };
+  if (kind === 'quote' && prefix === '' && rand() < 0.3) p.depth = 2;
+  if (kind === 'code' && rand() < 0.5) p.lang = 'js';
+  if (rand() < 0.2) p.links = [{ text: 'x', href: 'https://example.dk/"<x>' }];
   if (rand() < 0.5) p.qa = rand() < 0.5 ? [] : [{ kind: pick(rand, QA_KINDS), message: text(rand, 5) }];
   return p;
 }

@@ -53,7 +53,27 @@ describe('public API', () => {
     expectTypeOf(api.render).parameters.toEqualTypeOf<[format: OutputFormat, doc: BilingualDocument]>();
     expectTypeOf(api.render).returns.toEqualTypeOf<string>();
     expectTypeOf<InstanceType<typeof api.Da2enError>['kind']>().toEqualTypeOf<ErrorKind>();
-    expectTypeOf<ErrorKind>().toEqualTypeOf<'usage' | 'input' | 'storage' | 'model-missing' | 'model-corrupt' | 'network' | 'interrupted'>();
+    expectTypeOf<ErrorKind>().toEqualTypeOf<
+      | 'usage'
+      | 'input'
+      | 'storage'
+      | 'model-missing'
+      | 'model-corrupt'
+      | 'network'
+      | 'interrupted'
+      | 'no-article'
+      | 'fetch-dns'
+      | 'fetch-refused'
+      | 'fetch-not-found'
+      | 'fetch-server-error'
+      | 'fetch-http-status'
+      | 'fetch-not-html'
+      | 'fetch-too-big'
+      | 'fetch-timeout'
+      | 'fetch-redirects'
+      | 'fetch-address-refused'
+      | 'fetch-connection'
+    >();
     expectTypeOf<(typeof api.ERROR_KINDS)[number]>().toEqualTypeOf<ErrorKind>();
   });
 

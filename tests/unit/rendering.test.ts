@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  ALIGN_SCRIPT,
+  ALIGN_SCRIPT_HASH,
   CSP,
   escapeMarkdownCell,
   extensionFor,
@@ -65,12 +68,16 @@ describe('renderHtml', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<html lang="en">');
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#39;')}">`);
-    expect(CSP).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    // Scripts: only the page's own sentence-alignment script, by its hash.
+    expect(CSP).toBe(`default-src 'none'; style-src 'unsafe-inline'; script-src '${ALIGN_SCRIPT_HASH}'`);
+    expect(ALIGN_SCRIPT_HASH).toBe(`sha256-${createHash('sha256').update(ALIGN_SCRIPT).digest('base64')}`);
     expect(html).toContain('<title>Mayor &lt;b&gt;wants&lt;/b&gt; to build new bridge</title>');
   });
 
-  it('contains no script tag from content, no scripts at all, and no network references', () => {
-    expect(html).not.toMatch(/<script/i);
+  it('contains no script tag from content, only its own hashed script, and no network references', () => {
+    expect(html.match(/<script/gi)?.length).toBe(1);
+    expect(html).toContain(`<script>${ALIGN_SCRIPT}</script>`);
+    expect(ALIGN_SCRIPT).not.toMatch(/fetch|XMLHttpRequest|import|src|href|eval|Function|innerHTML/);
     expect(html).toContain('&lt;script&gt;window.__pwned = 1;');
     expect(html).not.toMatch(/<(link|img|iframe|object|embed|base|audio|video|source)\b/i);
     expect(html).not.toMatch(/\b(src|href|action|srcset)\s*=/i);
@@ -92,10 +99,11 @@ describe('renderHtml', () => {
   });
 
   it('styles headings as headings (Markdown marker not shown) and quotes as blockquotes', () => {
-    expect(html).toContain('<h2 class="text">Borgmester vil bygge ny bro</h2>');
-    expect(html).toContain('<h3 class="text">Økonomi</h3>');
+    const plain = html.replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
+    expect(plain).toContain('<h2 class="text">Borgmester vil bygge ny bro</h2>');
+    expect(plain).toContain('<h3 class="text">Økonomi</h3>');
     expect(html).not.toContain('## Økonomi');
-    expect(html).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
+    expect(plain).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
   });
 
   it('shows QA findings as a badge with the messages, escaped', () => {

@@ -3,7 +3,11 @@ import type { Translator } from '../../engine/translator.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { writeBilingualStream } from '../../io/bilingual-writer.js';
-import { translateParagraphStream } from '../../pipeline/translate-stream.js';
+import { translateArticleStream, translateParagraphStream, type StructuredArticle } from '../../pipeline/translate-stream.js';
+import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
+import { readArticle, readHead } from '../../input/read-article.js';
+import { inputUserError } from '../input-errors.js';
+import { Da2enError } from '../../errors.js';
 import { looksDanish } from '../../segmentation/language.js';
 import { openTranslationMemory } from '../../cache/index.js';
 import { planOutputs, type InputPlan } from '../output-plan.js';
@@ -23,6 +27,10 @@ export interface TranslateRunOptions {
   output?: string;
   outDir?: string;
   encoding: InputEncoding;
+  /** How to read the inputs (auto: URL, extension, or <!doctype html>/<html> sniffing). */
+  inputFormat: InputFormat | 'auto';
+  /** Seconds a URL may take to fetch, redirects and body included. */
+  fetchTimeout: number;
   engine: EngineOptions;
   translation: Pick<StreamTranslateOptions, 'maxChunkTokens' | 'packSentences' | 'batchTokens' | 'maxBatchSize' | 'concurrency'>;
   /** The translation memory (`dir` undefined: the default folder), or false for none. */
@@ -43,9 +51,24 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // Every file is read through once before the model loads: a bad third file (or a bad byte deep
   // in a large one) fails before minutes of translating the first two. Standard input cannot be
   // read twice; its problems surface while it streams, and no output is left behind then either.
+  if (!(args.fetchTimeout > 0)) throw new Da2enError('usage', `--fetch-timeout must be a positive number of seconds, got ${args.fetchTimeout}`);
+  // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
   const scans = new Map<string, InputScan>();
+  const articles = new Map<string, StructuredArticle>();
   for (const plan of plans) {
-    if (plan.input === '-' || scans.has(plan.input)) continue;
+    if (scans.has(plan.input) || articles.has(plan.input)) continue;
+    const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
+    if (format !== 'text') {
+      ctx.verbose(`${plan.input}: read as ${format}`);
+      try {
+        const article = await readArticle(plan.input, format, { stdin: ctx.stdin, fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 } });
+        articles.set(plan.input, { ...article, inputFormat: format });
+      } catch (err) {
+        throw inputUserError(err);
+      }
+      continue;
+    }
+    if (plan.input === '-') continue;
     const scan = await scanInput(plan.input, { encoding: args.encoding });
     scans.set(plan.input, scan);
     scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
@@ -65,19 +88,20 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     for (const plan of plans) {
       // Read, translated and written a window of paragraphs at a time: memory stays bounded
       // whatever the size of the input, and every output is byte for byte the whole-document render.
-      const source = await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
-      const translation = translateParagraphStream(source, translator, {
-        input: source,
+      const article = articles.get(plan.input);
+      const source = article ? null : await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
+      const options = {
         source: plan.input,
         ...args.translation,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
-        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', scans.get(plan.input)?.paragraphs),
-      });
+        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', article ? article.blocks.length : scans.get(plan.input)?.paragraphs),
+      };
+      const translation = article ? translateArticleStream(article, translator, options) : translateParagraphStream(source!, translator, { ...options, input: source! });
       await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
-      if (plan.input === '-') source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
       if (!looksDanish(frame.metadata.detectedLanguage)) {
         ctx.log(`${plan.input}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }

@@ -3,15 +3,23 @@ import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from '../../pipeline/translate-document.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/for-translator.js';
 import { parseFormats } from '../output-plan.js';
+import { INPUT_FORMATS } from '../../input/input-format.js';
 import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import type { TranslateRunOptions } from './translate-run.js';
 
 /** The translate command's own options (the engine options and --cache-dir are shared). */
 export const TRANSLATE_OPTIONS = {
+  'input-format': {
+    type: 'string',
+    choices: ['auto', ...INPUT_FORMATS] as const,
+    default: 'auto' as const,
+    describe: 'How to read the inputs (auto: a URL is fetched; .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
+  },
   format: { alias: 'f', type: 'string', describe: 'Comma-separated: html, md, txt, json, en (English only). Default: from -o, txt to a pipe, html next to the input' },
   output: { alias: 'o', type: 'string', describe: 'Write to this file (format from its extension; - for stdout)' },
   'out-dir': { type: 'string', describe: 'Write <name>.da-en.<format> files into this directory' },
+  'fetch-timeout': { type: 'number', default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' },
   encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, or UTF-16 with a BOM)' },
   'max-chunk-tokens': { type: 'number', default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' },
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
@@ -28,7 +36,7 @@ export const TRANSLATE_OPTIONS = {
 
 export function translateBuilder(y: Argv) {
   return withEngineOptions(y)
-    .positional('inputs', { describe: 'Danish text files, or - for standard input', type: 'string', array: true, default: [] as string[] })
+    .positional('inputs', { describe: 'Danish articles: text, saved web pages (.html), Markdown (.md), http(s) URLs, or - for standard input', type: 'string', array: true, default: [] as string[] })
     .options(TRANSLATE_OPTIONS)
     .options(CACHE_DIR_OPTIONS)
     .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
@@ -36,7 +44,10 @@ export function translateBuilder(y: Argv) {
     .example('$0 article.da.txt --format html,md,json --out-dir out/', 'several formats at once')
     .example('cat article.da.txt | $0 - --format md > article.md', 'read stdin, write stdout')
     .example('$0 a.txt b.txt c.txt --out-dir out/', 'several articles, one model load')
-    .example('$0 article.da.txt --format en', 'the English text alone');
+    .example('$0 article.da.txt --format en', 'the English text alone')
+    .example('$0 https://www.dr.dk/nyheder/... --out-dir out/', 'fetch a web page and translate its article')
+    .example('$0 saved-page.html --format md -o page.da-en.md', 'a saved web page; structure kept')
+    .example('$0 notes.md -o notes.da-en.md', 'Markdown in, bilingual Markdown out');
 }
 
 export type TranslateArgs = ArgsOf<typeof translateBuilder>;
@@ -49,6 +60,8 @@ export function translateRunOptions(args: TranslateArgs): TranslateRunOptions {
     ...(args.output !== undefined ? { output: args.output } : {}),
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     encoding: args.encoding,
+    inputFormat: args.inputFormat,
+    fetchTimeout: args.fetchTimeout,
     engine: engineOptionsFrom(args),
     translation: {
       maxChunkTokens: args.maxChunkTokens,

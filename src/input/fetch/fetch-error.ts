@@ -26,6 +26,9 @@ export type FetchFailure =
   /** The address is refused by the caller's address check (the server's private-range guard). */
   | 'address-refused';
 
+/** Every fetch failure kind, in the order of their exit codes (20–30). */
+export const FETCH_FAILURES: readonly FetchFailure[] = ['dns', 'refused', 'not-found', 'server-error', 'http-status', 'not-html', 'too-big', 'timeout', 'redirects', 'address-refused', 'connection'];
+
 export class FetchError extends Error {
   override readonly name = 'FetchError';
   constructor(

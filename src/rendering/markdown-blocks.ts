@@ -1,0 +1,66 @@
+/**
+ * Markdown for an article that came with structure (a web page, a Markdown file): instead of the
+ * two-column table (whose cells cannot hold headings, lists or quotes), each pair is written as
+ * the Danish block followed by its English partner, both with the block's own Markdown: headings
+ * at their level, list items as list items (the English as the item's second paragraph, so the
+ * pair stays one item), quotes as quotes, captions and bylines in italics, code once, untouched.
+ *
+ * Text is escaped as in table cells (escapeMarkdownInline), and a line that would start a block
+ * by itself ("1. maj", "- ", "# ", "> ", "+ ", a "---" or "===" line) gets its marker escaped, so
+ * Danish text never turns into structure it did not have.
+ */
+import type { BilingualParagraph } from '../document/types.js';
+import { escapeMarkdownInline } from './markdown-escape.js';
+
+/** Escapes one line of text for a Markdown block (inline markup and a leading block marker). */
+export function escapeMarkdownLine(line: string): string {
+  const text = escapeMarkdownInline(line.replace(/[\s\u00a0]+/g, ' ').trim());
+  return text
+    .replace(/^([#+-])/, '\\$1')
+    .replace(/^(\d{1,9})([.)])/, '$1\\$2')
+    .replace(/^(=+)$/, '\\$1');
+}
+
+/** Lines of a block's text, escaped, joined by hard line breaks; continuation lines indented. */
+function inline(text: string, indent: string): string {
+  return text
+    .split('\n')
+    .map(escapeMarkdownLine)
+    .filter((l) => l !== '')
+    .join(`\\\n${indent}`);
+}
+
+function fence(code: string, lang: string | undefined): string {
+  const longest = Math.max(2, ...Array.from(code.matchAll(/`+/g), (m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang ?? ''}\n${code}\n${f}`;
+}
+
+/** One pair as Markdown blocks, followed by a blank line. */
+export function markdownBlockPair(p: BilingualParagraph, da: string, en: string): string {
+  switch (p.kind) {
+    case 'code':
+      return `${fence(p.source, p.lang)}\n\n`;
+    case 'heading': {
+      const hashes = '#'.repeat(Math.min(6, Math.max(1, p.level ?? 1)));
+      return `${hashes} ${inline(da, '')}\n\n${en ? `${hashes} ${inline(en, '')}\n\n` : ''}`;
+    }
+    case 'list-item': {
+      const depth = p.list?.depth ?? 1;
+      // Four spaces per level nest under any marker up to "99." (CommonMark: less than the parent's content column + 4).
+      const outer = '    '.repeat(depth - 1);
+      const marker = p.list?.ordered ? `${p.list.number ?? 1}.` : '-';
+      const inner = outer + ' '.repeat(marker.length + 1);
+      return `${outer}${marker} ${inline(da, inner)}\n\n${en ? `${inner}${inline(en, inner)}\n\n` : ''}`;
+    }
+    case 'quote': {
+      const q = '> '.repeat(Math.max(1, p.depth ?? 1));
+      return `${q}${inline(da, q)}\n\n${en ? `${q}${inline(en, q)}\n\n` : ''}`;
+    }
+    case 'caption':
+    case 'byline':
+      return `*${inline(da, '')}*\n\n${en ? `*${inline(en, '')}*\n\n` : ''}`;
+    default:
+      return `${inline(da, '')}\n\n${en ? `${inline(en, '')}\n\n` : ''}`;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Sentence alignment for the HTML page. The pipeline translates chunk by chunk (a sentence, or a
+ * piece of one within the token budget), so chunk i of a paragraph's Danish side and chunk i of
+ * its English side are counterparts. Each is wrapped in a <span class="s" data-s="P-C"> found in
+ * the cell's displayed text (white space runs may differ from the chunk's: a soft line break in
+ * the source is a space in the chunk), and the page's one script highlights the counterpart.
+ * Where a chunk cannot be found (it never should), the cell is shown without spans.
+ */
+import escapeHtml from 'escape-html';
+import type { TranslatedChunk } from '../document/types.js';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The displayed cell text as HTML, each chunk in a focusable span; null when the chunks do not line up with it. */
+export function sentenceSpans(display: string, chunks: readonly TranslatedChunk[], side: 'source' | 'target', paragraphIndex: number): string | null {
+  let out = '';
+  let cursor = 0;
+  for (const c of chunks) {
+    const text = (side === 'source' ? c.text : c.target).trim();
+    if (text === '') continue;
+    const re = new RegExp(escapeRegExp(text).replace(/\s+/g, '\\s+'), 'gu');
+    re.lastIndex = cursor;
+    const m = re.exec(display);
+    if (!m) return null;
+    out += escapeHtml(display.slice(cursor, m.index));
+    out += `<span class="s" data-s="${paragraphIndex + 1}-${c.index + 1}" tabindex="0">${escapeHtml(m[0])}</span>`;
+    cursor = m.index + m[0].length;
+  }
+  return out + escapeHtml(display.slice(cursor));
+}
+
+/**
+ * The page's only script: hovering, tapping or focusing (Tab) a sentence highlights it and its
+ * counterpart. Allowed by its hash in the page's Content-Security-Policy; nothing else may run.
+ */
+export const ALIGN_SCRIPT = `(() => {
+  const mark = (event, on) => {
+    const s = event.target instanceof Element ? event.target.closest('.s') : null;
+    if (!s) return;
+    for (const t of document.querySelectorAll('.s[data-s="' + s.dataset.s + '"]')) t.classList.toggle('hl', on);
+  };
+  document.addEventListener('mouseover', (e) => mark(e, true));
+  document.addEventListener('mouseout', (e) => mark(e, false));
+  document.addEventListener('focusin', (e) => mark(e, true));
+  document.addEventListener('focusout', (e) => mark(e, false));
+})();`;

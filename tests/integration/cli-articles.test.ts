@@ -1,0 +1,190 @@
+/**
+ * The CLI on articles as people find them: URLs (served by the loopback news server), saved web
+ * pages and Markdown, through the real engine (the builder's tiny model: its English is
+ * nonsense, but structure, order and pairing are what is checked here).
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Heading, ListItem, Nodes, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BilingualJson } from '../../src/rendering/json.js';
+import { builtModel } from '../../tools/builder-models.js';
+import { page, startNewsServer, type NewsServer } from '../helpers/news-server.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let model: string;
+let dir: string;
+let server: NewsServer;
+
+beforeAll(async () => {
+  model = await builtModel('tiny');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-articles-'));
+  server = await startNewsServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function translate(input: string, extra: string[] = ['--format', 'json,html,md']) {
+  const out = mkdtempSync(path.join(dir, 'out-'));
+  const result = await runCli([input, '--model', model, '--offline', '--no-cache', '--quiet', '--out-dir', out, ...extra]);
+  const files = readdirSync(out).sort();
+  const read = (ext: string) => readFileSync(path.join(out, files.find((f) => f.endsWith(ext))!), 'utf8');
+  return { ...result, out, files, read };
+}
+
+function walk(node: Nodes, visit: (n: Nodes) => void): void {
+  visit(node);
+  if ('children' in node) for (const c of node.children as Nodes[]) walk(c, visit);
+}
+
+describe('a URL', () => {
+  it('is fetched, its article extracted and translated block by block, structure kept in JSON, HTML and Markdown', async () => {
+    const url = `${server.url}/nyheder/storm`;
+    const r = await translate(url);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.files).toEqual(['storm.da-en.html', 'storm.da-en.json', 'storm.da-en.md']);
+
+    const json = JSON.parse(r.read('.json')) as BilingualJson;
+    expect(json.metadata).toMatchObject({
+      source: url,
+      inputFormat: 'url',
+      url,
+      pageTitle: 'Storm lukker færgeruter til Bornholm | Nyheder | DR-lignende',
+      byline: 'Mette Holm, Jonas Krag',
+      published: '2026-01-14T06:12:00+01:00',
+      siteName: 'Nyhedsradioen',
+    });
+    expect(Date.parse(json.metadata.fetchedAt!)).toBeGreaterThan(Date.now() - 600_000);
+    expect(json.title.source).toBe('Storm lukker færgeruter til Bornholm');
+    // One paragraph per extracted block, in order, each with its kind, level and list.
+    expect(json.paragraphs.map((p) => [p.kind, p.level ?? p.list?.depth ?? null])).toEqual([
+      ['heading', 1], ['text', null], ['byline', null], ['text', null], ['text', null], ['caption', null], ['heading', 2], ['text', null],
+      ['list-item', 1], ['list-item', 1], ['list-item', 1], ['heading', 2], ['text', null], ['quote', null], ['text', null],
+    ]);
+    expect(json.paragraphs.every((p, i) => p.index === i && p.target !== '' && p.structured === true)).toBe(true);
+    expect(json.paragraphs[4]!.links).toEqual([{ text: 'Lars Møller', href: `${server.url}/profil/lars-moeller` }]);
+
+    const html = r.read('.html');
+    expect(html).toContain(`<meta name="dcterms.source" content="${url}">`);
+    expect(html).toContain('<meta name="author" content="Mette Holm, Jonas Krag">');
+    expect(html).toMatch(/<dt>Published<\/dt><dd>2026-01-14T06:12:00\+01:00<\/dd>/);
+    expect(html.match(/<section class="pair kind-heading level-2"/g)).toHaveLength(2);
+    expect(html.match(/<section class="pair kind-list-item"/g)).toHaveLength(3);
+    expect(html.match(/<ul class="text"><li>/g)).toHaveLength(6); // both columns
+    expect(html.match(/<blockquote class="text">/g)).toHaveLength(2);
+    expect(html).not.toContain('HIJACKED'); // the page's own script is gone, not shown, not run
+    expect(html).not.toMatch(/cdn\.example\.invalid|images\.example\.invalid/);
+
+    const md = fromMarkdown(r.read('.md')) as Root;
+    const headings: [number, string][] = [];
+    let items = 0;
+    let quotes = 0;
+    walk(md, (n) => {
+      if (n.type === 'heading') headings.push([(n as Heading).depth, (n as Heading).children.map((c) => ('value' in c ? c.value : '')).join('')]);
+      if (n.type === 'listItem') items += (n as ListItem).children.filter((c) => c.type === 'paragraph').length === 2 ? 1 : 0;
+      if (n.type === 'blockquote') quotes++;
+    });
+    expect(headings.map(([d]) => d)).toEqual([1, 1, 2, 2, 2, 2]); // each heading in both languages, at its level
+    expect(headings[0]![1]).toBe('Storm lukker færgeruter til Bornholm');
+    expect(items).toBe(3); // each list item holds its Danish and its English paragraph
+    expect(quotes).toBe(2);
+  });
+
+  it('in Windows-1252, gzip-compressed, and after redirects', async () => {
+    for (const route of ['/debat/traeer', '/arkiv/traeer', '/indland/laerere', '/kort']) {
+      const r = await translate(`${server.url}${route}`, ['--format', 'json']);
+      expect(r.code, route).toBe(0);
+      const json = JSON.parse(r.read('.json')) as BilingualJson;
+      expect(json.paragraphs.length).toBeGreaterThan(5);
+      expect(JSON.stringify(json)).not.toMatch(/\\u00[89][0-9a-f]|\ufffd/);
+    }
+  });
+
+  it('of a page in English gets the same notice as English text', async () => {
+    const out = mkdtempSync(path.join(dir, 'out-'));
+    const r = await runCli([`${server.url}/english`, '--model', model, '--offline', '--no-cache', '--format', 'json', '--out-dir', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/looks like en, not Danish; translated anyway/);
+  });
+});
+
+describe('URL failures: one line, their own exit code, no output', () => {
+  const cases: [string, string, number, RegExp][] = [
+    ['404', '/findes-ikke', 22, /page not found \(HTTP 404\)/],
+    ['503', '/fejl', 23, /server failed \(HTTP 503\)/],
+    ['403', '/forbudt', 24, /refused the page \(HTTP 403\)/],
+    ['PDF', '/rapport.pdf', 25, /application\/pdf, not an HTML page/],
+    ['10 MB', '/stor', 26, /larger than 8 MiB/],
+    ['slow', '/langsom', 27, /no complete answer within the time limit/],
+    ['redirect loop', '/loop-a', 28, /redirect loop/],
+    ['no article', '/forside', 7, /no article text found in the page; to translate all of its text, pass --input-format text/],
+  ];
+  for (const [name, route, code, message] of cases) {
+    it(name, async () => {
+      const r = await translate(`${server.url}${route}`, ['--format', 'json', '--fetch-timeout', '1']);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.files).toEqual([]);
+    });
+  }
+  it('DNS and refused', async () => {
+    const dns = await translate('http://nyheder.da2en-test.invalid/x', ['--format', 'json']);
+    expect([dns.code, dns.stderr.trim().split('\n').length]).toEqual([20, 1]);
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((res) => probe.listen(0, '127.0.0.1', res));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((res) => probe.close(() => res()));
+    const refused = await translate(`http://127.0.0.1:${port}/x`, ['--format', 'json']);
+    expect(refused.code).toBe(21);
+    expect(refused.stderr).toMatch(/connection refused/);
+  });
+});
+
+describe('saved pages and Markdown files', () => {
+  it('a saved page is read as a web page by its extension or by its first bytes; --input-format text reads it as text', async () => {
+    for (const name of ['saved.html', 'saved-page']) {
+      const file = path.join(dir, name);
+      writeFileSync(file, page('tv2-like.html'));
+      const r = await translate(file, ['--format', 'json']);
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.read('.json')) as BilingualJson;
+      expect(json.metadata.inputFormat).toBe('html');
+      expect(json.title.source).toBe('Rekordmange vil være lærere');
+      expect(json.paragraphs.filter((p) => p.kind === 'list-item').map((p) => p.list)).toEqual([
+        { ordered: true, number: 1, depth: 1 },
+        { ordered: true, number: 2, depth: 1 },
+        { ordered: true, number: 3, depth: 1 },
+      ]);
+    }
+    const front = path.join(dir, 'forside.html');
+    writeFileSync(front, page('front-page.html'));
+    const bad = await translate(front, ['--format', 'json']);
+    expect(bad.code).toBe(7);
+    expect(bad.stderr).toMatch(/--input-format text/);
+    const asText = await translate(front, ['--format', 'json', '--input-format', 'text']);
+    expect(asText.code).toBe(0);
+    expect(JSON.parse(asText.read('.json')).paragraphs[0].source).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('Markdown in, bilingual Markdown out: headings, lists, quotes kept, code untouched', async () => {
+    const file = path.join(dir, 'noter.md');
+    writeFileSync(file, '# Havnebadet åbner\n\n1\\. maj åbner **badet** i år.\n\n## Priser\n\n1. Voksne: 40 kr.\n2. Børn: gratis\n\n> Vandet er varmt, siger livredderen.\n\n```sh\nda2en noter.md   # ikke oversat\n```\n');
+    const out = path.join(dir, 'noter.da-en.md');
+    const r = await runCli([file, '--model', model, '--offline', '--no-cache', '--quiet', '-o', out]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('```sh\nda2en noter.md   # ikke oversat\n```');
+    expect(text).toContain('\n1\\. maj åbner badet i år.\n'); // text that would start a list stays text
+    const tree = fromMarkdown(text) as Root;
+    const types = tree.children.map((n) => (n.type === 'heading' ? `h${n.depth}` : n.type === 'list' ? `list${n.ordered ? '-ol' : ''}:${n.children.length}` : n.type));
+    expect(types).toEqual(['paragraph', 'h1', 'h1', 'paragraph', 'paragraph', 'h2', 'h2', 'list-ol:2', 'blockquote', 'blockquote', 'code']);
+    const code = tree.children.find((n) => n.type === 'code');
+    expect(code && 'value' in code ? code.value : '').toBe('da2en noter.md   # ikke oversat');
+  });
+});
