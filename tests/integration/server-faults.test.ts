@@ -68,7 +68,8 @@ describe('da2en serve: faults', () => {
   });
 
   it('a long translation leaves the event loop free (/health fast), and a client that goes away has its sentences dropped', async () => {
-    const sentences = 150;
+    // Long enough that a fast machine is still translating it after the 20 /health probes below.
+    const sentences = 1500;
     const before = (await health(srv.url)).totals;
     const controller = new AbortController();
     const pending = translate(srv.url, longText('lang', sentences), controller.signal).catch((e: Error) => e);
@@ -106,7 +107,7 @@ describe('da2en serve: faults', () => {
 
   it('a full queue answers 429 with Retry-After, in LibreTranslate\'s shape', async () => {
     const controller = new AbortController();
-    const busy = [translate(small.url, longText('a', 100), controller.signal), translate(small.url, longText('b', 100), controller.signal)].map((p) => p.catch((e: Error) => e));
+    const busy = [translate(small.url, longText('a', 1500), controller.signal), translate(small.url, longText('b', 1500), controller.signal)].map((p) => p.catch((e: Error) => e));
     await until(async () => (await health(small.url)).queue.requests === 2);
     const r = await postJson(`${small.url}/translate`, { q: 'Ja.', source: 'da', target: 'en' });
     expect(r.status).toBe(429);
@@ -139,7 +140,9 @@ describe('da2en serve: faults', () => {
 
       const texts = [
         ...Array.from({ length: 20 }, (_, i) => `Det regner ${i} i dag.`),
-        ...Array.from({ length: 3 }, (_, i) => longText(`stor${i}`, 100)),
+        // Long enough (3 × 1,500 sentences, ≥1,100 model calls) that a fast machine cannot finish
+        // them within the 1 s grace: some must be cancelled.
+        ...Array.from({ length: 3 }, (_, i) => longText(`stor${i}`, 1500)),
       ];
       const results = texts.map((q) =>
         postJson(`${url}/translate`, { q, source: 'da', target: 'en' }).then(
