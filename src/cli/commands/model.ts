@@ -68,7 +68,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       } finally {
         progress.stop();
       }
-      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `downloaded ${before.length} file(s) of ${model} (${dtype}) into ${location.dir}: ${before.join(', ')}`);
+      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${before.length} file(s): ${before.join(', ')}`);
     }
     return 0;
   }
