@@ -43,6 +43,8 @@ describe('translate command options', () => {
     const run = translateRunOptions(await parse(['a.txt']));
     expect(run).toEqual({
       inputs: ['a.txt'],
+      inputFormat: 'auto',
+      fetchTimeout: 30,
       encoding: 'auto',
       engine: { model: DEFAULT_MODEL_ID, keepSource: false, offline: false, dtype: DEFAULT_DTYPE, beams: 1 },
       translation: {
@@ -63,6 +65,8 @@ describe('translate command options', () => {
     const run = translateRunOptions(await parse(args));
     expect(run).toEqual({
       inputs: ['b.txt'],
+      inputFormat: 'auto',
+      fetchTimeout: 30,
       formats: ['md', 'json'],
       outDir: 'out',
       encoding: 'latin1',
