@@ -7,8 +7,11 @@ import { TextDecoder } from 'node:util';
 
 import { Da2enError } from '../errors.js';
 
-/** 'auto' is UTF-8, or UTF-16 with a BOM. */
-export const INPUT_ENCODINGS = ['auto', 'utf8', 'latin1', 'utf16le', 'utf16be'] as const;
+/**
+ * 'auto' is UTF-8, UTF-16 with a BOM, or Windows-1252 detected (see `looksLikeCp1252`).
+ * 'windows-1252' is another name for 'cp1252'; 'latin1' is read as Windows-1252, its superset.
+ */
+export const INPUT_ENCODINGS = ['auto', 'utf8', 'cp1252', 'windows-1252', 'latin1', 'utf16le', 'utf16be'] as const;
 
 export type InputEncoding = (typeof INPUT_ENCODINGS)[number];
 
@@ -59,6 +62,63 @@ export interface DecodeState {
 
 /** Bytes inspected before choosing the decoder (what `sniffBinary` looks at). */
 const SNIFF_BYTES = 8192;
+
+/** Windows-1252's characters for bytes 0x80–0x9F; the five it leaves undefined map to themselves, as in browsers. */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+].map((c) => String.fromCharCode(c));
+
+/**
+ * Windows-1252 bytes → text. One byte is one character, so pieces decode independently. By table:
+ * Node 20's TextDecoder('windows-1252'/'latin1') gives C1 control characters for 0x80–0x9F when not
+ * streaming (€ – ” ’ became invisible and the model dropped them), and whatwg-encoding's decode
+ * sniffs a BOM at the start of every piece.
+ */
+export function decodeCp1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+}
+
+/** Bytes Windows-1252 leaves undefined: text that has them is not Windows-1252. */
+function hasUndefinedCp1252(bytes: Uint8Array): boolean {
+  return bytes.some((b) => b === 0x81 || b === 0x8d || b === 0x8f || b === 0x90 || b === 0x9d);
+}
+
+/**
+ * Whether `bytes` hold a well-formed multi-byte UTF-8 sequence: then a bad byte is more likely
+ * damage in a UTF-8 file than Windows-1252 text (where pairs like "Ã¸" are rare).
+ */
+function hasUtf8Multibyte(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0 || i + need >= bytes.length) continue;
+    let ok = true;
+    for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) ok = false;
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** How many bytes from the first non-ASCII byte `looksLikeCp1252` is shown (or all that is left). */
+export const CP1252_WINDOW = SNIFF_BYTES;
+
+/**
+ * The detection rule of 'auto'. `window`: the input's bytes from its first non-ASCII byte on, up
+ * to CP1252_WINDOW of them (fewer only at the end of the input: then `final`). Everything before
+ * that byte is ASCII, which reads the same in UTF-8 and Windows-1252, so nothing decoded before
+ * the decision changes meaning after it. Windows-1252 when the window is not UTF-8, holds no
+ * well-formed UTF-8 sequence at all (one would point to a damaged UTF-8 file) and no byte that
+ * Windows-1252 leaves undefined.
+ */
+export function looksLikeCp1252(window: Uint8Array, final: boolean): boolean {
+  return firstBadUtf8Byte(window, final) >= 0 && !hasUtf8Multibyte(window) && !hasUndefinedCp1252(window);
+}
+
+/** Said on stderr when 'auto' reads Windows-1252, so a wrong guess is seen. */
+export const CP1252_NOTICE = 'not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)';
 
 /**
  * Offset of the first byte of the first ill-formed UTF-8 sequence in `bytes` (its lead byte when
@@ -112,23 +172,27 @@ function incompleteTail(bytes: Uint8Array): Uint8Array {
 }
 
 function invalidUtf8(offset: number, cause: unknown): DecodeError {
-  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Latin-1/Windows-1252, pass --encoding latin1`, { cause });
+  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`, { cause });
 }
 
 /**
  * Decodes bytes arriving in pieces (a file read in chunks, standard input) in the requested
- * encoding ('auto': UTF-8, or UTF-16 with a BOM, after binary sniffing), piece by piece, with
- * NULs removed. Throws DecodeError (kind 'input') for binary data or invalid UTF-8, naming the
+ * encoding, piece by piece, with NULs removed. 'auto': binary sniffing on the first 8 KiB, then
+ * UTF-16 by its BOM, UTF-8 by its BOM, else ASCII is passed through until the first non-ASCII
+ * byte, and the 8 KiB from that byte decide between UTF-8 and Windows-1252 (`looksLikeCp1252`; a
+ * notice says so). Throws DecodeError (kind 'input') for binary data or invalid UTF-8, naming the
  * offset of the first bad byte however the pieces are cut. `state` follows the bytes read, the
  * encoding chosen and what was fixed.
  */
 export async function* decodeStream(source: AsyncIterable<Uint8Array | string>, requested: InputEncoding, state: DecodeState): AsyncGenerator<string> {
+  // undecided: sniffing the head; pending: ASCII so far (auto), waiting for the window after the
+  // first non-ASCII byte; then one decoder for the rest of the input.
+  let mode: 'undecided' | 'pending' | 'utf8' | 'cp1252' | 'utf16' = 'undecided';
+  const pending = (): boolean => mode === 'pending'; // read after choose() changed it
   let decoder: TextDecoder | undefined;
-  let utf8 = false;
-  let singleByte = false;
   let head: Uint8Array[] = [];
   let headLength = 0;
-  let consumed = 0; // bytes handed to the decoder so far
+  let consumed = 0; // bytes decoded so far
   let tail: Uint8Array = new Uint8Array(0); // incomplete UTF-8 sequence at the end of what was decoded
   let nuls = 0;
 
@@ -138,51 +202,61 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string>, 
     nuls += parts.length - 1;
     return parts.join('');
   };
+  /** `atStart`: a BOM here is the input's own, and is left out; later, U+FEFF is text. */
+  const useUtf8 = (encoding: string, atStart: boolean): void => {
+    decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !atStart });
+    mode = 'utf8';
+    state.encoding = encoding;
+  };
+  const useCp1252 = (encoding: string): void => {
+    mode = 'cp1252';
+    state.encoding = encoding;
+  };
+  /** Picks the decoder from the head; returns the bytes to decode (a UTF-16 BOM left out). */
   const choose = (bytes: Uint8Array): Uint8Array => {
     const enc = requested;
-    if (enc === 'auto' && startsWith(bytes, [0xff, 0xfe])) {
-      decoder = new TextDecoder('utf-16le');
-      state.encoding = 'utf-16le (BOM)';
+    if (enc === 'auto' && (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]))) {
+      const le = bytes[0] === 0xff;
+      decoder = new TextDecoder(le ? 'utf-16le' : 'utf-16be');
+      mode = 'utf16';
+      state.encoding = le ? 'utf-16le (BOM)' : 'utf-16be (BOM)';
       consumed = 2;
       return bytes.subarray(2);
     }
-    if (enc === 'auto' && startsWith(bytes, [0xfe, 0xff])) {
-      decoder = new TextDecoder('utf-16be');
-      state.encoding = 'utf-16be (BOM)';
-      consumed = 2;
-      return bytes.subarray(2);
-    }
-    if (enc === 'latin1') {
-      decoder = new TextDecoder('latin1');
-      singleByte = true;
-      state.encoding = 'latin1';
-    } else if (enc === 'utf16le' || enc === 'utf16be') {
+    // Latin-1 text never uses 0x80–0x9F (C1 controls, invisible, dropped by the model), while
+    // Windows-1252 puts € – ” ’ there: like browsers, latin1 is read as Windows-1252, its superset.
+    if (enc === 'cp1252' || enc === 'windows-1252') useCp1252('windows-1252');
+    else if (enc === 'latin1') useCp1252('latin1 (read as windows-1252)');
+    else if (enc === 'utf16le' || enc === 'utf16be') {
       decoder = new TextDecoder(enc === 'utf16le' ? 'utf-16le' : 'utf-16be');
+      mode = 'utf16';
       state.encoding = enc;
     } else {
       const binary = enc === 'auto' ? sniffBinary(bytes) : null;
       if (binary) throw new DecodeError(`looks like a ${binary}, not a text file`);
-      decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-      utf8 = true;
-      state.encoding = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 'utf-8 (BOM)' : 'utf-8';
+      const bom = startsWith(bytes, [0xef, 0xbb, 0xbf]);
+      if (enc === 'auto' && !bom) mode = 'pending';
+      else useUtf8(bom ? 'utf-8 (BOM)' : 'utf-8', true);
     }
     return bytes;
   };
   const feed = (bytes: Uint8Array, final: boolean): string => {
+    if (mode === 'cp1252') {
+      consumed += bytes.length;
+      return clean(decodeCp1252(bytes));
+    }
     let text: string;
     try {
-      // latin1 is one byte per character: decoded without `stream`, like a whole-buffer decode (on Node 20
-      // the two differ: without it 0x80–0x9F become C1 controls, with it Windows-1252 characters).
-      text = final || singleByte ? decoder!.decode(bytes) : decoder!.decode(bytes, { stream: true });
+      text = final ? decoder!.decode(bytes) : decoder!.decode(bytes, { stream: true });
     } catch (err) {
-      if (!utf8) throw err;
+      if (mode !== 'utf8') throw err;
       const withTail = new Uint8Array(tail.length + bytes.length);
       withTail.set(tail);
       withTail.set(bytes, tail.length);
       const at = firstBadUtf8Byte(withTail, final);
       throw invalidUtf8(consumed - tail.length + Math.max(0, at), err);
     }
-    if (utf8) {
+    if (mode === 'utf8') {
       if (bytes.length >= 3) tail = incompleteTail(bytes);
       else {
         const joined = new Uint8Array(tail.length + bytes.length);
@@ -195,21 +269,58 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string>, 
     return clean(text);
   };
 
+  // 'pending': the bytes from the first non-ASCII byte on, until there are CP1252_WINDOW of them.
+  let window: Uint8Array[] = [];
+  let windowLength = 0;
+  /** ASCII passed through while pending, and the rest kept for the decision; decides when the window is full. */
+  const pend = (bytes: Uint8Array): string => {
+    let ascii = '';
+    if (windowLength === 0) {
+      const first = bytes.findIndex((b) => b >= 0x80);
+      const end = first < 0 ? bytes.length : first;
+      ascii = clean(Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1'));
+      consumed += end;
+      bytes = bytes.subarray(end);
+    }
+    if (bytes.length > 0) {
+      window.push(bytes);
+      windowLength += bytes.length;
+    }
+    return windowLength >= CP1252_WINDOW ? ascii + decide(false) : ascii;
+  };
+  /** Chooses from the window and decodes it. */
+  const decide = (final: boolean): string => {
+    const bytes = Buffer.concat(window);
+    window = [];
+    windowLength = 0;
+    if (bytes.length > 0 && looksLikeCp1252(bytes.subarray(0, CP1252_WINDOW), final)) {
+      useCp1252('windows-1252 (detected)');
+      state.notes.push(CP1252_NOTICE);
+    } else useUtf8('utf-8', consumed === 0);
+    return feed(bytes, false);
+  };
+
   for await (const piece of source) {
     const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
     state.bytesRead += bytes.length;
-    if (!decoder) {
+    if (mode === 'undecided') {
       head.push(bytes);
       headLength += bytes.length;
       if (headLength < SNIFF_BYTES) continue;
       const first = choose(Buffer.concat(head));
       head = [];
-      yield feed(first, false);
+      yield pending() ? pend(first) : feed(first, false);
+    } else if (mode === 'pending') {
+      yield pend(bytes);
     } else {
       yield feed(bytes, false);
     }
   }
-  if (!decoder) yield feed(choose(Buffer.concat(head)), false);
+  if (mode === 'undecided') {
+    const first = choose(Buffer.concat(head));
+    yield pending() ? pend(first) : feed(first, false);
+  }
+  if (pending()) yield decide(true);
   yield feed(new Uint8Array(0), true);
   if (nuls > 0) state.notes.push(`removed ${nuls} NUL character(s)`);
 }

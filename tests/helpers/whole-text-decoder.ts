@@ -3,7 +3,7 @@
  * search for the failing offset): the reference the streaming reader (src/io/paragraph-stream.ts)
  * is tested against, chunk boundaries and all.
  */
-import { DecodeError, sniffBinary, startsWith, type InputEncoding } from '../../src/io/decode-text.js';
+import { CP1252_NOTICE, CP1252_WINDOW, DecodeError, looksLikeCp1252, sniffBinary, startsWith, type InputEncoding } from '../../src/io/decode-text.js';
 
 export interface DecodedText {
   text: string;
@@ -38,6 +38,13 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return lo;
 }
 
+/** 'auto' on the whole buffer: no BOM, not binary, and the window from the first non-ASCII byte says Windows-1252. */
+function detectsCp1252(bytes: Uint8Array): boolean {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf]) || sniffBinary(bytes)) return false;
+  const first = bytes.findIndex((b) => b >= 0x80);
+  return first >= 0 && looksLikeCp1252(bytes.subarray(first, first + CP1252_WINDOW), bytes.length - first < CP1252_WINDOW);
+}
+
 export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'): DecodedText {
   const notes: string[] = [];
   let text: string;
@@ -48,9 +55,11 @@ export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'):
   } else if (encoding === 'auto' && startsWith(bytes, [0xfe, 0xff])) {
     text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
     used = 'utf-16be (BOM)';
-  } else if (encoding === 'latin1') {
-    text = new TextDecoder('latin1').decode(bytes);
-    used = 'latin1';
+  } else if (encoding === 'latin1' || encoding === 'cp1252' || encoding === 'windows-1252' || (encoding === 'auto' && detectsCp1252(bytes))) {
+    if (encoding === 'auto') notes.push(CP1252_NOTICE);
+    // Streaming mode: Node 20's one-shot decode gives C1 controls for 0x80–0x9F instead of € – ” ’.
+    text = new TextDecoder('windows-1252').decode(bytes, { stream: true });
+    used = encoding === 'latin1' ? 'latin1 (read as windows-1252)' : encoding === 'auto' ? 'windows-1252 (detected)' : 'windows-1252';
   } else if (encoding === 'utf16le' || encoding === 'utf16be') {
     text = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
     used = encoding;
@@ -62,7 +71,7 @@ export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'):
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
       const offset = firstInvalidUtf8(bytes);
-      throw new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Latin-1/Windows-1252, pass --encoding latin1`);
+      throw new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
     }
     used = hasBom ? 'utf-8 (BOM)' : 'utf-8';
   }

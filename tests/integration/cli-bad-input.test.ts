@@ -50,14 +50,23 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
     expectOneLineError(await translate(file('pic.png', png)), 3, /looks like a PNG image, not a text file/);
   });
-  it('invalid UTF-8 names the byte offset and the way out; --encoding latin1 reads it', async () => {
-    const latin1 = Buffer.from('Det er en smuk dag i Århus.', 'latin1');
-    const offset = latin1.indexOf(0xc5); // "Å" in Latin-1
-    const p = file('latin1.txt', latin1);
-    expectOneLineError(await translate(p), 3, new RegExp(`not valid UTF-8 \\(first bad byte at offset ${offset}\\).*--encoding latin1`));
-    const ok = await translate(p, ['--encoding', 'latin1']);
-    expect(ok.code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(ok.out, ok.files[0]!), 'utf8')).paragraphs[0].source).toBe('Det er en smuk dag i Århus.');
+  it('invalid UTF-8 in a UTF-8 file names the byte offset and suggests cp1252; a Windows-1252 file is detected with a notice, € – ” ’ kept', async () => {
+    const damaged = Buffer.concat([Buffer.from('Det er en smuk dag i Århus ', 'utf8'), Buffer.from([0xe6]), Buffer.from(' og alle er glade.', 'utf8')]);
+    const offset = damaged.indexOf(0xe6);
+    expectOneLineError(await translate(file('damaged.txt', damaged)), 3, new RegExp(`not valid UTF-8 \\(first bad byte at offset ${offset}\\).*--encoding cp1252`));
+    const text = 'Det koster 5 € – ”billigt”, siger Søren’s far i Århus.';
+    const cp1252 = Buffer.from(Array.from(text, (c) => ({ '€': 0x80, '–': 0x96, '”': 0x94, '’': 0x92 })[c] ?? c.charCodeAt(0)));
+    const p = file('cp1252.txt', cp1252);
+    for (const extra of [[], ['--encoding', 'cp1252'], ['--encoding', 'windows-1252'], ['--encoding', 'latin1']]) {
+      const ok = await translate(p, extra);
+      expect(ok.code, extra.join(' ')).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(ok.out, ok.files[0]!), 'utf8')).paragraphs[0].source).toBe(text);
+    }
+    // Detection is said on stderr (not with --quiet).
+    const out = mkdtempSync(path.join(dir, 'out-'));
+    const noticed = await runCli([p, '--model', model, '--offline', '--no-cache', '--format', 'json', '--out-dir', out]);
+    expect(noticed.code).toBe(0);
+    expect(noticed.stderr).toContain(`${p}: not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)`);
   });
   it('unreadable file', async () => {
     const p = file('secret.txt', DANISH);

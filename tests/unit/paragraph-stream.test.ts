@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { InputEncoding } from '../../src/io/decode-text.js';
+import { CP1252_NOTICE, type InputEncoding } from '../../src/io/decode-text.js';
 import { decodeText } from '../helpers/whole-text-decoder.js';
 import { firstBadUtf8Byte } from '../../src/io/decode-text.js';
 import { openParagraphStream, paragraphsFromBytes, readParagraphsFromFile } from '../../src/io/paragraph-stream.js';
@@ -72,9 +72,72 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
     expect(await collect(paragraphsFromBytes(pieces(be, prng(3), 1), { encoding: 'utf16be' }))).toEqual(['Søren', 'Å']);
   });
 
-  it('reads latin1 when asked', async () => {
+  it('reads latin1 (as Windows-1252: 0x80 is €) and cp1252 when asked', async () => {
     const bytes = Buffer.from([...utf8('Hej med dig'), 0xe6, 0x0a, 0x0a, ...utf8('ble'), 0x80]);
-    expect(await collect(paragraphsFromBytes(pieces(bytes, prng(4), 2), { encoding: 'latin1' }))).toEqual(expected(bytes, 'latin1'));
+    for (const encoding of ['latin1', 'cp1252', 'windows-1252'] as const) {
+      expect(await collect(paragraphsFromBytes(pieces(bytes, prng(4), 2), { encoding }))).toEqual(['Hej med digæ', 'ble€']);
+      expect(expected(bytes, encoding)).toEqual(['Hej med digæ', 'ble€']);
+    }
+  });
+
+  it('auto: Windows-1252 and UTF-8 told apart the same way at every cut of the bytes, and decoded text never changes meaning', async () => {
+    // A long ASCII start (more than the 8 KiB sniff) puts the first non-ASCII byte past the head.
+    const ascii = 'Det er en ganske almindelig dag i byen. '.repeat(230);
+    const cpText = 'Prisen er 5 € – ”billig”, siger Søren’s far i Århus.';
+    const cp = (s: string) => Buffer.from(Array.from(s, (c) => ({ '€': 0x80, '–': 0x96, '”': 0x94, '’': 0x92 })[c] ?? c.charCodeAt(0)));
+    const cases: { bytes: Buffer; want: string[] | RegExp; encoding?: string }[] = [
+      { bytes: cp(cpText), want: [cpText], encoding: 'windows-1252 (detected)' },
+      { bytes: cp(`${ascii}\n\n${cpText}`), want: [ascii.trim(), cpText], encoding: 'windows-1252 (detected)' },
+      { bytes: utf8(`${ascii}\n\n${cpText}`), want: [ascii.trim(), cpText], encoding: 'utf-8' },
+      // UTF-8 with one bad byte: an error naming its offset, never a silent Windows-1252 read
+      { bytes: Buffer.concat([utf8(`${ascii}ø `), Buffer.from([0xe6]), utf8(' ble')]), want: new RegExp(`offset ${Buffer.byteLength(`${ascii}ø `)}\\).*--encoding cp1252`) },
+      // a Windows-1252 byte more than 8 KiB after the first non-ASCII one: UTF-8 was chosen, the error says what to do
+      { bytes: Buffer.concat([utf8(`æ ${ascii}`), Buffer.from([0x80])]), want: /--encoding cp1252/ },
+    ];
+    const rand = prng(12);
+    for (const c of cases) {
+      if (Array.isArray(c.want)) expect(expected(c.bytes)).toEqual(c.want);
+      for (const max of [1, 2, 7, 100, 5000, 20000]) {
+        const src = paragraphsFromBytes(pieces(c.bytes, rand, max));
+        if (c.want instanceof RegExp) {
+          await expect(collect(src)).rejects.toThrow(c.want);
+          expect(() => decodeText(c.bytes)).toThrow(c.want);
+        } else {
+          expect(await collect(src)).toEqual(c.want);
+          expect(src.encoding).toBe(c.encoding);
+          expect(src.notes).toEqual(c.encoding === 'utf-8' ? [] : [CP1252_NOTICE]);
+        }
+      }
+    }
+  });
+
+  it('auto on random mixes of ASCII, UTF-8 and Windows-1252 bytes: every cut gives what the whole-buffer decoder gives', async () => {
+    const rand = prng(13);
+    const parts = [utf8('Hej '), utf8('æøå '), utf8('€'), utf8('\n\n'), Buffer.from([0xe6]), Buffer.from([0x80]), Buffer.from([0x96]), Buffer.from([0x81]), Buffer.from([0xc3]), Buffer.from('x'.repeat(3000))];
+    let cp1252 = 0;
+    for (let i = 0; i < 300; i++) {
+      const bytes = Buffer.concat(Array.from({ length: Math.floor(rand() * 12) }, () => pick(rand, parts)));
+      let whole: string[] | string;
+      let notes: string[] = [];
+      try {
+        const d = decodeText(bytes);
+        whole = splitParagraphs(normalizeInput(d.text)).map((lines) => lines.join('\n'));
+        notes = d.notes;
+        if (d.encoding.startsWith('windows-1252')) cp1252++;
+      } catch (err) {
+        whole = (err as Error).message;
+      }
+      const src = paragraphsFromBytes(pieces(bytes, rand, 1 + Math.floor(rand() * 3000)));
+      let streamed: string[] | string;
+      try {
+        streamed = await collect(src);
+      } catch (err) {
+        streamed = (err as Error).message;
+      }
+      expect(streamed, bytes.toString('hex').slice(0, 200)).toEqual(whole);
+      if (Array.isArray(whole)) expect(src.notes).toEqual(notes);
+    }
+    expect(cp1252).toBeGreaterThan(20);
   });
 
   it('removes NULs and says so', async () => {
@@ -118,8 +181,8 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
       if (whole) checked++;
     }
     expect(checked).toBeGreaterThan(200);
-    const bytes = Buffer.from([...utf8('Hej med dig'), 0xe6, 0x20, ...utf8('ble')]);
-    await expect(collect(paragraphsFromBytes(pieces(bytes, prng(1), 1)))).rejects.toThrow(/offset 11.*--encoding latin1/);
+    const bytes = Buffer.from([...utf8('Hej med dig ø'), 0xe6, 0x20, ...utf8('ble')]);
+    await expect(collect(paragraphsFromBytes(pieces(bytes, prng(1), 1)))).rejects.toThrow(/offset 14.*--encoding cp1252/);
     expect(firstBadUtf8Byte(utf8('ab'), true)).toBe(-1);
     expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), false)).toBe(-1);
     expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), true)).toBe(1);
@@ -150,8 +213,9 @@ describe('openParagraphStream', () => {
     await expect(collect(await openParagraphStream(blank))).rejects.toThrow(/blank\.txt is empty/);
 
     const bad = path.join(dir, 'bad.txt');
-    writeFileSync(bad, Buffer.from([0x41, 0x0a, 0xff]));
-    await expect(collect(await openParagraphStream(bad))).rejects.toThrow(/bad\.txt is not valid UTF-8 \(first bad byte at offset 2\)/);
+    // UTF-8 "ø" first: a start with no UTF-8 sequence at all would be read as Windows-1252 (0xff is ÿ)
+    writeFileSync(bad, Buffer.from([0xc3, 0xb8, 0x0a, 0xff]));
+    await expect(collect(await openParagraphStream(bad))).rejects.toThrow(/bad\.txt is not valid UTF-8 \(first bad byte at offset 3\)/);
   });
 
   it('reads standard input', async () => {

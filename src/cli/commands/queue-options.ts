@@ -24,7 +24,7 @@ export function addBuilder(a: Argv) {
     .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
     .option('format', { alias: 'f', type: 'string', describe: 'Comma-separated: html, md, txt, json, en (default html)' })
     .option('name', { type: 'string', describe: 'Name of the article read from standard input (default: stdin)' })
-    .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, or UTF-16 with a BOM)' })
+    .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' })
     .option('max-chunk-tokens', { type: 'number', default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' })
     .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input' })
     .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call' })

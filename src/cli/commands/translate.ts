@@ -20,7 +20,7 @@ export const TRANSLATE_OPTIONS = {
   output: { alias: 'o', type: 'string', describe: 'Write to this file (format from its extension; - for stdout)' },
   'out-dir': { type: 'string', describe: 'Write <name>.da-en.<format> files into this directory' },
   'fetch-timeout': { type: 'number', default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' },
-  encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, or UTF-16 with a BOM)' },
+  encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
   'max-chunk-tokens': { type: 'number', default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' },
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
   'batch-tokens': { type: 'number', default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' },
