@@ -5,7 +5,8 @@
  * `--verbose` and for callers that want the details. Exit codes are not the library's business:
  * the CLI maps kinds to them (src/cli/exit-codes.ts).
  */
-import { FETCH_FAILURES, type FetchFailure } from './input/fetch/fetch-error.js';
+import { InputFileError, NoArticleError } from './input/errors.js';
+import { FETCH_FAILURES, FetchError, type FetchFailure } from './input/fetch/fetch-error.js';
 
 export type ErrorKind =
   /** Options that do not fit together, an unknown format, a bad value. */
@@ -54,4 +55,12 @@ export class Da2enError extends Error {
 /** Whether `err` is a da2en error (of `kind`, when given). */
 export function isDa2enError(err: unknown, kind?: ErrorKind): err is Da2enError {
   return err instanceof Da2enError && (kind === undefined || err.kind === kind);
+}
+
+/** The input readers' own errors as da2en errors, one kind each (the CLI gives each kind an exit code, the server a status); anything else is returned as it is. */
+export function inputUserError(err: unknown): unknown {
+  if (err instanceof FetchError) return new Da2enError(`fetch-${err.kind}`, err.message, { cause: err });
+  if (err instanceof NoArticleError) return new Da2enError('no-article', err.message, { cause: err });
+  if (err instanceof InputFileError) return new Da2enError('input', err.message, { cause: err });
+  return err;
 }

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { BilingualParagraph, SourceDocument, TranslatedChunk } from '../document/types.js';
+import type { BilingualParagraph, SourceDocument, SourceParagraph, TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { memoryKey, type TranslationMemory } from './memory.js';
@@ -94,8 +94,7 @@ export async function translateDocument(
     p.chunks.forEach((c, ci) => {
       stats.chunks++;
       const slot = { paragraph: pi, chunk: ci, text: c.text, tokens: c.tokens };
-      if (p.kind === 'code' || !needsTranslation(c.text)) {
-        // Code is shown as it is; text without letters has nothing to translate.
+      if (passesThrough(p, c.text)) {
         stats.passthroughChunks++;
         settle(slot, { ...c, target: c.text, origin: 'passthrough' });
       } else {
@@ -164,20 +163,27 @@ export async function translateDocument(
     queue.clear();
   }
 
-  const paragraphs = doc.paragraphs.map((p, pi): BilingualParagraph => {
-    const chunks = results[pi]!;
-    const { index, kind, prefix, text, chunks: _source, ...structure } = p;
-    return {
-      index,
-      kind,
-      ...structure, // level, list, depth, lang, links, structured: what a marked-up input said
-      prefix,
-      source: text,
-      target: prefix + joinTargets(chunks),
-      chunks,
-    };
-  });
+  const paragraphs = doc.paragraphs.map((p, pi) => pairParagraph(p, results[pi]!));
   return { paragraphs, stats };
+}
+
+/** Chunks shown as they are, never sent to the model: code, and text without letters. */
+export function passesThrough(paragraph: Pick<SourceParagraph, 'kind'>, chunkText: string): boolean {
+  return paragraph.kind === 'code' || !needsTranslation(chunkText);
+}
+
+/** A source paragraph and its translated chunks as one bilingual paragraph, its structure kept. */
+export function pairParagraph(p: SourceParagraph, chunks: TranslatedChunk[]): BilingualParagraph {
+  const { index, kind, prefix, text, chunks: _source, ...structure } = p;
+  return {
+    index,
+    kind,
+    ...structure, // level, list, depth, lang, links, structured: what a marked-up input said
+    prefix,
+    source: text,
+    target: prefix + joinTargets(chunks),
+    chunks,
+  };
 }
 
 /** Joins chunk translations with the separators that stood between their sources. */

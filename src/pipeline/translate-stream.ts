@@ -22,7 +22,7 @@
 import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument, SourceParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
-import { DEFAULT_MAX_CHUNK_TOKENS, segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
+import { segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import { detectLanguage } from '../segmentation/language.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
@@ -138,11 +138,7 @@ async function* textWindows(paragraphs: AsyncIterable<string>, translator: Trans
 /** An article of typed blocks: each block is one paragraph, segmented on its own (nothing is guessed across blocks). */
 async function* articleWindows(article: StructuredArticle, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
   const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
-  const opts = {
-    countTokens: (s: string) => translator.countTokens(s),
-    maxTokens: Math.min(o.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
-    packSentences: o.packSentences ?? false,
-  };
+  const opts = segmentOptionsFor(translator, o);
   const metadata = { ...metadataFromProvenance(article.provenance, o.source), inputFormat: article.inputFormat };
   for (let start = 0; start < article.blocks.length || start === 0; start += windowParagraphs) {
     const blocks = article.blocks.slice(start, start + windowParagraphs);

@@ -3,7 +3,9 @@
  * article, a stream of paragraphs, the lines of an evaluation set) sends to the pipeline.
  */
 import type { SourceDocument } from '../document/types.js';
-import { segmentDocument } from './segment.js';
+import type { Article } from '../input/article.js';
+import { segmentArticle } from './article.js';
+import { segmentDocument, type SegmentOptions } from './segment.js';
 
 /** What segmentation needs from a translator (the engine's Translator has it). */
 export interface TokenBudget {
@@ -23,14 +25,24 @@ export interface TranslatorSegmentOptions {
 
 export const DEFAULT_MAX_CHUNK_TOKENS = 256;
 
-/** Splits Danish text into chunks the model can take, measured with the model's own tokenizer. */
-export function segmentForTranslator(text: string, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
-  return segmentDocument(text, {
+/** The segmentation settings for a translator: its tokenizer, and a chunk budget within what it takes. */
+export function segmentOptionsFor(translator: TokenBudget, options: TranslatorSegmentOptions = {}): SegmentOptions {
+  return {
     countTokens: (s: string) => translator.countTokens(s),
     maxTokens: Math.min(options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
     packSentences: options.packSentences ?? false,
     ...(options.source !== undefined ? { source: options.source } : {}),
-  });
+  };
+}
+
+/** Splits Danish text into chunks the model can take, measured with the model's own tokenizer. */
+export function segmentForTranslator(text: string, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
+  return segmentDocument(text, segmentOptionsFor(translator, options));
+}
+
+/** An article of typed blocks (a web page, Markdown) → one paragraph per block, chunked for the model. */
+export function segmentArticleForTranslator(article: Article, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
+  return segmentArticle(article, segmentOptionsFor(translator, options));
 }
 
 /** Segmented lines (an evaluation set: one segment per line) and the line each paragraph came from. */

@@ -18,7 +18,7 @@ import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
-import { loadArticleInput } from './article-input.js';
+import { articleChars, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
 
 const CONTENT_TYPES: Record<OutputFormat, string> = {
@@ -68,7 +68,8 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = request.body;
       const given = (['text', 'html', 'url'] as const).filter((k) => body[k] !== undefined);
       if (given.length !== 1) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
-      ctx.checkChars((body.text ?? body.html ?? '').length);
+      // Text is checked now; a page once its article is extracted (markup is not translation work: the body limit bounds it).
+      if (body.text !== undefined) ctx.checkChars(body.text.length);
       const format = request.query.format;
       const streaming = /application\/x-ndjson/i.test(request.headers.accept ?? '');
 
@@ -76,8 +77,11 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const started = performance.now();
       try {
         const input = await loadArticleInput(body, ctx, signal);
-        ctx.checkChars(input.text.length);
-        const source: SourceDocument = { ...(await ctx.engine.segment(input.text, input.source ? { source: input.source } : {})) };
+        ctx.checkChars(input.kind === 'text' ? input.text.length : articleChars(input.article));
+        const source: SourceDocument =
+          input.kind === 'text'
+            ? await ctx.engine.segment(input.text)
+            : withInputFormat(await ctx.engine.segmentArticle(input.article), input.inputFormat);
         signal.throwIfAborted();
         if (streaming) {
           await streamArticle(reply, source, ctx, signal, started, body.render ?? []);
@@ -96,6 +100,10 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
     },
   );
+}
+
+function withInputFormat(source: SourceDocument, inputFormat: 'html' | 'url'): SourceDocument {
+  return { ...source, metadata: { ...source.metadata, inputFormat } };
 }
 
 async function translateWhole(source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, onParagraph?: TranslateSourceOptions['onParagraph']): Promise<{ document: BilingualDocument; modelCalls: number }> {

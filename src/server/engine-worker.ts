@@ -7,10 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadTranslator, type EngineOptions } from '../engine/load-translator.js';
 import type { Translator } from '../engine/translator.js';
 import { Da2enError, type ErrorKind } from '../errors.js';
-import { segmentWith, type SegmentRequest } from './engine.js';
+import type { Article } from '../input/article.js';
+import { segmentArticleWith, segmentWith, type SegmentRequest } from './engine.js';
 
 export type WorkerRequest =
   | { id: number; op: 'segment'; texts: string[]; options: SegmentRequest }
+  | { id: number; op: 'segment-article'; article: Article; options: SegmentRequest }
   | { id: number; op: 'translate'; texts: string[] }
   | { id: number; op: 'dispose' };
 
@@ -55,6 +57,7 @@ port.on('message', async (req: WorkerRequest) => {
   try {
     let value: unknown;
     if (req.op === 'segment') value = req.texts.map((t) => segmentWith(count, translator.maxInputTokens, t, req.options));
+    else if (req.op === 'segment-article') value = segmentArticleWith(count, translator.maxInputTokens, req.article, req.options);
     else if (req.op === 'translate') value = await translator.translateBatch(req.texts);
     else {
       await translator.dispose();

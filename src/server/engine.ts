@@ -6,7 +6,8 @@
  */
 import type { SourceDocument } from '../document/types.js';
 import type { Translator, TranslationResult } from '../engine/translator.js';
-import { segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
+import type { Article } from '../input/article.js';
+import { segmentArticleForTranslator, segmentForTranslator, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { BatchTranslator } from './scheduler.js';
 
 export type SegmentRequest = TranslatorSegmentOptions;
@@ -16,12 +17,19 @@ export interface ServerEngine extends BatchTranslator {
   segment(text: string, options?: SegmentRequest): Promise<SourceDocument>;
   /** Segments several short texts (LibreTranslate's array `q`) in one round trip. */
   segmentMany(texts: readonly string[], options?: SegmentRequest): Promise<SourceDocument[]>;
+  /** Segments an article read from a web page (one paragraph per block, its structure kept). */
+  segmentArticle(article: Article, options?: SegmentRequest): Promise<SourceDocument>;
   dispose(): Promise<void>;
 }
 
 /** Segmentation with the model's tokenizer; shared by the in-process engine and the worker. */
 export function segmentWith(countTokens: (s: string) => number, maxInputTokens: number, text: string, options: SegmentRequest = {}): SourceDocument {
   return segmentForTranslator(text, { countTokens, maxInputTokens }, options);
+}
+
+/** The same for an article of typed blocks. */
+export function segmentArticleWith(countTokens: (s: string) => number, maxInputTokens: number, article: Article, options: SegmentRequest = {}): SourceDocument {
+  return segmentArticleForTranslator(article, { countTokens, maxInputTokens }, options);
 }
 
 /** A Translator driven on the calling thread (its model calls block it: tests and fakes only). */
@@ -34,6 +42,7 @@ export function inProcessEngine(translator: Translator): ServerEngine {
     maxInputTokens: translator.maxInputTokens,
     segment: async (text, options) => segmentWith(count, translator.maxInputTokens, text, options),
     segmentMany: async (texts, options) => texts.map((t) => segmentWith(count, translator.maxInputTokens, t, options)),
+    segmentArticle: async (article, options) => segmentArticleWith(count, translator.maxInputTokens, article, options),
     translateBatch: (texts: string[]): Promise<TranslationResult[]> => translator.translateBatch(texts),
     dispose: () => translator.dispose(),
   };

@@ -4,7 +4,7 @@
  * before it are done (so a client can render the article top to bottom as it arrives).
  */
 import type { BilingualParagraph, SourceDocument, TranslatedChunk } from '../document/types.js';
-import { joinTargets, needsTranslation } from '../pipeline/translate-document.js';
+import { pairParagraph, passesThrough } from '../pipeline/translate-document.js';
 import type { ChunkInput, SentenceScheduler } from './scheduler.js';
 
 export interface SourceTranslation {
@@ -27,7 +27,7 @@ export async function translateSources(docs: readonly SourceDocument[], schedule
   docs.forEach((d, di) =>
     d.paragraphs.forEach((p, pi) =>
       p.chunks.forEach((c, ci) => {
-        if (needsTranslation(c.text)) {
+        if (!passesThrough(p, c.text)) {
           slots.push({ doc: di, paragraph: pi, chunk: ci });
           inputs.push({ text: c.text, tokens: c.tokens });
         } else {
@@ -39,9 +39,7 @@ export async function translateSources(docs: readonly SourceDocument[], schedule
   );
 
   const build = (di: number, pi: number): BilingualParagraph => {
-    const p = docs[di]!.paragraphs[pi]!;
-    const chunks = results[di]![pi]!;
-    return { index: p.index, kind: p.kind, prefix: p.prefix, source: p.text, target: p.prefix + joinTargets(chunks), chunks };
+    return pairParagraph(docs[di]!.paragraphs[pi]!, results[di]![pi]!);
   };
   // Paragraphs are announced in order: `next[d]` is the first paragraph of doc d not yet announced.
   const next = docs.map(() => 0);

@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SourceDocument } from '../document/types.js';
+import type { Article } from '../input/article.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import type { TranslationResult } from '../engine/translator.js';
 import { Da2enError } from '../errors.js';
@@ -85,6 +86,7 @@ export async function startWorkerEngine(options: WorkerEngineOptions): Promise<S
       (await call<SourceDocument[]>({ op: 'segment', texts: [text], options: segOptions }))[0]!,
     segmentMany: (texts: readonly string[], segOptions: SegmentRequest = {}) =>
       call<SourceDocument[]>({ op: 'segment', texts: [...texts], options: segOptions }),
+    segmentArticle: (article: Article, segOptions: SegmentRequest = {}) => call<SourceDocument>({ op: 'segment-article', article, options: segOptions }),
     translateBatch: (texts: string[]) => call<TranslationResult[]>({ op: 'translate', texts }),
     async dispose() {
       if (!dead) {

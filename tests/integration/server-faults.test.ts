@@ -137,6 +137,8 @@ describe('da2en serve: faults', () => {
         if (cli.child.exitCode !== null) throw new Error(`serve exited: ${cli.stderr()}`);
         return url !== '';
       }, 150_000);
+      // No --host given: the server is reachable from this machine only.
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
       const texts = [
         ...Array.from({ length: 20 }, (_, i) => `Det regner ${i} i dag.`),
