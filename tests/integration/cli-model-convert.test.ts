@@ -1,0 +1,88 @@
+/**
+ * `da2en model convert` as a user runs it: a checkpoint folder in (written by the test: tiny, in
+ * Helsinki-NLP's layouts), a model folder out that the same CLI then translates with, and one-line
+ * errors with their exit codes for what a user gets wrong.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/cli/exit-codes.js';
+import { hostilePickles, torchBinWithPickle } from '../../tools/checkpoint-writer.js';
+import { runCli } from '../helpers/run-cli.js';
+import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-cli-convert-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const oneLine = (stderr: string) => {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at |unexpected error/);
+  return lines[0]!;
+};
+
+describe('da2en model convert', () => {
+  it('converts a tc-big-style checkpoint (float16 safetensors, eos ≠ 0) into a folder the CLI translates with', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt'), 'tc-big', 'F16');
+    const out = path.join(tmp, 'model');
+    const r = await runCli(['model', 'convert', ckpt.dir, '--out', out, '--dtype', 'q8,fp32']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(path.resolve(out));
+    expect(r.stderr).toMatch(/^converted .* \(model\.safetensors\) into .*: q8, fp32, \d+ files, [\d.]+ MB, [\d.]+ s\n$/);
+    expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['config.json', 'generation_config.json', 'onnx', 'tokenizer.json', 'tokenizer_config.json']));
+    expect(readdirSync(path.join(out, 'onnx')).sort()).toEqual(
+      expect.arrayContaining(['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx', 'encoder_model.onnx', 'encoder_model_quantized.onnx']),
+    );
+    expect(JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')).eos_token_id).toBe(ckpt.idOf[0]);
+
+    for (const dtype of ['q8', 'fp32']) {
+      const t = await runCli(['-', '--model', out, '--dtype', dtype, '--offline', '--no-cache', '--quiet', '--format', 'json', '-o', '-'], 'Hej med dig.\n\nDet regner.\n');
+      expect(t.code, t.stderr).toBe(0);
+      const doc = JSON.parse(t.stdout);
+      expect(doc.model).toMatchObject({ dtype });
+      expect(doc.paragraphs.map((p: { source: string }) => p.source)).toEqual(['Hej med dig.', 'Det regner.']);
+    }
+  });
+
+  it('a .bin-only checkpoint converts through the restricted unpickler', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt-bin'), 'opus', 'F32');
+    rmSync(path.join(ckpt.dir, 'model.safetensors'));
+    const r = await runCli(['model', 'convert', ckpt.dir, '--out', path.join(tmp, 'model-bin'), '--dtype', 'fp32']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\(pytorch_model\.bin\)/);
+  });
+
+  it('what a user gets wrong: one line, the right exit code, nothing written', async () => {
+    const noOut = await runCli(['model', 'convert', path.join(tmp, 'ckpt')]);
+    expect(noOut.code).toBe(ExitCode.Usage);
+    expect(oneLine(noOut.stderr)).toMatch(/needs --out/);
+
+    const noCkpt = await runCli(['model', 'convert', '--out', path.join(tmp, 'x')]);
+    expect(noCkpt.code).toBe(ExitCode.Usage);
+    expect(oneLine(noCkpt.stderr)).toMatch(/needs the checkpoint folder/);
+
+    const missing = await runCli(['model', 'convert', path.join(tmp, 'nope'), '--out', path.join(tmp, 'nope-out')]);
+    expect(missing.code).not.toBe(0);
+    expect(oneLine(missing.stderr)).toMatch(/nope/);
+    expect(existsSync(path.join(tmp, 'nope-out'))).toBe(false);
+
+    const bart = writeTinyCheckpoint(path.join(tmp, 'ckpt-bart'), 'opus', 'F32');
+    const config = JSON.parse(readFileSync(path.join(bart.dir, 'config.json'), 'utf8'));
+    writeFileSync(path.join(bart.dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BartForConditionalGeneration'], model_type: 'bart' }));
+    const arch = await runCli(['model', 'convert', bart.dir, '--out', path.join(tmp, 'bart-out')]);
+    expect(arch.code).toBe(ExitCode.InputError);
+    expect(oneLine(arch.stderr)).toMatch(/unsupported architecture BartForConditionalGeneration/);
+    expect(existsSync(path.join(tmp, 'bart-out'))).toBe(false);
+
+    // A hostile pickle: refused when read, nothing from it runs, nothing written.
+    const evil = writeTinyCheckpoint(path.join(tmp, 'ckpt-evil'), 'opus', 'F32');
+    rmSync(path.join(evil.dir, 'model.safetensors'));
+    writeFileSync(path.join(evil.dir, 'pytorch_model.bin'), torchBinWithPickle(hostilePickles(path.join(tmp, 'pwned'))['os.system']!));
+    const hostile = await runCli(['model', 'convert', evil.dir, '--out', path.join(tmp, 'evil-out')]);
+    expect(hostile.code).toBe(ExitCode.InputError);
+    expect(oneLine(hostile.stderr)).toMatch(/refusing to read .*pytorch_model\.bin: its pickle asks for os\.system/);
+    expect(existsSync(path.join(tmp, 'pwned'))).toBe(false);
+    expect(existsSync(path.join(tmp, 'evil-out'))).toBe(false);
+  });
+});
