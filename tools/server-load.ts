@@ -1,14 +1,4 @@
-/** A small seeded generator (mulberry32): the same requests on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 /** Words the echo builder model copies exactly (they are in its vocabulary). */
 const WORDS = ['kommunen', 'bygger', 'en', 'ny', 'skole', 'til', 'elever', 'færgen', 'sejler', 'igen', 'efter', 'stormen', 'det', 'regner', 'i', 'dag', 'han', 'sagde', 'vi', 'går', 'ud', 'skoven', 'morgen', 'prisen', 'steg', 'med', 'procent', 'på', 'uge'];

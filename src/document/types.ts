@@ -73,11 +73,11 @@ export interface DocumentMetadata {
   source?: string;
   /** How the input was read: text, html (a saved page), md, url (a page fetched by da2en). */
   inputFormat?: 'text' | 'html' | 'md' | 'url';
-  /** Provenance of a web page: the URL asked for, the one that answered (after redirects), when. */
+  /** Provenance of a web page: the URL asked for, the one that answered (after redirects, when different), when (ISO 8601). */
   url?: string;
   finalUrl?: string;
   fetchedAt?: string;
-  /** The page's own <title>, byline, published date and site name, as the page states them. */
+  /** The page's own <title>, byline, published date (as the page states it: JSON-LD datePublished, <meta>, <time datetime>) and site name. */
   pageTitle?: string;
   byline?: string;
   published?: string;

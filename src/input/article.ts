@@ -3,6 +3,7 @@
  * reading order, each with its type, and where the article came from. Inline markup (links,
  * emphasis) is flattened to text; link targets are kept beside the text.
  */
+import type { DocumentMetadata } from '../document/types.js';
 
 export type BlockType =
   | 'title'
@@ -38,21 +39,12 @@ export interface ArticleBlock {
   links?: BlockLink[];
 }
 
-/** Where the article came from, as far as the page says (absent values left out). */
-export interface ArticleProvenance {
-  /** The URL asked for. */
-  url?: string;
-  /** The URL the page was finally served from (after redirects), when different. */
-  finalUrl?: string;
-  /** ISO 8601 time of the fetch. */
-  fetchedAt?: string;
-  /** The page's own <title>. */
-  pageTitle?: string;
-  byline?: string;
-  /** As the page states it (JSON-LD datePublished, <meta>, <time datetime>). */
-  published?: string;
-  siteName?: string;
-  /** The page's declared language (<html lang>), e.g. "da". */
+/**
+ * Where the article came from, as far as the page says (absent values left out): the document
+ * metadata's provenance fields (see DocumentMetadata), plus the page's declared language
+ * (<html lang>, e.g. "da").
+ */
+export interface ArticleProvenance extends Pick<DocumentMetadata, 'url' | 'finalUrl' | 'fetchedAt' | 'pageTitle' | 'byline' | 'published' | 'siteName'> {
   lang?: string;
 }
 

@@ -5,25 +5,19 @@
  * It needs nothing from ../shared; it is here because it takes minutes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectComplete as expectCompleteOf } from '../helpers/queue-checks.js';
 import { compareWithReference, queueFixture, runScenario, type QueueFixture, type ScenarioResult } from '../helpers/queue-scenarios.js';
 
 const ARTICLES = 300;
 
 let f: QueueFixture;
+const expectComplete = (r: ScenarioResult) => expectCompleteOf(r, f, ARTICLES);
 beforeAll(async () => {
   f = await queueFixture(ARTICLES);
 }, 600_000);
 afterAll(async () => {
   await f?.dispose();
 });
-
-function expectComplete(r: ScenarioResult): void {
-  expect(r.failed).toBe(0);
-  expect(r.completed).toBe(ARTICLES);
-  expect([...r.outputs.keys()]).toEqual([...f.reference.keys()]);
-  expect(compareWithReference(r, f).mismatches).toEqual([]);
-  for (const code of r.exitCodes.filter((_, i) => r.killedPid === null || i > 0)) expect(code).toBe(0);
-}
 
 describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
   it('every article translated exactly once, outputs identical to one translate process', async () => {

@@ -4,28 +4,19 @@
  * per scenario; the data suite (tests/data/queue-300.test.ts) runs the same scenarios on 300.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectComplete as expectCompleteOf } from '../helpers/queue-checks.js';
 import { compareWithReference, queueFixture, runScenario, type QueueFixture, type ScenarioResult } from '../helpers/queue-scenarios.js';
 
 const ARTICLES = 60;
 
 let f: QueueFixture;
+const expectComplete = (r: ScenarioResult) => expectCompleteOf(r, f, ARTICLES);
 beforeAll(async () => {
   f = await queueFixture(ARTICLES);
 }, 900_000);
 afterAll(async () => {
   await f?.dispose();
 });
-
-function expectComplete(r: ScenarioResult): void {
-  expect(r.failed).toBe(0);
-  expect(r.completed).toBe(ARTICLES);
-  // Nothing lost, nothing extra: exactly the reference's files, byte for byte (JSON less its timings;
-  // an article resumed from the memory less segment provenance, see compareWithReference).
-  expect([...r.outputs.keys()]).toEqual([...f.reference.keys()]);
-  expect(compareWithReference(r, f).mismatches).toEqual([]);
-  // The surviving workers stopped cleanly on SIGTERM.
-  for (const code of r.exitCodes.filter((_, i) => r.killedPid === null || i > 0)) expect(code).toBe(0);
-}
 
 describe(`queue: 3 workers on ${ARTICLES} articles`, () => {
   it('translates every article exactly once, with outputs identical to one translate process', async () => {
