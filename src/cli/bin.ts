@@ -11,9 +11,13 @@
  * glibc reads tunables only when a process starts, so on Linux the CLI runs in a child process
  * that has it set; signals sent to this process are passed on, and its exit status is the child's.
  * Elsewhere, or with DA2EN_NO_REEXEC=1, the CLI runs in this process.
+ *
+ * The child is tied to this process (src/process/child-lifetime.ts): if this one is killed outright,
+ * the child stops as on SIGTERM. Started by npx/npm, this process also stops when its parent exits:
+ * npm passes SIGTERM to the `sh -c` it runs the bin under, and that shell dies without passing it on.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnTied, startedByPackageManager, stopWithParentProcess } from '../process/child-lifetime.js';
 import { launchPlan } from './launch-plan.js';
 
 const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url));
@@ -24,10 +28,16 @@ async function runHere(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2));
 }
 
+// What npm's shell did not pass on: its parent gone, this process stops as on SIGTERM.
+const watchParent = (onGone: () => void): (() => void) => (startedByPackageManager(process.env) ? stopWithParentProcess(onGone) : () => {});
+
 if (!plan.reexec) {
+  const unwatch = watchParent(() => process.kill(process.pid, 'SIGTERM'));
   await runHere();
+  unwatch();
 } else {
-  const child = spawn(process.execPath, [...process.execArgv, entry, ...process.argv.slice(2)], { stdio: 'inherit', env: plan.env });
+  const child = spawnTied(process.execPath, [...process.execArgv, entry, ...process.argv.slice(2)], { stdio: 'inherit', env: plan.env });
+  const unwatch = watchParent(() => child.kill('SIGTERM'));
   // Ctrl-C reaches the child from the terminal as well; the CLI takes a repeat of the same signal
   // within a second as one (see main.ts), so passing every signal on is safe.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -37,10 +47,13 @@ if (!plan.reexec) {
   child.on('error', () => {
     // Could not start a process: run in this one instead (without the huge pages).
     for (const [s, h] of handlers) process.off(s, h);
+    unwatch();
+    watchParent(() => process.kill(process.pid, 'SIGTERM'));
     void runHere();
   });
   child.on('exit', (code, signal) => {
     for (const [s, h] of handlers) process.off(s, h);
+    unwatch();
     if (signal) process.kill(process.pid, signal);
     else process.exitCode = code ?? 1;
   });

@@ -13,6 +13,7 @@ import { queueCommand } from './commands/queue.js';
 import { workerCommand } from './commands/worker.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
+import { stopWithParent } from '../process/child-lifetime.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -116,6 +117,8 @@ function writeStack(stderr: NodeJS.WritableStream, err: unknown): void {
 // Run when executed directly (bin or `tsx src/cli/main.ts`), not when imported by tests.
 const invoked = process.argv[1] ? await import('node:fs').then((fs) => fs.realpathSync(process.argv[1]!)) : '';
 if (invoked && import.meta.url === (await import('node:url')).pathToFileURL(invoked).href) {
+  // Started by the `da2en` launcher (bin.ts): when it is gone, however it went, stop as on SIGTERM.
+  stopWithParent(() => process.kill(process.pid, 'SIGTERM'));
   const code = await main(hideBin(process.argv));
   process.exitCode = code;
 }
