@@ -12,6 +12,11 @@ export interface CliContext {
   /** Details shown only with --verbose (stderr). */
   verbose(message: string): void;
   exitCode: number;
+  /**
+   * Runs a command's work with its parsed arguments and keeps its exit code. Every command's
+   * handler goes through this, so a test of the command line can stop here (main's parseOnly).
+   */
+  run(args: object, work: () => Promise<number>): Promise<void>;
   /** Makes the translator (the real engine; a test of the CLI's own work may hand in another). */
   loadTranslator(options: EngineOptions): Promise<Translator>;
 }

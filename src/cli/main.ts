@@ -4,21 +4,29 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { translateCommand } from './commands/translate.js';
-import { modelCommand } from './commands/model.js';
-import { evalCommand } from './commands/eval.js';
-import { cacheCommand } from './commands/cache.js';
-import { serveCommand } from './commands/serve.js';
-import { queueCommand } from './commands/queue.js';
-import { workerCommand } from './commands/worker.js';
+import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
 import { stopWithParent } from '../process/child-lifetime.js';
+import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
+export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator'>> {
+  /**
+   * For tests of the command line itself: called with the parsed and validated arguments in place
+   * of the command, which then does not run (main returns 0).
+   */
+  parseOnly?: (args: Record<string, unknown>) => void;
+}
+
+/** A message from yargs (or a check) as one line, with the pointer to --help. */
+function usageLine(msg: string): string {
+  return `${msg.trim().replace(/\s*\n\s*/g, ' ')} (run "da2en --help" for usage)`;
+}
+
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
-export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator'>> = {}): Promise<number> {
+export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const controller = new AbortController();
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const quiet = argv.includes('--quiet') || argv.includes('-q');
@@ -35,6 +43,10 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       if (verbose) stderr.write(`${m}\n`);
     },
     exitCode: 0,
+    run: async (args, work) => {
+      if (io.parseOnly) io.parseOnly({ ...args });
+      else ctx.exitCode = await work();
+    },
     // Imported when a command needs it: the engine (Transformers.js, ONNX Runtime, sharp) takes
     // ~0.4 s to import, which --help, --version and `cache` need not wait for.
     loadTranslator: io.loadTranslator ?? (async (options) => (await import('../engine/load-translator.js')).loadTranslator(options)),
@@ -59,8 +71,21 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
 
-  const cli = yargs(protectLoneDashes(argv))
+  const args = protectLoneDashes(argv);
+  const cli = yargs(args)
+    // Numbers are read by each option's own check (number-options.ts), exactly as typed: yargs
+    // would otherwise read "0x10" as 16 and "1e3" as 1000 before the check could see them.
+    .parserConfiguration({ 'parse-numbers': false })
     .middleware((parsed) => restoreLoneDashes(parsed), true)
+    // Before any option's own check (they run in the order added): one rule for an option given twice.
+    .middleware(() => {
+      // yargs' option table for the command being run (the instance is reset for each command).
+      const table = optionTableOf(cli);
+      const repeated = repeatedOption(args, table);
+      if (repeated !== undefined) throw new Da2enError('usage', `option ${repeated.length === 1 ? '-' : '--'}${repeated} was given twice; give it once`);
+      const flag = flagWithValue(args, table);
+      if (flag !== undefined) throw new Da2enError('usage', `${flag}: ${flag.slice(0, flag.indexOf('='))} is an on/off option; give it alone (or --no-… to turn it off)`);
+    }, true)
     .scriptName('da2en')
     .usage('$0 [inputs..] [options]\n\nTranslate Danish articles into English with a local Opus-MT model and write side-by-side bilingual files.')
     .version(version)
@@ -69,17 +94,17 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 20–30 fetching a URL (see README), 130 interrupted (Ctrl-C), 143 terminated.')
-    .fail((msg, err) => {
-      // yargs' own message for unknown options and bad values, as one line with a pointer to --help.
-      throw err ?? new Da2enError('usage', `${msg}\nRun "da2en --help" for usage.`);
+    .fail((msg, err: unknown) => {
+      if (err instanceof Da2enError) throw err;
+      // yargs' own messages (unknown options, bad choices, a check's or an option's rejection —
+      // yargs rethrows those as a YError carrying the message), as one line with a pointer to --help.
+      if (err === undefined || err === null || typeof err === 'string' || (err instanceof Error && err.name === 'YError')) {
+        throw new Da2enError('usage', usageLine(msg ?? String(err)), err instanceof Error ? { cause: err } : undefined);
+      }
+      throw err; // a command's own failure, passed on by yargs
     });
-  translateCommand(cli, ctx);
-  modelCommand(cli, ctx);
-  evalCommand(cli, ctx);
-  cacheCommand(cli, ctx);
-  serveCommand(cli, ctx);
-  queueCommand(cli, ctx);
-  workerCommand(cli, ctx);
+
+  for (const register of COMMANDS) register(cli, ctx);
 
   try {
     await cli.parseAsync();

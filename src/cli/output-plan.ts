@@ -62,10 +62,22 @@ function dirOf(input: string): string {
   return /^https?:\/\//i.test(input) ? '.' : path.dirname(input);
 }
 
+/** Both are plain text, so either may go into a .txt file (the English-only one is named .en.txt by default). */
+function samePlainText(a: Format, b: Format): boolean {
+  return (a === 'txt' || a === 'en') && (b === 'txt' || b === 'en');
+}
+
 function formatFromExtension(file: string, formats?: Format[]): Format {
   if (formats) {
     if (formats.length !== 1) throw new Da2enError('usage', `-o writes one file; give one --format or use --out-dir for ${formats.join(', ')}`);
-    return formats[0]!;
+    const format = formats[0]!;
+    // -o x.md --format html would put HTML into a .md file: the name and the format must agree.
+    // A name with no known extension (out.data, -) takes the format given.
+    const named = file === '-' ? undefined : formatFromPath(file);
+    if (named !== undefined && named !== format && !samePlainText(named, format)) {
+      throw new Da2enError('usage', `-o ${file}: the extension says ${named}, --format says ${format}; give the file a ${extensionFor(format)} name or leave out --format`);
+    }
+    return format;
   }
   if (file === '-') return 'txt';
   const format = formatFromPath(file);

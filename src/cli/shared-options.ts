@@ -7,6 +7,7 @@ import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yar
 import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES } from '../engine/defaults.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
+import { numberOption } from './number-options.js';
 
 /** The model and how to run it: every command that loads a model. */
 export const ENGINE_OPTIONS = {
@@ -16,14 +17,19 @@ export const ENGINE_OPTIONS = {
   'models-dir': { type: 'string', describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" },
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
-  beams: { type: 'number', default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' },
-  threads: { type: 'number', describe: 'ONNX Runtime threads (default: all cores)' },
+  beams: numberOption('beams', { integer: true, min: 1, max: 16 }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
+  threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'ONNX Runtime threads (default: all cores)' }),
 } as const satisfies Record<string, Options>;
 
 /** How much goes to stderr. main.ts also reads these before parsing, for errors in parsing itself. */
 export const VERBOSITY_OPTIONS = {
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress bars or notices on stderr' },
   verbose: { alias: 'v', type: 'boolean', default: false, describe: 'Details on stderr, and stack traces on errors' },
+} as const satisfies Record<string, Options>;
+
+/** Progress bars: every command that translates or downloads. */
+export const PROGRESS_OPTIONS = {
+  progress: { type: 'boolean', describe: 'Progress on stderr (default: when stderr is a terminal and not --quiet; to a log file, a line every 2 s)' },
 } as const satisfies Record<string, Options>;
 
 /** The translation memory's folder: `translate` and `cache`. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtModel } from '../../tools/builder-models.js';
 import { runCli } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 import { ALIGN_SCRIPT_HASH } from '../../src/rendering/html.js';
 import { ALIGN_SCRIPT } from '../../src/rendering/sentence-spans.js';
 
@@ -86,6 +87,29 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Invalid values:[\s\S]*dtype/);
   });
+  it('options given twice, numbers out of range, -o against --format: exit 2, one line, in a real process too (issue 11)', async () => {
+    const input = file('opts.txt', DANISH);
+    const out = mkdtempSync(path.join(dir, 'opts-'));
+    const engine = ['--model', model, '--offline'];
+    const cases: [string[], RegExp][] = [
+      [[input, ...engine, '--format', 'md', '--format', 'json', '--out-dir', out], /^da2en: option --format was given twice; give it once$/],
+      [[input, ...engine, '--beams', '2.5', '--out-dir', out], /^da2en: --beams must be a whole number from 1 to 16; got 2\.5 /],
+      [[input, ...engine, '-o', path.join(out, 'x.md'), '--format', 'html'], /^da2en: -o .*x\.md: the extension says md, --format says html; give the file a \.html name or leave out --format$/],
+      [['eval', ...engine, '--ref', input], /^da2en: eval needs --src \(to translate\) or --hyp/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    // The same through the real entry point, in its own process: nothing but the one line.
+    const spawned = await spawnCli([input, '--threads', '-1', '--dtype', 'q8', '--dtype', 'fp32', '--model', model, '--offline', '--out-dir', out], { DA2EN_NO_REEXEC: '1' }, { entry: 'src/cli/bin.ts' }).done;
+    expect(spawned.code).toBe(2);
+    expect(spawned.stderr).toBe('da2en: option --dtype was given twice; give it once\n');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('output path equal to the input path is refused', async () => {
     const p = file('same.txt', DANISH);
     const r = await runCli([p, '-o', p, '--model', model, '--offline']);

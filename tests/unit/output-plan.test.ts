@@ -21,6 +21,20 @@ describe('planOutputs', () => {
     expect(() => planOutputs({ inputs: ['a.txt'], output: 'x.pdf', stdoutIsTTY: true })).toThrow(/cannot tell the format/);
   });
 
+  it('refuses -o whose extension names another format than --format (issue 11: HTML was written into x.md)', () => {
+    const plan = (output: string, format: 'html' | 'md' | 'txt' | 'json' | 'en') => planOutputs({ inputs: ['a.txt'], output, formats: [format], stdoutIsTTY: true });
+    expect(() => plan('x.md', 'html')).toThrow(/-o x\.md: the extension says md, --format says html; give the file a \.html name or leave out --format/);
+    expect(() => plan('x.html', 'json')).toThrow(Da2enError);
+    expect(() => plan('x.json', 'md')).toThrow(/extension says json/);
+    expect(() => plan('x.en.txt', 'html')).toThrow(/extension says en/);
+    // Agreeing, plain text either way, an extension that names no format, and stdout are fine.
+    expect(plan('x.HTM', 'html')[0]!.targets[0]).toEqual({ format: 'html', path: 'x.HTM' });
+    expect(plan('x.txt', 'en')[0]!.targets[0]!.format).toBe('en');
+    expect(plan('x.en.txt', 'txt')[0]!.targets[0]!.format).toBe('txt');
+    expect(plan('x.data', 'json')[0]!.targets[0]!.format).toBe('json');
+    expect(plan('-', 'md')[0]!.targets[0]).toEqual({ format: 'md', path: null });
+  });
+
   it('writes every format of every input into --out-dir', () => {
     const plans = planOutputs({ inputs: ['a.da.txt', 'b.txt'], formats: ['html', 'md', 'json', 'en'], outDir: 'out', stdoutIsTTY: true });
     expect(plans.flatMap((p) => p.targets.map((t) => t.path))).toEqual([

@@ -6,7 +6,7 @@ import { writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
 import { createProgress } from '../progress.js';
-import { engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
 
@@ -26,8 +26,9 @@ function builder(y: Argv) {
     .option('hyp', { type: 'string', describe: 'Existing English output to score instead of translating' })
     .option('save-hyp', { type: 'string', describe: 'Also write the translations made from --src to this file' })
     .option('json', { type: 'boolean', default: false, describe: 'Print {"bleu": {"score", "signature"}, "chrf": {...}, "lines"}' })
+    .options(PROGRESS_OPTIONS)
     .check((a) => {
-      if (!a.src && !a.hyp) throw new Error('give --src (to translate) or --hyp (to score existing output)');
+      if (!a.src && !a.hyp) throw new Da2enError('usage', 'eval needs --src (to translate) or --hyp (to score existing output) besides --ref');
       return true;
     })
     .example('$0 eval --src flores.da --ref flores.en', 'translate and score')
@@ -37,9 +38,7 @@ function builder(y: Argv) {
 type EvalArgs = ArgsOf<typeof builder>;
 
 export function evalCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command('eval', 'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)', builder, async (argv) => {
-    ctx.exitCode = await runEval(argv, ctx);
-  });
+  return yargs.command('eval', 'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)', builder, (argv) => ctx.run(argv, () => runEval(argv, ctx)));
 }
 
 async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
@@ -69,7 +68,7 @@ async function translateLines(lines: string[], args: EvalArgs, ctx: CliContext):
   const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
   try {
     const { document: doc, lineOf: lineOfParagraph } = segmentLines(lines, translator);
-    const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
+    const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
     const { paragraphs } = await translateDocument(doc, translator, { signal: ctx.signal, onProgress: progress.translation('translating') });
     progress.stop();
     const out = lines.map(() => '');

@@ -4,7 +4,7 @@ import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
 import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, filesToRepair, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
-import { modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 
 function builder(y: Argv) {
@@ -18,6 +18,7 @@ function builder(y: Argv) {
     // Adds list values to --dtype's choices for this command (yargs merges choices).
     .option('dtype', { type: 'string', choices: ['q8,fp32', 'fp32,q8'], describe: 'Model weights: q8, fp32, or both (q8,fp32) for download and convert' })
     .option('out', { type: 'string', describe: 'convert: the model folder to write (Transformers.js layout)' })
+    .options(PROGRESS_OPTIONS)
     .option('q8-scales', { type: 'string', choices: ['per-tensor', 'per-channel'] as const, default: 'per-tensor' as const, describe: 'convert: int8 weight scales, one per tensor (as the published exports) or per output channel' })
     .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')
     .example('$0 model download --quality best', 'fetch Helsinki-NLP/opus-mt-tc-big-gmq-en and convert it')
@@ -28,9 +29,7 @@ function builder(y: Argv) {
 type ModelArgs = ArgsOf<typeof builder>;
 
 export function modelCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command('model <action> [checkpoint]', 'Manage the translation model: download it, print where it lives, verify its files, convert a Hugging Face checkpoint', builder, async (argv) => {
-    ctx.exitCode = await runModel(argv, ctx);
-  });
+  return yargs.command('model <action> [checkpoint]', 'Manage the translation model: download it, print where it lives, verify its files, convert a Hugging Face checkpoint', builder, (argv) => ctx.run(argv, () => runModel(argv, ctx)));
 }
 
 function dtypesOf(value: string): Dtype[] {
@@ -61,7 +60,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       // Every file is checked against the manifest, so a truncated or changed file is fetched again
       // (what `model verify` tells the user to do) instead of being reported as "already there".
       const before = await filesToRepair(location.dir, location.id, dtype);
-      const progress = createProgress(!args.quiet && Boolean(ctx.stderr.isTTY), ctx.stderr);
+      const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
       try {
         await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });

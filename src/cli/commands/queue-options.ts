@@ -2,6 +2,9 @@
 import type { Argv } from 'yargs';
 import { INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { withEngineOptions, VERBOSITY_OPTIONS, type ArgsOf } from '../shared-options.js';
+import { numberOption } from '../number-options.js';
+import { parseFormats } from '../output-plan.js';
+import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE, MAX_CHUNK_TOKENS_RANGE } from './translate.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -22,14 +25,14 @@ export function addBuilder(a: Argv) {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Danish text files, folders, or - for standard input' })
     .option('out-dir', { type: 'string', describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' })
     .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
-    .option('format', { alias: 'f', type: 'string', describe: 'Comma-separated: html, md, txt, json, en (default html)' })
+    .option('format', { alias: 'f', type: 'string', coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
     .option('name', { type: 'string', describe: 'Name of the article read from standard input (default: stdin)' })
     .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' })
-    .option('max-chunk-tokens', { type: 'number', default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' })
+    .option('max-chunk-tokens', numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' }))
     .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input' })
-    .option('batch-tokens', { type: 'number', default: 4096, describe: 'Padded tokens per model call' })
-    .option('max-batch-size', { type: 'number', default: 32, describe: 'Most inputs per model call' })
-    .option('attempts', { type: 'number', default: 3, describe: 'Tries per article before it fails for good (bad input fails at once)' })
+    .option('batch-tokens', numberOption('batch-tokens', BATCH_TOKENS_RANGE, { default: 4096, describe: 'Padded tokens per model call' }))
+    .option('max-batch-size', numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, { default: 32, describe: 'Most inputs per model call' }))
+    .option('attempts', numberOption('attempts', { integer: true, min: 1, max: 100 }, { default: 3, describe: 'Tries per article before it fails for good (bad input fails at once)' }))
     .example('$0 queue add archive/ --out-dir /mnt/shared/out --redis redis://queue-host:6379', 'queue a folder of articles')
     .example('$0 queue add *.txt --out-store redis', 'keep the outputs in Redis');
 }
@@ -37,7 +40,7 @@ export function addBuilder(a: Argv) {
 export function statusBuilder(s: Argv) {
   return withVerbosity(withQueueOptions(s))
     .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Keep showing progress (a bar over completed/total with an ETA) until the queue is drained' })
-    .option('interval', { type: 'number', default: 1, describe: 'Seconds between updates with --watch' })
+    .option('interval', numberOption('interval', { integer: false, min: 0, minExclusive: true, max: 3600, unit: 'seconds' }, { default: 1, describe: 'Seconds between updates with --watch' }))
     .option('json', { type: 'boolean', default: false, describe: 'Counts as JSON (one object)' });
 }
 

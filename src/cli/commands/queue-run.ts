@@ -7,7 +7,7 @@ import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, failedJobs, openQueue, queueStatus, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
-import { parseFormats, stemOf, suffixFor, type Format } from '../output-plan.js';
+import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
 
@@ -81,8 +81,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
   if ((args.outDir === undefined) === (args.outStore === undefined)) {
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
-  if (!(args.attempts >= 1)) throw new Da2enError('usage', '--attempts must be at least 1');
-  const formats: Format[] = args.format !== undefined ? parseFormats(args.format) : ['html'];
+  const formats: Format[] = args.format ?? ['html'];
   const planned = await planInputs(args.inputs, args.name);
   const engine: JobEngine = { model: jobModel(args.model), dtype: args.dtype, beams: args.beams };
   const pipeline: JobPipeline = {

@@ -40,17 +40,7 @@ async function readApiKeys(file: string): Promise<Set<string>> {
   return keys;
 }
 
-function positive(name: string, value: number, allowMinusOne = false): number {
-  if (!Number.isInteger(value) || (value < 0 && !(allowMinusOne && value === -1))) {
-    throw new Da2enError('usage', `--${name} must be a whole number ≥ 0${allowMinusOne ? ' (or -1)' : ''}, got ${value}`);
-  }
-  return value;
-}
-
 export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<number> {
-  positive('port', args.port);
-  positive('char-limit', args.charLimit, true);
-  if (positive('max-queue', args.maxQueue) === 0) throw new Da2enError('usage', '--max-queue must be at least 1');
   const apiKeys = args.apiKeys ? await readApiKeys(args.apiKeys) : undefined;
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
   const engineOptions = args.engine;

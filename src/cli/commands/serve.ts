@@ -3,23 +3,25 @@ import { DEFAULT_BATCH_LIMITS } from '../../pipeline/translate-document.js';
 import { SERVER_DEFAULTS } from '../../server/defaults.js';
 import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
+import { numberOption } from '../number-options.js';
+import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE } from './translate.js';
 import type { ServeRunOptions } from './serve-run.js';
 
 /** The serve command's own options (the engine options and --cache-dir are shared). */
 export const SERVE_OPTIONS = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 exposes the server to your network)' },
-  port: { type: 'number', default: 5000, describe: 'Port to listen on (0: any free port)' },
+  port: numberOption('port', { integer: true, min: 0, max: 65535 }, { default: 5000, describe: 'Port to listen on (0: any free port)' }),
   'api-keys': { type: 'string', describe: 'File with one accepted API key per line; translation endpoints then need one (api_key)' },
-  'char-limit': { type: 'number', default: SERVER_DEFAULTS.charLimit, describe: 'Most characters of text per request (-1: no limit)' },
-  'max-queue': { type: 'number', default: SERVER_DEFAULTS.maxQueue, describe: 'Most requests translating or waiting at once; more get 429 with Retry-After' },
-  timeout: { type: 'number', default: SERVER_DEFAULTS.requestTimeoutMs / 1000, describe: 'Seconds a request may take before it is cancelled (503)' },
+  'char-limit': numberOption('char-limit', { integer: true, min: 1, max: 100_000_000, special: { value: -1, means: 'no limit' } }, { default: SERVER_DEFAULTS.charLimit, describe: 'Most characters of text per request' }),
+  'max-queue': numberOption('max-queue', { integer: true, min: 1, max: 100_000 }, { default: SERVER_DEFAULTS.maxQueue, describe: 'Most requests translating or waiting at once; more get 429 with Retry-After' }),
+  timeout: numberOption('timeout', { integer: false, min: 0, minExclusive: true, max: 86_400, unit: 'seconds' }, { default: SERVER_DEFAULTS.requestTimeoutMs / 1000, describe: 'Seconds a request may take before it is cancelled (503)' }),
   cors: { type: 'string', describe: 'Let web pages from this origin call the API (CORS is off without it)' },
   fetch: { type: 'boolean', default: true, describe: 'Accept URLs in /v1/articles (--no-fetch: never fetch anything)' },
   'allow-private-fetch': { type: 'boolean', default: false, describe: 'Let URL input reach private, loopback and link-local addresses' },
   cache: { type: 'boolean', default: true, describe: 'Share the translation memory (--no-cache: translate everything, store nothing)' },
-  'batch-tokens': { type: 'number', default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' },
-  'max-batch-size': { type: 'number', default: DEFAULT_BATCH_LIMITS.maxBatchSize, describe: 'Most sentences per model call, from all requests together' },
-  'shutdown-grace': { type: 'number', default: 10, describe: 'Seconds requests in flight may finish after SIGTERM before they are cancelled' },
+  'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' }),
+  'max-batch-size': numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, { default: DEFAULT_BATCH_LIMITS.maxBatchSize, describe: 'Most sentences per model call, from all requests together' }),
+  'shutdown-grace': numberOption('shutdown-grace', { integer: false, min: 0, max: 3600, unit: 'seconds' }, { default: 10, describe: 'Seconds requests in flight may finish after SIGTERM before they are cancelled' }),
 } as const satisfies Record<string, Options>;
 
 export function serveBuilder(y: Argv) {
@@ -54,8 +56,10 @@ export function serveRunOptions(args: ServeArgs): ServeRunOptions {
 }
 
 export function serveCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command('serve', 'Serve the model over HTTP: a LibreTranslate-compatible API, /v1/articles and a reading page at /', serveBuilder, async (argv) => {
-    const { runServe } = await import('./serve-run.js');
-    ctx.exitCode = await runServe(serveRunOptions(argv), ctx);
-  });
+  return yargs.command('serve', 'Serve the model over HTTP: a LibreTranslate-compatible API, /v1/articles and a reading page at /', serveBuilder, (argv) =>
+    ctx.run(argv, async () => {
+      const { runServe } = await import('./serve-run.js');
+      return runServe(serveRunOptions(argv), ctx);
+    }),
+  );
 }

@@ -6,7 +6,7 @@ import { writeBilingualStream } from '../../io/bilingual-writer.js';
 import { translateArticleStream, translateParagraphStream, type StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../input/read-article.js';
-import { Da2enError, inputUserError } from '../../errors.js';
+import { inputUserError } from '../../errors.js';
 import { looksDanish } from '../../segmentation/language.js';
 import { openTranslationMemory } from '../../cache/index.js';
 import { planOutputs, type InputPlan } from '../output-plan.js';
@@ -50,7 +50,6 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // Every file is read through once before the model loads: a bad third file (or a bad byte deep
   // in a large one) fails before minutes of translating the first two. Standard input cannot be
   // read twice; its problems surface while it streams, and no output is left behind then either.
-  if (!(args.fetchTimeout > 0)) throw new Da2enError('usage', `--fetch-timeout must be a positive number of seconds, got ${args.fetchTimeout}`);
   // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
   const scans = new Map<string, InputScan>();
   const articles = new Map<string, StructuredArticle>();

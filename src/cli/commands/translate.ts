@@ -3,10 +3,17 @@ import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from '../../pipeline/translate-document.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/for-translator.js';
 import { parseFormats } from '../output-plan.js';
+import { numberOption } from '../number-options.js';
 import { INPUT_FORMATS } from '../../input/input-format.js';
-import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { CACHE_DIR_OPTIONS, PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import type { TranslateRunOptions } from './translate-run.js';
+
+/** Ranges shared with `queue add`, which takes the same segmentation and batching options. */
+export const MAX_CHUNK_TOKENS_RANGE = { integer: true, min: 8, max: 512 } as const;
+export const BATCH_TOKENS_RANGE = { integer: true, min: 1, max: 1_048_576 } as const;
+export const MAX_BATCH_SIZE_RANGE = { integer: true, min: 1, max: 1024 } as const;
+const FETCH_TIMEOUT_RANGE = { integer: false, min: 0, minExclusive: true, max: 3600, unit: 'seconds' } as const;
 
 /** The translate command's own options (the engine options and --cache-dir are shared). */
 export const TRANSLATE_OPTIONS = {
@@ -16,22 +23,26 @@ export const TRANSLATE_OPTIONS = {
     default: 'auto' as const,
     describe: 'How to read the inputs (auto: a URL is fetched; .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
   },
-  format: { alias: 'f', type: 'string', describe: 'Comma-separated: html, md, txt, json, en (English only). Default: from -o, txt to a pipe, html next to the input' },
+  format: {
+    alias: 'f',
+    type: 'string',
+    coerce: parseFormats,
+    describe: 'Comma-separated: html, md, txt, json, en (English only). Default: from -o, txt to a pipe, html next to the input',
+  },
   output: { alias: 'o', type: 'string', describe: 'Write to this file (format from its extension; - for stdout)' },
   'out-dir': { type: 'string', describe: 'Write <name>.da-en.<format> files into this directory' },
-  'fetch-timeout': { type: 'number', default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' },
+  'fetch-timeout': numberOption('fetch-timeout', FETCH_TIMEOUT_RANGE, { default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' }),
   encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
-  'max-chunk-tokens': { type: 'number', default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' },
+  'max-chunk-tokens': numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' }),
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
-  'batch-tokens': { type: 'number', default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' },
-  'max-batch-size': { type: 'number', default: DEFAULT_BATCH_LIMITS.maxBatchSize, describe: 'Most inputs per model call' },
-  concurrency: {
-    type: 'number',
+  'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' }),
+  'max-batch-size': numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, { default: DEFAULT_BATCH_LIMITS.maxBatchSize, describe: 'Most inputs per model call' }),
+  concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
     default: DEFAULT_CONCURRENCY,
     describe: 'Batches in flight at once (model calls still run one at a time: ONNX Runtime blocks the JavaScript thread)',
-  },
+  }),
   cache: { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' },
-  progress: { type: 'boolean', describe: 'Progress on stderr (default: when stderr is a terminal and not --quiet; to a log file, a line every 2 s)' },
+  ...PROGRESS_OPTIONS,
 } as const satisfies Record<string, Options>;
 
 export function translateBuilder(y: Argv) {
@@ -56,7 +67,7 @@ export type TranslateArgs = ArgsOf<typeof translateBuilder>;
 export function translateRunOptions(args: TranslateArgs): TranslateRunOptions {
   return {
     inputs: args.inputs,
-    ...(args.format !== undefined ? { formats: parseFormats(args.format) } : {}),
+    ...(args.format !== undefined ? { formats: args.format } : {}),
     ...(args.output !== undefined ? { output: args.output } : {}),
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     encoding: args.encoding,
@@ -77,8 +88,10 @@ export function translateRunOptions(args: TranslateArgs): TranslateRunOptions {
 }
 
 export function translateCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command(['$0 [inputs..]', 'translate [inputs..]'], 'Translate Danish articles into side-by-side bilingual files', translateBuilder, async (argv) => {
-    const { runTranslate } = await import('./translate-run.js');
-    ctx.exitCode = await runTranslate(translateRunOptions(argv), ctx);
-  });
+  return yargs.command(['$0 [inputs..]', 'translate [inputs..]'], 'Translate Danish articles into side-by-side bilingual files', translateBuilder, (argv) =>
+    ctx.run(argv, async () => {
+      const { runTranslate } = await import('./translate-run.js');
+      return runTranslate(translateRunOptions(argv), ctx);
+    }),
+  );
 }

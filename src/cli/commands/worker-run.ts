@@ -1,5 +1,4 @@
 /** The worker command's work (loaded only when it runs: it pulls in the engine and BullMQ). */
-import { Da2enError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
@@ -10,7 +9,6 @@ import { jobModel } from './queue-run.js';
 import type { WorkerArgs } from './worker-options.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
-  if (!(args.concurrency >= 1)) throw new Da2enError('usage', '--concurrency must be at least 1');
   let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
   if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
   else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);

@@ -7,9 +7,10 @@ export function workerCommand(yargs: Argv, ctx: CliContext) {
     'worker',
     'Take article jobs from the queue (see "da2en queue add") until stopped; the model is loaded once',
     workerBuilder,
-    async (argv) => {
-      const { runWorker } = await import('./worker-run.js');
-      ctx.exitCode = await runWorker(argv, ctx);
-    },
+    (argv) =>
+      ctx.run(argv, async () => {
+        const { runWorker } = await import('./worker-run.js');
+        return runWorker(argv, ctx);
+      }),
   );
 }

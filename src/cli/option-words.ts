@@ -1,0 +1,98 @@
+/**
+ * Checks made on the command-line words themselves, for every command.
+ *
+ * One rule for an option given twice: it is a usage error. yargs would otherwise turn
+ * `--format md --format json` into an array the command does not expect (an "unexpected error"),
+ * and let the last of `--cache --no-cache` or `-q --quiet` win silently. Read from the command-line
+ * words themselves, so booleans, aliases (`-o a --output b`), `--no-` forms and camelCase spellings
+ * count as the same option.
+ */
+
+export interface OptionTable {
+  /** Every option's name (yargs' getOptions().key). */
+  key: Record<string, unknown>;
+  /** Each option's aliases, keyed by its name (yargs' getOptions().alias). */
+  alias: Record<string, readonly string[]>;
+  /** Options that take several values on purpose (yargs' getOptions().array). */
+  array: readonly string[];
+  /** On/off options (yargs' getOptions().boolean). */
+  boolean: readonly string[];
+}
+
+function kebab(name: string): string {
+  return name.length > 1 ? name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase() : name;
+}
+
+/** Option names as they appear in `args` (before `--`), one entry per occurrence. */
+export function optionOccurrences(args: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-' || /^-\d|^-\.\d/.test(arg)) continue; // a value (negative numbers included)
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0]!;
+      names.push(name);
+    } else {
+      // -abc is -a -b -c; a letter followed by anything else takes the rest as its value (-ofile, -n5).
+      for (const ch of arg.slice(1)) {
+        if (!/[A-Za-z]/.test(ch)) break;
+        names.push(ch);
+      }
+    }
+  }
+  return names;
+}
+
+/** Every spelling of every option (aliases, camelCase) → the option's declared name. */
+function canonicalNames(table: OptionTable): Map<string, string> {
+  const canonical = new Map<string, string>();
+  for (const key of Object.keys(table.key)) canonical.set(kebab(key), kebab(key));
+  for (const [key, aliases] of Object.entries(table.alias)) {
+    for (const name of [key, ...aliases]) canonical.set(kebab(name), kebab(key));
+  }
+  return canonical;
+}
+
+/** The name (as declared) of the first option `args` give more than once, or undefined. */
+export function repeatedOption(args: readonly string[], table: OptionTable): string | undefined {
+  const canonical = canonicalNames(table);
+  const arrays = new Set(table.array.map((a) => canonical.get(kebab(a)) ?? kebab(a)));
+  const seen = new Set<string>();
+  for (const raw of optionOccurrences(args)) {
+    let name = kebab(raw);
+    // --no-cache is --cache said the other way.
+    if (!canonical.has(name) && name.startsWith('no-')) name = name.slice(3);
+    const key = canonical.get(name);
+    // Unknown options are strict mode's to report; help and version stop the run anyway.
+    if (key === undefined || arrays.has(key) || key === 'help' || key === 'version') continue;
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** yargs' option table (getOptions is public in yargs but missing from its type definitions). */
+export function optionTableOf(yargs: object): OptionTable {
+  if (!('getOptions' in yargs) || typeof yargs.getOptions !== 'function') throw new TypeError('not a yargs instance: no getOptions()');
+  const table: OptionTable = yargs.getOptions();
+  return table;
+}
+
+/**
+ * An on/off option given a value other than true/false (`--quiet=abc`, `--cache=0`), which yargs
+ * would read as "off" without a word: the word as given, or undefined.
+ */
+export function flagWithValue(args: readonly string[], table: OptionTable): string | undefined {
+  const canonical = canonicalNames(table);
+  const booleans = new Set(table.boolean.map((b) => canonical.get(kebab(b)) ?? kebab(b)));
+  for (const arg of args) {
+    if (arg === '--') break;
+    const m = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (!m) continue;
+    let name = kebab(m[1]!);
+    if (!canonical.has(name) && name.startsWith('no-')) name = name.slice(3);
+    const key = canonical.get(name);
+    if (key !== undefined && booleans.has(key) && !/^(true|false)$/.test(m[2]!)) return arg;
+  }
+  return undefined;
+}
