@@ -94,12 +94,24 @@ export interface TranslatedChunk extends SourceChunk {
   target: string;
   /** Where the translation came from. */
   origin: 'model' | 'cache' | 'passthrough';
-  /** Names of runaway guards that fired on this chunk (see the decoding guards). */
+  /**
+   * Names of runaway guards that fired on this chunk (see the decoding guards), and
+   * `unrestored:<text>` for each run of source text the model could not spell (`<unk>`) that did
+   * not come back in its output (src/engine/protected-spans.ts).
+   */
   flags?: string[];
 }
 
+/** The flag prefix for source text the model could not spell and the output did not bring back. */
+export const UNRESTORED_FLAG = 'unrestored:';
+
+/** Whether a translation's flags say source text was lost (such a translation is not cached). */
+export function lostText(flags: readonly string[] | undefined): boolean {
+  return (flags ?? []).some((f) => f.startsWith(UNRESTORED_FLAG));
+}
+
 export interface QaFinding {
-  kind: 'missing-number' | 'length-ratio' | 'guard' | 'untranslated' | 'empty';
+  kind: 'missing-number' | 'length-ratio' | 'guard' | 'untranslated' | 'empty' | 'unrestored';
   message: string;
 }
 

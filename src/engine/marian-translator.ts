@@ -2,6 +2,8 @@ import { MarianModel, type Dtype, type SessionSettings } from './marian-model.js
 import { greedyDecode, type DecodedSequence, type DecodeOptions } from './decoding/greedy.js';
 import type { TranslateOptions, TranslationResult, Translator } from './translator.js';
 import { DEFAULT_LENGTH_POLICY, type LengthPolicy } from './decoding/guards.js';
+import { ProtectedSpans, type GuardedText } from './protected-spans.js';
+import { UNRESTORED_FLAG } from '../document/types.js';
 
 export interface MarianTranslatorOptions extends SessionSettings {
   modelId: string;
@@ -25,6 +27,8 @@ export type BeamDecoder = (model: MarianModel, inputs: readonly (readonly number
 export class MarianTranslator implements Translator {
   readonly decoding: Record<string, unknown>;
   private readonly lengthPolicy: LengthPolicy;
+  /** What the model cannot spell, kept out of its input and put back into its output. */
+  private readonly spans: ProtectedSpans | null;
 
   private constructor(
     readonly model: MarianModel,
@@ -37,6 +41,7 @@ export class MarianTranslator implements Translator {
     private readonly forcedLength: ForcedLength | undefined,
   ) {
     this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...lengthPolicy };
+    this.spans = ProtectedSpans.forTokenizer(model.tokenizer);
     this.decoding = {
       beams,
       maxLengthRatio: this.lengthPolicy.ratio,
@@ -56,12 +61,28 @@ export class MarianTranslator implements Translator {
     return this.model.config.maxPositions;
   }
 
+  /** The text as the model gets it (see protected-spans.ts). */
+  private guard(text: string): GuardedText {
+    return this.spans ? this.spans.guard(text) : { text, spans: [] };
+  }
+
   countTokens(text: string): number {
-    return this.model.tokenize(text).length;
+    return this.model.tokenize(this.guard(text).text).length;
+  }
+
+  /** Output ids → text, each `<unk>` given back the source's protected run; runs that did not come back are flagged. */
+  private decodeOutput(ids: readonly number[], spans: readonly string[]): { text: string; flags: string[] } {
+    const unk = this.model.tokenizer.unk_token_id;
+    if (!this.spans || spans.length === 0) return { text: this.model.decode(ids).trim(), flags: [] };
+    const special = new Set(this.model.tokenizer.all_special_ids);
+    const kept = ids.filter((id) => id === unk || !special.has(id));
+    const restored = this.spans.restore(this.model.tokenizer.decode(kept, { skip_special_tokens: false }), spans);
+    return { text: restored.text.trim(), flags: restored.unrestored.map((s) => `${UNRESTORED_FLAG}${s}`) };
   }
 
   async translateBatch(texts: string[], options: TranslateOptions = {}): Promise<TranslationResult[]> {
-    const inputs = texts.map((t) => this.model.tokenize(t));
+    const guarded = texts.map((t) => this.guard(t));
+    const inputs = guarded.map((g) => this.model.tokenize(g.text));
     inputs.forEach((ids, i) => {
       // Never let the model truncate: the segmenter keeps chunks within budget, so this is a bug guard.
       if (ids.length > this.maxInputTokens) {
@@ -78,7 +99,10 @@ export class MarianTranslator implements Translator {
     const decoded = this.beamDecoder
       ? await this.beamDecoder(this.model, inputs, this.beams, decodeOptions)
       : await greedyDecode(this.model, inputs, decodeOptions);
-    return decoded.map((seq) => ({ text: this.model.decode(seq.ids).trim(), flags: seq.flags, tokens: seq.ids.length }));
+    return decoded.map((seq, i) => {
+      const { text, flags } = this.decodeOutput(seq.ids, guarded[i]!.spans);
+      return { text, flags: [...seq.flags, ...flags], tokens: seq.ids.length };
+    });
   }
 
   async dispose(): Promise<void> {

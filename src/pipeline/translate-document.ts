@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { BilingualParagraph, SourceDocument, SourceParagraph, TranslatedChunk } from '../document/types.js';
+import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { memoryKey, type TranslationMemory } from './memory.js';
@@ -140,8 +140,9 @@ export async function translateDocument(
           stats.targetTokens += r.tokens;
           settle(item.slot, { ...source, target: r.text, origin: 'model', ...(r.flags.length ? { flags: r.flags } : {}) });
         });
-        // Stored per batch, so an interrupted run keeps everything finished so far.
-        await options.memory?.store(items.map((item, i) => ({ key: item.key, source: item.slot.text, target: out[i]!.text })));
+        // Stored per batch, so an interrupted run keeps everything finished so far. A translation
+        // that lost text the model cannot spell is not kept: a re-run would lose the QA finding.
+        await options.memory?.store(items.flatMap((item, i) => (lostText(out[i]!.flags) ? [] : [{ key: item.key, source: item.slot.text, target: out[i]!.text }])));
         report();
       }),
   );

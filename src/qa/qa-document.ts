@@ -1,7 +1,7 @@
 /**
  * QA over bilingual paragraphs: every paragraph gets its `qa` list (empty when clean), computed
  * by `qaParagraph` on the paragraph's source and target (less their shared verbatim prefix, so a
- * quote whose translation is only "- " counts as empty), with the guard names its chunks carry.
+ * quote whose translation is only "- " counts as empty), with the flags its chunks carry (guards, unrestored text).
  * The input is not modified; the title is not checked. QA is per paragraph, so a document checked
  * a window at a time gets the same findings, and its summary is the windows' summaries added up.
  */
@@ -24,7 +24,7 @@ function stripPrefix(text: string, prefix: string): string {
 
 /** A summary of nothing checked yet. */
 export function emptyQaSummary(): QaSummary {
-  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0 } };
+  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } };
 }
 
 /** Adds `more` into `total` (the summaries of consecutive parts of one document). */

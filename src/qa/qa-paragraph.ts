@@ -3,9 +3,12 @@
  *
  * Rules, in the order their findings are listed:
  * - `empty`: the source has non-whitespace text and the target has none. When it fires, the
- *   untranslated, length and number rules are skipped (they would only repeat it).
+ *   unrestored, untranslated, length and number rules are skipped (they would only repeat it).
  * - `guard`: a runaway-decoding guard fired on a chunk of the paragraph (`opts.guardFlags`),
  *   one finding per distinct guard name.
+ * - `unrestored`: text of the source the model could not spell (its tokenizer's `<unk>`: ğ, Ł, ½ …)
+ *   did not come back in the translation: a chunk carries `unrestored:<text>` (src/engine/
+ *   protected-spans.ts) and the text is not in the target. One finding per distinct text.
  * - `untranslated`: the source has letters and at least `untranslatedMinWords` words, and the
  *   target equals it or nearly (similarity ≥ `untranslatedSimilarity` after lower-casing and
  *   collapsing whitespace; similarity = 1 − edit distance / longer length). The word minimum
@@ -15,7 +18,7 @@
  * - `missing-number`: each number of the source not found in the target, with Danish and
  *   English number formats reconciled (see numbers.ts).
  */
-import type { QaFinding } from '../document/types.js';
+import { UNRESTORED_FLAG, type QaFinding } from '../document/types.js';
 import { missingNumbers, type SourceNumber } from './numbers.js';
 import { normaliseForCompare, similarity } from './similarity.js';
 
@@ -30,7 +33,7 @@ export interface QaOptions {
   untranslatedSimilarity?: number;
   /** Untranslated rule applies to sources with at least this many words (default 3). */
   untranslatedMinWords?: number;
-  /** Names of runaway guards that fired on the paragraph's chunks. */
+  /** Flags of the paragraph's chunks: runaway guards that fired, and `unrestored:<text>`. */
   guardFlags?: readonly string[];
 }
 
@@ -81,10 +84,18 @@ export function qaParagraph(source: string, target: string, opts: QaOptions = {}
     findings.push({ kind: 'empty', message: 'The translation is empty but the source is not.' });
   }
 
-  for (const flag of new Set(opts.guardFlags ?? [])) {
+  const flags = new Set(opts.guardFlags ?? []);
+  for (const flag of flags) {
+    if (flag.startsWith(UNRESTORED_FLAG)) continue;
     findings.push({ kind: 'guard', message: `Decoding guard "${flag}" fired; the translation may be cut short or repetitive.` });
   }
   if (tgt === '') return findings;
+
+  for (const flag of flags) {
+    const text = flag.slice(UNRESTORED_FLAG.length);
+    if (!flag.startsWith(UNRESTORED_FLAG) || tgt.includes(text)) continue;
+    findings.push({ kind: 'unrestored', message: `The source's "${text}" (which the model cannot spell: <unk>) is missing from the translation.` });
+  }
 
   // untranslated
   const words = src.split(/\s+/u).filter((w) => /\p{L}/u.test(w));

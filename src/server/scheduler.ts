@@ -11,6 +11,7 @@
  */
 import { memoryKey, type TranslationMemory } from '../pipeline/memory.js';
 import type { TranslationResult } from '../engine/translator.js';
+import { lostText } from '../document/types.js';
 
 /** What the scheduler needs from the engine: batches in, translations out (see ./engine.ts). */
 export interface BatchTranslator {
@@ -276,7 +277,8 @@ export class SentenceScheduler {
       for (const job of owners) job.calls++;
       // Remembered even for requests cancelled meanwhile: the work is done, the next one reuses it.
       // Stored (one all-or-nothing batch) before anyone is answered, so an answer implies it is kept.
-      await this.memory?.store(batch.map((b, i) => ({ key: b.key, source: b.text, target: out[i]!.text })));
+      // Not one that lost text the model cannot spell (its QA finding would be lost with it).
+      await this.memory?.store(batch.flatMap((b, i) => (lostText(out[i]!.flags) ? [] : [{ key: b.key, source: b.text, target: out[i]!.text }])));
       batch.forEach((b, i) => {
         const r = out[i]!;
         this.settle(b.job, b.index, { target: r.text, origin: 'model', flags: r.flags });

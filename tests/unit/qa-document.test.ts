@@ -39,7 +39,7 @@ describe('qaDocument', () => {
       paragraphs: 4,
       paragraphsFlagged: 3,
       findings: 3,
-      byKind: { 'missing-number': 1, 'length-ratio': 0, guard: 1, untranslated: 0, empty: 1 },
+      byKind: { 'missing-number': 1, 'length-ratio': 0, guard: 1, untranslated: 0, empty: 1, unrestored: 0 },
     });
   });
 

@@ -60,4 +60,13 @@ describe('qaParagraph', () => {
     expect(kinds('Hej med dig.', '', { guardFlags: ['max-length'] })).toEqual(['empty', 'guard']);
     expect(kinds('Hej med dig.', 'Hello to you.', { guardFlags: [] })).toEqual([]);
   });
+
+  it('unrestored: text the model could not spell that is not in the translation, once per text', () => {
+    const flags = ['unrestored:ğ', 'unrestored:Ł', 'unrestored:ğ', 'repetition'];
+    expect(qaParagraph('Erdoğan mødte Łukasz.', 'Erdoan met Łukasz.', { guardFlags: flags })).toEqual([
+      { kind: 'guard', message: 'Decoding guard "repetition" fired; the translation may be cut short or repetitive.' },
+      { kind: 'unrestored', message: 'The source\'s "ğ" (which the model cannot spell: <unk>) is missing from the translation.' },
+    ]);
+    expect(qaParagraph('Erdoğan mødte Łukasz.', 'Erdoğan met Łukasz.', { guardFlags: flags.slice(0, 3) })).toEqual([]);
+  });
 });
