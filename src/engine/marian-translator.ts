@@ -63,7 +63,7 @@ export class MarianTranslator implements Translator {
 
   /** The text as the model gets it (see protected-spans.ts). */
   private guard(text: string): GuardedText {
-    return this.spans ? this.spans.guard(text) : { text, spans: [] };
+    return this.spans ? this.spans.guard(text) : { text, spans: [], words: [] };
   }
 
   countTokens(text: string): number {
@@ -71,12 +71,12 @@ export class MarianTranslator implements Translator {
   }
 
   /** Output ids → text, each `<unk>` given back the source's protected run; runs that did not come back are flagged. */
-  private decodeOutput(ids: readonly number[], spans: readonly string[]): { text: string; flags: string[] } {
+  private decodeOutput(ids: readonly number[], guarded: GuardedText): { text: string; flags: string[] } {
     const unk = this.model.tokenizer.unk_token_id;
-    if (!this.spans || spans.length === 0) return { text: this.model.decode(ids).trim(), flags: [] };
+    if (!this.spans || guarded.spans.length === 0) return { text: this.model.decode(ids).trim(), flags: [] };
     const special = new Set(this.model.tokenizer.all_special_ids);
     const kept = ids.filter((id) => id === unk || !special.has(id));
-    const restored = this.spans.restore(this.model.tokenizer.decode(kept, { skip_special_tokens: false }), spans);
+    const restored = this.spans.restore(this.model.tokenizer.decode(kept, { skip_special_tokens: false }), guarded);
     return { text: restored.text.trim(), flags: restored.unrestored.map((s) => `${UNRESTORED_FLAG}${s}`) };
   }
 
@@ -100,7 +100,7 @@ export class MarianTranslator implements Translator {
       ? await this.beamDecoder(this.model, inputs, this.beams, decodeOptions)
       : await greedyDecode(this.model, inputs, decodeOptions);
     return decoded.map((seq, i) => {
-      const { text, flags } = this.decodeOutput(seq.ids, guarded[i]!.spans);
+      const { text, flags } = this.decodeOutput(seq.ids, guarded[i]!);
       return { text, flags: [...seq.flags, ...flags], tokens: seq.ids.length };
     });
   }

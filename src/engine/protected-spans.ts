@@ -10,10 +10,12 @@
  *
  * So before tokenizing, each run of such characters is replaced by one placeholder the tokenizer
  * reads as a single `<unk>` (a private-use character: no vocabulary has it and NFKC keeps it), and
- * the run is remembered. Opus-MT models copy `<unk>` to the output (they were trained on text with
- * it on both sides; the echo model copies every token); each `<unk>` in the output gets the source's
- * runs back in order. A run with no `<unk>` left for it is reported (`unrestored`), for QA to flag.
- * Hyphens U+2010/U+2011 become "-", which means the same and every vocabulary has.
+ * the run is remembered. Where the model writes `<unk>` (Opus-MT's training text had it on both
+ * sides, so a trained model often copies it; the builder's echo model copies every token), each
+ * `<unk>` of the output gets the source's runs back in order. Where it does not, a word of the
+ * output that is the source word less its runs ("Erdoan" for "Erdoğan") gets the source word back.
+ * A run still missing is reported (`unrestored`), for QA to flag. Hyphens U+2010/U+2011 become
+ * "-", which means the same and every vocabulary has.
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 
@@ -42,6 +44,8 @@ export interface GuardedText {
   text: string;
   /** The protected runs, in order; each stands at one placeholder (one `<unk>`) in `text`. */
   spans: string[];
+  /** For each run: the source word it stands in, and that word without its runs (as a model that drops `<unk>` writes it). */
+  words: { word: string; without: string }[];
 }
 
 export interface RestoredText {
@@ -93,44 +97,95 @@ export class ProtectedSpans {
   guard(text: string): GuardedText {
     const source = text.normalize('NFC');
     const spans: string[] = [];
+    const at: [number, number][] = []; // where each run is in `source`
     let out = '';
     let run = '';
-    const flush = () => {
+    let runStart = 0;
+    const flush = (end: number) => {
       if (run === '') return;
       spans.push(run);
+      at.push([runStart, end]);
       out += this.placeholder;
       run = '';
     };
     for (let i = 0; i < source.length; ) {
       const special = source.charCodeAt(i) === 0x3c /* < */ ? this.specialStrings.find((s) => source.startsWith(s, i)) : undefined;
       if (special) {
+        if (run === '') runStart = i;
         run += special;
         i += special.length;
         continue;
       }
       const ch = String.fromCodePoint(source.codePointAt(i)!);
-      i += ch.length;
       const same = SAME_MEANING[ch];
       if (same !== undefined) {
-        flush();
+        flush(i);
         out += same;
-      } else if (this.protects(ch)) run += ch;
-      else {
-        flush();
+      } else if (this.protects(ch)) {
+        if (run === '') runStart = i;
+        run += ch;
+      } else {
+        flush(i);
         out += ch;
       }
+      i += ch.length;
     }
-    flush();
-    return { text: out, spans };
+    flush(source.length);
+    return { text: out, spans, words: at.map(([start, end]) => wordAround(source, start, end, at)) };
   }
 
   /**
    * The output decoded with its `<unk>` tokens kept as text: each, in order, becomes the next run of
-   * the source; `<unk>`s beyond the runs are dropped (as decoding always did).
+   * the source; `<unk>`s beyond the runs are dropped (as decoding always did). Runs left over: a
+   * whole word of the output equal to the source word less its runs gets the source word back.
    */
-  restore(decodedWithUnk: string, spans: readonly string[]): RestoredText {
+  restore(decodedWithUnk: string, guarded: Pick<GuardedText, 'spans' | 'words'>): RestoredText {
+    const { spans, words } = guarded;
     let next = 0;
-    const text = decodedWithUnk.split(this.unkToken).reduce((acc, part, i) => (i === 0 ? part : acc + (spans[next++] ?? '') + part), '');
-    return { text, unrestored: spans.slice(Math.min(next, spans.length)) };
+    let text = decodedWithUnk.split(this.unkToken).reduce((acc, part, i) => (i === 0 ? part : acc + (spans[next++] ?? '') + part), '');
+    const unrestored: string[] = [];
+    const repaired = new Set<string>();
+    for (let i = Math.min(next, spans.length); i < spans.length; i++) {
+      const { word, without } = words[i] ?? { word: '', without: '' };
+      if (repaired.has(word)) continue;
+      // Only a word with letters left: "2" for "2½" could be any 2 of the output.
+      if (without.length >= 2 && /\p{L}/u.test(without)) {
+        const found = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(without)}(?![\\p{L}\\p{N}])`, 'u');
+        if (found.test(text)) {
+          text = text.replace(found, () => word);
+          repaired.add(word);
+          continue;
+        }
+      }
+      unrestored.push(spans[i]!);
+    }
+    return { text, unrestored };
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The word (between whitespace, less punctuation at its ends) that holds source[start, end), and
+ * that word with every protected run in it taken out.
+ */
+function wordAround(source: string, start: number, end: number, runs: readonly [number, number][]): { word: string; without: string } {
+  let from = start;
+  while (from > 0 && !/\s/u.test(source[from - 1]!)) from--;
+  let to = end;
+  while (to < source.length && !/\s/u.test(source[to]!)) to++;
+  // Punctuation at the ends is not part of the word ("Košice." → "Košice"), unless it is the run.
+  while (from < start && /\p{P}/u.test(source[from]!)) from++;
+  while (to > end && /\p{P}/u.test(source[to - 1]!)) to--;
+  let without = '';
+  let i = from;
+  for (const [a, b] of runs) {
+    if (b <= from || a >= to) continue;
+    without += source.slice(i, a);
+    i = b;
+  }
+  without += source.slice(i, to);
+  return { word: source.slice(from, to), without };
 }

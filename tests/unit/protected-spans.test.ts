@@ -20,27 +20,47 @@ describe('ProtectedSpans', () => {
   const spans = ProtectedSpans.fromPredicate(knows);
 
   it('puts one placeholder for each run the tokenizer cannot spell, and keeps the runs in order', () => {
-    expect(spans.guard('Erdoğan og Łódź i Košice.')).toEqual({ text: `Erdo${P}an og ${P}ód${P} i Ko${P}ice.`, spans: ['ğ', 'Ł', 'ź', 'š'] });
-    expect(spans.guard('Ψυχή 🎉🎉 ok')).toEqual({ text: `${P} ${P} ok`, spans: ['Ψυχή', '🎉🎉'] });
+    expect(spans.guard('Erdoğan og Łódź i Košice.')).toMatchObject({ text: `Erdo${P}an og ${P}ód${P} i Ko${P}ice.`, spans: ['ğ', 'Ł', 'ź', 'š'] });
+    expect(spans.guard('Ψυχή 🎉🎉 ok')).toMatchObject({ text: `${P} ${P} ok`, spans: ['Ψυχή', '🎉🎉'] });
   });
 
   it('fractions, superscripts and ranges keep their meaning: protected, or a hyphen the model knows', () => {
-    expect(spans.guard('2½ kg, 10³ m², 4\u20115 mio., 3\u20104')).toEqual({ text: `2${P} kg, 10${P} m${P}, 4-5 mio., 3-4`, spans: ['½', '³', '²'] });
+    expect(spans.guard('2½ kg, 10³ m², 4\u20115 mio., 3\u20104')).toMatchObject({ text: `2${P} kg, 10${P} m${P}, 4-5 mio., 3-4`, spans: ['½', '³', '²'] });
   });
 
   it('a special token written as text is protected whole (it would become the token: </s> ends the input)', () => {
-    expect(spans.guard('a </s> b <unk> c <pad>')).toEqual({ text: `a ${P} b ${P} c ${P}`, spans: ['</s>', '<unk>', '<pad>'] });
+    expect(spans.guard('a </s> b <unk> c <pad>')).toMatchObject({ text: `a ${P} b ${P} c ${P}`, spans: ['</s>', '<unk>', '<pad>'] });
   });
 
   it('a letter and its combining accent are one character when Unicode has one (NFC)', () => {
-    expect(spans.guard('Kos\u030Cice')).toEqual({ text: `Ko${P}ice`, spans: ['š'] });
+    expect(spans.guard('Kos\u030Cice')).toMatchObject({ text: `Ko${P}ice`, spans: ['š'] });
   });
 
   it('restores each <unk> of the output in order; runs left over are reported', () => {
-    expect(spans.restore('Erdo<unk>an and <unk>ód<unk> in Ko<unk>ice.', ['ğ', 'Ł', 'ź', 'š'])).toEqual({ text: 'Erdoğan and Łódź in Košice.', unrestored: [] });
-    expect(spans.restore('Erdo<unk>an and Lodz.', ['ğ', 'Ł', 'ź'])).toEqual({ text: 'Erdoğan and Lodz.', unrestored: ['Ł', 'ź'] });
+    const source = spans.guard('Erdoğan mødte Łódź i Košice.');
+    expect(source.words).toEqual([
+      { word: 'Erdoğan', without: 'Erdoan' },
+      { word: 'Łódź', without: 'ód' },
+      { word: 'Łódź', without: 'ód' },
+      { word: 'Košice', without: 'Koice' },
+    ]);
+    expect(spans.restore('Erdo<unk>an met <unk>ód<unk> in Ko<unk>ice.', source)).toEqual({ text: 'Erdoğan met Łódź in Košice.', unrestored: [] });
     // more <unk> than runs: the extra ones are dropped, as decoding always did
-    expect(spans.restore('<unk> x <unk>', ['ğ'])).toEqual({ text: 'ğ x ', unrestored: [] });
-    expect(spans.restore('nothing', [])).toEqual({ text: 'nothing', unrestored: [] });
+    expect(spans.restore('<unk> x <unk> <unk> <unk> <unk>', source)).toEqual({ text: 'ğ x Ł ź š ', unrestored: [] });
+    const alone = spans.guard('Ψυχή og 🎉');
+    expect(spans.restore('Psyche and', alone)).toEqual({ text: 'Psyche and', unrestored: ['Ψυχή', '🎉'] });
+    expect(spans.restore('nothing', spans.guard('intet'))).toEqual({ text: 'nothing', unrestored: [] });
+  });
+
+  it('where the model wrote no <unk>, a word of the output that is the source word less its runs gets the source word back', () => {
+    const source = spans.guard('Erdoğan mødte Łódź i Košice, 2½ time.');
+    // "Erdoan" and "ód" are the source words less their runs; "Kosice" is not "Koice"; "2" has no letter to go by
+    expect(spans.restore('Erdo<unk>an met Lodz and ód in Kosice, 2 hours.', source)).toEqual({ text: 'Erdoğan met Lodz and Łódź in Kosice, 2 hours.', unrestored: ['š', '½'] });
+    expect(spans.restore('Erdoan met Łódź', spans.guard('Erdoğan mødte'))).toEqual({ text: 'Erdoğan met Łódź', unrestored: [] });
+    // only a whole word: "Erdoanske" is another word
+    expect(spans.restore('Erdoanske', spans.guard('Erdoğan'))).toEqual({ text: 'Erdoanske', unrestored: ['ğ'] });
+    // text with $ patterns is put back as it is
+    const dollar = spans.guard('Ğa$& x');
+    expect(spans.restore('a$& x', dollar)).toEqual({ text: 'Ğa$& x', unrestored: [] });
   });
 });
