@@ -24,6 +24,21 @@ function megabytes(bytes: number): string {
 }
 
 /**
+ * Time left, for the bar: "--" until there is a rate to go by (cli-progress' own ETA shows its
+ * NULL and INF placeholders cut to two letters, "LLs" and "NFs", at the start and end), "0s" when
+ * done, else 45s, 3m05s, 1h20m.
+ */
+export function formatEta(done: number, total: number, perSecond: number): string {
+  if (total > 0 && done >= total) return '0s';
+  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return '--';
+  const seconds = Math.ceil((total - done) / perSecond);
+  if (!Number.isFinite(seconds)) return '--';
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
  * Progress bars on stderr. `enabled` is normally "stderr is a terminal and not --quiet", so piped
  * or redirected stderr gets nothing; `--progress` forces them, and then a non-terminal stream
  * gets a plain line every `plainEveryMs` instead of a redrawn bar. stdout is never touched.
@@ -39,17 +54,20 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   return {
     translation(label, paragraphsTotal) {
       let started = 0;
+      let startedAt = 0;
       return (p) => {
         const total = p.paragraphsTotal ?? paragraphsTotal;
         if (!bar) {
           started = performance.now();
           // Without a total (standard input) there is no bar or ETA to show, only the count and rate.
-          const format = total === undefined ? `${label} {value} paragraphs | {rate} par/s` : `${label} {bar} {value}/{total} paragraphs | {rate} par/s | ETA {eta_formatted}`;
-          bar = new cliProgress.SingleBar({ ...common, format, clearOnComplete: false, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
-          bar.start(total ?? 0, p.paragraphsDone, { rate: '0.0' });
+          const format = total === undefined ? `${label} {value} paragraphs | {rate} par/s` : `${label} {bar} {value}/{total} paragraphs | {rate} par/s | ETA {timeLeft}`;
+          bar = new cliProgress.SingleBar({ ...common, format, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+          bar.start(total ?? 0, p.paragraphsDone, { rate: '0.0', timeLeft: formatEta(p.paragraphsDone, total ?? 0, 0) });
+          startedAt = p.paragraphsDone;
         }
         const seconds = (performance.now() - started) / 1000;
-        bar.update(p.paragraphsDone, { rate: seconds > 0 ? (p.paragraphsDone / seconds).toFixed(1) : '0.0' });
+        const perSecond = seconds > 0 ? (p.paragraphsDone - startedAt) / seconds : 0;
+        bar.update(p.paragraphsDone, { rate: seconds > 0 ? (p.paragraphsDone / seconds).toFixed(1) : '0.0', timeLeft: formatEta(p.paragraphsDone, total ?? 0, perSecond) });
         if (total !== undefined && p.paragraphsDone >= total) stopBar();
       };
     },
@@ -69,6 +87,10 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
           if (sum > total) total = sum;
           bar?.setTotal(Math.max(total, 1));
           bar?.update(sum, { mb: megabytes(sum), totalMb: megabytes(total), file: p.file });
+          // The last bytes are drawn at once and the bar ends there: a redraw left to the timer
+          // could be overtaken by what comes next (loading the model, a notice on stderr), leaving
+          // the bar short of its total on screen.
+          if (total > 0 && sum >= total) stopBar();
         },
       };
     },

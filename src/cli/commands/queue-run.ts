@@ -180,7 +180,7 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
       hideCursor: true,
       noTTYOutput: true,
       notTTYSchedule: Math.max(1000, args.interval * 1000),
-      format: '{bar} {value}/{total} done | {failed} failed | {active} active | {rate} | ETA {eta}',
+      format: '{bar} {value}/{total} done | {failed} failed | {active} active | {rate} | ETA {timeLeft}',
     },
     cliProgress.Presets.shades_classic,
   );
@@ -194,7 +194,8 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
         failed: s.failed,
         active: s.active,
         rate: s.perMinute === null ? '– /min' : `${s.perMinute.toFixed(1)}/min`,
-        eta: left === 0 ? '0s' : s.perMinute ? duration((left / s.perMinute) * 60) : '?',
+        // Not "eta": cli-progress puts its own value (NULL, INF at the start and end) under that name.
+        timeLeft: left === 0 ? '0s' : s.perMinute ? duration((left / s.perMinute) * 60) : '?',
       };
       if (!started) {
         bar.start(Math.max(s.total, 1), finished, payload);

@@ -1,0 +1,65 @@
+/** Progress bars (issue 11, item 8): no "ETA NFs"/"ETA LLs", and the download bar ends at its total. */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress, formatEta } from '../../src/cli/progress.js';
+
+/** A non-terminal stderr: with progress forced on, cli-progress writes one plain line per redraw. */
+function logStream() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  stream.isTTY = false as unknown as true;
+  return { stream, lines: () => text.split('\n').map((l) => l.trim()).filter(Boolean) };
+}
+
+describe('formatEta', () => {
+  it('shows -- until there is a rate, 0s when done, and minutes and hours as such', () => {
+    expect(formatEta(0, 10, 0)).toBe('--');
+    expect(formatEta(3, 10, Number.NaN)).toBe('--');
+    expect(formatEta(3, 10, Number.POSITIVE_INFINITY)).toBe('--');
+    expect(formatEta(10, 10, 0)).toBe('0s');
+    expect(formatEta(0, 10, 1)).toBe('10s');
+    expect(formatEta(0, 185, 1)).toBe('3m05s');
+    expect(formatEta(0, 4800, 1)).toBe('1h20m');
+  });
+});
+
+describe('createProgress', () => {
+  it('a translation bar never shows cli-progress placeholders (NULL, INF, LLs, NFs), from the first line to the last', () => {
+    const log = logStream();
+    const progress = createProgress(true, log.stream, 0);
+    const onProgress = progress.translation('translating', 4);
+    for (let done = 0; done <= 4; done++) onProgress({ paragraphsDone: done, paragraphsTotal: 4 });
+    progress.stop();
+    const lines = log.lines();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toMatch(/NULL|INF|LLs|NFs|NaN/);
+    expect(lines[0]).toMatch(/ETA --/);
+    expect(lines.at(-1)).toMatch(/4\/4 paragraphs .*ETA 0s$/);
+  });
+
+  it('the download bar ends at its total (112.6/112.6 MB, not short of it)', () => {
+    const log = logStream();
+    const progress = createProgress(true, log.stream, 0);
+    const download = progress.download();
+    const files = [
+      { file: 'tokenizer.json', total: 5_685_484 },
+      { file: 'onnx/encoder_model_quantized.onnx', total: 49_791_389 },
+      { file: 'onnx/decoder_model_merged_quantized.onnx', total: 57_080_167 },
+    ];
+    download.start(files);
+    for (const f of files) {
+      for (let loaded = 0; loaded < f.total; loaded += 4_000_000) download.progress({ file: f.file, loaded, total: f.total });
+      download.progress({ file: f.file, loaded: f.total, total: f.total });
+    }
+    // What follows the download (loading the model, a notice) may come before any timer redraw.
+    const finalLine = log.lines().at(-1);
+    expect(finalLine).toMatch(/112\.6\/112\.6 MB/);
+    progress.stop();
+    expect(log.lines().filter((l) => l.includes('MB')).at(-1)).toMatch(/112\.6\/112\.6 MB/);
+  });
+});
