@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'input'
   /** A folder da2en keeps its own data in (the translation memory) cannot be used. */
   | 'storage'
+  /** An output file cannot be written (a read-only or missing folder, a full disk). */
+  | 'output'
   /** The model is not there and may not (or cannot) be fetched. */
   | 'model-missing'
   /** The model's files are damaged, truncated or not a model. */
@@ -32,6 +34,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'usage',
   'input',
   'storage',
+  'output',
   'model-missing',
   'model-corrupt',
   'network',

@@ -11,6 +11,8 @@ export const ExitCode = {
   Network: 6,
   /** A web page (saved or fetched) in which no article text was found. */
   NoArticle: 7,
+  /** An output file cannot be written (read-only or missing folder, full disk). */
+  OutputError: 8,
   /** Fetching a URL: one code per failure (see README, Exit codes). */
   UrlDns: 20,
   UrlRefused: 21,
@@ -34,6 +36,7 @@ const BY_KIND: Record<ErrorKind, ExitCodeValue> = {
   input: ExitCode.InputError,
   // An unusable translation memory is the user's to fix (--no-cache, DA2EN_CACHE_DIR) but has no code of its own.
   storage: ExitCode.Failure,
+  output: ExitCode.OutputError,
   'model-missing': ExitCode.ModelMissing,
   'model-corrupt': ExitCode.ModelCorrupt,
   network: ExitCode.Network,

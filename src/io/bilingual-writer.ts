@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
-import { createAtomicFileSink, createStreamSink, tempName, TempFile } from './sinks.js';
+import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile } from './sinks.js';
 
 /** One rendered output: a file, or standard output (`path` null). */
 export interface StreamTarget {
@@ -78,7 +78,7 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
   } catch (err) {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
     await out.abort();
-    throw err;
+    throw target.path === null ? err : outputError(target.path, err);
   }
   const dropSpool = async () => {
     await spool.discard();

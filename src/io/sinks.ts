@@ -9,8 +9,10 @@
  * Standard output is written directly, honouring back-pressure.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { Da2enError } from '../errors.js';
 
 /** Somewhere text goes, piece by piece. */
 export interface TextSink {
@@ -32,6 +34,52 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   while (offset < data.length) {
     const { bytesWritten } = await fh.write(data, offset, data.length - offset);
     offset += bytesWritten;
+  }
+}
+
+/**
+ * A failure to write `target` (or the temporary file beside it) as the user sees it: the output's
+ * own path and the reason in words — never the hidden temporary file's name.
+ */
+export function outputError(target: string, err: unknown): Da2enError {
+  if (err instanceof Da2enError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const folder = path.dirname(path.resolve(target));
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? `permission denied (the folder ${folder} is not writable)`
+      : code === 'EROFS'
+        ? `the folder ${folder} is on a read-only file system`
+        : code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST'
+          ? `cannot create it in ${folder} (a part of that path is missing or is not a folder)`
+          : code === 'ENOSPC' || code === 'EDQUOT'
+            ? 'no space left on the device'
+            : code === 'EISDIR'
+              ? 'it is a folder'
+              : ((err as Error | undefined)?.message ?? String(err));
+  return new Da2enError('output', `cannot write ${target}: ${reason}`, { cause: err });
+}
+
+/**
+ * Whether `target` can be written, checked before any work is done: the nearest folder of it that
+ * exists must be a folder and writable. Throws the same `output` error a failed write would.
+ */
+export async function checkWritable(target: string): Promise<void> {
+  let dir = path.dirname(path.resolve(target));
+  for (;;) {
+    const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' && path.dirname(dir) !== dir) return undefined;
+      throw outputError(target, err);
+    });
+    if (info === undefined) {
+      dir = path.dirname(dir);
+      continue;
+    }
+    if (!info.isDirectory()) throw outputError(target, Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' }));
+    await access(dir, constants.W_OK).catch((err: unknown) => {
+      throw outputError(target, err);
+    });
+    return;
   }
 }
 
@@ -134,21 +182,26 @@ export class TempFile {
  * `commit` renames over it. The target's folder is created if needed (and removed by `abort`).
  */
 export async function createAtomicFileSink(target: string): Promise<TextSink> {
-  const created = await ensureFolder(target);
+  const created = await ensureFolder(target).catch((err: unknown) => {
+    throw outputError(target, err);
+  });
   let temp: TempFile;
   try {
     temp = await TempFile.create(tempName(target, 'part'));
   } catch (err) {
     await removeCreatedFolders(target, created);
-    throw err;
+    throw outputError(target, err);
   }
   let finished = false;
+  const asOutputError = (err: unknown) => {
+    throw outputError(target, err);
+  };
   return {
-    write: (text) => temp.write(text),
-    appendFile: (file) => temp.appendFile(file),
+    write: (text) => temp.write(text).catch(asOutputError),
+    appendFile: (file) => temp.appendFile(file).catch(asOutputError),
     async commit() {
-      await temp.close(true);
-      await rename(temp.file, target);
+      await temp.close(true).catch(asOutputError);
+      await rename(temp.file, target).catch(asOutputError);
       finished = true;
     },
     async abort() {

@@ -23,6 +23,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   usage: 400,
   input: 400,
   storage: 500,
+  output: 500,
   'model-missing': 503,
   'model-corrupt': 503,
   network: 502,

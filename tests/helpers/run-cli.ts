@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import { main, type MainIo } from '../../src/cli/main.js';
 
 export interface CliResult {
   code: number;
@@ -8,7 +8,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured streams (a non-TTY stdout, like a pipe). */
-export async function runCli(args: string[], stdin = ''): Promise<CliResult> {
+export async function runCli(args: string[], stdin = '', io: Pick<MainIo, 'loadTranslator'> = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -19,6 +19,7 @@ export async function runCli(args: string[], stdin = ''): Promise<CliResult> {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
     stdin: Readable.from([Buffer.from(stdin)]),
+    ...io,
   });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }

@@ -110,6 +110,31 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('an output folder that cannot be written: one line naming the output path, exit 8, before the model loads (issue 11)', async () => {
+    const input = file('ro-in.txt', DANISH);
+    // Root writes into a read-only folder anyway; a file where the folder should be fails for everyone.
+    const blocked = file('not-a-folder', 'x');
+    const ro = path.join(dir, 'ro-out');
+    mkdirSync(ro, { recursive: true });
+    chmodSync(ro, 0o555);
+    const asRoot = process.getuid?.() === 0;
+    const target = asRoot ? path.join(blocked, 'a.html') : path.join(ro, 'a.html');
+    let loads = 0;
+    const { loadTranslator } = await import('../../src/engine/load-translator.js');
+    const r = await runCli([input, '--model', model, '--offline', '--no-cache', '-o', target], '', {
+      loadTranslator: (options) => {
+        loads++;
+        return loadTranslator(options);
+      },
+    });
+    chmodSync(ro, 0o755);
+    expect(r.code, r.stderr).toBe(8);
+    expect(r.stderr).toMatch(new RegExp(`^da2en: cannot write ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (permission denied|cannot create it)`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\.tmp|\.part|unexpected error/);
+    expect(loads).toBe(0);
+  });
+
   it('output path equal to the input path is refused', async () => {
     const p = file('same.txt', DANISH);
     const r = await runCli([p, '-o', p, '--model', model, '--offline']);

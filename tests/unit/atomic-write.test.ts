@@ -1,9 +1,10 @@
 /** The one atomic writer (src/io/sinks.ts), as the model store and `eval --save-hyp` use it. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { moveIntoPlace, writeFileAtomically } from '../../src/io/sinks.js';
+import { checkWritable, moveIntoPlace, outputError, writeFileAtomically } from '../../src/io/sinks.js';
+import { Da2enError } from '../../src/errors.js';
 import { readManifest, writeManifest } from '../../src/engine/model-store/manifest.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-atomic-'));
@@ -34,5 +35,38 @@ describe('atomic writes', () => {
     await writeManifest(modelDir, manifest);
     expect(await readManifest(modelDir)).toEqual(manifest);
     expect(readdirSync(modelDir)).toEqual(['.da2en-manifest.json']);
+  });
+
+  it('a write that cannot happen names the output, not the temporary file, as an output error (issue 11)', async () => {
+    const notAFolder = path.join(dir, 'plain-file');
+    writeFileSync(notAFolder, 'x');
+    const target = path.join(notAFolder, 'out.html');
+    for (const attempt of [() => writeFileAtomically(target, 'x'), () => checkWritable(target), () => checkWritable(path.join(notAFolder, 'deeper', 'out.html'))]) {
+      const err = await attempt().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Da2enError);
+      expect((err as Da2enError).kind).toBe('output');
+      expect((err as Da2enError).message).toMatch(new RegExp(`^cannot write ${notAFolder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+      expect((err as Da2enError).message).not.toMatch(/\.tmp|\.part/);
+    }
+    // Each reason in words; the original error is kept as the cause.
+    const eacces = Object.assign(new Error('EACCES: permission denied, open /ro/.out.html.1.ab.part.tmp'), { code: 'EACCES' });
+    expect(outputError('/ro/out.html', eacces).message).toBe('cannot write /ro/out.html: permission denied (the folder /ro is not writable)');
+    expect(outputError('/ro/out.html', eacces).cause).toBe(eacces);
+    expect(outputError('/ro/out.html', Object.assign(new Error('x'), { code: 'EROFS' })).message).toBe('cannot write /ro/out.html: the folder /ro is on a read-only file system');
+    expect(outputError('/ro/out.html', Object.assign(new Error('x'), { code: 'ENOSPC' })).message).toBe('cannot write /ro/out.html: no space left on the device');
+  });
+
+  it('a read-only folder is refused before anything is written (unless running as root, who may write anyway)', async () => {
+    const ro = path.join(dir, 'read-only');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    try {
+      const result = await checkWritable(path.join(ro, 'out.html')).then(() => 'writable', (e: Da2enError) => e.message);
+      if (process.getuid?.() === 0) expect(result).toBe('writable');
+      else expect(result).toBe(`cannot write ${path.join(ro, 'out.html')}: permission denied (the folder ${ro} is not writable)`);
+      await expect(checkWritable(path.join(dir, 'new', 'deeper', 'out.html'))).resolves.toBeUndefined(); // folders to be made: the nearest existing one counts
+    } finally {
+      chmodSync(ro, 0o755);
+    }
   });
 });

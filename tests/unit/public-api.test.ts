@@ -57,6 +57,7 @@ describe('public API', () => {
       | 'usage'
       | 'input'
       | 'storage'
+      | 'output'
       | 'model-missing'
       | 'model-corrupt'
       | 'network'

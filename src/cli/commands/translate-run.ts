@@ -3,6 +3,7 @@ import type { Translator } from '../../engine/translator.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { writeBilingualStream } from '../../io/bilingual-writer.js';
+import { checkWritable } from '../../io/sinks.js';
 import { translateArticleStream, translateParagraphStream, type StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../input/read-article.js';
@@ -71,6 +72,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     scans.set(plan.input, scan);
     scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
   }
+
+  // An output that cannot be written (a read-only folder) is found before the model loads, too.
+  for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
 
   const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY));
   const progress = createProgress(showProgress, ctx.stderr);
