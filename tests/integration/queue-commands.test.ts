@@ -41,8 +41,10 @@ describe('da2en queue add / status / results, and bad articles', () => {
     writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     const empty = path.join(dir, 'a-empty.da.txt');
     writeFileSync(empty, ' \n\n \n');
-    const badUtf8 = path.join(dir, 'a-latin1.da.txt');
-    writeFileSync(badUtf8, Buffer.concat([Buffer.from('Det er en god dag i K'), Buffer.from([0xf8]), Buffer.from('benhavn.\n')]));
+    // Damaged UTF-8 (a stray byte after a valid "ø"): not text in any encoding da2en would guess.
+    // (A clean Windows-1252 file is read as such since the encoding detection.)
+    const badUtf8 = path.join(dir, 'a-damaged-utf8.da.txt');
+    writeFileSync(badUtf8, Buffer.concat([Buffer.from('Det er en god dag i København'), Buffer.from([0xff]), Buffer.from('.\n')]));
 
     const first = await cli(['queue', 'add', dir, '--redis', url, ...engine(), '--format', 'en,json', '--out-store', 'redis']);
     expect(first.code, first.stderr).toBe(0);
