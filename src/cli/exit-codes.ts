@@ -25,6 +25,8 @@ export const ExitCode = {
   UrlRedirects: 28,
   UrlAddressRefused: 29,
   UrlConnection: 30,
+  /** SIGHUP: the terminal closed. */
+  HungUp: 129,
   Interrupted: 130,
   Terminated: 143,
 } as const;

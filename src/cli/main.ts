@@ -68,8 +68,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   };
   const sigint = onSignal(ExitCode.Interrupted);
   const sigterm = onSignal(ExitCode.Terminated);
+  // A closed terminal: the same clean stop (its default would kill the process mid-write, leaving a temp file).
+  const sighup = onSignal(ExitCode.HungUp);
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  process.on('SIGHUP', sighup);
 
   const args = protectLoneDashes(argv);
   const cli = yargs(args)
@@ -93,7 +96,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 8 cannot write an output, 20–30 fetching a URL (see README), 130 interrupted (Ctrl-C), 143 terminated.')
+    .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 8 cannot write an output, 20–30 fetching a URL (see README), 129 hung up (terminal closed), 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err: unknown) => {
       if (err instanceof Da2enError) throw err;
       // yargs' own messages (unknown options, bad choices, a check's or an option's rejection —
@@ -128,6 +131,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('SIGHUP', sighup);
   }
 }
 

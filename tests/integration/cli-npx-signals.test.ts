@@ -93,6 +93,8 @@ describe.each([
   ['launcher', 'SIGKILL'],
   // The CLI child alone interrupted: the launcher and npm end with it, exit 130.
   ['cli', 'SIGINT'],
+  // A closed terminal: the launcher passes SIGHUP on, and the CLI stops as cleanly, exit 129.
+  ['launcher', 'SIGHUP'],
 ] as const)('npm exec da2en: %s gets %s', (target, signal) => {
   it('every process of the run is gone within 2 s, and no output or temp file is left', async () => {
     const dir = mkdtempSync(path.join(project, 'run-'));
@@ -128,7 +130,8 @@ describe.each([
     const status = await exited;
 
     expect(stoppedMs).toBeLessThan(2_000);
-    if (target === 'cli') expect(status.code).toBe(130);
+    if (signal === 'SIGINT') expect(status.code).toBe(130);
+    if (signal === 'SIGHUP') expect(status.code).toBe(129);
     if (target !== 'npm') expect(stderr).toMatch(/da2en: (interrupted|terminated); translations finished so far are kept in the cache/);
     expect(readdirSync(dir).sort()).toEqual(['cache', 'long.da.txt']); // no output, no temp file
   }, 90_000);
