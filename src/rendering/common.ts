@@ -31,6 +31,38 @@ export function levelOf(p: Pick<BilingualParagraph, 'level' | 'prefix'>): number
   return p.level ?? headingLevel(p.prefix);
 }
 
+/** A cell's text: a Markdown heading marker ("## ") is shown as styling, not as "#". */
+export function displayText(p: BilingualParagraph, text: string): string {
+  if (p.kind === 'heading' && p.prefix !== '' && levelOf(p) > 0 && text.startsWith(p.prefix)) return text.slice(p.prefix.length);
+  return text;
+}
+
+/**
+ * Whether the pair is the document's title. The title is always the first paragraph (a heading
+ * opening a text, an article's title block), so outputs show it once, as that pair, and never
+ * again in their header.
+ */
+export function isTitlePair(p: Pick<BilingualParagraph, 'index' | 'kind' | 'level' | 'prefix' | 'structured'>): boolean {
+  return p.index === 0 && p.kind === 'heading' && (!p.structured || p.level === 1);
+}
+
+/**
+ * The QA findings of the pairs written so far, for outputs that list them after the pairs
+ * (Markdown, text): a writer adds each pair as it goes and lists them in its tail.
+ */
+export class QaNotes {
+  private readonly notes: { paragraph: number; kind: string; message: string }[] = [];
+
+  add(p: Pick<BilingualParagraph, 'index' | 'qa'>): void {
+    for (const f of p.qa ?? []) this.notes.push({ paragraph: p.index + 1, kind: f.kind, message: f.message });
+  }
+
+  /** One line per finding ("paragraph 3, missing-number: number "5" missing in target"), escaped by `escape`. */
+  lines(escape: (s: string) => string = (s) => s): string[] {
+    return this.notes.map((n) => `paragraph ${n.paragraph}, ${n.kind}: ${escape(n.message)}`);
+  }
+}
+
 /** Label/value pairs for a small metadata header, in a fixed order; absent values left out. */
 export function metadataEntries(doc: Pick<BilingualDocument, 'metadata' | 'model' | 'timings'>): [string, string][] {
   const out: [string, string][] = [];

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
-import { levelOf, metadataEntries, sourceText, targetText } from './common.js';
+import { displayText, isTitlePair, levelOf, metadataEntries, sourceText, targetText } from './common.js';
 import { ALIGN_SCRIPT, sentenceSpans } from './sentence-spans.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
@@ -47,6 +47,7 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .text { margin: 0; padding: 0; font: inherit; white-space: pre-wrap; overflow-wrap: break-word; }
 .kind-heading .cell { font-size: 1.2rem; font-weight: 700; line-height: 1.3; }
 .kind-heading.level-1 .cell { font-size: 1.35rem; }
+.kind-heading.title .cell { font-size: 1.6rem; line-height: 1.25; }
 .kind-quote .cell { border-left: 3px solid var(--quote); padding-left: .75rem; font-style: italic; }
 .kind-quote.depth-2 .cell { border-left-width: 6px; border-left-style: double; }
 ul.text, ol.text { padding-left: 1.4rem; }
@@ -102,17 +103,9 @@ function qaBadge(findings: readonly QaFinding[] | undefined): string {
   return `<details class="qa"><summary title="${esc(summaryTitle)}">${esc(label)}</summary><ul>${items}</ul></details>`;
 }
 
-/** The text of a cell: a Markdown heading marker is shown as styling, not as "#". */
-function cellText(p: BilingualParagraph, text: string): string {
-  if (p.kind === 'heading' && p.prefix !== '' && levelOf(p) > 0 && text.startsWith(p.prefix)) {
-    return text.slice(p.prefix.length);
-  }
-  return text;
-}
-
 /** The cell's text as HTML: each sentence in a span its counterpart is found by (code: as it is). */
 function cellHtml(p: BilingualParagraph, side: 'source' | 'target'): string {
-  const display = cellText(p, side === 'source' ? sourceText(p) : targetText(p));
+  const display = displayText(p, side === 'source' ? sourceText(p) : targetText(p));
   if (p.kind === 'code') return esc(display);
   return sentenceSpans(display, p.chunks, side, p.index) ?? esc(display);
 }
@@ -122,8 +115,9 @@ function wrap(p: BilingualParagraph, inner: string): string {
   const level = levelOf(p);
   switch (p.kind) {
     case 'heading': {
-      // The page's own <h1> is the document title: an article's level 1 (its title) and 2 go one down.
-      const tag = `h${Math.min(6, (level || 1) + 1)}`;
+      // The title pair is the page's <h1>; other headings go one level down (a level 1 that is
+      // not the title, and level 2, become <h2>).
+      const tag = isTitlePair(p) ? 'h1' : `h${Math.min(6, (level || 1) + 1)}`;
       return `<${tag} class="text">${inner}</${tag}>`;
     }
     case 'quote':
@@ -144,7 +138,7 @@ function wrap(p: BilingualParagraph, inner: string): string {
 function renderPair(p: BilingualParagraph): string {
   const level = levelOf(p);
   const classes = ['pair', `kind-${p.kind}`];
-  if (p.kind === 'heading') classes.push(`level-${level || 2}`);
+  if (p.kind === 'heading') classes.push(isTitlePair(p) ? 'title' : `level-${level || 2}`);
   const depth = p.list?.depth ?? p.depth;
   if (depth !== undefined && depth > 1) classes.push(`depth-${Math.min(depth, 3)}`);
   // Cells are <div>s (block children such as <details> are allowed there); the text element
@@ -176,20 +170,25 @@ function headMeta(frame: DocumentFrame): string {
     .join('');
 }
 
+/** The tab's name for a document without a title: its input's file name (or URL), else a plain label. */
+function pageName(frame: DocumentFrame): string {
+  const source = frame.metadata.url ?? frame.metadata.source;
+  const name = source ? (/^https?:\/\//i.test(source) ? source : source.split(/[\\/]/).pop()) : '';
+  return name ? `${name} (Danish–English)` : 'Danish–English';
+}
+
 /** Pieces of the HTML page: everything up to the column heads, one row per pair, then the footer. */
 export function htmlWriter(): StreamRenderer {
   let written = 0;
   return {
     headNeedsFinal: true, // the metadata list shows the time taken
     head(frame) {
-      const titleEn = frame.title.target || frame.title.source;
+      // The title is shown once: as the first pair (both languages, as the page's <h1>), not
+      // again in this header. Without one (a lede, a single paragraph) the tab shows the input's name.
+      const titleEn = frame.title.target || frame.title.source || pageName(frame);
       const meta = metadataEntries(frame)
         .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
         .join('');
-      const sourceTitle =
-        frame.title.source && frame.title.source !== titleEn
-          ? `<p class="source-title" lang="da">${esc(frame.title.source)}</p>\n`
-          : '';
       return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -203,8 +202,7 @@ ${headMeta(frame)}<title>${esc(titleEn)}</title>
 </head>
 <body>
 <header class="doc">
-<h1>${esc(titleEn)}</h1>
-${sourceTitle}<dl class="meta">${meta}</dl>
+<dl class="meta">${meta}</dl>
 </header>
 <main class="pairs">
 <div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>

@@ -14,9 +14,9 @@
  * No well-kept library covers GFM table cells (pipes, <br>, HTML), hence this small function.
  */
 import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
-import { metadataEntries, sourceText, targetText } from './common.js';
+import { displayText, metadataEntries, QaNotes, sourceText, targetText } from './common.js';
 import { markdownBlockPair } from './markdown-blocks.js';
-import { escapeMarkdownCell } from './markdown-escape.js';
+import { escapeMarkdownCell, escapeMarkdownInline } from './markdown-escape.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
 /** An article read from markup (a web page, Markdown) is written as blocks, not as a table (see markdown-blocks.ts). */
@@ -28,32 +28,37 @@ function isStructured(frame: DocumentFrame): boolean {
 export { escapeMarkdownCell, escapeMarkdownInline } from './markdown-escape.js';
 
 function cell(p: BilingualParagraph, text: string): string {
-  const escaped = escapeMarkdownCell(text);
+  // A table cell cannot hold a heading: "## Baggrund" shows as **Baggrund**, not **## Baggrund**.
+  const escaped = escapeMarkdownCell(displayText(p, text));
   if (escaped === '') return '';
   return p.kind === 'heading' ? `**${escaped}**` : escaped;
 }
 
-/** Pieces of the Markdown file: title and metadata lines and the table header, then one row per paragraph. */
+/**
+ * Pieces of the Markdown file: the metadata line and the table header, one row (or block pair)
+ * per paragraph, then the QA notes, one list item per finding (none: nothing).
+ */
 export function markdownWriter(): StreamRenderer {
+  const qa = new QaNotes();
   return {
     headNeedsFinal: true, // the metadata line shows the time taken
     head(frame) {
       const lines: string[] = [];
-      if (isStructured(frame)) {
-        // The title is the first pair (a level-1 heading in both languages); the head holds the metadata.
-        const meta = metadataEntries(frame).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
-        return meta.length > 0 ? `${meta.join(' · ')}\n\n` : '';
-      }
-      const title = frame.title.target || frame.title.source;
-      if (title) lines.push(`# ${escapeMarkdownCell(title)}`, '');
-      if (frame.title.source && frame.title.source !== title) lines.push(`*${escapeMarkdownCell(frame.title.source)}*`, '');
+      // The title is the first pair (in both languages), shown once: the head holds the metadata.
       const meta = metadataEntries(frame).map(([k, v]) => `**${k}:** ${escapeMarkdownCell(v)}`);
+      if (isStructured(frame)) return meta.length > 0 ? `${meta.join(' · ')}\n\n` : '';
       if (meta.length > 0) lines.push(meta.join(' · '), '');
       lines.push('| Dansk | English |', '| --- | --- |');
       return `${lines.join('\n')}\n`;
     },
-    paragraph: (p) => (p.structured ? markdownBlockPair(p, sourceText(p), targetText(p)) : `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`),
-    tail: () => '',
+    paragraph: (p) => {
+      qa.add(p);
+      return p.structured ? markdownBlockPair(p, sourceText(p), targetText(p)) : `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`;
+    },
+    tail: () => {
+      const lines = qa.lines(escapeMarkdownInline);
+      return lines.length === 0 ? '' : `\n**QA notes** (check these against the Danish)\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+    },
   };
 }
 

@@ -4,10 +4,10 @@
  * renderers are built from these same writers; see writer.ts).
  *
  * Where things go, per format:
- *  - html: head = page head, title, source title and the metadata list (Date, Source, Detected
+ *  - html: head = page head and the metadata list (Date, Source, Detected
  *    language, Model, Precision, Time), the column heads; paragraph = one `<section>` row;
  *    tail = `</main>` and the footer.
- *  - md: head = title, source title, metadata line, table header; paragraph = one row; tail = ''.
+ *  - md: head = metadata line, table header; paragraph = one row; tail = ''.
  *  - txt: head = the header block; paragraph = one Danish/English block; tail = final newline.
  *  - json: head = the object up to `"paragraphs": [` (format, version, title, metadata, model,
  *    timings); paragraph = one array element; tail = `]`, the QA summary (`qa`), `}`.

@@ -1,16 +1,16 @@
 /**
- * Plain text: a header (title, then metadata on one line), a blank line, then each Danish
- * paragraph followed directly by its English partner, pairs separated by one blank line.
+ * Plain text: a header (the metadata on one line), a blank line, then each Danish
+ * paragraph followed directly by its English partner, pairs separated by one blank line, then
+ * the QA notes (one line per finding) when there are any.
  * Line breaks inside paragraphs are kept.
  */
 import type { BilingualDocument } from '../document/types.js';
-import { metadataEntries, sourceText, targetText } from './common.js';
+import { metadataEntries, QaNotes, sourceText, targetText } from './common.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
+/** The header: the metadata line. The title is the first pair, shown once there. */
 function header(frame: DocumentFrame): string {
   const lines: string[] = [];
-  if (frame.title.source) lines.push(frame.title.source);
-  if (frame.title.target && frame.title.target !== frame.title.source) lines.push(frame.title.target);
   const meta = metadataEntries(frame).map(([k, v]) => `${k}: ${v}`);
   if (meta.length > 0) lines.push(meta.join(' | '));
   return lines.join('\n');
@@ -19,6 +19,7 @@ function header(frame: DocumentFrame): string {
 /** Pieces of the text file: blocks (header, then one per pair) joined by blank lines, then a newline. */
 export function textWriter(): StreamRenderer {
   let written = 0;
+  const qa = new QaNotes();
   return {
     headNeedsFinal: true, // the header shows the time taken
     head(frame, paragraphCount) {
@@ -26,12 +27,17 @@ export function textWriter(): StreamRenderer {
       return h === '' || paragraphCount === 0 ? h : `${h}\n\n`;
     },
     paragraph: (p) => {
+      qa.add(p);
       // A list item from a marked-up input keeps its bullet or number on both lines.
       const mark = p.kind === 'list-item' && p.list ? `${'  '.repeat(p.list.depth - 1)}${p.list.ordered ? `${p.list.number ?? 1}. ` : '- '}` : '';
       const en = targetText(p);
       return `${written++ === 0 ? '' : '\n\n'}${`${mark}${sourceText(p)}\n${en === '' ? '' : mark + en}`.trimEnd()}`;
     },
-    tail: () => '\n',
+    // The QA notes, one line per finding, after the pairs (none: nothing).
+    tail: () => {
+      const lines = qa.lines();
+      return lines.length === 0 ? '\n' : `\n\nQA notes (check these against the Danish):\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+    },
   };
 }
 

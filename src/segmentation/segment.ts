@@ -78,7 +78,10 @@ export function segmentDocument(text: string, opts: SegmentOptions): SourceDocum
   const blocks = splitParagraphs(rest);
   const paragraphs = blocks.map((lines, i) => segmentParagraph(lines, i, blocks[i + 1]?.[0], opts));
   const firstPara = paragraphs[0];
-  const title = firstPara ? makeTitle(firstPara.text.slice(firstPara.prefix.length)) : '';
+  // A title only where the article has one: a first paragraph that is a heading (marked "# …" or
+  // detected as such). A lede, or an article of one paragraph, has none; its first sentence is
+  // the start of the text, not a title.
+  const title = firstPara?.kind === 'heading' ? makeTitle(firstPara.text.slice(firstPara.prefix.length)) : '';
   const metadata: SourceDocument['metadata'] = {};
   if (date !== undefined) metadata.date = date;
   if (opts.source !== undefined) metadata.source = opts.source;

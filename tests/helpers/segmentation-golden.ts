@@ -116,7 +116,7 @@ export const DOCUMENT_CASES: DocumentCase[] = [
   {
     name: 'BOM is stripped',
     input: '\uFEFFHej med dig.\n\nFarvel.',
-    title: 'Hej med dig.',
+    title: '', // a sentence opens the text: no title
     paragraphs: [{ kind: 'text', text: 'Hej med dig.' }, { kind: 'text', text: 'Farvel.' }],
   },
   {
@@ -256,17 +256,35 @@ export const DOCUMENT_CASES: DocumentCase[] = [
     name: 'date marker (seed format) is metadata, removed from the text',
     input: ' date 2021-07 Over 1000 soldater er flygtet. Det oplyser komiteen.\n\nNæste afsnit.',
     date: '2021-07',
-    title: 'Over 1000 soldater er flygtet. Det oplyser komiteen.',
+    title: '', // a lede, not a heading: no title (issue 11)
     paragraphs: [
       { kind: 'text', text: 'Over 1000 soldater er flygtet. Det oplyser komiteen.', chunks: [['', 'Over 1000 soldater er flygtet.'], [' ', 'Det oplyser komiteen.']] },
       { kind: 'text' },
     ],
   },
   {
+    name: 'an article of one paragraph has no title (its first sentence is not one)',
+    input: 'Kommunen bygger en ny skole. Den åbner i 2027 med plads til 400 elever.',
+    title: '',
+    paragraphs: [{ kind: 'text', text: 'Kommunen bygger en ny skole. Den åbner i 2027 med plads til 400 elever.' }],
+  },
+  {
+    name: 'an article opening with a lede has no title; one opening with a heading has it',
+    input: 'Regeringen vil sænke skatten. Det siger statsministeren.\n\nForslaget kommer i maj.',
+    title: '',
+    paragraphs: [{ kind: 'text' }, { kind: 'text' }],
+  },
+  {
+    name: 'a Markdown heading opening a text is its title',
+    input: '## Baggrund\n\nDet er godt.',
+    title: 'Baggrund',
+    paragraphs: [{ kind: 'heading', text: '## Baggrund' }, { kind: 'text' }],
+  },
+  {
     name: 'date marker with a day, on its own line',
     input: 'date 2025-03-14\n\nSolen skinner.',
     date: '2025-03-14',
-    title: 'Solen skinner.',
+    title: '', // one paragraph: no title
     paragraphs: [{ kind: 'text', text: 'Solen skinner.' }],
   },
   {

@@ -100,7 +100,11 @@ describe('renderHtml', () => {
 
   it('styles headings as headings (Markdown marker not shown) and quotes as blockquotes', () => {
     const plain = html.replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
-    expect(plain).toContain('<h2 class="text">Borgmester vil bygge ny bro</h2>');
+    // The title pair is the page's one <h1> (issue 11: the title was shown twice, in a header <h1> and the first pair).
+    expect(plain).toContain('<section class="pair kind-heading title" id="p1"><div class="cell da" lang="da"><h1 class="text">Borgmester vil bygge ny bro</h1>');
+    expect(plain).toContain('<h1 class="text">Mayor wants to build new bridge</h1>');
+    expect(plain.match(/<h1\b/g)).toHaveLength(2); // the Danish and the English cell, nothing in the header
+    expect(plain).not.toContain('<p class="source-title"');
     expect(plain).toContain('<h3 class="text">Økonomi</h3>');
     expect(html).not.toContain('## Økonomi');
     expect(plain).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
@@ -162,7 +166,9 @@ describe('renderMarkdown', () => {
   it('keeps line breaks as <br>, prefixes as text, headings bold', () => {
     expect(md).toContain('| Byrådet mødtes kl. 14 i går.<br>Mødet varede ca. 3 timer. |');
     expect(md).toContain('| - Det er en god dag for byen, siger borgmesteren. | - It is a good day for the city, says the mayor. |');
-    expect(md).toContain('| **## Økonomi** | **## Economy** |');
+    // A table cell cannot hold a heading: the marker is not shown as text (issue 11: "**## Baggrund**").
+    expect(md).toContain('| **Økonomi** | **Economy** |');
+    expect(md).not.toContain('##');
     expect(md).toContain('| \\*\\*\\* | \\*\\*\\* |');
   });
 
@@ -176,8 +182,14 @@ describe('renderMarkdown', () => {
     expect(splitRow(`| ${escapeMarkdownCell('\\')} | ${escapeMarkdownCell('|\\|')} |`).length).toBe(4);
   });
 
-  it('has a title and metadata line', () => {
-    expect(md.startsWith('# Mayor &lt;b&gt;wants&lt;/b&gt; to build new bridge\n')).toBe(true);
+  it('lists the QA notes after the table, escaped (issue 11: Markdown carried none)', () => {
+    expect(md).toMatch(/\n\*\*QA notes\*\* \(check these against the Danish\)\n\n- paragraph \d+, missing-number: number "5" &lt;missing&gt; in target\n- paragraph \d+, length-ratio: target is 2\.3× the source &amp; "odd"\n$/);
+  });
+
+  it('has a metadata line; the title is the first row, shown once', () => {
+    expect(md.startsWith('**Date:** 2025-03')).toBe(true);
+    expect(md).toContain('| --- | --- |\n| **Borgmester vil bygge ny bro** | **Mayor wants to build new bridge** |\n');
+    expect(md).not.toMatch(/^# /m);
     expect(md).toContain('**Date:** 2025-03');
     expect(md).toContain('**Model:** Helsinki-NLP/opus-mt-da-en');
   });
@@ -187,9 +199,9 @@ describe('renderText', () => {
   it('interleaves Danish and English paragraphs with a blank line between pairs', () => {
     const txt = renderText(fixtureDocument());
     const blocks = txt.trimEnd().split('\n\n');
+    // The header is the metadata; the title is the first pair, shown once.
     expect(blocks[0]).toBe(
-      'Borgmester <b>vil</b> bygge ny bro\nMayor <b>wants</b> to build new bridge\n' +
-        'Date: 2025-03 | Source: samples/bro.da.txt | Detected language: da | Model: Helsinki-NLP/opus-mt-da-en | Precision: q8 | Time: 4.6 s',
+      'Date: 2025-03 | Source: samples/bro.da.txt | Detected language: da | Model: Helsinki-NLP/opus-mt-da-en | Precision: q8 | Time: 4.6 s',
     );
     expect(blocks[1]).toBe('Borgmester vil bygge ny bro\nMayor wants to build new bridge');
     expect(blocks[2]).toBe(
@@ -197,7 +209,16 @@ describe('renderText', () => {
     );
     expect(blocks[3]).toBe('- Det er en god dag for byen, siger borgmesteren.\n- It is a good day for the city, says the mayor.');
     expect(blocks[4]).toBe(`${NASTY_DA}\n${NASTY_EN}`);
-    expect(blocks.length).toBe(1 + fixtureDocument().paragraphs.length);
+    // Then the QA report the README promises (issue 11: text carried none).
+    expect(blocks.at(-1)).toMatch(/^QA notes \(check these against the Danish\):\n- paragraph \d+, missing-number: number "5" <missing> in target\n- paragraph \d+, length-ratio: target is 2\.3× the source & "odd"$/);
+    expect(blocks.length).toBe(2 + fixtureDocument().paragraphs.length);
+  });
+
+  it('has no QA block when nothing was flagged', () => {
+    const doc = fixtureDocument();
+    const clean = { ...doc, paragraphs: doc.paragraphs.map((p) => ({ ...p, qa: [] })) };
+    expect(renderText(clean)).not.toContain('QA notes');
+    expect(renderMarkdown(clean)).not.toContain('QA notes');
   });
 });
 
