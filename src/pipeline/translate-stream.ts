@@ -88,8 +88,9 @@ const LANGUAGE_SAMPLE_CHARS = 4000;
 /** A paragraph put in front of later windows so that nothing there is read as the date marker. */
 const SHIELD = 'x';
 
-/** The title's translation: the first paragraph's, or its first chunk's when the title is the paragraph's first sentence. */
+/** The title's translation: none without a title, else the first paragraph's, or its first chunk's when the title is the paragraph's first sentence. */
 export function targetTitle(sourceTitle: string, first: BilingualParagraph): string {
+  if (sourceTitle === '') return ''; // no title (a lede, one paragraph): none in English either
   return sourceTitle === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
 }
 

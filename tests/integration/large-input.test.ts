@@ -96,7 +96,7 @@ describe('a 20 MB article, streamed', () => {
     expect(lastProgress).toMatchObject({ paragraphsDone: expectedParagraphs, bytesDone: size, bytesTotal: size });
     const { frame } = translation.result();
     expect(frame.metadata.date).toBe('2021-07');
-    expect(frame.title.source).toMatch(/^Afsnit 0: /);
+    expect(frame.title.source).toBe(''); // "Afsnit 0: …" is a paragraph of sentences, not a heading
     expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['large.da-en.en.txt', 'large.da-en.html']);
 
     await expectHtmlInOrder(outHtml, expectedParagraphs);

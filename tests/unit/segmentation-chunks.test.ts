@@ -90,10 +90,18 @@ describe('budget splitting', () => {
 });
 
 describe('title', () => {
-  it('is the first paragraph, shortened to its first sentence when long', () => {
+  it('is the first paragraph when it is a heading, shortened to its first sentence when long', () => {
     const first = `Over 1000 afghanske soldater er flygtet til nabolandet. ${'Meget mere tekst her. '.repeat(10)}`;
-    const doc = segmentDocument(`${first}\n\nAndet afsnit.`, opts(60));
+    const doc = segmentDocument(`# ${first}\n\nAndet afsnit.`, opts(60));
     expect(doc.title).toBe('Over 1000 afghanske soldater er flygtet til nabolandet.');
+    expect(segmentDocument('Storm lukker færger\n\nFærgerne sejler ikke i dag.', opts(60)).title).toBe('Storm lukker færger');
+  });
+
+  it('is empty when the article opens with a lede or is one paragraph (issue 11: the first sentence became the title)', () => {
+    const first = `Over 1000 afghanske soldater er flygtet til nabolandet. ${'Meget mere tekst her. '.repeat(10)}`;
+    expect(segmentDocument(`${first}\n\nAndet afsnit.`, opts(60)).title).toBe('');
+    expect(segmentDocument('Kommunen bygger en ny skole. Den åbner i 2027.', opts(60)).title).toBe('');
+    expect(segmentDocument('Storm lukker færger', opts(60)).title).toBe(''); // one paragraph: text, not a heading
   });
 
   it('is cut at a word boundary with an ellipsis when the first sentence is too long', () => {
@@ -103,7 +111,7 @@ describe('title', () => {
   });
 
   it('joins lines with spaces and is empty for an empty document', () => {
-    expect(segmentDocument('Linje et\nLinje to', opts(60)).title).toBe('Linje et Linje to');
+    expect(makeTitle('Linje et\nLinje to')).toBe('Linje et Linje to');
     expect(segmentDocument('', opts(60))).toEqual({ title: '', metadata: {}, paragraphs: [] });
     expect(segmentDocument('   \n\t\n', opts(60)).paragraphs).toEqual([]);
   });

@@ -86,7 +86,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     const loadStart = performance.now();
     translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, onNotice: ctx.log, signal: ctx.signal });
     progress.stop();
-    ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
+    // The model is loaded once for every input: the first one's timings carry the load.
+    let loadMs = performance.now() - loadStart;
+    ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${(loadMs / 1000).toFixed(2)} s`);
     for (const plan of plans) {
       // Read, translated and written a window of paragraphs at a time: memory stays bounded
       // whatever the size of the input, and every output is byte for byte the whole-document render.
@@ -95,11 +97,13 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       const options = {
         source: plan.input,
         ...args.translation,
+        loadMs,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
         onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', article ? article.blocks.length : scans.get(plan.input)?.paragraphs),
       };
       const translation = article ? translateArticleStream(article, translator, options) : translateParagraphStream(source!, translator, { ...options, input: source! });
+      loadMs = 0;
       await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
