@@ -179,7 +179,7 @@ describe('saved pages and Markdown files', () => {
     const r = await runCli([file, '--model', model, '--offline', '--no-cache', '--quiet', '-o', out]);
     expect(r.code).toBe(0);
     // The QA notes (the tiny model drops numbers) follow the article; its structure is what comes before.
-    const [text, qaNotes] = readFileSync(out, 'utf8').split('\n**QA notes**');
+    const [text = '', qaNotes] = readFileSync(out, 'utf8').split('\n**QA notes**');
     if (qaNotes !== undefined) expect(qaNotes).toMatch(/^ \(check these against the Danish\)\n\n- paragraph \d+, /);
     expect(text).toContain('```sh\nda2en noter.md   # ikke oversat\n```');
     expect(text).toContain('\n1\\. maj åbner badet i år.\n'); // text that would start a list stays text
