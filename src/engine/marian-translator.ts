@@ -47,6 +47,8 @@ export class MarianTranslator implements Translator {
       maxLengthRatio: this.lengthPolicy.ratio,
       maxLengthSlack: this.lengthPolicy.slack,
       repetitionGuard: repetitionGuard,
+      // Text the model cannot spell is put back (protected-spans.ts): translations cached before it lost it.
+      unknownText: 'restored',
     };
   }
 
