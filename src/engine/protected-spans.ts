@@ -121,7 +121,9 @@ export class ProtectedSpans {
       if (same !== undefined) {
         flush(i);
         out += same;
-      } else if (this.protects(ch)) {
+      } else if (this.protects(ch) || (run !== '' && /^[\p{Cf}\p{M}]/u.test(ch))) {
+        // A joiner, variation selector or mark right after a run belongs to it: "👨‍👩‍👧" and "❤️" stay whole
+        // (the normaliser would turn the zero-width joiner into a space).
         if (run === '') runStart = i;
         run += ch;
       } else {

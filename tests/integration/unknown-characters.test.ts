@@ -23,6 +23,7 @@ const GOLDEN: [string, string][] = [
   ['Det koster 5 € – ”billigt”, siger Søren’s far.', 'Det koster 5 € – ”billigt”, siger Søren’s far.'],
   ['Skrevet som tekst forsvinder <unk> og </s> ikke.', 'Skrevet som tekst forsvinder <unk> og </s> ikke.'],
   ['Festen 🎉 hed Ψυχή på græsk.', 'Festen 🎉 hed Ψυχή på græsk.'],
+  ['Familien 👨\u200d👩\u200d👧 sendte ❤\ufe0f.', 'Familien 👨\u200d👩\u200d👧 sendte ❤\ufe0f.'],
 ];
 
 let dir: string;

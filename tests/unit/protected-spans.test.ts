@@ -22,6 +22,8 @@ describe('ProtectedSpans', () => {
   it('puts one placeholder for each run the tokenizer cannot spell, and keeps the runs in order', () => {
     expect(spans.guard('Erdoğan og Łódź i Košice.')).toMatchObject({ text: `Erdo${P}an og ${P}ód${P} i Ko${P}ice.`, spans: ['ğ', 'Ł', 'ź', 'š'] });
     expect(spans.guard('Ψυχή 🎉🎉 ok')).toMatchObject({ text: `${P} ${P} ok`, spans: ['Ψυχή', '🎉🎉'] });
+    // emoji sequences stay whole: zero-width joiners and variation selectors go with the run
+    expect(spans.guard('Familien 👨\u200d👩\u200d👧 og ❤\ufe0f.')).toMatchObject({ text: `Familien ${P} og ${P}.`, spans: ['👨\u200d👩\u200d👧', '❤\ufe0f'] });
   });
 
   it('fractions, superscripts and ranges keep their meaning: protected, or a hyphen the model knows', () => {
