@@ -51,7 +51,7 @@ async function benchModel(dir: string | undefined): Promise<string> {
 /** Ours: the product path (segmentation, length-sorted batches, own decoding loop). */
 async function runOurs(dir: string, dtype: Dtype, sources: string[], lengths: Map<string, number>) {
   const loadStart = performance.now();
-  const translator = await loadTranslator({ model: dir, dtype, offline: true, forcedLength: (s, n) => lengths.get(s) ?? n });
+  const translator = await loadTranslator({ model: dir, dtype, offline: true, engine: "js" });
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const doc = segmentLines(sources, translator).document;
   const start = performance.now();

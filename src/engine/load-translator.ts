@@ -2,7 +2,8 @@ import os from 'node:os';
 import { Da2enError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
 import type { Dtype } from './dtype.js';
-import { MarianTranslator, type ForcedLength } from './marian-translator.js';
+import type { EngineKind } from './generation/open-generator.js';
+import { MarianTranslator } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';
 
@@ -18,8 +19,10 @@ export interface EngineOptions {
   threads?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
-  /** Benchmarks only (see MarianTranslatorOptions.forcedLength). */
-  forcedLength?: ForcedLength;
+  /** Where generation runs: auto (default; inside ONNX Runtime, else the JavaScript loop with a notice), ort, js. */
+  engine?: EngineKind;
+  /** Run the model in a worker thread (default true), so the caller's event loop stays free. */
+  worker?: boolean;
   onDownloadStart?: EnsureModelOptions['onStart'];
   onDownloadProgress?: EnsureModelOptions['onProgress'];
   /** Hub checkpoints: keep the raw checkpoint after converting it. */
@@ -46,10 +49,8 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const cores = os.availableParallelism();
-  const forcedLength = options.forcedLength ?? benchLengthFromEnv();
-  // onnxruntime-node runs a session synchronously on the JavaScript thread, so model calls never
-  // overlap within a process (two concurrent calls measured 334 ms against 302 ms one after the
-  // other): each call gets every core, whatever the pipeline's concurrency.
+  // Model calls run one at a time (one worker, one session), so each gets every core, whatever the
+  // pipeline's concurrency (two concurrent calls measured 334 ms against 302 ms one after the other).
   const threads = options.threads ?? cores;
   try {
     return await MarianTranslator.load(location.dir, {
@@ -59,20 +60,13 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
       ...(options.beams ? { beams: options.beams } : {}),
       ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
       ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
-      ...(forcedLength ? { forcedLength } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.worker !== undefined ? { worker: options.worker } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {
     throw describeLoadError(err, location.dir, location.id, location.downloadable);
   }
-}
-
-/**
- * Benchmarks time the CLI end to end on random-weight models, which never stop by themselves;
- * DA2EN_BENCH_LENGTH_RATIO makes every output exactly ratio × its source length (in tokens).
- */
-function benchLengthFromEnv(): ForcedLength | undefined {
-  const ratio = Number(process.env['DA2EN_BENCH_LENGTH_RATIO']);
-  return ratio > 0 ? (_source, sourceTokens) => Math.max(1, Math.round(ratio * sourceTokens)) : undefined;
 }
 
 /** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */

@@ -1,11 +1,11 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import ort from 'onnxruntime-node';
 import type { Dtype } from './dtype.js';
-import { readModelDirectory, type GenerationSettings, type MarianConfig } from './model-directory.js';
+import type { GenerationSettings, MarianConfig } from './model-config.js';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
 export type { Dtype } from './dtype.js';
-export type { GenerationSettings, MarianConfig } from './model-directory.js';
+export type { GenerationSettings, MarianConfig } from './model-config.js';
 
 export interface SessionSettings {
   /** ONNX Runtime intra-op threads per session; keep threads × concurrent jobs ≤ cores. */
@@ -48,6 +48,8 @@ export class MarianModel {
   private readonly cachedStepOutputs: string[];
 
   static async load(dir: string, dtype: Dtype, settings: SessionSettings = {}): Promise<MarianModel> {
+    // Imported here: the model process (generation/) needs the tokenizer, and so Transformers.js, only for this.
+    const { readModelDirectory } = await import('./model-directory.js');
     const files = await readModelDirectory(dir, dtype);
     const options = sessionOptions(settings);
     // Both sessions at once: ONNX Runtime parses and optimises them on its own threads.

@@ -1,66 +1,104 @@
-import { MarianModel, type Dtype, type SessionSettings } from './marian-model.js';
-import { greedyDecode, type DecodedSequence, type DecodeOptions } from './decoding/greedy.js';
-import type { TranslateOptions, TranslationResult, Translator } from './translator.js';
-import { DEFAULT_LENGTH_POLICY, type LengthPolicy } from './decoding/guards.js';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import type { Dtype } from './dtype.js';
+import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
+import { openGenerator, type EngineKind } from './generation/open-generator.js';
+import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './generation/sequence-generator.js';
+import { WorkerGenerator } from './generation/worker-generator.js';
+import type { SessionSettings } from './marian-model.js';
+import { readModelConfig, type ModelConfig } from './model-config.js';
+import { loadTokenizer } from './model-directory.js';
+import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
 import { ProtectedSpans, type GuardedText } from './protected-spans.js';
 import { UNRESTORED_FLAG } from '../document/types.js';
 
 export interface MarianTranslatorOptions extends SessionSettings {
   modelId: string;
   dtype: Dtype;
-  /** 1 = greedy. */
+  /** 1 = greedy (the default). */
   beams?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
-  /**
-   * Benchmarks only: an exact output length per source text. Random-weight models rarely stop by
-   * themselves, so every system in a benchmark is made to produce the same number of tokens.
-   */
-  forcedLength?: ForcedLength;
+  /** auto (default): generation inside ONNX Runtime, else the step-by-step loop with a notice. */
+  engine?: EngineKind;
+  /** Run the model in a worker thread (default true): the caller's event loop stays free. */
+  worker?: boolean;
+  signal?: AbortSignal;
 }
 
-export type ForcedLength = (source: string, sourceTokens: number) => number | undefined;
-
-export type BeamDecoder = (model: MarianModel, inputs: readonly (readonly number[])[], beams: number, options: DecodeOptions) => Promise<DecodedSequence[]>;
+/**
+ * Batch sizes measured with `npm run bench` (tools: bench/batch-sizes.ts) on the opus-da-en shapes:
+ * the op never drops finished rows, so batches are smaller than the loop's and length-sorted.
+ */
+export const OP_BATCH_LIMITS: Record<'greedy' | 'beams', BatchPreference> = {
+  greedy: { batchTokens: 4096, maxBatchSize: 16 },
+  beams: { batchTokens: 4096, maxBatchSize: 8 },
+};
 
 /** Translator backed by a Marian model directory (see the model store for how it gets there). */
 export class MarianTranslator implements Translator {
   readonly decoding: Record<string, unknown>;
+  readonly batchLimits: BatchPreference | undefined;
   private readonly lengthPolicy: LengthPolicy;
   /** What the model cannot spell, kept out of its input and put back into its output. */
   private readonly spans: ProtectedSpans | null;
 
   private constructor(
-    readonly model: MarianModel,
+    private readonly tokenizer: PreTrainedTokenizer,
+    readonly model: ModelConfig,
+    private readonly generator: SequenceGenerator & { readonly notice?: string },
     readonly modelId: string,
     readonly dtype: Dtype,
-    private readonly beams: number,
+    readonly beams: number,
     private readonly repetitionGuard: boolean,
     lengthPolicy: Partial<LengthPolicy> | undefined,
-    private readonly beamDecoder: BeamDecoder | null,
-    private readonly forcedLength: ForcedLength | undefined,
   ) {
     this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...lengthPolicy };
-    this.spans = ProtectedSpans.forTokenizer(model.tokenizer);
+    this.spans = ProtectedSpans.forTokenizer(tokenizer);
     this.decoding = {
       beams,
       maxLengthRatio: this.lengthPolicy.ratio,
       maxLengthSlack: this.lengthPolicy.slack,
-      repetitionGuard: repetitionGuard,
+      repetitionGuard,
       // Text the model cannot spell is put back (protected-spans.ts): translations cached before it lost it.
       unknownText: 'restored',
+      // Hugging Face's rules: end token forced at the cap, bans after the log-softmax, its beam scoring.
+      rules: 'hf-generate',
     };
+    this.batchLimits = generator.kind === 'ort' ? OP_BATCH_LIMITS[beams > 1 ? 'beams' : 'greedy'] : undefined;
   }
 
   static async load(dir: string, options: MarianTranslatorOptions): Promise<MarianTranslator> {
-    const model = await MarianModel.load(dir, options.dtype, options);
-    const beams = options.beams ?? 1;
-    const beamDecoder = beams > 1 ? (await import('./decoding/beam.js')).beamDecode : null;
-    return new MarianTranslator(model, options.modelId, options.dtype, beams, options.repetitionGuard ?? true, options.lengthPolicy, beamDecoder, options.forcedLength);
+    const init = { dir, dtype: options.dtype, engine: options.engine ?? 'auto', ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
+    // The tokenizer (here) and the model (in the worker) load at the same time.
+    const generatorPromise = options.worker === false ? openGenerator(dir, options.dtype, init) : WorkerGenerator.start(init, options.signal);
+    let generator: Awaited<typeof generatorPromise>;
+    let tokenizer: PreTrainedTokenizer;
+    let model: ModelConfig;
+    try {
+      [tokenizer, model, generator] = await Promise.all([loadTokenizer(dir), readModelConfig(dir), generatorPromise]);
+    } catch (err) {
+      void generatorPromise.then((g) => g.dispose(), () => undefined);
+      throw err;
+    }
+    return new MarianTranslator(tokenizer, model, generator, options.modelId, options.dtype, options.beams ?? 1, options.repetitionGuard ?? true, options.lengthPolicy);
+  }
+
+  /** Where generation runs: 'ort' (the BeamSearch op) or 'js' (the step-by-step loop). */
+  get engine(): GeneratorKind {
+    return this.generator.kind;
+  }
+
+  /** Why the op is not used, when it is not (shown to the user once). */
+  get notice(): string | undefined {
+    return this.generator.notice;
   }
 
   get maxInputTokens(): number {
     return this.model.config.maxPositions;
+  }
+
+  tokenize(text: string): number[] {
+    return this.tokenizer.encode(text) as number[];
   }
 
   /** The text as the model gets it (see protected-spans.ts). */
@@ -69,38 +107,39 @@ export class MarianTranslator implements Translator {
   }
 
   countTokens(text: string): number {
-    return this.model.tokenize(this.guard(text).text).length;
+    return this.tokenize(this.guard(text).text).length;
   }
 
   /** Output ids → text, each `<unk>` given back the source's protected run; runs that did not come back are flagged. */
   private decodeOutput(ids: readonly number[], guarded: GuardedText): { text: string; flags: string[] } {
-    const unk = this.model.tokenizer.unk_token_id;
-    if (!this.spans || guarded.spans.length === 0) return { text: this.model.decode(ids).trim(), flags: [] };
-    const special = new Set(this.model.tokenizer.all_special_ids);
+    const unk = this.tokenizer.unk_token_id;
+    if (!this.spans || guarded.spans.length === 0) return { text: this.tokenizer.decode(ids as number[], { skip_special_tokens: true }).trim(), flags: [] };
+    const special = new Set(this.tokenizer.all_special_ids);
     const kept = ids.filter((id) => id === unk || !special.has(id));
-    const restored = this.spans.restore(this.model.tokenizer.decode(kept, { skip_special_tokens: false }), guarded);
+    const restored = this.spans.restore(this.tokenizer.decode(kept, { skip_special_tokens: false }), guarded);
     return { text: restored.text.trim(), flags: restored.unrestored.map((s) => `${UNRESTORED_FLAG}${s}`) };
   }
 
   async translateBatch(texts: string[], options: TranslateOptions = {}): Promise<TranslationResult[]> {
     const guarded = texts.map((t) => this.guard(t));
-    const inputs = guarded.map((g) => this.model.tokenize(g.text));
+    const inputs = guarded.map((g) => this.tokenize(g.text));
     inputs.forEach((ids, i) => {
       // Never let the model truncate: the segmenter keeps chunks within budget, so this is a bug guard.
       if (ids.length > this.maxInputTokens) {
         throw new Error(`input ${i} has ${ids.length} tokens, more than the model's ${this.maxInputTokens}; it must be split first`);
       }
     });
-    const decodeOptions: DecodeOptions = { lengthPolicy: this.lengthPolicy, repetitionGuard: this.repetitionGuard, ...(options.signal ? { signal: options.signal } : {}) };
-    if (this.forcedLength) {
-      const lengths = texts.map((t, i) => this.forcedLength!(t, inputs[i]!.length) ?? 0);
-      decodeOptions.minNewTokensPerRow = lengths;
-      decodeOptions.maxNewTokensPerRow = lengths.map((n, i) => n || inputs[i]!.length * 2);
-      decodeOptions.repetitionGuard = false;
-    }
-    const decoded = this.beamDecoder
-      ? await this.beamDecoder(this.model, inputs, this.beams, decodeOptions)
-      : await greedyDecode(this.model, inputs, decodeOptions);
+    const request: GenerateRequest = {
+      inputs,
+      beams: this.beams,
+      maxNewTokens: inputs.map((ids) => maxNewTokens(ids.length, this.lengthPolicy)),
+      flagLengthCap: true,
+      repetitionGuard: this.repetitionGuard,
+      lengthPenalty: 1,
+      earlyStopping: this.model.generation.earlyStopping,
+      bannedIds: this.model.generation.badWordIds,
+    };
+    const decoded = await this.generator.generate(request, options.signal);
     return decoded.map((seq, i) => {
       const { text, flags } = this.decodeOutput(seq.ids, guarded[i]!);
       return { text, flags: [...seq.flags, ...flags], tokens: seq.ids.length };
@@ -108,6 +147,6 @@ export class MarianTranslator implements Translator {
   }
 
   async dispose(): Promise<void> {
-    await this.model.dispose();
+    await this.generator.dispose();
   }
 }

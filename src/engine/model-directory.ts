@@ -3,72 +3,21 @@
  * APIs only: the JSON files by us, the tokenizer by Transformers.js' own tokenizer class, and the
  * .onnx files left as paths for ONNX Runtime to open itself (never streamed through JavaScript).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LogLevel, MarianTokenizer, PreTrainedTokenizer, env } from '@huggingface/transformers';
 import type { Dtype } from './dtype.js';
 import { modelFile } from './model-store/model-files.js';
+import { readJson, readModelConfig, type ModelConfig } from './model-config.js';
 
-export interface MarianConfig {
-  decoderStartId: number;
-  eosId: number;
-  padId: number;
-  unkId: number;
-  vocabSize: number;
-  layers: number;
-  heads: number;
-  headDim: number;
-  maxPositions: number;
-}
-
-/** The generation settings Hugging Face's generate() reads from generation_config.json (then config.json). */
-export interface GenerationSettings {
-  /** The model's own beam count (Helsinki ships 4–6); 1 when the files say nothing. */
-  numBeams: number;
-  /** Longest output incl. the decoder start token, as Hugging Face counts it. */
-  maxLength: number;
-  /** Token ids never generated (single-token entries of bad_words_ids; Marian's is [[pad]]). */
-  badWordIds: number[];
-  /** Forced at the last allowed step (ForcedEOSTokenLogitsProcessor); null when not configured. */
-  forcedEosId: number | null;
-}
-
-export interface ModelDirectory {
-  dir: string;
-  config: MarianConfig;
-  generation: GenerationSettings;
-  tokenizer: PreTrainedTokenizer;
-  encoderPath: string;
-  decoderPath: string;
-}
+export { readModelConfig, type GenerationSettings, type MarianConfig, type ModelConfig } from './model-config.js';
 
 type Json = Record<string, unknown>;
 
-async function readJson(dir: string, file: string, optional = false): Promise<Json> {
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, file), 'utf8');
-  } catch (err) {
-    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
-    return value as Json;
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message})`, { cause: err });
-  }
-}
-
-function int(value: unknown): number | undefined {
-  if (Array.isArray(value)) return int(value[0]);
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-}
-
-function required(value: number | undefined, what: string, file: string): number {
-  if (value === undefined) throw new Error(`config.json lacks ${what} (read from ${file})`);
-  return value;
+export interface ModelDirectory extends ModelConfig {
+  dir: string;
+  tokenizer: PreTrainedTokenizer;
+  encoderPath: string;
+  decoderPath: string;
 }
 
 /**
@@ -90,44 +39,18 @@ function makeTokenizer(tokenizerJson: Json, tokenizerConfig: Json): PreTrainedTo
   }
 }
 
+/** The tokenizer from tokenizer.json + tokenizer_config.json. */
+export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
+  const [tokenizerJson, tokenizerConfig] = await Promise.all([readJson(dir, 'tokenizer.json'), readJson(dir, 'tokenizer_config.json')]);
+  return makeTokenizer(tokenizerJson, tokenizerConfig);
+}
+
 export async function readModelDirectory(dir: string, dtype: Dtype): Promise<ModelDirectory> {
-  const [c, g, tokenizerJson, tokenizerConfig] = await Promise.all([
-    readJson(dir, 'config.json'),
-    readJson(dir, 'generation_config.json', true),
-    readJson(dir, 'tokenizer.json'),
-    readJson(dir, 'tokenizer_config.json'),
-  ]);
-  const tokenizer = makeTokenizer(tokenizerJson, tokenizerConfig);
-  // generate() reads the generation config first; the model config is the older home of the same keys.
-  const pick = (key: string) => int(g[key]) ?? int(c[key]);
-  const dModel = required(int(c['d_model']), 'd_model', 'config.json');
-  const heads = required(int(c['decoder_attention_heads']), 'decoder_attention_heads', 'config.json');
-  const padId = required(pick('pad_token_id'), 'pad_token_id', 'config.json');
-  const eosId = required(pick('eos_token_id'), 'eos_token_id', 'config.json');
-  const config: MarianConfig = {
-    decoderStartId: pick('decoder_start_token_id') ?? padId,
-    eosId,
-    padId,
-    unkId: tokenizer.unk_token_id ?? int(c['unk_token_id']) ?? 1,
-    vocabSize: required(int(c['decoder_vocab_size']) ?? int(c['vocab_size']), 'vocab_size', 'config.json'),
-    layers: required(int(c['decoder_layers']), 'decoder_layers', 'config.json'),
-    heads,
-    headDim: dModel / heads,
-    maxPositions: int(c['max_position_embeddings']) ?? 512,
-  };
-  const bad = (g['bad_words_ids'] ?? c['bad_words_ids']) as unknown;
-  const badWordIds = Array.isArray(bad) ? bad.filter((w): w is number[] => Array.isArray(w) && w.length === 1).map((w) => int(w[0])).filter((v): v is number => v !== undefined) : [];
-  const generation: GenerationSettings = {
-    numBeams: pick('num_beams') ?? 1,
-    maxLength: pick('max_length') ?? config.maxPositions,
-    // Today's rule, and Marian's configured one: pad is never generated.
-    badWordIds: [...new Set([padId, ...badWordIds])],
-    forcedEosId: pick('forced_eos_token_id') ?? null,
-  };
+  const [model, tokenizer] = await Promise.all([readModelConfig(dir), loadTokenizer(dir)]);
   return {
     dir,
-    config,
-    generation,
+    ...model,
+    config: { ...model.config, unkId: tokenizer.unk_token_id ?? model.config.unkId },
     tokenizer,
     encoderPath: path.join(dir, modelFile('encoder', dtype)),
     decoderPath: path.join(dir, modelFile('decoder', dtype)),

@@ -14,6 +14,13 @@ export interface TranslationResult {
   tokens: number;
 }
 
+/** How many inputs one model call should take (the engine's measured preference; the pipeline's default otherwise). */
+export interface BatchPreference {
+  maxBatchSize: number;
+  /** Upper bound on rows × longest row. */
+  batchTokens: number;
+}
+
 export interface Translator {
   readonly modelId: string;
   readonly dtype: string;
@@ -21,6 +28,7 @@ export interface Translator {
   readonly decoding: Record<string, unknown>;
   /** Largest input, in tokens (incl. end-of-sentence), the model accepts. */
   readonly maxInputTokens: number;
+  readonly batchLimits?: BatchPreference | undefined;
   countTokens(text: string): number;
   translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]>;
   dispose(): Promise<void>;

@@ -69,8 +69,9 @@ export async function translateDocument(
   options: PipelineOptions = {},
 ): Promise<{ paragraphs: BilingualParagraph[]; stats: PipelineStats }> {
   const limits: BatchLimits = {
-    batchTokens: options.batchTokens ?? DEFAULT_BATCH_LIMITS.batchTokens,
-    maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCH_LIMITS.maxBatchSize,
+    // The caller's limits, else what the engine measured best for itself, else the defaults.
+    batchTokens: options.batchTokens ?? translator.batchLimits?.batchTokens ?? DEFAULT_BATCH_LIMITS.batchTokens,
+    maxBatchSize: options.maxBatchSize ?? translator.batchLimits?.maxBatchSize ?? DEFAULT_BATCH_LIMITS.maxBatchSize,
   };
   const results: TranslatedChunk[][] = doc.paragraphs.map((p) => new Array<TranslatedChunk>(p.chunks.length));
   const remaining = doc.paragraphs.map((p) => p.chunks.length);

@@ -52,11 +52,11 @@ describe('model files', () => {
       await cp(await builtModel('tiny'), dir, { recursive: true });
       const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
       await writeFile(path.join(dir, 'config.json'), JSON.stringify({ ...config, eos_token_id: 7, decoder_start_token_id: 5 }));
-      await writeFile(path.join(dir, 'generation_config.json'), JSON.stringify({ num_beams: 4, max_length: 64, bad_words_ids: [[9], [3, 4]], forced_eos_token_id: 7, pad_token_id: config.pad_token_id }));
+      await writeFile(path.join(dir, 'generation_config.json'), JSON.stringify({ num_beams: 4, max_length: 64, bad_words_ids: [[9], [3, 4]], forced_eos_token_id: 7, early_stopping: true, pad_token_id: config.pad_token_id }));
       const files = await readModelDirectory(dir, 'q8');
       expect(files.config).toMatchObject({ eosId: 7, decoderStartId: 5, padId: config.pad_token_id, vocabSize: config.vocab_size, layers: 2, heads: 4, headDim: 8 });
       // Multi-token bad words cannot be a vocabulary mask; pad is always banned.
-      expect(files.generation).toEqual({ numBeams: 4, maxLength: 64, badWordIds: [config.pad_token_id, 9], forcedEosId: 7 });
+      expect(files.generation).toEqual({ numBeams: 4, maxLength: 64, badWordIds: [config.pad_token_id, 9], forcedEosId: 7, earlyStopping: true });
       expect(files.decoderPath).toBe(path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx'));
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,14 @@
 import { MarianModel, type EncoderState, type KvCache } from '../marian-model.js';
 import type { DecodeOptions, DecodedSequence } from './greedy.js';
-import { throwIfAborted } from './greedy.js';
-import { DEFAULT_LENGTH_POLICY, maxNewTokens, repeatedTailLength } from './guards.js';
+import { rowCaps, throwIfAborted } from './greedy.js';
+import { repeatedTailLength } from './guards.js';
 
 export interface BeamOptions extends DecodeOptions {
-  /** Hugging Face's length_penalty: final score = sum log p / length^penalty. */
+  /** Hugging Face's length_penalty: final score = sum log p / (generated tokens incl. the end token)^penalty. */
   lengthPenalty?: number;
   /**
-   * true: an input is done once it has `beams` finished hypotheses (Hugging Face early_stopping=true).
-   * false: also wait while a running beam could still beat the worst finished one.
+   * Hugging Face's early_stopping (default false, as generate() has it): true stops an input once it
+   * has `beams` finished hypotheses; false also waits while a running beam could still beat the worst.
    */
   earlyStopping?: boolean;
 }
@@ -28,15 +28,15 @@ interface Hypothesis {
 
 interface InputState {
   beams: Beam[];
+  /** The best `beams` finished hypotheses, best first (Hugging Face's BeamHypotheses). */
   finished: Hypothesis[];
   done: boolean;
   cap: number;
 }
 
 /**
- * log-softmax of one row into `out` (reused buffer), then banned ids set to -Infinity: Hugging
- * Face's beam search normalises over the whole vocabulary and applies its logits processors
- * (NoBadWords for <pad>, min length) to the log-probabilities afterwards, without renormalising.
+ * log-softmax of one row into `out` (reused buffer), then banned ids set to -Infinity without
+ * renormalising: Hugging Face's generate() applies its logits processors after the log-softmax.
  */
 function logSoftmaxRow(logits: Float32Array, offset: number, vocab: number, banned: readonly number[], out: Float32Array): void {
   let max = -Infinity;
@@ -68,11 +68,21 @@ function normalised(logProb: number, length: number, penalty: number): number {
   return logProb / Math.max(1, length) ** penalty;
 }
 
+/** Hugging Face's BeamHypotheses.add: keep the best `size`. */
+function addHypothesis(state: InputState, size: number, h: Hypothesis): void {
+  if (state.finished.length >= size && h.score <= state.finished[state.finished.length - 1]!.score) return;
+  let i = state.finished.length;
+  while (i > 0 && state.finished[i - 1]!.score < h.score) i--;
+  state.finished.splice(i, 0, h);
+  if (state.finished.length > size) state.finished.pop();
+}
+
 /**
- * Beam search over a batch, in the style of Hugging Face's generate(): the encoder runs once, every
- * input keeps `beams` rows in one decoder batch, the key/value cache rows follow their beams each
- * step, and finished hypotheses are ranked by length-penalised log-probability. With beams = 1 and
- * early stopping it takes exactly the greedy path.
+ * Beam search over a batch, as Hugging Face's generate() does it (log-softmax, then bad words banned,
+ * the end token forced at the length cap; the best 2·beams candidates; an end token ends a hypothesis
+ * only if it ranks within the first `beams`; score = sum log p / generated length incl. the end
+ * token). The encoder runs once, every input keeps `beams` rows in one decoder batch, and the cache
+ * rows follow their beams each step. With beams = 1 and early stopping it takes exactly the greedy path.
  */
 export async function beamDecode(
   model: MarianModel,
@@ -83,17 +93,17 @@ export async function beamDecode(
   const { config } = model;
   const vocab = config.vocabSize;
   const penalty = options.lengthPenalty ?? 1;
-  const earlyStopping = options.earlyStopping ?? true;
+  const earlyStopping = options.earlyStopping ?? false;
   const guard = options.repetitionGuard ?? true;
-  const minNew = inputs.map((_, i) => options.minNewTokensPerRow?.[i] ?? 0);
-  const policy = options.lengthPolicy ?? { ...DEFAULT_LENGTH_POLICY, maxPositions: config.maxPositions };
+  const banned = options.bannedIds ?? [config.padId];
+  const { caps, flag } = rowCaps(inputs, options, config.maxPositions);
   if (inputs.length === 0) return [];
 
-  const states: InputState[] = inputs.map((ids, i) => ({
+  const states: InputState[] = inputs.map((_, i) => ({
     beams: [{ tokens: [], logProb: 0, row: 0 }],
     finished: [],
     done: false,
-    cap: options.maxNewTokensPerRow?.[i] ?? maxNewTokens(ids.length, policy),
+    cap: caps[i]!,
   }));
   const encoded = await model.encode(inputs);
   // One row per (input, beam); the first step has a single live beam per input.
@@ -116,9 +126,11 @@ export async function beamDecode(
     states.forEach((state, i) => {
       if (state.done) return;
       const rows = rowsOfInput[i]!;
-      const banned = step < minNew[i]! ? [config.padId, config.eosId] : [config.padId];
+      // Token number step + 1 is the last the cap allows: the end token is forced (log p 0 after forcing).
+      const forced = step + 1 >= state.cap;
       const top = new TopK(2 * beams);
       state.beams.forEach((beam, b) => {
+        if (forced) return void top.offer(beam.logProb, b, config.eosId);
         logSoftmaxRow(out.logits, rows[b]! * vocab, vocab, banned, scratch);
         for (let v = 0; v < vocab; v++) top.offer(beam.logProb + scratch[v]!, b, v);
       });
@@ -127,39 +139,31 @@ export async function beamDecode(
         if (next.length >= beams) return;
         const parent = state.beams[cand.beam]!;
         if (cand.token === config.eosId) {
-          // Only candidates that would have made the beam may finish (Hugging Face's rule); the
-          // score is normalised by the generated length including the EOS, as generate() does.
-          if (rank < beams) state.finished.push({ tokens: parent.tokens, logProb: cand.score, score: normalised(cand.score, parent.tokens.length + 1, penalty), flags: [] });
+          // Only candidates that would have made the beam may finish (Hugging Face's rule).
+          if (rank < beams) {
+            addHypothesis(state, beams, { tokens: parent.tokens, logProb: cand.score, score: normalised(cand.score, parent.tokens.length + 1, penalty), flags: forced && flag ? ['length-cap'] : [] });
+          }
           return;
         }
         const tokens = [...parent.tokens, cand.token];
-        if (guard && step >= minNew[i]!) {
+        if (guard) {
           const cut = repeatedTailLength(tokens);
           if (cut > 0) {
             const kept = tokens.slice(0, tokens.length - cut);
-            state.finished.push({ tokens: kept, logProb: cand.score, score: normalised(cand.score, tokens.length, penalty), flags: ['repetition'] });
+            addHypothesis(state, beams, { tokens: kept, logProb: cand.score, score: normalised(cand.score, tokens.length, penalty), flags: ['repetition'] });
             return;
           }
         }
         next.push({ tokens, logProb: cand.score, row: rows[cand.beam]! });
       });
 
-      const length = step + 1;
-      if (next.length > 0 && length >= state.cap) {
-        // At the cap EOS is forced (ForcedEOSTokenLogitsProcessor: log-probability 0), so every beam
-        // ends with it and counts it in its length.
-        for (const beam of next) {
-          state.finished.push({ tokens: beam.tokens, logProb: beam.logProb, score: normalised(beam.logProb, beam.tokens.length + 1, penalty), flags: options.maxNewTokensPerRow ? [] : ['length-cap'] });
-        }
-        state.done = true;
-      } else if (next.length === 0) {
+      if (forced || next.length === 0) {
         state.done = true;
       } else if (state.finished.length >= beams) {
-        // Hugging Face keeps the `beams` best finished hypotheses; the worst of those must beat the
-        // best score any candidate of this step could still reach (its next_scores.max()).
-        const worst = state.finished.map((h) => h.score).sort((x, y) => y - x)[beams - 1]!;
-        const bestRunning = normalised(top.items[0]!.score, length, penalty);
-        state.done = earlyStopping || worst >= bestRunning;
+        const worst = state.finished[state.finished.length - 1]!.score;
+        // Hugging Face's is_done: the best candidate score over the length so far incl. the start token.
+        const bestPossible = normalised(top.items[0]!.score, step + 1, penalty);
+        state.done = earlyStopping || worst >= bestPossible;
       }
       if (state.done) return;
       state.beams = next;
@@ -184,7 +188,7 @@ export async function beamDecode(
   }
 
   return states.map((state) => {
-    const best = state.finished.reduce<Hypothesis | null>((a, h) => (a === null || h.score > a.score ? h : a), null);
+    const best = state.finished[0];
     return best ? { ids: best.tokens, logProb: best.logProb, flags: best.flags } : { ids: [], logProb: -Infinity, flags: [] };
   });
 }

@@ -3,14 +3,19 @@ import { maxNewTokens, repeatedTailLength, type LengthPolicy, DEFAULT_LENGTH_POL
 
 export interface DecodeOptions {
   lengthPolicy?: LengthPolicy;
-  /** Forces at least this many tokens per row (benchmarks give random-weight models a fixed length). */
-  minNewTokensPerRow?: readonly number[];
-  /** Overrides the length policy with a fixed cap per row (benchmarks). */
+  /**
+   * Per row: new tokens allowed including the end token, which is forced at the last one (Hugging
+   * Face's max_new_tokens with ForcedEOSTokenLogitsProcessor). Overrides the length policy.
+   */
   maxNewTokensPerRow?: readonly number[];
+  /** Flag rows that reached their cap (default: only when the caps come from the length policy). */
+  flagLengthCap?: boolean;
   /** Cut repeated n-gram loops (on by default). */
   repetitionGuard?: boolean;
   /** Also sum the log-probabilities of the chosen tokens (costs a softmax per step). */
   scoreSequences?: boolean;
+  /** Ids never generated (Hugging Face's bad_words_ids of one token; default: pad). */
+  bannedIds?: readonly number[];
   signal?: AbortSignal;
 }
 
@@ -51,14 +56,23 @@ export function argmax(logits: Float32Array, offset: number, vocab: number, bann
   return best;
 }
 
-/** log-softmax of one entry over the non-banned ids (exp over the whole vocabulary: not free). */
-export function logSoftmaxAt(logits: Float32Array, offset: number, vocab: number, banned: readonly number[], id: number): number {
+/**
+ * log-softmax of one entry over the whole vocabulary (exp over every id: not free). Banned ids are
+ * not renormalised away, as in Hugging Face's generate(), which bans after its log-softmax.
+ */
+export function logSoftmaxAt(logits: Float32Array, offset: number, vocab: number, id: number): number {
   let max = -Infinity;
-  for (let v = 0; v < vocab; v++) if (logits[offset + v]! > max && !banned.includes(v)) max = logits[offset + v]!;
+  for (let v = 0; v < vocab; v++) if (logits[offset + v]! > max) max = logits[offset + v]!;
   let sum = 0;
   for (let v = 0; v < vocab; v++) sum += Math.exp(logits[offset + v]! - max);
-  for (const b of banned) sum -= Math.exp(logits[offset + b]! - max);
   return logits[offset + id]! - max - Math.log(sum);
+}
+
+/** Per row: the cap (new tokens incl. the forced end token) and whether reaching it is flagged. */
+export function rowCaps(inputs: readonly (readonly number[])[], options: DecodeOptions, maxPositions: number): { caps: number[]; flag: boolean } {
+  const policy = options.lengthPolicy ?? { ...DEFAULT_LENGTH_POLICY, maxPositions };
+  const caps = inputs.map((ids, i) => Math.max(1, options.maxNewTokensPerRow?.[i] ?? maxNewTokens(ids.length, policy)));
+  return { caps, flag: options.flagLengthCap ?? !options.maxNewTokensPerRow };
 }
 
 /**
@@ -67,10 +81,9 @@ export function logSoftmaxAt(logits: Float32Array, offset: number, vocab: number
  */
 export async function greedyDecode(model: MarianModel, inputs: readonly (readonly number[])[], options: DecodeOptions = {}): Promise<DecodedSequence[]> {
   const { config } = model;
-  const policy = options.lengthPolicy ?? { ...DEFAULT_LENGTH_POLICY, maxPositions: config.maxPositions };
   const guard = options.repetitionGuard ?? true;
-  const minNew = inputs.map((_, i) => options.minNewTokensPerRow?.[i] ?? 0);
-  const caps = inputs.map((ids, i) => options.maxNewTokensPerRow?.[i] ?? maxNewTokens(ids.length, policy));
+  const banned = options.bannedIds ?? [config.padId];
+  const { caps, flag } = rowCaps(inputs, options, config.maxPositions);
   const results: DecodedSequence[] = inputs.map(() => ({ ids: [], logProb: 0, flags: [] }));
   if (inputs.length === 0) return results;
 
@@ -78,7 +91,9 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
   // Row r of the model batch decodes input rows[r]; finished rows stay (fed padding) until enough have
   // finished to pay for copying the cache without them.
   let rows = inputs.map((_, i) => i);
-  const live = new Set(rows);
+  // A cap of 1 leaves room for the forced end token only.
+  const live = new Set(rows.filter((i) => caps[i]! > 1));
+  for (const i of rows) if (!live.has(i) && flag) results[i]!.flags.push('length-cap');
   let last = rows.map(() => config.decoderStartId);
   let cache: KvCache | null = null;
   const vocab = config.vocabSize;
@@ -90,13 +105,12 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
     rows.forEach((row, r) => {
       if (!live.has(row)) return;
       const result = results[row]!;
-      const banned = step < minNew[row]! ? [config.padId, config.eosId] : [config.padId];
       const id = argmax(out.logits, r * vocab, vocab, banned);
-      if (options.scoreSequences) result.logProb += logSoftmaxAt(out.logits, r * vocab, vocab, banned, id);
+      if (options.scoreSequences) result.logProb += logSoftmaxAt(out.logits, r * vocab, vocab, id);
       last[r] = id;
       if (id === config.eosId) return void live.delete(row);
       result.ids.push(id);
-      if (guard && step >= minNew[row]!) {
+      if (guard) {
         const cut = repeatedTailLength(result.ids);
         if (cut > 0) {
           result.ids.length -= cut;
@@ -104,8 +118,9 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
           return void live.delete(row);
         }
       }
-      if (result.ids.length >= caps[row]!) {
-        if (!options.maxNewTokensPerRow) result.flags.push('length-cap');
+      // The next token would be the cap's forced end token (log-probability 0 once forced).
+      if (result.ids.length + 1 >= caps[row]!) {
+        if (flag) result.flags.push('length-cap');
         live.delete(row);
       }
     });

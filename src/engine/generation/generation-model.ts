@@ -1,0 +1,71 @@
+/**
+ * The BeamSearch-wrapped model, made once per model directory and dtype (after download, conversion
+ * or build: on first load), verified against the step-by-step loop, and cached beside the model:
+ * onnx/da2en_generate(_quantized).onnx with a stamp naming the source files' sizes and times, so a
+ * changed source file (a re-download, a rebuild) makes it again.
+ */
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type ort from 'onnxruntime-node';
+import { wrapBeamSearch, type BeamSearchSpec } from './beam-search-graph.js';
+import type { Dtype } from '../dtype.js';
+import { modelFile } from '../model-store/model-files.js';
+
+/** Bump when the wrapping changes: cached files of another version are made again. */
+export const WRAPPER_VERSION = 1;
+
+export interface CachedGenerationModel {
+  /** The .onnx path (cached) or the bytes (the directory could not be written). */
+  source: string | Uint8Array;
+  /** True when this call made it (the caller verifies it before use). */
+  fresh: boolean;
+}
+
+export function generationModelPath(dir: string, dtype: Dtype): string {
+  return path.join(dir, 'onnx', `da2en_generate${dtype === 'q8' ? '_quantized' : ''}.onnx`);
+}
+
+async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string> {
+  const files = [];
+  for (const file of [modelFile('encoder', dtype), modelFile('decoder', dtype), 'config.json', 'generation_config.json']) {
+    try {
+      const s = await stat(path.join(dir, file));
+      files.push({ file, size: s.size, mtimeMs: Math.round(s.mtimeMs) });
+    } catch {
+      files.push({ file, size: -1 });
+    }
+  }
+  return JSON.stringify({ version: WRAPPER_VERSION, spec, files });
+}
+
+/** The cached wrapped model if it is current, else a fresh one (written beside the model when possible). */
+export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<CachedGenerationModel> {
+  const target = generationModelPath(dir, dtype);
+  const stampFile = `${target}.json`;
+  const stamp = await stampFor(dir, dtype, spec);
+  try {
+    if ((await readFile(stampFile, 'utf8')) === stamp && (await stat(target)).size > 0) return { source: target, fresh: false };
+  } catch {
+    // No cached model yet.
+  }
+  const [encoder, decoder] = await Promise.all([readFile(path.join(dir, modelFile('encoder', dtype))), readFile(path.join(dir, modelFile('decoder', dtype)))]);
+  const bytes = wrapBeamSearch(encoder, decoder, spec);
+  return { source: bytes, fresh: true };
+}
+
+/** Writes a verified wrapped model and its stamp (tmp + rename); false if the directory is read-only. */
+export async function storeGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec, bytes: Uint8Array): Promise<boolean> {
+  const target = generationModelPath(dir, dtype);
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, target);
+    await writeFile(`${target}.json`, await stampFor(dir, dtype, spec));
+    return true;
+  } catch {
+    await rm(tmp, { force: true });
+    return false;
+  }
+}
+
+export type { ort };

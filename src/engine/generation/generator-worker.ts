@@ -1,0 +1,35 @@
+/**
+ * The model process behind WorkerGenerator: opens the generator and answers generate requests
+ * over IPC. It ends with its parent (a closed channel) and is killed to stop a run.
+ */
+import { openGenerator } from './open-generator.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
+// A parent that is gone (killed, exited) needs no answer: the callback takes the EPIPE, and this process ends.
+const reply = (message: WorkerReply) => {
+  if (!process.connected) process.exit(0);
+  process.send!(message, undefined, {}, (err) => {
+    if (err) process.exit(0);
+  });
+};
+const describe = (err: unknown) => ({ message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error' });
+
+process.on('disconnect', () => process.exit(0));
+
+try {
+  const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, ...(init.intraOpThreads ? { intraOpThreads: init.intraOpThreads } : {}) });
+  process.on('message', (request: WorkerRequest) => {
+    if (request.type === 'dispose') {
+      void generator.dispose().finally(() => process.exit(0));
+      return;
+    }
+    generator.generate(request.request).then(
+      (sequences) => reply({ type: 'result', id: request.id, sequences }),
+      (err: unknown) => reply({ type: 'error', id: request.id, error: describe(err) }),
+    );
+  });
+  reply({ type: 'ready', kind: generator.kind, ...(generator.notice ? { notice: generator.notice } : {}) });
+} catch (err) {
+  reply({ type: 'failed', error: describe(err) });
+}

@@ -1,0 +1,164 @@
+/**
+ * A SequenceGenerator in its own process: the caller's event loop stays free while ONNX Runtime
+ * generates a batch (one session.run can take seconds), and an abort stops a run at once by killing
+ * that process. Usable from library code: nothing here touches the caller's process (signals, exit).
+ *
+ * Why a child process and not a worker thread: onnxruntime-node 1.30 aborts the whole process
+ * ("terminate called after throwing an instance of 'Napi::Error'", exit 134) when a worker thread is
+ * terminated, or the process exits, while a session.run is in flight — measured for both the op and
+ * the step-by-step loop. A killed child process takes nothing else down.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { DecodedSequence } from '../decoding/greedy.js';
+import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
+import type { WorkerError, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+function toError(e: WorkerError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/** From dist the compiled .js runs; from the TypeScript sources (tests, benchmarks) tsx loads the .ts. */
+function spawn(init: WorkerInit): ChildProcess {
+  const self = import.meta.url;
+  const ts = self.endsWith('.ts');
+  const entry = fileURLToPath(new URL(ts ? './generator-worker.ts' : './generator-worker.js', self));
+  return fork(entry, [JSON.stringify(init)], {
+    execArgv: ts ? ['--import', 'tsx'] : [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
+export class WorkerGenerator implements SequenceGenerator {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (s: DecodedSequence[]) => void; reject: (e: Error) => void }>();
+  private dead: Error | null = null;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly kind: GeneratorKind,
+    readonly notice: string | undefined,
+  ) {
+    child.on('message', (reply: WorkerReply) => {
+      if (reply.type !== 'result' && reply.type !== 'error') return;
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.type === 'result') waiting.resolve(reply.sequences);
+      else waiting.reject(toError(reply.error));
+      this.idle();
+    });
+    const fail = (err: Error) => {
+      this.dead ??= err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      process.off('exit', this.killChild);
+      fail(new Error(`the model process stopped (${signal ?? `exit code ${code}`})`));
+    });
+    // A caller that exits (Ctrl-C) takes its model process with it, mid-run or not.
+    process.on('exit', this.killChild);
+    this.idle();
+  }
+
+  private readonly killChild = (): void => {
+    this.child.kill('SIGKILL');
+  };
+
+  /** An idle model process does not keep the caller's process alive (a library caller may simply finish). */
+  private idle(): void {
+    if (this.pending.size > 0) return;
+    this.child.unref();
+    this.child.channel?.unref();
+  }
+
+  /** Starts the model process and waits until the model is open (a load error is the model process's own). */
+  static start(init: WorkerInit, signal?: AbortSignal): Promise<WorkerGenerator> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const child = spawn(init);
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        signal?.removeEventListener('abort', onAbort);
+        child.off('message', onMessage);
+        child.off('error', onError);
+        child.off('exit', onExit);
+      };
+      const onAbort = () => {
+        cleanup();
+        child.kill('SIGKILL');
+        reject(abortReason(signal!));
+      };
+      const onMessage = (reply: WorkerReply) => {
+        if (reply.type === 'ready') {
+          cleanup();
+          resolve(new WorkerGenerator(child, reply.kind, reply.notice));
+        } else if (reply.type === 'failed') {
+          cleanup();
+          child.kill('SIGKILL');
+          reject(toError(reply.error));
+        }
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
+      const onExit = (code: number | null, sig: string | null) => {
+        cleanup();
+        reject(new Error(`the model process stopped while loading the model (${sig ?? `exit code ${code}`})`));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.on('message', onMessage);
+      child.on('error', onError);
+      child.on('exit', onExit);
+    });
+  }
+
+  generate(request: GenerateRequest, signal?: AbortSignal): Promise<DecodedSequence[]> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        // A run cannot be interrupted inside ONNX Runtime: the process goes, and with it the model.
+        const reason = abortReason(signal!);
+        this.dead ??= reason;
+        this.pending.delete(id);
+        reject(reason);
+        this.child.kill('SIGKILL');
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (s) => {
+          settle();
+          resolve(s);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      });
+      this.child.ref();
+      this.child.channel?.ref();
+      this.child.send({ type: 'generate', id, request } satisfies WorkerRequest);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.dead ??= new Error('the translator was disposed');
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.ref();
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}

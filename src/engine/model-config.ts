@@ -1,0 +1,101 @@
+/**
+ * config.json and generation_config.json of a Marian model directory, read as Hugging Face reads
+ * them (the generation config first): dimensions and special ids from the files, never constants.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface MarianConfig {
+  decoderStartId: number;
+  eosId: number;
+  padId: number;
+  unkId: number;
+  vocabSize: number;
+  layers: number;
+  heads: number;
+  headDim: number;
+  maxPositions: number;
+}
+
+/** The generation settings Hugging Face's generate() reads from generation_config.json (then config.json). */
+export interface GenerationSettings {
+  /** The model's own beam count (Helsinki ships 4–6); 1 when the files say nothing. */
+  numBeams: number;
+  /** Longest output incl. the decoder start token, as Hugging Face counts it. */
+  maxLength: number;
+  /** Token ids never generated (single-token entries of bad_words_ids; Marian's is [[pad]]). */
+  badWordIds: number[];
+  /** Forced at the last allowed step (ForcedEOSTokenLogitsProcessor); null when not configured. */
+  forcedEosId: number | null;
+  /** Hugging Face's beam-search early_stopping (false unless the files say true). */
+  earlyStopping: boolean;
+}
+
+/** config.json and generation_config.json, as the engine needs them. */
+export interface ModelConfig {
+  config: MarianConfig;
+  generation: GenerationSettings;
+}
+
+type Json = Record<string, unknown>;
+
+export async function readJson(dir: string, file: string, optional = false): Promise<Json> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, file), 'utf8');
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Json;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+function int(value: unknown): number | undefined {
+  if (Array.isArray(value)) return int(value[0]);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function required(value: number | undefined, what: string, file: string): number {
+  if (value === undefined) throw new Error(`config.json lacks ${what} (read from ${file})`);
+  return value;
+}
+
+export async function readModelConfig(dir: string): Promise<ModelConfig> {
+  const [c, g] = await Promise.all([readJson(dir, 'config.json'), readJson(dir, 'generation_config.json', true)]);
+  // generate() reads the generation config first; the model config is the older home of the same keys.
+  const pick = (key: string) => int(g[key]) ?? int(c[key]);
+  const dModel = required(int(c['d_model']), 'd_model', 'config.json');
+  const heads = required(int(c['decoder_attention_heads']), 'decoder_attention_heads', 'config.json');
+  const padId = required(pick('pad_token_id'), 'pad_token_id', 'config.json');
+  const eosId = required(pick('eos_token_id'), 'eos_token_id', 'config.json');
+  const config: MarianConfig = {
+    decoderStartId: pick('decoder_start_token_id') ?? padId,
+    eosId,
+    padId,
+    unkId: int(c['unk_token_id']) ?? 1,
+    vocabSize: required(int(c['decoder_vocab_size']) ?? int(c['vocab_size']), 'vocab_size', 'config.json'),
+    layers: required(int(c['decoder_layers']), 'decoder_layers', 'config.json'),
+    heads,
+    headDim: dModel / heads,
+    maxPositions: int(c['max_position_embeddings']) ?? 512,
+  };
+  const bad = (g['bad_words_ids'] ?? c['bad_words_ids']) as unknown;
+  const badWordIds = Array.isArray(bad) ? bad.filter((w): w is number[] => Array.isArray(w) && w.length === 1).map((w) => int(w[0])).filter((v): v is number => v !== undefined) : [];
+  const early = g['early_stopping'] ?? c['early_stopping'];
+  const generation: GenerationSettings = {
+    numBeams: pick('num_beams') ?? 1,
+    maxLength: pick('max_length') ?? config.maxPositions,
+    // Today's rule, and Marian's configured one: pad is never generated.
+    badWordIds: [...new Set([padId, ...badWordIds])],
+    forcedEosId: pick('forced_eos_token_id') ?? null,
+    earlyStopping: early === true,
+  };
+  return { config, generation };
+}
+

@@ -1,0 +1,84 @@
+/**
+ * The engine in its own process (a killable worker): same results as in-process, the caller's event loop stays free
+ * while a batch generates, and an abort stops a run at once by terminating the worker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGenerator } from '../../src/engine/generation/open-generator.js';
+import type { GenerateRequest } from '../../src/engine/generation/sequence-generator.js';
+import { WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
+import { loadTranslator } from '../../src/engine/load-translator.js';
+import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
+import { builtModel } from '../../tools/builder-models.js';
+
+const TEXTS = ['Det regner.', 'Kommunen bygger en ny skole til næsten fire hundrede elever.', 'Hvorfor?', 'Børn og voksne fejrede sejren på torvet i går aftes.'];
+
+describe('engine in its own process (WorkerGenerator)', () => {
+  let dir: string;
+  let model: ModelConfig;
+  let inputs: number[][];
+  beforeAll(async () => {
+    dir = await builtModel('tiny');
+    model = await readModelConfig(dir);
+    const tokenizer = await loadTokenizer(dir);
+    inputs = TEXTS.map((t) => tokenizer.encode(t) as number[]);
+  });
+
+  const request = (rows: number[][], cap: number, beams = 1): GenerateRequest => ({
+    inputs: rows,
+    beams,
+    maxNewTokens: rows.map(() => cap),
+    flagLengthCap: true,
+    repetitionGuard: false,
+    lengthPenalty: 1,
+    earlyStopping: false,
+    bannedIds: model.generation.badWordIds,
+  });
+
+  it('gives the in-process results (op and loop)', async () => {
+    for (const engine of ['ort', 'js'] as const) {
+      const worker = await WorkerGenerator.start({ dir, dtype: 'fp32', engine, intraOpThreads: 1 });
+      const local = await openGenerator(dir, 'fp32', { engine, intraOpThreads: 1 });
+      expect(worker.kind).toBe(engine);
+      for (const beams of [1, 3]) expect(await worker.generate(request(inputs, 20, beams))).toEqual(await local.generate(request(inputs, 20, beams)));
+      await worker.dispose();
+      await local.dispose();
+      await expect(worker.generate(request(inputs, 5))).rejects.toThrow(/disposed/);
+    }
+  });
+
+  describe('a long run', () => {
+    let worker: WorkerGenerator;
+    // The step-by-step loop on 64 rows to 500 tokens: seconds of work on any machine.
+    const long = () => request(Array.from({ length: 64 }, (_, i) => inputs[i % inputs.length]!), 500, 1);
+    beforeAll(async () => {
+      worker = await WorkerGenerator.start({ dir, dtype: 'fp32', engine: 'js', intraOpThreads: 1 });
+    });
+    afterAll(() => worker?.dispose());
+
+    it('leaves the event loop free, and an abort rejects at once and ends the worker', async () => {
+      const controller = new AbortController();
+      const run = worker.generate(long(), controller.signal);
+      // Timers keep firing while the worker generates.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await new Promise((r) => setTimeout(r, 500));
+      clearInterval(timer);
+      expect(ticks).toBeGreaterThan(10);
+      const abortedAt = Date.now();
+      controller.abort(new Error('stop now'));
+      await expect(run).rejects.toThrow('stop now');
+      expect(Date.now() - abortedAt).toBeLessThan(2000);
+      // The worker (and its model) is gone: later calls fail instead of hanging.
+      await expect(worker.generate(request(inputs, 5))).rejects.toThrow();
+    });
+  });
+
+  it('is what loadTranslator gives library code: translations, the engine it uses, and a load error as one line', async () => {
+    const translator = await loadTranslator({ model: dir, offline: true, dtype: 'q8' });
+    expect((translator as unknown as { engine: string }).engine).toBe('ort');
+    const out = await translator.translateBatch(TEXTS);
+    expect(out).toHaveLength(TEXTS.length);
+    for (const r of out) expect(r.tokens).toBeGreaterThan(0);
+    await translator.dispose();
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Generation inside ONNX Runtime (the BeamSearch-wrapped model) against the step-by-step loop, the
+ * reference implementation: same ids, same flags, on the builder's models.
+ */
+import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import onnxProto from 'onnx-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dtype } from '../../src/engine/dtype.js';
+import { GraphSurgeryError, wrapBeamSearch } from '../../src/engine/generation/beam-search-graph.js';
+import { generationModelPath } from '../../src/engine/generation/generation-model.js';
+import { JsLoopGenerator } from '../../src/engine/generation/js-loop-generator.js';
+import { openGenerator } from '../../src/engine/generation/open-generator.js';
+import { cutRepetition } from '../../src/engine/generation/ort-generator.js';
+import type { GenerateRequest, SequenceGenerator } from '../../src/engine/generation/sequence-generator.js';
+import { repeatedTailLength } from '../../src/engine/decoding/guards.js';
+import { MarianModel } from '../../src/engine/marian-model.js';
+import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
+import { builtModel } from '../../tools/builder-models.js';
+
+const INPUTS = [
+  'Det regner.',
+  'Kommunen bygger en ny skole til næsten fire hundrede elever i den nordlige del af byen.',
+  'Hvorfor?',
+  'Regeringen siger, at militæret forbereder en modoffensiv i den nordlige del af landet, og at flere soldater er på vej.',
+  'Børn og voksne fejrede sejren på torvet i går aftes.',
+  '1.200 mennesker mødte op.',
+  'Hun siger: - Vi er meget glade for resultatet, og vi håber, at det fortsætter.',
+  'Det er en god dag.',
+];
+
+async function copyModel(dir: string): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'da2en-op-'));
+  await cp(dir, copy, { recursive: true });
+  return copy;
+}
+
+function request(model: ModelConfig, inputs: number[][], beams: number, caps: number[], guard = false): GenerateRequest {
+  return { inputs, beams, maxNewTokens: caps, flagLengthCap: true, repetitionGuard: guard, lengthPenalty: 1, earlyStopping: model.generation.earlyStopping, bannedIds: model.generation.badWordIds };
+}
+
+describe.each(['fp32', 'q8'] as Dtype[])('BeamSearch op vs the step-by-step loop, builder tiny model (%s)', (dtype) => {
+  let dir: string;
+  let model: ModelConfig;
+  let op: SequenceGenerator;
+  let loop: JsLoopGenerator;
+  let inputs: number[][];
+
+  beforeAll(async () => {
+    // A private copy: the wrapped model is cached beside it.
+    dir = await copyModel(await builtModel('tiny'));
+    model = await readModelConfig(dir);
+    const tokenizer = await loadTokenizer(dir);
+    inputs = INPUTS.map((t) => tokenizer.encode(t) as number[]);
+    op = await openGenerator(dir, dtype, { engine: 'ort', intraOpThreads: 1 });
+    loop = new JsLoopGenerator(await MarianModel.load(dir, dtype, { intraOpThreads: 1 }));
+  });
+  afterAll(async () => {
+    await op?.dispose();
+    await loop?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs inside ONNX Runtime', () => {
+    expect(op.kind).toBe('ort');
+  });
+
+  for (const beams of [1, 2, 4]) {
+    it(`gives the loop's ids one input at a time (${beams === 1 ? 'greedy' : `${beams} beams`})`, async () => {
+      const seen = new Set<string>();
+      for (const [i, ids] of inputs.entries()) {
+        const caps = [8 + 3 * i];
+        const [a] = await op.generate(request(model, [ids], beams, caps));
+        const [b] = await loop.generate(request(model, [ids], beams, caps));
+        expect(a!.ids).toEqual(b!.ids);
+        expect(a!.flags).toEqual(b!.flags);
+        // Beam scores: the op's (sum log p / length) and the loop's sum agree.
+        if (beams > 1) expect(a!.logProb).toBeCloseTo(b!.logProb, 3);
+        seen.add(a!.ids.join(' '));
+      }
+      // The outputs depend on the inputs (otherwise this test could not fail).
+      expect(seen.size).toBeGreaterThanOrEqual(INPUTS.length / 2);
+    });
+
+    if (dtype === 'fp32') {
+      it(`gives the loop's ids for a whole batch with per-row caps (${beams === 1 ? 'greedy' : `${beams} beams`})`, async () => {
+        const caps = inputs.map((ids, i) => ids.length + (i % 3) * 4);
+        const a = await op.generate(request(model, inputs, beams, caps));
+        const b = await loop.generate(request(model, inputs, beams, caps));
+        expect(a.map((s) => s.ids)).toEqual(b.map((s) => s.ids));
+        // The cap holds per row: at most cap − 1 tokens, the end token forced at the cap.
+        a.forEach((s, i) => expect(s.ids.length).toBeLessThanOrEqual(caps[i]! - 1));
+      });
+    }
+  }
+
+  it('cuts looping tails after the run exactly where the loop stops them (greedy)', async () => {
+    const caps = inputs.map(() => 40);
+    const a = await op.generate(request(model, inputs.slice(0, 1), 1, caps.slice(0, 1), true));
+    const b = await loop.generate(request(model, inputs.slice(0, 1), 1, caps.slice(0, 1), true));
+    expect(a.map((s) => [s.ids, s.flags])).toEqual(b.map((s) => [s.ids, s.flags]));
+  });
+});
+
+describe('repetition cut after the run', () => {
+  it('finds the first prefix the guard fires on', () => {
+    const loop = [5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9, 4, 4];
+    const { ids, cut } = cutRepetition(loop);
+    expect(cut).toBe(true);
+    expect(ids).toEqual([5, 6, 7, 8, 9]);
+    expect(repeatedTailLength(ids)).toBe(0);
+    expect(cutRepetition([1, 2, 3, 1, 2, 4])).toEqual({ ids: [1, 2, 3, 1, 2, 4], cut: false });
+  });
+});
+
+describe('echo preset through the op', () => {
+  it('copies every sentence and ends by itself (natural end token, no cap)', async () => {
+    const dir = await copyModel(await builtModel('echo'));
+    try {
+      const model = await readModelConfig(dir);
+      const tokenizer = await loadTokenizer(dir);
+      const op = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      const inputs = INPUTS.map((t) => tokenizer.encode(t) as number[]);
+      for (const beams of [1, 4]) {
+        const out = await op.generate(request(model, inputs, beams, inputs.map((ids) => 2 * ids.length + 10)));
+        out.forEach((s, i) => {
+          expect(s.ids).toEqual(inputs[i]!.slice(0, -1));
+          expect(s.flags).toEqual([]);
+        });
+      }
+      await op.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the wrapped model file', () => {
+  it('is made once, verified, cached beside the model, and made again when a source file changes', async () => {
+    const dir = await copyModel(await builtModel('tiny'));
+    try {
+      const cached = generationModelPath(dir, 'q8');
+      const first = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      await first.dispose();
+      const made = (await readFile(`${cached}.json`, 'utf8'));
+      const bytes = await readFile(cached);
+      expect(bytes.length).toBeGreaterThan(0);
+      // A second open uses the cache: mark the file and see the mark survive.
+      await writeFile(`${cached}.json`, made);
+      const again = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      await again.dispose();
+      expect((await readFile(cached)).equals(bytes)).toBe(true);
+      // A changed source file (new time) invalidates it: the stamp is rewritten.
+      const decoder = path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx');
+      const later = new Date(Date.now() + 5000);
+      await utimes(decoder, later, later);
+      const rebuilt = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      await rebuilt.dispose();
+      expect(await readFile(`${cached}.json`, 'utf8')).not.toBe(made);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('falls back to the step-by-step loop, with a notice, when the decoder cannot be wrapped', async () => {
+    const dir = await copyModel(await builtModel('tiny'));
+    try {
+      // An export whose If reads use_cache_branch through another node: ONNX Runtime runs it, the surgery refuses it.
+      const file = path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx');
+      const { onnx } = onnxProto;
+      const m = onnx.ModelProto.decode(await readFile(file));
+      const ifNode = m.graph!.node!.find((n) => n.opType === 'If')!;
+      ifNode.input = ['use_cache_flag'];
+      m.graph!.node!.unshift({ opType: 'Identity', input: ['use_cache_branch'], output: ['use_cache_flag'], name: 'flag' });
+      await writeFile(file, onnx.ModelProto.encode(m).finish());
+      const generator = await openGenerator(dir, 'q8', { intraOpThreads: 1 });
+      expect(generator.kind).toBe('js');
+      expect(generator.notice).toMatch(/not available.*use_cache_branch.*step-by-step loop/);
+      await expect(openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 })).rejects.toThrow(GraphSurgeryError);
+      const model = await readModelConfig(dir);
+      const [out] = await generator.generate(request(model, [[5, 6, 7, model.config.eosId]], 1, [6]));
+      expect(out!.ids.length).toBeGreaterThan(0);
+      await generator.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses files that are not ONNX with a GraphSurgeryError', () => {
+    const spec = { vocabSize: 10, layers: 1, heads: 1, headDim: 4, eosId: 0, padId: 9, decoderStartId: 9, earlyStopping: false };
+    expect(() => wrapBeamSearch(new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), spec)).toThrow(GraphSurgeryError);
+  });
+});
+
