@@ -1,95 +1,87 @@
 /**
- * Throughput benchmark: `npm run bench -- [--n 200] [--naive-n N] [--dtypes q8,fp32] [--model DIR] [--json]`.
+ * Throughput benchmark: `npm run bench -- [--n 96] [--naive-n 24] [--rounds 3] [--seed-runs 3] [--dtypes q8,fp32] [--model DIR] [--json]`.
  *
- * Inputs: the first N sentences of FLORES-200 dev (../shared, or $DA2EN_SHARED) and the seed article.
- * The model is the builder's `opus-da-en` preset (the real model's exact shapes and compute cost, random
- * weights). Random weights do not stop by themselves, so every output is forced to the token length of
- * the matching English reference line, for ours and for the naive baseline alike: both produce exactly
- * the same number of target tokens.
+ * Workload: the builder's `echo-opus-da-en` preset (opus-mt-da-en's exact shapes, so every token
+ * costs what the real model's does, with weights that copy the source and end by themselves), the
+ * first N FLORES-200 dev sentences (../shared or $DA2EN_SHARED) and the seed article. Every engine
+ * does identical work; nothing in the product is told to force a length.
+ *
+ * Compared, interleaved round by round (medians of the rounds): generation inside ONNX Runtime (the
+ * BeamSearch op) and the step-by-step JavaScript loop, greedy and 4 beams, q8 and fp32; and the naive
+ * Transformers.js pipeline (one call per sentence, what its docs show). The load average is sampled
+ * next to every figure: the machine is shared.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env, pipeline } from '@huggingface/transformers';
+import { pipeline } from '@huggingface/transformers';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { builtModel } from '../tools/builder-models.js';
+import type { SourceDocument } from '../src/document/types.js';
+import type { Dtype } from '../src/engine/dtype.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
-import type { Dtype } from '../src/engine/marian-model.js';
+import type { TranslateOptions, TranslationResult, Translator } from '../src/engine/translator.js';
 import { translateDocument } from '../src/pipeline/translate-document.js';
-import { segmentLines } from '../src/segmentation/for-translator.js';
+import { segmentForTranslator } from '../src/segmentation/for-translator.js';
+import { builtModel } from '../tools/builder-models.js';
 import { flopsPerTargetToken, measureMatmul } from './matmul-limit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env['DA2EN_SHARED'] ?? path.resolve(root, '../shared');
+const log = (m: string) => process.stderr.write(m + '\n');
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
-interface DtypeResult {
-  tokensPerSecond: number;
-  sentencesPerSecond: number;
-  ratioVsNaive: number;
-  ratioVsNaiveSameDtype: number;
-  seedArticleSeconds: number;
-  loadSeconds: number;
-  peakRssMB: number;
-  naiveTokensPerSecond: number;
-  naiveSameDtypeTokensPerSecond: number;
-}
+type Engine = 'ort' | 'js';
+type Decoding = 'greedy' | 'beams4';
+const BEAMS: Record<Decoding, number> = { greedy: 1, beams4: 4 };
 
-function lines(file: string, n: number): string[] {
-  return readFileSync(file, 'utf8').split('\n').slice(0, n);
-}
-
-/** The opus-da-en builder model, rebuilt whenever the builder's source changes (shared with the data suite). */
-async function benchModel(dir: string | undefined): Promise<string> {
-  if (dir) return path.resolve(dir);
-  process.stderr.write('opus-da-en builder model (built into .cache/test-models on first use, ~40 s) …\n');
-  return builtModel('opus-da-en', 1);
-}
-
-/** Ours: the product path (segmentation, length-sorted batches, own decoding loop). */
-async function runOurs(dir: string, dtype: Dtype, sources: string[], lengths: Map<string, number>) {
-  const loadStart = performance.now();
-  const translator = await loadTranslator({ model: dir, dtype, offline: true, engine: "js" });
-  const loadSeconds = (performance.now() - loadStart) / 1000;
-  const doc = segmentLines(sources, translator).document;
-  const start = performance.now();
-  const { stats } = await translateDocument(doc, translator);
-  const seconds = (performance.now() - start) / 1000;
-  await translator.dispose();
-  return { seconds, tokens: stats.targetTokens, loadSeconds, calls: stats.modelCalls };
-}
-
-/** Naive: what the Transformers.js docs show — one pipeline call per sentence, in sequence, default options. */
-async function runNaive(dir: string, dtype: Dtype | undefined, sources: string[], lengths: Map<string, number>) {
-  env.allowRemoteModels = false;
-  const translate = await pipeline('translation', dir, dtype ? { dtype } : {});
-  const start = performance.now();
-  let tokens = 0;
-  for (const s of sources) {
-    const n = lengths.get(s)!;
-    await translate(s, { max_new_tokens: n, min_new_tokens: n } as Record<string, unknown>);
-    tokens += n;
+/** Records what each model call produced: useful row-steps of the op (it runs every row to the batch's longest). */
+class Recording implements Translator {
+  useful = 0;
+  spent = 0;
+  constructor(readonly inner: Translator) {}
+  get modelId() { return this.inner.modelId; }
+  get dtype() { return this.inner.dtype; }
+  get decoding() { return this.inner.decoding; }
+  get maxInputTokens() { return this.inner.maxInputTokens; }
+  get batchLimits() { return this.inner.batchLimits; }
+  countTokens(text: string) { return this.inner.countTokens(text); }
+  async translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]> {
+    const out = await this.inner.translateBatch(texts, options);
+    // Each row takes its tokens + the end token; the op steps every row until the longest is done.
+    const steps = Math.max(...out.map((r) => r.tokens + 1));
+    this.useful += out.reduce((n, r) => n + r.tokens + 1, 0);
+    this.spent += out.length * steps;
+    return out;
   }
-  const seconds = (performance.now() - start) / 1000;
-  await translate.dispose();
-  return { seconds, tokens };
+  dispose() { return this.inner.dispose(); }
 }
 
-/** The seed article through the CLI, model load included, in a fresh process; also its peak RSS. */
-async function runSeedCli(dir: string, dtype: Dtype): Promise<{ seconds: number; peakRssMB: number }> {
+function documentOf(translator: Translator, lines: string[]): SourceDocument {
+  const doc: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
+  for (const line of lines) {
+    for (const p of segmentForTranslator(line, translator, { packSentences: true }).paragraphs) doc.paragraphs.push({ ...p, index: doc.paragraphs.length });
+  }
+  return doc;
+}
+
+/** The seed article through the installed CLI, model load included; peak RSS of every process it starts. */
+async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: number): Promise<{ seconds: number; peakRssMB: number; load: number }> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'da2en-bench-')), 'seed.html');
-  // The `da2en` command as installed: the launcher, which on Linux runs the CLI in a child process.
   const cli = path.join(root, 'dist', 'cli', 'bin.js');
   if (!existsSync(cli)) throw new Error('run "npm run build" first (the benchmark times the built CLI)');
-  const args = [cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--offline', '--no-cache', '--quiet', '-o', out];
+  const args = [cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--engine', engine, '--beams', String(beams), '--offline', '--no-cache', '--quiet', '-o', out];
   const start = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
-    // Without NODE_OPTIONS: the benchmark itself runs under tsx, whose loader must not ride along.
     const { NODE_OPTIONS: _loader, ...cleanEnv } = process.env;
-    // Every process reports its own peak (NODE_OPTIONS reaches the CLI's process too); the largest is the CLI's.
-    const child = spawn(process.execPath, args, { env: { ...cleanEnv, NODE_OPTIONS: `--import=${path.join(root, 'tools', 'report-rss.mjs')}`, DA2EN_BENCH_LENGTH_RATIO: '1.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // NODE_OPTIONS reaches every process of the run (launcher, CLI, model process): each reports its peak.
+    const child = spawn(process.execPath, args, { env: { ...cleanEnv, NODE_OPTIONS: `--import=${path.join(root, 'tools', 'report-rss.mjs')}` }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -97,101 +89,145 @@ async function runSeedCli(dir: string, dtype: Dtype): Promise<{ seconds: number;
   });
   const seconds = (performance.now() - start) / 1000;
   const rss = Math.max(...[...stderr.matchAll(/peak-rss-kb=(\d+)/g)].map((m) => Number(m[1])));
-  return { seconds, peakRssMB: rss / 1024 };
+  return { seconds, peakRssMB: rss / 1024, load: loadAverage() };
+}
+
+interface Cell {
+  tokensPerSecond: number[];
+  load: number[];
+  useful: number;
+  spent: number;
+  seedSeconds: number[];
+  seedRss: number[];
+  seedLoad: number[];
 }
 
 async function main() {
   const args = await yargs(hideBin(process.argv))
-    .option('n', { type: 'number', default: 200, describe: 'FLORES dev sentences' })
-    .option('seed-runs', { type: 'number', default: 5, describe: 'CLI runs on the seed article per dtype (median time, highest peak RSS)' })
-    .option('naive-n', { type: 'number', describe: 'sentences for the naive baseline (default: n)' })
+    .option('n', { type: 'number', default: 96, describe: 'FLORES dev sentences per round' })
+    .option('naive-n', { type: 'number', default: 24, describe: 'sentences for the naive Transformers.js pipeline' })
+    .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds (medians are reported)' })
+    .option('seed-runs', { type: 'number', default: 3, describe: 'CLI runs on the seed article per configuration' })
     .option('dtypes', { type: 'string', default: 'q8,fp32' })
-    .option('model', { type: 'string', describe: 'model directory (default: build the opus-da-en preset)' })
+    .option('model', { type: 'string', describe: 'model directory (default: build the echo-opus-da-en preset)' })
     .option('json', { type: 'boolean', default: false })
     .strict()
     .parse();
-  const dir = await benchModel(args.model);
-  const sources = lines(path.join(shared, 'data/eval/flores200-dev.da'), args.n);
-  const refs = lines(path.join(shared, 'data/eval/flores200-dev.en'), args.n);
-  const naiveN = Math.min(args['naive-n'] ?? args.n, args.n);
-
-  // Target lengths: the reference line's token count with the model's own tokenizer (no end token).
-  const probe = await loadTranslator({ model: dir, dtype: 'q8', offline: true });
-  const lengths = new Map(sources.map((s, i) => [s, Math.max(1, probe.countTokens(refs[i]!) - 1)]));
-  await probe.dispose();
-  const naiveSources = sources.slice(0, naiveN);
-
-  const log = (m: string) => process.stderr.write(m + '\n');
+  const dir = args.model ? path.resolve(args.model) : (log('echo-opus-da-en builder model (built into .cache/test-models on first use, minutes) …'), await builtModel('echo-opus-da-en', 1));
+  const sources = readFileSync(path.join(shared, 'data/eval/flores200-dev.da'), 'utf8').split('\n').slice(0, args.n);
   const dtypes = args.dtypes.split(',') as Dtype[];
-  const results: Record<string, DtypeResult> = {};
-  // The CLI runs first, while this process is idle: later it holds what the naive pipeline left
-  // behind (Transformers.js streams both model files into memory) and collecting that competed
-  // with the CLI for the 2 cores (1.8 s of CPU in this process during one 5.4 s CLI run).
-  // The machine is shared and noisy: several fresh processes, the median time and the highest peak.
-  const seeds = new Map<Dtype, { seconds: number; peakRssMB: number }>();
+  const configs = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => (['ort', 'js'] as Engine[]).map((engine) => ({ decoding, engine })));
+  const key = (d: Dtype, c: { decoding: Decoding; engine: Engine }) => `${d}/${c.decoding}/${c.engine}`;
+  const cells = new Map<string, Cell>();
+  const loads: number[] = [];
+
   for (const dtype of dtypes) {
-    log(`seed article through the CLI, ${dtype} …`);
-    const seedRuns: { seconds: number; peakRssMB: number }[] = [];
-    for (let i = 0; i < args['seed-runs']; i++) seedRuns.push(await runSeedCli(dir, dtype));
-    const seedSeconds = seedRuns.map((r) => r.seconds).sort((a, b) => a - b);
-    seeds.set(dtype, { seconds: seedSeconds[(seedSeconds.length - 1) >> 1]!, peakRssMB: Math.max(...seedRuns.map((r) => r.peakRssMB)) });
-    log(`  seed runs: ${seedRuns.map((r) => `${r.seconds.toFixed(2)} s / ${r.peakRssMB.toFixed(0)} MB`).join(', ')}`);
+    log(`${dtype}: loading ${configs.length} translators …`);
+    const translators = new Map<string, Recording>();
+    for (const c of configs) translators.set(key(dtype, c), new Recording(await loadTranslator({ model: dir, dtype, offline: true, engine: c.engine, beams: BEAMS[c.decoding] })));
+    for (let round = 0; round < args.rounds; round++) {
+      // Interleaved: every configuration once per round, the order rotated so none always goes first.
+      const order = configs.map((_, i) => configs[(i + round) % configs.length]!);
+      for (const c of order) {
+        const t = translators.get(key(dtype, c))!;
+        const doc = documentOf(t, sources);
+        const start = performance.now();
+        const { stats } = await translateDocument(doc, t);
+        const seconds = (performance.now() - start) / 1000;
+        const cell = cells.get(key(dtype, c)) ?? { tokensPerSecond: [], load: [], useful: 0, spent: 0, seedSeconds: [], seedRss: [], seedLoad: [] };
+        cell.tokensPerSecond.push(stats.targetTokens / seconds);
+        cell.load.push(loadAverage());
+        loads.push(loadAverage());
+        cells.set(key(dtype, c), cell);
+        log(`  round ${round + 1} ${key(dtype, c)}: ${(stats.targetTokens / seconds).toFixed(0)} tokens/s (load ${loadAverage()})`);
+      }
+    }
+    for (const c of configs) {
+      const t = translators.get(key(dtype, c))!;
+      const cell = cells.get(key(dtype, c))!;
+      cell.useful = t.useful;
+      cell.spent = t.spent;
+      await t.dispose();
+    }
+    for (let run = 0; run < args['seed-runs']; run++) {
+      for (const c of configs) {
+        const r = await runSeedCli(dir, dtype, c.engine, BEAMS[c.decoding]);
+        const cell = cells.get(key(dtype, c))!;
+        cell.seedSeconds.push(r.seconds);
+        cell.seedRss.push(r.peakRssMB);
+        cell.seedLoad.push(r.load);
+        loads.push(r.load);
+        log(`  seed via CLI ${key(dtype, c)}: ${r.seconds.toFixed(2)} s, ${r.peakRssMB.toFixed(0)} MB (load ${r.load})`);
+      }
+    }
   }
-  // The naive default is what Transformers.js picks with no dtype: fp32 on CPU.
-  log(`naive baseline (default options) on ${naiveN} sentences …`);
-  const naiveDefault = await runNaive(dir, undefined, naiveSources, lengths);
-  const naiveDefaultRate = naiveDefault.tokens / naiveDefault.seconds;
+
+  // The naive pipeline (Transformers.js 4.3 decodes one hypothesis: num_beams is not searched), per dtype.
+  const naive = new Map<Dtype, number>();
   for (const dtype of dtypes) {
-    log(`ours, ${dtype}, ${sources.length} sentences …`);
-    const ours = await runOurs(dir, dtype, sources, lengths);
-    const oursNaiveSet = naiveN === sources.length ? ours : await runOurs(dir, dtype, naiveSources, lengths);
-    log(`naive, ${dtype} …`);
-    const naiveSame = dtype === 'fp32' ? naiveDefault : await runNaive(dir, dtype, naiveSources, lengths);
-    const seed = seeds.get(dtype)!;
-    const oursRateOnNaiveSet = oursNaiveSet.tokens / oursNaiveSet.seconds;
-    results[dtype] = {
-      tokensPerSecond: ours.tokens / ours.seconds,
-      sentencesPerSecond: sources.length / ours.seconds,
-      ratioVsNaive: oursRateOnNaiveSet / naiveDefaultRate,
-      ratioVsNaiveSameDtype: oursRateOnNaiveSet / (naiveSame.tokens / naiveSame.seconds),
-      seedArticleSeconds: seed.seconds,
-      loadSeconds: ours.loadSeconds,
-      peakRssMB: seed.peakRssMB,
-      naiveTokensPerSecond: naiveDefaultRate,
-      naiveSameDtypeTokensPerSecond: naiveSame.tokens / naiveSame.seconds,
-    };
+    log(`naive Transformers.js pipeline, ${dtype}, ${args['naive-n']} sentences …`);
+    const translate = await pipeline('translation', dir, { dtype });
+    const tokenizer = translate.tokenizer;
+    const start = performance.now();
+    let tokens = 0;
+    for (const s of sources.slice(0, args['naive-n'])) {
+      const [out] = (await translate(s)) as { translation_text: string }[];
+      tokens += (tokenizer.encode(out!.translation_text) as number[]).length - 1;
+    }
+    naive.set(dtype, tokens / ((performance.now() - start) / 1000));
+    loads.push(loadAverage());
+    await translate.dispose();
   }
+
   const threads = os.availableParallelism();
   const matmul = await measureMatmul(threads);
-  const flops = flopsPerTargetToken();
-  const limitTokensPerSecond = (matmul.q8Gflops * 1e9) / flops;
+  const limitTokensPerSecond = (matmul.q8Gflops * 1e9) / flopsPerTargetToken();
+  const loadAvg = loads.reduce((a, b) => a + b, 0) / loads.length;
 
-  const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const rows = [
-    ['', ...dtypes],
-    ['target tokens/s (ours)', ...dtypes.map((d) => fmt(results[d]!.tokensPerSecond))],
-    ['sentences/s (ours)', ...dtypes.map((d) => fmt(results[d]!.sentencesPerSecond, 2))],
-    ['naive same dtype tokens/s', ...dtypes.map((d) => fmt(results[d]!.naiveSameDtypeTokensPerSecond))],
-    ['ours / naive (default = fp32)', ...dtypes.map((d) => fmt(results[d]!.ratioVsNaive, 2) + '×')],
-    ['ours / naive (same dtype)', ...dtypes.map((d) => fmt(results[d]!.ratioVsNaiveSameDtype, 2) + '×')],
-    ['seed article, CLI incl. load (s, median)', ...dtypes.map((d) => fmt(results[d]!.seedArticleSeconds, 2))],
-    ['model load (s)', ...dtypes.map((d) => fmt(results[d]!.loadSeconds, 2))],
-    ['peak RSS, seed via CLI (MB, highest)', ...dtypes.map((d) => fmt(results[d]!.peakRssMB, 0))],
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) process.stdout.write(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ') + '\n');
+  const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const header = ['dtype', 'decoding', 'engine', 'tokens/s', 'load', 'seed s (CLI)', 'seed load', 'peak RSS MB', 'useful row-steps', 'share of limit'];
+  const rows = [header];
+  for (const dtype of dtypes) {
+    for (const c of configs) {
+      const cell = cells.get(key(dtype, c))!;
+      rows.push([
+        dtype,
+        c.decoding,
+        c.engine,
+        fmt(median(cell.tokensPerSecond)),
+        fmt(median(cell.load), 1),
+        fmt(median(cell.seedSeconds), 2),
+        fmt(median(cell.seedLoad), 1),
+        fmt(Math.max(...cell.seedRss)),
+        c.engine === 'ort' ? `${fmt((100 * cell.useful) / cell.spent)}%` : 'n/a',
+        `${fmt((100 * median(cell.tokensPerSecond)) / limitTokensPerSecond)}%`,
+      ]);
+    }
+    rows.push([dtype, 'naive', 'Transformers.js', fmt(naive.get(dtype)!), '', '', '', '', '', `${fmt((100 * naive.get(dtype)!) / limitTokensPerSecond)}%`]);
+  }
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) process.stdout.write(r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') + '\n');
   process.stdout.write(
-    `\ncompute limit (${threads} threads): int8 matmul ${fmt(matmul.q8Gflops)} GFLOP/s, fp32 ${fmt(matmul.fp32Gflops)} GFLOP/s; ` +
-      `${fmt(flops / 1e6, 0)} MFLOP per target token → about ${fmt(limitTokensPerSecond, 0)} tokens/s (q8); ` +
-      `ours at ${fmt((100 * (results['q8']?.tokensPerSecond ?? 0)) / limitTokensPerSecond, 0)}% of it\n`,
+    `\ncompute limit (${threads} threads): int8 matmul ${fmt(matmul.q8Gflops, 1)} GFLOP/s → about ${fmt(limitTokensPerSecond)} target tokens/s; ` +
+      `load average ${fmt(loadAvg, 1)} on ${os.cpus().length} cores (mean of the samples above)\n`,
   );
   if (args.json) {
     const json: Record<string, unknown> = {};
-    for (const d of dtypes) {
-      const r = results[d]!;
-      json[d] = { tokensPerSecond: r.tokensPerSecond, sentencesPerSecond: r.sentencesPerSecond, ratioVsNaive: r.ratioVsNaive, ratioVsNaiveSameDtype: r.ratioVsNaiveSameDtype, seedArticleSeconds: r.seedArticleSeconds, loadSeconds: r.loadSeconds, peakRssMB: r.peakRssMB };
+    for (const dtype of dtypes) {
+      const tps = (d: Decoding, e: Engine) => median(cells.get(key(dtype, { decoding: d, engine: e }))!.tokensPerSecond);
+      // The default decoding: greedy inside ONNX Runtime (see the README for why not beams).
+      const def = cells.get(key(dtype, { decoding: 'greedy', engine: 'ort' }))!;
+      json[dtype] = {
+        tokensPerSecond: median(def.tokensPerSecond),
+        ratioVsNaive: median(def.tokensPerSecond) / naive.get(dtype)!,
+        seedArticleSeconds: median(def.seedSeconds),
+        peakRssMB: Math.max(...def.seedRss),
+        greedy: { ort: tps('greedy', 'ort'), js: tps('greedy', 'js') },
+        beams4: { ort: tps('beams4', 'ort'), js: tps('beams4', 'js') },
+      };
     }
     json['limitTokensPerSecond'] = limitTokensPerSecond;
+    json['loadAverage'] = loadAvg;
     process.stdout.write(JSON.stringify(json) + '\n');
   }
 }

@@ -2,10 +2,10 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModel, PRESETS, type PresetName } from './index.js';
 
-// npm run build-model -- --preset tiny|opus-da-en --out DIR [--seed N]
+// npm run build-model -- --preset tiny|echo|opus-da-en|echo-opus-da-en --out DIR [--seed N]
 const args = await yargs(hideBin(process.argv))
   .scriptName('build-model')
-  .option('preset', { type: 'string', choices: Object.keys(PRESETS), demandOption: true, describe: 'tiny (tests) or opus-da-en (the real model\'s exact dimensions)' })
+  .option('preset', { type: 'string', choices: Object.keys(PRESETS), demandOption: true, describe: 'tiny, echo (tests), opus-da-en (the real model\'s exact dimensions, random weights) or echo-opus-da-en (its dimensions, weights that copy the source: benchmarks)' })
   .option('out', { type: 'string', demandOption: true, describe: 'Output directory (replaced)' })
   .option('seed', { type: 'number', default: 1, describe: 'Weight seed; the same seed gives byte-identical files' })
   .strict()

@@ -1,6 +1,6 @@
 import type { MarianDims } from './marian/dims.js';
 
-export type PresetName = 'tiny' | 'echo' | 'opus-da-en' | 'tc-big-gmq-en';
+export type PresetName = 'tiny' | 'echo' | 'opus-da-en' | 'tc-big-gmq-en' | 'echo-opus-da-en';
 
 export interface Preset {
   name: PresetName;
@@ -60,6 +60,17 @@ export const PRESETS: Record<PresetName, Preset> = {
     systemWords: true,
     initStd: 0.02,
     weights: 'random',
+  },
+  // opus-da-en's exact shapes (so every token costs what the real model's does) with the echo
+  // construction: every output copies its source and ends by itself with the source's </s>. The
+  // benchmark's workload: any engine does identical work with no length-forcing hook.
+  'echo-opus-da-en': {
+    name: 'echo-opus-da-en',
+    dims: { dModel: 512, encoderLayers: 6, decoderLayers: 6, heads: 8, ffnDim: 2048, maxPositions: 512, ...IDS },
+    vocabSize: 58_930,
+    systemWords: true,
+    initStd: 0,
+    weights: 'echo',
   },
 };
 

@@ -4,7 +4,7 @@
  * command are inferred from these definitions by yargs (no hand-kept interfaces, no casts).
  */
 import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES } from '../engine/defaults.js';
+import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES, ENGINES } from '../engine/defaults.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
 import { numberOption } from './number-options.js';
@@ -18,6 +18,7 @@ export const ENGINE_OPTIONS = {
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
   beams: numberOption('beams', { integer: true, min: 1, max: 16 }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
+  engine: { type: 'string', choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
   threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'ONNX Runtime threads (default: all cores)' }),
 } as const satisfies Record<string, Options>;
 
@@ -64,6 +65,7 @@ export function engineOptionsFrom(args: EngineArgs): EngineOptions {
     offline: args.offline,
     dtype: args.dtype,
     beams: args.beams,
+    engine: args.engine,
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
   };
 }

@@ -12,3 +12,6 @@ export const DEFAULT_DTYPE: Dtype = 'q8';
 
 /** Beam width: 1 is greedy decoding. */
 export const DEFAULT_BEAMS = 1;
+
+/** Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop), ort, js. */
+export const ENGINES = ['auto', 'ort', 'js'] as const;

@@ -29,6 +29,8 @@ export interface Translator {
   /** Largest input, in tokens (incl. end-of-sentence), the model accepts. */
   readonly maxInputTokens: number;
   readonly batchLimits?: BatchPreference | undefined;
+  /** Something the user should know about how the model runs (e.g. a slower fallback), shown once. */
+  readonly notice?: string | undefined;
   countTokens(text: string): number;
   translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]>;
   dispose(): Promise<void>;

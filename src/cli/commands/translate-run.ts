@@ -86,6 +86,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     const loadStart = performance.now();
     translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, onNotice: ctx.log, signal: ctx.signal });
     progress.stop();
+    if (translator.notice && !args.quiet) ctx.log(translator.notice);
     // The model is loaded once for every input: the first one's timings carry the load.
     let loadMs = performance.now() - loadStart;
     ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${(loadMs / 1000).toFixed(2)} s`);

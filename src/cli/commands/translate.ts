@@ -35,11 +35,13 @@ export const TRANSLATE_OPTIONS = {
   encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
   'max-chunk-tokens': numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' }),
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
-  'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { default: DEFAULT_BATCH_LIMITS.batchTokens, describe: 'Padded tokens per model call (batch size × longest input)' }),
-  'max-batch-size': numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, { default: DEFAULT_BATCH_LIMITS.maxBatchSize, describe: 'Most inputs per model call' }),
+  'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { describe: `Padded tokens per model call (batch size × longest input; default: the engine's choice, else ${DEFAULT_BATCH_LIMITS.batchTokens})` }),
+  'max-batch-size': numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, {
+    describe: `Most inputs per model call (default: the engine's measured choice, 8 inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
+  }),
   concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
     default: DEFAULT_CONCURRENCY,
-    describe: 'Batches in flight at once (model calls still run one at a time: ONNX Runtime blocks the JavaScript thread)',
+    describe: 'Batches in flight at once (model calls still run one at a time, in the model process)',
   }),
   cache: { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' },
   ...PROGRESS_OPTIONS,
@@ -77,8 +79,8 @@ export function translateRunOptions(args: TranslateArgs): TranslateRunOptions {
     translation: {
       maxChunkTokens: args.maxChunkTokens,
       packSentences: args.packSentences,
-      batchTokens: args.batchTokens,
-      maxBatchSize: args.maxBatchSize,
+      ...(args.batchTokens !== undefined ? { batchTokens: args.batchTokens } : {}),
+      ...(args.maxBatchSize !== undefined ? { maxBatchSize: args.maxBatchSize } : {}),
       concurrency: args.concurrency,
     },
     cache: args.cache ? { dir: args.cacheDir } : false,

@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import type { ENGINES } from '../defaults.js';
 import type { Dtype } from '../dtype.js';
 import { MarianModel, sessionOptions, type SessionSettings } from '../marian-model.js';
 import { readModelConfig, type ModelConfig } from '../model-config.js';
@@ -9,7 +10,7 @@ import { OrtGenerator } from './ort-generator.js';
 import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
 
 /** auto: inside ONNX Runtime, else (with a notice) the JavaScript loop; ort / js: that one only. */
-export type EngineKind = 'auto' | 'ort' | 'js';
+export type EngineKind = (typeof ENGINES)[number];
 
 export interface OpenGeneratorOptions extends SessionSettings {
   engine?: EngineKind;

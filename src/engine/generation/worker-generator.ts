@@ -158,7 +158,11 @@ export class WorkerGenerator implements SequenceGenerator {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.ref();
-    this.child.kill('SIGKILL');
+    // Asked to leave (it releases its sessions and exits normally); killed if it does not within 2 s.
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 2000);
+    if (this.child.connected) this.child.send({ type: 'dispose' } satisfies WorkerRequest);
+    else this.child.kill('SIGKILL');
     await exited;
+    clearTimeout(kill);
   }
 }
