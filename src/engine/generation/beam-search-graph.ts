@@ -62,7 +62,6 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: IAttri
 }
 
 const intAttr = (name: string, i: number): IAttribute => ({ name, type: AT.INT, i });
-const intsAttr = (name: string, ints: number[]): IAttribute => ({ name, type: AT.INTS, ints });
 const tensorAttr = (name: string, t: ITensor): IAttribute => ({ name, type: AT.TENSOR, t });
 const graphAttr = (name: string, g: IGraph): IAttribute => ({ name, type: AT.GRAPH, g });
 
@@ -192,10 +191,6 @@ function usedNames(g: IGraph): Set<string> {
   return used;
 }
 
-function elemType(v: IValueInfo | undefined): number | undefined {
-  return v?.type?.tensorType?.elemType ?? undefined;
-}
-
 interface Emitter {
   nodes: INode[];
   inits: ITensor[];
@@ -212,7 +207,7 @@ function emitter(prefix: string): Emitter {
  * generated is the row's last allowed one (its 1-based number `step` ≥ max_new_tokens of its input),
  * every id but EOS gets -inf and EOS gets 0.
  */
-function forceEosAtCap(e: Emitter, logits: string, step: string, spec: BeamSearchSpec, eosRow: string): string {
+function forceEosAtCap(e: Emitter, logits: string, step: string, eosRow: string): string {
   const caps64 = e.fresh('caps64');
   e.nodes.push(node('Cast', [MAX_NEW_TOKENS_INPUT], [caps64], [intAttr('to', DT.INT64)]));
   // rows = inputs × beams (the op keeps each input's beams together): repeat each cap `beams` times.
@@ -236,7 +231,6 @@ function forceEosAtCap(e: Emitter, logits: string, step: string, spec: BeamSearc
   e.nodes.push(node('GreaterOrEqual', [step, perRow], [atCap]));
   const out = e.fresh('logits_forced');
   e.nodes.push(node('Where', [atCap, eosRow, logits], [out]));
-  void spec;
   return out;
 }
 
@@ -332,7 +326,6 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   const enc = encoderModel.graph;
   const dec = decoderModel.graph;
   if (!enc || !dec) throw new GraphSurgeryError('model file has no graph');
-  if ((enc.node ?? []).some((n) => (n.opType === 'If' || n.opType === 'Loop') && false)) throw new GraphSurgeryError('unreachable');
   checkDecoder(dec, spec);
   const encInputs = new Set((enc.input ?? []).map((v) => v.name));
   if (!encInputs.has('input_ids') || !encInputs.has('attention_mask') || !(enc.output ?? []).some((v) => v.name === 'last_hidden_state')) {
@@ -398,7 +391,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   ei.nodes.push(...first.nodes);
   ei.inits.push(...first.inits);
   // The first generated token is number 1.
-  const firstLogits = forceEosAtCap(ei, first.outputs.get('logits')!, 'const_one', spec, 'const_eos_row');
+  const firstLogits = forceEosAtCap(ei, first.outputs.get('logits')!, 'const_one', 'const_eos_row');
   const encoderOutputs: IValueInfo[] = [valueInfo('logits', float, ['batch', 1, vocabSize]), valueInfo('encoder_hidden_states', float, ['batch', 'source', heads * headDim])];
   ei.nodes.push(node('Identity', [firstLogits], ['logits']), node('Identity', [hidden], ['encoder_hidden_states']));
   for (let i = 0; i < layers; i++) {
@@ -460,7 +453,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   di.nodes.push(node('Slice', [pastShape, 'const_two_1d', 'const_three_1d'], [pastLen]));
   const tokenNumber = di.fresh('token_number');
   di.nodes.push(node('Add', [pastLen, 'const_one'], [tokenNumber]));
-  const stepLogits = forceEosAtCap(di, step.outputs.get('logits')!, tokenNumber, spec, 'const_eos_row');
+  const stepLogits = forceEosAtCap(di, step.outputs.get('logits')!, tokenNumber, 'const_eos_row');
   di.nodes.push(node('Identity', [stepLogits], ['logits']));
   const stepOutputs: IValueInfo[] = [valueInfo('logits', float, ['rows', 1, vocabSize])];
   for (let i = 0; i < layers; i++) {
@@ -510,7 +503,6 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
     ],
     output: [valueInfo('sequences', int32, ['batch', 'returned', 'length']), valueInfo('sequences_scores', float, ['batch', 'returned'])],
   };
-  void intsAttr;
 
   const opsets = new Map<string, number>();
   for (const m of [encoderModel, decoderModel]) {

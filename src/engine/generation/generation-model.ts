@@ -6,7 +6,6 @@
  */
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type ort from 'onnxruntime-node';
 import { wrapBeamSearch, type BeamSearchSpec } from './beam-search-graph.js';
 import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
@@ -68,4 +67,3 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
   }
 }
 
-export type { ort };
