@@ -24,7 +24,8 @@ export async function listen(engine: ServerEngine, options: Omit<ServerOptions, 
 
 /** The echo builder model (it copies its input) in a worker thread: exact expected outputs. */
 export async function echoEngine(): Promise<ServerEngine> {
-  return startWorkerEngine({ model: await builtModel('echo'), dtype: 'q8', offline: true, threads: 1 });
+  // The step-by-step loop: these tests need translations that span many slow model calls.
+  return startWorkerEngine({ model: await builtModel('echo'), dtype: 'q8', offline: true, threads: 1, engine: 'js' });
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: JsonBody; headers: Headers }> {

@@ -130,7 +130,7 @@ describe('da2en serve: faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'da2en-serve-term-'));
     try {
       const model = await builtModel('echo');
-      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1'], { DA2EN_NO_REEXEC: '1' });
+      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1', '--engine', 'js'], { DA2EN_NO_REEXEC: '1' });
       let url = '';
       await until(async () => {
         url = /listening on (http:\/\/[^/\s]+)/.exec(cli.stderr())?.[1] ?? '';
