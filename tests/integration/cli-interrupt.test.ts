@@ -26,6 +26,16 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Whether any process of the group is still there (signal 0 only checks). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let model: string;
 beforeAll(async () => {
   model = await builtModel('tiny');
@@ -57,6 +67,8 @@ describe.each([
     else first.child.kill(signal);
     const result = await first.done;
     const stoppedMs = Date.now() - signalledAt;
+    // Nothing of the run is left behind: the model process went with the CLI.
+    if (target === 'group') await waitFor(() => !groupAlive(first.child.pid!), 5_000);
     const kept = memory.stats().entries;
     await memory.close();
 

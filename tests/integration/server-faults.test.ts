@@ -39,6 +39,16 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise
   }
 }
 
+/** Whether any process of the group is still there (signal 0 only checks). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function translate(url: string, q: string, signal?: AbortSignal) {
   return fetch(`${url}/translate`, {
     method: 'POST',
@@ -130,7 +140,9 @@ describe('da2en serve: faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'da2en-serve-term-'));
     try {
       const model = await builtModel('echo');
-      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1', '--engine', 'js'], { DA2EN_NO_REEXEC: '1' });
+      // In its own process group, signalled as a whole (as systemd stops a service, or Ctrl-C in a
+      // terminal): the model process must outlive the signal until the server has drained.
+      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1', '--engine', 'js'], { DA2EN_NO_REEXEC: '1' }, { detached: true });
       let url = '';
       await until(async () => {
         url = /listening on (http:\/\/[^/\s]+)/.exec(cli.stderr())?.[1] ?? '';
@@ -154,12 +166,14 @@ describe('da2en serve: faults', () => {
       );
       // Some answers are out; the long ones are still running.
       await until(async () => (await health(url)).totals.modelCalls >= 3);
-      cli.child.kill('SIGTERM');
+      process.kill(-cli.child.pid!, 'SIGTERM');
       const settled = await Promise.all(results);
       const { code, stderr } = await cli.done;
       expect(code, stderr).toBe(0);
       expect(stderr).toMatch(/shutting down/);
       expect(stderr).toMatch(/stopped/);
+      // No model process left behind.
+      await until(async () => !groupAlive(cli.child.pid!), 10_000);
 
       // Every request got an answer: its translation, or 503 in LibreTranslate's shape.
       let ok = 0;

@@ -1,6 +1,7 @@
 /**
  * The model process behind WorkerGenerator: opens the generator and answers generate requests
- * over IPC. It ends with its parent (a closed channel) and is killed to stop a run.
+ * over IPC. It ends with its parent (a closed channel) and is killed to stop a run; signals meant for
+ * the parent's process group leave it to the parent.
  */
 import { openGenerator } from './open-generator.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -16,6 +17,15 @@ const reply = (message: WorkerReply) => {
 const describe = (err: unknown) => ({ message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error' });
 
 process.on('disconnect', () => process.exit(0));
+// A signal to the whole process group (Ctrl-C in a terminal, systemd's SIGTERM to every process of a
+// service, `kill -- -PGID`) must not take the model away while the parent drains its requests: the
+// parent ends this process (dispose, or SIGKILL to stop a run). Should the parent already be gone,
+// the signal ends it as usual.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (!process.connected) process.exit(0);
+  });
+}
 
 try {
   const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, ...(init.intraOpThreads ? { intraOpThreads: init.intraOpThreads } : {}) });
