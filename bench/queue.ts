@@ -1,5 +1,5 @@
 /**
- * Queue throughput: `npm run bench:queue -- [--articles 300] [--rounds 3] [--workers 1,2,3] [--preset tiny|opus-da-en]`.
+ * Queue throughput: `npm run bench:queue -- [--articles 300] [--rounds 3] [--workers 1,2,3] [--preset tiny|echo-opus-da-en]`.
  *
  * A private redis-server; for each round and each worker count (interleaved: 1, 2, 3, 1, 2, 3, …),
  * that many `da2en worker` processes are started and their models loaded, then the articles are
@@ -24,21 +24,19 @@ const argv = yargs(hideBin(process.argv))
   .option('articles', { type: 'number', default: 300 })
   .option('rounds', { type: 'number', default: 3 })
   .option('workers', { type: 'string', default: '1,2,3' })
-  .option('preset', { type: 'string', choices: ['tiny', 'opus-da-en'] as const, default: 'tiny' as const })
+  .option('preset', { type: 'string', choices: ['tiny', 'echo-opus-da-en'] as const, default: 'tiny' as const })
   .strict()
   .parseSync();
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const model = await builtModel(argv.preset as 'tiny' | 'opus-da-en');
+const model = await builtModel(argv.preset as 'tiny' | 'echo-opus-da-en');
 const work = mkdtempSync(path.join(os.tmpdir(), 'da2en-bench-queue-'));
 const files = writeQueueArticles(path.join(work, 'in'), argv.articles);
 const redis = await startTestRedis();
 const counts = argv.workers.split(',').map(Number);
 const runs: { workers: number; seconds: number; perSecond: number; load: string }[] = [];
-// Random-weight models never stop by themselves: outputs as long as their sources, as in `npm run bench`.
-if (argv.preset === 'opus-da-en') process.env['DA2EN_BENCH_LENGTH_RATIO'] = '1';
 try {
   for (let round = 0; round < argv.rounds; round++) {
     for (const n of counts) {

@@ -1,5 +1,5 @@
 /**
- * Throughput benchmark: `npm run bench -- [--n 96] [--naive-n 24] [--rounds 3] [--seed-runs 3] [--dtypes q8,fp32] [--model DIR] [--json]`.
+ * Throughput benchmark: `npm run bench -- [--n 96] [--naive-n 24] [--rounds 3] [--seed-runs 3] [--dtypes q8,fp32] [--batch-sizes 1,8,32] [--model DIR] [--json]`.
  *
  * Workload: the builder's `echo-opus-da-en` preset (opus-mt-da-en's exact shapes, so every token
  * costs what the real model's does, with weights that copy the source and end by themselves), the
@@ -9,7 +9,8 @@
  * Compared, interleaved round by round (medians of the rounds): generation inside ONNX Runtime (the
  * BeamSearch op) and the step-by-step JavaScript loop, greedy and 4 beams, q8 and fp32; and the naive
  * Transformers.js pipeline (one call per sentence, what its docs show). The load average is sampled
- * next to every figure: the machine is shared.
+ * next to every figure: the machine is shared. `--batch-sizes` adds the op at those batch sizes to the
+ * interleaved rounds (how the engine's own choice, OP_BATCH_LIMITS, was measured).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -40,6 +41,12 @@ const median = (xs: number[]) => {
 type Engine = 'ort' | 'js';
 type Decoding = 'greedy' | 'beams4';
 const BEAMS: Record<Decoding, number> = { greedy: 1, beams4: 4 };
+/** A configuration; `batch` set = the op with that largest batch instead of the engine's choice. */
+interface Config {
+  decoding: Decoding;
+  engine: Engine;
+  batch?: number;
+}
 
 /** Records what each model call produced: useful row-steps of the op (it runs every row to the batch's longest). */
 class Recording implements Translator {
@@ -109,6 +116,7 @@ async function main() {
     .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds (medians are reported)' })
     .option('seed-runs', { type: 'number', default: 3, describe: 'CLI runs on the seed article per configuration' })
     .option('dtypes', { type: 'string', default: 'q8,fp32' })
+    .option('batch-sizes', { type: 'string', default: '', describe: 'also time the op at these largest batch sizes (comma-separated)' })
     .option('model', { type: 'string', describe: 'model directory (default: build the echo-opus-da-en preset)' })
     .option('json', { type: 'boolean', default: false })
     .strict()
@@ -116,8 +124,12 @@ async function main() {
   const dir = args.model ? path.resolve(args.model) : (log('echo-opus-da-en builder model (built into .cache/test-models on first use, minutes) …'), await builtModel('echo-opus-da-en', 1));
   const sources = readFileSync(path.join(shared, 'data/eval/flores200-dev.da'), 'utf8').split('\n').slice(0, args.n);
   const dtypes = args.dtypes.split(',') as Dtype[];
-  const configs = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => (['ort', 'js'] as Engine[]).map((engine) => ({ decoding, engine })));
-  const key = (d: Dtype, c: { decoding: Decoding; engine: Engine }) => `${d}/${c.decoding}/${c.engine}`;
+  const configs: Config[] = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => (['ort', 'js'] as Engine[]).map((engine) => ({ decoding, engine })));
+  const sweep: Config[] = args['batch-sizes']
+    ? args['batch-sizes'].split(',').map(Number).flatMap((batch) => (['greedy', 'beams4'] as Decoding[]).map((decoding) => ({ decoding, engine: 'ort' as const, batch })))
+    : [];
+  const timed = [...configs, ...sweep];
+  const key = (d: Dtype, c: Config) => `${d}/${c.decoding}/${c.engine}${c.batch ? `/batch ${c.batch}` : ''}`;
   const cells = new Map<string, Cell>();
   const loads: number[] = [];
 
@@ -127,14 +139,17 @@ async function main() {
     for (const c of configs) translators.set(key(dtype, c), new Recording(await loadTranslator({ model: dir, dtype, offline: true, engine: c.engine, beams: BEAMS[c.decoding] })));
     for (let round = 0; round < args.rounds; round++) {
       // Interleaved: every configuration once per round, the order rotated so none always goes first.
-      const order = configs.map((_, i) => configs[(i + round) % configs.length]!);
+      const order = timed.map((_, i) => timed[(i + round) % timed.length]!);
       for (const c of order) {
-        const t = translators.get(key(dtype, c))!;
+        const t = translators.get(key(dtype, { decoding: c.decoding, engine: c.engine }))!;
         const doc = documentOf(t, sources);
+        const [useful, spent] = [t.useful, t.spent];
         const start = performance.now();
-        const { stats } = await translateDocument(doc, t);
+        const { stats } = await translateDocument(doc, t, c.batch ? { maxBatchSize: c.batch } : {});
         const seconds = (performance.now() - start) / 1000;
         const cell = cells.get(key(dtype, c)) ?? { tokensPerSecond: [], load: [], useful: 0, spent: 0, seedSeconds: [], seedRss: [], seedLoad: [] };
+        cell.useful += t.useful - useful;
+        cell.spent += t.spent - spent;
         cell.tokensPerSecond.push(stats.targetTokens / seconds);
         cell.load.push(loadAverage());
         loads.push(loadAverage());
@@ -142,13 +157,7 @@ async function main() {
         log(`  round ${round + 1} ${key(dtype, c)}: ${(stats.targetTokens / seconds).toFixed(0)} tokens/s (load ${loadAverage()})`);
       }
     }
-    for (const c of configs) {
-      const t = translators.get(key(dtype, c))!;
-      const cell = cells.get(key(dtype, c))!;
-      cell.useful = t.useful;
-      cell.spent = t.spent;
-      await t.dispose();
-    }
+    for (const t of translators.values()) await t.dispose();
     for (let run = 0; run < args['seed-runs']; run++) {
       for (const c of configs) {
         const r = await runSeedCli(dir, dtype, c.engine, BEAMS[c.decoding]);
@@ -188,12 +197,12 @@ async function main() {
   const header = ['dtype', 'decoding', 'engine', 'tokens/s', 'load', 'seed s (CLI)', 'seed load', 'peak RSS MB', 'useful row-steps', 'share of limit'];
   const rows = [header];
   for (const dtype of dtypes) {
-    for (const c of configs) {
+    for (const c of timed) {
       const cell = cells.get(key(dtype, c))!;
       rows.push([
         dtype,
         c.decoding,
-        c.engine,
+        c.batch ? `${c.engine}, batch ≤ ${c.batch}` : c.engine,
         fmt(median(cell.tokensPerSecond)),
         fmt(median(cell.load), 1),
         fmt(median(cell.seedSeconds), 2),

@@ -3,10 +3,10 @@
  *
  * `da2en serve` under load on loopback: many concurrent clients against one server (one model, the
  * shared sentence queue), against the same kind of requests sent one at a time. The default model is
- * the builder's `opus-da-en` preset (the real model's shapes and compute cost, random weights); random
- * weights never stop by themselves, so every output is forced to 1.2 × its source length in tokens
- * (DA2EN_BENCH_LENGTH_RATIO, read by the engine in the worker). Rounds interleave the two runs; the
- * figures are medians over rounds, with the load average of each round.
+ * the builder's `echo-opus-da-en` preset (the real model's shapes and compute cost, weights that copy
+ * the source and end by themselves, so outputs are as long as their sources with no length-forcing
+ * hook). Rounds interleave the two runs; the figures are medians over rounds, with the load average
+ * of each round.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,15 +23,14 @@ const args = yargs(hideBin(process.argv))
   .option('per-client', { type: 'number', default: 20 })
   .option('single', { type: 'number', default: 100, describe: 'requests in the one-at-a-time run' })
   .option('rounds', { type: 'number', default: 3 })
-  .option('model', { type: 'string', describe: 'model directory (default: the opus-da-en builder model)' })
+  .option('model', { type: 'string', describe: 'model directory (default: the echo-opus-da-en builder model)' })
   .option('threads', { type: 'number', describe: 'ONNX Runtime threads (default: all cores)' })
   .strict()
   .parseSync();
 
-process.env['DA2EN_BENCH_LENGTH_RATIO'] ??= '1.2';
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-const model = args.model ? path.resolve(args.model) : await builtModel('opus-da-en', 1);
+const model = args.model ? path.resolve(args.model) : await builtModel('echo-opus-da-en', 1);
 const engine = await startWorkerEngine({ model, dtype: 'q8', offline: true, ...(args.threads ? { threads: args.threads } : {}) });
 const server = await createServer({ engine, maxQueue: args.clients + 1, charLimit: -1 });
 await server.app.listen({ host: '127.0.0.1', port: 0 });

@@ -12,7 +12,7 @@ import type { SegmentRequest, ServerEngine } from './engine.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './engine-worker.js';
 
 /** Only plain, cloneable settings cross into the worker (no callbacks, no signals). */
-export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal' | 'forcedLength'>;
+export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal'>;
 
 function toError(e: WorkerError): Error {
   if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
