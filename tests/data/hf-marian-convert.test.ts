@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertCheckpoint } from '../../src/converter/convert.js';
 import { beamDecode } from '../../src/engine/decoding/beam.js';
 import { greedyDecode } from '../../src/engine/decoding/greedy.js';
+import { openGenerator } from '../../src/engine/generation/open-generator.js';
 import { MarianModel } from '../../src/engine/marian-model.js';
 
 env.allowRemoteModels = false;
@@ -118,8 +119,8 @@ describe.each(['opus-style', 'tc-big-style'])('%s', (fixture) => {
     it('greedy ids (max_new_tokens 16, EOS forced at the cap) and decoded text equal Hugging Face’s in fp32', async () => {
       const cap = expected.generation.max_new_tokens;
       for (const c of expected.cases) {
-        // The 16th new token is forced to EOS: 15 free tokens, then EOS unless the model chose it earlier.
-        const [out] = await greedyDecode(model, [c.input_ids], { maxNewTokensPerRow: [cap - 1], repetitionGuard: false });
+        // max_new_tokens 16 incl. the EOS forced at the 16th: 15 free tokens, then EOS unless chosen earlier.
+        const [out] = await greedyDecode(model, [c.input_ids], { maxNewTokensPerRow: [cap], repetitionGuard: false });
         const ids = [expected.special_ids.decoder_start, ...out!.ids, expected.special_ids.eos];
         const text = model.decode(ids);
         pass('greedy ids', JSON.stringify(ids) === JSON.stringify(c.greedy_ids));
@@ -132,7 +133,7 @@ describe.each(['opus-style', 'tc-big-style'])('%s', (fixture) => {
     it('beam-4 ids, score and text equal Hugging Face’s (HF scoring: length incl. EOS, EOS forced at the cap, early_stopping false)', async () => {
       const cap = expected.generation.max_new_tokens;
       for (const c of expected.cases) {
-        const [out] = await beamDecode(model, [c.input_ids], 4, { maxNewTokensPerRow: [cap - 1], repetitionGuard: false, earlyStopping: false, lengthPenalty: 1 });
+        const [out] = await beamDecode(model, [c.input_ids], 4, { maxNewTokensPerRow: [cap], repetitionGuard: false, earlyStopping: false, lengthPenalty: 1 });
         const ids = [expected.special_ids.decoder_start, ...out!.ids, expected.special_ids.eos];
         const score = out!.logProb / (out!.ids.length + 1);
         const text = model.decode(ids);
@@ -142,6 +143,33 @@ describe.each(['opus-style', 'tc-big-style'])('%s', (fixture) => {
         expect(ids, `case ${c.id}`).toEqual(c.beam4_ids);
         expect(Math.abs(score - c.beam4_score), `case ${c.id}`).toBeLessThanOrEqual(1e-4);
         expect(text, `case ${c.id}`).toBe(c.beam4_text_metaspace);
+      }
+    });
+
+    it('inside ONNX Runtime (the BeamSearch-wrapped model): greedy and beam-4 ids and beam score equal Hugging Face’s in fp32', async () => {
+      const cap = expected.generation.max_new_tokens;
+      const op = await openGenerator(out, 'fp32', { engine: 'ort' });
+      try {
+        expect(op.kind).toBe('ort');
+        for (const c of expected.cases) {
+          for (const [beams, want] of [
+            [1, c.greedy_ids],
+            [4, c.beam4_ids],
+          ] as const) {
+            const request = { inputs: [c.input_ids], beams, maxNewTokens: [cap], flagLengthCap: false, repetitionGuard: false, lengthPenalty: 1, earlyStopping: false, bannedIds: [expected.special_ids.pad] };
+            const [seq] = await op.generate(request);
+            const ids = [expected.special_ids.decoder_start, ...seq!.ids, expected.special_ids.eos];
+            pass(`op ${beams === 1 ? 'greedy' : 'beam-4'} ids`, JSON.stringify(ids) === JSON.stringify(want));
+            expect(ids, `case ${c.id}, ${beams} beam(s)`).toEqual(want);
+            if (beams === 4) {
+              const score = seq!.logProb / (seq!.ids.length + 1);
+              pass('op beam-4 score ≤1e-4', Math.abs(score - c.beam4_score) <= 1e-4);
+              expect(Math.abs(score - c.beam4_score), `case ${c.id}`).toBeLessThanOrEqual(1e-4);
+            }
+          }
+        }
+      } finally {
+        await op.dispose();
       }
     });
 

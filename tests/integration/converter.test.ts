@@ -124,7 +124,7 @@ describe.each(STYLES)('converting a %s-style checkpoint (%s: %s)', (style, dtype
     try {
       for (const s of SENTENCES.slice(0, 2)) {
         const viaPipeline = ((await translate(s, { max_new_tokens: 8, num_beams: 1, do_sample: false } as never)) as { translation_text: string }[])[0]!.translation_text;
-        const ids = (await greedyDecode(model, [model.tokenize(s)], { maxNewTokensPerRow: [7], repetitionGuard: false }))[0]!.ids;
+        const ids = (await greedyDecode(model, [model.tokenize(s)], { maxNewTokensPerRow: [8], repetitionGuard: false }))[0]!.ids;
         expect(model.decode(ids)).toBe(viaPipeline);
       }
       expect(model.config.eosId).toBe(ckpt.dims.eosId);
