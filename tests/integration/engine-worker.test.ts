@@ -2,6 +2,9 @@
  * The engine in its own process (a killable worker): same results as in-process, the caller's event loop stays free
  * while a batch generates, and an abort stops a run at once by terminating the worker.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGenerator } from '../../src/engine/generation/open-generator.js';
 import type { GenerateRequest } from '../../src/engine/generation/sequence-generator.js';
@@ -9,6 +12,18 @@ import { WorkerGenerator } from '../../src/engine/generation/worker-generator.js
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
 import { builtModel } from '../../tools/builder-models.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Whether a process is still there (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const TEXTS = ['Det regner.', 'Kommunen bygger en ny skole til næsten fire hundrede elever.', 'Hvorfor?', 'Børn og voksne fejrede sejren på torvet i går aftes.'];
 
@@ -71,6 +86,26 @@ describe('engine in its own process (WorkerGenerator)', () => {
       // The worker (and its model) is gone: later calls fail instead of hanging.
       await expect(worker.generate(request(inputs, 5))).rejects.toThrow();
     });
+  });
+
+  it('ends when its parent is killed outright, even in the middle of a run inside ONNX Runtime (no orphan)', async () => {
+    const parent = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tests/helpers/model-process-parent.ts'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const start = Date.now();
+    while (!out.includes('running')) {
+      if (Date.now() - start > 60_000 || parent.exitCode !== null) throw new Error(`the parent did not start its run: ${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const pid = Number(/model process (\d+)/.exec(out)![1]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const killedAt = Date.now();
+    // Without the watcher it ran on until the batch was done (far beyond this bound); the bound is loose
+    // because a busy machine delays every process.
+    while (alive(pid) && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 25));
+    expect(alive(pid), `model process still there ${Date.now() - killedAt} ms after its parent was killed`).toBe(false);
   });
 
   it('is what loadTranslator gives library code: translations, the engine it uses, and a load error as one line', async () => {

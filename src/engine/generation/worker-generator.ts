@@ -70,6 +70,11 @@ export class WorkerGenerator implements SequenceGenerator {
     this.idle();
   }
 
+  /** The model process's id (for a caller that watches its processes). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   private readonly killChild = (): void => {
     this.child.kill('SIGKILL');
   };
