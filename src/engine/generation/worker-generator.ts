@@ -160,7 +160,8 @@ export class WorkerGenerator implements SequenceGenerator {
 
   async dispose(): Promise<void> {
     this.dead ??= new Error('the translator was disposed');
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // Already killed (an abort): SIGKILL cannot fail to end it, and a caller that is stopping need not wait.
+    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.killed) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.ref();
     // Asked to leave (it releases its sessions and exits normally); killed if it does not within 2 s.
