@@ -28,10 +28,10 @@ export interface MarianTranslatorOptions extends SessionSettings {
 /**
  * Batch sizes for the op. It never drops finished rows, so a batch costs its longest output: the
  * pipeline sorts inputs by length (≈ expected output length) and the op gets smaller batches than the
- * loop's 32. Measured on the opus-da-en shapes, q8, 2 cores: useful row-steps 47 % at batch 32 and 78 %
- * at batch 8; greedy batch 8 1,263 tokens/s against 506 at batch 1; 4 beams batch 8 478 tokens/s (the
- * issue's interleaved prototype runs). This session's runs (load average 26–29 on 2 cores) could not
- * separate batch 8 from batch 1 (46/16 vs 23/10 tokens/s in two rounds): see the README.
+ * loop's 32. Measured (`npm run bench -- --batch-sizes 1,32`, echo-opus-da-en q8, 16 FLORES sentences,
+ * 3 interleaved rounds, load average 2.3–3.5 on 2 cores; medians): greedy 501 tokens/s at batch 8
+ * against 277 at 1 and 318 at 32; 4 beams 222 against 165 and 78. The issue's prototype: useful
+ * row-steps 78 % at batch 8, 47 % at batch 32.
  */
 export const OP_BATCH_LIMITS: Record<'greedy' | 'beams', BatchPreference> = {
   greedy: { batchTokens: 4096, maxBatchSize: 8 },
