@@ -8,8 +8,8 @@
  *       looks up a sample of every worker's keys and checks each hit against the expected value.
  *       Then prints one JSON line: { worker, stored, lookups, hits, ownMisses, wrong, ms, startedAt, endedAt }.
  *   crash <dir> <run> <batch>
- *       Stores batches of run <run> forever, printing `ok <b>` after store() of batch b returned.
- *       Meant to be killed with SIGKILL.
+ *       Stores batches of run <run> (at most 2,000), printing `ok <b>` after store() of batch b
+ *       returned. Meant to be killed with SIGKILL.
  *   open <dir>
  *       Opens and closes it; prints `opened`, or the error message.
  *   touch <dir> <key>
@@ -67,9 +67,16 @@ async function mixed(dir: string, worker: number, workers: number, n: number, ba
   process.stdout.write(JSON.stringify({ worker, stored, lookups, hits, ownMisses, wrong, ms, startedAt, endedAt }) + '\n');
 }
 
+/**
+ * Batches a crash writer stores at most: the test kills it after a few, but a writer whose test
+ * timed out (or whose parent died) must not fill the disk (one unbounded writer once grew its
+ * folder to 52 GB).
+ */
+const CRASH_MAX_BATCHES = 2000;
+
 function crash(dir: string, run: string, batch: number) {
   const memory = openTranslationMemory(dir);
-  for (let b = 0; ; b++) {
+  for (let b = 0; b < CRASH_MAX_BATCHES; b++) {
     const entries = [];
     for (let i = b * batch; i < (b + 1) * batch; i++) entries.push(cacheEntry(run, i));
     memory.store(entries);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +10,14 @@ import { cacheEntry } from '../helpers/cache-entries.js';
 import { finished, spawnCacheWorker } from '../helpers/cache-child.js';
 
 let dir: string;
+/** Writers still running (a test that failed or timed out before its kill): killed after each test. */
+const running = new Set<ChildProcess>();
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'da2en-cache-crash-'));
 });
 afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,6 +31,7 @@ const kills = Number(process.env['DA2EN_CACHE_CRASH_KILLS'] ?? 6);
  */
 async function writeAndKill(run: string, after: number, delayMs: number): Promise<number> {
   const child = spawnCacheWorker(['crash', dir, run, String(BATCH)]);
+  running.add(child);
   child.stdin?.end();
   const exit = finished(child);
   let confirmed = -1;
@@ -46,6 +52,7 @@ async function writeAndKill(run: string, after: number, delayMs: number): Promis
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   child.kill('SIGKILL');
   const result = await exit;
+  running.delete(child);
   expect(result.signal).toBe('SIGKILL');
   // Lines that arrived between the resolve and the kill also count as confirmed.
   for (const line of result.stdout.split('\n')) {
@@ -125,5 +132,5 @@ describe('translation memory when the writer is killed mid-write', () => {
     console.info(
       `cache crash: ${kills} SIGKILLs (${midWrite} before the in-flight batch committed), ${total} confirmed entries all kept, ${(performance.now() - start).toFixed(0)} ms; ${log.join('; ')}`,
     );
-  }, 30_000 + kills * 5_000);
+  }, Math.max(240_000, kills * 10_000)); // each kill starts a writer (a tsx process): seconds each on a loaded machine
 });
