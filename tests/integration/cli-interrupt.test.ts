@@ -6,6 +6,7 @@ import { openTranslationMemory } from '../../src/cache/index.js';
 import { builtModel } from '../../tools/builder-models.js';
 import { pick, prng } from '../helpers/prng.js';
 import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
+import { groupAlive } from '../helpers/process-group.js';
 
 const WORDS = ['kommunen', 'bygger', 'en', 'ny', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen', 'regeringen', 'siger', 'at', 'det', 'går', 'godt', 'med', 'havnen'];
 
@@ -23,16 +24,6 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the CLI to make progress');
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** Whether any process of the group is still there (signal 0 only checks). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -16,6 +16,7 @@ import { builtModel } from '../../tools/builder-models.js';
 import { percentile } from '../../tools/server-load.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 import { echoEngine, listen, postJson, type RunningServer } from '../helpers/test-server.js';
+import { groupAlive } from '../helpers/process-group.js';
 
 /** A long text of distinct sentences the echo model copies. */
 function longText(tag: string, sentences: number): string {
@@ -36,16 +37,6 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** Whether any process of the group is still there (signal 0 only checks). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
