@@ -9,6 +9,8 @@ import { quantizeDynamic } from '../builder/onnx/quantize.js';
 import { serializeModel } from '../builder/onnx/serialize.js';
 import { readMarianWeights } from './checkpoint-weights.js';
 import { CheckpointError } from './errors.js';
+
+export { CHECKPOINT_FILES } from './checkpoint-files.js';
 import { readMarianConfig, type MarianCheckpointConfig } from './marian-config.js';
 import { marianTokenizerJson, type MarianSpecialTokens } from './tokenizer/marian-tokenizer-json.js';
 import { parseSentencePieceModel } from './tokenizer/sentencepiece-model.js';
@@ -46,12 +48,6 @@ export interface ConvertReport {
   seconds: number;
 }
 
-/** The files a checkpoint needs for conversion (the hub download fetches these). */
-export const CHECKPOINT_FILES = {
-  required: ['config.json', 'vocab.json', 'source.spm'],
-  optional: ['generation_config.json', 'tokenizer_config.json', 'special_tokens_map.json', 'target.spm'],
-  weights: ['model.safetensors', 'pytorch_model.bin'],
-} as const;
 
 type Json = Record<string, unknown>;
 

@@ -1,12 +1,11 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Dtype } from './dtype.js';
 import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
-import { openGenerator, type EngineKind } from './generation/open-generator.js';
+import type { EngineKind } from './generation/open-generator.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './generation/sequence-generator.js';
 import { WorkerGenerator } from './generation/worker-generator.js';
 import type { SessionSettings } from './marian-model.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
-import { loadTokenizer } from './model-directory.js';
 import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
 import { ProtectedSpans, type GuardedText } from './protected-spans.js';
 import { UNRESTORED_FLAG } from '../document/types.js';
@@ -73,13 +72,15 @@ export class MarianTranslator implements Translator {
 
   static async load(dir: string, options: MarianTranslatorOptions): Promise<MarianTranslator> {
     const init = { dir, dtype: options.dtype, engine: options.engine ?? 'auto', ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
-    // The tokenizer (here) and the model (in the worker) load at the same time.
-    const generatorPromise = options.worker === false ? openGenerator(dir, options.dtype, init) : WorkerGenerator.start(init, options.signal);
+    // The model process is started first, then the tokenizer loads here while the model loads there.
+    // Transformers.js (~0.35 s to import) and, in process, ONNX Runtime are imported only now: the
+    // model process is not kept waiting for them.
+    const generatorPromise = options.worker === false ? import('./generation/open-generator.js').then((m) => m.openGenerator(dir, options.dtype, init)) : WorkerGenerator.start(init, options.signal);
     let generator: Awaited<typeof generatorPromise>;
     let tokenizer: PreTrainedTokenizer;
     let model: ModelConfig;
     try {
-      [tokenizer, model, generator] = await Promise.all([loadTokenizer(dir), readModelConfig(dir), generatorPromise]);
+      [tokenizer, model, generator] = await Promise.all([import('./model-directory.js').then((m) => m.loadTokenizer(dir)), readModelConfig(dir), generatorPromise]);
     } catch (err) {
       void generatorPromise.then((g) => g.dispose(), () => undefined);
       throw err;

@@ -4,7 +4,8 @@
  * Markdown is never guessed from content: plain text is valid Markdown, and reading it as such
  * would turn a line starting "1." or "-" into a list.
  */
-import { looksLikeHtml } from './fetch/fetch-article.js';
+// Not fetch-article: choosing a reader must not load every reader (linkedom, undici: ~0.3 s at start-up).
+import { looksLikeHtml } from './html/looks-like-html.js';
 
 export const INPUT_FORMATS = ['text', 'html', 'md', 'url'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];

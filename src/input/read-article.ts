@@ -6,12 +6,9 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Article } from './article.js';
 import { InputFileError } from './errors.js';
-import { fetchArticle } from './fetch/fetch-article.js';
-import { DEFAULT_MAX_BYTES, type FetchPageOptions } from './fetch/fetch-page.js';
-import { decodeHtml } from './html/decode-html.js';
-import { extractArticle } from './html/extract-article.js';
+import type { FetchPageOptions } from './fetch/fetch-page.js';
+import { DEFAULT_MAX_BYTES } from './fetch/limits.js';
 import type { InputFormat } from './input-format.js';
-import { parseMarkdown } from './markdown/parse-markdown.js';
 
 export interface ReadArticleOptions {
   /** For URLs. */
@@ -72,11 +69,17 @@ function utf8(bytes: Buffer, input: string): string {
   }
 }
 
+/**
+ * The readers are imported when an input needs them: the HTML reader (linkedom, Readability), the
+ * fetcher (undici) and the Markdown parser together take ~0.5 s to import, which a text article
+ * should not wait for.
+ */
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
-  if (format === 'url') return fetchArticle(input, options.fetch);
+  if (format === 'url') return (await import('./fetch/fetch-article.js')).fetchArticle(input, options.fetch);
   const bytes = await readAll(input, options);
   if (bytes.length === 0 || bytes.toString('utf8').trim() === '') throw new InputFileError(input, 'empty');
   const name = input === '-' ? 'standard input' : input;
-  if (format === 'md') return parseMarkdown(utf8(bytes, input));
+  if (format === 'md') return (await import('./markdown/parse-markdown.js')).parseMarkdown(utf8(bytes, input));
+  const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('./html/decode-html.js'), import('./html/extract-article.js')]);
   return extractArticle(decodeHtml(bytes).text, { inputName: name });
 }

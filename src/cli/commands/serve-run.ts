@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { openTranslationMemory } from '../../cache/index.js';
+import { openTranslationMemory } from '../../cache/translation-memory.js';
 import { ensureModel, defaultModelsDir, defaultRemoteHost } from '../../engine/model-store/index.js';
 import { Da2enError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';

@@ -9,7 +9,7 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../input/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { looksDanish } from '../../segmentation/language.js';
-import { openTranslationMemory } from '../../cache/index.js';
+import { openTranslationMemory } from '../../cache/translation-memory.js';
 import { planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';

@@ -16,6 +16,7 @@
  * through untouched.
  */
 import onnxProto from 'onnx-proto';
+import { GraphSurgeryError, MAX_NEW_TOKENS_INPUT, type BeamSearchSpec } from './beam-search-spec.js';
 
 const { onnx } = onnxProto;
 type IModel = onnxProto.onnx.IModelProto;
@@ -28,28 +29,7 @@ type IAttribute = onnxProto.onnx.IAttributeProto;
 const DT = onnx.TensorProto.DataType;
 const AT = onnx.AttributeProto.AttributeType;
 
-export interface BeamSearchSpec {
-  vocabSize: number;
-  layers: number;
-  heads: number;
-  headDim: number;
-  eosId: number;
-  padId: number;
-  decoderStartId: number;
-  /** Hugging Face's early_stopping (false: keep searching while a running beam can still win). */
-  earlyStopping: boolean;
-}
-
-/** Thrown when a graph does not have the shape the wrapping needs (the caller falls back to the JS loop). */
-export class GraphSurgeryError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'GraphSurgeryError';
-  }
-}
-
-/** Extra main-graph input: per input row, the number of new tokens incl. the forced EOS. */
-export const MAX_NEW_TOKENS_INPUT = 'max_new_tokens';
+export { GraphSurgeryError, MAX_NEW_TOKENS_INPUT, type BeamSearchSpec };
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 

@@ -6,7 +6,7 @@
  */
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { wrapBeamSearch, type BeamSearchSpec } from './beam-search-graph.js';
+import type { BeamSearchSpec } from './beam-search-spec.js';
 import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
 
@@ -48,6 +48,7 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
     // No cached model yet.
   }
   const [encoder, decoder] = await Promise.all([readFile(path.join(dir, modelFile('encoder', dtype))), readFile(path.join(dir, modelFile('decoder', dtype)))]);
+  const { wrapBeamSearch } = await import('./beam-search-graph.js');
   const bytes = wrapBeamSearch(encoder, decoder, spec);
   return { source: bytes, fresh: true };
 }

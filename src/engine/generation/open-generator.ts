@@ -3,7 +3,7 @@ import type { ENGINES } from '../defaults.js';
 import type { Dtype } from '../dtype.js';
 import { MarianModel, sessionOptions, type SessionSettings } from '../marian-model.js';
 import { readModelConfig, type ModelConfig } from '../model-config.js';
-import { GraphSurgeryError, type BeamSearchSpec } from './beam-search-graph.js';
+import { GraphSurgeryError, type BeamSearchSpec } from './beam-search-spec.js';
 import { generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';

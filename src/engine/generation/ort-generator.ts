@@ -7,7 +7,7 @@ import ort from 'onnxruntime-node';
 import type { DecodedSequence } from '../decoding/greedy.js';
 import { repeatedTailLength } from '../decoding/guards.js';
 import type { MarianConfig } from '../model-config.js';
-import { MAX_NEW_TOKENS_INPUT } from './beam-search-graph.js';
+import { MAX_NEW_TOKENS_INPUT } from './beam-search-spec.js';
 import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
 
 const int32 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int32', Int32Array.from(values), dims);

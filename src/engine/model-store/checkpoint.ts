@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, convertCheckpoint } from '../../converter/convert.js';
+// The converter itself (ONNX builder, protobuf, zip reader) is imported only when a checkpoint is converted.
+import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
 import { Da2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
@@ -120,6 +121,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   req.onNotice?.(`converting ${req.id} (${req.dtype}) into ${req.dir}`);
   let report;
   try {
+    const { convertCheckpoint } = await import('../../converter/convert.js');
     report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes: [req.dtype], merge: true });
   } catch (err) {
     throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}`, { cause: err });

@@ -2,6 +2,7 @@
 import type { Article } from '../article.js';
 import { decodeHtml } from '../html/decode-html.js';
 import { extractArticle } from '../html/extract-article.js';
+import { looksLikeHtml } from '../html/looks-like-html.js';
 import { FetchError } from './fetch-error.js';
 import { fetchPage, type FetchPageOptions } from './fetch-page.js';
 
@@ -14,11 +15,6 @@ export function isHtmlResponse(contentType: string, body: Uint8Array): boolean {
   return looksLikeHtml(body);
 }
 
-/** `<!doctype html` or `<html` at the start (after a BOM, white space and comments are skipped). */
-export function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1').replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, '');
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html[\s>])/i.test(head);
-}
 
 export async function fetchArticle(url: string, options: FetchPageOptions = {}): Promise<Article> {
   const page = await fetchPage(url, options);

@@ -19,10 +19,9 @@ import { FetchError } from './fetch-error.js';
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 export const USER_AGENT = `da2en/${version} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
 
-export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_REDIRECTS = 5;
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from './limits.js';
+
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS };
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface FetchPageOptions {
