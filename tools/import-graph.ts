@@ -8,7 +8,7 @@ import path from 'node:path';
 export interface ImportEdge {
   /** Importing file, relative to the repository root (forward slashes). */
   from: string;
-  /** Imported file, relative to the repository root. */
+  /** Imported file, relative to the repository root; for a package (see staticImports), `pkg:name`. */
   to: string;
 }
 
@@ -35,6 +35,48 @@ export function importEdges(root: string, folders: readonly string[]): ImportEdg
     }
   }
   return edges;
+}
+
+const STATIC_IMPORT = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?\sfrom\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+
+/**
+ * The imports that load a module as soon as the importing file loads: static, not type-only (what
+ * `import()` and `import type` name is left out), packages included as `pkg:name`. For checking
+ * what starting a command loads.
+ */
+export function staticImports(root: string, folders: readonly string[]): ImportEdge[] {
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  const edges: ImportEdge[] = [];
+  for (const file of folders.flatMap((f) => listFiles(path.join(root, f)))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
+      const spec = m[1] ?? m[2]!;
+      if (spec.startsWith('node:')) continue;
+      if (!spec.startsWith('.')) {
+        edges.push({ from: rel(file), to: `pkg:${spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')}` });
+        continue;
+      }
+      let target = path.resolve(path.dirname(file), spec);
+      if (target.endsWith('.js') && !existsSync(target)) target = target.replace(/\.js$/, '.ts');
+      edges.push({ from: rel(file), to: rel(target) });
+    }
+  }
+  return edges;
+}
+
+/** Everything `start` loads through `edges`, itself included. */
+export function reachable(edges: readonly ImportEdge[], start: string): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const seen = new Set([start]);
+  const todo = [start];
+  while (todo.length > 0) {
+    for (const to of next.get(todo.pop()!) ?? []) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      todo.push(to);
+    }
+  }
+  return seen;
 }
 
 /** The first folder below `src/` (or `(root)` for a file directly in src/), else the top folder. */

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cycles, folderEdges, importEdges } from '../../tools/import-graph.js';
+import { cycles, folderEdges, importEdges, reachable, staticImports } from '../../tools/import-graph.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const edges = importEdges(root, ['src', 'tests', 'bench', 'tools']);
@@ -47,5 +47,32 @@ describe('import graph', () => {
 
   it('tools are shared by both and depend on neither', () => {
     expect(edges.filter((e) => under('tools')(e.from) && (under('tests')(e.to) || under('bench')(e.to)))).toEqual([]);
+  });
+});
+
+/**
+ * Start-up time: a command loads what it uses. Each of these packages takes 0.15–0.45 s to import on
+ * this machine and is needed only for some inputs or commands, so it is imported where it is used.
+ */
+describe('what starting a translation loads', () => {
+  const loaded = staticImports(root, ['src']);
+  const packagesOf = (start: string) => [...reachable(loaded, start)].filter((m) => m.startsWith('pkg:')).sort();
+
+  it('reads static imports and packages (a parser that found nothing would pass the checks below)', () => {
+    expect(packagesOf('src/cli/main.ts')).toContain('pkg:yargs');
+    expect(packagesOf('src/input/fetch/fetch-page.ts')).toContain('pkg:undici');
+    expect(packagesOf('src/engine/generation/beam-search-graph.ts')).toContain('pkg:onnx-proto');
+  });
+
+  it('the CLI translating a text article: no web, Markdown, converter or Redis code, and no ONNX Runtime (the model runs in its own process)', () => {
+    const cli = new Set([...packagesOf('src/cli/main.ts'), ...packagesOf('src/cli/commands/translate-run.ts'), ...packagesOf('src/engine/load-translator.ts')]);
+    const heavy = ['linkedom', '@mozilla/readability', 'undici', 'mdast-util-from-markdown', 'onnx-proto', 'protobufjs', 'yauzl', 'ioredis', 'onnxruntime-node', '@huggingface/transformers'];
+    expect(heavy.filter((p) => cli.has(`pkg:${p}`))).toEqual([]);
+  });
+
+  it('the model process: ONNX Runtime, but not the graph surgery (made once, then read from the cache)', () => {
+    const modelProcess = packagesOf('src/engine/generation/generator-worker.ts');
+    expect(modelProcess).toContain('pkg:onnxruntime-node');
+    expect(modelProcess.filter((p) => ['pkg:onnx-proto', 'pkg:protobufjs', 'pkg:@huggingface/transformers'].includes(p))).toEqual([]);
   });
 });
