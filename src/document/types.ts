@@ -135,7 +135,12 @@ export interface ModelInfo {
 }
 
 export interface Timings {
-  /** Milliseconds spent loading the model (0 when already loaded). */
+  /**
+   * Milliseconds spent loading the model for this document: finding it, its tokenizer and
+   * configuration, and starting the model if that happened while this document was translated
+   * (a model started on first use); 0 when it was already loaded, and without a model start
+   * when every segment came from the translation memory.
+   */
   loadMs: number;
   translateMs: number;
   totalMs: number;

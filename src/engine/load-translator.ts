@@ -3,7 +3,7 @@ import { Da2enError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
 import type { Dtype } from './dtype.js';
 import type { EngineKind } from './generation/open-generator.js';
-import { MarianTranslator } from './marian-translator.js';
+import { MarianTranslator, type MarianTranslatorOptions, type ModelStart } from './marian-translator.js';
 import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';
 
@@ -28,6 +28,10 @@ export interface EngineOptions {
   /** Hub checkpoints: keep the raw checkpoint after converting it. */
   keepSource?: boolean;
   onNotice?: EnsureModelOptions['onNotice'];
+  /** eager (default): the model starts now; on-first-use: when a batch first needs it (see MarianTranslatorOptions). */
+  startModel?: ModelStart;
+  /** Called once the model has started, with its notice (a slower fallback) if any. */
+  onModelStart?: MarianTranslatorOptions['onModelStart'];
   signal?: AbortSignal;
 }
 
@@ -52,21 +56,21 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
   // Model calls run one at a time (one worker, one session), so each gets every core, whatever the
   // pipeline's concurrency (two concurrent calls measured 334 ms against 302 ms one after the other).
   const threads = options.threads ?? cores;
-  try {
-    return await MarianTranslator.load(location.dir, {
-      modelId: location.id,
-      dtype,
-      intraOpThreads: threads,
-      ...(options.beams ? { beams: options.beams } : {}),
-      ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
-      ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
-      ...(options.engine ? { engine: options.engine } : {}),
-      ...(options.worker !== undefined ? { worker: options.worker } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (err) {
-    throw describeLoadError(err, location.dir, location.id, location.downloadable);
-  }
+  return MarianTranslator.load(location.dir, {
+    modelId: location.id,
+    dtype,
+    intraOpThreads: threads,
+    ...(options.beams ? { beams: options.beams } : {}),
+    ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
+    ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.worker !== undefined ? { worker: options.worker } : {}),
+    ...(options.startModel ? { startModel: options.startModel } : {}),
+    ...(options.onModelStart ? { onModelStart: options.onModelStart } : {}),
+    // A model started on first use fails there, with the same one line.
+    describeLoadError: (err) => describeLoadError(err, location.dir, location.id, location.downloadable),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */

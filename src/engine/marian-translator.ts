@@ -1,14 +1,24 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Dtype } from './dtype.js';
 import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
-import type { EngineKind } from './generation/open-generator.js';
-import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './generation/sequence-generator.js';
+import type { EngineKind, OpenedGenerator } from './generation/open-generator.js';
+import type { GenerateRequest, GeneratorKind } from './generation/sequence-generator.js';
 import { WorkerGenerator } from './generation/worker-generator.js';
 import type { SessionSettings } from './marian-model.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
 import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
 import { ProtectedSpans, type GuardedText } from './protected-spans.js';
 import { UNRESTORED_FLAG } from '../document/types.js';
+
+/** When the model (its process and ONNX session) starts: with the translator, or on the first batch that needs it. */
+export type ModelStart = 'eager' | 'on-first-use';
+
+/** The model has started: how long it took, where generation runs, and why not in the op (when not). */
+export interface ModelStarted {
+  ms: number;
+  engine: GeneratorKind;
+  notice: string | undefined;
+}
 
 export interface MarianTranslatorOptions extends SessionSettings {
   modelId: string;
@@ -21,6 +31,17 @@ export interface MarianTranslatorOptions extends SessionSettings {
   engine?: EngineKind;
   /** Run the model in a worker thread (default true): the caller's event loop stays free. */
   worker?: boolean;
+  /**
+   * eager (default): the model starts while the translator loads. on-first-use: only the tokenizer
+   * and configuration load now, the model when a batch first needs it (a re-run served from the
+   * translation memory never starts it).
+   */
+  startModel?: ModelStart;
+  /** Called once, when the model has started (either way). */
+  onModelStart?: (started: ModelStarted) => void;
+  /** Turns a load failure (also one on first use) into the caller's error. */
+  describeLoadError?: (err: unknown) => Error;
+  /** Aborts loading, also a start on first use. */
   signal?: AbortSignal;
 }
 
@@ -37,65 +58,126 @@ export const OP_BATCH_LIMITS: Record<'greedy' | 'beams', BatchPreference> = {
   beams: { batchTokens: 4096, maxBatchSize: 8 },
 };
 
+/** The op's batch sizes, unless generation runs (or is asked to run) in the loop. */
+function batchLimitsFor(engine: EngineKind | GeneratorKind, beams: number): BatchPreference | undefined {
+  return engine === 'js' ? undefined : OP_BATCH_LIMITS[beams > 1 ? 'beams' : 'greedy'];
+}
+
+/** A load failure as the caller wants it described; an abort stays what it is. */
+function loadFailure(err: unknown, options: MarianTranslatorOptions): unknown {
+  return options.signal?.aborted || !options.describeLoadError ? err : options.describeLoadError(err);
+}
+
 /** Translator backed by a Marian model directory (see the model store for how it gets there). */
 export class MarianTranslator implements Translator {
   readonly decoding: Record<string, unknown>;
   readonly batchLimits: BatchPreference | undefined;
+  /** Milliseconds spent starting the model on first use (0 before, and with an eager start: the caller times that). */
+  deferredLoadMs = 0;
   private readonly lengthPolicy: LengthPolicy;
+  private readonly repetitionGuard: boolean;
   /** What the model cannot spell, kept out of its input and put back into its output. */
   private readonly spans: ProtectedSpans | null;
+  private generator: OpenedGenerator | undefined;
+  /** The one start: concurrent first batches share it, and a failed start fails every later batch. */
+  private starting: Promise<OpenedGenerator> | undefined;
+  private disposed = false;
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
     readonly model: ModelConfig,
-    private readonly generator: SequenceGenerator & { readonly notice?: string },
-    readonly modelId: string,
-    readonly dtype: Dtype,
-    readonly beams: number,
-    private readonly repetitionGuard: boolean,
-    lengthPolicy: Partial<LengthPolicy> | undefined,
+    generator: OpenedGenerator | undefined,
+    private readonly startGenerator: () => Promise<OpenedGenerator>,
+    private readonly options: MarianTranslatorOptions,
   ) {
-    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...lengthPolicy };
+    const beams = options.beams ?? 1;
+    this.repetitionGuard = options.repetitionGuard ?? true;
+    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...options.lengthPolicy };
     this.spans = ProtectedSpans.forTokenizer(tokenizer);
     this.decoding = {
       beams,
       maxLengthRatio: this.lengthPolicy.ratio,
       maxLengthSlack: this.lengthPolicy.slack,
-      repetitionGuard,
+      repetitionGuard: this.repetitionGuard,
       // Text the model cannot spell is put back (protected-spans.ts): translations cached before it lost it.
       unknownText: 'restored',
       // Hugging Face's rules: end token forced at the cap, bans after the log-softmax, its beam scoring.
       rules: 'hf-generate',
     };
-    this.batchLimits = generator.kind === 'ort' ? OP_BATCH_LIMITS[beams > 1 ? 'beams' : 'greedy'] : undefined;
+    // Before a lazy start, from the engine asked for: the pipeline plans its batches before the first call.
+    this.batchLimits = batchLimitsFor(generator?.kind ?? options.engine ?? 'auto', beams);
+    if (generator) {
+      this.generator = generator;
+      this.starting = Promise.resolve(generator);
+    }
   }
 
   static async load(dir: string, options: MarianTranslatorOptions): Promise<MarianTranslator> {
     const init = { dir, dtype: options.dtype, engine: options.engine ?? 'auto', ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
-    // The model process is started first, then the tokenizer loads here while the model loads there.
-    // Transformers.js (~0.35 s to import) and, in process, ONNX Runtime are imported only now: the
-    // model process is not kept waiting for them.
-    const generatorPromise = options.worker === false ? import('./generation/open-generator.js').then((m) => m.openGenerator(dir, options.dtype, init)) : WorkerGenerator.start(init, options.signal);
-    let generator: Awaited<typeof generatorPromise>;
-    let tokenizer: PreTrainedTokenizer;
-    let model: ModelConfig;
+    // Transformers.js (~0.35 s to import) and, in process, ONNX Runtime are imported only when
+    // needed: the model process is not kept waiting for them.
+    const startGenerator = async (): Promise<OpenedGenerator> =>
+      options.worker === false ? (await import('./generation/open-generator.js')).openGenerator(dir, options.dtype, init) : WorkerGenerator.start(init, options.signal);
+    const started = performance.now();
+    // Eager: the model process is started first, then the tokenizer loads here while the model loads there.
+    const generatorPromise = options.startModel === 'on-first-use' ? Promise.resolve(undefined) : startGenerator();
+    let parts: [PreTrainedTokenizer, ModelConfig, OpenedGenerator | undefined];
     try {
-      [tokenizer, model, generator] = await Promise.all([import('./model-directory.js').then((m) => m.loadTokenizer(dir)), readModelConfig(dir), generatorPromise]);
+      parts = await Promise.all([import('./model-directory.js').then((m) => m.loadTokenizer(dir)), readModelConfig(dir), generatorPromise]);
     } catch (err) {
-      void generatorPromise.then((g) => g.dispose(), () => undefined);
-      throw err;
+      void generatorPromise.then((g) => g?.dispose(), () => undefined);
+      throw loadFailure(err, options);
     }
-    return new MarianTranslator(tokenizer, model, generator, options.modelId, options.dtype, options.beams ?? 1, options.repetitionGuard ?? true, options.lengthPolicy);
+    const [tokenizer, model, generator] = parts;
+    if (generator) options.onModelStart?.({ ms: performance.now() - started, engine: generator.kind, notice: generator.notice });
+    return new MarianTranslator(tokenizer, model, generator, startGenerator, options);
   }
 
-  /** Where generation runs: 'ort' (the BeamSearch op) or 'js' (the step-by-step loop). */
-  get engine(): GeneratorKind {
-    return this.generator.kind;
+  get modelId(): string {
+    return this.options.modelId;
   }
 
-  /** Why the op is not used, when it is not (shown to the user once). */
+  get dtype(): Dtype {
+    return this.options.dtype;
+  }
+
+  get beams(): number {
+    return this.options.beams ?? 1;
+  }
+
+  /** Where generation runs: 'ort' (the BeamSearch op) or 'js' (the step-by-step loop); undefined until the model has started. */
+  get engine(): GeneratorKind | undefined {
+    return this.generator?.kind;
+  }
+
+  /** Why the op is not used, when it is not (shown to the user once; see onModelStart for a model started later). */
   get notice(): string | undefined {
-    return this.generator.notice;
+    return this.generator?.notice;
+  }
+
+  /** Whether the model has started (with an on-first-use start, a run served from the translation memory never starts it). */
+  get modelStarted(): boolean {
+    return this.generator !== undefined;
+  }
+
+  /** The model, started on the first call that needs it. */
+  private start(): Promise<OpenedGenerator> {
+    if (this.disposed) return Promise.reject(new Error('the translator has been disposed'));
+    if (!this.starting) {
+      const began = performance.now();
+      this.starting = this.startGenerator().then(
+        (generator) => {
+          this.generator = generator;
+          this.deferredLoadMs = performance.now() - began;
+          this.options.onModelStart?.({ ms: this.deferredLoadMs, engine: generator.kind, notice: generator.notice });
+          return generator;
+        },
+        (err: unknown) => {
+          throw loadFailure(err, this.options);
+        },
+      );
+    }
+    return this.starting;
   }
 
   get maxInputTokens(): number {
@@ -144,14 +226,18 @@ export class MarianTranslator implements Translator {
       earlyStopping: this.model.generation.earlyStopping,
       bannedIds: this.model.generation.badWordIds,
     };
-    const decoded = await this.generator.generate(request, options.signal);
+    const generator = await this.start();
+    const decoded = await generator.generate(request, options.signal);
     return decoded.map((seq, i) => {
       const { text, flags } = this.decodeOutput(seq.ids, guarded[i]!);
       return { text, flags: [...seq.flags, ...flags], tokens: seq.ids.length };
     });
   }
 
+  /** Before a start on first use, nothing is running; during one, the model is stopped once it is up. */
   async dispose(): Promise<void> {
-    await this.generator.dispose();
+    this.disposed = true;
+    const generator = await this.starting?.catch(() => undefined);
+    await generator?.dispose();
   }
 }

@@ -31,6 +31,13 @@ export interface Translator {
   readonly batchLimits?: BatchPreference | undefined;
   /** Something the user should know about how the model runs (e.g. a slower fallback), shown once. */
   readonly notice?: string | undefined;
+  /**
+   * Milliseconds spent so far loading a model started on first use (an engine that loads lazily):
+   * the streaming translation counts them as load time, not translation time.
+   */
+  readonly deferredLoadMs?: number;
+  /** False while a model started on first use has not started (an engine that loads lazily). */
+  readonly modelStarted?: boolean;
   countTokens(text: string): number;
   translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]>;
   dispose(): Promise<void>;

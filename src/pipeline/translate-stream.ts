@@ -53,7 +53,10 @@ export interface StreamTranslateOptions extends Omit<PipelineOptions, 'onProgres
   windowParagraphs?: number;
   /** A window also closes once its paragraphs reach this many characters (default 1,000,000). */
   windowChars?: number;
-  /** Milliseconds spent loading the model, for the timings (default 0). */
+  /**
+   * Milliseconds spent loading the model before this run, for the timings (default 0). A model the
+   * translator starts on first use during the run (Translator.deferredLoadMs) is added to it.
+   */
   loadMs?: number;
   /** Where reading has got (a ParagraphSource is one), for byte-based progress. */
   input?: { readonly bytesRead: number; readonly totalBytes: number | undefined };
@@ -206,6 +209,7 @@ class WindowedTranslation implements StreamedTranslation {
   private async *run(): AsyncGenerator<BilingualParagraph> {
     const o = this.options;
     const started = performance.now();
+    const deferredBefore = this.translator.deferredLoadMs ?? 0;
     const windows = this.windows[Symbol.asyncIterator]();
     let bytesBefore = 0;
     let chunksBefore = 0;
@@ -250,8 +254,11 @@ class WindowedTranslation implements StreamedTranslation {
         }
       }
       const finished = performance.now();
-      const loadMs = Math.round(o.loadMs ?? 0);
-      this.timings = { loadMs, translateMs: Math.round(finished - started), totalMs: Math.round(loadMs + finished - started) };
+      // A model started on first use during this run: load time, not translation time.
+      const deferred = (this.translator.deferredLoadMs ?? 0) - deferredBefore;
+      const loadMs = Math.round((o.loadMs ?? 0) + deferred);
+      const translateMs = Math.round(finished - started - deferred);
+      this.timings = { loadMs, translateMs, totalMs: loadMs + translateMs };
       this.done = true;
     } finally {
       if (!this.done) await windows.return?.(undefined);

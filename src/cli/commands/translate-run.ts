@@ -84,12 +84,29 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
   try {
     const loadStart = performance.now();
-    translator = await ctx.loadTranslator({ ...args.engine, onDownloadStart: download.start, onDownloadProgress: download.progress, onNotice: ctx.log, signal: ctx.signal });
+    translator = await ctx.loadTranslator({
+      ...args.engine,
+      // With a translation memory a re-run may need no model at all: it starts when a segment needs it.
+      startModel: memory ? 'on-first-use' : 'eager',
+      onModelStart: (started) => {
+        if (started.notice && !args.quiet) {
+          progress.stop();
+          ctx.log(started.notice);
+        }
+        ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'})`);
+      },
+      onDownloadStart: download.start,
+      onDownloadProgress: download.progress,
+      onNotice: ctx.log,
+      signal: ctx.signal,
+    });
     progress.stop();
-    if (translator.notice && !args.quiet) ctx.log(translator.notice);
-    // The model is loaded once for every input: the first one's timings carry the load.
+    // The model is loaded once for every input: the first one's timings carry the load (and the
+    // input during which a model started on first use came up carries that start).
     let loadMs = performance.now() - loadStart;
-    ctx.verbose(`model ${translator.modelId} (${translator.dtype}) loaded in ${(loadMs / 1000).toFixed(2)} s`);
+    const loaded = `model ${translator.modelId} (${translator.dtype})`;
+    const seconds = (loadMs / 1000).toFixed(2);
+    ctx.verbose(translator.modelStarted === false ? `${loaded}: tokenizer loaded in ${seconds} s; the model starts when a segment needs it` : `${loaded} loaded in ${seconds} s`);
     for (const plan of plans) {
       // Read, translated and written a window of paragraphs at a time: memory stays bounded
       // whatever the size of the input, and every output is byte for byte the whole-document render.
@@ -117,6 +134,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
     }
+    if (translator.modelStarted === false) ctx.verbose('model not loaded: every chunk came from the translation memory or was kept as is');
   } finally {
     progress.stop();
     await translator?.dispose();
