@@ -145,3 +145,36 @@ describe('the whole-article API is the streaming one, collected', () => {
     expect(doc.qa).toEqual({ paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } });
   });
 });
+
+/** An engine that starts its model on the first batch (as MarianTranslator with startModel 'on-first-use'). */
+class LazyStartFake extends FakeTranslator {
+  deferredLoadMs = 0;
+
+  override async translateBatch(texts: string[], options: { signal?: AbortSignal } = {}) {
+    if (this.deferredLoadMs === 0) {
+      const began = performance.now();
+      await new Promise((r) => setTimeout(r, 40));
+      this.deferredLoadMs = performance.now() - began;
+    }
+    return super.translateBatch(texts, options);
+  }
+}
+
+describe('timings with a model started on first use', () => {
+  it('count the start as load time in the run where it happened, not as translation time, and not again later', async () => {
+    const translator = new LazyStartFake();
+    const run = async (loadMs: number) => {
+      const t = translateParagraphStream(splitParagraphStream(Readable.from(['Kommunen bygger en ny skole.\n\nDet regner.\n'])), translator, { source: 'a.txt', loadMs });
+      for await (const _ of t);
+      return t.result().frame.timings;
+    };
+    const first = await run(7);
+    expect(translator.deferredLoadMs).toBeGreaterThan(30);
+    expect(first.loadMs).toBe(Math.round(7 + translator.deferredLoadMs));
+    expect(first.translateMs).toBeGreaterThanOrEqual(0);
+    expect(first.totalMs).toBe(first.loadMs + first.translateMs);
+    const second = await run(0);
+    expect(second.loadMs).toBe(0);
+    expect(second.totalMs).toBe(second.translateMs);
+  });
+});
