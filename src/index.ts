@@ -29,6 +29,7 @@ export { openTranslationMemory } from './cache/translation-memory.js';
 
 // Engine: the model, its files, and the translator made from them.
 export { loadTranslator, DEFAULT_DTYPE, type EngineOptions } from './engine/load-translator.js';
+export type { ModelStart, ModelStarted } from './engine/marian-translator.js';
 export type { Translator, TranslationResult, TranslateOptions } from './engine/translator.js';
 export type { Dtype } from './engine/dtype.js';
 export { DEFAULT_MODEL_ID, ensureModel, verifyModel, locateModel, defaultModelsDir, type VerifyReport } from './engine/model-store/index.js';
