@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Da2enError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
 import type { Dtype } from './dtype.js';
@@ -15,7 +14,7 @@ export interface EngineOptions {
   offline?: boolean;
   remoteHost?: string;
   beams?: number;
-  /** ONNX Runtime threads per model call (default: all cores). */
+  /** ONNX Runtime threads per model call (default: every core, or the free ones when other processes keep them busy). */
   threads?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
@@ -52,14 +51,13 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const cores = os.availableParallelism();
-  // Model calls run one at a time (one worker, one session), so each gets every core, whatever the
-  // pipeline's concurrency (two concurrent calls measured 334 ms against 302 ms one after the other).
-  const threads = options.threads ?? cores;
+  // Model calls run one at a time (one model process, one session), so each gets the cores there are,
+  // whatever the pipeline's concurrency (two concurrent calls measured 334 ms against 302 ms one after
+  // the other). How many are free, and whether to spin, the model process decides (thread-plan.ts).
   return MarianTranslator.load(location.dir, {
     modelId: location.id,
     dtype,
-    intraOpThreads: threads,
+    ...(options.threads ? { intraOpThreads: options.threads } : {}),
     ...(options.beams ? { beams: options.beams } : {}),
     ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
     ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),

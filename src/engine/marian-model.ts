@@ -10,6 +10,8 @@ export type { GenerationSettings, MarianConfig } from './model-config.js';
 export interface SessionSettings {
   /** ONNX Runtime intra-op threads per session; keep threads × concurrent jobs ≤ cores. */
   intraOpThreads?: number;
+  /** false: threads wait without spinning (cores shared with other processes; see thread-plan.ts). */
+  spinning?: boolean;
 }
 
 /** Encoder output for a batch, kept for the whole decode (cross-attention reads it once). */
@@ -159,6 +161,7 @@ export function sessionOptions(settings: SessionSettings): ort.InferenceSession.
     // Warnings at session creation are about graph rewrites, not the user's input.
     logSeverityLevel: 3,
     ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+    ...(settings.spinning === false ? { extra: { session: { 'intra_op.allow_spinning': '0' } } } : {}),
   };
 }
 

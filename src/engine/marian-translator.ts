@@ -1,8 +1,10 @@
+import os from 'node:os';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Dtype } from './dtype.js';
 import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
 import type { EngineKind, OpenedGenerator } from './generation/open-generator.js';
 import type { GenerateRequest, GeneratorKind } from './generation/sequence-generator.js';
+import type { ThreadPlan } from './generation/thread-plan.js';
 import { WorkerGenerator } from './generation/worker-generator.js';
 import type { SessionSettings } from './marian-model.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
@@ -18,6 +20,8 @@ export interface ModelStarted {
   ms: number;
   engine: GeneratorKind;
   notice: string | undefined;
+  /** The model process's threads (undefined in process: every core, spinning). */
+  threads: ThreadPlan | undefined;
 }
 
 export interface MarianTranslatorOptions extends SessionSettings {
@@ -117,7 +121,9 @@ export class MarianTranslator implements Translator {
     // Transformers.js (~0.35 s to import) and, in process, ONNX Runtime are imported only when
     // needed: the model process is not kept waiting for them.
     const startGenerator = async (): Promise<OpenedGenerator> =>
-      options.worker === false ? (await import('./generation/open-generator.js')).openGenerator(dir, options.dtype, init) : WorkerGenerator.start(init, options.signal);
+      options.worker === false
+        ? (await import('./generation/open-generator.js')).openGenerator(dir, options.dtype, { ...init, intraOpThreads: options.intraOpThreads ?? os.availableParallelism() })
+        : WorkerGenerator.start(init, options.signal);
     const started = performance.now();
     // Eager: the model process is started first, then the tokenizer loads here while the model loads there.
     const generatorPromise = options.startModel === 'on-first-use' ? Promise.resolve(undefined) : startGenerator();
@@ -129,7 +135,7 @@ export class MarianTranslator implements Translator {
       throw loadFailure(err, options);
     }
     const [tokenizer, model, generator] = parts;
-    if (generator) options.onModelStart?.({ ms: performance.now() - started, engine: generator.kind, notice: generator.notice });
+    if (generator) options.onModelStart?.({ ms: performance.now() - started, engine: generator.kind, notice: generator.notice, threads: generator.threads });
     return new MarianTranslator(tokenizer, model, generator, startGenerator, options);
   }
 
@@ -169,7 +175,7 @@ export class MarianTranslator implements Translator {
         (generator) => {
           this.generator = generator;
           this.deferredLoadMs = performance.now() - began;
-          this.options.onModelStart?.({ ms: this.deferredLoadMs, engine: generator.kind, notice: generator.notice });
+          this.options.onModelStart?.({ ms: this.deferredLoadMs, engine: generator.kind, notice: generator.notice, threads: generator.threads });
           return generator;
         },
         (err: unknown) => {

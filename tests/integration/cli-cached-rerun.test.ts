@@ -39,6 +39,8 @@ describe('a re-run from the translation memory', () => {
     const started = /model started in (\d+\.\d+) s/.exec(first.stderr);
     expect(started, first.stderr).not.toBeNull();
     expect(first.stderr).not.toContain('model not loaded');
+    // --threads reaches the model process, which says what it chose (spinning follows the machine: thread-plan.ts).
+    expect(first.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 1 thread[,) ]/);
     // The model's start happened during the run and is counted as load time, not translation time.
     const firstJson = JSON.parse(read(path.join(tmp, 'first', 'article.da-en.json')));
     expect(firstJson.timings.loadMs).toBeGreaterThanOrEqual(Number(started![1]) * 1000 - 5);

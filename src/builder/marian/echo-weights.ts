@@ -12,8 +12,9 @@ import { randomWeights, type AttentionW, type Linear, type MarianWeights } from 
  * How, in the unchanged Marian graph:
  * - Dimensions are split in three: Q/K dims (the 32 fastest sin/cos pairs of Marian's sinusoids:
  *   for every distance 1…511 their Σ cos is at least 3.5 below its value at distance 0), one reference dim (the lowest-frequency cos, ≈ 1 for every position), and token
- *   dims, where the embeddings live (zero elsewhere). Every other sublayer is switched off
- *   (out_proj = 0, fc2 = 0), so each hidden state is LayerNorm(scaled embedding + position).
+ *   dims, where the embeddings live (zero elsewhere). Every other sublayer is switched off (faint
+ *   random weights, zero biases: see FAINT_STD), so each hidden state is, to within ~1e-3,
+ *   LayerNorm(scaled embedding + position).
  * - Decoder layer 0's cross-attention: query and key read the Q/K dims minus the reference dim
  *   (which cancels LayerNorm's mean subtraction) plus a bias restoring the offset, so the score is
  *   ≈ a²·Σₖ cos((t − j)·wₖ)/σ²: sharply highest at j = t. Its values copy the token dims and
@@ -24,6 +25,15 @@ import { randomWeights, type AttentionW, type Linear, type MarianWeights } from 
  */
 export const ECHO_QK_PAIRS = 32;
 
+/**
+ * Switched-off sublayers keep faint random weights, not zeros. All-zero matrices quantize to equal
+ * scales and zero points; ONNX Runtime shares equal constants and then merges the scale products of
+ * the projections reading one input, which keeps it from fusing their int8 matmuls (3 of 49 fused in
+ * the decoder, against 49 of 49 with distinct weights as any real model has): the q8 model would cost
+ * more per token than the real one. At this size they move no output.
+ */
+export const FAINT_STD = 1e-4;
+
 /** Needs heads ≥ 2 with head_dim ≥ 2·16 and a token subspace of head_dim dims. */
 export function echoWeights(d: MarianDims, seed: number): MarianWeights {
   const hd = headDim(d);
@@ -31,8 +41,8 @@ export function echoWeights(d: MarianDims, seed: number): MarianWeights {
   if (d.heads < 2 || hd < 2 * ECHO_QK_PAIRS || d.dModel - 2 * ECHO_QK_PAIRS - 1 < hd) {
     throw new Error(`echo weights need ≥ 2 heads, head_dim ≥ ${2 * ECHO_QK_PAIRS} and d_model ≥ head_dim + ${2 * ECHO_QK_PAIRS + 1}`);
   }
-  // Start from the random layout (right shapes and names), then overwrite every tensor.
-  const w = randomWeights(d, seed, 0);
+  // Start from the random layout (right shapes and names, faint weights), then set what copies.
+  const w = randomWeights(d, seed, FAINT_STD);
 
   // The fastest pairs: the largest score gap to the neighbouring positions, and (checked for
   // d_model 256) no distance up to 511 comes closer than that.
@@ -60,21 +70,18 @@ export function echoWeights(d: MarianDims, seed: number): MarianWeights {
 
   // LayerNorm's σ of (√d·embedding + position): the embedding part dominates and is fixed.
   const sigma = Math.sqrt((d.dModel * amp * amp * hd + d.dModel / 2) / d.dModel);
-  const zero = (l: Linear) => {
-    l.w.fill(0);
-    l.b.fill(0);
-  };
-  const off = (a: AttentionW) => [a.q, a.k, a.v, a.o].forEach(zero);
+  const noBias = (l: Linear) => l.b.fill(0);
+  const off = (a: AttentionW) => [a.q, a.k, a.v, a.o].forEach(noBias);
   for (const layer of w.encoder) {
     off(layer.selfAttn);
-    zero(layer.fc1);
-    zero(layer.fc2);
+    noBias(layer.fc1);
+    noBias(layer.fc2);
   }
   for (const layer of w.decoder) {
     off(layer.selfAttn);
     off(layer.crossAttn);
-    zero(layer.fc1);
-    zero(layer.fc2);
+    noBias(layer.fc1);
+    noBias(layer.fc2);
   }
 
   // Decoder layer 0 cross-attention, head 0. Score target a² ≈ 40·σ² per unit of Σcos, so one step

@@ -93,7 +93,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           progress.stop();
           ctx.log(started.notice);
         }
-        ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'})`);
+        const threads = started.threads ? `, ${started.threads.threads} thread${started.threads.threads > 1 ? 's' : ''}${started.threads.spinning ? '' : ', not spinning'}${started.threads.busyCores !== null ? ` (other processes were using ${started.threads.busyCores.toFixed(1)} cores)` : ''}` : '';
+        ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'}${threads})`);
       },
       onDownloadStart: download.start,
       onDownloadProgress: download.progress,

@@ -3,8 +3,10 @@
  * over IPC. It ends with its parent (a closed channel) and is killed to stop a run; signals meant for
  * the parent's process group leave it to the parent.
  */
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { openGenerator } from './open-generator.js';
+import { busyCoresBetween, planThreads, readCpuTimes } from './thread-plan.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
@@ -38,8 +40,23 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+/**
+ * How busy the cores are, measured while this process imports ONNX Runtime (so it costs no time):
+ * the machine's CPU use over at least PLAN_WINDOW_MS, less this process's and its parent's (which is
+ * loading the tokenizer meanwhile).
+ */
+const PLAN_WINDOW_MS = 150;
+
 try {
-  const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, ...(init.intraOpThreads ? { intraOpThreads: init.intraOpThreads } : {}) });
+  const began = performance.now();
+  const ours = [process.pid, process.ppid];
+  const before = readCpuTimes(ours);
+  const { openGenerator } = await import('./open-generator.js');
+  await sleep(Math.max(0, PLAN_WINDOW_MS - (performance.now() - began)));
+  const after = readCpuTimes(ours);
+  const cores = os.availableParallelism();
+  const threads = planThreads(cores, before && after ? busyCoresBetween(before, after, cores) : null, init.intraOpThreads);
+  const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, intraOpThreads: threads.threads, spinning: threads.spinning });
   process.on('message', (request: WorkerRequest) => {
     if (request.type === 'dispose') {
       void generator.dispose().finally(() => process.exit(0));
@@ -50,7 +67,7 @@ try {
       (err: unknown) => reply({ type: 'error', id: request.id, error: describe(err) }),
     );
   });
-  reply({ type: 'ready', kind: generator.kind, ...(generator.notice ? { notice: generator.notice } : {}) });
+  reply({ type: 'ready', kind: generator.kind, ...(generator.notice ? { notice: generator.notice } : {}), threads });
 } catch (err) {
   reply({ type: 'failed', error: describe(err) });
 }

@@ -8,6 +8,7 @@ import { generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';
 import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
+import type { ThreadPlan } from './thread-plan.js';
 
 /** auto: inside ONNX Runtime, else (with a notice) the JavaScript loop; ort / js: that one only. */
 export type EngineKind = (typeof ENGINES)[number];
@@ -16,7 +17,7 @@ export interface OpenGeneratorOptions extends SessionSettings {
   engine?: EngineKind;
 }
 
-export type OpenedGenerator = SequenceGenerator & { readonly notice?: string };
+export type OpenedGenerator = SequenceGenerator & { readonly notice?: string; readonly threads?: ThreadPlan };
 
 export function beamSearchSpec(model: ModelConfig): BeamSearchSpec {
   const { config, generation } = model;
@@ -55,7 +56,7 @@ async function verify(op: OrtGenerator, reference: JsLoopGenerator, model: Model
 /** Opens the model for generation: the BeamSearch-wrapped model (made and cached on first use) or the loop. */
 export async function openGenerator(dir: string, dtype: Dtype, options: OpenGeneratorOptions = {}): Promise<OpenedGenerator> {
   const engine = options.engine ?? 'auto';
-  const settings: SessionSettings = options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {};
+  const settings: SessionSettings = { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
   if (engine === 'js') return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings));
   const model = await readModelConfig(dir);
   try {

@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DecodedSequence } from '../decoding/greedy.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
+import type { ThreadPlan } from './thread-plan.js';
 import type { WorkerError, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 function toError(e: WorkerError): Error {
@@ -45,6 +46,8 @@ export class WorkerGenerator implements SequenceGenerator {
     private readonly child: ChildProcess,
     readonly kind: GeneratorKind,
     readonly notice: string | undefined,
+    /** The threads the model process chose (thread-plan.ts). */
+    readonly threads: ThreadPlan,
   ) {
     child.on('message', (reply: WorkerReply) => {
       if (reply.type !== 'result' && reply.type !== 'error') return;
@@ -105,7 +108,7 @@ export class WorkerGenerator implements SequenceGenerator {
       const onMessage = (reply: WorkerReply) => {
         if (reply.type === 'ready') {
           cleanup();
-          resolve(new WorkerGenerator(child, reply.kind, reply.notice));
+          resolve(new WorkerGenerator(child, reply.kind, reply.notice, reply.threads));
         } else if (reply.type === 'failed') {
           cleanup();
           child.kill('SIGKILL');

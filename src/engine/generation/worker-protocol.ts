@@ -2,11 +2,13 @@ import type { Dtype } from '../dtype.js';
 import type { DecodedSequence } from '../decoding/greedy.js';
 import type { EngineKind } from './open-generator.js';
 import type { GenerateRequest, GeneratorKind } from './sequence-generator.js';
+import type { ThreadPlan } from './thread-plan.js';
 
 export interface WorkerInit {
   dir: string;
   dtype: Dtype;
   engine: EngineKind;
+  /** Threads asked for (--threads); else the model process plans them (thread-plan.ts). */
   intraOpThreads?: number;
 }
 
@@ -18,7 +20,7 @@ export interface WorkerError {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; kind: GeneratorKind; notice?: string }
+  | { type: 'ready'; kind: GeneratorKind; notice?: string; threads: ThreadPlan }
   | { type: 'failed'; error: WorkerError }
   | { type: 'result'; id: number; sequences: DecodedSequence[] }
   | { type: 'error'; id: number; error: WorkerError };
