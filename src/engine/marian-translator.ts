@@ -52,14 +52,15 @@ export interface MarianTranslatorOptions extends SessionSettings {
 /**
  * Batch sizes for the op. It never drops finished rows, so a batch costs its longest output: the
  * pipeline sorts inputs by length (≈ expected output length) and the op gets smaller batches than the
- * loop's 32. Measured (`npm run bench -- --batch-sizes 1,32`, echo-opus-da-en q8, 16 FLORES sentences,
- * 3 interleaved rounds, load average 2.3–3.5 on 2 cores; medians): greedy 501 tokens/s at batch 8
- * against 277 at 1 and 318 at 32; 4 beams 222 against 165 and 78. The issue's prototype: useful
- * row-steps 78 % at batch 8, 47 % at batch 32.
+ * loop's 32. Measured (`npm run bench`, echo-opus-da-en q8, FLORES sentences, 3 interleaved rounds on 2
+ * cores; medians): greedy 501 tokens/s at batch 8 against 277 at 1 and 318 at 32 (16 sentences, load
+ * 2.3–3.5), and 811 at 8 against 701 at 4 and 499 at 2 (32 sentences, load 2.2–2.5); 4 beams (4 rows
+ * per input) 259 at batch 4 against 213 at 8 and 249 at 2 (32 sentences), 78 at 32 (16 sentences).
+ * Useful row-steps: 97 % at batch 2, 91 % at 4, 83 % at 8.
  */
 export const OP_BATCH_LIMITS: Record<'greedy' | 'beams', BatchPreference> = {
   greedy: { batchTokens: 4096, maxBatchSize: 8 },
-  beams: { batchTokens: 4096, maxBatchSize: 8 },
+  beams: { batchTokens: 4096, maxBatchSize: 4 },
 };
 
 /** The op's batch sizes, unless generation runs (or is asked to run) in the loop. */

@@ -37,7 +37,7 @@ export const TRANSLATE_OPTIONS = {
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
   'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { describe: `Padded tokens per model call (batch size × longest input; default: the engine's choice, else ${DEFAULT_BATCH_LIMITS.batchTokens})` }),
   'max-batch-size': numberOption('max-batch-size', MAX_BATCH_SIZE_RANGE, {
-    describe: `Most inputs per model call (default: the engine's measured choice, 8 inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
+    describe: `Most inputs per model call (default: the engine's measured choice, 8 greedy / 4 with beams inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
   }),
   concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
     default: DEFAULT_CONCURRENCY,
