@@ -71,6 +71,8 @@ export interface ScenarioResult {
   /** Jobs started more than once. */
   restartedJobs: number;
   killedPid: number | null;
+  /** The workers' process ids, in the order of `summaries`. */
+  workerPids: number[];
   /** Articles completed when each fault struck. */
   faultsAt: number[];
   ms: number;
@@ -142,6 +144,7 @@ export async function runScenario(f: QueueFixture, name: string, db: number, fau
     stalledJobs,
     restartedJobs,
     killedPid,
+    workerPids: procs.map((w) => w.child.pid!),
     faultsAt,
     ms: Math.round(performance.now() - started),
   };
@@ -163,4 +166,15 @@ export function compareWithReference(r: ScenarioResult, f: QueueFixture): { resu
     if (!same) mismatches.push(name);
   }
   return { resumed: [...resumedNames].sort(), mismatches };
+}
+
+/**
+ * Each surviving worker's own count of finished articles against the completions Redis recorded for
+ * it. Without a Redis restart they are equal. A restart can swallow the reply to a completion that
+ * Redis did record (BullMQ's moveToCompleted ran; its answer was lost with the connection), which the
+ * worker then counts as an error: at most one per worker, since each takes one job at a time.
+ */
+export function survivorCounts(r: ScenarioResult): { pid: number; reported: number; recorded: number }[] {
+  const recordedBy = (pid: number) => [...r.results.values()].filter((x) => x.worker.endsWith(`:${pid}`)).length;
+  return r.workerPids.flatMap((pid, i) => (pid === r.killedPid ? [] : [{ pid, reported: r.summaries[i]!.done, recorded: recordedBy(pid) }]));
 }
