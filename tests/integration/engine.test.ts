@@ -4,18 +4,9 @@ import { greedyDecode } from '../../src/engine/decoding/greedy.js';
 import { MarianModel, type Dtype } from '../../src/engine/marian-model.js';
 import { MarianTranslator } from '../../src/engine/marian-translator.js';
 import { builtModel } from '../../tools/builder-models.js';
+import { MIXED_LENGTH_SENTENCES } from '../helpers/mixed-length-sentences.js';
 
-// Sentences of different lengths so batches carry real padding.
-const INPUTS = [
-  'Det regner.',
-  'Kommunen bygger en ny skole til næsten fire hundrede elever i den nordlige del af byen.',
-  'Hvorfor?',
-  'Regeringen siger, at militæret forbereder en modoffensiv i den nordlige del af landet, og at flere soldater er på vej.',
-  'Børn og voksne fejrede sejren på torvet i går aftes.',
-  '1.200 mennesker mødte op.',
-  'Hun siger: - Vi er meget glade for resultatet, og vi håber, at det fortsætter.',
-  'Det er en god dag.',
-];
+const INPUTS = MIXED_LENGTH_SENTENCES;
 
 describe.each(['fp32', 'q8'] as Dtype[])('Marian engine on the builder tiny model (%s)', (dtype) => {
   let model: MarianModel;

@@ -18,17 +18,9 @@ import { repeatedTailLength } from '../../src/engine/decoding/guards.js';
 import { MarianModel } from '../../src/engine/marian-model.js';
 import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
 import { builtModel } from '../../tools/builder-models.js';
+import { MIXED_LENGTH_SENTENCES } from '../helpers/mixed-length-sentences.js';
 
-const INPUTS = [
-  'Det regner.',
-  'Kommunen bygger en ny skole til næsten fire hundrede elever i den nordlige del af byen.',
-  'Hvorfor?',
-  'Regeringen siger, at militæret forbereder en modoffensiv i den nordlige del af landet, og at flere soldater er på vej.',
-  'Børn og voksne fejrede sejren på torvet i går aftes.',
-  '1.200 mennesker mødte op.',
-  'Hun siger: - Vi er meget glade for resultatet, og vi håber, at det fortsætter.',
-  'Det er en god dag.',
-];
+const INPUTS = MIXED_LENGTH_SENTENCES;
 
 async function copyModel(dir: string): Promise<string> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'da2en-op-'));
