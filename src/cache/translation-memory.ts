@@ -55,7 +55,14 @@ export interface TranslationMemoryStore extends TranslationMemory {
   /** The cache folder. */
   readonly dir: string;
   stats(): TranslationMemoryStats;
-  /** Forgets every stored translation (one transaction; other processes see an empty memory). */
+  /**
+   * Inputs translated to the end before, by a key the caller makes of the input and every setting
+   * that shapes its translation (finished-inputs.ts): a re-run of one of them is likely served from
+   * the memory, so the CLI starts the model only if a segment turns out to be missing.
+   */
+  hasFinished(key: string): boolean;
+  markFinished(key: string): void;
+  /** Forgets every stored translation and finished input (one transaction; other processes see an empty memory). */
   clear(): void;
   close(): Promise<void>;
 }
@@ -66,6 +73,8 @@ export const DATA_FILE = 'translation-memory.mdb';
  * records (`useRecords: false`; those options are msgpackr's, passed through, not in lmdb's typings).
  */
 export const SEGMENTS_DB_OPTIONS = { name: 'segments-v1', encoding: 'msgpack', useRecords: false, mapsAsObjects: true } as DatabaseOptions & { name: string };
+/** Finished inputs: key → the time (ms since the epoch) the input was last translated to the end. */
+const FINISHED_DB_OPTIONS = { name: 'finished-inputs-v1', encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
 
 /**
  * The default cache folder: `$DA2EN_CACHE_DIR`, else `$XDG_CACHE_HOME/da2en` (only when that is an
@@ -153,6 +162,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   const path = join(folder, DATA_FILE);
   let root: RootDatabase;
   let db: Database<MemoryRecord, string>;
+  let finished: Database<number, string>;
   try {
     mkdirSync(folder, { recursive: true });
     if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
@@ -165,6 +175,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
       overlappingSync: false,
     });
     db = root.openDB<MemoryRecord, string>(SEGMENTS_DB_OPTIONS);
+    finished = root.openDB<number, string>(FINISHED_DB_OPTIONS);
   } catch (error) {
     throw unusable(folder, error);
   }
@@ -223,9 +234,31 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
       }
     },
 
+    hasFinished(key) {
+      live();
+      try {
+        finished.resetReadTxn();
+        return typeof finished.get(key) === 'number';
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+    },
+
+    markFinished(key) {
+      live();
+      try {
+        finished.putSync(key, Date.now());
+      } catch (error) {
+        throw unusable(folder, error);
+      }
+    },
+
     clear() {
       live();
       try {
+        // Two transactions: a reader between them sees a finished input without its segments at
+        // worst, and then starts the model on first use, as for any segment not in the memory.
+        finished.clearSync();
         db.clearSync();
       } catch (error) {
         throw unusable(folder, error);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { openParagraphStream, type ParagraphStreamOptions } from './paragraph-stream.js';
 
 export interface InputScan {
@@ -7,6 +8,8 @@ export interface InputScan {
   notes: readonly string[];
   /** Size in bytes. */
   bytes: number;
+  /** sha256 of the paragraphs as they will be translated (what a re-run of the same text shares). */
+  digest: string;
 }
 
 /**
@@ -18,6 +21,10 @@ export interface InputScan {
 export async function scanInput(file: string, options: ParagraphStreamOptions = {}): Promise<InputScan> {
   const source = await openParagraphStream(file, { ...options, highWaterMark: 1 << 20 });
   let paragraphs = 0;
-  for await (const _ of source) paragraphs++;
-  return { paragraphs, notes: source.notes, bytes: source.bytesRead };
+  const hash = createHash('sha256');
+  for await (const paragraph of source) {
+    paragraphs++;
+    hash.update(paragraph).update('\0');
+  }
+  return { paragraphs, notes: source.notes, bytes: source.bytesRead, digest: hash.digest('hex') };
 }

@@ -90,6 +90,27 @@ describe('translation memory', () => {
     }
   });
 
+  it('remembers finished inputs across reopening, apart from the segments, until cleared', async () => {
+    const first = openTranslationMemory(dir);
+    try {
+      expect(first.hasFinished('input-a')).toBe(false);
+      first.markFinished('input-a');
+      expect(first.hasFinished('input-a')).toBe(true);
+      expect(first.hasFinished('input-b')).toBe(false);
+      expect(first.stats().entries).toBe(0); // not counted as segments
+    } finally {
+      await first.close();
+    }
+    const second = openTranslationMemory(dir);
+    try {
+      expect(second.hasFinished('input-a')).toBe(true);
+      second.clear();
+      expect(second.hasFinished('input-a')).toBe(false);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('da2en cache stats|clear work on the folder', async () => {
     const memory = openTranslationMemory(dir);
     memory.store([entry('Et.', 'One.'), entry('To.', 'Two.')]);

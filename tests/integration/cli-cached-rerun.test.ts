@@ -39,6 +39,9 @@ describe('a re-run from the translation memory', () => {
     const started = /model started in (\d+\.\d+) s/.exec(first.stderr);
     expect(started, first.stderr).not.toBeNull();
     expect(first.stderr).not.toContain('model not loaded');
+    // A new input needs the model anyway: it starts up front, loading while the tokenizer does.
+    expect(first.stderr).toMatch(/ loaded in [\d.]+ s/);
+    expect(first.stderr).not.toContain('the model starts when a segment needs it');
     // --threads reaches the model process, which says what it chose (spinning follows the machine: thread-plan.ts).
     expect(first.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 1 thread[,) ]/);
     // The model's start happened during the run and is counted as load time, not translation time.
@@ -54,6 +57,9 @@ describe('a re-run from the translation memory', () => {
 
     const second = await run(path.join(tmp, 'second'));
     expect(second.code, second.stderr).toBe(0);
+    // This input was translated to the end before with these settings: the model waits for a segment that needs it.
+    expect(second.stderr).toContain('tokenizer loaded in');
+    expect(second.stderr).toContain('the model starts when a segment needs it');
     expect(second.stderr).toContain('model not loaded: every chunk came from the translation memory or was kept as is');
     expect(second.stderr).not.toContain('model started');
     expect(second.stderr).toMatch(/0 translated in 0 model calls, \d+ from the cache/);

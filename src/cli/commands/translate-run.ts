@@ -9,6 +9,7 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../input/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { looksDanish } from '../../segmentation/language.js';
+import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { openTranslationMemory } from '../../cache/translation-memory.js';
 import { planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
@@ -38,6 +39,22 @@ export interface TranslateRunOptions {
   /** Progress on stderr (default: when stderr is a terminal and not quiet). */
   progress?: boolean;
   quiet: boolean;
+}
+
+/**
+ * Each input's key in the memory's list of inputs translated to the end (finished-inputs.ts): its
+ * content and the settings that shape its translation. Standard input has none (it is never known).
+ */
+function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredArticle>, scans: Map<string, InputScan>, args: TranslateRunOptions): Map<string, string> {
+  const { model, modelsDir, dtype, beams, lengthPolicy, repetitionGuard } = args.engine;
+  const { maxChunkTokens, packSentences } = args.translation;
+  const settings = { model: { model, modelsDir, dtype, beams, lengthPolicy, repetitionGuard }, inputFormat: args.inputFormat, segmentation: { maxChunkTokens, packSentences } };
+  const keys = new Map<string, string>();
+  for (const plan of plans) {
+    const content = articles.has(plan.input) ? JSON.stringify(articles.get(plan.input)!.blocks) : scans.get(plan.input)?.digest;
+    if (content !== undefined) keys.set(plan.input, finishedInputKey(content, settings));
+  }
+  return keys;
 }
 
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
@@ -82,12 +99,16 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
+  const finishedKeys = finishedInputKeys(plans, articles, scans, args);
+  // If every input was translated to the end before, the model starts only should a segment be missing
+  // from the memory; otherwise now, loading while the tokenizer does.
+  const translatedBefore = memory !== null && plans.every((p) => finishedKeys.has(p.input) && memory.hasFinished(finishedKeys.get(p.input)!));
   try {
     const loadStart = performance.now();
     translator = await ctx.loadTranslator({
       ...args.engine,
-      // With a translation memory a re-run may need no model at all: it starts when a segment needs it.
-      startModel: memory ? 'on-first-use' : 'eager',
+      // A re-run of inputs translated before may need no model at all: it starts when a segment needs it.
+      startModel: translatedBefore ? 'on-first-use' : 'eager',
       onModelStart: (started) => {
         if (started.notice && !args.quiet) {
           progress.stop();
@@ -134,6 +155,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         `${plan.input}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
+      const finishedKey = finishedKeys.get(plan.input);
+      if (memory && finishedKey) memory.markFinished(finishedKey);
     }
     if (translator.modelStarted === false) ctx.verbose('model not loaded: every chunk came from the translation memory or was kept as is');
   } finally {
