@@ -7,14 +7,16 @@ describe('thread plan: how many ONNX Runtime threads, spinning or not', () => {
     expect(planThreads(8, 0.3)).toEqual({ threads: 8, spinning: true, busyCores: 0.3 });
   });
 
-  it('cores kept busy by others: the free ones, at least one, never spinning', () => {
+  it('cores kept busy by others: the whole free ones, at least one, not spinning without half a core to spare', () => {
     expect(planThreads(2, 0.7)).toEqual({ threads: 1, spinning: false, busyCores: 0.7 });
     expect(planThreads(2, 3.5)).toEqual({ threads: 1, spinning: false, busyCores: 3.5 });
-    expect(planThreads(8, 2.2)).toEqual({ threads: 6, spinning: false, busyCores: 2.2 });
+    expect(planThreads(8, 2.2)).toEqual({ threads: 5, spinning: true, busyCores: 2.2 });
+    expect(planThreads(8, 2.7)).toEqual({ threads: 5, spinning: false, busyCores: 2.7 });
   });
 
   it('--threads fixes the count; spinning still follows the machine', () => {
     expect(planThreads(2, 1.5, 2)).toEqual({ threads: 2, spinning: false, busyCores: 1.5 });
+    expect(planThreads(16, 1.5, 4)).toEqual({ threads: 4, spinning: true, busyCores: 1.5 });
     expect(planThreads(2, 0, 1)).toEqual({ threads: 1, spinning: true, busyCores: 0 });
   });
 

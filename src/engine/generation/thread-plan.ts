@@ -8,7 +8,8 @@
  * rounds): quiet, 2 spinning threads 688–704 tokens/s against 550–564 without spinning and 562–602
  * with 1 thread; with other processes keeping the cores busy (load 3–3.8), 238–284 against 444–482
  * without spinning and 524–584 with 1 thread. So the model process looks before it opens the model:
- * cores to spare → every core, spinning; cores busy → the cores that are free (at least 1), no spinning.
+ * a quiet machine → every core, spinning; cores busy → the whole cores that are free (at least 1),
+ * spinning only if that leaves half a core to spare (many cores, a little background work).
  */
 import { readFileSync } from 'node:fs';
 
@@ -24,10 +25,10 @@ export const QUIET_BELOW_CORES = 0.5;
 
 /** The plan for `cores` cores of which others used `busyCores`; `requested` (--threads) fixes the count. */
 export function planThreads(cores: number, busyCores: number | null, requested?: number): ThreadPlan {
-  const quiet = busyCores === null || busyCores < QUIET_BELOW_CORES;
-  const free = busyCores === null ? cores : Math.round(cores - busyCores);
-  const threads = requested ?? (quiet ? cores : Math.min(cores, Math.max(1, free)));
-  return { threads, spinning: quiet, busyCores };
+  if (busyCores === null || busyCores < QUIET_BELOW_CORES) return { threads: requested ?? cores, spinning: true, busyCores };
+  const free = cores - busyCores;
+  const threads = requested ?? Math.min(cores, Math.max(1, Math.floor(free)));
+  return { threads, spinning: free - threads >= QUIET_BELOW_CORES, busyCores };
 }
 
 /** CPU time in clock ticks: the machine's (all CPUs, from /proc/stat) and the given processes'. */
