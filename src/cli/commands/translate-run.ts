@@ -1,5 +1,6 @@
 /** The translate command's work (loaded only when the command runs: it pulls in the engine). */
 import type { Translator } from '../../engine/translator.js';
+import type { ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { writeBilingualStream } from '../../io/bilingual-writer.js';
@@ -57,6 +58,12 @@ function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredA
   return keys;
 }
 
+/** "2 threads", "1 thread, not spinning (other processes were using 0.7 cores)". */
+function describeThreads({ threads, spinning, busyCores }: ThreadPlan): string {
+  const count = `${threads} thread${threads > 1 ? 's' : ''}${spinning ? '' : ', not spinning'}`;
+  return busyCores === null ? count : `${count} (other processes were using ${busyCores.toFixed(1)} cores)`;
+}
+
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   const plans: InputPlan[] = planOutputs({
     inputs: args.inputs,
@@ -99,7 +106,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
-  const finishedKeys = finishedInputKeys(plans, articles, scans, args);
+  // Without a memory there is nothing to look up or record.
+  const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
   // from the memory; otherwise now, loading while the tokenizer does.
   const translatedBefore = memory !== null && plans.every((p) => finishedKeys.has(p.input) && memory.hasFinished(finishedKeys.get(p.input)!));
@@ -114,7 +122,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           progress.stop();
           ctx.log(started.notice);
         }
-        const threads = started.threads ? `, ${started.threads.threads} thread${started.threads.threads > 1 ? 's' : ''}${started.threads.spinning ? '' : ', not spinning'}${started.threads.busyCores !== null ? ` (other processes were using ${started.threads.busyCores.toFixed(1)} cores)` : ''}` : '';
+        const threads = started.threads ? `, ${describeThreads(started.threads)}` : '';
         ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'}${threads})`);
       },
       onDownloadStart: download.start,
