@@ -129,7 +129,7 @@ log(`  ${(params / 1e6).toFixed(1)} M parameters, model.safetensors ${(statSync(
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const loadBefore = load();
 log(`converting (${args.dtype}) … load average before: ${loadBefore}`);
-const run = spawnSync('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'model', 'convert', ckpt, '--out', out, '--dtype', args.dtype], { cwd: root, encoding: 'utf8', env: { ...process.env, DA2EN_NO_REEXEC: '1' } });
+const run = spawnSync('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'model', 'convert', ckpt, '--out', out, '--dtype', args.dtype], { cwd: root, encoding: 'utf8' });
 const loadAfter = load();
 const stderr = run.stderr ?? '';
 if (run.status !== 0) {

@@ -87,7 +87,7 @@ async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: numb
   const start = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
     const { NODE_OPTIONS: _loader, ...cleanEnv } = process.env;
-    // NODE_OPTIONS reaches every process of the run (launcher, CLI, model process): each reports its peak.
+    // NODE_OPTIONS reaches every process of the run (the CLI and its model process): each reports its peak.
     const child = spawn(process.execPath, args, { env: { ...cleanEnv, NODE_OPTIONS: `--import=${path.join(root, 'tools', 'report-rss.mjs')}` }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

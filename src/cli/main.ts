@@ -7,7 +7,6 @@ import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
-import { stopWithParent } from '../process/child-lifetime.js';
 import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -58,7 +57,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const onSignal = (code: number) => () => {
     if (signalExit !== null) {
       // The same signal again within a second is one event delivered twice (to the process group
-      // and passed on by the `da2en` launcher, or by `timeout`); a later one is a person insisting.
+      // and passed on by a wrapper such as `timeout`); a later one is a person insisting.
       if (code === signalExit && performance.now() - signalledAt < 1000) return;
       process.exit(code); // a second Ctrl-C means now
     }
@@ -143,11 +142,9 @@ function writeStack(stderr: NodeJS.WritableStream, err: unknown): void {
   }
 }
 
-// Run when executed directly (bin or `tsx src/cli/main.ts`), not when imported by tests.
+// Run when executed directly (`tsx src/cli/main.ts`), not when imported by tests or by bin.ts.
 const invoked = process.argv[1] ? await import('node:fs').then((fs) => fs.realpathSync(process.argv[1]!)) : '';
 if (invoked && import.meta.url === (await import('node:url')).pathToFileURL(invoked).href) {
-  // Started by the `da2en` launcher (bin.ts): when it is gone, however it went, stop as on SIGTERM.
-  stopWithParent(() => process.kill(process.pid, 'SIGTERM'));
   const code = await main(hideBin(process.argv));
   process.exitCode = code;
 }

@@ -104,7 +104,7 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     // The same through the real entry point, in its own process: nothing but the one line.
-    const spawned = await spawnCli([input, '--threads', '-1', '--dtype', 'q8', '--dtype', 'fp32', '--model', model, '--offline', '--out-dir', out], { DA2EN_NO_REEXEC: '1' }, { entry: 'src/cli/bin.ts' }).done;
+    const spawned = await spawnCli([input, '--threads', '-1', '--dtype', 'q8', '--dtype', 'fp32', '--model', model, '--offline', '--out-dir', out], {}, { entry: 'src/cli/bin.ts' }).done;
     expect(spawned.code).toBe(2);
     expect(spawned.stderr).toBe('da2en: option --dtype was given twice; give it once\n');
     expect(readdirSync(out)).toEqual([]);

@@ -32,10 +32,9 @@ beforeAll(async () => {
   model = await builtModel('tiny');
 });
 
-// Through the CLI module itself, and through the `da2en` launcher (src/cli/bin.ts), which on Linux
-// runs the CLI in a child process: a signal sent to the launcher alone must be passed on, and one
-// sent to the whole process group (as Ctrl-C in a terminal, or `timeout`) reaches the CLI twice and
-// must still count once, with the same clean stop.
+// Through the CLI module itself and through the `da2en` bin (src/cli/bin.ts): a signal sent to the
+// CLI alone, and one sent to the whole process group (as Ctrl-C in a terminal, or `timeout`), which
+// reaches the model process too: that one leaves it to the CLI, which stops cleanly and ends it.
 describe.each([
   ['SIGINT', 130, 'src/cli/main.ts', 'process'],
   ['SIGTERM', 143, 'src/cli/main.ts', 'process'],

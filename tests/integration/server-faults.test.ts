@@ -133,7 +133,7 @@ describe('da2en serve: faults', () => {
       const model = await builtModel('echo');
       // In its own process group, signalled as a whole (as systemd stops a service, or Ctrl-C in a
       // terminal): the model process must outlive the signal until the server has drained.
-      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1', '--engine', 'js'], { DA2EN_NO_REEXEC: '1' }, { detached: true });
+      const cli = spawnCli(['serve', '--model', model, '--port', '0', '--cache-dir', dir, '--shutdown-grace', '1', '--max-batch-size', '4', '--threads', '1', '--engine', 'js'], {}, { detached: true });
       let url = '';
       await until(async () => {
         url = /listening on (http:\/\/[^/\s]+)/.exec(cli.stderr())?.[1] ?? '';

@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DecodedSequence } from '../decoding/greedy.js';
+import { modelProcessEnv } from './model-process-env.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
 import type { WorkerError, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -34,6 +35,7 @@ function spawn(init: WorkerInit): ChildProcess {
     execArgv: ts ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: modelProcessEnv(process.env),
   });
 }
 
