@@ -5,6 +5,7 @@
  */
 import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES, ENGINES } from '../engine/defaults.js';
+import { MAX_REPLICAS } from '../engine/generation/thread-plan.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
 import { numberOption } from './number-options.js';
@@ -19,7 +20,10 @@ export const ENGINE_OPTIONS = {
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
   beams: numberOption('beams', { integer: true, min: 1, max: 16 }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
   engine: { type: 'string', choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
-  threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'ONNX Runtime threads (default: all cores)' }),
+  threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'CPU threads for the model in all (2 or more: two model processes sharing them; default: the free cores)' }),
+  'model-processes': numberOption('model-processes', { integer: true, min: 1, max: MAX_REPLICAS }, {
+    describe: 'Model processes at most, each translating its own batch (default: 2 where two cores or more are free; 1 halves the memory)',
+  }),
 } as const satisfies Record<string, Options>;
 
 /** How much goes to stderr. main.ts also reads these before parsing, for errors in parsing itself. */
@@ -67,5 +71,6 @@ export function engineOptionsFrom(args: EngineArgs): EngineOptions {
     beams: args.beams,
     engine: args.engine,
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    ...(args.modelProcesses !== undefined ? { modelProcesses: args.modelProcesses } : {}),
   };
 }

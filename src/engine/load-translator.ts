@@ -14,8 +14,10 @@ export interface EngineOptions {
   offline?: boolean;
   remoteHost?: string;
   beams?: number;
-  /** ONNX Runtime threads per model call (default: every core, or the free ones when other processes keep them busy). */
+  /** CPU threads for the model in all (default: every core, or the free ones when other processes keep them busy). */
   threads?: number;
+  /** Model processes at most, each running its own batch (default: two where two cores or more are free; thread-plan.ts). */
+  modelProcesses?: number;
   lengthPolicy?: Partial<LengthPolicy>;
   repetitionGuard?: boolean;
   /** Where generation runs: auto (default; inside ONNX Runtime, else the JavaScript loop with a notice), ort, js. */
@@ -51,13 +53,13 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  // Model calls run one at a time (one model process, one session), so each gets the cores there are,
-  // whatever the pipeline's concurrency (two concurrent calls measured 334 ms against 302 ms one after
-  // the other). How many are free, and whether to spin, the model process decides (thread-plan.ts).
+  // How many model processes run (two, each with its own batch, where two cores or more are free),
+  // with how many threads, spinning or not, the first model process decides (thread-plan.ts).
   return MarianTranslator.load(location.dir, {
     modelId: location.id,
     dtype,
     ...(options.threads ? { intraOpThreads: options.threads } : {}),
+    ...(options.modelProcesses ? { modelProcesses: options.modelProcesses } : {}),
     ...(options.beams ? { beams: options.beams } : {}),
     ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
     ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),

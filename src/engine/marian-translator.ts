@@ -4,8 +4,8 @@ import type { Dtype } from './dtype.js';
 import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
 import type { EngineKind, OpenedGenerator } from './generation/open-generator.js';
 import type { GenerateRequest, GeneratorKind } from './generation/sequence-generator.js';
-import type { ThreadPlan } from './generation/thread-plan.js';
-import { WorkerGenerator } from './generation/worker-generator.js';
+import { MAX_REPLICAS, type ThreadPlan } from './generation/thread-plan.js';
+import { ReplicaPool } from './generation/replica-pool.js';
 import type { SessionSettings } from './marian-model.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
 import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
@@ -33,6 +33,8 @@ export interface MarianTranslatorOptions extends SessionSettings {
   repetitionGuard?: boolean;
   /** auto (default): generation inside ONNX Runtime, else the step-by-step loop with a notice. */
   engine?: EngineKind;
+  /** Model processes at most (default: thread-plan.ts decides, up to MAX_REPLICAS). */
+  modelProcesses?: number;
   /** Run the model in a worker thread (default true): the caller's event loop stays free. */
   worker?: boolean;
   /**
@@ -68,6 +70,15 @@ function batchLimitsFor(engine: EngineKind | GeneratorKind, beams: number): Batc
   return engine === 'js' ? undefined : OP_BATCH_LIMITS[beams > 1 ? 'beams' : 'greedy'];
 }
 
+/**
+ * Model processes there may be (thread-plan.ts: with two cores or more, two; at most MAX_REPLICAS):
+ * in process there is one model, and --threads 1 or a single core leave one process.
+ */
+function possibleReplicas(options: MarianTranslatorOptions): number {
+  if (options.worker === false) return 1;
+  return Math.min(MAX_REPLICAS, options.modelProcesses ?? MAX_REPLICAS, options.intraOpThreads ?? os.availableParallelism());
+}
+
 /** A load failure as the caller wants it described; an abort stays what it is. */
 function loadFailure(err: unknown, options: MarianTranslatorOptions): unknown {
   return options.signal?.aborted || !options.describeLoadError ? err : options.describeLoadError(err);
@@ -77,6 +88,8 @@ function loadFailure(err: unknown, options: MarianTranslatorOptions): unknown {
 export class MarianTranslator implements Translator {
   readonly decoding: Record<string, unknown>;
   readonly batchLimits: BatchPreference | undefined;
+  /** As many batches in flight as there may be model processes (those that never start leave a batch waiting its turn). */
+  readonly concurrency: number;
   /** Milliseconds spent starting the model on first use (0 before, and with an eager start: the caller times that). */
   deferredLoadMs = 0;
   private readonly lengthPolicy: LengthPolicy;
@@ -111,6 +124,7 @@ export class MarianTranslator implements Translator {
     };
     // Before a lazy start, from the engine asked for: the pipeline plans its batches before the first call.
     this.batchLimits = batchLimitsFor(generator?.kind ?? options.engine ?? 'auto', beams);
+    this.concurrency = possibleReplicas(options);
     if (generator) {
       this.generator = generator;
       this.starting = Promise.resolve(generator);
@@ -118,13 +132,19 @@ export class MarianTranslator implements Translator {
   }
 
   static async load(dir: string, options: MarianTranslatorOptions): Promise<MarianTranslator> {
-    const init = { dir, dtype: options.dtype, engine: options.engine ?? 'auto', ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
+    const init = {
+      dir,
+      dtype: options.dtype,
+      engine: options.engine ?? 'auto',
+      ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
+      ...(options.modelProcesses ? { replicas: options.modelProcesses } : {}),
+    };
     // Transformers.js (~0.35 s to import) and, in process, ONNX Runtime are imported only when
     // needed: the model process is not kept waiting for them.
     const startGenerator = async (): Promise<OpenedGenerator> =>
       options.worker === false
         ? (await import('./generation/open-generator.js')).openGenerator(dir, options.dtype, { ...init, intraOpThreads: options.intraOpThreads ?? os.availableParallelism() })
-        : WorkerGenerator.start(init, options.signal);
+        : ReplicaPool.start(init, options.signal);
     const started = performance.now();
     // Eager: the model process is started first, then the tokenizer loads here while the model loads there.
     const generatorPromise = options.startModel === 'on-first-use' ? Promise.resolve(undefined) : startGenerator();

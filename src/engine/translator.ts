@@ -29,6 +29,8 @@ export interface Translator {
   /** Largest input, in tokens (incl. end-of-sentence), the model accepts. */
   readonly maxInputTokens: number;
   readonly batchLimits?: BatchPreference | undefined;
+  /** Batches the engine can run at the same time (its model processes): the pipeline keeps that many in flight. */
+  readonly concurrency?: number | undefined;
   /** Something the user should know about how the model runs (e.g. a slower fallback), shown once. */
   readonly notice?: string | undefined;
   /**

@@ -13,8 +13,8 @@ export interface PipelineProgress {
 
 export interface PipelineOptions extends Partial<BatchLimits> {
   /**
-   * Batches in flight at once (default 1). With the ONNX Runtime engine model calls run one at a
-   * time anyway (its runs block the JavaScript thread); more only overlaps cache work and waiting.
+   * Batches in flight at once (default: what the engine can run at the same time, else 1). More than
+   * the engine's model processes only overlaps cache work and waiting.
    */
   concurrency?: number;
   signal?: AbortSignal;
@@ -41,7 +41,7 @@ export function addPipelineStats(total: PipelineStats, more: PipelineStats): voi
   for (const k of Object.keys(more) as (keyof PipelineStats)[]) total[k] += more[k];
 }
 
-/** Batches in flight at once. */
+/** Batches in flight at once, for an engine that does not say. */
 export const DEFAULT_CONCURRENCY = 1;
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { batchTokens: 4096, maxBatchSize: 32 };
@@ -123,7 +123,7 @@ export async function translateDocument(
     toTranslate.map((t, id) => ({ id, tokens: t.slot.tokens })),
     limits,
   );
-  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  const queue = new PQueue({ concurrency: options.concurrency ?? translator.concurrency ?? DEFAULT_CONCURRENCY });
   const { signal } = options;
   const jobs = batches.map((batch) =>
     queue.add(async () => {

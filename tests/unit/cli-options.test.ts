@@ -10,7 +10,6 @@ import { CACHE_DIR_OPTIONS, ENGINE_OPTIONS } from '../../src/cli/shared-options.
 import { DEFAULT_DTYPE } from '../../src/engine/defaults.js';
 import { DEFAULT_MODEL_ID } from '../../src/engine/model-store/model-files.js';
 import type { InputEncoding } from '../../src/io/decode-text.js';
-import { DEFAULT_CONCURRENCY } from '../../src/pipeline/translate-document.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../src/segmentation/for-translator.js';
 import { parseNumberOption, rangeText } from '../../src/cli/number-options.js';
 import { flagWithValue, optionOccurrences, repeatedOption, type OptionTable } from '../../src/cli/option-words.js';
@@ -49,11 +48,11 @@ describe('translate command options', () => {
       fetchTimeout: 30,
       encoding: 'auto',
       engine: { model: DEFAULT_MODEL_ID, keepSource: false, offline: false, dtype: DEFAULT_DTYPE, beams: 1, engine: 'auto' },
-      // No batch sizes: the engine's own choice (OP_BATCH_LIMITS inside ONNX Runtime, DEFAULT_BATCH_LIMITS for the loop).
+      // No batch sizes and no concurrency: the engine's own choice (OP_BATCH_LIMITS inside ONNX
+      // Runtime, DEFAULT_BATCH_LIMITS for the loop; a batch in flight per model process).
       translation: {
         maxChunkTokens: DEFAULT_MAX_CHUNK_TOKENS,
         packSentences: false,
-        concurrency: DEFAULT_CONCURRENCY,
       },
       cache: { dir: undefined },
       quiet: false,
@@ -62,7 +61,7 @@ describe('translate command options', () => {
 
   it('maps every option into the run', async () => {
     const args = ['b.txt', '-f', 'md,json', '--out-dir', 'out', '--encoding', 'latin1', '--max-chunk-tokens', '100', '--pack-sentences', '--batch-tokens', '999'];
-    args.push('--max-batch-size', '3', '--concurrency', '2', '--no-cache', '--progress', '-q', '--dtype', 'fp32', '--beams', '4', '--threads', '2', '--models-dir', 'm', '--offline', '-m', 'x/y', '--keep-source', '--engine', 'js');
+    args.push('--max-batch-size', '3', '--concurrency', '2', '--no-cache', '--progress', '-q', '--dtype', 'fp32', '--beams', '4', '--threads', '2', '--model-processes', '1', '--models-dir', 'm', '--offline', '-m', 'x/y', '--keep-source', '--engine', 'js');
     const run = translateRunOptions(await parse(args));
     expect(run).toEqual({
       inputs: ['b.txt'],
@@ -71,7 +70,7 @@ describe('translate command options', () => {
       formats: ['md', 'json'],
       outDir: 'out',
       encoding: 'latin1',
-      engine: { model: 'x/y', keepSource: true, modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2, engine: 'js' },
+      engine: { model: 'x/y', keepSource: true, modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2, modelProcesses: 1, engine: 'js' },
       translation: { maxChunkTokens: 100, packSentences: true, batchTokens: 999, maxBatchSize: 3, concurrency: 2 },
       cache: false,
       progress: true,

@@ -1,27 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { busyCoresBetween, parsePidStat, parseProcStat, planThreads, readCpuTimes } from '../../src/engine/generation/thread-plan.js';
+import { MAX_REPLICAS, busyCoresBetween, parsePidStat, parseProcStat, planThreads, readCpuTimes } from '../../src/engine/generation/thread-plan.js';
 
-describe('thread plan: how many ONNX Runtime threads, spinning or not', () => {
-  it('a quiet machine: every core, spinning (ONNX Runtime’s own default)', () => {
-    expect(planThreads(2, 0)).toEqual({ threads: 2, spinning: true, busyCores: 0 });
-    expect(planThreads(8, 0.3)).toEqual({ threads: 8, spinning: true, busyCores: 0.3 });
+describe('thread plan: how many model processes and ONNX Runtime threads, spinning or not', () => {
+  it('a quiet machine: every core, spinning; two cores or more are shared by two model processes', () => {
+    expect(planThreads(2, 0)).toEqual({ replicas: 2, threads: 1, spinning: true, busyCores: 0 });
+    expect(planThreads(8, 0.3)).toEqual({ replicas: 2, threads: 4, spinning: true, busyCores: 0.3 });
+    expect(planThreads(3, 0)).toEqual({ replicas: 2, threads: 1, spinning: true, busyCores: 0 });
+    expect(planThreads(1, 0)).toEqual({ replicas: 1, threads: 1, spinning: true, busyCores: 0 });
+    expect(MAX_REPLICAS).toBe(2);
   });
 
   it('cores kept busy by others: the whole free ones, at least one, not spinning without half a core to spare', () => {
-    expect(planThreads(2, 0.7)).toEqual({ threads: 1, spinning: false, busyCores: 0.7 });
-    expect(planThreads(2, 3.5)).toEqual({ threads: 1, spinning: false, busyCores: 3.5 });
-    expect(planThreads(8, 2.2)).toEqual({ threads: 5, spinning: true, busyCores: 2.2 });
-    expect(planThreads(8, 2.7)).toEqual({ threads: 5, spinning: false, busyCores: 2.7 });
+    expect(planThreads(2, 0.7)).toEqual({ replicas: 1, threads: 1, spinning: false, busyCores: 0.7 });
+    expect(planThreads(2, 3.5)).toEqual({ replicas: 1, threads: 1, spinning: false, busyCores: 3.5 });
+    // 5.8 free: 5 whole cores → two processes of 2 threads, 1.8 cores to spare.
+    expect(planThreads(8, 2.2)).toEqual({ replicas: 2, threads: 2, spinning: true, busyCores: 2.2 });
+    // 4.3 free: 4 → 2 × 2, 0.3 to spare.
+    expect(planThreads(8, 3.7)).toEqual({ replicas: 2, threads: 2, spinning: false, busyCores: 3.7 });
   });
 
-  it('--threads fixes the count; spinning still follows the machine', () => {
-    expect(planThreads(2, 1.5, 2)).toEqual({ threads: 2, spinning: false, busyCores: 1.5 });
-    expect(planThreads(16, 1.5, 4)).toEqual({ threads: 4, spinning: true, busyCores: 1.5 });
-    expect(planThreads(2, 0, 1)).toEqual({ threads: 1, spinning: true, busyCores: 0 });
+  it('--threads fixes the threads in all (two or more: two processes); spinning still follows the machine', () => {
+    expect(planThreads(2, 1.5, 2)).toEqual({ replicas: 2, threads: 1, spinning: false, busyCores: 1.5 });
+    expect(planThreads(16, 1.5, 4)).toEqual({ replicas: 2, threads: 2, spinning: true, busyCores: 1.5 });
+    expect(planThreads(2, 0, 1)).toEqual({ replicas: 1, threads: 1, spinning: true, busyCores: 0 });
+  });
+
+  it('--model-processes caps the processes; the threads stay in one (1: as before there were two)', () => {
+    expect(planThreads(2, 0, undefined, 1)).toEqual({ replicas: 1, threads: 2, spinning: true, busyCores: 0 });
+    expect(planThreads(8, 0, 6, 1)).toEqual({ replicas: 1, threads: 6, spinning: true, busyCores: 0 });
+    expect(planThreads(2, 0.7, undefined, 2)).toEqual({ replicas: 1, threads: 1, spinning: false, busyCores: 0.7 });
+    expect(planThreads(4, 0, undefined, 2)).toEqual({ replicas: 2, threads: 2, spinning: true, busyCores: 0 });
   });
 
   it('not measured (no /proc): every core, spinning, as before', () => {
-    expect(planThreads(4, null)).toEqual({ threads: 4, spinning: true, busyCores: null });
+    expect(planThreads(4, null)).toEqual({ replicas: 2, threads: 2, spinning: true, busyCores: null });
   });
 
   it('reads /proc/stat: busy includes steal (a neighbour on our cores), iowait counts as idle', () => {

@@ -58,9 +58,10 @@ function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredA
   return keys;
 }
 
-/** "2 threads", "1 thread, not spinning (other processes were using 0.7 cores)". */
-function describeThreads({ threads, spinning, busyCores }: ThreadPlan): string {
-  const count = `${threads} thread${threads > 1 ? 's' : ''}${spinning ? '' : ', not spinning'}`;
+/** "2 model processes of 1 thread", "1 thread, not spinning (other processes were using 0.7 cores)". */
+function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan): string {
+  const each = `${threads} thread${threads > 1 ? 's' : ''}`;
+  const count = `${replicas > 1 ? `${replicas} model processes of ${each} each` : each}${spinning || threads === 1 ? '' : ', not spinning'}`;
   return busyCores === null ? count : `${count} (other processes were using ${busyCores.toFixed(1)} cores)`;
 }
 

@@ -1,6 +1,6 @@
 import type { Argv, Options } from 'yargs';
 import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
-import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from '../../pipeline/translate-document.js';
+import { DEFAULT_BATCH_LIMITS } from '../../pipeline/translate-document.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/for-translator.js';
 import { parseFormats } from '../output-plan.js';
 import { numberOption } from '../number-options.js';
@@ -40,8 +40,7 @@ export const TRANSLATE_OPTIONS = {
     describe: `Most inputs per model call (default: the engine's measured choice, 8 greedy / 4 with beams inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
   }),
   concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
-    default: DEFAULT_CONCURRENCY,
-    describe: 'Batches in flight at once (model calls still run one at a time, in the model process)',
+    describe: 'Batches in flight at once (default: one per model process, 2 on a machine with 2 cores or more)',
   }),
   cache: { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' },
   ...PROGRESS_OPTIONS,
@@ -81,7 +80,7 @@ export function translateRunOptions(args: TranslateArgs): TranslateRunOptions {
       packSentences: args.packSentences,
       ...(args.batchTokens !== undefined ? { batchTokens: args.batchTokens } : {}),
       ...(args.maxBatchSize !== undefined ? { maxBatchSize: args.maxBatchSize } : {}),
-      concurrency: args.concurrency,
+      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
     },
     cache: args.cache ? { dir: args.cacheDir } : false,
     ...(args.progress !== undefined ? { progress: args.progress } : {}),

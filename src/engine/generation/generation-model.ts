@@ -37,16 +37,21 @@ async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promis
   return JSON.stringify({ version: WRAPPER_VERSION, spec, files });
 }
 
-/** The cached wrapped model if it is current, else a fresh one (written beside the model when possible). */
-export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<CachedGenerationModel> {
+/** The cached wrapped model's path if it is current (made for these source files), else undefined. */
+export async function currentGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string | undefined> {
   const target = generationModelPath(dir, dtype);
-  const stampFile = `${target}.json`;
-  const stamp = await stampFor(dir, dtype, spec);
   try {
-    if ((await readFile(stampFile, 'utf8')) === stamp && (await stat(target)).size > 0) return { source: target, fresh: false };
+    if ((await readFile(`${target}.json`, 'utf8')) === (await stampFor(dir, dtype, spec)) && (await stat(target)).size > 0) return target;
   } catch {
     // No cached model yet.
   }
+  return undefined;
+}
+
+/** The cached wrapped model if it is current, else a fresh one (written beside the model when possible). */
+export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<CachedGenerationModel> {
+  const current = await currentGenerationModel(dir, dtype, spec);
+  if (current) return { source: current, fresh: false };
   const [encoder, decoder] = await Promise.all([readFile(path.join(dir, modelFile('encoder', dtype))), readFile(path.join(dir, modelFile('decoder', dtype)))]);
   const { wrapBeamSearch } = await import('./beam-search-graph.js');
   const bytes = wrapBeamSearch(encoder, decoder, spec);

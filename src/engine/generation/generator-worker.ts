@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { busyCoresBetween, planThreads, readCpuTimes } from './thread-plan.js';
+import { busyCoresBetween, planThreads, readCpuTimes, type ThreadPlan } from './thread-plan.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
@@ -47,15 +47,23 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
  */
 const PLAN_WINDOW_MS = 150;
 
-try {
+/** The first replica measures (its imports hide the window); a further one takes the first's plan. */
+async function plan(): Promise<ThreadPlan> {
+  if (init.plan) return init.plan;
   const began = performance.now();
   const ours = [process.pid, process.ppid];
   const before = readCpuTimes(ours);
-  const { openGenerator } = await import('./open-generator.js');
+  await import('./open-generator.js');
   await sleep(Math.max(0, PLAN_WINDOW_MS - (performance.now() - began)));
   const after = readCpuTimes(ours);
   const cores = os.availableParallelism();
-  const threads = planThreads(cores, before && after ? busyCoresBetween(before, after, cores) : null, init.intraOpThreads);
+  return planThreads(cores, before && after ? busyCoresBetween(before, after, cores) : null, init.intraOpThreads, init.replicas);
+}
+
+try {
+  const threads = await plan();
+  const { openGenerator, opensWithoutMaking } = await import('./open-generator.js');
+  reply({ type: 'plan', threads, opensWithoutMaking: await opensWithoutMaking(init.dir, init.dtype, init.engine) });
   const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, intraOpThreads: threads.threads, spinning: threads.spinning });
   process.on('message', (request: WorkerRequest) => {
     if (request.type === 'dispose') {

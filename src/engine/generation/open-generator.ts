@@ -4,7 +4,7 @@ import type { Dtype } from '../dtype.js';
 import { MarianModel, sessionOptions, type SessionSettings } from '../marian-model.js';
 import { readModelConfig, type ModelConfig } from '../model-config.js';
 import { GraphSurgeryError, type BeamSearchSpec } from './beam-search-spec.js';
-import { generationModel, storeGenerationModel } from './generation-model.js';
+import { currentGenerationModel, generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';
 import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
@@ -50,6 +50,19 @@ async function verify(op: OrtGenerator, reference: JsLoopGenerator, model: Model
       const [b] = await reference.generate(request);
       if (a!.ids.join(' ') !== b!.ids.join(' ')) throw new GraphSurgeryError(`the wrapped model disagrees with the step-by-step loop (${beams} beam${beams > 1 ? 's' : ''}: ${a!.ids.slice(0, 8).join(' ')} vs ${b!.ids.slice(0, 8).join(' ')})`);
     }
+  }
+}
+
+/**
+ * Whether opening the model now makes nothing on disk: the loop asked for, or the wrapped model
+ * already cached. (Two model processes opening a model for the first time would both make it.)
+ */
+export async function opensWithoutMaking(dir: string, dtype: Dtype, engine: EngineKind = 'auto'): Promise<boolean> {
+  if (engine === 'js') return true;
+  try {
+    return (await currentGenerationModel(dir, dtype, beamSearchSpec(await readModelConfig(dir)))) !== undefined;
+  } catch {
+    return false;
   }
 }
 

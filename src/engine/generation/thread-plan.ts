@@ -1,5 +1,6 @@
 /**
- * How many threads ONNX Runtime gets, and whether they spin between operators.
+ * How many model processes (replicas) run, how many threads ONNX Runtime gets in each, and whether
+ * they spin between operators.
  *
  * ONNX Runtime's intra-op threads spin while they wait for the next operator (its default). That is
  * right when each thread has a core to itself, and ruinous when the cores are shared: a spinning
@@ -7,13 +8,26 @@
  * Measured on the 2-core machine (echo-opus-da-en q8, greedy, batch 8, medians of 3 interleaved
  * rounds): quiet, 2 spinning threads 688–704 tokens/s against 550–564 without spinning and 562–602
  * with 1 thread; with other processes keeping the cores busy (load 3–3.8), 238–284 against 444–482
- * without spinning and 524–584 with 1 thread. So the model process looks before it opens the model:
- * a quiet machine → every core, spinning; cores busy → the whole cores that are free (at least 1),
- * spinning only if that leaves half a core to spare (many cores, a little background work).
+ * without spinning and 524–584 with 1 thread.
+ *
+ * A decoder step at these batch sizes is ~600 small operators: a second thread mostly waits. Two
+ * model processes of one thread each, each running its own batch, keep both cores working
+ * (CTranslate2's inter_threads): 1,003 and 1,053 tokens/s together against 698–709 for one process
+ * with 2 spinning threads (same sentences, load 1.2–1.8). In one process two runs do not overlap
+ * (onnxruntime-node runs a session on the JavaScript thread), hence processes. Each holds its own
+ * copy of the weights, so there are at most MAX_REPLICAS.
+ *
+ * So the first model process looks before it opens the model: a quiet machine → every core,
+ * spinning; cores busy → the whole cores that are free (at least 1), spinning only if that leaves
+ * half a core to spare (many cores, a little background work). Two or more cores → two replicas,
+ * sharing them.
  */
 import { readFileSync } from 'node:fs';
 
 export interface ThreadPlan {
+  /** Model processes, each running its own batch (1 or 2). */
+  replicas: number;
+  /** ONNX Runtime threads in each. */
   threads: number;
   spinning: boolean;
   /** Cores other processes kept busy while the model process started (null: not measured). */
@@ -23,12 +37,25 @@ export interface ThreadPlan {
 /** Other processes' use below this many cores counts as a quiet machine. */
 export const QUIET_BELOW_CORES = 0.5;
 
-/** The plan for `cores` cores of which others used `busyCores`; `requested` (--threads) fixes the count. */
-export function planThreads(cores: number, busyCores: number | null, requested?: number): ThreadPlan {
-  if (busyCores === null || busyCores < QUIET_BELOW_CORES) return { threads: requested ?? cores, spinning: true, busyCores };
+/** Model processes at most: each holds its own copy of the weights (~300 MB for opus-mt q8). */
+export const MAX_REPLICAS = 2;
+
+/** `total` threads as replicas of equal size (`replicas` asked for: at most that many). */
+function split(total: number, replicas = MAX_REPLICAS): { replicas: number; threads: number } {
+  const count = Math.min(replicas, MAX_REPLICAS, Math.max(1, total));
+  return { replicas: count, threads: Math.max(1, Math.floor(total / count)) };
+}
+
+/**
+ * The plan for `cores` cores of which others used `busyCores`. `requested` (--threads) fixes the
+ * threads in all (2 or more: two replicas sharing them); `replicas` (--model-processes) caps the
+ * model processes (1: one process with every thread, as before there were two).
+ */
+export function planThreads(cores: number, busyCores: number | null, requested?: number, replicas?: number): ThreadPlan {
+  if (busyCores === null || busyCores < QUIET_BELOW_CORES) return { ...split(requested ?? cores, replicas), spinning: true, busyCores };
   const free = cores - busyCores;
-  const threads = requested ?? Math.min(cores, Math.max(1, Math.floor(free)));
-  return { threads, spinning: free - threads >= QUIET_BELOW_CORES, busyCores };
+  const plan = split(requested ?? Math.min(cores, Math.max(1, Math.floor(free))), replicas);
+  return { ...plan, spinning: free - plan.replicas * plan.threads >= QUIET_BELOW_CORES, busyCores };
 }
 
 /** CPU time in clock ticks: the machine's (all CPUs, from /proc/stat) and the given processes'. */

@@ -91,8 +91,16 @@ export class WorkerGenerator implements SequenceGenerator {
     this.child.channel?.unref();
   }
 
-  /** Starts the model process and waits until the model is open (a load error is the model process's own). */
-  static start(init: WorkerInit, signal?: AbortSignal): Promise<WorkerGenerator> {
+  /** False once the model process has stopped or was stopped (an abort, a dispose). */
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
+  /**
+   * Starts the model process and waits until the model is open (a load error is the model process's
+   * own). `onPlan` hears its thread plan as soon as it is made, before the model opens.
+   */
+  static start(init: WorkerInit, signal?: AbortSignal, onPlan?: (plan: ThreadPlan, opensWithoutMaking: boolean) => void): Promise<WorkerGenerator> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const child = spawn(init);
     return new Promise((resolve, reject) => {
@@ -108,7 +116,8 @@ export class WorkerGenerator implements SequenceGenerator {
         reject(abortReason(signal!));
       };
       const onMessage = (reply: WorkerReply) => {
-        if (reply.type === 'ready') {
+        if (reply.type === 'plan') onPlan?.(reply.threads, reply.opensWithoutMaking);
+        else if (reply.type === 'ready') {
           cleanup();
           resolve(new WorkerGenerator(child, reply.kind, reply.notice, reply.threads));
         } else if (reply.type === 'failed') {

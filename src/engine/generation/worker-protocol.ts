@@ -10,6 +10,10 @@ export interface WorkerInit {
   engine: EngineKind;
   /** Threads asked for (--threads); else the model process plans them (thread-plan.ts). */
   intraOpThreads?: number;
+  /** Model processes at most (--model-processes); else thread-plan.ts decides. */
+  replicas?: number;
+  /** A further replica: the first one's plan, taken as it is (no measuring). */
+  plan?: ThreadPlan;
 }
 
 export type WorkerRequest = { type: 'generate'; id: number; request: GenerateRequest } | { type: 'dispose' };
@@ -20,6 +24,8 @@ export interface WorkerError {
 }
 
 export type WorkerReply =
+  /** Sent as soon as the threads are planned, before the model opens: the parent may start the other replica then. */
+  | { type: 'plan'; threads: ThreadPlan; /** Nothing to make on disk first (see opensWithoutMaking). */ opensWithoutMaking: boolean }
   | { type: 'ready'; kind: GeneratorKind; notice?: string; threads: ThreadPlan }
   | { type: 'failed'; error: WorkerError }
   | { type: 'result'; id: number; sequences: DecodedSequence[] }

@@ -1,0 +1,189 @@
+/**
+ * The model in up to MAX_REPLICAS processes, each running one batch at a time: a batch goes to
+ * whichever is free, the others wait their turn in order. Why more than one process, and how many
+ * threads each gets, see thread-plan.ts.
+ *
+ * The first process plans the threads while it starts; the second starts as soon as that plan asks
+ * for it (and memory allows), so both load the model at the same time on their own cores. Batches
+ * run on the first until the second is ready. When the first process would make the wrapped model on
+ * disk (first use of a model), the second waits until it is made and verified, and then opens it. A
+ * second process that fails to start is left out: the first does all the work, as it would alone.
+ */
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DecodedSequence } from '../decoding/greedy.js';
+import type { Dtype } from '../dtype.js';
+import { modelFile } from '../model-store/model-files.js';
+import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
+import type { ThreadPlan } from './thread-plan.js';
+import { WorkerGenerator } from './worker-generator.js';
+import type { WorkerInit } from './worker-protocol.js';
+
+/** A model process as the pool sees it. */
+export interface Replica extends SequenceGenerator {
+  readonly alive: boolean;
+  readonly pid?: number | undefined;
+}
+
+/**
+ * A model process's peak resident memory per byte of its encoder + decoder files (measured: q8
+ * echo-opus-da-en, 102 MB of files, ~280 MB peak): a further replica starts only where that much is free.
+ */
+export const REPLICA_MEMORY_PER_MODEL_BYTE = 3;
+
+/** Whether the machine has the memory for one more model process of this model. */
+export async function roomForAnotherReplica(dir: string, dtype: Dtype, freeBytes: number = os.freemem()): Promise<boolean> {
+  try {
+    const sizes = await Promise.all([modelFile('encoder', dtype), modelFile('decoder', dtype)].map((f) => stat(path.join(dir, f)).then((s) => s.size)));
+    return freeBytes >= REPLICA_MEMORY_PER_MODEL_BYTE * (sizes[0]! + sizes[1]!);
+  } catch {
+    return false;
+  }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+export class ReplicaPool implements SequenceGenerator {
+  private readonly replicas: Replica[] = [];
+  private readonly idle: Replica[] = [];
+  private readonly waiting: { take: (r: Replica) => void; fail: (e: Error) => void }[] = [];
+  /** Batches each replica has run, in the order they joined. */
+  private readonly counts = new Map<Replica, number>();
+  private disposed = false;
+  private joining: Promise<void> = Promise.resolve();
+  private stopJoining = (): void => {};
+
+  constructor(
+    first: Replica,
+    readonly kind: GeneratorKind,
+    readonly notice: string | undefined,
+    /** The threads planned: `replicas` processes were asked for (see `size` for how many run). */
+    readonly threads: ThreadPlan | undefined,
+  ) {
+    this.add(first);
+  }
+
+  /** Starts the model processes the plan asks for; resolves when the first is ready. */
+  static async start(init: WorkerInit, signal?: AbortSignal): Promise<ReplicaPool> {
+    let planned: (p: { plan: ThreadPlan; opensWithoutMaking: boolean }) => void = () => {};
+    const plan = new Promise<{ plan: ThreadPlan; opensWithoutMaking: boolean }>((resolve) => (planned = resolve));
+    const first = WorkerGenerator.start(init, signal, (p, opensWithoutMaking) => planned({ plan: p, opensWithoutMaking }));
+    // A pool disposed (or a first process failed) while the second is still loading stops it at once.
+    const stopSecond = new AbortController();
+    const secondSignal = signal ? AbortSignal.any([signal, stopSecond.signal]) : stopSecond.signal;
+    const second = (async (): Promise<WorkerGenerator | undefined> => {
+      const [{ plan: p, opensWithoutMaking }, room] = await Promise.all([plan, roomForAnotherReplica(init.dir, init.dtype)]);
+      if (p.replicas < 2 || !room) return undefined;
+      // Same kind of generation in both (the loop and the op agree exactly only in fp32).
+      const engine = opensWithoutMaking ? init.engine : (await first).kind;
+      return WorkerGenerator.start({ ...init, engine, plan: p }, secondSignal);
+    })().catch(() => undefined);
+    let pool: ReplicaPool;
+    try {
+      const ready = await first;
+      pool = new ReplicaPool(ready, ready.kind, ready.notice, ready.threads);
+    } catch (err) {
+      stopSecond.abort();
+      void second.then((g) => g?.dispose());
+      throw err;
+    }
+    pool.stopJoining = () => stopSecond.abort();
+    pool.joining = second.then((g) => {
+      if (!g) return;
+      if (g.kind !== pool.kind) void g.dispose();
+      else pool.add(g);
+    });
+    return pool;
+  }
+
+  /** Model processes running now. */
+  get size(): number {
+    return this.replicas.length;
+  }
+
+  /** Their process ids (for a caller that watches its processes). */
+  get pids(): number[] {
+    return this.replicas.flatMap((r) => (r.pid === undefined ? [] : [r.pid]));
+  }
+
+  /** Batches each running replica has run, in the order they joined. */
+  get batchCounts(): number[] {
+    return this.replicas.map((r) => this.counts.get(r) ?? 0);
+  }
+
+  /** Resolves once a second process has joined or will not (tests, benchmarks). */
+  whenJoined(): Promise<void> {
+    return this.joining;
+  }
+
+  add(replica: Replica): void {
+    if (this.disposed) {
+      void replica.dispose();
+      return;
+    }
+    this.replicas.push(replica);
+    this.counts.set(replica, 0);
+    this.release(replica);
+  }
+
+  private release(replica: Replica): void {
+    if (!replica.alive) {
+      const at = this.replicas.indexOf(replica);
+      if (at >= 0) this.replicas.splice(at, 1);
+      if (this.replicas.length === 0) for (const w of this.waiting.splice(0)) w.fail(new Error('the model processes have stopped'));
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next.take(replica);
+    else this.idle.push(replica);
+  }
+
+  private acquire(signal?: AbortSignal): Promise<Replica> {
+    if (this.disposed) return Promise.reject(new Error('the translator was disposed'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const free = this.idle.shift();
+    if (free) return Promise.resolve(free);
+    if (this.replicas.length === 0) return Promise.reject(new Error('the model processes have stopped'));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        reject(abortReason(signal!));
+      };
+      const entry = {
+        take: (r: Replica) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        fail: (e: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(entry);
+    });
+  }
+
+  async generate(request: GenerateRequest, signal?: AbortSignal): Promise<DecodedSequence[]> {
+    const replica = await this.acquire(signal);
+    try {
+      return await replica.generate(request, signal);
+    } finally {
+      this.counts.set(replica, (this.counts.get(replica) ?? 0) + 1);
+      this.release(replica);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const w of this.waiting.splice(0)) w.fail(new Error('the translator was disposed'));
+    const running = this.replicas.splice(0);
+    this.idle.length = 0;
+    // A second process still starting is stopped (or, already up, disposed as it arrives: add).
+    this.stopJoining();
+    await Promise.all([...running.map((r) => r.dispose()), this.joining]);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Two model processes, each running its own batch (thread-plan.ts, replica-pool.ts), on the builder's
+ * tiny model: the same ids as one process in this one, both processes used, both gone after dispose;
+ * on a model's first use the wrapped model is made once; --threads 1 keeps one process.
+ */
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGenerator } from '../../src/engine/generation/open-generator.js';
+import { ReplicaPool } from '../../src/engine/generation/replica-pool.js';
+import type { GenerateRequest } from '../../src/engine/generation/sequence-generator.js';
+import { loadTranslator } from '../../src/engine/load-translator.js';
+import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
+import { translateDocument } from '../../src/pipeline/translate-document.js';
+import { segmentForTranslator } from '../../src/segmentation/for-translator.js';
+import { builtModel } from '../../tools/builder-models.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pids: number[]): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return !pids.some(alive);
+}
+
+const SENTENCES = [
+  'Det regner.',
+  'Kommunen bygger en ny skole til næsten fire hundrede elever.',
+  'Hvorfor?',
+  'Børn og voksne fejrede sejren på torvet i går aftes.',
+  'Regeringen fremlagde i dag sit forslag til næste års finanslov.',
+  'Vejret bliver koldt.',
+  'Mange tusinde mennesker var mødt op for at høre talen på rådhuspladsen.',
+  'Toget var forsinket.',
+];
+
+describe('two model processes', () => {
+  let dir: string;
+  let model: ModelConfig;
+  let inputs: number[][];
+  const scratch: string[] = [];
+  beforeAll(async () => {
+    dir = await builtModel('tiny');
+    model = await readModelConfig(dir);
+    const tokenizer = await loadTokenizer(dir);
+    inputs = SENTENCES.map((t) => tokenizer.encode(t) as number[]);
+  });
+  afterAll(async () => {
+    for (const d of scratch) await rm(d, { recursive: true, force: true });
+  });
+
+  const request = (rows: number[][], beams = 1): GenerateRequest => ({
+    inputs: rows,
+    beams,
+    maxNewTokens: rows.map(() => 20),
+    flagLengthCap: true,
+    repetitionGuard: false,
+    lengthPenalty: 1,
+    earlyStopping: false,
+    bannedIds: model.generation.badWordIds,
+  });
+
+  it('run batches side by side with the ids of one process in this one, and both stop on dispose', async () => {
+    const pool = await ReplicaPool.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 2 });
+    await pool.whenJoined();
+    expect(pool.threads).toMatchObject({ replicas: 2, threads: 1 });
+    expect(pool.size).toBe(2);
+    const pids = pool.pids;
+    expect(new Set(pids).size).toBe(2);
+    const local = await openGenerator(dir, 'fp32', { engine: 'ort', intraOpThreads: 1 });
+    const batches = [inputs.slice(0, 2), inputs.slice(2, 4), inputs.slice(4, 6), inputs.slice(6, 8)];
+    for (const beams of [1, 3]) {
+      const together = await Promise.all(batches.map((b) => pool.generate(request(b, beams))));
+      for (const [i, b] of batches.entries()) expect(together[i]).toEqual(await local.generate(request(b, beams)));
+    }
+    // Two free processes, four batches at once: each took its share.
+    for (const count of pool.batchCounts) expect(count).toBeGreaterThanOrEqual(2);
+    await local.dispose();
+    await pool.dispose();
+    expect(await gone(pids), `model processes ${pids.join(', ')} still running after dispose`).toBe(true);
+  });
+
+  it('on a model’s first use, the second process waits for the wrapped model the first makes (made once)', async () => {
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'da2en-replicas-'));
+    scratch.push(copy);
+    await cp(dir, copy, { recursive: true, filter: (src) => !path.basename(src).startsWith('da2en_generate') });
+    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate'))).toEqual([]);
+    const pool = await ReplicaPool.start({ dir: copy, dtype: 'fp32', engine: 'auto', intraOpThreads: 2 });
+    await pool.whenJoined();
+    expect(pool.size).toBe(2);
+    expect(pool.kind).toBe('ort');
+    // One wrapped model and its stamp; no temporary file of a second maker left behind.
+    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate')).sort()).toEqual(['da2en_generate.onnx', 'da2en_generate.onnx.json']);
+    const [a, b] = await Promise.all([pool.generate(request(inputs.slice(0, 4))), pool.generate(request(inputs.slice(4)))]);
+    expect(a).toHaveLength(4);
+    expect(b).toHaveLength(4);
+    await pool.dispose();
+  });
+
+  it('--threads 1 or --model-processes 1 keep one process; a translator keeps as many batches in flight as there may be processes', async () => {
+    const pool = await ReplicaPool.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 1 });
+    await pool.whenJoined();
+    expect(pool.size).toBe(1);
+    expect(pool.threads).toMatchObject({ replicas: 1, threads: 1 });
+    await pool.dispose();
+    const capped = await ReplicaPool.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 2, replicas: 1 });
+    await capped.whenJoined();
+    expect(capped.size).toBe(1);
+    expect(capped.threads).toMatchObject({ replicas: 1, threads: 2 });
+    await capped.dispose();
+
+    const one = await loadTranslator({ model: dir, offline: true, dtype: 'fp32', threads: 1 });
+    const two = await loadTranslator({ model: dir, offline: true, dtype: 'fp32', threads: 2 });
+    expect(one.concurrency).toBe(1);
+    expect(two.concurrency).toBe(2);
+    const text = SENTENCES.join(' ');
+    const translate = (t: typeof one) => translateDocument(segmentForTranslator(text, t), t, { maxBatchSize: 2 });
+    const [single, double] = [await translate(one), await translate(two)];
+    expect(double.stats.modelCalls).toBe(single.stats.modelCalls);
+    expect(double.paragraphs).toEqual(single.paragraphs);
+    await Promise.all([one.dispose(), two.dispose()]);
+  });
+});
