@@ -7,7 +7,9 @@
  * does identical work; nothing in the product is told to force a length.
  *
  * Compared, interleaved round by round (medians of the rounds): generation inside ONNX Runtime (the
- * BeamSearch op) and the step-by-step JavaScript loop, greedy and 4 beams, q8 and fp32; and the naive
+ * BeamSearch op) as it runs by default (two model processes where two cores are free) and in one
+ * process, and the step-by-step JavaScript loop in one process (as it always ran), greedy and 4 beams,
+ * q8 and fp32; and the naive
  * Transformers.js pipeline (one call per sentence, what its docs show). The load average is sampled
  * next to every figure: the machine is shared. `--batch-sizes` adds the op at those batch sizes to the
  * interleaved rounds (how the engine's own choice, OP_BATCH_LIMITS, was measured).
@@ -41,11 +43,16 @@ const median = (xs: number[]) => {
 type Engine = 'ort' | 'js';
 type Decoding = 'greedy' | 'beams4';
 const BEAMS: Record<Decoding, number> = { greedy: 1, beams4: 4 };
-/** A configuration; `batch` set = the op with that largest batch instead of the engine's choice. */
+/**
+ * A configuration; `batch` set = the op with that largest batch instead of the engine's choice;
+ * `oneProcess` = one model process with every thread (`--model-processes 1`), as the engine ran
+ * before it had two: "today's loop" of the issue is the loop in one process.
+ */
 interface Config {
   decoding: Decoding;
   engine: Engine;
   batch?: number;
+  oneProcess?: boolean;
 }
 
 /** Records what each model call produced: useful row-steps of the op (it runs every row to the batch's longest). */
@@ -79,11 +86,11 @@ function documentOf(translator: Translator, lines: string[]): SourceDocument {
 }
 
 /** The seed article through the installed CLI, model load included; peak RSS of every process it starts. */
-async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: number): Promise<{ seconds: number; peakRssMB: number; load: number }> {
+async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: number, oneProcess: boolean): Promise<{ seconds: number; peakRssMB: number; totalRssMB: number; load: number }> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'da2en-bench-')), 'seed.html');
   const cli = path.join(root, 'dist', 'cli', 'bin.js');
   if (!existsSync(cli)) throw new Error('run "npm run build" first (the benchmark times the built CLI)');
-  const args = [cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--engine', engine, '--beams', String(beams), '--offline', '--no-cache', '--quiet', '-o', out];
+  const args = [cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--engine', engine, '--beams', String(beams), '--offline', '--no-cache', '--quiet', '-o', out, ...(oneProcess ? ['--model-processes', '1'] : [])];
   const start = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
     const { NODE_OPTIONS: _loader, ...cleanEnv } = process.env;
@@ -95,8 +102,9 @@ async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: numb
     child.on('exit', (code) => (code === 0 ? resolve(err) : reject(new Error(`CLI exited ${code}: ${err}`))));
   });
   const seconds = (performance.now() - start) / 1000;
-  const rss = Math.max(...[...stderr.matchAll(/peak-rss-kb=(\d+)/g)].map((m) => Number(m[1])));
-  return { seconds, peakRssMB: rss / 1024, load: loadAverage() };
+  // Every process of the run lives until its end, so the sum of their peaks bounds the run's peak.
+  const peaks = [...stderr.matchAll(/peak-rss-kb=(\d+)/g)].map((m) => Number(m[1]));
+  return { seconds, peakRssMB: Math.max(...peaks) / 1024, totalRssMB: peaks.reduce((a, b) => a + b, 0) / 1024, load: loadAverage() };
 }
 
 interface Cell {
@@ -106,6 +114,7 @@ interface Cell {
   spent: number;
   seedSeconds: number[];
   seedRss: number[];
+  seedTotalRss: number[];
   seedLoad: number[];
 }
 
@@ -124,30 +133,39 @@ async function main() {
   const dir = args.model ? path.resolve(args.model) : (log('echo-opus-da-en builder model (built into .cache/test-models on first use, minutes) …'), await builtModel('echo-opus-da-en', 1));
   const sources = readFileSync(path.join(shared, 'data/eval/flores200-dev.da'), 'utf8').split('\n').slice(0, args.n);
   const dtypes = args.dtypes.split(',') as Dtype[];
-  const configs: Config[] = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => (['ort', 'js'] as Engine[]).map((engine) => ({ decoding, engine })));
+  const configs: Config[] = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => [
+    { decoding, engine: 'ort' as const },
+    { decoding, engine: 'ort' as const, oneProcess: true },
+    { decoding, engine: 'js' as const, oneProcess: true },
+  ]);
   const sweep: Config[] = args['batch-sizes']
     ? args['batch-sizes'].split(',').map(Number).flatMap((batch) => (['greedy', 'beams4'] as Decoding[]).map((decoding) => ({ decoding, engine: 'ort' as const, batch })))
     : [];
   const timed = [...configs, ...sweep];
-  const key = (d: Dtype, c: Config) => `${d}/${c.decoding}/${c.engine}${c.batch ? `/batch ${c.batch}` : ''}`;
+  const key = (d: Dtype, c: Config) => `${d}/${c.decoding}/${c.engine}${c.oneProcess ? '/1 process' : ''}${c.batch ? `/batch ${c.batch}` : ''}`;
   const cells = new Map<string, Cell>();
   const loads: number[] = [];
 
   for (const dtype of dtypes) {
     log(`${dtype}: loading ${configs.length} translators …`);
     const translators = new Map<string, Recording>();
-    for (const c of configs) translators.set(key(dtype, c), new Recording(await loadTranslator({ model: dir, dtype, offline: true, engine: c.engine, beams: BEAMS[c.decoding] })));
+    for (const c of configs) {
+      const translator = await loadTranslator({ model: dir, dtype, offline: true, engine: c.engine, beams: BEAMS[c.decoding], ...(c.oneProcess ? { modelProcesses: 1 } : {}) });
+      // The next one plans its threads on a quiet machine only once this one's processes are all up.
+      log(`  ${key(dtype, c)}: ${await translator.modelProcesses()} model process(es)`);
+      translators.set(key(dtype, c), new Recording(translator));
+    }
     for (let round = 0; round < args.rounds; round++) {
       // Interleaved: every configuration once per round, the order rotated so none always goes first.
       const order = timed.map((_, i) => timed[(i + round) % timed.length]!);
       for (const c of order) {
-        const t = translators.get(key(dtype, { decoding: c.decoding, engine: c.engine }))!;
+        const t = translators.get(key(dtype, { decoding: c.decoding, engine: c.engine, ...(c.oneProcess ? { oneProcess: true } : {}) }))!;
         const doc = documentOf(t, sources);
         const [useful, spent] = [t.useful, t.spent];
         const start = performance.now();
         const { stats } = await translateDocument(doc, t, c.batch ? { maxBatchSize: c.batch } : {});
         const seconds = (performance.now() - start) / 1000;
-        const cell = cells.get(key(dtype, c)) ?? { tokensPerSecond: [], load: [], useful: 0, spent: 0, seedSeconds: [], seedRss: [], seedLoad: [] };
+        const cell = cells.get(key(dtype, c)) ?? { tokensPerSecond: [], load: [], useful: 0, spent: 0, seedSeconds: [], seedRss: [], seedTotalRss: [], seedLoad: [] };
         cell.useful += t.useful - useful;
         cell.spent += t.spent - spent;
         cell.tokensPerSecond.push(stats.targetTokens / seconds);
@@ -160,13 +178,14 @@ async function main() {
     for (const t of translators.values()) await t.dispose();
     for (let run = 0; run < args['seed-runs']; run++) {
       for (const c of configs) {
-        const r = await runSeedCli(dir, dtype, c.engine, BEAMS[c.decoding]);
+        const r = await runSeedCli(dir, dtype, c.engine, BEAMS[c.decoding], c.oneProcess ?? false);
         const cell = cells.get(key(dtype, c))!;
         cell.seedSeconds.push(r.seconds);
         cell.seedRss.push(r.peakRssMB);
+        cell.seedTotalRss.push(r.totalRssMB);
         cell.seedLoad.push(r.load);
         loads.push(r.load);
-        log(`  seed via CLI ${key(dtype, c)}: ${r.seconds.toFixed(2)} s, ${r.peakRssMB.toFixed(0)} MB (load ${r.load})`);
+        log(`  seed via CLI ${key(dtype, c)}: ${r.seconds.toFixed(2)} s, ${r.totalRssMB.toFixed(0)} MB in all, ${r.peakRssMB.toFixed(0)} MB the largest process (load ${r.load})`);
       }
     }
   }
@@ -194,7 +213,7 @@ async function main() {
   const loadAvg = loads.reduce((a, b) => a + b, 0) / loads.length;
 
   const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const header = ['dtype', 'decoding', 'engine', 'tokens/s', 'load', 'seed s (CLI)', 'seed load', 'peak RSS MB', 'useful row-steps', 'share of limit'];
+  const header = ['dtype', 'decoding', 'engine', 'tokens/s', 'load', 'seed s (CLI)', 'seed load', 'peak RSS MB (all processes)', 'largest process MB', 'useful row-steps', 'share of limit'];
   const rows = [header];
   for (const dtype of dtypes) {
     for (const c of timed) {
@@ -202,17 +221,18 @@ async function main() {
       rows.push([
         dtype,
         c.decoding,
-        c.batch ? `${c.engine}, batch ≤ ${c.batch}` : c.engine,
+        `${c.engine}${c.oneProcess ? ', 1 process' : ''}${c.batch ? `, batch ≤ ${c.batch}` : ''}`,
         fmt(median(cell.tokensPerSecond)),
         fmt(median(cell.load), 1),
         fmt(median(cell.seedSeconds), 2),
         fmt(median(cell.seedLoad), 1),
+        fmt(Math.max(...cell.seedTotalRss)),
         fmt(Math.max(...cell.seedRss)),
         c.engine === 'ort' ? `${fmt((100 * cell.useful) / cell.spent)}%` : 'n/a',
         `${fmt((100 * median(cell.tokensPerSecond)) / limitTokensPerSecond)}%`,
       ]);
     }
-    rows.push([dtype, 'naive', 'Transformers.js', fmt(naive.get(dtype)!), '', '', '', '', '', `${fmt((100 * naive.get(dtype)!) / limitTokensPerSecond)}%`]);
+    rows.push([dtype, 'naive', 'Transformers.js', fmt(naive.get(dtype)!), '', '', '', '', '', '', `${fmt((100 * naive.get(dtype)!) / limitTokensPerSecond)}%`]);
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') + '\n');
@@ -223,14 +243,15 @@ async function main() {
   if (args.json) {
     const json: Record<string, unknown> = {};
     for (const dtype of dtypes) {
-      const tps = (d: Decoding, e: Engine) => median(cells.get(key(dtype, { decoding: d, engine: e }))!.tokensPerSecond);
+      // ort: the engine as it runs by default; js: "today's loop", in one process as it always ran.
+      const tps = (d: Decoding, e: Engine) => median(cells.get(key(dtype, { decoding: d, engine: e, ...(e === 'js' ? { oneProcess: true } : {}) }))!.tokensPerSecond);
       // The default decoding: greedy inside ONNX Runtime (see the README for why not beams).
       const def = cells.get(key(dtype, { decoding: 'greedy', engine: 'ort' }))!;
       json[dtype] = {
         tokensPerSecond: median(def.tokensPerSecond),
         ratioVsNaive: median(def.tokensPerSecond) / naive.get(dtype)!,
         seedArticleSeconds: median(def.seedSeconds),
-        peakRssMB: Math.max(...def.seedRss),
+        peakRssMB: Math.max(...def.seedTotalRss),
         greedy: { ort: tps('greedy', 'ort'), js: tps('greedy', 'js') },
         beams4: { ort: tps('beams4', 'ort'), js: tps('beams4', 'js') },
       };

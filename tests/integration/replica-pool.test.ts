@@ -105,7 +105,7 @@ describe('two model processes', () => {
     await pool.dispose();
   });
 
-  it('--threads 1 or --model-processes 1 keep one process; a translator keeps as many batches in flight as there may be processes', async () => {
+  it('--threads 1 or --model-processes 1 keep one process; a translator keeps two batches in flight either way, with the same translations', async () => {
     const pool = await ReplicaPool.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 1 });
     await pool.whenJoined();
     expect(pool.size).toBe(1);
@@ -117,10 +117,13 @@ describe('two model processes', () => {
     expect(capped.threads).toMatchObject({ replicas: 1, threads: 2 });
     await capped.dispose();
 
+    // Two batches in flight either way: with one process the next one waits ready in this process.
     const one = await loadTranslator({ model: dir, offline: true, dtype: 'fp32', threads: 1 });
     const two = await loadTranslator({ model: dir, offline: true, dtype: 'fp32', threads: 2 });
-    expect(one.concurrency).toBe(1);
+    expect(one.concurrency).toBe(2);
     expect(two.concurrency).toBe(2);
+    expect(await one.modelProcesses()).toBe(1);
+    expect(await two.modelProcesses()).toBe(2);
     const text = SENTENCES.join(' ');
     const translate = (t: typeof one) => translateDocument(segmentForTranslator(text, t), t, { maxBatchSize: 2 });
     const [single, double] = [await translate(one), await translate(two)];

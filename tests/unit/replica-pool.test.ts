@@ -115,7 +115,7 @@ describe('replica pool', () => {
     void next.catch(() => {});
   });
 
-  it('starts a further process only where three times the model files are free', async () => {
+  it('starts a further process only where four times the model files are free', async () => {
     const dir = await builtModel('tiny');
     expect(await roomForAnotherReplica(dir, 'fp32', 1e12)).toBe(true);
     expect(await roomForAnotherReplica(dir, 'fp32', 1000)).toBe(false);

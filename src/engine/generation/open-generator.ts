@@ -17,7 +17,14 @@ export interface OpenGeneratorOptions extends SessionSettings {
   engine?: EngineKind;
 }
 
-export type OpenedGenerator = SequenceGenerator & { readonly notice?: string; readonly threads?: ThreadPlan };
+export type OpenedGenerator = SequenceGenerator & {
+  readonly notice?: string;
+  readonly threads?: ThreadPlan;
+  /** Model processes running now (a pool of them). */
+  readonly size?: number;
+  /** Resolves once every model process there will be has started (a pool of them). */
+  whenJoined?(): Promise<void>;
+};
 
 export function beamSearchSpec(model: ModelConfig): BeamSearchSpec {
   const { config, generation } = model;

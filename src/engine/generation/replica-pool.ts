@@ -27,10 +27,11 @@ export interface Replica extends SequenceGenerator {
 }
 
 /**
- * A model process's peak resident memory per byte of its encoder + decoder files (measured: q8
- * echo-opus-da-en, 102 MB of files, ~280 MB peak): a further replica starts only where that much is free.
+ * A model process's peak resident memory per byte of its encoder + decoder files, with a margin
+ * (measured: q8 echo-opus-da-en, 102 MB of files, 340–390 MB peak): a further replica starts only
+ * where that much is free.
  */
-export const REPLICA_MEMORY_PER_MODEL_BYTE = 3;
+export const REPLICA_MEMORY_PER_MODEL_BYTE = 4;
 
 /** Whether the machine has the memory for one more model process of this model. */
 export async function roomForAnotherReplica(dir: string, dtype: Dtype, freeBytes: number = os.freemem()): Promise<boolean> {
