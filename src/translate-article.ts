@@ -4,6 +4,7 @@
  * the same document by construction, and the document is assembled (title, metadata, QA) in one place.
  */
 import type { BilingualDocument, BilingualParagraph } from './document/types.js';
+import { MAX_REPLICAS, processesForWork } from './engine/generation/thread-plan.js';
 import { loadTranslator, type EngineOptions } from './engine/load-translator.js';
 import type { Translator } from './engine/translator.js';
 import type { PipelineOptions, PipelineStats } from './pipeline/translate-document.js';
@@ -27,7 +28,8 @@ export interface TranslatedArticle {
  */
 export async function translateArticleWithStats(text: string, options: TranslateArticleOptions = {}): Promise<TranslatedArticle> {
   const started = performance.now();
-  const translator = options.translator ?? (await loadTranslator(options));
+  // One article: one model process with every core starts and finishes first (thread-plan.ts).
+  const translator = options.translator ?? (await loadTranslator({ modelProcesses: processesForWork(text.length) ?? MAX_REPLICAS, ...options }));
   try {
     const { onProgress, ...pipeline } = options;
     const translation = translateParagraphStream(paragraphsOf(text), translator, {

@@ -3,7 +3,7 @@
  * tiny model: the same ids as one process in this one, both processes used, both gone after dispose;
  * on a model's first use the wrapped model is made once; --threads 1 keeps one process.
  */
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engi
 import { translateDocument } from '../../src/pipeline/translate-document.js';
 import { segmentForTranslator } from '../../src/segmentation/for-translator.js';
 import { builtModel } from '../../tools/builder-models.js';
+import { runCli } from '../helpers/run-cli.js';
+import { TWO_PROCESSES_FROM_CHARACTERS, processesForWork } from '../../src/engine/generation/thread-plan.js';
 
 function alive(pid: number): boolean {
   try {
@@ -130,5 +132,31 @@ describe('two model processes', () => {
     expect(double.stats.modelCalls).toBe(single.stats.modelCalls);
     expect(double.paragraphs).toEqual(single.paragraphs);
     await Promise.all([one.dispose(), two.dispose()]);
+  });
+
+  it('the CLI: an article or two runs on one process with every thread; more text on two, the same translations', async () => {
+    expect(processesForWork(TWO_PROCESSES_FROM_CHARACTERS - 1)).toBe(1);
+    expect(processesForWork(TWO_PROCESSES_FROM_CHARACTERS)).toBeUndefined();
+    const work = await mkdtemp(path.join(os.tmpdir(), 'da2en-replicas-cli-'));
+    scratch.push(work);
+    const short = path.join(work, 'short.da.txt');
+    const long = path.join(work, 'long.da.txt');
+    await writeFile(short, SENTENCES.join('\n\n') + '\n');
+    // The same sentences again and again, past the threshold (paragraphs of distinct numbers).
+    const paragraphs: string[] = [];
+    for (let i = 0; paragraphs.join('\n\n').length < TWO_PROCESSES_FROM_CHARACTERS; i++) paragraphs.push(`${i + 1}. ${SENTENCES[i % SENTENCES.length]}`);
+    await writeFile(long, paragraphs.join('\n\n') + '\n');
+    // --threads 2: two threads whatever else runs on this machine, so the plan does not depend on it.
+    const run = (input: string, out: string, ...extra: string[]) => runCli([input, '--model', dir, '--offline', '--threads', '2', '--no-cache', '--format', 'json', '-o', path.join(work, out), '--verbose', ...extra]);
+    const one = await run(short, 'short.json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 2 threads/);
+    const two = await run(long, 'long.json');
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).toMatch(/2 model processes of 1 thread each/);
+    const capped = await run(long, 'long-one.json', '--model-processes', '1');
+    expect(capped.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 2 threads/);
+    const paragraphsOf = async (file: string) => (JSON.parse(await readFile(path.join(work, file), 'utf8')) as { paragraphs: unknown[] }).paragraphs;
+    expect(await paragraphsOf('long.json')).toEqual(await paragraphsOf('long-one.json'));
   });
 });

@@ -1,6 +1,6 @@
 /** The translate command's work (loaded only when the command runs: it pulls in the engine). */
 import type { Translator } from '../../engine/translator.js';
-import type { ThreadPlan } from '../../engine/generation/thread-plan.js';
+import { processesForWork, type ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { writeBilingualStream } from '../../io/bilingual-writer.js';
@@ -112,10 +112,16 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // If every input was translated to the end before, the model starts only should a segment be missing
   // from the memory; otherwise now, loading while the tokenizer does.
   const translatedBefore = memory !== null && plans.every((p) => finishedKeys.has(p.input) && memory.hasFinished(finishedKeys.get(p.input)!));
+  // A short job (an article or two) runs fastest on one model process with every core (thread-plan.ts).
+  const characters = plans.some((p) => p.input === '-' && !articles.has('-'))
+    ? Infinity
+    : [...scans.values()].reduce((n, scan) => n + scan.bytes, 0) + [...articles.values()].reduce((n, a) => n + a.blocks.reduce((m, b) => m + b.text.length, 0), 0);
+  const modelProcesses = args.engine.modelProcesses ?? processesForWork(characters);
   try {
     const loadStart = performance.now();
     translator = await ctx.loadTranslator({
       ...args.engine,
+      ...(modelProcesses !== undefined ? { modelProcesses } : {}),
       // A re-run of inputs translated before may need no model at all: it starts when a segment needs it.
       startModel: translatedBefore ? 'on-first-use' : 'eager',
       onModelStart: (started) => {
