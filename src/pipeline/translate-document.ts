@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { planBatches, type BatchLimits } from './batching.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
 import { memoryKey, type TranslationMemory } from './memory.js';
 
 export interface PipelineProgress {
@@ -41,10 +42,7 @@ export function addPipelineStats(total: PipelineStats, more: PipelineStats): voi
   for (const k of Object.keys(more) as (keyof PipelineStats)[]) total[k] += more[k];
 }
 
-/** Batches in flight at once, for an engine that does not say. */
-export const DEFAULT_CONCURRENCY = 1;
-
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { batchTokens: 4096, maxBatchSize: 32 };
+export { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY };
 
 /** Chunks with no letters (numbers, punctuation, symbols) are kept as they are: nothing to translate. */
 export function needsTranslation(text: string): boolean {

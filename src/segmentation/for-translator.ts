@@ -5,6 +5,7 @@
 import type { SourceDocument } from '../document/types.js';
 import type { Article } from '../input/article.js';
 import { segmentArticle } from './article.js';
+import { DEFAULT_MAX_CHUNK_TOKENS } from './defaults.js';
 import { segmentDocument, type SegmentOptions } from './segment.js';
 
 /** What segmentation needs from a translator (the engine's Translator has it). */
@@ -23,7 +24,7 @@ export interface TranslatorSegmentOptions {
   source?: string;
 }
 
-export const DEFAULT_MAX_CHUNK_TOKENS = 256;
+export { DEFAULT_MAX_CHUNK_TOKENS };
 
 /** The segmentation settings for a translator: its tokenizer, and a chunk budget within what it takes. */
 export function segmentOptionsFor(translator: TokenBudget, options: TranslatorSegmentOptions = {}): SegmentOptions {

@@ -70,6 +70,15 @@ describe('what starting a translation loads', () => {
     expect(heavy.filter((p) => cli.has(`pkg:${p}`))).toEqual([]);
   });
 
+  it('before the model process starts: not the pipeline, rendering, language detection, the memory database or progress bars (imported while the model loads)', () => {
+    const beforeStart = new Set([...reachable(loaded, 'src/cli/main.ts'), ...reachable(loaded, 'src/cli/commands/translate-run.ts'), ...reachable(loaded, 'src/engine/load-translator.ts')]);
+    const later = ['pkg:p-queue', 'pkg:lmdb', 'pkg:franc', 'pkg:cli-progress', 'pkg:escape-html', 'src/pipeline/translate-stream.ts', 'src/pipeline/translate-document.ts', 'src/io/bilingual-writer.ts', 'src/cache/translation-memory.ts', 'src/segmentation/language.ts', 'src/segmentation/segment.ts', 'src/eval/index.ts'];
+    expect(later.filter((m) => beforeStart.has(m))).toEqual([]);
+    // The same modules are reached from the whole run, so the check above sees them when they are static.
+    const run = new Set([...reachable(loaded, 'src/pipeline/translate-stream.ts'), ...reachable(loaded, 'src/io/bilingual-writer.ts'), ...reachable(loaded, 'src/cache/translation-memory.ts')]);
+    expect(later.filter((m) => !m.startsWith('src/') && !run.has(m) && m !== 'pkg:cli-progress')).toEqual([]);
+  });
+
   it('the model process: ONNX Runtime, but not the graph surgery (made once, then read from the cache)', () => {
     // The model process imports the generator once it has started measuring the machine (thread-plan.ts).
     const modelProcess = [...packagesOf('src/engine/generation/generator-worker.ts'), ...packagesOf('src/engine/generation/open-generator.ts')];

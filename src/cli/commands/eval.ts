@@ -1,23 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { Da2enError } from '../../errors.js';
-import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
-import { writeFileAtomically } from '../../io/sinks.js';
-import { translateDocument } from '../../pipeline/translate-document.js';
-import { segmentLines } from '../../segmentation/for-translator.js';
-import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
-
-
-async function readLines(file: string, what: string): Promise<string[]> {
-  try {
-    return splitLines(await readFile(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
-  }
-}
+import type { EvalRunOptions } from './eval-run.js';
 
 function builder(y: Argv) {
   return withEngineOptions(y)
@@ -37,47 +22,14 @@ function builder(y: Argv) {
 
 type EvalArgs = ArgsOf<typeof builder>;
 
+/** What the run needs, in the library's terms: nothing of yargs goes further than this. */
+function evalRunOptions(args: EvalArgs): EvalRunOptions {
+  return { ref: args.ref, hyp: args.hyp, src: args.src, saveHyp: args.saveHyp, json: args.json, progress: args.progress, quiet: args.quiet, engine: engineOptionsFrom(args) };
+}
+
 export function evalCommand(yargs: Argv, ctx: CliContext) {
-  return yargs.command('eval', 'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)', builder, (argv) => ctx.run(argv, () => runEval(argv, ctx)));
+  return yargs.command('eval', 'Score translations with corpus BLEU and chrF2 (sacreBLEU 2.x conventions)', builder, (argv) =>
+    ctx.run(argv, async () => (await import('./eval-run.js')).runEval(evalRunOptions(argv), ctx)),
+  );
 }
 
-async function runEval(args: EvalArgs, ctx: CliContext): Promise<number> {
-  const refs = await readLines(args.ref, 'reference');
-  const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
-  const src = args.src ? await readLines(args.src, 'source') : undefined;
-  // Unusable input (line counts that differ, nothing to score) is an EvalInputError: kind 'input'.
-  const result = await evaluate({
-    refs,
-    ...(hyps ? { hyps } : {}),
-    ...(src ? { src } : {}),
-    translate: async (lines) => {
-      const out = await translateLines(lines, args, ctx);
-      if (args.saveHyp) await writeFileAtomically(args.saveHyp, out.join('\n') + '\n');
-      return out;
-    },
-  });
-  ctx.stdout.write(args.json ? evalResultJson(result) + '\n' : formatEvalTable(result) + '\n');
-  return 0;
-}
-
-/**
- * Each line is one segment, translated whole when it fits the model (as published scores are
- * computed); only an over-long line is split. Empty lines stay empty.
- */
-async function translateLines(lines: string[], args: EvalArgs, ctx: CliContext): Promise<string[]> {
-  const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
-  try {
-    const { document: doc, lineOf: lineOfParagraph } = segmentLines(lines, translator);
-    const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
-    const { paragraphs } = await translateDocument(doc, translator, { signal: ctx.signal, onProgress: progress.translation('translating') });
-    progress.stop();
-    const out = lines.map(() => '');
-    paragraphs.forEach((p, i) => {
-      const line = lineOfParagraph[i]!;
-      out[line] = out[line] ? `${out[line]} ${p.target}` : p.target;
-    });
-    return out;
-  } finally {
-    await translator.dispose();
-  }
-}

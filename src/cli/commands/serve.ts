@@ -1,5 +1,5 @@
 import type { Argv, Options } from 'yargs';
-import { DEFAULT_BATCH_LIMITS } from '../../pipeline/translate-document.js';
+import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
 import { SERVER_DEFAULTS } from '../../server/defaults.js';
 import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';

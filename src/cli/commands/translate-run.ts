@@ -1,17 +1,21 @@
-/** The translate command's work (loaded only when the command runs: it pulls in the engine). */
+/**
+ * The translate command's work (loaded only when the command runs: it pulls in the engine).
+ *
+ * Statically imported here is only what runs before the model process is started: the model loads
+ * there for about a second, so the pipeline, rendering, language detection and the translation
+ * memory's database (~0.2 s to import together) are imported after it has been asked to start, while
+ * it loads (`afterModelStart`).
+ */
 import type { Translator } from '../../engine/translator.js';
 import { processesForWork, type ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
-import { writeBilingualStream } from '../../io/bilingual-writer.js';
 import { checkWritable } from '../../io/sinks.js';
-import { translateArticleStream, translateParagraphStream, type StructuredArticle } from '../../pipeline/translate-stream.js';
+import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../input/read-article.js';
 import { inputUserError } from '../../errors.js';
-import { looksDanish } from '../../segmentation/language.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
-import { openTranslationMemory } from '../../cache/translation-memory.js';
 import { planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
@@ -58,6 +62,16 @@ function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredA
   return keys;
 }
 
+/** What the run needs only once the model is starting (see the top of this file). */
+async function afterModelStart() {
+  const [{ translateArticleStream, translateParagraphStream }, { writeBilingualStream }, { looksDanish }] = await Promise.all([
+    import('../../pipeline/translate-stream.js'),
+    import('../../io/bilingual-writer.js'),
+    import('../../segmentation/language.js'),
+  ]);
+  return { translateArticleStream, translateParagraphStream, writeBilingualStream, looksDanish };
+}
+
 /** "2 model processes of 1 thread", "1 thread, not spinning (other processes were using 0.7 cores)". */
 function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan): string {
   const each = `${threads} thread${threads > 1 ? 's' : ''}`;
@@ -66,6 +80,10 @@ function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan)
 }
 
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
+  // The engine's entry point, which ctx.loadTranslator imports (main.ts): read while the inputs are,
+  // and in place before the model is asked to start, so that the start waits for no file.
+  const engineEntry = import('../../engine/load-translator.js');
+  engineEntry.catch(() => undefined); // awaited below, unless an input fails first
   const plans: InputPlan[] = planOutputs({
     inputs: args.inputs,
     ...(args.formats !== undefined ? { formats: args.formats } : {}),
@@ -106,7 +124,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const download = progress.download();
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
-  const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
+  const memory = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
   // Without a memory there is nothing to look up or record.
   const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
@@ -118,8 +136,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     : [...scans.values()].reduce((n, scan) => n + scan.bytes, 0) + [...articles.values()].reduce((n, a) => n + a.blocks.reduce((m, b) => m + b.text.length, 0), 0);
   const modelProcesses = args.engine.modelProcesses ?? processesForWork(characters);
   try {
+    await engineEntry;
     const loadStart = performance.now();
-    translator = await ctx.loadTranslator({
+    const loading = ctx.loadTranslator({
       ...args.engine,
       ...(modelProcesses !== undefined ? { modelProcesses } : {}),
       // A re-run of inputs translated before may need no model at all: it starts when a segment needs it.
@@ -137,6 +156,12 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       onNotice: ctx.log,
       signal: ctx.signal,
     });
+    // Started only now: the model process has been asked to start (a model found on disk is started
+    // without waiting for any file, so before these imports can take the thread) and loads meanwhile.
+    const rest = afterModelStart();
+    rest.catch(() => undefined); // awaited below, unless the model fails first
+    translator = await loading;
+    const { translateArticleStream, translateParagraphStream, writeBilingualStream, looksDanish } = await rest;
     progress.stop();
     // The model is loaded once for every input: the first one's timings carry the load (and the
     // input during which a model started on first use came up carries that start).

@@ -1,7 +1,7 @@
 import type { Argv, Options } from 'yargs';
 import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
-import { DEFAULT_BATCH_LIMITS } from '../../pipeline/translate-document.js';
-import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/for-translator.js';
+import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
+import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/defaults.js';
 import { parseFormats } from '../output-plan.js';
 import { numberOption } from '../number-options.js';
 import { INPUT_FORMATS } from '../../input/input-format.js';

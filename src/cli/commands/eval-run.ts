@@ -1,0 +1,72 @@
+/** The eval command's work (loaded only when the command runs: scoring, the pipeline and the engine). */
+import { readFile } from 'node:fs/promises';
+import { Da2enError } from '../../errors.js';
+import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
+import { writeFileAtomically } from '../../io/sinks.js';
+import { translateDocument } from '../../pipeline/translate-document.js';
+import { segmentLines } from '../../segmentation/for-translator.js';
+import { createProgress } from '../progress.js';
+import type { EngineOptions } from '../../engine/load-translator.js';
+import type { CliContext } from '../context.js';
+
+/** One run of the eval command, independent of how its options were given. */
+export interface EvalRunOptions {
+  ref: string;
+  hyp?: string | undefined;
+  src?: string | undefined;
+  saveHyp?: string | undefined;
+  json: boolean;
+  progress?: boolean | undefined;
+  quiet: boolean;
+  engine: EngineOptions;
+}
+
+async function readLines(file: string, what: string): Promise<string[]> {
+  try {
+    return splitLines(await readFile(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+  }
+}
+
+export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<number> {
+  const refs = await readLines(args.ref, 'reference');
+  const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
+  const src = args.src ? await readLines(args.src, 'source') : undefined;
+  // Unusable input (line counts that differ, nothing to score) is an EvalInputError: kind 'input'.
+  const result = await evaluate({
+    refs,
+    ...(hyps ? { hyps } : {}),
+    ...(src ? { src } : {}),
+    translate: async (lines) => {
+      const out = await translateLines(lines, args, ctx);
+      if (args.saveHyp) await writeFileAtomically(args.saveHyp, out.join('\n') + '\n');
+      return out;
+    },
+  });
+  ctx.stdout.write(args.json ? evalResultJson(result) + '\n' : formatEvalTable(result) + '\n');
+  return 0;
+}
+
+/**
+ * Each line is one segment, translated whole when it fits the model (as published scores are
+ * computed); only an over-long line is split. Empty lines stay empty.
+ */
+async function translateLines(lines: string[], args: EvalRunOptions, ctx: CliContext): Promise<string[]> {
+  const translator = await ctx.loadTranslator({ ...args.engine, signal: ctx.signal });
+  try {
+    const { document: doc, lineOf: lineOfParagraph } = segmentLines(lines, translator);
+    const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
+    const { paragraphs } = await translateDocument(doc, translator, { signal: ctx.signal, onProgress: progress.translation('translating') });
+    progress.stop();
+    const out = lines.map(() => '');
+    paragraphs.forEach((p, i) => {
+      const line = lineOfParagraph[i]!;
+      out[line] = out[line] ? `${out[line]} ${p.target}` : p.target;
+    });
+    return out;
+  } finally {
+    await translator.dispose();
+  }
+}
