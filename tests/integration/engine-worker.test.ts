@@ -12,18 +12,9 @@ import { WorkerGenerator } from '../../src/engine/generation/worker-generator.js
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
 import { builtModel } from '../../tools/builder-models.js';
+import { processAlive } from '../helpers/process-alive.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Whether a process is still there (signal 0 only checks). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const TEXTS = ['Det regner.', 'Kommunen bygger en ny skole til næsten fire hundrede elever.', 'Hvorfor?', 'Børn og voksne fejrede sejren på torvet i går aftes.'];
 
@@ -99,13 +90,13 @@ describe('engine in its own process (WorkerGenerator)', () => {
     }
     const pid = Number(/model process (\d+)/.exec(out)![1]);
     await new Promise((r) => setTimeout(r, 300));
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     parent.kill('SIGKILL');
     const killedAt = Date.now();
     // Without the watcher it ran on until the batch was done (far beyond this bound); the bound is loose
     // because a busy machine delays every process.
-    while (alive(pid) && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 25));
-    expect(alive(pid), `model process still there ${Date.now() - killedAt} ms after its parent was killed`).toBe(false);
+    while (processAlive(pid) && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 25));
+    expect(processAlive(pid), `model process still there ${Date.now() - killedAt} ms after its parent was killed`).toBe(false);
   });
 
   it('is what loadTranslator gives library code: translations, the engine it uses, and a load error as one line', async () => {

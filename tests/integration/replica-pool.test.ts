@@ -15,23 +15,9 @@ import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engi
 import { translateDocument } from '../../src/pipeline/translate-document.js';
 import { segmentForTranslator } from '../../src/segmentation/for-translator.js';
 import { builtModel } from '../../tools/builder-models.js';
+import { processesGone } from '../helpers/process-alive.js';
 import { runCli } from '../helpers/run-cli.js';
 import { TWO_PROCESSES_FROM_CHARACTERS, processesForWork } from '../../src/engine/generation/thread-plan.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pids: number[]): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  return !pids.some(alive);
-}
 
 const SENTENCES = [
   'Det regner.',
@@ -87,7 +73,7 @@ describe('two model processes', () => {
     for (const count of pool.batchCounts) expect(count).toBeGreaterThanOrEqual(2);
     await local.dispose();
     await pool.dispose();
-    expect(await gone(pids), `model processes ${pids.join(', ')} still running after dispose`).toBe(true);
+    expect(await processesGone(pids), `model processes ${pids.join(', ')} still running after dispose`).toBe(true);
   });
 
   it('on a model’s first use, the second process waits for the wrapped model the first makes (made once)', async () => {
