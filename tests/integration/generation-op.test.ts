@@ -2,14 +2,15 @@
  * Generation inside ONNX Runtime (the BeamSearch-wrapped model) against the step-by-step loop, the
  * reference implementation: same ids, same flags, on the builder's models.
  */
-import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dtype } from '../../src/engine/dtype.js';
 import { GraphSurgeryError, wrapBeamSearch } from '../../src/engine/generation/beam-search-graph.js';
-import { generationModelPath } from '../../src/engine/generation/generation-model.js';
+import { EXTERNAL_ALIGNMENT } from '../../src/engine/generation/external-weights.js';
+import { generationModelPath, generationWeightsPath } from '../../src/engine/generation/generation-model.js';
 import { JsLoopGenerator } from '../../src/engine/generation/js-loop-generator.js';
 import { openGenerator } from '../../src/engine/generation/open-generator.js';
 import { cutRepetition } from '../../src/engine/generation/ort-generator.js';
@@ -138,6 +139,25 @@ describe('the wrapped model file', () => {
       const made = (await readFile(`${cached}.json`, 'utf8'));
       const bytes = await readFile(cached);
       expect(bytes.length).toBeGreaterThan(0);
+      // The weights live beside it, each at a 64 KiB boundary (mapped, not copied, when a session opens).
+      const weights = await readFile(generationWeightsPath(dir, 'q8'));
+      expect(made.trim().split('\n')[1]).toBe(String(weights.length));
+      const model = onnxProto.onnx.ModelProto.decode(bytes);
+      const external = model.graph!.initializer!.filter((t) => t.dataLocation === onnxProto.onnx.TensorProto.DataLocation.EXTERNAL);
+      expect(external.length).toBeGreaterThan(10);
+      for (const t of external) {
+        const at = Object.fromEntries(t.externalData!.map((e) => [e.key, e.value]));
+        expect(at['location']).toBe('da2en_generate_quantized.onnx.data');
+        expect(Number(at['offset']) % EXTERNAL_ALIGNMENT).toBe(0);
+        expect(Number(at['offset']) + Number(at['length'])).toBeLessThanOrEqual(weights.length);
+      }
+      // What was verified before it was stored is what a later open runs: the same ids as the loop.
+      const fromFile = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      const loop = await openGenerator(dir, 'q8', { engine: 'js', intraOpThreads: 1 });
+      const config = await readModelConfig(dir);
+      const probe = request(config, [[5, 6, 7, 8, 9, config.config.eosId]], 1, [12]);
+      expect((await fromFile.generate(probe)).map((s) => s.ids)).toEqual((await loop.generate(probe)).map((s) => s.ids));
+      await Promise.all([fromFile.dispose(), loop.dispose()]);
       // A second open uses the cache: mark the file and see the mark survive.
       await writeFile(`${cached}.json`, made);
       const again = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
@@ -149,7 +169,14 @@ describe('the wrapped model file', () => {
       await utimes(decoder, later, later);
       const rebuilt = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
       await rebuilt.dispose();
-      expect(await readFile(`${cached}.json`, 'utf8')).not.toBe(made);
+      const remade = await readFile(`${cached}.json`, 'utf8');
+      expect(remade).not.toBe(made);
+      // A damaged weights file (cut short) is made again too, rather than failing to open.
+      await truncate(generationWeightsPath(dir, 'q8'), 1000);
+      const repaired = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      expect(repaired.kind).toBe('ort');
+      await repaired.dispose();
+      expect((await readFile(generationWeightsPath(dir, 'q8'))).length).toBe(weights.length);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -86,7 +86,7 @@ describe('two model processes', () => {
     expect(pool.size).toBe(2);
     expect(pool.kind).toBe('ort');
     // One wrapped model and its stamp; no temporary file of a second maker left behind.
-    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate')).sort()).toEqual(['da2en_generate.onnx', 'da2en_generate.onnx.json']);
+    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate')).sort()).toEqual(['da2en_generate.onnx', 'da2en_generate.onnx.data', 'da2en_generate.onnx.json']);
     const [a, b] = await Promise.all([pool.generate(request(inputs.slice(0, 4))), pool.generate(request(inputs.slice(4)))]);
     expect(a).toHaveLength(4);
     expect(b).toHaveLength(4);

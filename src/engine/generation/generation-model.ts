@@ -1,17 +1,19 @@
 /**
  * The BeamSearch-wrapped model, made once per model directory and dtype (after download, conversion
  * or build: on first load), verified against the step-by-step loop, and cached beside the model:
- * onnx/da2en_generate(_quantized).onnx with a stamp naming the source files' sizes and times, so a
- * changed source file (a re-download, a rebuild) makes it again.
+ * onnx/da2en_generate(_quantized).onnx, its weights in .onnx.data (external-weights.ts: mapped rather
+ * than copied when a session opens), and a stamp naming the source files' sizes and times and the
+ * weights file's size, so a changed source file (a re-download, a rebuild) makes it again, and a
+ * damaged weights file too.
  */
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BeamSearchSpec } from './beam-search-spec.js';
 import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
 
 /** Bump when the wrapping changes: cached files of another version are made again. */
-export const WRAPPER_VERSION = 1;
+export const WRAPPER_VERSION = 2;
 
 export interface CachedGenerationModel {
   /** The .onnx path (cached) or the bytes (the directory could not be written). */
@@ -22,6 +24,11 @@ export interface CachedGenerationModel {
 
 export function generationModelPath(dir: string, dtype: Dtype): string {
   return path.join(dir, 'onnx', `da2en_generate${dtype === 'q8' ? '_quantized' : ''}.onnx`);
+}
+
+/** Its weights, beside it (the model names the file relative to itself). */
+export function generationWeightsPath(dir: string, dtype: Dtype): string {
+  return `${generationModelPath(dir, dtype)}.data`;
 }
 
 async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string> {
@@ -41,7 +48,11 @@ async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promis
 export async function currentGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string | undefined> {
   const target = generationModelPath(dir, dtype);
   try {
-    if ((await readFile(`${target}.json`, 'utf8')) === (await stampFor(dir, dtype, spec)) && (await stat(target)).size > 0) return target;
+    // The stamp's first line names the sources, its second the weights file's size.
+    const [sources, weights] = (await readFile(`${target}.json`, 'utf8')).split('\n');
+    if (sources !== (await stampFor(dir, dtype, spec)) || (await stat(target)).size === 0) return undefined;
+    if ((await stat(generationWeightsPath(dir, dtype))).size !== Number(weights)) return undefined;
+    return target;
   } catch {
     // No cached model yet.
   }
@@ -58,18 +69,27 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
   return { source: bytes, fresh: true };
 }
 
-/** Writes a verified wrapped model and its stamp (tmp + rename); false if the directory is read-only. */
+/** Writes a verified wrapped model, its weights and its stamp (each tmp + rename, the stamp last); false if the directory is read-only. */
 export async function storeGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec, bytes: Uint8Array): Promise<boolean> {
   const target = generationModelPath(dir, dtype);
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const weights = generationWeightsPath(dir, dtype);
+  const { splitExternalWeights } = await import('./external-weights.js');
+  const split = splitExternalWeights(bytes, path.basename(weights));
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
-    await writeFile(`${target}.json`, await stampFor(dir, dtype, spec));
+    const file = await open(weights + suffix, 'w');
+    try {
+      for (const chunk of split.data) await file.write(chunk);
+    } finally {
+      await file.close();
+    }
+    await rename(weights + suffix, weights);
+    await writeFile(target + suffix, split.model);
+    await rename(target + suffix, target);
+    await writeFile(`${target}.json`, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n`);
     return true;
   } catch {
-    await rm(tmp, { force: true });
+    await Promise.all([rm(weights + suffix, { force: true }), rm(target + suffix, { force: true })]);
     return false;
   }
 }
-
