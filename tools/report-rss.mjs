@@ -17,6 +17,15 @@ export function peakRssKb() {
   return process.resourceUsage().maxRSS;
 }
 
-process.on('exit', () => {
+let reported = false;
+function report() {
+  if (reported) return;
+  reported = true;
   process.stderr.write(`peak-rss-kb=${peakRssKb()}\n`);
+}
+process.on('exit', report);
+// A model process ends itself with SIGKILL when asked to dispose (no 'exit' event): it reports then.
+// This listener was added first, so it runs before the model process's own.
+process.on('message', (message) => {
+  if (message && message.type === 'dispose') report();
 });
