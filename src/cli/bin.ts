@@ -7,8 +7,11 @@
  * `sh -c` it runs the bin under, and that shell dies without passing it on.
  */
 import { startedByPackageManager, stopWithParentProcess } from '../process/child-lifetime.js';
+import { mayEndNow } from './early-exit.js';
 
 // What npm's shell did not pass on: its parent gone, this process stops as on SIGTERM.
 if (startedByPackageManager(process.env)) stopWithParentProcess(() => process.kill(process.pid, 'SIGTERM'));
 const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+let finished = false;
+process.exitCode = await main(process.argv.slice(2), { finished: () => (finished = true) });
+if (mayEndNow(finished, process)) process.exit();

@@ -19,4 +19,10 @@ export interface CliContext {
   run(args: object, work: () => Promise<number>): Promise<void>;
   /** Makes the translator (the real engine; a test of the CLI's own work may hand in another). */
   loadTranslator(options: EngineOptions): Promise<Translator>;
+  /**
+   * Called by a command when everything it started has ended and been waited for (outputs written
+   * and closed, the model process gone, the memory closed): the `da2en` process may then end as soon
+   * as its standard streams are flushed (bin.ts), without the event loop having to empty first.
+   */
+  finished(): void;
 }

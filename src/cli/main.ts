@@ -11,7 +11,7 @@ import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator'>> {
+export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
    * For tests of the command line itself: called with the parsed and validated arguments in place
    * of the command, which then does not run (main returns 0).
@@ -49,6 +49,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     // Imported when a command needs it: the engine (Transformers.js, ONNX Runtime, sharp) takes
     // ~0.4 s to import, which --help, --version and `cache` need not wait for.
     loadTranslator: io.loadTranslator ?? (async (options) => (await import('../engine/load-translator.js')).loadTranslator(options)),
+    finished: io.finished ?? (() => {}),
   };
 
   // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.

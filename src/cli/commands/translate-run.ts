@@ -204,5 +204,6 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     await translator?.dispose();
     await memory?.close();
   }
+  ctx.finished();
   return 0;
 }
