@@ -178,7 +178,7 @@ export class WorkerGenerator implements SequenceGenerator {
     if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.killed) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.ref();
-    // Asked to leave (it releases its sessions and exits normally); killed if it does not within 2 s.
+    // Asked to leave (it ends itself at once, killed by its own hand: generator-worker.ts); killed here if it has not within 2 s.
     const kill = setTimeout(() => this.child.kill('SIGKILL'), 2000);
     if (this.child.connected) this.child.send({ type: 'dispose' } satisfies WorkerRequest);
     else this.child.kill('SIGKILL');
