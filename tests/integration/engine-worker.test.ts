@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGenerator } from '../../src/engine/generation/open-generator.js';
 import type { GenerateRequest } from '../../src/engine/generation/sequence-generator.js';
-import { WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
+import { prestartModelProcess, WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
 import { builtModel } from '../../tools/builder-models.js';
-import { processAlive } from '../helpers/process-alive.js';
+import { processAlive, processesGone } from '../helpers/process-alive.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -106,5 +106,29 @@ describe('engine in its own process (WorkerGenerator)', () => {
     expect(out).toHaveLength(TEXTS.length);
     for (const r of out) expect(r.tokens).toBeGreaterThan(0);
     await translator.dispose();
+  });
+
+  it('a model process started ahead is the one the next start takes; one never taken ends with its caller', async () => {
+    const ahead = prestartModelProcess();
+    expect(ahead).toBeGreaterThan(0);
+    const worker = await WorkerGenerator.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 1 });
+    expect(worker.pid).toBe(ahead);
+    expect(worker.threads).toMatchObject({ replicas: 1, threads: 1 });
+    const local = await openGenerator(dir, 'fp32', { engine: 'ort', intraOpThreads: 1 });
+    expect(await worker.generate(request(inputs, 20))).toEqual(await local.generate(request(inputs, 20)));
+    await Promise.all([worker.dispose(), local.dispose()]);
+    // The next start spawns its own.
+    const next = await WorkerGenerator.start({ dir, dtype: 'fp32', engine: 'ort', intraOpThreads: 1 });
+    expect(next.pid).not.toBe(ahead);
+    await next.dispose();
+
+    const caller = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tests/helpers/prestart-unused.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    caller.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // It ends by itself: the process started ahead holds nothing open.
+    const code = await new Promise<number | null>((resolve) => caller.on('exit', resolve));
+    expect(code).toBe(0);
+    const pid = Number(/prestarted (\d+)/.exec(out)![1]);
+    expect(await processesGone([pid]), `model process ${pid} started ahead still running after its caller ended`).toBe(true);
   });
 });

@@ -9,7 +9,12 @@ import { Worker } from 'node:worker_threads';
 import { busyCoresBetween, planThreads, readCpuTimes, type ThreadPlan } from './thread-plan.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
+// Started with its work (argv) or ahead of it (prestartModelProcess): then the first message says it.
+const given = process.argv[2] ? (JSON.parse(process.argv[2]) as WorkerInit) : undefined;
+// Others' CPU use is measured from this process's start: a process started ahead has its window
+// behind it by the time its work comes.
+const bootedAt = performance.now();
+const cpuAtBoot = readCpuTimes([process.pid, process.ppid]);
 // A parent that is gone (killed, exited) needs no answer: the callback takes the EPIPE, and this process ends.
 const reply = (message: WorkerReply) => {
   if (!process.connected) process.exit(0);
@@ -48,20 +53,32 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const PLAN_WINDOW_MS = 150;
 
 /** The first replica measures (its imports hide the window); a further one takes the first's plan. */
-async function plan(): Promise<ThreadPlan> {
+async function plan(init: WorkerInit): Promise<ThreadPlan> {
   if (init.plan) return init.plan;
-  const began = performance.now();
-  const ours = [process.pid, process.ppid];
-  const before = readCpuTimes(ours);
   await import('./open-generator.js');
-  await sleep(Math.max(0, PLAN_WINDOW_MS - (performance.now() - began)));
-  const after = readCpuTimes(ours);
+  await sleep(Math.max(0, PLAN_WINDOW_MS - (performance.now() - bootedAt)));
+  const after = readCpuTimes([process.pid, process.ppid]);
   const cores = os.availableParallelism();
-  return planThreads(cores, before && after ? busyCoresBetween(before, after, cores) : null, init.intraOpThreads, init.replicas);
+  return planThreads(cores, cpuAtBoot && after ? busyCoresBetween(cpuAtBoot, after, cores) : null, init.intraOpThreads, init.replicas);
+}
+
+/** The work: given at start, or (started ahead) in the first message; ONNX Runtime loads meanwhile. */
+function work(): Promise<WorkerInit> {
+  if (given) return Promise.resolve(given);
+  void import('./open-generator.js');
+  return new Promise((resolve) => {
+    const onInit = (message: WorkerRequest) => {
+      if (message.type !== 'init') return;
+      process.off('message', onInit);
+      resolve(message.init);
+    };
+    process.on('message', onInit);
+  });
 }
 
 try {
-  const threads = await plan();
+  const init = await work();
+  const threads = await plan(init);
   const { openGenerator, opensWithoutMaking } = await import('./open-generator.js');
   reply({ type: 'plan', threads, opensWithoutMaking: await opensWithoutMaking(init.dir, init.dtype, init.engine) });
   const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, intraOpThreads: threads.threads, spinning: threads.spinning });
@@ -73,6 +90,7 @@ try {
       process.kill(process.pid, 'SIGKILL');
       return;
     }
+    if (request.type !== 'generate') return;
     generator.generate(request.request).then(
       (sequences) => reply({ type: 'result', id: request.id, sequences }),
       (err: unknown) => reply({ type: 'error', id: request.id, error: describe(err) }),

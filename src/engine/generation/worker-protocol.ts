@@ -16,7 +16,11 @@ export interface WorkerInit {
   plan?: ThreadPlan;
 }
 
-export type WorkerRequest = { type: 'generate'; id: number; request: GenerateRequest } | { type: 'dispose' };
+export type WorkerRequest =
+  /** The work of a model process started ahead of it (prestartModelProcess). */
+  | { type: 'init'; init: WorkerInit }
+  | { type: 'generate'; id: number; request: GenerateRequest }
+  | { type: 'dispose' };
 
 export interface WorkerError {
   message: string;
