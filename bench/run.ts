@@ -65,6 +65,7 @@ class Recording implements Translator {
   get decoding() { return this.inner.decoding; }
   get maxInputTokens() { return this.inner.maxInputTokens; }
   get batchLimits() { return this.inner.batchLimits; }
+  get concurrency() { return this.inner.concurrency; }
   countTokens(text: string) { return this.inner.countTokens(text); }
   async translateBatch(texts: string[], options?: TranslateOptions): Promise<TranslationResult[]> {
     const out = await this.inner.translateBatch(texts, options);

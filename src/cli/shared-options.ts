@@ -22,7 +22,7 @@ export const ENGINE_OPTIONS = {
   engine: { type: 'string', choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
   threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'CPU threads for the model in all (2 or more: two model processes sharing them; default: the free cores)' }),
   'model-processes': numberOption('model-processes', { integer: true, min: 1, max: MAX_REPLICAS }, {
-    describe: 'Model processes at most, each translating its own batch (default: 2 where two cores or more are free; 1 halves the memory)',
+    describe: 'Model processes at most, each translating its own batch (default: 2 where two cores or more are free and there are 10,000 characters or more to translate; 1 halves the memory; serve always runs 1)',
   }),
 } as const satisfies Record<string, Options>;
 

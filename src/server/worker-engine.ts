@@ -35,7 +35,9 @@ function spawnWorker(options: WorkerEngineOptions): Worker {
 type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 export async function startWorkerEngine(options: WorkerEngineOptions): Promise<ServerEngine> {
-  const worker = spawnWorker(options);
+  // The scheduler runs one model call at a time (scheduler.ts), so one model process serves it: a
+  // second would only hold a copy of the weights.
+  const worker = spawnWorker({ ...options, modelProcesses: 1 });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;
