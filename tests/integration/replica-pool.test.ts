@@ -142,6 +142,10 @@ describe('two model processes', () => {
     expect(two.stderr).toMatch(/2 model processes of 1 thread each/);
     const capped = await run(long, 'long-one.json', '--model-processes', '1');
     expect(capped.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 2 threads/);
+    // Piped in, even the long text is taken as one article (its size is unknown before it is read).
+    const piped = await runCli(['-', '--model', dir, '--offline', '--threads', '2', '--no-cache', '--format', 'json', '-o', path.join(work, 'piped.json'), '--verbose'], await readFile(long, 'utf8'));
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toMatch(/model started in [\d.]+ s \([^)]*, 2 threads/);
     const paragraphsOf = async (file: string) => (JSON.parse(await readFile(path.join(work, file), 'utf8')) as { paragraphs: unknown[] }).paragraphs;
     expect(await paragraphsOf('long.json')).toEqual(await paragraphsOf('long-one.json'));
   });

@@ -131,9 +131,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // from the memory; otherwise now, loading while the tokenizer does.
   const translatedBefore = memory !== null && plans.every((p) => finishedKeys.has(p.input) && memory.hasFinished(finishedKeys.get(p.input)!));
   // A short job (an article or two) runs fastest on one model process with every core (thread-plan.ts).
-  const characters = plans.some((p) => p.input === '-' && !articles.has('-'))
-    ? Infinity
-    : [...scans.values()].reduce((n, scan) => n + scan.bytes, 0) + [...articles.values()].reduce((n, a) => n + a.blocks.reduce((m, b) => m + b.text.length, 0), 0);
+  // Text piped in cannot be measured before it is read: taken as what it usually is, one article.
+  const characters = [...scans.values()].reduce((n, scan) => n + scan.bytes, 0) + [...articles.values()].reduce((n, a) => n + a.blocks.reduce((m, b) => m + b.text.length, 0), 0);
   const modelProcesses = args.engine.modelProcesses ?? processesForWork(characters);
   try {
     await engineEntry;
