@@ -15,6 +15,10 @@ const given = process.argv[2] ? (JSON.parse(process.argv[2]) as WorkerInit) : un
 // behind it by the time its work comes.
 const bootedAt = performance.now();
 const cpuAtBoot = readCpuTimes([process.pid, process.ppid]);
+// ONNX Runtime and the generator load from here on, while the window runs and the work is awaited.
+const generatorModule = import('./open-generator.js');
+// Its failure is reported where it is awaited (the try below), not as an unhandled rejection meanwhile.
+generatorModule.catch(() => {});
 // A parent that is gone (killed, exited) needs no answer: the callback takes the EPIPE, and this process ends.
 const reply = (message: WorkerReply) => {
   if (!process.connected) process.exit(0);
@@ -46,16 +50,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 /**
- * How busy the cores are, measured while this process imports ONNX Runtime (so it costs no time):
- * the machine's CPU use over at least PLAN_WINDOW_MS, less this process's and its parent's (which is
- * loading the tokenizer meanwhile).
+ * How busy the cores are, measured from this process's start while it imports ONNX Runtime (and,
+ * started ahead, waits for its work), so it costs no time: the machine's CPU use over at least
+ * PLAN_WINDOW_MS, less this process's and its parent's (which is loading the tokenizer meanwhile).
  */
 const PLAN_WINDOW_MS = 150;
 
 /** The first replica measures (its imports hide the window); a further one takes the first's plan. */
 async function plan(init: WorkerInit): Promise<ThreadPlan> {
   if (init.plan) return init.plan;
-  await import('./open-generator.js');
+  await generatorModule;
   await sleep(Math.max(0, PLAN_WINDOW_MS - (performance.now() - bootedAt)));
   const after = readCpuTimes([process.pid, process.ppid]);
   const cores = os.availableParallelism();
@@ -65,7 +69,6 @@ async function plan(init: WorkerInit): Promise<ThreadPlan> {
 /** The work: given at start, or (started ahead) in the first message; ONNX Runtime loads meanwhile. */
 function work(): Promise<WorkerInit> {
   if (given) return Promise.resolve(given);
-  void import('./open-generator.js');
   return new Promise((resolve) => {
     const onInit = (message: WorkerRequest) => {
       if (message.type !== 'init') return;
@@ -79,7 +82,7 @@ function work(): Promise<WorkerInit> {
 try {
   const init = await work();
   const threads = await plan(init);
-  const { openGenerator, opensWithoutMaking } = await import('./open-generator.js');
+  const { openGenerator, opensWithoutMaking } = await generatorModule;
   reply({ type: 'plan', threads, opensWithoutMaking: await opensWithoutMaking(init.dir, init.dtype, init.engine) });
   const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, intraOpThreads: threads.threads, spinning: threads.spinning });
   process.on('message', (request: WorkerRequest) => {

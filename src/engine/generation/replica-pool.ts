@@ -17,7 +17,7 @@ import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
-import { WorkerGenerator } from './worker-generator.js';
+import { abortReason, WorkerGenerator } from './worker-generator.js';
 import type { WorkerInit } from './worker-protocol.js';
 
 /** A model process as the pool sees it. */
@@ -41,10 +41,6 @@ export async function roomForAnotherReplica(dir: string, dtype: Dtype, freeBytes
   } catch {
     return false;
   }
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
 export class ReplicaPool implements SequenceGenerator {

@@ -22,7 +22,8 @@ function toError(e: WorkerError): Error {
   return err;
 }
 
-function abortReason(signal: AbortSignal): Error {
+/** What an aborted signal carries, as an Error. */
+export function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
