@@ -1,10 +1,12 @@
 /**
  * What a Marian model directory (the Transformers.js / Optimum layout) holds, read through public
- * APIs only: the JSON files by us, the tokenizer by Transformers.js' own tokenizer class, and the
- * .onnx files left as paths for ONNX Runtime to open itself (never streamed through JavaScript).
+ * APIs only: the JSON files by us, the tokenizer by Transformers.js' own tokenizer class (loaded
+ * without the native modules a tokenizer never uses: tokenizer-library.ts), and the .onnx files left
+ * as paths for ONNX Runtime to open itself (never streamed through JavaScript).
  */
 import path from 'node:path';
-import { LogLevel, MarianTokenizer, PreTrainedTokenizer, env } from '@huggingface/transformers';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { tokenizerLibrary, type TransformersLibrary } from './tokenizer-library.js';
 import type { Dtype } from './dtype.js';
 import { modelFile } from './model-store/model-files.js';
 import { readJson, readModelConfig, type ModelConfig } from './model-config.js';
@@ -26,7 +28,8 @@ export interface ModelDirectory extends ModelConfig {
  * (true of the Rust library, irrelevant here); the log level is lowered for that synchronous
  * construction only and restored before anything else can run.
  */
-function makeTokenizer(tokenizerJson: Json, tokenizerConfig: Json): PreTrainedTokenizer {
+function makeTokenizer(library: TransformersLibrary, tokenizerJson: Json, tokenizerConfig: Json): PreTrainedTokenizer {
+  const { LogLevel, MarianTokenizer, PreTrainedTokenizer, env } = library;
   const name = String(tokenizerConfig['tokenizer_class'] ?? 'MarianTokenizer').replace(/Fast$/, '');
   const known: Record<string, typeof PreTrainedTokenizer> = { MarianTokenizer, PreTrainedTokenizer };
   const Tokenizer = known[name] ?? MarianTokenizer;
@@ -41,8 +44,12 @@ function makeTokenizer(tokenizerJson: Json, tokenizerConfig: Json): PreTrainedTo
 
 /** The tokenizer from tokenizer.json + tokenizer_config.json. */
 export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
-  const [tokenizerJson, tokenizerConfig] = await Promise.all([readJson(dir, 'tokenizer.json'), readJson(dir, 'tokenizer_config.json')]);
-  return makeTokenizer(tokenizerJson, tokenizerConfig);
+  // The files are read while the library loads (its require holds the thread, the reads do not).
+  const files = Promise.all([readJson(dir, 'tokenizer.json'), readJson(dir, 'tokenizer_config.json')]);
+  files.catch(() => undefined); // awaited below
+  const library = await tokenizerLibrary();
+  const [tokenizerJson, tokenizerConfig] = await files;
+  return makeTokenizer(library, tokenizerJson, tokenizerConfig);
 }
 
 export async function readModelDirectory(dir: string, dtype: Dtype): Promise<ModelDirectory> {

@@ -11,6 +11,7 @@ import { env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MarianModel } from '../../src/engine/marian-model.js';
 import { readModelDirectory } from '../../src/engine/model-directory.js';
+import { tokenizerLibrary } from '../../src/engine/tokenizer-library.js';
 import { builtModel } from '../../tools/builder-models.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -27,8 +28,8 @@ async function streamedDuring(run: () => Promise<void>): Promise<string[]> {
   return streamed;
 }
 
-function envSnapshot(): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v === null || typeof v !== 'object'));
+function envSnapshot(of: object = env): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(of).filter(([, v]) => v === null || typeof v !== 'object'));
 }
 
 describe('model files', () => {
@@ -36,6 +37,9 @@ describe('model files', () => {
     const dir = await builtModel('tiny');
     const before = envSnapshot();
     const customCache = env.customCache;
+    // The tokenizer comes from its own copy of the library (tokenizer-library.ts): its settings too.
+    const library = await tokenizerLibrary();
+    const libraryBefore = envSnapshot(library.env);
     const streamed = await streamedDuring(async () => {
       const model = await MarianModel.load(dir, 'q8', { intraOpThreads: 1 });
       expect(model.decode(model.tokenize('Det regner.')).length).toBeGreaterThan(0);
@@ -44,6 +48,8 @@ describe('model files', () => {
     expect(streamed.filter((f) => f.endsWith('.onnx'))).toEqual([]);
     expect(envSnapshot()).toEqual(before);
     expect(env.customCache).toBe(customCache);
+    expect(envSnapshot(library.env)).toEqual(libraryBefore);
+    expect(libraryBefore['logLevel']).toBeDefined();
   });
 
   it('reads special ids and generation settings from the files, not constants', async () => {
