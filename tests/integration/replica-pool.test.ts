@@ -76,7 +76,7 @@ describe('two model processes', () => {
     expect(await processesGone(pids), `model processes ${pids.join(', ')} still running after dispose`).toBe(true);
   });
 
-  it('on a model’s first use, the second process waits for the wrapped model the first makes (made once)', async () => {
+  it('on a model’s first use, the second process waits for the wrapped model and its prepared copy the first makes (made once)', async () => {
     const copy = await mkdtemp(path.join(os.tmpdir(), 'da2en-replicas-'));
     scratch.push(copy);
     await cp(dir, copy, { recursive: true, filter: (src) => !path.basename(src).startsWith('da2en_generate') });
@@ -85,8 +85,16 @@ describe('two model processes', () => {
     await pool.whenJoined();
     expect(pool.size).toBe(2);
     expect(pool.kind).toBe('ort');
-    // One wrapped model and its stamp; no temporary file of a second maker left behind.
-    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate')).sort()).toEqual(['da2en_generate.onnx', 'da2en_generate.onnx.data', 'da2en_generate.onnx.json']);
+    // One wrapped model and its prepared copy, with their stamps; no temporary file or folder of a second maker left behind.
+    expect((await readdir(path.join(copy, 'onnx'))).filter((f) => f.startsWith('da2en_generate') || f.startsWith('.')).sort()).toEqual([
+      'da2en_generate.onnx',
+      'da2en_generate.onnx.data',
+      'da2en_generate.onnx.json',
+      'da2en_generate.prepared.onnx',
+      'da2en_generate.prepared.onnx.data',
+      'da2en_generate.prepared.onnx.json',
+    ]);
+    expect(JSON.parse(await readFile(path.join(copy, 'onnx', 'da2en_generate.prepared.onnx.json'), 'utf8')).failed).toBeUndefined();
     const [a, b] = await Promise.all([pool.generate(request(inputs.slice(0, 4))), pool.generate(request(inputs.slice(4)))]);
     expect(a).toHaveLength(4);
     expect(b).toHaveLength(4);

@@ -31,6 +31,11 @@ export function generationWeightsPath(dir: string, dtype: Dtype): string {
   return `${generationModelPath(dir, dtype)}.data`;
 }
 
+/** Its stamp (what it was made from), beside it. */
+export function generationStampPath(dir: string, dtype: Dtype): string {
+  return `${generationModelPath(dir, dtype)}.json`;
+}
+
 async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string> {
   const files = [];
   for (const file of [modelFile('encoder', dtype), modelFile('decoder', dtype), 'config.json', 'generation_config.json']) {
@@ -49,7 +54,7 @@ export async function currentGenerationModel(dir: string, dtype: Dtype, spec: Be
   const target = generationModelPath(dir, dtype);
   try {
     // The stamp's first line names the sources, its second the weights file's size.
-    const [sources, weights] = (await readFile(`${target}.json`, 'utf8')).split('\n');
+    const [sources, weights] = (await readFile(generationStampPath(dir, dtype), 'utf8')).split('\n');
     if (sources !== (await stampFor(dir, dtype, spec)) || (await stat(target)).size === 0) return undefined;
     if ((await stat(generationWeightsPath(dir, dtype))).size !== Number(weights)) return undefined;
     return target;
@@ -86,7 +91,7 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
     await rename(weights + suffix, weights);
     await writeFile(target + suffix, split.model);
     await rename(target + suffix, target);
-    await writeFile(`${target}.json`, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n`);
+    await writeFile(generationStampPath(dir, dtype), `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n`);
     return true;
   } catch {
     await Promise.all([rm(weights + suffix, { force: true }), rm(target + suffix, { force: true })]);

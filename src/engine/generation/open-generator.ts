@@ -3,11 +3,13 @@ import type { ENGINES } from '../defaults.js';
 import type { Dtype } from '../dtype.js';
 import { MarianModel, sessionOptions, type SessionSettings } from '../marian-model.js';
 import { readModelConfig, type ModelConfig } from '../model-config.js';
-import { GraphSurgeryError, type BeamSearchSpec } from './beam-search-spec.js';
+import type { BeamSearchSpec } from './beam-search-spec.js';
+import { verifyAgreement } from './agreement-probes.js';
 import { currentGenerationModel, generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';
-import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
+import { preparedModelState, startPreparedCopy, type PreparedCopyInProgress } from './prepared-model.js';
+import type { SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
 
 /** auto: inside ONNX Runtime, else (with a notice) the JavaScript loop; ort / js: that one only. */
@@ -41,65 +43,109 @@ export function beamSearchSpec(model: ModelConfig): BeamSearchSpec {
 }
 
 /**
- * Short inputs of in-vocabulary ids through the op and the loop; the wrapped model is used only if
- * every id agrees (greedy and 2 beams, one input at a time so int8 models compare exactly too).
- */
-async function verify(op: OrtGenerator, reference: JsLoopGenerator, model: ModelConfig): Promise<void> {
-  const { config, generation } = model;
-  const special = new Set([config.eosId, config.padId, config.decoderStartId, config.unkId]);
-  const ids: number[] = [];
-  for (let id = 2; ids.length < 12 && id < config.vocabSize; id++) if (!special.has(id)) ids.push(id);
-  const probes = [ids.slice(0, 7), ids.slice(5, 12).reverse()].map((row) => [...row, config.eosId]);
-  for (const beams of [1, 2]) {
-    for (const input of probes) {
-      const request: GenerateRequest = { inputs: [input], beams, maxNewTokens: [10], flagLengthCap: true, repetitionGuard: false, lengthPenalty: 1, earlyStopping: generation.earlyStopping, bannedIds: generation.badWordIds };
-      const [a] = await op.generate(request);
-      const [b] = await reference.generate(request);
-      if (a!.ids.join(' ') !== b!.ids.join(' ')) throw new GraphSurgeryError(`the wrapped model disagrees with the step-by-step loop (${beams} beam${beams > 1 ? 's' : ''}: ${a!.ids.slice(0, 8).join(' ')} vs ${b!.ids.slice(0, 8).join(' ')})`);
-    }
-  }
-}
-
-/**
  * Whether opening the model now makes nothing on disk: the loop asked for, or the wrapped model
- * already cached. (Two model processes opening a model for the first time would both make it.)
+ * and its prepared copy (prepared-model.ts) already there, or the copy not to be made here. (Two
+ * model processes opening a model for the first time would both make them.)
  */
 export async function opensWithoutMaking(dir: string, dtype: Dtype, engine: EngineKind = 'auto'): Promise<boolean> {
   if (engine === 'js') return true;
   try {
-    return (await currentGenerationModel(dir, dtype, beamSearchSpec(await readModelConfig(dir)))) !== undefined;
+    if ((await currentGenerationModel(dir, dtype, beamSearchSpec(await readModelConfig(dir)))) === undefined) return false;
+    return (await preparedModelState(dir, dtype)).state !== 'missing';
   } catch {
     return false;
   }
 }
 
-/** Opens the model for generation: the BeamSearch-wrapped model (made and cached on first use) or the loop. */
+const firstLine = (err: unknown) => ((err as Error)?.message ?? String(err)).split('\n')[0]!.slice(0, 200);
+
+/**
+ * A session of the wrapped model; with a copy being made, ONNX Runtime saves it while creating the
+ * session (one optimisation for both). A failed save leaves the session without it, and says why.
+ */
+async function openWrapped(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions, copy: PreparedCopyInProgress | undefined): Promise<{ session: ort.InferenceSession; saved: boolean }> {
+  if (!copy) return { session: await ort.InferenceSession.create(source as string, options), saved: false };
+  try {
+    return { session: await ort.InferenceSession.create(source as string, copy.saveOptions(options)), saved: true };
+  } catch (err) {
+    const session = await ort.InferenceSession.create(source as string, options).catch(async (plain: unknown) => {
+      // The wrapped model itself does not open: nothing to record about the copy.
+      await copy.abandon();
+      throw plain;
+    });
+    await copy.abandon(`saving the optimised model failed: ${firstLine(err)}`);
+    return { session, saved: false };
+  }
+}
+
+/**
+ * Opens the saved copy, checks it gives the wrapped model's ids, and moves it into place; returns
+ * the generator to keep (the copy's, mapped from its file, or the wrapped model's should anything fail).
+ */
+async function switchToPrepared(op: OrtGenerator, copy: PreparedCopyInProgress, model: ModelConfig, options: ort.InferenceSession.SessionOptions): Promise<OrtGenerator> {
+  let prepared: OrtGenerator | undefined;
+  try {
+    prepared = new OrtGenerator(await ort.InferenceSession.create(await copy.repair(), options), model.config);
+    await verifyAgreement(prepared, op, model, 'the prepared copy disagrees with the wrapped model');
+    await copy.commit();
+  } catch (err) {
+    await prepared?.dispose();
+    await copy.abandon(firstLine(err));
+    return op;
+  }
+  await op.dispose();
+  return prepared;
+}
+
+/**
+ * Opens the model for generation: the prepared copy of the BeamSearch-wrapped model when it is
+ * current (the fast path), else the wrapped model (made and cached on first use), making the prepared
+ * copy meanwhile; or the loop.
+ */
 export async function openGenerator(dir: string, dtype: Dtype, options: OpenGeneratorOptions = {}): Promise<OpenedGenerator> {
   const engine = options.engine ?? 'auto';
   const settings: SessionSettings = { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
   if (engine === 'js') return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings));
   const model = await readModelConfig(dir);
+  let copy: PreparedCopyInProgress | undefined;
   try {
     const spec = beamSearchSpec(model);
     const cached = await generationModel(dir, dtype, spec);
-    const session = await ort.InferenceSession.create(cached.source as string, sessionOptions(settings));
-    const op = new OrtGenerator(session, model.config);
+    const sessionSettings = sessionOptions(settings);
+    const prepared = cached.fresh ? undefined : await preparedModelState(dir, dtype);
+    if (prepared?.state === 'current') {
+      const session = await ort.InferenceSession.create(prepared.path, sessionSettings).catch(() => undefined);
+      if (session) return new OrtGenerator(session, model.config);
+      // It does not open (damaged): made again below.
+    }
+    // Made here unless this machine failed to make it for this wrapped model, or the folder is read-only.
+    // A wrapped model made just now is saved as the prepared copy too, by the same session: its
+    // optimisation is paid once, and the next start takes the fast path.
+    if (prepared === undefined || prepared.state === 'current' || prepared.state === 'missing') copy = await startPreparedCopy(dir, dtype);
+    const opened = await openWrapped(cached.source, sessionSettings, copy);
+    if (!opened.saved) copy = undefined;
+    const op = new OrtGenerator(opened.session, model.config);
     if (cached.fresh) {
       const reference = new JsLoopGenerator(await MarianModel.load(dir, dtype, settings));
       try {
-        await verify(op, reference, model);
+        await verifyAgreement(op, reference, model, 'the wrapped model disagrees with the step-by-step loop');
       } catch (err) {
         await op.dispose();
         throw err;
       } finally {
         await reference.dispose();
       }
-      if (typeof cached.source !== 'string') await storeGenerationModel(dir, dtype, spec, cached.source);
+      if (!(await storeGenerationModel(dir, dtype, spec, cached.source as Uint8Array))) {
+        await copy?.abandon();
+        copy = undefined;
+      }
     }
-    return op;
+    const chosen = copy ? await switchToPrepared(op, copy, model, sessionSettings) : op;
+    copy = undefined;
+    return chosen;
   } catch (err) {
+    await copy?.abandon();
     if (engine === 'ort') throw err;
-    const why = (err as Error).message.split('\n')[0]!.slice(0, 200);
-    return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings), `generation inside ONNX Runtime is not available for this model (${why}); using the step-by-step loop, which is slower`);
+    return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings), `generation inside ONNX Runtime is not available for this model (${firstLine(err)}); using the step-by-step loop, which is slower`);
   }
 }
