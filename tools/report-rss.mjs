@@ -25,7 +25,16 @@ function report() {
 }
 process.on('exit', report);
 // A model process ends itself with SIGKILL when asked to dispose (no 'exit' event): it reports then.
-// This listener was added first, so it runs before the model process's own.
-process.on('message', (message) => {
+// The listener goes in only when the process adds its own, in front of it (so it runs first). Added
+// here at once it would start the IPC channel's reading before the process listens: a model process
+// started ahead lost the work its parent sent meanwhile and waited for it forever (seen 2 times in
+// ~40 runs of a long job; a preloaded listener loses every message sent before the main module's).
+const onDispose = (message) => {
   if (message && message.type === 'dispose') report();
-});
+};
+const onNewListener = (event) => {
+  if (event !== 'message') return;
+  process.off('newListener', onNewListener);
+  process.prependListener('message', onDispose);
+};
+process.on('newListener', onNewListener);
