@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { HEAP_WARM_BYTES, warmHeap } from './heap-warmer.js';
 import { busyCoresBetween, planThreads, readCpuTimes, type ThreadPlan } from './thread-plan.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -85,6 +86,9 @@ try {
   const { openGenerator, opensWithoutMaking } = await generatorModule;
   reply({ type: 'plan', threads, opensWithoutMaking: await opensWithoutMaking(init.dir, init.dtype, init.engine) });
   const generator = await openGenerator(init.dir, init.dtype, { engine: init.engine, intraOpThreads: threads.threads, spinning: threads.spinning });
+  // Until the first batch comes, its fresh memory is paid for here, off its critical path (its
+  // first slice runs after 'ready' has gone out).
+  const warming = warmHeap(HEAP_WARM_BYTES);
   process.on('message', (request: WorkerRequest) => {
     if (request.type === 'dispose') {
       // Nothing is left to answer: end at once. Releasing the sessions, then Node's and ONNX Runtime's
@@ -94,6 +98,8 @@ try {
       return;
     }
     if (request.type !== 'generate') return;
+    // The first batch finds what was warmed by now (heap-warmer.ts); the rest it faults in itself.
+    warming.stop();
     generator.generate(request.request).then(
       (sequences) => reply({ type: 'result', id: request.id, sequences }),
       (err: unknown) => reply({ type: 'error', id: request.id, error: describe(err) }),

@@ -33,7 +33,8 @@ function spawn(init?: WorkerInit): ChildProcess {
   const ts = self.endsWith('.ts');
   const entry = fileURLToPath(new URL(ts ? './generator-worker.ts' : './generator-worker.js', self));
   return fork(entry, init ? [JSON.stringify(init)] : [], {
-    execArgv: ts ? ['--import', 'tsx'] : [],
+    // --expose-gc: the model process frees the heap it warms while it waits (heap-warmer.ts).
+    execArgv: [...(ts ? ['--import', 'tsx'] : []), '--expose-gc'],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: modelProcessEnv(process.env),
