@@ -24,6 +24,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { SourceDocument } from '../src/document/types.js';
 import type { Dtype } from '../src/engine/dtype.js';
+import { busyCoresBetween, readCpuTimes } from '../src/engine/generation/thread-plan.js';
 import { loadTranslator } from '../src/engine/load-translator.js';
 import type { TranslateOptions, TranslationResult, Translator } from '../src/engine/translator.js';
 import { translateDocument } from '../src/pipeline/translate-document.js';
@@ -84,6 +85,18 @@ function documentOf(translator: Translator, lines: string[]): SourceDocument {
     for (const p of segmentForTranslator(line, translator, { packSentences: true }).paragraphs) doc.paragraphs.push({ ...p, index: doc.paragraphs.length });
   }
   return doc;
+}
+
+/** Waits (up to 5 s) until the other processes on the machine use less than a quarter of a core. */
+async function untilQuiet(): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline) {
+    const before = readCpuTimes([process.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const after = readCpuTimes([process.pid]);
+    const busy = before && after ? busyCoresBetween(before, after, os.availableParallelism()) : null;
+    if (busy === null || busy < 0.25) return;
+  }
 }
 
 /** The seed article through the installed CLI, model load included; peak RSS of every process it starts. */
@@ -152,8 +165,11 @@ async function main() {
     const translators = new Map<string, Recording>();
     for (const c of configs) {
       const translator = await loadTranslator({ model: dir, dtype, offline: true, engine: c.engine, beams: BEAMS[c.decoding], ...(c.oneProcess ? { modelProcesses: 1 } : {}) });
-      // The next one plans its threads on a quiet machine only once this one's processes are all up.
+      // The next one plans its threads on a quiet machine only once this one's processes are all up,
+      // and have finished what they do on their own once up (warming their heap: heap-warmer.ts), as a
+      // user's run would find it.
       log(`  ${key(dtype, c)}: ${await translator.modelProcesses()} model process(es)`);
+      await untilQuiet();
       translators.set(key(dtype, c), new Recording(translator));
     }
     for (let round = 0; round < args.rounds; round++) {
