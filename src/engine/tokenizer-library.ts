@@ -14,8 +14,7 @@
  * load fails — a later Transformers.js that touches either module while it loads — the package is
  * imported as usual.
  */
-import { createRequire } from 'node:module';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 
 export type TransformersLibrary = typeof import('@huggingface/transformers');
 

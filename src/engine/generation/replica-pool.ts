@@ -7,8 +7,8 @@
  * for it (and memory allows), so both load the model at the same time on their own cores. Batches
  * run on the first until the second is ready. When the first process would make the wrapped model or
  * its prepared copy on disk (first use of a model), the second waits until they are made and verified,
- * and then opens them. A
- * second process that fails to start is left out: the first does all the work, as it would alone.
+ * and then opens them. A second process that fails to start is left out: the first does all the
+ * work, as it would alone.
  */
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
