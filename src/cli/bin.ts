@@ -6,14 +6,23 @@
  * Started by npx/npm, this process also stops when its parent exits: npm passes SIGTERM to the
  * `sh -c` it runs the bin under, and that shell dies without passing it on.
  */
-import { prestartModelProcess } from '../engine/generation/worker-generator.js';
+import { openAhead, prestartModelProcess } from '../engine/generation/worker-generator.js';
 import { startedByPackageManager, stopWithParentProcess } from '../process/child-lifetime.js';
 import { mayEndNow } from './early-exit.js';
 import { startsModel } from './prestart-plan.js';
 
 // The model process boots (Node ≈ 0.15 s, ONNX Runtime's import, the thread plan's measuring) while
 // the CLI's modules load and its inputs are read: the seed article's model was ready ≈ 0.3 s sooner.
-if (startsModel(process.argv.slice(2))) prestartModelProcess();
+// Where the command line settles which model it will open, it opens it meanwhile too (work-ahead.ts).
+if (startsModel(process.argv.slice(2))) {
+  prestartModelProcess();
+  try {
+    const work = (await import('./work-ahead.js')).workAhead(process.argv.slice(2));
+    if (work) openAhead(work);
+  } catch {
+    // A guess that cannot be made is no guess: the model opens once the CLI asks for it.
+  }
+}
 
 // What npm's shell did not pass on: its parent gone, this process stops as on SIGTERM.
 if (startedByPackageManager(process.env)) stopWithParentProcess(() => process.kill(process.pid, 'SIGTERM'));

@@ -15,6 +15,7 @@
  * imported as usual.
  */
 import Module, { createRequire } from 'node:module';
+import { usePiecePrefixIndex } from './unigram-piece-index.js';
 
 export type TransformersLibrary = typeof import('@huggingface/transformers');
 
@@ -71,6 +72,12 @@ export function tokenizerLibrary(entry?: string): Promise<TransformersLibrary> {
 }
 
 async function load(entry: string): Promise<TransformersLibrary> {
+  const loaded = await loadLibrary(entry);
+  usePiecePrefixIndex(loaded);
+  return loaded;
+}
+
+async function loadLibrary(entry: string): Promise<TransformersLibrary> {
   try {
     return requireWithStandIns(entry);
   } catch {

@@ -41,7 +41,17 @@ function spawn(init?: WorkerInit): ChildProcess {
   });
 }
 
-let prestarted: ChildProcess | undefined;
+/** A model process started ahead of its work, and the work it was given ahead, if any. */
+interface Prestarted {
+  child: ChildProcess;
+  /** Work given ahead (openAhead): the process is already opening this model. */
+  work: WorkerInit | undefined;
+  /** What it said before anyone took it (its plan, ready or failed), to be heard by the taker. */
+  heard: WorkerReply[];
+  hear: (reply: WorkerReply) => void;
+}
+
+let prestarted: Prestarted | undefined;
 
 /**
  * Starts a model process before its work is known, so that Node's start (≈ 0.15 s here), ONNX
@@ -51,26 +61,51 @@ let prestarted: ChildProcess | undefined;
  * Returns its process id.
  */
 export function prestartModelProcess(): number | undefined {
-  if (prestarted) return prestarted.pid;
+  if (prestarted) return prestarted.child.pid;
   const child = spawn();
   child.on('error', () => {});
   child.unref();
   child.channel?.unref();
-  prestarted = child;
+  const heard: WorkerReply[] = [];
+  const hear = (reply: WorkerReply) => heard.push(reply);
+  child.on('message', hear);
+  prestarted = { child, work: undefined, heard, hear };
   return child.pid;
 }
 
-/** The process started ahead, if it is still there to take. */
-function takePrestarted(): ChildProcess | undefined {
-  const child = prestarted;
+/**
+ * Gives the process started ahead the work its caller expects to ask for (the CLI's guess from its
+ * command line, before its own modules have loaded): it opens that model now. A WorkerGenerator.start
+ * with exactly this work takes it as it is; any other work gets a new process and this one is ended.
+ * False if there is no process started ahead, or it already has work.
+ */
+export function openAhead(work: WorkerInit): boolean {
+  if (!prestarted || prestarted.work || !prestarted.child.connected) return false;
+  prestarted.work = work;
+  prestarted.child.send({ type: 'init', init: work } satisfies WorkerRequest);
+  return true;
+}
+
+/** The same work: a process opened for one serves the other. */
+function sameWork(a: WorkerInit, b: WorkerInit): boolean {
+  const key = (w: WorkerInit) => JSON.stringify([w.dir, w.dtype, w.engine, w.intraOpThreads ?? null, w.replicas ?? null, w.plan ?? null]);
+  return key(a) === key(b);
+}
+
+/** The process started ahead, if it is still there to take and was not given other work. */
+function takePrestarted(work: WorkerInit): { child: ChildProcess; heard: WorkerReply[]; given: boolean } | undefined {
+  const ahead = prestarted;
   prestarted = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null || !child.connected) {
-    child?.kill('SIGKILL');
+  if (!ahead) return undefined;
+  const { child } = ahead;
+  child.off('message', ahead.hear);
+  if (child.exitCode !== null || child.signalCode !== null || !child.connected || (ahead.work && !sameWork(ahead.work, work))) {
+    child.kill('SIGKILL');
     return undefined;
   }
   child.ref();
   child.channel?.ref();
-  return child;
+  return { child, heard: ahead.heard, given: ahead.work !== undefined };
 }
 
 export class WorkerGenerator implements SequenceGenerator {
@@ -136,9 +171,9 @@ export class WorkerGenerator implements SequenceGenerator {
    */
   static start(init: WorkerInit, signal?: AbortSignal, onPlan?: (plan: ThreadPlan, opensWithoutMaking: boolean) => void): Promise<WorkerGenerator> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const ahead = takePrestarted();
-    const child = ahead ?? spawn(init);
-    if (ahead) ahead.send({ type: 'init', init } satisfies WorkerRequest);
+    const ahead = takePrestarted(init);
+    const child = ahead?.child ?? spawn(init);
+    if (ahead && !ahead.given) child.send({ type: 'init', init } satisfies WorkerRequest);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         signal?.removeEventListener('abort', onAbort);
@@ -174,6 +209,8 @@ export class WorkerGenerator implements SequenceGenerator {
       child.on('message', onMessage);
       child.on('error', onError);
       child.on('exit', onExit);
+      // Opened ahead: what it said before it was taken (its plan; ready, if it already is).
+      for (const reply of ahead?.heard ?? []) onMessage(reply);
     });
   }
 

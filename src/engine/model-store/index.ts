@@ -8,9 +8,9 @@ import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
 import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
-import { DEFAULT_MODEL_ID, KNOWN_SIZES, requiredFiles } from './model-files.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, requiredFiles } from './model-files.js';
 
-export { DEFAULT_MODEL_ID, QUALITY_MODELS, requiredFiles, type Quality } from './model-files.js';
+export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
 export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
 
@@ -34,10 +34,6 @@ export interface EnsureModelOptions {
 /** What to add to a `da2en model …` command for `dtype` (nothing for the default). */
 export function dtypeFlag(dtype: Dtype): string {
   return dtype === DEFAULT_DTYPE ? '' : ` --dtype ${dtype}`;
-}
-
-export function missingFiles(dir: string, dtype: Dtype): string[] {
-  return requiredFiles(dtype).filter((f) => !existsSync(path.join(dir, f)));
 }
 
 interface FileCheck {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Dtype } from '../dtype.js';
 
 export const DEFAULT_MODEL_ID = 'Xenova/opus-mt-da-en';
@@ -18,6 +20,11 @@ export function requiredFiles(dtype: Dtype): string[] {
     modelFile('encoder', dtype),
     modelFile('decoder', dtype),
   ];
+}
+
+/** The files of `requiredFiles(dtype)` not in `dir`. */
+export function missingFiles(dir: string, dtype: Dtype): string[] {
+  return requiredFiles(dtype).filter((f) => !existsSync(path.join(dir, f)));
 }
 
 /** Where the Optimum / Transformers.js layout keeps a graph: onnx/encoder_model(_quantized).onnx etc. */
