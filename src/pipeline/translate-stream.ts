@@ -23,7 +23,6 @@ import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocume
 import type { Translator } from '../engine/translator.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
 import { segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
-import { detectLanguage } from '../segmentation/language.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
@@ -169,6 +168,12 @@ class WindowedTranslation implements StreamedTranslation {
   private count = 0;
   private languageSample: string[] = [];
   private languageChars = 0;
+  /**
+   * The language detector (franc and its trigram tables, ~60-90 ms to import), loaded while the
+   * first window is with the model rather than before it: it is needed only at the end.
+   */
+  private languageDetection: Promise<typeof import('../segmentation/language.js')> | undefined;
+  private detectLanguage: ((text: string) => string | undefined) | undefined;
   private timings: BilingualDocument['timings'] | undefined;
 
   constructor(
@@ -193,7 +198,7 @@ class WindowedTranslation implements StreamedTranslation {
       timings: this.timings ?? { loadMs: Math.round(this.options.loadMs ?? 0), translateMs: 0, totalMs: 0 },
     };
     if (this.done) {
-      const language = detectLanguage(this.languageSample.join('\n'));
+      const language = this.detectLanguage!(this.languageSample.join('\n'));
       if (language) frame.metadata.detectedLanguage = language;
       frame.qa = { ...this.qa, byKind: { ...this.qa.byKind } };
     }
@@ -225,7 +230,7 @@ class WindowedTranslation implements StreamedTranslation {
 
         const chunksInWindow = own.reduce((n, p) => n + p.chunks.length, 0);
         const { onProgress: _drop, input: _input, ...pipeline } = o;
-        const { paragraphs, stats } = await translateDocument(source, this.translator, {
+        const translating = translateDocument(source, this.translator, {
           ...pipeline,
           onProgress: (p) => {
             const fraction = p.chunksTotal > 0 ? p.chunksDone / p.chunksTotal : 1;
@@ -239,6 +244,8 @@ class WindowedTranslation implements StreamedTranslation {
             });
           },
         });
+        this.languageDetection ??= import('../segmentation/language.js');
+        const { paragraphs, stats } = await translating;
         addPipelineStats(this.stats, stats);
         chunksBefore += chunksInWindow;
         bytesBefore = bytesAfter;
@@ -259,6 +266,7 @@ class WindowedTranslation implements StreamedTranslation {
       const loadMs = Math.round((o.loadMs ?? 0) + deferred);
       const translateMs = Math.round(finished - started - deferred);
       this.timings = { loadMs, translateMs, totalMs: loadMs + translateMs };
+      this.detectLanguage = (await (this.languageDetection ??= import('../segmentation/language.js'))).detectLanguage;
       this.done = true;
     } finally {
       if (!this.done) await windows.return?.(undefined);

@@ -64,12 +64,8 @@ function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredA
 
 /** What the run needs only once the model is starting (see the top of this file). */
 async function afterModelStart() {
-  const [{ translateArticleStream, translateParagraphStream }, { writeBilingualStream }, { looksDanish }] = await Promise.all([
-    import('../../pipeline/translate-stream.js'),
-    import('../../io/bilingual-writer.js'),
-    import('../../segmentation/language.js'),
-  ]);
-  return { translateArticleStream, translateParagraphStream, writeBilingualStream, looksDanish };
+  const [{ translateArticleStream, translateParagraphStream }, { writeBilingualStream }] = await Promise.all([import('../../pipeline/translate-stream.js'), import('../../io/bilingual-writer.js')]);
+  return { translateArticleStream, translateParagraphStream, writeBilingualStream };
 }
 
 /** "2 model processes of 1 thread", "1 thread, not spinning (other processes were using 0.7 cores)". */
@@ -160,7 +156,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     const rest = afterModelStart();
     rest.catch(() => undefined); // awaited below, unless the model fails first
     translator = await loading;
-    const { translateArticleStream, translateParagraphStream, writeBilingualStream, looksDanish } = await rest;
+    const { translateArticleStream, translateParagraphStream, writeBilingualStream } = await rest;
     progress.stop();
     // The model is loaded once for every input: the first one's timings carry the load (and the
     // input during which a model started on first use came up carries that start).
@@ -187,6 +183,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
       if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
+      const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
         ctx.log(`${plan.input}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
