@@ -77,6 +77,28 @@ describe.each(['fp32', 'q8'] as Dtype[])('Marian engine on the builder tiny mode
 });
 
 describe('runaway guards on a real model', () => {
+  it('encodes a text once for measuring it (as segmentation does, twice) and translating it', async () => {
+    const translator = await MarianTranslator.load(await builtModel('tiny'), { modelId: 'tiny', dtype: 'fp32' });
+    const tokenizer = (translator as unknown as { tokenizer: { encode: (...a: unknown[]) => unknown } }).tokenizer;
+    const encode = tokenizer.encode.bind(tokenizer);
+    const encoded: unknown[] = [];
+    tokenizer.encode = (...a: unknown[]) => {
+      encoded.push(a[0]);
+      return encode(...a);
+    };
+    const text = 'Kommunen bygger en ny skole til 450 elever.';
+    const count = translator.countTokens(text);
+    expect(translator.countTokens(text)).toBe(count);
+    const [once] = await translator.translateBatch([text]);
+    // (Single characters are the protected-span check's, once per character ever seen.)
+    expect(encoded.filter((t) => t === text)).toEqual([text]);
+    // The ids measured are the ids translated: a second translator, measuring nothing first, agrees.
+    const fresh = await MarianTranslator.load(await builtModel('tiny'), { modelId: 'tiny', dtype: 'fp32' });
+    expect(await fresh.translateBatch([text])).toEqual([once]);
+    expect(fresh.countTokens(text)).toBe(count);
+    await Promise.all([translator.dispose(), fresh.dispose()]);
+  });
+
   it('caps the output length relative to the input and flags it', async () => {
     const translator = await MarianTranslator.load(await builtModel('tiny'), { modelId: 'tiny', dtype: 'fp32', repetitionGuard: false, lengthPolicy: { ratio: 1, slack: 2 } });
     const [out] = await translator.translateBatch(['Kommunen bygger en ny skole.']);
