@@ -56,10 +56,8 @@ export function readWords(args: readonly string[], table: Record<string, Options
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
+    // yargs binds none of the words after `--` to the command's inputs (they go to argv._ only).
+    if (arg === '--') return undefined;
     if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
       continue;
@@ -104,11 +102,15 @@ function splitInline(word: string): [string, string | undefined] {
 }
 
 /** Characters the inputs can hold at most (their sizes in bytes), or undefined if unknown. */
-function inputBytes(inputs: readonly string[]): number | undefined {
+function inputBytes(inputs: readonly string[], inputFormat: string | undefined): number | undefined {
   let bytes = 0;
   for (const input of inputs) {
-    // Standard input counts as one article (translate-run.ts).
-    if (input === '-') continue;
+    if (input === '-') {
+      // Standard input read as text counts as one article (translate-run.ts); a page or Markdown
+      // piped in counts as its text, which is known only once it has been read.
+      if (inputFormat !== undefined && inputFormat !== 'auto' && inputFormat !== 'text') return undefined;
+      continue;
+    }
     if (/^[a-z][a-z0-9+.-]*:/i.test(input)) return undefined;
     try {
       const stats = statSync(input);
@@ -149,7 +151,7 @@ export function workAhead(args: readonly string[], env: NodeJS.ProcessEnv = proc
   // With no count given, the input's length decides: certain only below the two-process threshold.
   let replicas = given;
   if (replicas === undefined) {
-    const bytes = inputBytes(inputs);
+    const bytes = inputBytes(inputs, text('input-format'));
     if (bytes === undefined || bytes >= TWO_PROCESSES_FROM_CHARACTERS) return undefined;
     replicas = processesForWork(bytes);
   }
