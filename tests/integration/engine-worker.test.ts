@@ -3,14 +3,19 @@
  * while a batch generates, and an abort stops a run at once by terminating the worker.
  */
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGenerator } from '../../src/engine/generation/open-generator.js';
 import type { GenerateRequest } from '../../src/engine/generation/sequence-generator.js';
-import { prestartModelProcess, WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
+import { openAhead, prestartModelProcess, WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
+import type { ThreadPlan } from '../../src/engine/generation/thread-plan.js';
+import type { WorkerInit } from '../../src/engine/generation/worker-protocol.js';
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { loadTokenizer, readModelConfig, type ModelConfig } from '../../src/engine/model-directory.js';
+import { modelFile } from '../../src/engine/model-store/model-files.js';
 import { builtModel } from '../../tools/builder-models.js';
 import { processAlive, processesGone } from '../helpers/process-alive.js';
 
@@ -106,6 +111,86 @@ describe('engine in its own process (WorkerGenerator)', () => {
     expect(out).toHaveLength(TEXTS.length);
     for (const r of out) expect(r.tokens).toBeGreaterThan(0);
     await translator.dispose();
+  });
+
+  describe('a model process given its work ahead (openAhead)', () => {
+    const work: WorkerInit = { dir: '', dtype: 'fp32', engine: 'ort', intraOpThreads: 1, replicas: 1 };
+    beforeAll(() => {
+      work.dir = dir;
+    });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('is not given with no process started ahead, nor given twice', async () => {
+      expect(openAhead(work)).toBe(false);
+      const ahead = prestartModelProcess()!;
+      expect(openAhead(work)).toBe(true);
+      expect(openAhead({ ...work, intraOpThreads: 2 })).toBe(false);
+      const worker = await WorkerGenerator.start(work);
+      expect(worker.pid).toBe(ahead);
+      // Taken: nothing is left ahead to give work to.
+      expect(openAhead(work)).toBe(false);
+      await worker.dispose();
+    });
+
+    it('the same work takes it, and hears the plan and ready it sent before it was taken', async () => {
+      // How long this model takes to open from a fresh process here, now (a loaded machine is slower).
+      const began = performance.now();
+      const control = await WorkerGenerator.start(work);
+      const openMs = performance.now() - began;
+      await control.dispose();
+
+      const ahead = prestartModelProcess()!;
+      expect(openAhead(work)).toBe(true);
+      // Long enough for the model to be open over there: its plan and ready have come before anyone listens.
+      await sleep(2 * openMs + 500);
+      const plans: ThreadPlan[] = [];
+      const worker = await WorkerGenerator.start({ ...work }, undefined, (plan) => plans.push(plan));
+      expect(worker.pid).toBe(ahead);
+      expect(plans).toEqual([worker.threads]);
+      expect(worker.threads).toMatchObject({ replicas: 1, threads: 1 });
+      const local = await openGenerator(dir, 'fp32', { engine: 'ort', intraOpThreads: 1 });
+      expect(await worker.generate(request(inputs, 20))).toEqual(await local.generate(request(inputs, 20)));
+      await Promise.all([worker.dispose(), local.dispose()]);
+    });
+
+    it('other work gets a process of its own, and the one opened ahead ends', async () => {
+      for (const other of [{ ...work, intraOpThreads: 2 }, { ...work, dtype: 'q8' as const }, { ...work, replicas: 2 }, { ...work, engine: 'js' as const }]) {
+        const ahead = prestartModelProcess()!;
+        expect(openAhead(work)).toBe(true);
+        const worker = await WorkerGenerator.start(other);
+        expect(worker.pid, JSON.stringify(other)).not.toBe(ahead);
+        expect(await processesGone([ahead]), `model process ${ahead} opened ahead for other work still running`).toBe(true);
+        const local = await openGenerator(dir, other.dtype, { engine: other.engine, intraOpThreads: other.intraOpThreads });
+        expect(worker.kind).toBe(other.engine);
+        expect(await worker.generate(request(inputs, 20))).toEqual(await local.generate(request(inputs, 20)));
+        await Promise.all([worker.dispose(), local.dispose()]);
+      }
+    });
+
+    it('a model that fails to open ahead fails the start that takes it, with the model process’s own error', async () => {
+      const broken = mkdtempSync(path.join(os.tmpdir(), 'da2en-ahead-broken-'));
+      try {
+        cpSync(dir, broken, { recursive: true });
+        rmSync(path.join(broken, modelFile('decoder', 'fp32')));
+        const bad = { ...work, dir: broken };
+        // What a process of its own says, and how long it takes to say it.
+        const began = performance.now();
+        const fresh = await WorkerGenerator.start(bad).then(
+          () => 'opened',
+          (err: Error) => err.message,
+        );
+        const failMs = performance.now() - began;
+        expect(fresh).toMatch(/decoder_model_merged/);
+        const ahead = prestartModelProcess()!;
+        expect(openAhead(bad)).toBe(true);
+        // Its failure comes before the start: the start hears it all the same.
+        await sleep(2 * failMs + 500);
+        await expect(WorkerGenerator.start({ ...bad })).rejects.toThrow(fresh);
+        expect(await processesGone([ahead])).toBe(true);
+      } finally {
+        rmSync(broken, { recursive: true, force: true });
+      }
+    });
   });
 
   it('a model process started ahead is the one the next start takes; one never taken ends with its caller', async () => {
