@@ -31,6 +31,8 @@ export interface ModelStarted {
   notice: string | undefined;
   /** The model process's threads (undefined in process: every core, spinning). */
   threads: ThreadPlan | undefined;
+  /** The model process started ahead was given this very work ahead and was already opening the model (worker-generator.ts, openAhead). */
+  openedAhead: boolean;
 }
 
 export interface MarianTranslatorOptions extends SessionSettings {
@@ -168,7 +170,7 @@ export class MarianTranslator implements Translator {
       throw loadFailure(err, options);
     }
     const [tokenizer, model, generator] = parts;
-    if (generator) options.onModelStart?.({ ms: performance.now() - started, engine: generator.kind, notice: generator.notice, threads: generator.threads });
+    if (generator) options.onModelStart?.({ ms: performance.now() - started, engine: generator.kind, notice: generator.notice, threads: generator.threads, openedAhead: generator.openedAhead ?? false });
     return new MarianTranslator(tokenizer, model, generator, startGenerator, options);
   }
 
@@ -208,7 +210,7 @@ export class MarianTranslator implements Translator {
         (generator) => {
           this.generator = generator;
           this.deferredLoadMs = performance.now() - began;
-          this.options.onModelStart?.({ ms: this.deferredLoadMs, engine: generator.kind, notice: generator.notice, threads: generator.threads });
+          this.options.onModelStart?.({ ms: this.deferredLoadMs, engine: generator.kind, notice: generator.notice, threads: generator.threads, openedAhead: generator.openedAhead ?? false });
           return generator;
         },
         (err: unknown) => {

@@ -144,7 +144,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           ctx.log(started.notice);
         }
         const threads = started.threads ? `, ${describeThreads(started.threads)}` : '';
-        ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'}${threads})`);
+        // "opened ahead": the model process bin.ts gave this very work from the command line's words (work-ahead.ts).
+        const ahead = started.openedAhead ? ', opened ahead' : '';
+        ctx.verbose(`model started in ${(started.ms / 1000).toFixed(2)} s (${started.engine === 'ort' ? 'generation inside ONNX Runtime' : 'the step-by-step loop'}${threads}${ahead})`);
       },
       onDownloadStart: download.start,
       onDownloadProgress: download.progress,

@@ -26,6 +26,8 @@ export type OpenedGenerator = SequenceGenerator & {
   readonly size?: number;
   /** Resolves once every model process there will be has started (a pool of them). */
   whenJoined?(): Promise<void>;
+  /** The (first) model process was given this very work ahead (worker-generator.ts, openAhead) and was opening it already. */
+  readonly openedAhead?: boolean;
 };
 
 export function beamSearchSpec(model: ModelConfig): BeamSearchSpec {

@@ -60,6 +60,8 @@ export class ReplicaPool implements SequenceGenerator {
     readonly notice: string | undefined,
     /** The threads planned: `replicas` processes were asked for (see `size` for how many run). */
     readonly threads: ThreadPlan | undefined,
+    /** The first model process was the one given this work ahead (worker-generator.ts, openAhead). */
+    readonly openedAhead = false,
   ) {
     this.add(first);
   }
@@ -82,7 +84,7 @@ export class ReplicaPool implements SequenceGenerator {
     let pool: ReplicaPool;
     try {
       const ready = await first;
-      pool = new ReplicaPool(ready, ready.kind, ready.notice, ready.threads);
+      pool = new ReplicaPool(ready, ready.kind, ready.notice, ready.threads, ready.openedAhead);
     } catch (err) {
       stopSecond.abort();
       void second.then((g) => g?.dispose());

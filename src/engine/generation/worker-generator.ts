@@ -119,6 +119,8 @@ export class WorkerGenerator implements SequenceGenerator {
     readonly notice: string | undefined,
     /** The threads the model process chose (thread-plan.ts). */
     readonly threads: ThreadPlan,
+    /** Started ahead and given this very work ahead (openAhead): it was opening the model before start() was called. */
+    readonly openedAhead: boolean,
   ) {
     child.on('message', (reply: WorkerReply) => {
       if (reply.type !== 'result' && reply.type !== 'error') return;
@@ -190,7 +192,7 @@ export class WorkerGenerator implements SequenceGenerator {
         if (reply.type === 'plan') onPlan?.(reply.threads, reply.opensWithoutMaking);
         else if (reply.type === 'ready') {
           cleanup();
-          resolve(new WorkerGenerator(child, reply.kind, reply.notice, reply.threads));
+          resolve(new WorkerGenerator(child, reply.kind, reply.notice, reply.threads, ahead?.given === true));
         } else if (reply.type === 'failed') {
           cleanup();
           child.kill('SIGKILL');
