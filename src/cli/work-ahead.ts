@@ -139,6 +139,8 @@ export function workAhead(args: readonly string[], env: NodeJS.ProcessEnv = proc
   const command = positionals[0];
   if (command !== undefined && OTHER_COMMANDS.has(command)) return undefined;
   const inputs = command === 'translate' ? positionals.slice(1) : positionals;
+  // No input is a usage error (output-plan.ts): no model opens.
+  if (inputs.length === 0) return undefined;
   const text = (name: string) => {
     const value = options.get(name);
     return typeof value === 'string' ? value : undefined;

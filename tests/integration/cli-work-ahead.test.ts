@@ -4,12 +4,13 @@
  * it would only waste a process, so the CLI says so itself: --verbose's "model started in …" line
  * ends in ", opened ahead" when the model process it took had been given that very work ahead.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workAhead } from '../../src/cli/work-ahead.js';
 import { openAhead, prestartModelProcess } from '../../src/engine/generation/worker-generator.js';
+import { DEFAULT_MODEL_ID } from '../../src/engine/model-store/model-files.js';
 import { builtModel } from '../../tools/builder-models.js';
 import { processesGone } from '../helpers/process-alive.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -57,6 +58,17 @@ describe('the model opened ahead from the command line', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(startedLine(run.stderr)).toMatch(/^generation inside ONNX Runtime, 2 model processes of 1 thread each.*, opened ahead$/);
     expect(paragraphs('threads.json')).toEqual(paragraphs('bin.json'));
+  });
+
+  it('standard input, and the default model in the models directory $DA2EN_MODELS_DIR names', async () => {
+    const models = path.join(tmp, 'models');
+    cpSync(dir, path.join(models, ...DEFAULT_MODEL_ID.split('/')), { recursive: true });
+    const cli = spawnCli(['-', '--offline', '--no-cache', '--verbose', '--format', 'json', '-o', path.join(tmp, 'stdin.json')], { DA2EN_MODELS_DIR: models }, { entry: 'src/cli/bin.ts', stdin: 'pipe' });
+    cli.child.stdin!.end(ARTICLE);
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(startedLine(run.stderr)).toMatch(/, opened ahead$/);
+    expect(paragraphs('stdin.json')).toEqual(paragraphs('bin.json'));
   });
 
   it('in the CLI’s own process: the guess is taken; a guess that differs from the work asked for is ended, and the run is the same', async () => {

@@ -181,6 +181,8 @@ describe('workAhead: the first model process’s work, from the words and the fi
     cpSync(dir, incomplete, { recursive: true });
     rmSync(path.join(incomplete, requiredFiles('q8')[5]!));
     const none: [string, string[]][] = [
+      ['no input (a usage error)', ['--model', dir]],
+      ['no input after the command word', ['translate', '--model', dir]],
       ['a URL', ['https://www.dr.dk/nyheder/x', '--model', dir]],
       ['a file that is not there', [path.join(tmp, 'missing.txt'), '--model', dir]],
       ['a directory as input', [tmp, '--model', dir]],
