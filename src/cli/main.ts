@@ -6,7 +6,7 @@ import { Da2enError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
-import { protectLoneDashes, restoreLoneDashes } from './lone-dash.js';
+import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -78,8 +78,10 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const cli = yargs(args)
     // Numbers are read by each option's own check (number-options.ts), exactly as typed: yargs
     // would otherwise read "0x10" as 16 and "1e3" as 1000 before the check could see them.
-    .parserConfiguration({ 'parse-numbers': false })
+    // Words after `--` are kept apart, to be added to the inputs (takeWordsAfterDashDash).
+    .parserConfiguration({ 'parse-numbers': false, 'populate--': true })
     .middleware((parsed) => restoreLoneDashes(parsed), true)
+    .middleware((parsed) => takeWordsAfterDashDash(parsed), true)
     // Before any option's own check (they run in the order added): one rule for an option given twice.
     .middleware(() => {
       // yargs' option table for the command being run (the instance is reset for each command).

@@ -56,8 +56,11 @@ export function readWords(args: readonly string[], table: Record<string, Options
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    // yargs binds none of the words after `--` to the command's inputs (they go to argv._ only).
-    if (arg === '--') return undefined;
+    // Every word after `--` is an input (main.ts adds them to the inputs: takeWordsAfterDashDash).
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
     if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
       continue;

@@ -46,6 +46,10 @@ describe('readWords reads a translate command line as yargs does', () => {
     ['a.txt', '--offline', 'False'],
     ['--model=', 'a.txt'],
     ['--models-dir', '-', 'a.txt'],
+    // After --, every word is an input, whatever it looks like.
+    ['--', 'a.txt'],
+    ['a.txt', '--quiet', '--', '-', '-b.txt', '--model'],
+    ['translate', 'a.txt', '--', 'b.txt'],
   ];
 
   for (const line of lines) {
@@ -100,16 +104,18 @@ describe('readWords reads a translate command line as yargs does', () => {
       ['--inputs', 'a.txt'],
       ['a.txt', '-h'],
       ['a.txt', '--model.x', 'y'],
-      // yargs binds nothing after -- to the inputs ("no input given"): not read as inputs.
-      ['--', 'a.txt'],
-      ['a.txt', '--', '-'],
     ];
     for (const line of unsure) expect(readWords(line), line.join(' ')).toBeUndefined();
   });
 
-  it('what follows -- is no input to yargs', async () => {
-    const { parsed } = await yargsParse(['a.txt', '--', 'b.txt']);
-    expect(parsed!['inputs']).toEqual(['a.txt']);
+  it('what follows -- is input to the CLI too, and refused by a command without inputs', async () => {
+    const { parsed } = await yargsParse(['a.txt', '--', 'b.txt', '--c.txt']);
+    expect(parsed!['inputs']).toEqual(['a.txt', 'b.txt', '--c.txt']);
+    const queued = await yargsParse(['queue', 'add', 'a.txt', '--', '-b.txt']);
+    expect(queued.parsed!['inputs']).toEqual(['a.txt', '-b.txt']);
+    const refused = await yargsParse(['cache', 'stats', '--', 'b.txt']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/takes no inputs after --; remove "b\.txt"/);
   });
 });
 
