@@ -1,8 +1,8 @@
 /**
  * At full size (58,930 pieces, the real model's vocabulary size) da2en's tokenizer — Transformers.js
  * with the sorted piece index in place of its trie — encodes every paragraph of the real news
- * articles, and the seed article, to the same ids as Transformers.js imported as usual, and decodes
- * them to the same text.
+ * articles (Danish, and the English references beside them), and the seed article, to the same ids
+ * as Transformers.js imported as usual, and decodes them to the same text.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';

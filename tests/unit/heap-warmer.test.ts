@@ -11,7 +11,12 @@ import { warmHeap } from '../../src/engine/generation/heap-warmer.js';
 const child = path.resolve(import.meta.dirname, '../helpers/heap-warm-child.ts');
 
 function faultsOfFirstAllocation(mode: 'warm' | 'cold'): { warmed: number; faults: number; blocks: number } {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', child, mode], { encoding: 'utf8' });
+  // Without glibc's huge-page tunable (a model process's, model-process-env.ts, which a parent may
+  // carry): with 2 MB pages the cold count falls to ~130-270 faults and the warm one varies 0-61,
+  // so the comparison below would measure the kernel's huge-page luck rather than the warming.
+  const env = { ...process.env };
+  delete env['GLIBC_TUNABLES'];
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', child, mode], { encoding: 'utf8', env });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as { warmed: number; faults: number; blocks: number };
 }
