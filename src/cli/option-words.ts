@@ -19,7 +19,8 @@ export interface OptionTable {
   boolean: readonly string[];
 }
 
-function kebab(name: string): string {
+/** An option's name as yargs matches it: camelCase spelled kebab-case, lower-case; single letters as they are. */
+export function kebab(name: string): string {
   return name.length > 1 ? name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase() : name;
 }
 

@@ -21,6 +21,7 @@ import type { WorkerInit } from '../engine/generation/worker-protocol.js';
 import { defaultModelsDir, locateModel } from '../engine/model-store/locate.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, type Quality } from '../engine/model-store/model-files.js';
 import { TRANSLATE_OPTIONS } from './commands/translate.js';
+import { kebab } from './option-words.js';
 import { CACHE_DIR_OPTIONS, ENGINE_OPTIONS, VERBOSITY_OPTIONS } from './shared-options.js';
 
 /** The options of the translate command (translateBuilder's), with yargs' own two. */
@@ -34,10 +35,6 @@ const TRANSLATE_TABLE: Record<string, Options> = {
 };
 
 const OTHER_COMMANDS = new Set(['model', 'eval', 'cache', 'serve', 'queue', 'worker', 'help', 'completion']);
-
-function kebab(name: string): string {
-  return name.length > 1 ? name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase() : name;
-}
 
 interface Words {
   /** Each option given, by its declared name: its value as typed, or true/false for an on/off option. */
