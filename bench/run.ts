@@ -102,7 +102,8 @@ async function untilQuiet(): Promise<void> {
 /** The seed article through the installed CLI, model load included; peak RSS of every process it starts. */
 async function runSeedCli(dir: string, dtype: Dtype, engine: Engine, beams: number, oneProcess: boolean): Promise<{ seconds: number; peakRssMB: number; totalRssMB: number; load: number }> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'da2en-bench-')), 'seed.html');
-  const cli = path.join(root, 'dist', 'cli', 'bin.js');
+  // The bundle package.json's bin names: the CLI as installed.
+  const cli = path.join(root, 'dist', 'bundle', 'bin.js');
   if (!existsSync(cli)) throw new Error('run "npm run build" first (the benchmark times the built CLI)');
   const args = [cli, path.join(shared, 'seed', 'seed-article.da.txt'), '--model', dir, '--dtype', dtype, '--engine', engine, '--beams', String(beams), '--offline', '--no-cache', '--quiet', '-o', out, ...(oneProcess ? ['--model-processes', '1'] : [])];
   const start = performance.now();

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
+import { packageVersion } from '../package-root.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
@@ -91,9 +90,12 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       const flag = flagWithValue(args, table);
       if (flag !== undefined) throw new Da2enError('usage', `${flag}: ${flag.slice(0, flag.indexOf('='))} is an on/off option; give it alone (or --no-… to turn it off)`);
     }, true)
+    // yargs' own words (Options:, [required], …) in English like every line of da2en's help, whatever
+    // LANG says; its locale files are not in the CLI's bundle either.
+    .detectLocale(false)
     .scriptName('da2en')
     .usage('$0 [inputs..] [options]\n\nTranslate Danish articles into English with a local Opus-MT model and write side-by-side bilingual files.')
-    .version(version)
+    .version(packageVersion())
     .strict()
     .help()
     .alias('h', 'help')

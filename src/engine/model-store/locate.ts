@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../package-root.js';
 
-/** The project's models/ folder (same depth from src/ and dist/). */
-export const PROJECT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+/** The project's models/ folder, beside its package.json. */
+export const PROJECT_MODELS_DIR = path.join(packageRoot(), 'models');
 
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env['DA2EN_MODELS_DIR'] ? path.resolve(env['DA2EN_MODELS_DIR']) : PROJECT_MODELS_DIR;

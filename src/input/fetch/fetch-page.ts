@@ -9,15 +9,14 @@
  * ranges with it; the CLI, working for the person at the keyboard, allows everything.
  */
 import dns from 'node:dns';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { packageVersion } from '../../package-root.js';
 import { FetchError } from './fetch-error.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
-export const USER_AGENT = `da2en/${version} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
+export const USER_AGENT = `da2en/${packageVersion()} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
 
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from './limits.js';
 
