@@ -2,10 +2,10 @@
  * Bundles the `da2en` command (src/cli/bin.ts) and the scripts it starts as processes or threads into
  * dist/bundle/, the files package.json's `bin` runs.
  *
- * Why: unbundled, the CLI loads about 170 ES modules before it translates a word (95 of its own,
- * yargs and its helpers, p-queue, franc), each resolved, read and compiled on its own. Bundled, the
- * seed article took 1.83 s against 2.00 s (median of 12 interleaved pairs, load 1.3–1.8, faster in
- * 11), and 3.3 against 3.7 s of CPU.
+ * Why: unbundled, the CLI loads 158 ES module files for an article (95 of its own, yargs and its
+ * helpers, p-queue, franc), each resolved, read and compiled on its own. Bundled, the seed article
+ * took 1.92 s against 2.02 s (medians of 12 interleaved pairs, load 1.3–1.8, faster in 10), and 3.5
+ * against 3.7 s of CPU (README, Start-up, third round).
  *
  * How:
  * - Code splitting keeps every `await import()` lazy: each becomes a chunk loaded when reached, so
