@@ -4,8 +4,8 @@
  *
  * Why: unbundled, the CLI loads 158 ES module files for an article (95 of its own, yargs and its
  * helpers, p-queue, franc), each resolved, read and compiled on its own. Bundled, the seed article
- * took 1.92 s against 2.02 s (medians of 12 interleaved pairs, load 1.3–1.8, faster in 10), and 3.5
- * against 3.7 s of CPU (README, Start-up, third round).
+ * took 1.92 s against 2.10 s (medians of 16 interleaved pairs, order alternating, load 1.4–1.9,
+ * faster in 13), and 3.5 against 3.9 s of CPU (README, Start-up, third round).
  *
  * How:
  * - Code splitting keeps every `await import()` lazy: each becomes a chunk loaded when reached, so
