@@ -30,17 +30,20 @@ export function findPackageRoot(from: string, name = 'da2en'): string | undefine
   }
 }
 
-let root: string | undefined;
+let root: string | null | undefined;
 
-/** da2en's package folder. */
-export function packageRoot(): string {
-  root ??= findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-  if (root === undefined) throw new Error(`da2en's package.json was not found above ${fileURLToPath(import.meta.url)}`);
-  return root;
+/**
+ * da2en's package folder; undefined where none is found above this module (da2en bundled into
+ * another program, its package.json left behind).
+ */
+export function packageRoot(): string | undefined {
+  if (root === undefined) root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url))) ?? null;
+  return root ?? undefined;
 }
 
-/** da2en's version, from its package.json. */
+/** da2en's version, from its package.json ("0.0.0" where that cannot be read). */
 export function packageVersion(): string {
-  const version = readPackageJson(packageRoot())?.version;
+  const dir = packageRoot();
+  const version = dir === undefined ? undefined : readPackageJson(dir)?.version;
   return typeof version === 'string' ? version : '0.0.0';
 }

@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Da2enError } from '../../errors.js';
 import { packageRoot } from '../../package-root.js';
 
-/** The project's models/ folder, beside its package.json. */
-export const PROJECT_MODELS_DIR = path.join(packageRoot(), 'models');
-
+/** Where models are kept: DA2EN_MODELS_DIR, else the models/ folder beside da2en's package.json. */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DA2EN_MODELS_DIR'] ? path.resolve(env['DA2EN_MODELS_DIR']) : PROJECT_MODELS_DIR;
+  if (env['DA2EN_MODELS_DIR']) return path.resolve(env['DA2EN_MODELS_DIR']);
+  const root = packageRoot();
+  if (root === undefined) throw new Da2enError('usage', "da2en's own folder (its package.json) was not found, so it has no models folder here; give one with --models-dir or DA2EN_MODELS_DIR");
+  return path.join(root, 'models');
 }
 
 /** Where models are downloaded from: the hub, or a mirror in the hub's URL layout. */
