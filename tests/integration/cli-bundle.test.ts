@@ -38,9 +38,9 @@ interface Run {
   stderr: string;
 }
 
-function runBundle(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+function runWith(script: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,6 +48,8 @@ function runBundle(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const runBundle = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => runWith(bin, args, env, root);
 
 const runSource = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => spawnCli(args, env).done;
 
@@ -107,6 +109,24 @@ describe('the bundled CLI (package.json bin)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Options:');
     expect(help.stdout).toBe((await runSource(['--help'], { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' })).stdout);
+  }, 60_000);
+
+  it('bundled into a folder outside any da2en package, it still starts: version 0.0.0, and the models folder asked for', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'da2en-bundle-outside-'));
+    try {
+      const elsewhere = await bundleCli(outside);
+      const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runWith(elsewhere, args, { ...env, DA2EN_MODELS_DIR: env['DA2EN_MODELS_DIR'] ?? '' }, outside);
+      expect((await run(['--version'])).stdout.trim()).toBe('0.0.0');
+      const where = await run(['model', 'path']);
+      expect(where.code).toBe(2);
+      expect(where.stderr.trim().split('\n')).toHaveLength(1);
+      expect(where.stderr).toContain('--models-dir');
+      const given = await run(['model', 'path'], { DA2EN_MODELS_DIR: path.join(outside, 'models') });
+      expect(given.code, given.stderr).toBe(0);
+      expect(given.stdout.trim()).toBe(path.join(outside, 'models', 'Xenova', 'opus-mt-da-en'));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('reports a missing input in one line with the same exit code', async () => {
