@@ -22,28 +22,43 @@ function readPackageJson(dir: string): PackageJson | undefined {
   }
 }
 
-/** The nearest folder at or above `from` whose package.json names `name`. */
-export function findPackageRoot(from: string, name = 'da2en'): string | undefined {
+interface Found {
+  dir: string;
+  pkg: PackageJson;
+}
+
+/** The nearest package.json at or above `from` that names `name`, with its folder. */
+function findPackage(from: string, name: string): Found | undefined {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (readPackageJson(dir)?.name === name) return dir;
+    const pkg = readPackageJson(dir);
+    if (pkg?.name === name) return { dir, pkg };
     if (path.dirname(dir) === dir) return undefined;
   }
 }
 
-let root: string | null | undefined;
+/** The nearest folder at or above `from` whose package.json names `name`. */
+export function findPackageRoot(from: string, name = 'da2en'): string | undefined {
+  return findPackage(from, name)?.dir;
+}
+
+// Looked up once per process (the version and the models folder both come from it); null: not found.
+let own: Found | null | undefined;
+
+function ownPackage(): Found | undefined {
+  if (own === undefined) own = findPackage(path.dirname(fileURLToPath(import.meta.url)), 'da2en') ?? null;
+  return own ?? undefined;
+}
 
 /**
  * da2en's package folder; undefined where none is found above this module (da2en bundled into
  * another program, its package.json left behind).
  */
 export function packageRoot(): string | undefined {
-  if (root === undefined) root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url))) ?? null;
-  return root ?? undefined;
+  return ownPackage()?.dir;
 }
 
 /** da2en's version, from its package.json ("0.0.0" where that cannot be read). */
 export function packageVersion(): string {
-  const dir = packageRoot();
-  const version = dir === undefined ? undefined : readPackageJson(dir)?.version;
+  const version = ownPackage()?.pkg.version;
   return typeof version === 'string' ? version : '0.0.0';
 }

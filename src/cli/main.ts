@@ -9,7 +9,6 @@ import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
-
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
    * For tests of the command line itself: called with the parsed and validated arguments in place
