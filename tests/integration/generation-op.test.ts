@@ -12,7 +12,7 @@ import { GraphSurgeryError, wrapBeamSearch } from '../../src/engine/generation/b
 import { EXTERNAL_ALIGNMENT } from '../../src/engine/generation/external-weights.js';
 import { generationModelPath, generationWeightsPath } from '../../src/engine/generation/generation-model.js';
 import { JsLoopGenerator } from '../../src/engine/generation/js-loop-generator.js';
-import { openGenerator } from '../../src/engine/generation/open-generator.js';
+import { beamSearchSpec, openGenerator } from '../../src/engine/generation/open-generator.js';
 import { cutRepetition } from '../../src/engine/generation/ort-generator.js';
 import type { GenerateRequest, SequenceGenerator } from '../../src/engine/generation/sequence-generator.js';
 import { repeatedTailLength } from '../../src/engine/decoding/guards.js';
@@ -204,6 +204,27 @@ describe('the wrapped model file', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('has each subgraph output written by the node that computes it, with no Identity copy between', async () => {
+    const dir = await builtModel('tiny');
+    const read = (file: string) => readFile(path.join(dir, 'onnx', file));
+    const [encoder, decoder] = await Promise.all([read('encoder_model.onnx'), read('decoder_model_merged.onnx')]);
+    const { onnx } = onnxProto;
+    // The premise: the source's cache branch hands its presents out through Identity nodes.
+    const branch = onnx.ModelProto.decode(decoder).graph!.node!.find((n) => n.opType === 'If')!.attribute!.find((a) => a.name === 'then_branch')!.g!;
+    expect(branch.node!.filter((n) => n.opType === 'Identity').length).toBeGreaterThan(0);
+    const spec = beamSearchSpec(await readModelConfig(dir));
+    const wrapped = onnx.ModelProto.decode(wrapBeamSearch(encoder, decoder, spec));
+    const beamSearch = wrapped.graph!.node!.find((n) => n.opType === 'BeamSearch')!;
+    for (const name of ['encoder', 'decoder']) {
+      const g = beamSearch.attribute!.find((a) => a.name === name)!.g!;
+      const produced = new Set(g.node!.flatMap((n) => n.output ?? []));
+      const copies = g.node!.filter((n) => n.opType === 'Identity' && produced.has(n.input![0]!));
+      expect(copies.map((n) => n.name), name).toEqual([]);
+      for (const out of g.output!) expect(produced.has(out.name!), `${name}: ${out.name}`).toBe(true);
+    }
+    expect(beamSearch.attribute!.find((a) => a.name === 'decoder')!.g!.output!.length).toBe(1 + 2 * spec.layers);
   });
 
   it('refuses files that are not ONNX with a GraphSurgeryError', () => {
