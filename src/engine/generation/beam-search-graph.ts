@@ -322,17 +322,8 @@ function withoutIdentities(nodes: INode[], outputs: ReadonlySet<string>): INode[
     const from = kept[at]!.input![0]!;
     const to = kept[at]!.output![0]!;
     kept = kept.filter((_, i) => i !== at);
-    renameValue(kept, from, to);
+    renameAll({ node: kept }, (name) => (name === from ? to : name));
     produced.delete(from);
-  }
-}
-
-/** Renames one value in `nodes` and their subgraphs (inputs and outputs). */
-function renameValue(nodes: INode[], from: string, to: string): void {
-  for (const n of nodes) {
-    n.input = (n.input ?? []).map((x) => (x === from ? to : x));
-    n.output = (n.output ?? []).map((x) => (x === from ? to : x));
-    for (const sub of subgraphs(n)) renameValue(sub.node ?? [], from, to);
   }
 }
 
