@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rm, writeFile, stat } from 'node:fs/promises';
+import { rm, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from './marian/decoder.js';
 import type { MarianDims } from './marian/dims.js';
@@ -11,6 +11,7 @@ import { serializeModel } from './onnx/serialize.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizer-json.js';
 import { buildVocabulary } from './tokenizer/vocab.js';
+import { makeDirectories } from '../io/make-directories.js';
 
 export { PRESETS, isPresetName, type PresetName } from './presets.js';
 
@@ -106,7 +107,7 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
     throw new Error(`refusing to replace ${req.outDir}: it is not empty and holds no model (config.json)`);
   }
   await rm(req.outDir, { recursive: true, force: true });
-  await mkdir(path.join(req.outDir, 'onnx'), { recursive: true });
+  makeDirectories(path.join(req.outDir, 'onnx'));
   const json = (v: object) => JSON.stringify(v, null, 2) + '\n';
   await writeFile(path.join(req.outDir, 'config.json'), json(configJson(dims)));
   await writeFile(path.join(req.outDir, 'generation_config.json'), json(generationConfigJson(dims)));

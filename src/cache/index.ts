@@ -1,6 +1,6 @@
+export { defaultCacheDir } from '../io/cache-dir.js';
 export {
   DATA_FILE,
-  defaultCacheDir,
   openTranslationMemory,
   type MemoryRecord,
   type TranslationMemoryStats,

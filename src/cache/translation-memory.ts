@@ -24,12 +24,13 @@
  * before it returns (overlappingSync is off), so a Ctrl-C, a kill -9 or a power cut right after
  * `store()` keeps those entries, and a crash during it leaves the previous state intact.
  */
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { Da2enError } from '../errors.js';
+import { defaultCacheDir } from '../io/cache-dir.js';
 import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
+import { makeDirectories } from '../io/make-directories.js';
 
 /** What is stored under each key. `source` is kept only to make the store inspectable. */
 export interface MemoryRecord {
@@ -75,18 +76,6 @@ export const DATA_FILE = 'translation-memory.mdb';
 export const SEGMENTS_DB_OPTIONS = { name: 'segments-v1', encoding: 'msgpack', useRecords: false, mapsAsObjects: true } as DatabaseOptions & { name: string };
 /** Finished inputs: key → the time (ms since the epoch) the input was last translated to the end. */
 const FINISHED_DB_OPTIONS = { name: 'finished-inputs-v1', encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
-
-/**
- * The default cache folder: `$DA2EN_CACHE_DIR`, else `$XDG_CACHE_HOME/da2en` (only when that is an
- * absolute path, as the XDG spec asks), else `~/.cache/da2en`. Empty variables count as unset.
- */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const own = env['DA2EN_CACHE_DIR'];
-  if (own) return resolve(own);
-  const xdg = env['XDG_CACHE_HOME'];
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'da2en');
-  return join(home, '.cache', 'da2en');
-}
 
 function reason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -164,7 +153,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   let db: Database<MemoryRecord, string>;
   let finished: Database<number, string>;
   try {
-    mkdirSync(folder, { recursive: true });
+    makeDirectories(folder);
     if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     checkDataFile(path);
     root = open({

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from '../builder/marian/decoder.js';
 import type { MarianDims } from '../builder/marian/dims.js';
@@ -17,6 +17,7 @@ import { parseSentencePieceModel } from './tokenizer/sentencepiece-model.js';
 import { PytorchBinFile } from './weights/pytorch-bin.js';
 import { SafetensorsFile } from './weights/safetensors.js';
 import type { TensorSource } from './weights/tensor.js';
+import { makeDirectories } from '../io/make-directories.js';
 
 export type ConvertDtype = 'fp32' | 'q8';
 
@@ -143,7 +144,7 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
   }
   const tmp = `${req.outDir.replace(/[\\/]+$/, '')}.converting-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
-  await mkdir(path.join(tmp, 'onnx'), { recursive: true });
+  makeDirectories(path.join(tmp, 'onnx'));
   try {
     const json = (v: object) => JSON.stringify(v, null, 2) + '\n';
     await writeFile(path.join(tmp, 'config.json'), json(configJson));
@@ -181,14 +182,14 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
       }
     }
     if (req.merge && existsSync(path.join(req.outDir, 'config.json'))) {
-      await mkdir(path.join(req.outDir, 'onnx'), { recursive: true });
+      makeDirectories(path.join(req.outDir, 'onnx'));
       for (const f of [...readdirSync(tmp).filter((f) => f !== 'onnx'), ...readdirSync(path.join(tmp, 'onnx')).map((f) => `onnx/${f}`)]) {
         await rename(path.join(tmp, f), path.join(req.outDir, f));
       }
       await rm(tmp, { recursive: true, force: true });
     } else {
       await rm(req.outDir, { recursive: true, force: true });
-      await mkdir(path.dirname(path.resolve(req.outDir)), { recursive: true });
+      makeDirectories(path.dirname(path.resolve(req.outDir)));
       await rename(tmp, req.outDir);
     }
   } catch (err) {

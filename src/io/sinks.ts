@@ -10,9 +10,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
+import { makeDirectories } from './make-directories.js';
 
 /** Somewhere text goes, piece by piece. */
 export interface TextSink {
@@ -90,7 +91,7 @@ export function tempName(target: string, tag: string): string {
 
 /** Creates the folder of `file`; returns the topmost folder it created (undefined if it existed). */
 async function ensureFolder(file: string): Promise<string | undefined> {
-  return mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  return makeDirectories(path.dirname(path.resolve(file)));
 }
 
 /** Removes the folders `ensureFolder` created for `file`, deepest first, while they are empty. */

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
+import { readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import { Da2enError } from '../../errors.js';
 import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
 import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
+import { makeDirectories } from '../../io/make-directories.js';
 
 export interface FileProgress {
   file: string;
@@ -97,7 +98,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
   try {
     for (const file of req.files) {
       const part = path.join(staging, `${file}.part`);
-      const made = await mkdir(path.dirname(part), { recursive: true });
+      const made = makeDirectories(path.dirname(part));
       firstMade ??= made;
       const url = `${base}/${req.id}/resolve/${encodeURIComponent(revision)}/${file}`;
       let offset = await fileSize(part);
@@ -137,9 +138,9 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     );
   }
 
-  await mkdir(req.dir, { recursive: true });
+  makeDirectories(req.dir);
   for (const file of req.files) {
-    await mkdir(path.dirname(path.join(req.dir, file)), { recursive: true });
+    makeDirectories(path.dirname(path.join(req.dir, file)));
     await moveIntoPlace(path.join(staging, `${file}.part`), path.join(req.dir, file));
   }
   const previous = await readManifest(req.dir);
