@@ -14,9 +14,17 @@ describe("the model process's environment", () => {
     expect(modelProcessEnv({}, 'win32')).toEqual({});
   });
 
+  it('does not pass on the extra TLS certificates Node would parse as it starts, on any platform', () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      const env = modelProcessEnv({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', NODE_OPTIONS: '--max-old-space-size=4096' }, platform);
+      expect(env).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
+      expect(env).toMatchObject({ PATH: '/bin', NODE_OPTIONS: '--max-old-space-size=4096' });
+    }
+  });
+
   it("does not change the caller's environment", () => {
-    const env = { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' };
+    const env = { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
     modelProcessEnv(env, 'linux');
-    expect(env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+    expect(env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' });
   });
 });
