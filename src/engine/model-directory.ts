@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import { tokenizerLibrary, type TransformersLibrary } from './tokenizer-library.js';
+import { keepCompiledCode, tokenizerLibrary, type TransformersLibrary } from './tokenizer-library.js';
 import type { Dtype } from './dtype.js';
 import { modelFile } from './model-store/model-files.js';
 import { readJson, readModelConfig, type ModelConfig } from './model-config.js';
@@ -49,7 +49,9 @@ export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
   files.catch(() => undefined); // awaited below
   const library = await tokenizerLibrary();
   const [tokenizerJson, tokenizerConfig] = await files;
-  return makeTokenizer(library, tokenizerJson, tokenizerConfig);
+  const tokenizer = makeTokenizer(library, tokenizerJson, tokenizerConfig);
+  void keepCompiledCode();
+  return tokenizer;
 }
 
 export async function readModelDirectory(dir: string, dtype: Dtype): Promise<ModelDirectory> {

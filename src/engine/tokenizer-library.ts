@@ -13,8 +13,17 @@
  * `import('onnxruntime-node')`, a test that imports the package) still gets the real modules. If that
  * load fails — a later Transformers.js that touches either module while it loads — the package is
  * imported as usual.
+ *
+ * What is required is the package's minified CommonJS build, published beside the usual one (the
+ * same code, 0.6 MB instead of 1.4 MB to read and compile), compiled through V8's code cache
+ * (code-cache.ts) kept in the cache folder's `code-cache/`: measured in a process of its own,
+ * 160–190 ms for the usual require against 95–115 ms for the minified build from the cache.
  */
+import { existsSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
+import path from 'node:path';
+import { defaultCacheDir } from '../io/cache-dir.js';
+import { requireWithCodeCache, type CodeCacheUse } from './code-cache.js';
 import { usePiecePrefixIndex } from './unigram-piece-index.js';
 
 export type TransformersLibrary = typeof import('@huggingface/transformers');
@@ -31,6 +40,39 @@ function standIns(): Record<'onnxruntime-node' | 'sharp', unknown> {
   const onnxruntime = { InferenceSession: { create: () => notHere('ONNX Runtime') }, Tensor: class {} };
   const sharp = () => notHere('Image loading');
   return { 'onnxruntime-node': onnxruntime, sharp };
+}
+
+/** Where compiled code is kept (see above). */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(defaultCacheDir(env), 'code-cache');
+}
+
+/** The minified build beside a `.cjs` entry, where the package ships one; else the entry itself. */
+export function minifiedBuild(entry: string): string {
+  const minified = entry.replace(/(?<!\.min)\.cjs$/, '.min.cjs');
+  return minified !== entry && existsSync(minified) ? minified : entry;
+}
+
+/** Writes the code cache of the library loaded in this process, if it had none (code-cache.ts). */
+let saveCompiledCode: (() => Promise<void>) | undefined;
+
+/** Which file this process loaded the library from, and what became of its code cache. */
+let loadedFrom: { file: string; codeCache: CodeCacheUse } | undefined;
+
+/** What the library was loaded from in this process (undefined before, or after a fallback import). */
+export function libraryLoad(): { file: string; codeCache: CodeCacheUse } | undefined {
+  return loadedFrom;
+}
+
+/**
+ * Keeps the code compiled for the library so far in the code cache, for the next process (a no-op
+ * once done, or where the cache was used). Called once the first tokenizer is made, so that the
+ * code its construction compiled is kept too.
+ */
+export function keepCompiledCode(): Promise<void> {
+  const save = saveCompiledCode;
+  saveCompiledCode = undefined;
+  return save ? save() : Promise.resolve();
 }
 
 /** Requires `entry` with the stand-ins in require's cache, then restores the cache as it was. */
@@ -50,7 +92,10 @@ function requireWithStandIns(entry: string): TransformersLibrary {
       displaced.set(file, cache[file]);
       cache[file] = standIn;
     }
-    return requireHere(entry) as TransformersLibrary;
+    const loaded = requireWithCodeCache(entry, codeCacheDir());
+    saveCompiledCode = loaded.save;
+    loadedFrom = { file: entry, codeCache: loaded.cache };
+    return loaded.exports as TransformersLibrary;
   } finally {
     for (const [file, previous] of displaced) {
       if (previous) cache[file] = previous;
@@ -67,7 +112,7 @@ let library: Promise<TransformersLibrary> | undefined;
  */
 export function tokenizerLibrary(entry?: string): Promise<TransformersLibrary> {
   if (entry !== undefined) return load(entry);
-  library ??= load(requireHere.resolve('@huggingface/transformers'));
+  library ??= load(minifiedBuild(requireHere.resolve('@huggingface/transformers')));
   return library;
 }
 

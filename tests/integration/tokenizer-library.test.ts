@@ -4,7 +4,7 @@
  * does not stop either from loading for real later in the same process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,27 @@ describe('the tokenizer library', () => {
     expect(report.afterOrt.versions).toBe(true);
     // The report lists the native library once it is really loaded (so the empty list above means something).
     expect(report.afterOrt.sharedObjects.some((f) => /onnxruntime/.test(f))).toBe(true);
+  });
+
+  it('loads the minified build, through a code cache the next process uses, with the same ids', async () => {
+    const dir = await builtModel('tiny');
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'da2en-code-cache-'));
+    try {
+      const run = () => {
+        const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/helpers/tokenizer-only-child.ts'), dir], { cwd: root, encoding: 'utf8', env: { ...process.env, DA2EN_CACHE_DIR: cacheDir } });
+        expect(child.status, child.stderr).toBe(0);
+        return JSON.parse(child.stdout.trim().split('\n').pop()!) as { ids: number[]; library: { file: string; codeCache: string } };
+      };
+      const first = run();
+      expect(path.basename(first.library.file)).toBe('transformers.node.min.cjs');
+      expect(first.library.codeCache).toBe('none');
+      expect(await readdir(path.join(cacheDir, 'code-cache'))).toEqual([expect.stringMatching(/^transformers\.node\.min\.cjs\.[0-9a-f]{24}\.v8$/)]);
+      const second = run();
+      expect(second.library.codeCache).toBe('used');
+      expect(second.ids).toEqual(first.ids);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('falls back to the package imported as usual when the tokenizer-only load fails', async () => {
