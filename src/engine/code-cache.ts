@@ -12,19 +12,24 @@
  * so an edited or upgraded file never meets code compiled from another text: V8's own check compares
  * only the source's length (and its version and flags), and would accept a same-length edit. V8
  * rejects anything else it cannot use (a damaged file, other flags): then the source is compiled as
- * usual and the cache written again. The folder is the user's own cache folder; nothing here is read
- * from a model or an input.
+ * usual and the cache written again.
+ *
+ * A code cache is code: whoever can write it runs code in the next process that reads it. The cache
+ * folder may be shared (a translation memory several people use), so on POSIX systems a cache file
+ * is read only if it and its folder belong to this process's user and neither can be written by
+ * anyone else; the folder is made private (0700) and the files 0600. Nothing here is read from a
+ * model or an input.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { makeDirectories } from '../io/make-directories.js';
 
-/** What became of the cache for one load. */
-export type CodeCacheUse = 'used' | 'rejected' | 'none' | 'off';
+/** What became of the cache for one load ('untrusted': a cache file someone else could have written, not read). */
+export type CodeCacheUse = 'used' | 'rejected' | 'none' | 'untrusted' | 'off';
 
 export interface CachedRequire {
   exports: unknown;
@@ -42,11 +47,36 @@ export function codeCachePath(dir: string, file: string, source: string): string
   return path.join(dir, `${path.basename(file)}.${key}.v8`);
 }
 
-function readCache(file: string): Buffer | undefined {
+/** Owned by this process's user and writable by no one else (always true where there are no uids). */
+function isPrivate(st: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+}
+
+/** The cache file's bytes; undefined if there is none, 'untrusted' if it or its folder is not private. */
+function readCache(file: string): Buffer | 'untrusted' | undefined {
+  let fd: number;
   try {
-    return readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
+  }
+  try {
+    // The open file itself is checked (not its name again), and then its folder.
+    const st = fstatSync(fd);
+    if (!st.isFile() || !isPrivate(st) || !isPrivate(statSync(path.dirname(file)))) return 'untrusted';
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return bytes.subarray(0, read);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -58,14 +88,15 @@ function readCache(file: string): Buffer | undefined {
 export function requireWithCodeCache(file: string, cacheDir: string | undefined): CachedRequire {
   const source = readFileSync(file, 'utf8');
   const cacheFile = cacheDir === undefined ? undefined : codeCachePath(cacheDir, file, source);
-  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const read = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const cachedData = read === 'untrusted' ? undefined : read;
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
     // A dynamic import() inside the module resolves as it would under require.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const cache: CodeCacheUse = cacheFile === undefined ? 'off' : cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  const cache: CodeCacheUse = cacheFile === undefined ? 'off' : read === 'untrusted' ? 'untrusted' : cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
 
   const requireFromFile = createRequire(file);
   const mod = new Module(file);
@@ -90,10 +121,17 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
       saved = true;
       try {
         const dir = path.dirname(cacheFile);
-        makeDirectories(dir);
+        makeDirectories(path.dirname(dir));
+        try {
+          mkdirSync(dir, { mode: 0o700 });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        // A folder someone else could write to is not where code for the next process goes.
+        if (!isPrivate(statSync(dir))) return;
         const data = script.createCachedData();
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        await writeFile(tmp, data);
+        await writeFile(tmp, data, { mode: 0o600 });
         await rename(tmp, cacheFile);
         // Caches of earlier versions of the same file are of no use any more.
         const prefix = `${path.basename(file)}.`;

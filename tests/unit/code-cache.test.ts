@@ -5,7 +5,7 @@
  * V8 finds the code it compiled already and never looks at the cache.
  */
 import { spawnSync } from 'node:child_process';
-import { readdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { chmod, chown, readdir, mkdtemp, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,34 @@ describe('requiring a CommonJS file through the code cache', () => {
     await writeFile(codeCachePath(cacheDir, file, source), Buffer.alloc(4096, 7));
     expect(loadInChild(file, cacheDir, true)).toEqual({ cache: 'rejected', greeting: 'hej IDA from lib.cjs' });
     expect(loadInChild(file, cacheDir).cache).toBe('used');
+  });
+
+  it.runIf(process.platform !== 'win32')('reads no cache file that another user could have written, and writes none into a folder others can write', async () => {
+    const source = await readFile(file, 'utf8');
+    const cacheFile = codeCachePath(cacheDir, file, source);
+    loadInChild(file, cacheDir, true);
+    // Made private: the folder 0700, the file 0600.
+    expect((await stat(cacheDir)).mode & 0o077).toBe(0);
+    expect((await stat(cacheFile)).mode & 0o077).toBe(0);
+    expect(loadInChild(file, cacheDir).cache).toBe('used');
+
+    await chmod(cacheFile, 0o666);
+    expect(loadInChild(file, cacheDir)).toEqual({ cache: 'untrusted', greeting: 'hej IDA from lib.cjs' });
+    await chmod(cacheFile, 0o600);
+    await chmod(cacheDir, 0o777);
+    expect(loadInChild(file, cacheDir).cache).toBe('untrusted');
+    // Nothing is written into such a folder either.
+    await rm(cacheFile);
+    expect(loadInChild(file, cacheDir, true).cache).toBe('none');
+    expect(await readdir(cacheDir)).toEqual([]);
+    await chmod(cacheDir, 0o700);
+    expect(loadInChild(file, cacheDir, true).cache).toBe('none');
+    expect(loadInChild(file, cacheDir).cache).toBe('used');
+    if (process.getuid?.() === 0) {
+      // Owned by someone else (only root can give a file away to check this).
+      await chown(cacheFile, 1, 1);
+      expect(loadInChild(file, cacheDir).cache).toBe('untrusted');
+    }
   });
 
   it('works without a cache folder, and where none can be written', async () => {
