@@ -21,8 +21,7 @@
  * model or an input.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -36,9 +35,12 @@ export interface CachedRequire {
   cache: CodeCacheUse;
   /**
    * Writes the cache if there was none or V8 rejected it (once; errors are ignored). Best called
-   * once the code has done its first work: functions compiled by then are in the cache too.
+   * once the code has done its first work: functions compiled by then are in the cache too. It
+   * writes synchronously (~1 MB, once per machine and version of the file): a CLI that ends with
+   * process.exit right after its outputs would cut an asynchronous write short and leave a partial
+   * temp file behind.
    */
-  save(): Promise<void>;
+  save(): void;
 }
 
 /** The cache file for `source` of `file` in `dir`: named after the file, keyed by its text and the runtime. */
@@ -116,7 +118,7 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
   return {
     exports: mod.exports,
     cache,
-    async save() {
+    save() {
       if (saved || cacheFile === undefined) return;
       saved = true;
       try {
@@ -131,12 +133,13 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
         if (!isPrivate(statSync(dir))) return;
         const data = script.createCachedData();
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        await writeFile(tmp, data, { mode: 0o600 });
-        await rename(tmp, cacheFile);
-        // Caches of earlier versions of the same file are of no use any more.
+        writeFileSync(tmp, data, { mode: 0o600 });
+        renameSync(tmp, cacheFile);
+        // Caches of earlier versions of the same file are of no use any more, nor temp files a
+        // killed process left (one being written right now just fails to be renamed: no harm).
         const prefix = `${path.basename(file)}.`;
-        for (const name of await readdir(dir)) {
-          if (name.startsWith(prefix) && name.endsWith('.v8') && name !== path.basename(cacheFile)) await rm(path.join(dir, name), { force: true });
+        for (const name of readdirSync(dir)) {
+          if (name.startsWith(prefix) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
         }
       } catch {
         // No cache this time (a read-only or full disk): the next run compiles as usual.

@@ -50,7 +50,7 @@ export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
   const library = await tokenizerLibrary();
   const [tokenizerJson, tokenizerConfig] = await files;
   const tokenizer = makeTokenizer(library, tokenizerJson, tokenizerConfig);
-  void keepCompiledCode();
+  keepCompiledCode();
   return tokenizer;
 }
 

@@ -54,7 +54,7 @@ export function minifiedBuild(entry: string): string {
 }
 
 /** Writes the code cache of the library loaded in this process, if it had none (code-cache.ts). */
-let saveCompiledCode: (() => Promise<void>) | undefined;
+let saveCompiledCode: (() => void) | undefined;
 
 /** Which file this process loaded the library from, and what became of its code cache. */
 let loadedFrom: { file: string; codeCache: CodeCacheUse } | undefined;
@@ -69,10 +69,10 @@ export function libraryLoad(): { file: string; codeCache: CodeCacheUse } | undef
  * once done, or where the cache was used). Called once the first tokenizer is made, so that the
  * code its construction compiled is kept too.
  */
-export function keepCompiledCode(): Promise<void> {
+export function keepCompiledCode(): void {
   const save = saveCompiledCode;
   saveCompiledCode = undefined;
-  return save ? save() : Promise.resolve();
+  save?.();
 }
 
 /** Requires `entry` with the stand-ins in require's cache, then restores the cache as it was. */

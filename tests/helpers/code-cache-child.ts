@@ -9,5 +9,5 @@ import { requireWithCodeCache } from '../../src/engine/code-cache.js';
 const [file, cacheDir, save] = process.argv.slice(2);
 const loaded = requireWithCodeCache(file!, cacheDir);
 const greeting = (loaded.exports as { greet: (name: string) => string }).greet('Ida');
-if (save === 'save') await loaded.save();
+if (save === 'save') loaded.save();
 process.stdout.write(`${JSON.stringify({ cache: loaded.cache, greeting })}\n`);
