@@ -153,8 +153,8 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   let db: Database<MemoryRecord, string>;
   let finished: Database<number, string>;
   try {
+    // Throws EEXIST where a file is in the way (reason() says so).
     makeDirectories(folder);
-    if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     checkDataFile(path);
     root = open({
       path,

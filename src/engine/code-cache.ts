@@ -21,7 +21,7 @@
  * model or an input.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -67,14 +67,7 @@ function readCache(file: string): Buffer | 'untrusted' | undefined {
     // The open file itself is checked (not its name again), and then its folder.
     const st = fstatSync(fd);
     if (!st.isFile() || !isPrivate(st) || !isPrivate(statSync(path.dirname(file)))) return 'untrusted';
-    const bytes = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const n = readSync(fd, bytes, read, st.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return bytes.subarray(0, read);
+    return readFileSync(fd);
   } catch {
     return undefined;
   } finally {
