@@ -227,6 +227,36 @@ describe('the wrapped model file', () => {
     expect(beamSearch.attribute!.find((a) => a.name === 'decoder')!.g!.output!.length).toBe(1 + 2 * spec.layers);
   });
 
+  it("looks tokens up in a row-major copy of the q8 decoder's transposed table, not by column", async () => {
+    const dir = await builtModel('tiny');
+    const read = (file: string) => readFile(path.join(dir, 'onnx', file));
+    const [encoder, decoder] = await Promise.all([read('encoder_model_quantized.onnx'), read('decoder_model_merged_quantized.onnx')]);
+    const { onnx } = onnxProto;
+    const columnLookups = (g: onnxProto.onnx.IGraphProto, tables: ReadonlySet<string>): onnxProto.onnx.INodeProto[] => {
+      const found: onnxProto.onnx.INodeProto[] = [];
+      for (const n of g.node ?? []) {
+        if (n.opType === 'Gather' && tables.has(n.input![0]!) && Number(n.attribute?.find((a) => a.name === 'axis')?.i ?? 0) === 1) found.push(n);
+        for (const a of n.attribute ?? []) if (a.g) found.push(...columnLookups(a.g, tables));
+      }
+      return found;
+    };
+    // The premise: the builder's q8 decoder reads its tied table by column.
+    const source = onnx.ModelProto.decode(decoder).graph!;
+    const sourceTables = new Set((source.initializer ?? []).filter((t) => t.dims!.length === 2).map((t) => t.name!));
+    const sourceLookups = columnLookups(source, sourceTables);
+    expect(sourceLookups.length).toBeGreaterThan(0);
+    const tableName = sourceLookups[0]!.input![0]!;
+
+    const wrapped = onnx.ModelProto.decode(wrapBeamSearch(encoder, decoder, beamSearchSpec(await readModelConfig(dir)))).graph!;
+    const inits = new Map((wrapped.initializer ?? []).map((t) => [t.name!, t]));
+    expect(columnLookups(wrapped, new Set(inits.keys()))).toEqual([]);
+    const table = inits.get(`dec/${tableName}`)!;
+    const copy = inits.get(`dec/${tableName}/row_major`)!;
+    const [d, v] = table.dims!.map(Number) as [number, number];
+    expect(copy.dims!.map(Number)).toEqual([v, d]);
+    for (const [r, c] of [[0, 0], [d - 1, 5], [7, v - 1]] as const) expect(copy.rawData![c * d + r]).toBe(table.rawData![r * v + c]);
+  });
+
   it('refuses files that are not ONNX with a GraphSurgeryError', () => {
     const spec = { vocabSize: 10, layers: 1, heads: 1, headDim: 4, eosId: 0, padId: 9, decoderStartId: 9, earlyStopping: false };
     expect(() => wrapBeamSearch(new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), spec)).toThrow(GraphSurgeryError);

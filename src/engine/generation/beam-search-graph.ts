@@ -7,6 +7,7 @@
  * - `encoder` subgraph: the encoder + the merged decoder's no-cache branch (the first step).
  * - `decoder` subgraph: the merged decoder's cache branch (every later step).
  * - Weights stay main-graph initializers, read by both subgraphs from the outer scope (one copy).
+ * - Token lookups in a transposed table read a row-major copy of it (row-major-lookups.ts).
  * - Logits are edited inside the subgraphs before the op sees them: per-row forced EOS at the row's
  *   own length cap (Hugging Face's ForcedEOSTokenLogitsProcessor, per row). The op bans the bad
  *   words itself (its vocab_mask), after its log-softmax, as Hugging Face's NoBadWords does.
@@ -17,6 +18,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { GraphSurgeryError, MAX_NEW_TOKENS_INPUT, type BeamSearchSpec } from './beam-search-spec.js';
+import { rowMajorTables, withRowMajorLookups } from './row-major-lookups.js';
 
 const { onnx } = onnxProto;
 type IModel = onnxProto.onnx.IModelProto;
@@ -380,6 +382,9 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   const encGraph: IGraph = { ...enc, initializer: [], sparseInitializer: [] };
   renameAll(encGraph, (n) => (encWeights.has(n) ? encName(n) : n));
 
+  const tables = new Map(mainInits.map((t) => [t.name!, t]));
+  const rowMajor = rowMajorTables();
+
   const float = DT.FLOAT;
   const int32 = DT.INT32;
   const int64 = DT.INT64;
@@ -434,7 +439,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   }
   const encoderSubgraph: IGraph = {
     name: 'marian_encoder_and_first_step',
-    node: withoutIdentities(ei.nodes, new Set(encoderOutputs.map((v) => v.name!))),
+    node: withoutIdentities(withRowMajorLookups(ei.nodes, tables, rowMajor, ei.fresh), new Set(encoderOutputs.map((v) => v.name!))),
     initializer: ei.inits,
     input: [valueInfo('encoder_input_ids', int32, ['batch', 'source']), valueInfo('encoder_attention_mask', int32, ['batch', 'source']), valueInfo('decoder_input_ids', int32, ['batch', 1])],
     output: encoderOutputs,
@@ -489,7 +494,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   }
   const decoderSubgraph: IGraph = {
     name: 'marian_decoder_step',
-    node: withoutIdentities(di.nodes, new Set(stepOutputs.map((v) => v.name!))),
+    node: withoutIdentities(withRowMajorLookups(di.nodes, tables, rowMajor, di.fresh), new Set(stepOutputs.map((v) => v.name!))),
     initializer: di.inits,
     input: stepInputs,
     output: stepOutputs,
@@ -517,7 +522,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
         'com.microsoft',
       ),
     ],
-    initializer: mainInits,
+    initializer: [...mainInits, ...rowMajor.copies.values(), ...rowMajor.widths.values()],
     sparseInitializer: mainSparse,
     input: [
       valueInfo('input_ids', int32, ['batch', 'source']),

@@ -13,7 +13,7 @@ import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
 
 /** Bump when the wrapping changes: cached files of another version are made again. */
-export const WRAPPER_VERSION = 4;
+export const WRAPPER_VERSION = 5;
 
 export interface CachedGenerationModel {
   /** The .onnx path (cached) or the bytes (the directory could not be written). */
