@@ -15,6 +15,10 @@ const V = 7;
 /** A [D, V] table whose every element is distinct, as int8 and as float. */
 const int8Table: ITensor = { name: 'table', dims: [D, V], dataType: DT.INT8, rawData: Uint8Array.from({ length: D * V }, (_, i) => (i * 11 + 3) & 0xff) };
 const floatTable: ITensor = { name: 'table', dims: [D, V], dataType: DT.FLOAT, rawData: new Uint8Array(Float32Array.from({ length: D * V }, (_, i) => i * 0.5 - 3).buffer) };
+/** The same float table with its bytes at an odd offset of a larger buffer, as decoded raw data can lie. */
+const unalignedBytes = new Uint8Array(D * V * 4 + 1);
+unalignedBytes.set(floatTable.rawData!, 1);
+const unalignedFloatTable: ITensor = { ...floatTable, rawData: unalignedBytes.subarray(1) };
 const minusOne: ITensor = { name: 'const_minus_one_1d', dims: [1], dataType: DT.INT64, rawData: new Uint8Array(BigInt64Array.of(-1n).buffer) };
 
 const lookup = (axis: number): INode => ({ opType: 'Gather', input: ['table', 'ids'], output: ['y'], name: 'lookup', attribute: [{ name: 'axis', type: AT.INT, i: axis }] });
@@ -49,6 +53,7 @@ describe('row-major lookups', () => {
   for (const [kind, table] of [
     ['int8', int8Table],
     ['float', floatTable],
+    ['float, unaligned bytes', unalignedFloatTable],
   ] as const) {
     for (const [ids, dims] of [
       [[4n, 0n], [2, 1]],

@@ -37,6 +37,33 @@ const ELEMENT_BYTES = new Map<number, number>([
   [DT.BFLOAT16, 2],
 ]);
 
+/** `raw` (rows × cols elements of `size` bytes) transposed, moving whole 1-, 2- or 4-byte words. */
+function transposeBytes(raw: Uint8Array, rows: number, cols: number, size: number): Uint8Array {
+  const unit = size % 4 === 0 ? 4 : size % 2 === 0 ? 2 : 1;
+  const words = size / unit;
+  // A typed view needs an offset aligned to its word size; decoded raw data sits anywhere in its buffer.
+  const aligned = raw.byteOffset % unit === 0 ? raw : new Uint8Array(raw);
+  const View = unit === 4 ? Uint32Array : unit === 2 ? Uint16Array : Uint8Array;
+  const a = new View(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.length / unit);
+  const out = new Uint8Array(raw.length);
+  const b = new View(out.buffer, 0, out.length / unit);
+  if (words === 1) {
+    for (let r = 0; r < rows; r++) {
+      const row = r * cols;
+      for (let c = 0; c < cols; c++) b[c * rows + r] = a[row + c]!;
+    }
+    return out;
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const src = (r * cols + c) * words;
+      const dst = (c * rows + r) * words;
+      for (let w = 0; w < words; w++) b[dst + w] = a[src + w]!;
+    }
+  }
+  return out;
+}
+
 /** `tensor` [rows, cols] as [cols, rows], or undefined when its bytes are not inline raw data of that size. */
 function transposed(tensor: ITensor, name: string): ITensor | undefined {
   const size = ELEMENT_BYTES.get(Number(tensor.dataType));
@@ -45,18 +72,7 @@ function transposed(tensor: ITensor, name: string): ITensor | undefined {
   if (size === undefined || dims.length !== 2 || !raw) return undefined;
   const [rows, cols] = dims as [number, number];
   if (raw.length !== rows * cols * size) return undefined;
-  const out = new Uint8Array(raw.length);
-  if (size === 1) {
-    for (let r = 0; r < rows; r++) {
-      const from = r * cols;
-      for (let c = 0; c < cols; c++) out[c * rows + r] = raw[from + c]!;
-    }
-  } else {
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) out.set(raw.subarray((r * cols + c) * size, (r * cols + c + 1) * size), (c * rows + r) * size);
-    }
-  }
-  return { name, dims: [cols, rows], dataType: tensor.dataType, rawData: out };
+  return { name, dims: [cols, rows], dataType: tensor.dataType, rawData: transposeBytes(raw, rows, cols, size) };
 }
 
 const axisOf = (n: INode): number => Number(n.attribute?.find((a) => a.name === 'axis')?.i ?? 0);
