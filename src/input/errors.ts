@@ -11,7 +11,7 @@ export class NoArticleError extends Error {
   }
 }
 
-/** A saved page or Markdown file that cannot be read (missing, a directory, empty, bad UTF-8). */
+/** A saved page or Markdown file that cannot be read (missing, a directory, too large, empty) or holds nothing to translate. */
 export class InputFileError extends Error {
   override readonly name = 'InputFileError';
   constructor(

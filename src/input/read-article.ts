@@ -4,6 +4,8 @@
  * (src/io/paragraph-stream.ts).
  */
 import { open, readFile } from 'node:fs/promises';
+import { Da2enError } from '../errors.js';
+import { decodeBytes, DecodeError, notTextError, type InputEncoding } from '../io/decode-text.js';
 import type { Article } from './article.js';
 import { InputFileError } from './errors.js';
 import type { FetchPageOptions } from './fetch/fetch-page.js';
@@ -17,6 +19,14 @@ export interface ReadArticleOptions {
   stdin?: NodeJS.ReadableStream;
   /** Largest file read (default: the fetcher's page limit, 8 MiB). */
   maxBytes?: number;
+  /**
+   * How a file or standard input is decoded (default 'auto', as text is: decode-text.ts). A saved
+   * page's own charset (a BOM, <meta charset>) decides under 'auto'; another choice stands for
+   * the charset an HTTP header would give it.
+   */
+  encoding?: InputEncoding;
+  /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each. */
+  onNote?: (note: string) => void;
 }
 
 /** The first bytes of a file (for telling a saved web page from text); empty for stdin or an unreadable file. */
@@ -61,13 +71,27 @@ async function readAll(input: string, options: ReadArticleOptions): Promise<Buff
   return bytes;
 }
 
-function utf8(bytes: Buffer, input: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // strips a BOM
-  } catch (err) {
-    throw new InputFileError(input, 'not valid UTF-8 (Markdown is read as UTF-8)', { cause: err });
-  }
+/** A decoding error as one line naming the input, as a text input's reads (paragraph-stream.ts). */
+function named(err: unknown, name: string): unknown {
+  return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err }) : err;
 }
+
+const EMPTY = 'empty (nothing but whitespace); nothing to translate';
+
+/** Blocks the model is given: code is shown as it is, never translated. */
+function hasTextToTranslate(article: Article): boolean {
+  return article.blocks.some((b) => b.type !== 'code' && b.text.trim() !== '');
+}
+
+/** The charset a saved page is read in when `--encoding` names one: WHATWG labels. */
+const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
+  utf8: 'utf-8',
+  cp1252: 'windows-1252',
+  'windows-1252': 'windows-1252',
+  latin1: 'windows-1252',
+  utf16le: 'utf-16le',
+  utf16be: 'utf-16be',
+};
 
 /**
  * The readers are imported when an input needs them: the HTML reader (linkedom, Readability), the
@@ -77,9 +101,28 @@ function utf8(bytes: Buffer, input: string): string {
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
   if (format === 'url') return (await import('./fetch/fetch-article.js')).fetchArticle(input, options.fetch);
   const bytes = await readAll(input, options);
-  if (bytes.length === 0 || bytes.toString('utf8').trim() === '') throw new InputFileError(input, 'empty');
   const name = input === '-' ? 'standard input' : input;
-  if (format === 'md') return (await import('./markdown/parse-markdown.js')).parseMarkdown(utf8(bytes, input));
+  const encoding = options.encoding ?? 'auto';
+  if (format === 'md') {
+    let text: string;
+    try {
+      const decoded = await decodeBytes(bytes, encoding);
+      text = decoded.text;
+      decoded.notes.forEach((note) => options.onNote?.(note));
+    } catch (err) {
+      throw named(err, name);
+    }
+    if (text.trim() === '') throw new InputFileError(input, EMPTY);
+    const article = (await import('./markdown/parse-markdown.js')).parseMarkdown(text);
+    // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
+    if (!hasTextToTranslate(article)) throw new InputFileError(input, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
+    return article;
+  }
+  // A page is decoded by its own charset, but binary files are refused as a text input's are (not read as markup).
+  const refused = encoding === 'auto' ? notTextError(bytes) : null;
+  if (refused) throw named(refused, name);
   const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('./html/decode-html.js'), import('./html/extract-article.js')]);
-  return extractArticle(decodeHtml(bytes).text, { inputName: name });
+  const { text } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
+  if (text.trim() === '') throw new InputFileError(input, EMPTY);
+  return extractArticle(text, { inputName: name });
 }

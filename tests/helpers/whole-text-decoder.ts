@@ -3,7 +3,7 @@
  * search for the failing offset): the reference the streaming reader (src/io/paragraph-stream.ts)
  * is tested against, chunk boundaries and all.
  */
-import { CP1252_NOTICE, CP1252_WINDOW, DecodeError, looksLikeCp1252, sniffBinary, startsWith, type InputEncoding } from '../../src/io/decode-text.js';
+import { CP1252_NOTICE, CP1252_WINDOW, DecodeError, looksLikeCp1252, notTextError, startsWith, type InputEncoding } from '../../src/io/decode-text.js';
 
 export interface DecodedText {
   text: string;
@@ -14,6 +14,40 @@ export interface DecodedText {
 
 function sequenceLength(lead: number): number {
   return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+
+/** The longest prefix of `bytes` that decodes (a character cut by its end allowed) in `encoding`. */
+function longestDecodable(bytes: Uint8Array, encoding: string): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/** UTF-16 (strict): the text, or the error naming the first byte of the bad code point; `from` is where the code units start. */
+function decodeUtf16(bytes: Uint8Array, le: boolean, from: number): string {
+  const encoding = le ? 'utf-16le' : 'utf-16be';
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(from));
+  } catch {
+    const units = bytes.subarray(from);
+    let ok = longestDecodable(units, encoding);
+    // A prefix that ends inside a code point (a lone byte, a high surrogate): the bad one starts where that code point does.
+    ok -= ok % 2;
+    if (ok >= 2) {
+      const unit = le ? units[ok - 2]! | (units[ok - 1]! << 8) : (units[ok - 2]! << 8) | units[ok - 1]!;
+      if (unit >= 0xd800 && unit <= 0xdbff) ok -= 2;
+    }
+    throw new DecodeError(`is not valid UTF-16${le ? 'LE' : 'BE'} (an unpaired surrogate or a lone last byte at offset ${from + ok})`);
+  }
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -40,7 +74,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** 'auto' on the whole buffer: no BOM, not binary, and the window from the first non-ASCII byte says Windows-1252. */
 function detectsCp1252(bytes: Uint8Array): boolean {
-  if (startsWith(bytes, [0xef, 0xbb, 0xbf]) || sniffBinary(bytes)) return false;
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf]) || notTextError(bytes)) return false;
   const first = bytes.findIndex((b) => b >= 0x80);
   return first >= 0 && looksLikeCp1252(bytes.subarray(first, first + CP1252_WINDOW), bytes.length - first < CP1252_WINDOW);
 }
@@ -50,10 +84,10 @@ export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'):
   let text: string;
   let used: string;
   if (encoding === 'auto' && startsWith(bytes, [0xff, 0xfe])) {
-    text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    text = decodeUtf16(bytes, true, 2);
     used = 'utf-16le (BOM)';
   } else if (encoding === 'auto' && startsWith(bytes, [0xfe, 0xff])) {
-    text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    text = decodeUtf16(bytes, false, 2);
     used = 'utf-16be (BOM)';
   } else if (encoding === 'latin1' || encoding === 'cp1252' || encoding === 'windows-1252' || (encoding === 'auto' && detectsCp1252(bytes))) {
     if (encoding === 'auto') notes.push(CP1252_NOTICE);
@@ -61,11 +95,11 @@ export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'):
     text = new TextDecoder('windows-1252').decode(bytes, { stream: true });
     used = encoding === 'latin1' ? 'latin1 (read as windows-1252)' : encoding === 'auto' ? 'windows-1252 (detected)' : 'windows-1252';
   } else if (encoding === 'utf16le' || encoding === 'utf16be') {
-    text = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
+    text = decodeUtf16(bytes, encoding === 'utf16le', 0);
     used = encoding;
   } else {
-    const binary = encoding === 'auto' ? sniffBinary(bytes) : null;
-    if (binary) throw new DecodeError(`looks like a ${binary}, not a text file`);
+    const refused = encoding === 'auto' ? notTextError(bytes) : null;
+    if (refused) throw refused;
     const hasBom = startsWith(bytes, [0xef, 0xbb, 0xbf]);
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -69,6 +69,32 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expect(noticed.code).toBe(0);
     expect(noticed.stderr).toContain(`${p}: not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)`);
   });
+  it('web pages and Markdown too: plain text read as HTML (exit 7), binary named .html/.md, Markdown with nothing to translate, BOM-less UTF-16 (exit 3)', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
+    const text = file('plain.da.txt', DANISH);
+    expectOneLineError(await translate(text, ['--input-format', 'html']), 7, /plain\.da\.txt: no article text found in the page; to translate all of its text, pass --input-format text/);
+    expectOneLineError(await translate(file('plain.html', DANISH)), 7, /no article text found/);
+    expectOneLineError(await translate(file('pic.html', png)), 3, /pic\.html looks like a PNG image, not a text file/);
+    expectOneLineError(await translate(file('pic.md', png)), 3, /pic\.md looks like a PNG image, not a text file/);
+    expectOneLineError(await translate(file('front-matter.md', '---\ntitle: x\n---\n')), 3, /front-matter\.md: no text to translate/);
+    expectOneLineError(await translate(file('rule.md', '***\n')), 3, /rule\.md: no text to translate/);
+    expectOneLineError(await translate(file('u16.txt', Buffer.from(DANISH, 'utf16le'))), 3, /u16\.txt looks like UTF-16LE text without a byte order mark; pass --encoding utf16le/);
+    const oddByte = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(DANISH, 'utf16le'), Buffer.from([0x41])]);
+    expectOneLineError(await translate(file('u16-odd.txt', oddByte)), 3, new RegExp(`not valid UTF-16LE \\(an unpaired surrogate or a lone last byte at offset ${oddByte.length - 1}\\)`));
+    const stdin = await runCli(['-', '--input-format', 'html', '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'json'], 'Hej med dig.\n');
+    expect([stdin.code, stdin.stderr.trim()]).toEqual([7, 'da2en: standard input: no article text found in the page; to translate all of its text, pass --input-format text']);
+  });
+  it('--encoding applies to Markdown, and a Markdown file in Windows-1252 is detected with a notice', async () => {
+    const text = 'Det koster 5 € – ”billigt”, siger Søren’s far i Århus.';
+    const p = file('cp1252.md', Buffer.from(Array.from(`# Prisen\n\n${text}\n`, (c) => ({ '€': 0x80, '–': 0x96, '”': 0x94, '’': 0x92, 'ø': 0xf8, 'Å': 0xc5 })[c] ?? c.charCodeAt(0))));
+    const given = await translate(p, ['--encoding', 'cp1252']);
+    expect([given.code, given.stderr]).toEqual([0, '']);
+    expect(JSON.parse(readFileSync(path.join(given.out, given.files[0]!), 'utf8')).paragraphs.map((q: { source: string }) => q.source)).toEqual(['Prisen', text]);
+    const out = mkdtempSync(path.join(dir, 'out-'));
+    const noticed = await runCli([p, '--model', model, '--offline', '--no-cache', '--format', 'json', '--out-dir', out]);
+    expect(noticed.code).toBe(0);
+    expect(noticed.stderr).toContain(`${p}: not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)`);
+  });
   it('unreadable file', async () => {
     const p = file('secret.txt', DANISH);
     chmodSync(p, 0);

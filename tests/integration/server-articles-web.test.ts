@@ -119,6 +119,11 @@ describe('da2en serve: /v1/articles with HTML and URL input', () => {
 
   it('html with no article in it: 422; an article over the character limit: 413', async () => {
     expect((await postJson(`${trusting.url}/v1/articles`, { html: page('front-page.html') })).status).toBe(422);
+    // Markup-less text and an empty string give the HTML parser no document at all: no article either, not a 500.
+    for (const html of ['hej', 'Hej med dig. Det er en god dag.', '']) {
+      const none = await postJson(`${trusting.url}/v1/articles`, { html });
+      expect([none.status, none.json.error], JSON.stringify(html)).toEqual([422, expect.stringMatching(/^the html field: no article text found in the page/)]);
+    }
     const long = `<html><body><article><h1>Lang</h1>${'<p>Et meget langt afsnit om vejret i Danmark i dag og i morgen.</p>'.repeat(1200)}</article></body></html>`;
     const r = await postJson(`${trusting.url}/v1/articles`, { html: long });
     expect(r.status).toBe(413);

@@ -188,9 +188,51 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
     expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), true)).toBe(1);
   });
 
+  it('UTF-16 (a BOM, or --encoding): strict, naming the offset of the first bad code point as decodeText does, wherever the chunks are cut', async () => {
+    const rand = prng(17);
+    const units = ['H', 'æ', 'Ø', ' ', '\n\n', '🎉', '€'];
+    let checked = 0;
+    let read = 0;
+    for (let i = 0; i < 400; i++) {
+      const le = rand() < 0.5;
+      const text = Array.from({ length: Math.floor(rand() * 8) }, () => pick(rand, units)).join('');
+      const after = Array.from({ length: Math.floor(rand() * 4) }, () => pick(rand, units)).join('');
+      // junk: lone surrogates, a lone byte, or nothing
+      const junk = pick(rand, [[], [0xd8, 0x3d], [0xdc, 0x00], [0x41], [0xd8, 0x3d, 0xd8, 0x3d], [0xdb, 0xff, 0x00]]);
+      const order = (b: Buffer) => (le ? b : Buffer.from(b).swap16());
+      const bytes = Buffer.concat([order(Buffer.from(text, 'utf16le')), Buffer.from(le ? [...junk].reverse() : junk), order(Buffer.from(after, 'utf16le'))]);
+      const withBom = rand() < 0.5;
+      const input = withBom ? Buffer.concat([Buffer.from(le ? [0xff, 0xfe] : [0xfe, 0xff]), bytes]) : bytes;
+      const encoding: InputEncoding = withBom ? 'auto' : le ? 'utf16le' : 'utf16be';
+      let whole: string[] | string;
+      try {
+        whole = expected(input, encoding);
+      } catch (err) {
+        whole = (err as Error).message;
+      }
+      let streamed: string[] | string;
+      try {
+        streamed = await collect(paragraphsFromBytes(pieces(input, rand, 1 + Math.floor(rand() * 5)), { encoding }));
+      } catch (err) {
+        streamed = (err as Error).message;
+      }
+      expect(streamed, `${encoding} ${input.toString('hex')}`).toEqual(whole);
+      if (typeof whole === 'string') checked++;
+      else read++;
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(read).toBeGreaterThan(40);
+    // Never silently U+FFFD: a lone byte at the end, an unpaired surrogate in the middle.
+    const bom = Buffer.from([0xff, 0xfe]);
+    await expect(collect(paragraphsFromBytes(pieces(Buffer.concat([bom, Buffer.from('Hej', 'utf16le'), Buffer.from([0x41])]), prng(2), 3)))).rejects.toThrow(/not valid UTF-16LE .*offset 8/);
+    await expect(collect(paragraphsFromBytes(pieces(Buffer.concat([bom, Buffer.from('Hej', 'utf16le'), Buffer.from([0x00, 0xdc]), Buffer.from('x', 'utf16le')]), prng(3), 1)))).rejects.toThrow(/offset 8/);
+  });
+
   it('recognises binary input in auto mode', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
     await expect(collect(paragraphsFromBytes(pieces(png, prng(1), 1)))).rejects.toThrow(/PNG image/);
+    const u16 = Buffer.from('Kommunen bygger en ny skole i Århus.\n', 'utf16le');
+    await expect(collect(paragraphsFromBytes(pieces(u16, prng(1), 7)))).rejects.toThrow('looks like UTF-16LE text without a byte order mark; pass --encoding utf16le');
   });
 });
 

@@ -99,7 +99,12 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     if (format !== 'text') {
       ctx.verbose(`${plan.input}: read as ${format}`);
       try {
-        const article = await readArticle(plan.input, format, { stdin: ctx.stdin, fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 } });
+        const article = await readArticle(plan.input, format, {
+          stdin: ctx.stdin,
+          encoding: args.encoding,
+          onNote: (note) => ctx.log(`${plan.input}: ${note}`),
+          fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
+        });
         articles.set(plan.input, { ...article, inputFormat: format });
       } catch (err) {
         throw inputUserError(err);

@@ -35,6 +35,9 @@ interface ReadabilityResult {
 export function extractArticle(html: string, options: ExtractOptions = {}): Article {
   const inputName = options.inputName ?? options.url ?? 'the page';
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
+  // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
+  // document element of, and Readability needs one: no page, so no article in it.
+  if (document.documentElement === null) throw new NoArticleError(inputName);
   // Read before Readability, which rewrites the document as it works.
   const page = readPageMetadata(document);
   const reader = new Readability(document as never, { keepClasses: true, serializer: (node: unknown) => node });

@@ -1,0 +1,125 @@
+/** Reading a saved page or a Markdown file: decoded as text is, refused in one line when it holds nothing to translate. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { inputUserError, isDa2enError } from '../../src/errors.js';
+import { extractArticle, NoArticleError } from '../../src/input/index.js';
+import { readArticle, type ReadArticleOptions } from '../../src/input/read-article.js';
+import { CP1252_NOTICE } from '../../src/io/decode-text.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-read-article-'));
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1');
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]);
+/** "# Rødgrød med fløde\n\nHan sagde “hej”." in Windows-1252. */
+const CP1252_MD = Buffer.from([...Buffer.from('# R'), 0xf8, ...Buffer.from('dgr'), 0xf8, ...Buffer.from('d med fl'), 0xf8, ...Buffer.from('de\n\nHan sagde '), 0x93, ...Buffer.from('hej'), 0x94, 0x2e, 0x0a]);
+
+function file(name: string, contents: string | Uint8Array): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, contents);
+  return p;
+}
+
+/** What the CLI makes of a read failure: the error kind (its exit code) and the one line. */
+async function failure(input: string, format: 'html' | 'md', options: ReadArticleOptions = {}): Promise<{ kind: string; message: string }> {
+  try {
+    await readArticle(input, format, options);
+  } catch (err) {
+    const user = inputUserError(err);
+    if (!isDa2enError(user)) throw err;
+    return { kind: user.kind, message: user.message };
+  }
+  throw new Error(`${input} was read`);
+}
+
+describe('a saved page that is not one', () => {
+  it('plain text read as HTML has no article (exit 7), from a file or standard input', async () => {
+    const text = file('a.da.txt', 'Hej med dig. Det er en god dag.\n');
+    expect(await failure(text, 'html')).toEqual({ kind: 'no-article', message: `${text}: no article text found in the page; to translate all of its text, pass --input-format text` });
+    expect(await failure(file('plain.html', 'Hej med dig.'), 'html')).toMatchObject({ kind: 'no-article' });
+    expect(await failure('-', 'html', { stdin: Readable.from([Buffer.from('Hej med dig.\n')]) })).toEqual({
+      kind: 'no-article',
+      message: 'standard input: no article text found in the page; to translate all of its text, pass --input-format text',
+    });
+  });
+
+  it('extractArticle: text without markup, or nothing, is a page without an article, not a crash', () => {
+    for (const html of ['hej', '', 'Hej med dig. '.repeat(40), '<!doctype html>hej']) {
+      expect(() => extractArticle(html, { inputName: 'the html field' }), JSON.stringify(html)).toThrow(NoArticleError);
+    }
+  });
+
+  it('a PNG, PDF or ZIP named .html is refused as binary (exit 3), as a text input is', async () => {
+    for (const [name, bytes, what] of [
+      ['img.html', PNG, 'a PNG image'],
+      ['doc.htm', PDF, 'a PDF document'],
+      ['z.html', ZIP, 'a ZIP archive (or a .docx/.odt document)'],
+    ] as const) {
+      const p = file(name, bytes);
+      expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p} looks like ${what}, not a text file` });
+    }
+  });
+
+  it('an empty or whitespace-only page is an empty input (exit 3)', async () => {
+    expect(await failure(file('empty.html', ' \n\t'), 'html')).toMatchObject({ kind: 'input', message: expect.stringMatching(/empty\.html: empty/) });
+  });
+
+  it('--encoding other than auto stands for the charset a header would give', async () => {
+    const body = `<html><body><article><h1>Rødgrød</h1>${'<p>Han sagde “hej” til Søren, og de spiste rødgrød med fløde i haven.</p>'.repeat(4)}</article></body></html>`;
+    const utf16 = Buffer.from(body, 'utf16le');
+    const p = file('u16.html', utf16);
+    expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p} looks like UTF-16LE text without a byte order mark; pass --encoding utf16le` });
+    const article = await readArticle(p, 'html', { encoding: 'utf16le' });
+    expect(article.blocks.some((b) => b.text.includes('Han sagde “hej” til Søren'))).toBe(true);
+  });
+});
+
+describe('a Markdown file is decoded as text is', () => {
+  it('--encoding cp1252, and auto detection with a notice', async () => {
+    const p = file('cp.md', CP1252_MD);
+    const read = await readArticle(p, 'md', { encoding: 'cp1252' });
+    expect(read.title).toBe('Rødgrød med fløde');
+    expect(read.blocks[1]).toMatchObject({ type: 'paragraph', text: 'Han sagde “hej”.' });
+    const notes: string[] = [];
+    const detected = await readArticle(p, 'md', { onNote: (n) => notes.push(n) });
+    expect(detected.blocks).toEqual(read.blocks);
+    expect(notes).toEqual([CP1252_NOTICE]);
+  });
+
+  it('a BOM is left out; UTF-16 with a BOM is read', async () => {
+    expect((await readArticle(file('bom.md', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Æbler\n\nTekst.\n')])), 'md')).title).toBe('Æbler');
+    expect((await readArticle(file('u16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Æbler\n\nTekst.\n', 'utf16le')])), 'md')).title).toBe('Æbler');
+  });
+
+  it('invalid UTF-8 names the byte offset; a PNG named .md is a PNG (exit 3)', async () => {
+    const damaged = Buffer.concat([Buffer.from('# Overskrift\n\nHej med dig ø'), Buffer.from([0xe6]), Buffer.from(' ble\n')]);
+    const p = file('damaged.md', damaged);
+    expect(await failure(p, 'md')).toEqual({
+      kind: 'input',
+      message: `${p} is not valid UTF-8 (first bad byte at offset ${damaged.indexOf(0xe6)}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`,
+    });
+    const png = file('png.md', PNG);
+    expect(await failure(png, 'md')).toEqual({ kind: 'input', message: `${png} looks like a PNG image, not a text file` });
+  });
+
+  it('with nothing to translate (front matter, a rule, an image or link without text, code) it is an input error like an empty file (exit 3)', async () => {
+    for (const [name, md] of [
+      ['fm.md', '---\ntitle: x\n---\n'],
+      ['hr.md', '***\n'],
+      ['img.md', '![](a.png)\n'],
+      ['link.md', '[]()\n'],
+      ['code.md', '```js\nconst x = 1;\n```\n'],
+    ] as const) {
+      const p = file(name, md);
+      expect(await failure(p, 'md'), name).toEqual({
+        kind: 'input',
+        message: `${p}: no text to translate (front matter, rules, images without alt text and code blocks are not translated)`,
+      });
+    }
+    expect(await failure(file('empty.md', '\n \n'), 'md')).toMatchObject({ kind: 'input', message: expect.stringMatching(/empty\.md: empty/) });
+    // An image with alt text is something to translate.
+    expect((await readArticle(file('alt.md', '![Et billede af havnen](a.png)\n'), 'md')).blocks).toEqual([{ type: 'paragraph', text: 'Et billede af havnen' }]);
+  });
+});
