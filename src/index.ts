@@ -24,7 +24,7 @@ export {
   type StreamProgress,
   type StreamResult,
 } from './pipeline/translate-stream.js';
-export type { TranslationMemory } from './pipeline/memory.js';
+export type { MemoryEntry, MemoryHit, TranslationMemory } from './pipeline/memory.js';
 export { openTranslationMemory } from './cache/translation-memory.js';
 
 // Engine: the model, its files, and the translator made from them.

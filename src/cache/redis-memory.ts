@@ -3,15 +3,16 @@
  * moves to another worker (its first worker died) does not translate its finished segments again.
  *
  * Layout: one hash, `<prefix>segments-v1` (default prefix `da2en:tm:`), field = the sha256 key from
- * `memoryKey` (the same keys as the local LMDB memory), value = JSON `{ target, source, createdAt }`.
+ * `memoryKey` (the same keys as the local LMDB memory), value = JSON `{ target, source, createdAt, flags? }`
+ * (memory-record.ts).
  * A store is one HSET of the whole batch, which Redis applies atomically: all of the batch or none
  * of it. How long a stored batch survives a Redis crash is Redis's persistence setting (the README
  * asks for `appendonly yes`); losing entries only costs translating them again, never a wrong one.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { Da2enError } from '../errors.js';
-import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
-import type { MemoryRecord } from './translation-memory.js';
+import type { MemoryEntry, MemoryHit, TranslationMemory } from '../pipeline/memory.js';
+import { memoryHit, memoryRecord } from './memory-record.js';
 
 export const REDIS_SEGMENTS_KEY = 'segments-v1';
 export const DEFAULT_REDIS_MEMORY_PREFIX = 'da2en:tm:';
@@ -26,6 +27,7 @@ export interface RedisMemoryStats {
 
 export interface RedisTranslationMemory extends TranslationMemory {
   lookup(keys: readonly string[]): Promise<Map<string, string>>;
+  lookupWithFlags(keys: readonly string[]): Promise<Map<string, MemoryHit>>;
   store(entries: readonly MemoryEntry[]): Promise<void>;
   stats(): Promise<RedisMemoryStats>;
   clear(): Promise<void>;
@@ -68,11 +70,10 @@ function unusable(url: string, error: unknown): Da2enError {
   return new Da2enError('storage', `cannot use the translation memory in Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there?)`, { cause: error });
 }
 
-function targetOf(raw: string | null): string | undefined {
+function hitOf(raw: string | null): MemoryHit | undefined {
   if (raw === null) return undefined;
   try {
-    const value = JSON.parse(raw) as Partial<MemoryRecord>;
-    return typeof value?.target === 'string' ? value.target : undefined;
+    return memoryHit(JSON.parse(raw));
   } catch {
     // Not ours (or damaged): a miss, translated again and overwritten.
     return undefined;
@@ -104,28 +105,32 @@ export function openRedisTranslationMemory(url: string, options: RedisMemoryOpti
     }
   };
 
+  const lookupWithFlags = (keys: readonly string[]) =>
+    run(async () => {
+      const found = new Map<string, MemoryHit>();
+      const unique = [...new Set(keys)];
+      for (let i = 0; i < unique.length; i += LOOKUP_SLICE) {
+        const slice = unique.slice(i, i + LOOKUP_SLICE);
+        const values = await client.hmget(hash, ...slice);
+        slice.forEach((key, j) => {
+          const hit = hitOf(values[j] ?? null);
+          if (hit) found.set(key, hit);
+        });
+      }
+      return found;
+    });
+
   return {
-    lookup: (keys) =>
-      run(async () => {
-        const found = new Map<string, string>();
-        const unique = [...new Set(keys)];
-        for (let i = 0; i < unique.length; i += LOOKUP_SLICE) {
-          const slice = unique.slice(i, i + LOOKUP_SLICE);
-          const values = await client.hmget(hash, ...slice);
-          slice.forEach((key, j) => {
-            const target = targetOf(values[j] ?? null);
-            if (target !== undefined) found.set(key, target);
-          });
-        }
-        return found;
-      }),
+    lookupWithFlags,
+
+    lookup: async (keys) => new Map([...(await lookupWithFlags(keys))].map(([key, hit]) => [key, hit.target])),
 
     store: (entries) =>
       run(async () => {
         if (entries.length === 0) return;
         const createdAt = Date.now();
         const fields: Record<string, string> = {};
-        for (const e of entries) fields[e.key] = JSON.stringify({ target: e.target, source: e.source, createdAt } satisfies MemoryRecord);
+        for (const e of entries) fields[e.key] = JSON.stringify(memoryRecord(e, createdAt));
         await client.hset(hash, fields);
       }),
 

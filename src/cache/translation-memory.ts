@@ -16,9 +16,9 @@
  * Layout: `<dir>/translation-memory.mdb` (data) and `<dir>/translation-memory.mdb-lock` (lock
  * file, shared memory for the reader table). Entries live in the named sub-database `segments-v1`:
  * key = the sha256 hex key from `memoryKey` (model id, dtype, decoding options, exact source),
- * value = { target, source, createdAt } in MessagePack (plain maps, no shared record structures, so
- * no shared encoder state between processes). A future incompatible layout gets a new sub-database
- * name instead of a migration: the old one is simply never read again.
+ * value = { target, source, createdAt, flags? } in MessagePack (plain maps, no shared record
+ * structures, so no shared encoder state between processes; memory-record.ts). A future incompatible
+ * layout gets a new sub-database name instead of a migration: the old one is simply never read again.
  *
  * Durability: every `store()` call is one synchronous write transaction, committed and fsync'ed
  * before it returns (overlappingSync is off), so a Ctrl-C, a kill -9 or a power cut right after
@@ -29,16 +29,11 @@ import { join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { Da2enError } from '../errors.js';
 import { defaultCacheDir } from '../io/cache-dir.js';
-import type { MemoryEntry, TranslationMemory } from '../pipeline/memory.js';
+import type { MemoryEntry, MemoryHit, TranslationMemory } from '../pipeline/memory.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { memoryHit, memoryRecord, type MemoryRecord } from './memory-record.js';
 
-/** What is stored under each key. `source` is kept only to make the store inspectable. */
-export interface MemoryRecord {
-  target: string;
-  source: string;
-  /** Milliseconds since the epoch. */
-  createdAt: number;
-}
+export type { MemoryRecord };
 
 export interface TranslationMemoryStats {
   /** Stored segments. */
@@ -52,6 +47,7 @@ export interface TranslationMemoryStats {
 /** The local memory answers synchronously (LMDB reads and commits are synchronous calls). */
 export interface TranslationMemoryStore extends TranslationMemory {
   lookup(keys: readonly string[]): Map<string, string>;
+  lookupWithFlags(keys: readonly string[]): Map<string, MemoryHit>;
   store(entries: readonly MemoryEntry[]): void;
   /** The cache folder. */
   readonly dir: string;
@@ -138,10 +134,6 @@ function checkDataFile(path: string): void {
   }
 }
 
-function isRecord(value: unknown): value is MemoryRecord {
-  return typeof value === 'object' && value !== null && typeof (value as MemoryRecord).target === 'string';
-}
-
 /**
  * Opens (creating if needed) the translation memory in `dir` (default: `defaultCacheDir()`).
  * Throws a `Da2enError` (kind 'storage') with a one-line message when the folder cannot be created or opened.
@@ -174,26 +166,32 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
     if (closed) throw new Error('the translation memory is closed');
   };
 
+  const lookupWithFlags = (keys: readonly string[]): Map<string, MemoryHit> => {
+    live();
+    const found = new Map<string, MemoryHit>();
+    if (keys.length === 0) return found;
+    try {
+      // Read the latest committed state (including other processes' writes), not a snapshot
+      // left over from earlier in this event turn.
+      db.resetReadTxn();
+      for (const key of keys) {
+        if (found.has(key)) continue;
+        const hit = memoryHit(db.get(key));
+        if (hit) found.set(key, hit);
+      }
+    } catch (error) {
+      throw unusable(folder, error);
+    }
+    return found;
+  };
+
   return {
     dir: folder,
 
+    lookupWithFlags,
+
     lookup(keys) {
-      live();
-      const found = new Map<string, string>();
-      if (keys.length === 0) return found;
-      try {
-        // Read the latest committed state (including other processes' writes), not a snapshot
-        // left over from earlier in this event turn.
-        db.resetReadTxn();
-        for (const key of keys) {
-          if (found.has(key)) continue;
-          const value: unknown = db.get(key);
-          if (isRecord(value)) found.set(key, value.target);
-        }
-      } catch (error) {
-        throw unusable(folder, error);
-      }
-      return found;
+      return new Map([...lookupWithFlags(keys)].map(([key, hit]) => [key, hit.target]));
     },
 
     store(entries) {
@@ -204,7 +202,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
         // One synchronous write transaction per call: all of the batch or none of it.
         db.transactionSync(() => {
           for (const e of entries) {
-            void db.put(e.key, { target: e.target, source: e.source, createdAt });
+            void db.put(e.key, memoryRecord(e, createdAt));
           }
         });
       } catch (error) {

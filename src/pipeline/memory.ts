@@ -8,6 +8,12 @@ import { createHash } from 'node:crypto';
 export interface TranslationMemory {
   /** The translations found (misses are absent). */
   lookup(keys: readonly string[]): Map<string, string> | Promise<Map<string, string>>;
+  /**
+   * The translations found with the flags stored with them, so a translation served from the memory
+   * carries the same QA findings (guards that fired) as when the model made it. Optional, so a memory
+   * written before flags were kept still fits: the pipeline then takes `lookup` and no flags.
+   */
+  lookupWithFlags?(keys: readonly string[]): Map<string, MemoryHit> | Promise<Map<string, MemoryHit>>;
   /** Stores a batch: all of it or none of it, kept once this returns (or its promise resolves). */
   store(entries: readonly MemoryEntry[]): void | Promise<void>;
 }
@@ -16,6 +22,21 @@ export interface MemoryEntry {
   key: string;
   source: string;
   target: string;
+  /** What the decoding flagged on this translation (runaway guards that fired); absent: none. */
+  flags?: readonly string[];
+}
+
+export interface MemoryHit {
+  target: string;
+  /** Empty for a translation stored without flags (also every entry written before flags were kept). */
+  flags: string[];
+}
+
+/** Looks up through `lookupWithFlags` where the memory has it, else `lookup` (no flags). */
+export async function lookupMemory(memory: TranslationMemory, keys: readonly string[]): Promise<Map<string, MemoryHit>> {
+  if (memory.lookupWithFlags) return memory.lookupWithFlags(keys);
+  const found = await memory.lookup(keys);
+  return new Map([...found].map(([key, target]) => [key, { target, flags: [] }]));
 }
 
 export interface MemoryKeyParts {

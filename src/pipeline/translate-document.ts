@@ -3,7 +3,7 @@ import { lostText, type BilingualParagraph, type SourceDocument, type SourcePara
 import type { Translator } from '../engine/translator.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
-import { memoryKey, type TranslationMemory } from './memory.js';
+import { lookupMemory, memoryKey, type MemoryHit, type TranslationMemory } from './memory.js';
 
 export interface PipelineProgress {
   paragraphsDone: number;
@@ -103,14 +103,14 @@ export async function translateDocument(
     }),
   );
 
-  const cached = (await options.memory?.lookup(keys)) ?? new Map<string, string>();
+  const cached = options.memory ? await lookupMemory(options.memory, keys) : new Map<string, MemoryHit>();
   const toTranslate: { slot: Slot; key: string }[] = [];
   pending.forEach((slot, i) => {
     const hit = cached.get(keys[i]!);
     const source = doc.paragraphs[slot.paragraph]!.chunks[slot.chunk]!;
     if (hit !== undefined) {
       stats.cachedChunks++;
-      settle(slot, { ...source, target: hit, origin: 'cache' });
+      settle(slot, { ...source, target: hit.target, origin: 'cache', ...(hit.flags.length ? { flags: hit.flags } : {}) });
     } else {
       toTranslate.push({ slot, key: keys[i]! });
     }
@@ -139,9 +139,15 @@ export async function translateDocument(
           stats.targetTokens += r.tokens;
           settle(item.slot, { ...source, target: r.text, origin: 'model', ...(r.flags.length ? { flags: r.flags } : {}) });
         });
-        // Stored per batch, so an interrupted run keeps everything finished so far. A translation
-        // that lost text the model cannot spell is not kept: a re-run would lose the QA finding.
-        await options.memory?.store(items.flatMap((item, i) => (lostText(out[i]!.flags) ? [] : [{ key: item.key, source: item.slot.text, target: out[i]!.text }])));
+        // Stored per batch, so an interrupted run keeps everything finished so far, with the guards
+        // that fired (a re-run shows the same QA). A translation that lost text the model cannot
+        // spell is not kept: a memory reader that drops flags would lose that QA finding.
+        await options.memory?.store(
+          items.flatMap((item, i) => {
+            const r = out[i]!;
+            return lostText(r.flags) ? [] : [{ key: item.key, source: item.slot.text, target: r.text, ...(r.flags.length ? { flags: r.flags } : {}) }];
+          }),
+        );
         report();
       }),
   );

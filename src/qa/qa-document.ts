@@ -2,6 +2,8 @@
  * QA over bilingual paragraphs: every paragraph gets its `qa` list (empty when clean), computed
  * by `qaParagraph` on the paragraph's source and target (less their shared verbatim prefix, so a
  * quote whose translation is only "- " counts as empty), with the flags its chunks carry (guards, unrestored text).
+ * A paragraph kept as it is by design (code, text without letters: every chunk passed through, none
+ * went to the model) gets no findings: its "translation" is the source, which is no fault.
  * The input is not modified; the title is not checked. QA is per paragraph, so a document checked
  * a window at a time gets the same findings, and its summary is the windows' summaries added up.
  */
@@ -20,6 +22,11 @@ export interface QaReport {
 /** Source and target both start with the verbatim prefix ("- ", "# "); it is not checked. */
 function stripPrefix(text: string, prefix: string): string {
   return prefix !== '' && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
+/** Every chunk shown as it stands, none translated (code blocks, numbers or punctuation only). */
+function passedThrough(p: BilingualParagraph): boolean {
+  return p.chunks.length > 0 && p.chunks.every((c) => c.origin === 'passthrough');
 }
 
 /** A summary of nothing checked yet. */
@@ -43,10 +50,9 @@ export function qaParagraphs(
   const summary = emptyQaSummary();
   const checked = paragraphs.map((p) => {
     const guardFlags = p.chunks.flatMap((c) => c.flags ?? []);
-    const qa = qaParagraph(stripPrefix(p.source, p.prefix), stripPrefix(p.target, p.prefix), {
-      ...opts,
-      guardFlags,
-    });
+    const qa = passedThrough(p)
+      ? []
+      : qaParagraph(stripPrefix(p.source, p.prefix), stripPrefix(p.target, p.prefix), { ...opts, guardFlags });
     if (qa.length > 0) summary.paragraphsFlagged++;
     summary.findings += qa.length;
     for (const f of qa) summary.byKind[f.kind]++;

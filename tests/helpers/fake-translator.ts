@@ -11,7 +11,11 @@ export class FakeTranslator implements Translator {
   readonly maxInputTokens = 512;
   readonly calls: string[][] = [];
 
-  constructor(private readonly delayMs: (texts: string[]) => number = () => 0) {}
+  constructor(
+    private readonly delayMs: (texts: string[]) => number = () => 0,
+    /** Flags to report for a text, as a runaway guard would (none by default). */
+    private readonly flagsFor: (text: string) => string[] = () => [],
+  ) {}
 
   countTokens(text: string): number {
     return text.split(/\s+/).filter(Boolean).length + 1;
@@ -22,7 +26,7 @@ export class FakeTranslator implements Translator {
     const delay = this.delayMs(texts);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     if (options.signal?.aborted) throw options.signal.reason;
-    return texts.map((t) => ({ text: `EN(${t.toUpperCase()})`, flags: [], tokens: this.countTokens(t) }));
+    return texts.map((t) => ({ text: `EN(${t.toUpperCase()})`, flags: this.flagsFor(t), tokens: this.countTokens(t) }));
   }
 
   async dispose(): Promise<void> {}

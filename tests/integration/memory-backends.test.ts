@@ -6,13 +6,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { open as openLmdb } from 'lmdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRedisTranslationMemory, openTranslationMemory } from '../../src/cache/index.js';
+import { DATA_FILE, openRedisTranslationMemory, openTranslationMemory } from '../../src/cache/index.js';
+import { REDIS_SEGMENTS_KEY } from '../../src/cache/redis-memory.js';
+import { SEGMENTS_DB_OPTIONS } from '../../src/cache/translation-memory.js';
+import type { SourceDocument } from '../../src/document/types.js';
 import { Da2enError } from '../../src/errors.js';
-import { memoryKey, type MemoryEntry, type TranslationMemory } from '../../src/pipeline/memory.js';
+import { memoryKey, type MemoryEntry, type MemoryHit, type TranslationMemory } from '../../src/pipeline/memory.js';
+import { translateDocument } from '../../src/pipeline/translate-document.js';
+import { qaParagraphs } from '../../src/qa/index.js';
 import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
+import { FakeTranslator } from '../helpers/fake-translator.js';
 
 interface Opened extends TranslationMemory {
+  lookupWithFlags(keys: readonly string[]): Map<string, MemoryHit> | Promise<Map<string, MemoryHit>>;
   stats(): { entries: number } | Promise<{ entries: number }>;
   clear(): void | Promise<void>;
   close(): Promise<void>;
@@ -116,6 +125,99 @@ describe.each(backends)('translation memory contract: %s', (_name, fresh) => {
     } finally {
       await one.close();
       await two.close();
+    }
+  });
+});
+
+describe.each(backends)('translation memory keeps what the decoding flagged: %s', (_name, fresh) => {
+  it('gives a translation back with its flags; one stored without flags has none', async () => {
+    const memory = fresh()();
+    try {
+      const looped = { ...entry('Han sagde det igen.', 'He said it again again again.'), flags: ['repetition', 'length-cap'] };
+      const plain = entry('Hej verden.', 'Hello world.');
+      await memory.store([looped, plain]);
+      expect(await memory.lookupWithFlags([looped.key, plain.key, 'missing'])).toEqual(
+        new Map([
+          [looped.key, { target: looped.target, flags: ['repetition', 'length-cap'] }],
+          [plain.key, { target: plain.target, flags: [] }],
+        ]),
+      );
+      // The plain lookup is unchanged: targets only.
+      expect(await memory.lookup([looped.key])).toEqual(new Map([[looped.key, looped.target]]));
+      // Stored again without flags (a new translation that did not loop): the flags go with the old one.
+      await memory.store([{ ...looped, flags: [] }]);
+      expect((await memory.lookupWithFlags([looped.key])).get(looped.key)).toEqual({ target: looped.target, flags: [] });
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('a re-run served from the memory has the QA of the run that translated it (guards that fired)', async () => {
+    const memory = fresh()();
+    const doc: SourceDocument = {
+      title: '',
+      metadata: {},
+      paragraphs: ['Vejret er godt i dag. Det bliver ved og ved og ved.', 'Solen skinner over byen i dag.'].map((text, index) => {
+        const sentences = text.split(/(?<=\.) /);
+        return {
+          index,
+          kind: 'text' as const,
+          prefix: '',
+          text,
+          chunks: sentences.map((t, ci) => ({ index: ci, text: t, joinBefore: ci === 0 ? ('' as const) : (' ' as const), tokens: 8 })),
+        };
+      }),
+    };
+    const looping = (text: string) => (text.includes('ved og ved') ? ['repetition'] : []);
+    try {
+      const first = await translateDocument(doc, new FakeTranslator(undefined, looping), { memory });
+      const again = new FakeTranslator(undefined, looping);
+      const second = await translateDocument(doc, again, { memory });
+      expect(again.calls).toHaveLength(0);
+      expect(second.stats.cachedChunks).toBe(3);
+      const qa = (r: typeof first) => qaParagraphs(r.paragraphs).paragraphs.map((p) => p.qa);
+      expect(qa(first)[0]).toContainEqual({ kind: 'guard', message: expect.stringContaining('"repetition"') as string });
+      expect(qa(second)).toEqual(qa(first));
+    } finally {
+      await memory.close();
+    }
+  });
+});
+
+describe('records written before flags were kept', () => {
+  const old = entry('Gammel post.', 'Old entry.');
+  const oldRecord = { target: old.target, source: old.source, createdAt: 1 };
+
+  it('local LMDB: read back as a translation with no flags', async () => {
+    const folder = join(dir, `old${round++}`);
+    openTranslationMemory(folder).close();
+    const root = openLmdb({ path: join(folder, DATA_FILE), noSubdir: true, maxDbs: 4 });
+    await root.openDB(SEGMENTS_DB_OPTIONS).put(old.key, oldRecord);
+    await root.close();
+    const memory = openTranslationMemory(folder);
+    try {
+      expect(memory.lookupWithFlags([old.key])).toEqual(new Map([[old.key, { target: old.target, flags: [] }]]));
+      expect(memory.lookup([old.key])).toEqual(new Map([[old.key, old.target]]));
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it('Redis: read back as a translation with no flags; a new record is the old layout plus flags', async () => {
+    const prefix = `old${round++}:`;
+    const client = new Redis(redis.url);
+    const memory = openRedisTranslationMemory(redis.url, { prefix });
+    try {
+      await client.hset(`${prefix}${REDIS_SEGMENTS_KEY}`, old.key, JSON.stringify(oldRecord));
+      expect(await memory.lookupWithFlags([old.key])).toEqual(new Map([[old.key, { target: old.target, flags: [] }]]));
+      const looped = { ...entry('Igen.', 'Again again.'), flags: ['repetition'] };
+      await memory.store([looped]);
+      // What an older worker reads: target (and source, createdAt) where they always were.
+      const stored = JSON.parse((await client.hget(`${prefix}${REDIS_SEGMENTS_KEY}`, looped.key))!) as Record<string, unknown>;
+      expect(stored).toEqual({ target: looped.target, source: looped.source, createdAt: expect.any(Number) as number, flags: ['repetition'] });
+    } finally {
+      await memory.close();
+      client.disconnect();
     }
   });
 });

@@ -58,4 +58,31 @@ describe('qaDocument', () => {
     const { summary } = qaDocument(doc, { maxRatio: 1.0 });
     expect(summary.byKind['length-ratio']).toBeGreaterThan(0);
   });
+
+  it('finds nothing in a paragraph kept as it is by design (code, numbers only): no "untranslated", no "missing-number"', () => {
+    const keptAsIs = (index: number, kind: BilingualParagraph['kind'], text: string): BilingualParagraph => ({
+      ...para(index, text, text),
+      kind,
+      chunks: [{ index: 0, text, joinBefore: '', tokens: 1, target: text, origin: 'passthrough' }],
+    });
+    const code = keptAsIs(0, 'code', 'const total = items.map((item) => item.price).reduce(add, 0);');
+    const indented = keptAsIs(1, 'code', 'indrykket kode her med flere ord');
+    const numbers = keptAsIs(2, 'text', '12.345 67 89');
+    const { document, summary } = qaDocument({ ...doc, paragraphs: [code, indented, numbers] });
+    expect(document.paragraphs.map((p) => p.qa)).toEqual([[], [], []]);
+    expect(summary.findings).toBe(0);
+  });
+
+  it('still finds a copied translation the model made, also beside a chunk kept as it is', () => {
+    const copied = para(0, 'Det er en god dag i dag.', 'Det er en god dag i dag.');
+    const mixed: BilingualParagraph = {
+      ...para(1, 'Det er en god dag i dag. 12 34.', 'Det er en god dag i dag. 12 34.'),
+      chunks: [
+        { index: 0, text: 'Det er en god dag i dag.', joinBefore: '', tokens: 1, target: 'Det er en god dag i dag.', origin: 'model' },
+        { index: 1, text: '12 34.', joinBefore: ' ', tokens: 1, target: '12 34.', origin: 'passthrough' },
+      ],
+    };
+    const { document } = qaDocument({ ...doc, paragraphs: [copied, mixed] });
+    expect(document.paragraphs.map((p) => p.qa?.map((f) => f.kind))).toEqual([['untranslated'], ['untranslated']]);
+  });
 });
