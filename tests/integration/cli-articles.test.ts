@@ -73,6 +73,9 @@ describe('a URL', () => {
     expect(html).toContain('<meta name="author" content="Mette Holm, Jonas Krag">');
     expect(html).toMatch(/<dt>Published<\/dt><dd>2026-01-14T06:12:00\+01:00<\/dd>/);
     expect(html.match(/<section class="pair kind-heading level-2"/g)).toHaveLength(2);
+    // The page's <h2> stays <h2> in both columns (it once came out as <h3>).
+    expect(html.match(/<h2 class="text">/g)).toHaveLength(4);
+    expect(html).not.toMatch(/<h[3-6]\b/);
     expect(html.match(/<section class="pair kind-list-item"/g)).toHaveLength(3);
     expect(html.match(/<ul class="text"><li>/g)).toHaveLength(6); // both columns
     expect(html.match(/<blockquote class="text">/g)).toHaveLength(2);
