@@ -60,7 +60,7 @@ export interface SourceParagraph extends ParagraphStructure {
   text: string;
   /**
    * Text kept verbatim in front of the translation and never sent to the model:
-   * a quote dash "- " or a Markdown heading marker "# ".
+   * a quote dash "- ", a Markdown heading marker "# ", a footnote's label "[^1]: ".
    */
   prefix: string;
   chunks: SourceChunk[];

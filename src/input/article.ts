@@ -15,7 +15,9 @@ export type BlockType =
   | 'byline'
   | 'table-cell'
   /** Code: shown as it is, never translated. */
-  | 'code';
+  | 'code'
+  /** A footnote's text (Markdown `[^1]: …`), translated; its label is kept beside it. */
+  | 'footnote';
 
 export interface BlockLink {
   text: string;
@@ -36,6 +38,8 @@ export interface ArticleBlock {
   depth?: number;
   /** Code: the language named on the fence, if any. */
   lang?: string;
+  /** Footnotes: the label their references use ("1" for `[^1]`). */
+  label?: string;
   links?: BlockLink[];
 }
 

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { isFootnoteReference } from '../segmentation/footnote-references.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
 import { lookupMemory, memoryKey, type MemoryHit, type TranslationMemory } from './memory.js';
@@ -173,9 +174,9 @@ export async function translateDocument(
   return { paragraphs, stats };
 }
 
-/** Chunks shown as they are, never sent to the model: code, and text without letters. */
+/** Chunks shown as they are, never sent to the model: code, text without letters, a footnote reference. */
 export function passesThrough(paragraph: Pick<SourceParagraph, 'kind'>, chunkText: string): boolean {
-  return paragraph.kind === 'code' || !needsTranslation(chunkText);
+  return paragraph.kind === 'code' || !needsTranslation(chunkText) || isFootnoteReference(chunkText);
 }
 
 /** A source paragraph and its translated chunks as one bilingual paragraph, its structure kept. */

@@ -115,9 +115,11 @@ function wrap(p: BilingualParagraph, inner: string): string {
   const level = levelOf(p);
   switch (p.kind) {
     case 'heading': {
-      // The title pair is the page's <h1>; other headings go one level down (a level 1 that is
-      // not the title, and level 2, become <h2>).
-      const tag = isTitlePair(p) ? 'h1' : `h${Math.min(6, (level || 1) + 1)}`;
+      // Headings keep their level (README: "headings stay headings at their level"). The title
+      // pair is the page's one <h1>, its name for outlines and screen readers, so a level-1
+      // heading that is not the title (a second "# " in Markdown) and a heading of no known level
+      // (guessed in plain text) become <h2>: a section heading under the title.
+      const tag = isTitlePair(p) ? 'h1' : `h${Math.min(6, Math.max(2, level))}`;
       return `<${tag} class="text">${inner}</${tag}>`;
     }
     case 'quote':

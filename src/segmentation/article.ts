@@ -4,10 +4,12 @@
  * number and depth, quote depth, links). Unlike plain text, nothing is guessed here: no heading
  * heuristic, no quote dashes, no date marker: the page's markup already said what each block is.
  * Each line of a block is split into sentences and chunks exactly as a text paragraph's lines
- * are (chunkLine). Code is one chunk, kept verbatim and never translated.
+ * are (chunkLine), footnote references ("[^1]") kept apart and as they are
+ * (footnote-references.ts). Code is one chunk, kept verbatim and never translated.
  */
 import type { ArticleBlock, ArticleProvenance } from '../input/article.js';
 import type { DocumentMetadata, ParagraphKind, SourceChunk, SourceDocument, SourceParagraph } from '../document/types.js';
+import { chunkAroundFootnoteReferences, footnoteLabelPrefix } from './footnote-references.js';
 import { chunkLine, type SegmentOptions } from './segment.js';
 
 const KIND: Readonly<Record<ArticleBlock['type'], ParagraphKind>> = {
@@ -20,11 +22,15 @@ const KIND: Readonly<Record<ArticleBlock['type'], ParagraphKind>> = {
   byline: 'byline',
   'table-cell': 'table-cell',
   code: 'code',
+  // A footnote reads as a paragraph; its label is the paragraph's verbatim prefix ("[^1]: "),
+  // so every output shows it on both sides and the model never sees it.
+  footnote: 'text',
 };
 
 export function segmentBlock(block: ArticleBlock, index: number, opts: SegmentOptions): SourceParagraph {
   const kind = KIND[block.type];
-  const paragraph: SourceParagraph = { index, kind, text: block.text, prefix: '', chunks: [], structured: true };
+  const prefix = block.type === 'footnote' && block.label !== undefined ? footnoteLabelPrefix(block.label) : '';
+  const paragraph: SourceParagraph = { index, kind, text: prefix + block.text, prefix, chunks: [], structured: true };
   if (block.type === 'title') paragraph.level = 1;
   else if (block.level !== undefined) paragraph.level = block.level;
   if (block.type === 'list-item') paragraph.list = { ordered: Boolean(block.ordered), depth: block.depth ?? 1, ...(block.number !== undefined ? { number: block.number } : {}) };
@@ -37,7 +43,7 @@ export function segmentBlock(block: ArticleBlock, index: number, opts: SegmentOp
   }
   const chunks: SourceChunk[] = [];
   block.text.split('\n').forEach((line, lineNo) => {
-    chunkLine(line, opts).forEach((piece, i) => {
+    chunkAroundFootnoteReferences(line, (text) => chunkLine(text, opts)).forEach((piece, i) => {
       chunks.push({ index: chunks.length, text: piece.text, joinBefore: i > 0 ? piece.joinBefore : lineNo > 0 ? '\n' : '', tokens: opts.countTokens(piece.text) });
     });
   });

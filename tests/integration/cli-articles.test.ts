@@ -73,6 +73,9 @@ describe('a URL', () => {
     expect(html).toContain('<meta name="author" content="Mette Holm, Jonas Krag">');
     expect(html).toMatch(/<dt>Published<\/dt><dd>2026-01-14T06:12:00\+01:00<\/dd>/);
     expect(html.match(/<section class="pair kind-heading level-2"/g)).toHaveLength(2);
+    // The page's <h2> stays <h2> in both columns (it once came out as <h3>).
+    expect(html.match(/<h2 class="text">/g)).toHaveLength(4);
+    expect(html).not.toMatch(/<h[3-6]\b/);
     expect(html.match(/<section class="pair kind-list-item"/g)).toHaveLength(3);
     expect(html.match(/<ul class="text"><li>/g)).toHaveLength(6); // both columns
     expect(html.match(/<blockquote class="text">/g)).toHaveLength(2);
@@ -170,6 +173,40 @@ describe('saved pages and Markdown files', () => {
     const asText = await translate(front, ['--format', 'json', '--input-format', 'text']);
     expect(asText.code).toBe(0);
     expect(JSON.parse(asText.read('.json')).paragraphs[0].source).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('Markdown footnotes: their text is translated in every output, labels and references kept', async () => {
+    // The footnote's text was dropped from every output, and "[^1]" from the sentence.
+    const file = path.join(dir, 'fodnote.md');
+    writeFileSync(file, '# Titel\n\nFodnote her[^1]. Mere tekst følger.\n\n[^1]: Fodnoten forklarer.\n');
+    const r = await translate(file, ['--format', 'json,html,md,txt,en']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.read('.json')) as BilingualJson;
+    const [, text, note] = json.paragraphs;
+    expect(text!.source).toBe('Fodnote her[^1]. Mere tekst følger.');
+    expect(text!.target).toContain('[^1].');
+    expect(note).toMatchObject({ kind: 'text', prefix: '[^1]: ', source: '[^1]: Fodnoten forklarer.' });
+    expect(note!.target).toMatch(/^\[\^1\]: \S/);
+
+    const html = r.read('.html').replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text">Fodnote her[^1]. Mere tekst følger.</p>');
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text">[^1]: Fodnoten forklarer.</p>');
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">[^<]*\[\^1\]\.[^<]*<\/p>/);
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">\[\^1\]: \S/);
+
+    // Markdown: as text ("\[^1\]"), so the Danish and the English note do not fight over one label.
+    const md = r.read('.md');
+    expect(md).toContain('\nFodnote her\\[^1\\]. Mere tekst følger.\n\n');
+    expect(md).toContain('\n\\[^1\\]: Fodnoten forklarer.\n\n\\[^1\\]: ');
+    const paragraphs: string[] = [];
+    walk(fromMarkdown(md) as Root, (n) => {
+      if (n.type === 'paragraph') paragraphs.push(n.children.map((c) => ('value' in c ? c.value : '')).join(''));
+    });
+    expect(paragraphs).toContain('[^1]: Fodnoten forklarer.');
+    expect(paragraphs.filter((t) => t.includes('[^1]'))).toHaveLength(4); // text and note, each in both languages
+
+    expect(r.read('.da-en.txt')).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\[\^1\]: \S/);
+    expect(r.read('.en.txt')).toMatch(/\n\[\^1\]: \S/);
   });
 
   it('Markdown in, bilingual Markdown out: headings, lists, quotes kept, code untouched', async () => {

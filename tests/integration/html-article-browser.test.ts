@@ -57,14 +57,14 @@ describe.skipIf(SKIP)('a structured article in headless Chromium', () => {
 
   it('headings, list items and quotes render as such in both columns', async () => {
     for (const side of ['da', 'en']) {
-      expect(await page.locator(`.kind-heading.level-2 .cell.${side} h3`).count()).toBe(2);
+      expect(await page.locator(`.kind-heading.level-2 .cell.${side} h2`).count()).toBe(2);
       expect(await page.locator(`.kind-list-item .cell.${side} ul.text > li`).count()).toBe(3);
       expect(await page.locator(`.kind-quote .cell.${side} blockquote`).count()).toBe(1);
       expect(await page.locator(`.kind-caption .cell.${side}`).count()).toBe(1);
     }
     // A list item is drawn with its bullet.
     expect(await page.evaluate(`getComputedStyle(document.querySelector('.kind-list-item .cell.da li')).display`)).toBe('list-item');
-    expect(await page.locator('.kind-heading.level-2 .cell.da h3').first().innerText()).toBe('Sådan bliver du berørt');
+    expect(await page.locator('.kind-heading.level-2 .cell.da h2').first().innerText()).toBe('Sådan bliver du berørt');
   });
 
   it('every Danish block and its English partner start on the same row', async () => {

@@ -105,9 +105,30 @@ describe('renderHtml', () => {
     expect(plain).toContain('<h1 class="text">Mayor wants to build new bridge</h1>');
     expect(plain.match(/<h1\b/g)).toHaveLength(2); // the Danish and the English cell, nothing in the header
     expect(plain).not.toContain('<p class="source-title"');
-    expect(plain).toContain('<h3 class="text">Økonomi</h3>');
+    expect(plain).toContain('<h2 class="text">Økonomi</h2>');
     expect(html).not.toContain('## Økonomi');
     expect(plain).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
+  });
+
+  it('keeps an article heading at its level; the title alone is <h1>', () => {
+    // Headings from markup (a web page's <h2>, Markdown's "##") once came out one level down (h2 → <h3>).
+    const heading = (index: number, level: number, text: string) => ({
+      index, kind: 'heading' as const, level, structured: true, prefix: '', source: text, target: text,
+      chunks: [{ index: 0, text, joinBefore: '' as const, tokens: 1, target: text, origin: 'model' as const }],
+    });
+    const doc: BilingualDocument = {
+      ...fixtureDocument(),
+      paragraphs: [heading(0, 1, 'Titel'), heading(1, 2, 'Ung borgmester'), heading(2, 3, 'Tre'), heading(3, 6, 'Seks'), heading(4, 1, 'Igen et')],
+    };
+    const plain = renderHtml(doc).replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
+    const tags = Array.from(plain.matchAll(/<(h\d) class="text">([^<]*)</g), (m) => `${m[1]} ${m[2]}`);
+    expect(tags).toEqual([
+      'h1 Titel', 'h1 Titel', 'h2 Ung borgmester', 'h2 Ung borgmester', 'h3 Tre', 'h3 Tre', 'h6 Seks', 'h6 Seks',
+      // A level-1 heading after the title is a section under it: the page keeps one <h1>.
+      'h2 Igen et', 'h2 Igen et',
+    ]);
+    expect(plain).toContain('<section class="pair kind-heading level-2" id="p2">');
+    expect(plain).toContain('<section class="pair kind-heading level-1" id="p5">');
   });
 
   it('shows QA findings as a badge with the messages, escaped', () => {

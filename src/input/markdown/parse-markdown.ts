@@ -3,7 +3,8 @@
  * GitHub-flavoured tables, task lists, strikethrough and autolinks). Headings keep their level,
  * list items their list, block quotes their depth; code blocks are kept verbatim and never
  * translated; tables are translated cell by cell. Inline markup becomes plain text (link targets
- * kept beside it). A leading YAML front matter block is not article text and is dropped.
+ * kept beside it); footnote references stay "[^1]", and footnotes are translated blocks with their
+ * label. A leading YAML front matter block is not article text and is dropped.
  */
 import type { Nodes, Parent, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -68,12 +69,20 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
       case 'table':
         for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, {});
         break;
+      case 'footnoteDefinition': {
+        // The footnote's first paragraph carries its label; more paragraphs follow as they are.
+        const [head, ...rest] = child.children;
+        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier });
+        else if (head) walk({ type: 'root', children: [head] } as Root, out, where);
+        walk({ type: 'root', children: rest } as Root, out, where);
+        break;
+      }
       case 'html':
         // Raw HTML in Markdown is shown as text, never as markup.
         if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim() });
         break;
       default:
-        // thematicBreak, definition, footnoteDefinition, yaml: no article text
+        // thematicBreak, definition (a link's target), yaml: no article text
         break;
     }
   }
@@ -102,6 +111,9 @@ function inlineText(node: Nodes, links: BlockLink[]): string {
       return node.value;
     case 'break':
       return '\n';
+    case 'footnoteReference':
+      // Kept as written; segmentation keeps it away from the model (footnote-references.ts).
+      return `[^${node.label ?? node.identifier}]`;
     case 'image':
       return node.alt ?? '';
     case 'link': {
