@@ -68,7 +68,14 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A URL Fastify cannot decode (`/%zz`) is answered before routing and the error handler; in our shape too.
+    frameworkErrors: (err, _request, reply) => {
+      const http = toHttpError(err);
+      void reply.code(http.status).headers(http.headers).send({ error: http.message });
+    },
   });
+  // Fastify parses text/plain by default; the API takes JSON and form bodies only (415 for the rest).
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit });
   if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
 
