@@ -6,7 +6,7 @@
  */
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
 import { articleRoutes } from './articles.js';
@@ -71,7 +71,8 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     // A URL Fastify cannot decode (`/%zz`) is answered before routing and the error handler; in our shape too.
     frameworkErrors: (err, _request, reply) => {
       const http = toHttpError(err);
-      void reply.code(http.status).headers(http.headers).send({ error: http.message });
+      // Fastify types this reply generically (any route's schema); it is a plain one here.
+      void (reply as FastifyReply).code(http.status).headers(http.headers).send({ error: http.message });
     },
   });
   // Fastify parses text/plain by default; the API takes JSON and form bodies only (415 for the rest).
