@@ -4,6 +4,7 @@
  * Routes: LibreTranslate's API (./libretranslate.ts), da2en's own /v1/articles (./articles.ts),
  * /health, and the reading page (./page.ts).
  */
+import { EventEmitter, once } from 'node:events';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -81,6 +82,11 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
 
   let admitted = 0;
+  // 'all-answered' when the last admitted request has been answered: what a graceful shutdown waits for.
+  const requests = new EventEmitter();
+  const allAnswered = async (): Promise<void> => {
+    if (admitted > 0) await once(requests, 'all-answered');
+  };
   const shutdownController = new AbortController();
 
   const ctx: ServerContext = {
@@ -101,6 +107,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
         if (!released) {
           released = true;
           admitted--;
+          if (admitted === 0) requests.emit('all-answered');
         }
       };
       const client = new AbortController();
@@ -134,6 +141,13 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     },
   };
 
+  // Set once shutdown begins: answers then close their connection, so none is left waiting for more.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('Connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((err, _request, reply) => {
     const http = toHttpError(err);
     if (http.status >= 500 && !(http instanceof RequestAborted)) reply.log.error(err);
@@ -146,7 +160,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   app.get('/health', async () => {
     const s = scheduler.stats();
     return {
-      status: shutdownController.signal.aborted ? 'shutting-down' : 'ok',
+      status: closing ? 'shutting-down' : 'ok',
       model: { id: options.engine.modelId, dtype: options.engine.dtype, loaded: true },
       queue: { requests: admitted, maxRequests: maxQueue, translating: s.activeRequests, waitingSentences: s.queuedChunks, modelBusy: s.modelBusy },
       totals: { modelCalls: s.modelCalls, modelRows: s.modelRows, sharedCalls: s.sharedCalls, cacheRows: s.cacheRows },
@@ -156,21 +170,38 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   articleRoutes(app, ctx);
   pageRoutes(app, ctx);
 
+  let stopping: Promise<void> | undefined;
+  async function stop(graceMs: number): Promise<void> {
+    closing = true;
+    // New requests now get 503 (Fastify's return503OnClosing); the listener closes.
+    const closed = app.close();
+    // Every admitted request, in whatever stage (fetching a URL, extracting, segmenting, between
+    // two texts of an array q, translating), has until the deadline to be answered.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([allAnswered(), deadline]);
+    clearTimeout(timer);
+    shutdownController.abort(new HttpError(503, 'the server is shutting down', { Connection: 'close' }));
+    scheduler.close(new HttpError(503, 'the server is shutting down'));
+    // The cancelled ones answer at once (503, or an error event that ends a stream).
+    await allAnswered();
+    // A stream's headers went out before the shutdown, keep-alive: its idle connection would hold
+    // close() for the keep-alive timeout (72 s).
+    app.server.closeIdleConnections();
+    await closed;
+    // A model call may still be running for cancelled requests; its rows go to the memory.
+    await scheduler.idle();
+  }
+
   return {
     app,
     scheduler,
     inFlight: () => admitted,
-    async shutdown(graceMs) {
-      if (shutdownController.signal.aborted) return;
-      // New translation requests now get 503; the listener closes and waits for those in flight.
-      const closing = app.close();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([scheduler.idle(), deadline]);
-      shutdownController.abort(new HttpError(503, 'the server is shutting down', { Connection: 'close' }));
-      scheduler.close(new HttpError(503, 'the server is shutting down'));
-      await closing;
-      // A model call may still be running for cancelled requests; its rows go to the memory.
-      await scheduler.idle();
+    shutdown(graceMs) {
+      stopping ??= stop(graceMs);
+      return stopping;
     },
   };
 }
