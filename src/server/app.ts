@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
 import { articleRoutes } from './articles.js';
+import { ExtractionPool } from './extraction-pool.js';
 import type { FetchPolicy, ServerContext } from './context.js';
 import type { ServerEngine } from './engine.js';
 import { HttpError, RequestAborted, toHttpError } from './http-error.js';
@@ -89,6 +90,8 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   };
   const shutdownController = new AbortController();
 
+  const extraction = new ExtractionPool();
+
   const ctx: ServerContext = {
     engine: options.engine,
     scheduler,
@@ -120,6 +123,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       return AbortSignal.any([client.signal, timeout, shutdownController.signal]);
     },
+    extractArticle: (html, extractOptions, signal) => extraction.extract(html, extractOptions, signal),
     abortError(signal) {
       const reason = signal.reason as unknown;
       if (reason instanceof HttpError) return reason;
@@ -191,6 +195,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     // close() for the keep-alive timeout (72 s).
     app.server.closeIdleConnections();
     await closed;
+    await extraction.close();
     // A model call may still be running for cancelled requests; its rows go to the memory.
     await scheduler.idle();
   }
