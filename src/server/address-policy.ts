@@ -30,25 +30,49 @@ for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['64:ff9b::', 96], // NAT64 (embeds IPv4)
+  ['64:ff9b:1::', 48], // local-use NAT64 (embeds IPv4)
   ['100::', 64], // discard
+  ['2001::', 32], // Teredo (embeds the client's IPv4, obfuscated)
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed inside some networks)
   ['ff00::', 8], // multicast
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
 
-/** IPv4 inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d): judged as the IPv4 address it carries. */
-function embeddedIpv4(address: string): string | null {
-  const m = /^::(?:ffff:(?:0:)?)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (m) return m[1]!;
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (hex) {
-    const hi = parseInt(hex[1]!, 16);
-    const lo = parseInt(hex[2]!, 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/**
+ * The eight 16-bit words of an IPv6 address, whatever its spelling (`::ffff:0:127.0.0.1`,
+ * `0:0:0:0:0:ffff:7f00:1`, …); null when it is not one. The WHATWG URL parser writes every IPv6
+ * host in one canonical form (hex words, the longest zero run as `::`), which is simple to expand.
+ */
+function ipv6Words(address: string): number[] | null {
+  let host: string;
+  try {
+    host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
   }
+  const [head = '', tail] = host.split('::');
+  const words = (part: string) => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
+  const front = words(head);
+  const back = tail === undefined ? [] : words(tail);
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+/**
+ * The IPv4 address an IPv6 one carries, judged in its place: IPv4-mapped (::ffff:0:0/96),
+ * IPv4-translated (::ffff:0:0:0/96), IPv4-compatible (::/96) and 6to4 (2002::/16, which routes to
+ * the IPv4 address in words 1–2).
+ */
+function embeddedIpv4(w: readonly number[]): string | null {
+  const zeros = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  if (zeros(0, 5) && w[5] === 0xffff) return v4(w[6]!, w[7]!);
+  if (zeros(0, 4) && w[4] === 0xffff && w[5] === 0) return v4(w[6]!, w[7]!);
+  if (zeros(0, 6)) return v4(w[6]!, w[7]!);
+  if (w[0] === 0x2002) return v4(w[1]!, w[2]!);
   return null;
 }
 
@@ -57,7 +81,9 @@ export function isPublicAddress(address: string, family?: 4 | 6): boolean {
   const fam = family ?? (isIP(address) as 0 | 4 | 6);
   if (fam === 4) return !blocked.check(address, 'ipv4');
   if (fam === 6) {
-    const v4 = embeddedIpv4(address.toLowerCase());
+    const words = ipv6Words(address);
+    if (!words) return false;
+    const v4 = embeddedIpv4(words);
     if (v4) return !blocked.check(v4, 'ipv4');
     return !blocked.check(address, 'ipv6');
   }

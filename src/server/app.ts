@@ -4,12 +4,14 @@
  * Routes: LibreTranslate's API (./libretranslate.ts), da2en's own /v1/articles (./articles.ts),
  * /health, and the reading page (./page.ts).
  */
+import { EventEmitter, once } from 'node:events';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
 import { articleRoutes } from './articles.js';
+import { ExtractionPool } from './extraction-pool.js';
 import type { FetchPolicy, ServerContext } from './context.js';
 import type { ServerEngine } from './engine.js';
 import { HttpError, RequestAborted, toHttpError } from './http-error.js';
@@ -68,12 +70,27 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A URL Fastify cannot decode (`/%zz`) is answered before routing and the error handler; in our shape too.
+    frameworkErrors: (err, _request, reply) => {
+      const http = toHttpError(err);
+      // Fastify types this reply generically (any route's schema); it is a plain one here.
+      void (reply as FastifyReply).code(http.status).headers(http.headers).send({ error: http.message });
+    },
   });
+  // Fastify parses text/plain by default; the API takes JSON and form bodies only (415 for the rest).
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit });
   if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
 
   let admitted = 0;
+  // 'all-answered' when the last admitted request has been answered: what a graceful shutdown waits for.
+  const requests = new EventEmitter();
+  const allAnswered = async (): Promise<void> => {
+    if (admitted > 0) await once(requests, 'all-answered');
+  };
   const shutdownController = new AbortController();
+
+  const extraction = new ExtractionPool();
 
   const ctx: ServerContext = {
     engine: options.engine,
@@ -93,6 +110,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
         if (!released) {
           released = true;
           admitted--;
+          if (admitted === 0) requests.emit('all-answered');
         }
       };
       const client = new AbortController();
@@ -105,6 +123,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       return AbortSignal.any([client.signal, timeout, shutdownController.signal]);
     },
+    extractArticle: (html, extractOptions, signal) => extraction.extract(html, extractOptions, signal),
     abortError(signal) {
       const reason = signal.reason as unknown;
       if (reason instanceof HttpError) return reason;
@@ -126,6 +145,13 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     },
   };
 
+  // Set once shutdown begins: answers then close their connection, so none is left waiting for more.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('Connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((err, _request, reply) => {
     const http = toHttpError(err);
     if (http.status >= 500 && !(http instanceof RequestAborted)) reply.log.error(err);
@@ -138,7 +164,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   app.get('/health', async () => {
     const s = scheduler.stats();
     return {
-      status: shutdownController.signal.aborted ? 'shutting-down' : 'ok',
+      status: closing ? 'shutting-down' : 'ok',
       model: { id: options.engine.modelId, dtype: options.engine.dtype, loaded: true },
       queue: { requests: admitted, maxRequests: maxQueue, translating: s.activeRequests, waitingSentences: s.queuedChunks, modelBusy: s.modelBusy },
       totals: { modelCalls: s.modelCalls, modelRows: s.modelRows, sharedCalls: s.sharedCalls, cacheRows: s.cacheRows },
@@ -148,21 +174,39 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   articleRoutes(app, ctx);
   pageRoutes(app, ctx);
 
+  let stopping: Promise<void> | undefined;
+  async function stop(graceMs: number): Promise<void> {
+    closing = true;
+    // New requests now get 503 (Fastify's return503OnClosing); the listener closes.
+    const closed = app.close();
+    // Every admitted request, in whatever stage (fetching a URL, extracting, segmenting, between
+    // two texts of an array q, translating), has until the deadline to be answered.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([allAnswered(), deadline]);
+    clearTimeout(timer);
+    shutdownController.abort(new HttpError(503, 'the server is shutting down', { Connection: 'close' }));
+    scheduler.close(new HttpError(503, 'the server is shutting down'));
+    // The cancelled ones answer at once (503, or an error event that ends a stream).
+    await allAnswered();
+    // A stream's headers went out before the shutdown, keep-alive: its idle connection would hold
+    // close() for the keep-alive timeout (72 s).
+    app.server.closeIdleConnections();
+    await closed;
+    await extraction.close();
+    // A model call may still be running for cancelled requests; its rows go to the memory.
+    await scheduler.idle();
+  }
+
   return {
     app,
     scheduler,
     inFlight: () => admitted,
-    async shutdown(graceMs) {
-      if (shutdownController.signal.aborted) return;
-      // New translation requests now get 503; the listener closes and waits for those in flight.
-      const closing = app.close();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([scheduler.idle(), deadline]);
-      shutdownController.abort(new HttpError(503, 'the server is shutting down', { Connection: 'close' }));
-      scheduler.close(new HttpError(503, 'the server is shutting down'));
-      await closing;
-      // A model call may still be running for cancelled requests; its rows go to the memory.
-      await scheduler.idle();
+    shutdown(graceMs) {
+      stopping ??= stop(graceMs);
+      return stopping;
     },
   };
 }

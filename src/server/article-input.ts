@@ -6,9 +6,8 @@
 import type { Article } from '../input/article.js';
 import { inputUserError } from '../errors.js';
 import { NoArticleError } from '../input/errors.js';
-import { fetchArticle } from '../input/fetch/fetch-article.js';
+import { articleOfPage, fetchHtml } from '../input/fetch/fetch-article.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
-import { extractArticle } from '../input/html/extract-article.js';
 import { isPublicAddress } from './address-policy.js';
 import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError, toHttpError } from './http-error.js';
@@ -35,7 +34,7 @@ function checkUrl(url: string): void {
 export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, signal: AbortSignal): Promise<ArticleInput> {
   try {
     if (body.text !== undefined) return { kind: 'text', text: body.text };
-    if (body.html !== undefined) return { kind: 'article', article: extractArticle(body.html, { inputName: 'the html field' }), inputFormat: 'html' };
+    if (body.html !== undefined) return { kind: 'article', article: await ctx.extractArticle(body.html, { inputName: 'the html field' }, signal), inputFormat: 'html' };
     if (body.url === undefined) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
     if (!ctx.fetch.enabled) throw new HttpError(403, 'URL input is disabled on this server (--no-fetch)');
     checkUrl(body.url);
@@ -47,7 +46,10 @@ export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, si
       ...(policy.maxBytes !== undefined ? { maxBytes: policy.maxBytes } : {}),
       ...(policy.maxRedirects !== undefined ? { maxRedirects: policy.maxRedirects } : {}),
     };
-    return { kind: 'article', article: await fetchArticle(body.url, options), inputFormat: 'url' };
+    // The fetch is I/O on this thread; the extraction runs in a worker.
+    const page = await fetchHtml(body.url, options);
+    const article = await articleOfPage(page, (html, extractOptions) => ctx.extractArticle(html, extractOptions, signal));
+    return { kind: 'article', article, inputFormat: 'url' };
   } catch (err) {
     if (err instanceof HttpError || signal.aborted) throw err;
     if (err instanceof NoArticleError) {

@@ -3,6 +3,8 @@
  * server assembling them do not import each other).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Article } from '../input/article.js';
+import type { ExtractOptions } from '../input/html/extract-article.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import type { ServerEngine } from './engine.js';
 import type { HttpError } from './http-error.js';
@@ -36,6 +38,8 @@ export interface ServerContext {
   fetch: FetchPolicy;
   /** Admits a translation request (429 when the queue is full) and gives it its abort signal. */
   begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
+  /** The article in a page's HTML, extracted off the event loop; rejects when `signal` fires. */
+  extractArticle(html: string, options: ExtractOptions, signal: AbortSignal): Promise<Article>;
   /** Throws the right HttpError when a request's signal fired. */
   abortError(signal: AbortSignal): HttpError;
   /** Checks the request's API key (401 missing, 403 unknown). */

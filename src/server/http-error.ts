@@ -63,6 +63,8 @@ function fastifyMessage(e: { code?: string; message?: string; statusCode?: numbe
       return `Invalid JSON format: ${e.message ?? ''}`.trim();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send application/json or application/x-www-form-urlencoded';
+    case 'FST_ERR_BAD_URL':
+      return `Invalid request: ${e.message ?? 'the URL cannot be decoded'}`;
     default:
       return e.message ?? 'Invalid request';
   }

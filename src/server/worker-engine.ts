@@ -2,7 +2,6 @@
  * The model in a worker thread, behind the ServerEngine interface: the HTTP event loop only posts
  * messages, so /health answers at once while a long translation runs.
  */
-import { Worker } from 'node:worker_threads';
 import type { SourceDocument } from '../document/types.js';
 import type { Article } from '../input/article.js';
 import type { EngineOptions } from '../engine/load-translator.js';
@@ -10,6 +9,7 @@ import type { TranslationResult } from '../engine/translator.js';
 import { Da2enError } from '../errors.js';
 import type { SegmentRequest, ServerEngine } from './engine.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './engine-worker.js';
+import { startSiblingWorker } from './spawn-worker.js';
 
 /** Only plain, cloneable settings cross into the worker (no callbacks, no signals). */
 export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal'>;
@@ -21,23 +21,12 @@ function toError(e: WorkerError): Error {
   return err;
 }
 
-/**
- * From source (tsx, vitest) the worker is a .ts file that plain Node cannot load, so it is started
- * through a one-line bootstrap that registers tsx first; the built package runs the .js directly.
- */
-function spawnWorker(options: WorkerEngineOptions): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: options });
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: options });
-}
-
 type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 export async function startWorkerEngine(options: WorkerEngineOptions): Promise<ServerEngine> {
   // The scheduler runs one model call at a time (scheduler.ts), so one model process serves it: a
   // second would only hold a copy of the weights.
-  const worker = spawnWorker({ ...options, modelProcesses: 1 });
+  const worker = startSiblingWorker('engine-worker', { workerData: { ...options, modelProcesses: 1 } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

@@ -139,7 +139,7 @@ describe('the bundled CLI (package.json bin)', () => {
     expect(bundled.stderr).toBe(source.stderr);
   }, 60_000);
 
-  it('serves: the engine thread (engine-worker.js) answers an article as the CLI translates it', async () => {
+  it('serves: the engine thread (engine-worker.js) answers an article as the CLI translates it, the extraction thread (extract-worker.js) a page', async () => {
     const server = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0', '--offline', '--cache-dir', path.join(tmp, 'serve-cache')], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -161,6 +161,17 @@ describe('the bundled CLI (package.json bin)', () => {
       expect(cli.code, cli.stderr).toBe(0);
       const targets = (d: Bilingual) => (d.paragraphs as { target: string }[]).map((p) => p.target);
       expect(targets(served)).toEqual(targets(document(path.join(tmp, 'for-serve.json'))));
+
+      // A page's article is extracted in the bundle's extract-worker.js thread: as the CLI reads the same page.
+      const fromHtml = await fetch(`${url}/v1/articles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ html: PAGE }) });
+      expect(fromHtml.status).toBe(200);
+      const cliPage = await runBundle([path.join(tmp, 'page.html'), '--model', model, '--offline', '--no-cache', '--quiet', '-o', path.join(tmp, 'page-for-serve.json')]);
+      expect(cliPage.code, cliPage.stderr).toBe(0);
+      // The article's paragraphs (the tiny model's outputs may differ with how sentences are batched).
+      const sources = (d: Bilingual) => (d.paragraphs as { source: string; kind: string }[]).map((p) => [p.kind, p.source]);
+      const article = sources((await fromHtml.json()) as Bilingual);
+      expect(article.length).toBeGreaterThan(1);
+      expect(article).toEqual(sources(document(path.join(tmp, 'page-for-serve.json'))));
     } finally {
       server.kill('SIGTERM');
       await exited;

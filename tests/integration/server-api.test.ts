@@ -164,6 +164,18 @@ describe('da2en serve: API contract', () => {
       expect(r.status).toBe(415);
       expect(((await r.json()) as JsonBody).error).toMatch(/content type/i);
     });
+
+    it('a text/plain body: 415 too, even with the fields in the query (Fastify parses text/plain by default)', async () => {
+      const r = await fetch(`${open.url}/translate?q=Hej&source=da&target=en`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+      expect(r.status).toBe(415);
+      expect(Object.keys((await r.json()) as JsonBody)).toEqual(['error']);
+    });
+
+    it('a URL that cannot be decoded: 400 in the same shape', async () => {
+      const r = await fetch(`${open.url}/%zz`);
+      expect(r.status).toBe(400);
+      expect(await r.json()).toEqual({ error: "Invalid request: '/%zz' is not a valid url component" });
+    });
   });
 
   describe('API keys', () => {

@@ -3,9 +3,12 @@
  * kinds into exit codes (src/cli/exit-codes.ts), and --verbose shows the chain of causes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { extractArticle, FetchError, fetchArticle, fetchPage, NoArticleError, translateArticle, verifyModel } from '../../src/index.js';
 import { ERROR_KINDS, Da2enError, isDa2enError } from '../../src/errors.js';
 import { ExitCode, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { openParagraphStream } from '../../src/io/paragraph-stream.js';
@@ -31,6 +34,41 @@ describe('domain errors', () => {
     const err = await openParagraphStream(missing).catch((e: unknown) => e);
     expect(isDa2enError(err, 'input')).toBe(true);
     expect((err as Da2enError).cause).toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('the public entry points throw Da2enError', () => {
+  it('an unknown dtype is a usage error naming the allowed ones, before any model file is looked for', async () => {
+    const err = await translateArticle('Hej', { model: path.join(dir, 'no-model'), offline: true, dtype: 'fp16' as never }).catch((e: unknown) => e);
+    expect(isDa2enError(err, 'usage')).toBe(true);
+    expect((err as Error).message).toBe('unknown dtype "fp16"; choose one of q8, fp32');
+    expect(isDa2enError(await verifyModel(dir, 'int4' as never).catch((e: unknown) => e), 'usage')).toBe(true);
+  });
+
+  it('a URL that cannot be fetched: a fetch-* kind, the FetchError as the cause', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end('gone'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/artikel`;
+      for (const err of [await fetchArticle(url).catch((e: unknown) => e), await fetchPage(url).catch((e: unknown) => e)]) {
+        expect(isDa2enError(err, 'fetch-not-found')).toBe(true);
+        expect((err as Error).message).toMatch(/artikel/);
+        expect((err as Error).cause).toBeInstanceOf(FetchError);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a page without an article: no-article, the NoArticleError as the cause', () => {
+    let err: unknown;
+    try {
+      extractArticle('<html><body><nav><a href="/">Forside</a></nav></body></html>', { inputName: 'forside.html' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isDa2enError(err, 'no-article')).toBe(true);
+    expect((err as Error).cause).toBeInstanceOf(NoArticleError);
   });
 });
 

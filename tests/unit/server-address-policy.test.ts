@@ -10,6 +10,30 @@ describe('server fetch address policy (SSRF)', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
+  // IPv6 spellings that carry a private IPv4 address, and IPv6 ranges that are not the public internet.
+  it.each([
+    '::ffff:0:127.0.0.1', // IPv4-translated
+    '::ffff:0:7f00:1',
+    '0:0:0:0:0:ffff:0:a00:1',
+    '::127.0.0.1', // IPv4-compatible
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '0:0:0:0:0:ffff:7f00:1', // IPv4-mapped, written out
+    '2002:7f00:1::1', // 6to4 around 127.0.0.1
+    '2002:c0a8:101::', // 6to4 around 192.168.1.1
+    'fec0::1', // site-local
+    'feff::1',
+    '2001:0:4136:e378::1', // Teredo
+    '64:ff9b:1::a00:1', // local-use NAT64
+    'fe80::1%eth0',
+  ])('refuses %s', (address) => {
+    expect(isPublicAddress(address, 6)).toBe(false);
+  });
+
+  it.each(['2002:808:808::1', '::ffff:0:808:808', '2001:4860:4860::8888'])('allows %s (a public IPv4 inside, or a public IPv6)', (address) => {
+    expect(isPublicAddress(address, 6)).toBe(true);
+  });
+
   it.each(['93.184.216.34', '1.1.1.1', '8.8.8.8', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '2a00:1450:4001::200e', '::ffff:8.8.8.8'])(
     'allows %s',
     (address) => {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import { DEFAULT_DTYPE } from '../defaults.js';
+import { checkDtype } from '../check-dtype.js';
 import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
@@ -75,6 +76,7 @@ export async function filesToRepair(dir: string, id: string, dtype: Dtype): Prom
 
 /** Makes sure the model's files for `dtype` are on disk, downloading what is missing when allowed. */
 export async function ensureModel(options: EnsureModelOptions): Promise<ModelLocation> {
+  checkDtype(options.dtype);
   const location = locateModel(options.model, options.modelsDir);
   if (!location.downloadable && !existsSync(location.dir)) {
     throw new Da2enError(
@@ -152,6 +154,7 @@ export interface VerifyReport {
  * without one (a directory you built or copied) that the files a dtype needs are present and non-empty.
  */
 export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyReport> {
+  checkDtype(dtype);
   const manifest = await readManifest(dir);
   const report: VerifyReport = { dir, checked: [], problems: [], onlyMissing: true };
   const expected: [string, { size: number; sha256: string } | undefined][] = manifest

@@ -1,7 +1,7 @@
-/** A URL → the article on that page: fetch, check that it is HTML, decode, extract. */
+/** A URL → the article on that page: fetch, check that it is HTML, decode (fetchHtml); extract (articleOfPage). */
 import type { Article } from '../article.js';
 import { decodeHtml } from '../html/decode-html.js';
-import { extractArticle } from '../html/extract-article.js';
+import { extractArticle, type ExtractOptions } from '../html/extract-article.js';
 import { looksLikeHtml } from '../html/looks-like-html.js';
 import { FetchError } from './fetch-error.js';
 import { fetchPage, type FetchPageOptions } from './fetch-page.js';
@@ -15,20 +15,44 @@ export function isHtmlResponse(contentType: string, body: Uint8Array): boolean {
   return looksLikeHtml(body);
 }
 
+/** A fetched page known to be HTML, decoded to text: what extraction needs. */
+export interface FetchedHtml {
+  /** The URL asked for. */
+  url: string;
+  /** The URL that finally answered (after redirects). */
+  finalUrl: string;
+  fetchedAt: string;
+  html: string;
+}
 
-export async function fetchArticle(url: string, options: FetchPageOptions = {}): Promise<Article> {
+/** The page at a URL, checked to be HTML and decoded. */
+export async function fetchHtml(url: string, options: FetchPageOptions = {}): Promise<FetchedHtml> {
   const page = await fetchPage(url, options);
   if (!isHtmlResponse(page.contentType, page.body)) {
     const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
     throw new FetchError('not-html', page.finalUrl, `${page.finalUrl}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
   }
   const { text } = decodeHtml(page.body, page.contentType);
-  const article = extractArticle(text, { url: page.finalUrl, inputName: url });
+  return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text };
+}
+
+export type Extractor = (html: string, options: ExtractOptions) => Article | Promise<Article>;
+
+/**
+ * The article in a fetched page, with where it came from. `extract` is extractArticle here, or the
+ * same run elsewhere (the server runs it in a worker thread, off its event loop).
+ */
+export async function articleOfPage(page: FetchedHtml, extract: Extractor = extractArticle): Promise<Article> {
+  const article = await extract(page.html, { url: page.finalUrl, inputName: page.url });
   article.provenance = {
     ...article.provenance,
-    url,
-    ...(page.finalUrl !== url ? { finalUrl: page.finalUrl } : {}),
+    url: page.url,
+    ...(page.finalUrl !== page.url ? { finalUrl: page.finalUrl } : {}),
     fetchedAt: page.fetchedAt,
   };
   return article;
+}
+
+export async function fetchArticle(url: string, options: FetchPageOptions = {}): Promise<Article> {
+  return articleOfPage(await fetchHtml(url, options));
 }

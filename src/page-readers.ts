@@ -1,0 +1,38 @@
+/**
+ * The page readers as the package exports them (src/index.ts). A library caller is promised one
+ * error type (README, "As a library"): every failure it can act on is a Da2enError with its kind
+ * (`fetch-*`, `no-article`) and the reader's own error (FetchError, NoArticleError) as its `cause`.
+ * The CLI and the server call the readers directly and map the same errors themselves (inputUserError).
+ */
+import { inputUserError } from './errors.js';
+import type { Article } from './input/article.js';
+import { fetchArticle as fetchArticleOf } from './input/fetch/fetch-article.js';
+import { fetchPage as fetchPageAt, type FetchedPage, type FetchPageOptions } from './input/fetch/fetch-page.js';
+import { extractArticle as extractArticleFrom, type ExtractOptions } from './input/html/extract-article.js';
+
+/** The article at a URL: fetched, checked to be HTML, decoded, extracted. */
+export async function fetchArticle(url: string, options: FetchPageOptions = {}): Promise<Article> {
+  try {
+    return await fetchArticleOf(url, options);
+  } catch (err) {
+    throw inputUserError(err);
+  }
+}
+
+/** The page at a URL, its bytes as sent (after redirects, decompressed). */
+export async function fetchPage(url: string, options: FetchPageOptions = {}): Promise<FetchedPage> {
+  try {
+    return await fetchPageAt(url, options);
+  } catch (err) {
+    throw inputUserError(err);
+  }
+}
+
+/** The article in a page's HTML (Readability, then typed blocks). */
+export function extractArticle(html: string, options: ExtractOptions = {}): Article {
+  try {
+    return extractArticleFrom(html, options);
+  } catch (err) {
+    throw inputUserError(err);
+  }
+}
