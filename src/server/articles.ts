@@ -69,7 +69,11 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const given = (['text', 'html', 'url'] as const).filter((k) => body[k] !== undefined);
       if (given.length !== 1) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
       // Text is checked now; a page once its article is extracted (markup is not translation work: the body limit bounds it).
-      if (body.text !== undefined) ctx.checkChars(body.text.length);
+      if (body.text !== undefined) {
+        // As the CLI refuses an empty file: an answer with no paragraphs would look like a lost article.
+        if (body.text.trim() === '') throw new HttpError(400, 'Invalid request: text is empty (nothing but whitespace); nothing to translate');
+        ctx.checkChars(body.text.length);
+      }
       const format = request.query.format;
       const streaming = /application\/x-ndjson/i.test(request.headers.accept ?? '');
 

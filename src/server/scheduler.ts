@@ -9,7 +9,7 @@
  * Model calls run one at a time (ONNX Runtime uses every core for one call). The translation memory
  * is consulted before queueing and written after every call, so all clients share it.
  */
-import { memoryKey, type TranslationMemory } from '../pipeline/memory.js';
+import { lookupMemory, memoryKey, type MemoryHit, type TranslationMemory } from '../pipeline/memory.js';
 import type { TranslationResult } from '../engine/translator.js';
 import { lostText } from '../document/types.js';
 
@@ -138,7 +138,7 @@ export class SentenceScheduler {
     const { signal } = options;
     signal?.throwIfAborted();
     const keys = chunks.map((c) => memoryKey(this.keyParts, c.text));
-    const cached = this.memory ? await this.memory.lookup(keys) : new Map<string, string>();
+    const cached = this.memory ? await lookupMemory(this.memory, keys) : new Map<string, MemoryHit>();
     signal?.throwIfAborted();
     if (this.closed) throw new Error('the translation queue is shut down');
     return new Promise<SubmitResult>((resolve, reject) => {
@@ -168,7 +168,7 @@ export class SentenceScheduler {
         const hit = cached.get(keys[index]!);
         if (hit !== undefined) {
           this.counters.cacheRows++;
-          this.settle(job, index, { target: hit, origin: 'cache', flags: [] });
+          this.settle(job, index, { target: hit.target, origin: 'cache', flags: hit.flags });
         } else {
           job.queue.push({ job, index, text: c.text, tokens: c.tokens, key: keys[index]! });
         }
@@ -278,7 +278,7 @@ export class SentenceScheduler {
       // Remembered even for requests cancelled meanwhile: the work is done, the next one reuses it.
       // Stored (one all-or-nothing batch) before anyone is answered, so an answer implies it is kept.
       // Not one that lost text the model cannot spell (its QA finding would be lost with it).
-      await this.memory?.store(batch.flatMap((b, i) => (lostText(out[i]!.flags) ? [] : [{ key: b.key, source: b.text, target: out[i]!.text }])));
+      await this.memory?.store(batch.flatMap((b, i) => (lostText(out[i]!.flags) ? [] : [{ key: b.key, source: b.text, target: out[i]!.text, ...(out[i]!.flags.length ? { flags: out[i]!.flags } : {}) }])));
       batch.forEach((b, i) => {
         const r = out[i]!;
         this.settle(b.job, b.index, { target: r.text, origin: 'model', flags: r.flags });

@@ -261,6 +261,9 @@ describe('da2en serve: API contract', () => {
       const unknown = await postJson(`${open.url}/v1/articles`, { text: 'Ja.', colour: 'blue' });
       expect(unknown).toMatchObject({ status: 400, json: { error: expect.stringMatching(/additional properties "colour"/) } });
       expect((await postJson(`${open.url}/v1/articles`, {})).status).toBe(400);
+      const blank = await postJson(`${open.url}/v1/articles`, { text: ' \n\t ' });
+      expect(blank.status).toBe(400);
+      expect(blank.json.error).toMatch(/text is empty/);
       expect((await postJson(`${open.url}/v1/articles`, { text: 'Ja.', url: 'https://example.com/' })).status).toBe(400);
       expect((await postJson(`${open.url}/v1/articles`, { text: 42 })).json.error).toMatch(/body\.text must be string/);
       const form = await postForm(`${open.url}/v1/articles`, { text: 'Ja.' }).catch(() => null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TranslationMemory } from '../../src/pipeline/memory.js';
+import type { MemoryEntry, MemoryHit, TranslationMemory } from '../../src/pipeline/memory.js';
 import { SentenceScheduler, type BatchTranslator } from '../../src/server/scheduler.js';
 import type { TranslationResult } from '../../src/engine/translator.js';
 
@@ -31,6 +31,32 @@ class MapMemory implements TranslationMemory {
   }
   store(entries: readonly { key: string; target: string }[]) {
     for (const e of entries) this.map.set(e.key, e.target);
+  }
+}
+
+/** A memory that keeps each entry's flags, as the LMDB and Redis backends do. */
+class FlagMemory implements TranslationMemory {
+  readonly map = new Map<string, MemoryHit>();
+  lookup(keys: readonly string[]) {
+    return new Map(keys.filter((k) => this.map.has(k)).map((k) => [k, this.map.get(k)!.target]));
+  }
+  lookupWithFlags(keys: readonly string[]) {
+    return new Map(keys.filter((k) => this.map.has(k)).map((k) => [k, this.map.get(k)!]));
+  }
+  store(entries: readonly MemoryEntry[]) {
+    for (const e of entries) this.map.set(e.key, { target: e.target, flags: e.flags ?? [] });
+  }
+}
+
+/** Reports a runaway-guard flag for texts that ask for one. */
+class FlaggingTranslator implements BatchTranslator {
+  readonly modelId = 'fake/flags';
+  readonly dtype = 'none';
+  readonly decoding = {};
+  calls = 0;
+  async translateBatch(texts: string[]): Promise<TranslationResult[]> {
+    this.calls++;
+    return texts.map((t) => ({ text: `EN:${t}`, flags: t.startsWith('loop') ? ['repetition'] : [], tokens: 1 }));
   }
 }
 
@@ -96,6 +122,18 @@ describe('shared sentence scheduler', () => {
     const again = await s.submit([...chunks('x', 3), { text: 'new', tokens: 2 }]);
     expect(again.chunks.map((c) => c.origin)).toEqual(['cache', 'cache', 'cache', 'model']);
     expect(t.calls).toEqual([['x0', 'x1', 'x2'], ['new']]);
+  });
+
+  it('gives back a remembered translation with its guard flags, as the model gave them', async () => {
+    const t = new FlaggingTranslator();
+    const memory = new FlagMemory();
+    const s = new SentenceScheduler(t, { batchTokens: 4096, maxBatchSize: 8 }, memory);
+    const first = await s.submit([...chunks('loop', 1), ...chunks('ok', 1)]);
+    const again = await s.submit([...chunks('loop', 1), ...chunks('ok', 1)]);
+    expect(t.calls).toBe(1);
+    expect(again.chunks.map((c) => c.origin)).toEqual(['cache', 'cache']);
+    expect(again.chunks.map((c) => c.flags)).toEqual(first.chunks.map((c) => c.flags));
+    expect(again.chunks[0]!.flags).toEqual(['repetition']);
   });
 
   it('keeps each call within the padded-token budget', async () => {
