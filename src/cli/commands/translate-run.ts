@@ -16,7 +16,7 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../input/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
-import { planOutputs, type InputPlan } from '../output-plan.js';
+import { checkOutputsOnDisk, planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
@@ -87,6 +87,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     stdoutIsTTY: Boolean(ctx.stdout.isTTY),
   });
+  await checkOutputsOnDisk(plans);
   // Every file is read through once before the model loads: a bad third file (or a bad byte deep
   // in a large one) fails before minutes of translating the first two. Standard input cannot be
   // read twice; its problems surface while it streams, and no output is left behind then either.
