@@ -195,6 +195,40 @@ describe('every option of every command: exit 2 with one line, or accepted as gi
   }
 });
 
+describe('two options that say opposite things: exit 2 with one line, in every command that takes them', () => {
+  const pairs: [string[], RegExp][] = [
+    [['--quiet', '--verbose'], /^da2en: --quiet and --verbose say opposite things .*; give one of them\n$/],
+    [['-q', '-v'], /^da2en: --quiet and --verbose say opposite things/],
+    [['-qv'], /^da2en: --quiet and --verbose say opposite things/],
+    [['--verbose', '--quiet=true'], /^da2en: --quiet and --verbose say opposite things/],
+    [['--progress', '--quiet'], /^da2en: --quiet and --progress say opposite things .*; give one of them\n$/],
+    [['-q', '--progress=true'], /^da2en: --quiet and --progress say opposite things/],
+  ];
+  for (const leaf of COMMAND_LEAVES) {
+    const command = leaf.words.join(' ');
+    it(command, async () => {
+      const options = optionsOf(leaf);
+      const base = baseArgs(leaf, options);
+      if (!('quiet' in options.key)) return; // `cache` prints one line and takes neither
+      const takesProgress = 'progress' in options.key;
+      let checked = 0;
+      for (const [words, message] of pairs) {
+        if (words.some((w) => w.startsWith('--progress')) && !takesProgress) continue;
+        const outcome = await parse([...base, ...words]);
+        expectOneLineUsageError(outcome, `${command} ${words.join(' ')}`);
+        expect(outcome.stderr).toMatch(message);
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+      // Said one way, with the other turned off, they agree.
+      for (const agree of [['--quiet', '--no-verbose'], ['--verbose', '--no-quiet'], ...(takesProgress ? [['--quiet', '--no-progress'], ['--progress', '--quiet=false']] : [])]) {
+        const outcome = await parse([...base, ...agree]);
+        expect(outcome.code, `${command} ${agree.join(' ')}: ${outcome.stderr}`).toBe(0);
+      }
+    });
+  }
+});
+
 describe('the cases issue 11 named', () => {
   const cases: [string[], RegExp][] = [
     [['a.txt', '--format', 'md', '--format', 'json'], /option --format was given twice/],
