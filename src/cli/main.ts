@@ -41,6 +41,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       if (verbose) stderr.write(`${m}\n`);
     },
     exitCode: 0,
+    stopNote: undefined,
     run: async (args, work) => {
       if (io.parseOnly) io.parseOnly({ ...args });
       else ctx.exitCode = await work();
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     finished: io.finished ?? (() => {}),
   };
 
-  // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.
+  // Ctrl-C / SIGTERM: stop the work in progress; the command says what is kept (ctx.stopNote).
   let signalExit: number | null = null;
   let signalledAt = 0;
   const onSignal = (code: number) => () => {
@@ -121,7 +122,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {
-      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}; translations finished so far are kept in the cache, run again to continue\n`);
+      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
       return signalExit;
     }
     // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.
