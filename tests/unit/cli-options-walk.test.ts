@@ -229,6 +229,40 @@ describe('two options that say opposite things: exit 2 with one line, in every c
   }
 });
 
+describe('an empty path is refused, never the default folder or the current one', () => {
+  const cases: [string[], string][] = [
+    [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['a.txt', '--cache-dir='], '--cache-dir needs a folder'],
+    [['a.txt', '--out-dir', ''], '--out-dir needs a folder'],
+    [['a.txt', '-o', ''], '-o/--output needs a file'],
+    [['a.txt', '--output='], '-o/--output needs a file'],
+    [['a.txt', '--models-dir', ''], '--models-dir needs a folder'],
+    [['a.txt', '--model', ''], '--model needs a hub model id or a model folder'],
+    [['cache', 'stats', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['serve', '--api-keys', ''], '--api-keys needs a file'],
+    [['serve', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['eval', '--ref', '', '--hyp', 'h.txt'], '--ref needs a file'],
+    [['eval', '--ref', 'r.txt', '--hyp', ''], '--hyp needs a file'],
+    [['eval', '--ref', 'r.txt', '--src', ''], '--src needs a file'],
+    [['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', ''], '--save-hyp needs a file'],
+    [['model', 'convert', 'ckpt', '--out', ''], '--out needs a folder'],
+    [['model', 'download', '--models-dir', ''], '--models-dir needs a folder'],
+    [['queue', 'add', 'a.txt', '--out-dir', ''], '--out-dir needs a folder'],
+    [['queue', 'add', '-', '--name', ''], '--name needs a name'],
+    [['queue', 'results', '--out-dir', ''], '--out-dir needs a folder'],
+    [['worker', '--cache-dir', ''], '--cache-dir needs a folder'],
+  ];
+  for (const [args, message] of cases) {
+    it(args.map((a) => (a === '' ? '""' : a)).join(' '), async () => {
+      const outcome = await parse(args);
+      expectOneLineUsageError(outcome, args.join(' '));
+      expect(outcome.stderr).toContain(`da2en: ${message}`);
+      expect(outcome.stderr).toContain('got an empty value');
+      expect(outcome.parsed).toBeUndefined();
+    });
+  }
+});
+
 describe('the cases issue 11 named', () => {
   const cases: [string[], RegExp][] = [
     [['a.txt', '--format', 'md', '--format', 'json'], /option --format was given twice/],
