@@ -71,11 +71,17 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
     };
   }
   // The head needs the end: spool the paragraphs, then write head + spool + tail.
+  // The spool is part of writing the output: a full disk or a refused folder there is an output
+  // error (exit 8) naming the output, or, in the temporary folder, that folder.
+  const tmpRoot = options.tmpDir ?? os.tmpdir();
+  const spoolError = (err: unknown): never => {
+    throw outputError(scratchBeside === null ? path.join(tmpRoot, 'da2en-spool') : target.path!, err);
+  };
   let spoolDir: string | undefined;
   let spool: TempFile;
   try {
     if (scratchBeside === null) {
-      spoolDir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'da2en-spool-'));
+      spoolDir = await mkdtemp(path.join(tmpRoot, 'da2en-spool-'));
       spool = await TempFile.create(path.join(spoolDir, 'body'));
     } else {
       spool = await TempFile.create(tempName(scratchBeside, 'body'));
@@ -83,16 +89,16 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
   } catch (err) {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
     await out.abort();
-    throw target.path === null ? err : outputError(target.path, err);
+    return spoolError(err);
   }
   const dropSpool = async () => {
     await spool.discard();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   };
   return {
-    paragraph: (p) => spool.write(renderer.paragraph(p)),
+    paragraph: (p) => spool.write(renderer.paragraph(p)).catch(spoolError),
     async finish(frame, count) {
-      await spool.close(false);
+      await spool.close(false).catch(spoolError);
       await out.write(renderer.head(frame, count));
       await out.appendFile(spool.file);
       await out.write(renderer.tail(frame, count));

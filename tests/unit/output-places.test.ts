@@ -2,7 +2,7 @@
  * What is already at an output path decides how it is written (src/io/sinks.ts): a symbolic link is
  * kept and the file it leads to replaced; a FIFO is written into, never replaced by a regular file;
  * a folder or a socket is an output error. The bilingual writer's scratch file never lands beside a
- * FIFO or device.
+ * FIFO or device, and a full disk under it is an output error like any other (exit 8).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,11 +10,29 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkWritable, writeFileAtomically } from '../../src/io/sinks.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { Da2enError } from '../../src/errors.js';
 import type { BilingualParagraph, DocumentFrame } from '../../src/document/types.js';
+
+// A full disk, for temporary files only while `disk.full` is set: their writes fail as the kernel's do.
+const disk = vi.hoisted(() => ({ full: false }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const open = async (...args: Parameters<typeof real.open>) => {
+    const fh = await real.open(...args);
+    if (!disk.full || !String(args[0]).endsWith('.tmp')) return fh;
+    return new Proxy(fh, {
+      get(target, prop) {
+        if (prop === 'write') return () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  return { ...real, open, default: { ...real, open } };
+});
 
 const execFileAsync = promisify(execFile);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-places-'));
@@ -119,5 +137,23 @@ describe('an output path that is already something', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('a full disk while the body waits for its head (html, md, txt, json) is an output error naming the output, and leaves nothing', async () => {
+    const folder = path.join(dir, 'full');
+    mkdirSync(folder);
+    disk.full = true;
+    try {
+      for (const format of ['html', 'md', 'txt', 'json', 'en'] as const) {
+        const target = path.join(folder, `out.${format === 'en' ? 'en.txt' : format}`);
+        const err = await writeBilingualStream(translation(), [{ format, path: target }]).catch((e: unknown) => e);
+        expect(err, format).toBeInstanceOf(Da2enError);
+        expect((err as Da2enError).kind).toBe('output');
+        expect((err as Error).message).toBe(`cannot write ${target}: no space left on the device`);
+      }
+    } finally {
+      disk.full = false;
+    }
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
