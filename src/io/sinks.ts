@@ -70,7 +70,7 @@ export function outputError(target: string, err: unknown): Da2enError {
 type OutputPlace =
   /** A regular file, or nothing yet: atomically, by a rename over `file` (links already followed). */
   | { kind: 'file'; file: string }
-  /** A FIFO, a terminal or another device: opened and written as it is. */
+  /** A FIFO, a terminal or another device (or /dev/stdout, whatever it is): opened and written as it is. */
   | { kind: 'direct'; file: string };
 
 /** Where a chain of symbolic links ending nowhere leads: the file to create (`file` itself if it is no link). */
@@ -85,6 +85,9 @@ async function danglingLinkTarget(file: string): Promise<string> {
   throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
 }
 
+/** Names of this process's open files: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N. */
+const OWN_OPEN_FILE = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+
 async function outputPlace(target: string): Promise<OutputPlace> {
   let info;
   try {
@@ -96,7 +99,9 @@ async function outputPlace(target: string): Promise<OutputPlace> {
     if (code === 'ELOOP') throw err;
     return { kind: 'file', file: target }; // a file in the way, no permission…: the write reports it
   }
-  if (info.isFile()) return { kind: 'file', file: await realpath(target) };
+  // An open file of this process (`-o /dev/stdout` with standard output sent to a file) is written
+  // into, as the shell's `>` or `>>` set it up, not replaced behind the shell's back.
+  if (info.isFile() && !OWN_OPEN_FILE.test(path.resolve(target))) return { kind: 'file', file: await realpath(target) };
   if (info.isDirectory()) throw Object.assign(new Error(`${target} is a folder`), { code: 'EISDIR' });
   // A socket cannot be opened as a file.
   if (info.isSocket()) throw Object.assign(new Error(`${target} is a socket`), { code: 'ENXIO' });
@@ -295,7 +300,8 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
   const asOutputError = (err: unknown) => {
     throw directOutputError(target, err);
   };
-  const fh = await open(file, 'w').catch(asOutputError);
+  // Appending: a device or FIFO has no end to append to, and a file behind /dev/stdout keeps what the shell's `>>` left there.
+  const fh = await open(file, 'a').catch(asOutputError);
   let closed = false;
   const close = async () => {
     if (closed) return;

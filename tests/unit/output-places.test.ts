@@ -5,10 +5,11 @@
  * FIFO or device, and a full disk under it is an output error like any other (exit 8).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkWritable, writeFileAtomically } from '../../src/io/sinks.js';
@@ -122,6 +123,22 @@ describe('an output path that is already something', () => {
     expect(readFileSync(path.join(dir, 'later', 'made.md'), 'utf8')).toContain('Hello world.');
     expect(readdirSync(path.join(dir, 'later'))).toEqual(['made.md']);
   });
+
+  it('-o /dev/stdout with standard output sent to a file (`>>`): written into that file, which is not replaced', async () => {
+    const file = path.join(dir, 'redirected.txt');
+    writeFileSync(file, 'before\n');
+    const inode = statSync(file).ino;
+    const fd = openSync(file, 'a');
+    const sinks = pathToFileURL(path.resolve('src/io/sinks.ts')).href;
+    const code = `const { writeFileAtomically } = await import(${JSON.stringify(sinks)}); await writeFileAtomically('/dev/stdout', 'after\\n');`;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', fd, 'pipe'] });
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('before\nafter\n');
+    expect(statSync(file).ino).toBe(inode);
+  }, 30_000);
 
   it('a folder and a socket are output errors, found by the check before any work', async () => {
     const folder = path.join(dir, 'a-folder.md');
