@@ -13,6 +13,11 @@ export interface CliContext {
   verbose(message: string): void;
   exitCode: number;
   /**
+   * What a stop by Ctrl-C or SIGTERM leaves behind, said after "interrupted; " (a command keeps it
+   * true as its work goes on); undefined says nothing more.
+   */
+  stopNote: string | undefined;
+  /**
    * Runs a command's work with its parsed arguments and keeps its exit code. Every command's
    * handler goes through this, so a test of the command line can stop here (main's parseOnly).
    */

@@ -7,7 +7,7 @@ import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
-import { flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
+import { contradiction, flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
@@ -25,8 +25,9 @@ function usageLine(msg: string): string {
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const controller = new AbortController();
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
   const quiet = argv.includes('--quiet') || argv.includes('-q');
+  // With --quiet too the command line is refused as contradictory: in one line, without a stack.
+  const verbose = (argv.includes('--verbose') || argv.includes('-v')) && !quiet;
   const stderr = io.stderr ?? process.stderr;
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,
@@ -40,6 +41,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       if (verbose) stderr.write(`${m}\n`);
     },
     exitCode: 0,
+    stopNote: undefined,
     run: async (args, work) => {
       if (io.parseOnly) io.parseOnly({ ...args });
       else ctx.exitCode = await work();
@@ -50,7 +52,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     finished: io.finished ?? (() => {}),
   };
 
-  // Ctrl-C / SIGTERM: stop the work in progress; finished translations are already in the cache.
+  // Ctrl-C / SIGTERM: stop the work in progress; the command says what is kept (ctx.stopNote).
   let signalExit: number | null = null;
   let signalledAt = 0;
   const onSignal = (code: number) => () => {
@@ -80,7 +82,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     .parserConfiguration({ 'parse-numbers': false, 'populate--': true })
     .middleware((parsed) => restoreLoneDashes(parsed), true)
     .middleware((parsed) => takeWordsAfterDashDash(parsed), true)
-    // Before any option's own check (they run in the order added): one rule for an option given twice.
+    // Before any option's own check (they run in the order added): one rule for an option given twice,
+    // and for two that say opposite things.
     .middleware(() => {
       // yargs' option table for the command being run (the instance is reset for each command).
       const table = optionTableOf(cli);
@@ -88,6 +91,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       if (repeated !== undefined) throw new Da2enError('usage', `option ${repeated.length === 1 ? '-' : '--'}${repeated} was given twice; give it once`);
       const flag = flagWithValue(args, table);
       if (flag !== undefined) throw new Da2enError('usage', `${flag}: ${flag.slice(0, flag.indexOf('='))} is an on/off option; give it alone (or --no-… to turn it off)`);
+      const opposite = contradiction(args, table);
+      if (opposite !== undefined) throw new Da2enError('usage', opposite);
     }, true)
     // yargs' own words (Options:, [required], …) in English like every line of da2en's help, whatever
     // LANG says; its locale files are not in the CLI's bundle either.
@@ -117,7 +122,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {
-      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}; translations finished so far are kept in the cache, run again to continue\n`);
+      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
       return signalExit;
     }
     // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.

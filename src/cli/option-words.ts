@@ -97,3 +97,52 @@ export function flagWithValue(args: readonly string[], table: OptionTable): stri
   }
   return undefined;
 }
+
+/**
+ * On/off options that cannot both be on: each pair, and why (a command line that says both is asked
+ * which it means, as one given twice is). `--quiet --no-progress` and `--verbose --no-quiet` agree.
+ */
+export const CONTRADICTIONS: readonly (readonly [string, string, string])[] = [
+  ['quiet', 'verbose', '--quiet hides the notices --verbose adds details to'],
+  ['quiet', 'progress', '--quiet means no progress bar'],
+];
+
+/** The on/off options `args` turn on (by their declared names): `--x`, `--x=true`, `-x`, `-xy`. */
+function flagsTurnedOn(args: readonly string[], table: OptionTable): Set<string> {
+  const canonical = canonicalNames(table);
+  const booleans = new Set(table.boolean.map((b) => canonical.get(kebab(b)) ?? kebab(b)));
+  const on = new Set<string>();
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-' || /^-\d|^-\.\d/.test(arg)) continue;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      let name = kebab(eq === -1 ? arg.slice(2) : arg.slice(2, eq));
+      const value = eq === -1 ? 'true' : arg.slice(eq + 1);
+      let negated = false;
+      if (!canonical.has(name) && name.startsWith('no-')) {
+        name = name.slice(3);
+        negated = true;
+      }
+      const key = canonical.get(name);
+      if (key !== undefined && booleans.has(key) && (value === 'false') === negated) on.add(key);
+    } else {
+      // -qv is -q -v; the first letter that takes a value takes the rest of the word.
+      for (const ch of arg.slice(1)) {
+        const key = canonical.get(ch);
+        if (key === undefined || !booleans.has(key)) break;
+        on.add(key);
+      }
+    }
+  }
+  return on;
+}
+
+/** The first pair of CONTRADICTIONS that `args` both turn on, as a usage line, or undefined. */
+export function contradiction(args: readonly string[], table: OptionTable): string | undefined {
+  const on = flagsTurnedOn(args, table);
+  for (const [a, b, why] of CONTRADICTIONS) {
+    if (on.has(a) && on.has(b)) return `--${a} and --${b} say opposite things (${why}); give one of them`;
+  }
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
@@ -111,8 +112,12 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   return plans;
 }
 
+function isFileInput(input: string): boolean {
+  return input !== '-' && !/^https?:\/\//i.test(input);
+}
+
 function checkCollisions(plans: InputPlan[]): void {
-  const inputs = new Set(plans.filter((p) => p.input !== '-' && !/^https?:\/\//i.test(p.input)).map((p) => path.resolve(p.input)));
+  const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => path.resolve(p.input)));
   const seen = new Map<string, string>();
   for (const plan of plans) {
     for (const target of plan.targets) {
@@ -122,6 +127,44 @@ function checkCollisions(plans: InputPlan[]): void {
       const other = seen.get(resolved);
       if (other !== undefined) throw new Da2enError('usage', `${other} and ${plan.input} would both write ${target.path}; give them different names`);
       seen.set(resolved, plan.input);
+    }
+  }
+}
+
+/** The file a path names, links followed (device and inode), or undefined where there is none (yet). */
+async function fileIdentity(file: string): Promise<string | undefined> {
+  try {
+    const info = await stat(file, { bigint: true });
+    return `${info.dev}:${info.ino}`;
+  } catch {
+    return undefined; // not there yet (or unreadable: the input's own check and the write report that)
+  }
+}
+
+/**
+ * planOutputs' check against the files themselves, before any work: an output that is an input, or
+ * another output, under another name — through a symbolic link (the output itself, or a folder on
+ * its path) or a hard link — which comparing the paths cannot see. An output that does not exist yet
+ * is no input.
+ */
+export async function checkOutputsOnDisk(plans: InputPlan[]): Promise<void> {
+  const inputs = new Map<string, string>();
+  for (const plan of plans) {
+    if (!isFileInput(plan.input)) continue;
+    const id = await fileIdentity(plan.input);
+    if (id !== undefined) inputs.set(id, plan.input);
+  }
+  const outputs = new Map<string, string>();
+  for (const plan of plans) {
+    for (const target of plan.targets) {
+      if (target.path === null) continue;
+      const id = await fileIdentity(target.path);
+      if (id === undefined) continue;
+      const input = inputs.get(id);
+      if (input !== undefined) throw new Da2enError('usage', `output ${target.path} is the input file ${input} (the same file under another name); refusing to overwrite it`);
+      const other = outputs.get(id);
+      if (other !== undefined) throw new Da2enError('usage', `outputs ${other} and ${target.path} are the same file; give them different names`);
+      outputs.set(id, target.path);
     }
   }
 }

@@ -9,13 +9,14 @@ import { MAX_REPLICAS } from '../engine/generation/thread-plan.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
 import { numberOption } from './number-options.js';
+import { pathOption } from './path-options.js';
 
 /** The model and how to run it: every command that loads a model. */
 export const ENGINE_OPTIONS = {
-  model: { alias: 'm', type: 'string', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' },
+  model: pathOption('--model', 'a hub model id or a model folder', { alias: 'm', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' }),
   quality: { type: 'string', choices: ['fast', 'best'] as const, describe: `fast = ${QUALITY_MODELS.fast}; best = ${QUALITY_MODELS.best} (transformer-big, converted on first use); instead of --model` },
   'keep-source': { type: 'boolean', default: false, describe: 'When a hub checkpoint is converted, keep its raw files (<model>.checkpoint) instead of removing them' },
-  'models-dir': { type: 'string', describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" },
+  'models-dir': pathOption('--models-dir', 'a folder', { describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" }),
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
   beams: numberOption('beams', { integer: true, min: 1, max: 16 }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
@@ -39,7 +40,7 @@ export const PROGRESS_OPTIONS = {
 
 /** The translation memory's folder: `translate` and `cache`. */
 export const CACHE_DIR_OPTIONS = {
-  'cache-dir': { type: 'string', describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' },
+  'cache-dir': pathOption('--cache-dir', 'a folder', { describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' }),
 } as const satisfies Record<string, Options>;
 
 /** The engine options and verbosity, added to a command's parser. */

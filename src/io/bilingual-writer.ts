@@ -3,7 +3,8 @@
  * standard output) with the streaming renderers. A format whose head shows what is known only at
  * the end (the timings) has its paragraphs spooled to a temporary file meanwhile; the head is then
  * written in front of them, so the output is byte-identical to the whole-document render of the
- * final document while memory stays bounded. Files are written atomically (sinks.ts).
+ * final document while memory stays bounded. Files are written atomically (sinks.ts; a FIFO or a
+ * device directly).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
-import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile } from './sinks.js';
+import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type TextSink } from './sinks.js';
 
 /** One rendered output: a file, or standard output (`path` null). */
 export interface StreamTarget {
@@ -30,7 +31,7 @@ export interface FramedParagraphs extends AsyncIterable<BilingualParagraph> {
 export interface WriteStreamOptions {
   /** Where `path: null` targets go (default process.stdout). */
   stdout?: NodeJS.WritableStream;
-  /** Folder for the spool of a standard-output target (default os.tmpdir()). */
+  /** Folder for the spool of a standard-output, FIFO or device target (default os.tmpdir()). */
   tmpDir?: string;
 }
 
@@ -43,7 +44,11 @@ interface OpenTarget {
 
 async function openTarget(target: StreamTarget, options: WriteStreamOptions): Promise<OpenTarget> {
   const renderer: StreamRenderer = createStreamRenderer(target.format);
-  const out = target.path === null ? createStreamSink(options.stdout ?? process.stdout) : await createAtomicFileSink(target.path);
+  const file = target.path === null ? null : await createAtomicFileSink(target.path);
+  const out: TextSink = file ?? createStreamSink(options.stdout ?? process.stdout);
+  // Scratch files sit beside the file written (same file system); for standard output, a FIFO or a
+  // device (whose folder, such as /dev, is no place for them), in the temporary folder.
+  const scratchBeside = file?.scratchBeside ?? null;
   if (!renderer.headNeedsFinal) {
     let headWritten = false;
     const writeHead = async (frame: DocumentFrame | undefined, count: number) => {
@@ -66,28 +71,34 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
     };
   }
   // The head needs the end: spool the paragraphs, then write head + spool + tail.
+  // The spool is part of writing the output: a full disk or a refused folder there is an output
+  // error (exit 8) naming the output, or, in the temporary folder, that folder.
+  const tmpRoot = options.tmpDir ?? os.tmpdir();
+  const spoolError = (err: unknown): never => {
+    throw outputError(scratchBeside === null ? path.join(tmpRoot, 'da2en-spool') : target.path!, err);
+  };
   let spoolDir: string | undefined;
   let spool: TempFile;
   try {
-    if (target.path === null) {
-      spoolDir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'da2en-spool-'));
+    if (scratchBeside === null) {
+      spoolDir = await mkdtemp(path.join(tmpRoot, 'da2en-spool-'));
       spool = await TempFile.create(path.join(spoolDir, 'body'));
     } else {
-      spool = await TempFile.create(tempName(target.path, 'body'));
+      spool = await TempFile.create(tempName(scratchBeside, 'body'));
     }
   } catch (err) {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
     await out.abort();
-    throw target.path === null ? err : outputError(target.path, err);
+    return spoolError(err);
   }
   const dropSpool = async () => {
     await spool.discard();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   };
   return {
-    paragraph: (p) => spool.write(renderer.paragraph(p)),
+    paragraph: (p) => spool.write(renderer.paragraph(p)).catch(spoolError),
     async finish(frame, count) {
-      await spool.close(false);
+      await spool.close(false).catch(spoolError);
       await out.write(renderer.head(frame, count));
       await out.appendFile(spool.file);
       await out.write(renderer.tail(frame, count));

@@ -6,11 +6,14 @@
  * damages an existing file; folders created for it are removed again when it is abandoned.
  * Everything da2en writes goes this way: the bilingual outputs, `eval --save-hyp`, the model
  * store's manifest, and downloaded model files (staged, then synced and renamed into place).
+ * What is already at the target decides where the rename goes: a symbolic link keeps pointing where
+ * it did (the file it leads to is the one replaced); a FIFO, a terminal or another device is written
+ * directly, never replaced by a regular file (there, atomicity has no meaning).
  * Standard output is written directly, honouring back-pressure.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, lstat, open, readlink, realpath, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
@@ -57,16 +60,77 @@ export function outputError(target: string, err: unknown): Da2enError {
             ? 'no space left on the device'
             : code === 'EISDIR'
               ? 'it is a folder'
-              : ((err as Error | undefined)?.message ?? String(err));
+              : code === 'ENXIO'
+                ? 'it is a socket (or a device that is not there); nothing can be written into it as a file'
+                : ((err as Error | undefined)?.message ?? String(err));
   return new Da2enError('output', `cannot write ${target}: ${reason}`, { cause: err });
 }
 
+/** How an output path is written, from what is there now (see the top of this file). */
+type OutputPlace =
+  /** A regular file, or nothing yet: atomically, by a rename over `file` (links already followed). */
+  | { kind: 'file'; file: string }
+  /** A FIFO, a terminal or another device (or /dev/stdout, whatever it is): opened and written as it is. */
+  | { kind: 'direct'; file: string };
+
+/** Where a chain of symbolic links ending nowhere leads: the file to create (`file` itself if it is no link). */
+async function danglingLinkTarget(file: string): Promise<string> {
+  let current = path.resolve(file);
+  // 40 links, as the kernel allows (ELOOP beyond).
+  for (let hops = 0; hops < 40; hops++) {
+    const info = await lstat(current).catch(() => undefined);
+    if (!info?.isSymbolicLink()) return current;
+    current = path.resolve(path.dirname(current), await readlink(current));
+  }
+  throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
+}
+
+/** Names of this process's open files: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N. */
+const OWN_OPEN_FILE = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+
+async function outputPlace(target: string): Promise<OutputPlace> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Nothing there yet (or a link to where nothing is): created, beside where the links lead.
+    if (code === 'ENOENT') return { kind: 'file', file: await danglingLinkTarget(target) };
+    if (code === 'ELOOP') throw err;
+    return { kind: 'file', file: target }; // a file in the way, no permission…: the write reports it
+  }
+  // An open file of this process (`-o /dev/stdout` with standard output sent to a file) is written
+  // into, as the shell's `>` or `>>` set it up, not replaced behind the shell's back.
+  if (info.isFile() && !OWN_OPEN_FILE.test(path.resolve(target))) return { kind: 'file', file: await realpath(target) };
+  if (info.isDirectory()) throw Object.assign(new Error(`${target} is a folder`), { code: 'EISDIR' });
+  // A socket cannot be opened as a file.
+  if (info.isSocket()) throw Object.assign(new Error(`${target} is a socket`), { code: 'ENXIO' });
+  return { kind: 'direct', file: target };
+}
+
+/** outputError for a FIFO or device: a refusal is its own, not its folder's. */
+function directOutputError(target: string, err: unknown): Da2enError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return new Da2enError('output', `cannot write ${target}: permission denied`, { cause: err });
+  return outputError(target, err);
+}
+
 /**
- * Whether `target` can be written, checked before any work is done: the nearest folder of it that
- * exists must be a folder and writable. Throws the same `output` error a failed write would.
+ * Whether `target` can be written, checked before any work is done: a FIFO or device must be
+ * writable itself; otherwise the nearest existing folder of the file written (links followed) must
+ * be a folder and writable. Throws the same `output` error a failed write would.
  */
 export async function checkWritable(target: string): Promise<void> {
-  let dir = path.dirname(path.resolve(target));
+  const place = await outputPlace(target).catch((err: unknown) => {
+    throw outputError(target, err);
+  });
+  if (place.kind === 'direct') {
+    await access(place.file, constants.W_OK).catch((err: unknown) => {
+      throw directOutputError(target, err);
+    });
+    return;
+  }
+  let dir = path.dirname(path.resolve(place.file));
   for (;;) {
     const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' && path.dirname(dir) !== dir) return undefined;
@@ -178,19 +242,32 @@ export class TempFile {
   }
 }
 
+/** A sink for a file path; `scratchBeside` is where temporary files for it go (null: the system's temporary folder). */
+export interface FileSink extends TextSink {
+  /** The file a temporary file for this output may sit beside (same folder, same file system), or null for a FIFO or device. */
+  readonly scratchBeside: string | null;
+}
+
 /**
  * A file written all at once or not at all: pieces go to a temporary file beside `target`, which
  * `commit` renames over it. The target's folder is created if needed (and removed by `abort`).
+ * Through a symbolic link, the file it leads to is replaced and the link kept; a FIFO or a device
+ * is written directly (see the top of this file); a folder or a socket is an error.
  */
-export async function createAtomicFileSink(target: string): Promise<TextSink> {
-  const created = await ensureFolder(target).catch((err: unknown) => {
+export async function createAtomicFileSink(target: string): Promise<FileSink> {
+  const place = await outputPlace(target).catch((err: unknown) => {
+    throw outputError(target, err);
+  });
+  if (place.kind === 'direct') return createDirectFileSink(target, place.file);
+  const file = place.file;
+  const created = await ensureFolder(file).catch((err: unknown) => {
     throw outputError(target, err);
   });
   let temp: TempFile;
   try {
-    temp = await TempFile.create(tempName(target, 'part'));
+    temp = await TempFile.create(tempName(file, 'part'));
   } catch (err) {
-    await removeCreatedFolders(target, created);
+    await removeCreatedFolders(file, created);
     throw outputError(target, err);
   }
   let finished = false;
@@ -198,19 +275,52 @@ export async function createAtomicFileSink(target: string): Promise<TextSink> {
     throw outputError(target, err);
   };
   return {
+    scratchBeside: file,
     write: (text) => temp.write(text).catch(asOutputError),
     appendFile: (file) => temp.appendFile(file).catch(asOutputError),
     async commit() {
       await temp.close(true).catch(asOutputError);
-      await rename(temp.file, target).catch(asOutputError);
+      await rename(temp.file, file).catch(asOutputError);
       finished = true;
     },
     async abort() {
       if (finished) return;
       finished = true;
       await temp.discard();
-      await removeCreatedFolders(target, created);
+      await removeCreatedFolders(file, created);
     },
+  };
+}
+
+/**
+ * A FIFO or device, opened as it is and written piece by piece (a FIFO's open waits for its
+ * reader, as a shell's `>` does). What was written cannot be taken back: `abort` only closes it.
+ */
+async function createDirectFileSink(target: string, file: string): Promise<FileSink> {
+  const asOutputError = (err: unknown) => {
+    throw directOutputError(target, err);
+  };
+  // Appending: a device or FIFO has no end to append to, and a file behind /dev/stdout keeps what the shell's `>>` left there.
+  const fh = await open(file, 'a').catch(asOutputError);
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close();
+  };
+  // A reader that went away (`-o /dev/stdout | head`, a FIFO's reader ending) is passed on as it is:
+  // da2en stops quietly then, as it does when its standard output's reader goes.
+  const put = (bytes: Uint8Array) =>
+    writeAll(fh, bytes).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw err;
+      asOutputError(err);
+    });
+  return {
+    scratchBeside: null,
+    write: (text) => (text === '' ? Promise.resolve() : put(Buffer.from(text, 'utf8'))),
+    appendFile: (from) => copyFileChunks(from, put),
+    commit: () => close().catch(asOutputError),
+    abort: () => close().catch(() => {}),
   };
 }
 

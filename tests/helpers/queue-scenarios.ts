@@ -36,7 +36,7 @@ export async function queueFixture(articles: number): Promise<QueueFixture> {
   const files = writeQueueArticles(inDir, articles);
   const redis = await startTestRedis();
   const refDir = path.join(work, 'ref');
-  const ref = await spawnCli([...files, '--model', model, '--offline', '--dtype', 'fp32', '--no-cache', '--format', 'en,json', '--out-dir', refDir, '--verbose', '--quiet']).done;
+  const ref = await spawnCli([...files, '--model', model, '--offline', '--dtype', 'fp32', '--no-cache', '--format', 'en,json', '--out-dir', refDir, '--verbose']).done;
   if (ref.code !== 0) throw new Error(`reference run failed: ${ref.stderr.slice(-800)}`);
   return {
     work,

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,27 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is an input file; refusing to overwrite it/);
     expect(readFileSync(p, 'utf8')).toBe(DANISH);
+  });
+
+  it('an output that is the input under another name (a symbolic link, a linked folder, a hard link) is refused', async () => {
+    const folder = mkdtempSync(path.join(dir, 'links-'));
+    const real = path.join(folder, 'real.txt');
+    writeFileSync(real, DANISH);
+    symlinkSync('real.txt', path.join(folder, 'link.txt'));
+    symlinkSync(folder, path.join(dir, `${path.basename(folder)}-alias`));
+    linkSync(real, path.join(folder, 'hard.txt'));
+    const cases = [
+      [path.join(folder, 'link.txt'), real], // the input is a link to the output
+      [real, path.join(folder, 'link.txt')], // the output is a link to the input
+      [real, path.join(dir, `${path.basename(folder)}-alias`, 'real.txt')], // through a linked folder
+      [path.join(folder, 'hard.txt'), real],
+    ];
+    for (const [input, output] of cases) {
+      const r = await runCli([input!, '-o', output!, '--model', model, '--offline', '--no-cache']);
+      expect(r.code, `${input} -o ${output}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^da2en: output .* is the input file .*; refusing to overwrite it\n$/);
+      expect(readFileSync(real, 'utf8')).toBe(DANISH);
+    }
   });
 });
 

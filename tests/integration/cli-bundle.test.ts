@@ -86,7 +86,7 @@ describe('the bundled CLI (package.json bin)', () => {
 
   it('translates text, Markdown and a web page exactly as the CLI from source, through its own model process', async () => {
     for (const input of ['article.da.txt', 'notes.da.md', 'page.html']) {
-      const common = [path.join(tmp, input), '--model', model, '--dtype', 'q8', '--offline', '--no-cache', '--quiet', '--verbose'];
+      const common = [path.join(tmp, input), '--model', model, '--dtype', 'q8', '--offline', '--no-cache', '--verbose'];
       const bundled = await runBundle([...common, '-o', path.join(tmp, `${input}.bundle.json`)]);
       expect(bundled.code, bundled.stderr).toBe(0);
       // The model ran in the bundle's generator-worker.js, opened ahead by the bundle's bin.

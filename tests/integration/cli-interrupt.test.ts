@@ -78,3 +78,38 @@ describe.each([
     expect(readdirSync(out).sort()).toEqual(['long.da-en.html', 'long.da-en.json']);
   }, 120_000);
 });
+
+// With --no-cache nothing of an unfinished input is kept: the stop says so, and names what was written.
+describe('SIGTERM with --no-cache', () => {
+  async function stopWhen(args: string[], ready: RegExp) {
+    const run = spawnCli(args);
+    await waitFor(() => ready.test(run.stderr()), 60_000);
+    run.child.kill('SIGTERM');
+    return run.done;
+  }
+
+  it('in the middle of the only input: "nothing was kept", no output', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-nocache-'));
+    const input = path.join(dir, 'long.da.txt');
+    writeFileSync(input, article(400, 6));
+    const out = path.join(dir, 'out');
+    const result = await stopWhen([input, '--model', model, '--offline', '--verbose', '--no-cache', '--max-batch-size', '2', '--format', 'html,json', '--out-dir', out], /loaded in/);
+    expect(result.code).toBe(143);
+    expect(result.stderr).toMatch(/da2en: terminated; nothing was kept \(--no-cache\): a new run starts over\n/);
+    expect(result.stderr).not.toMatch(/cache, run again/);
+    expect(readdirSync(dir)).toEqual(['long.da.txt']);
+  }, 120_000);
+
+  it('after the first of two inputs was written: says so, and that nothing else was kept', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-nocache-'));
+    const short = path.join(dir, 'short.da.txt');
+    const long = path.join(dir, 'long.da.txt');
+    writeFileSync(short, article(2, 7));
+    writeFileSync(long, article(400, 8));
+    const out = path.join(dir, 'out');
+    const result = await stopWhen([short, long, '--model', model, '--offline', '--no-cache', '--max-batch-size', '2', '--format', 'json', '--out-dir', out], /wrote .*short\.da-en\.json/);
+    expect(result.code).toBe(143);
+    expect(result.stderr).toMatch(/da2en: terminated; the outputs of the first input were written; nothing of the rest was kept \(--no-cache\)\n/);
+    expect(readdirSync(out)).toEqual(['short.da-en.json']);
+  }, 120_000);
+});

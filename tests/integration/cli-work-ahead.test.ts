@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The seed article's command line, with --verbose. */
-const seedLine = (out: string, ...extra: string[]) => [input, '--model', dir, '--dtype', 'q8', '--offline', '--no-cache', '--quiet', '--verbose', '-o', path.join(tmp, out), ...extra];
+const seedLine = (out: string, ...extra: string[]) => [input, '--model', dir, '--dtype', 'q8', '--offline', '--no-cache', '--verbose', '-o', path.join(tmp, out), ...extra];
 const paragraphs = (out: string) => (JSON.parse(readFileSync(path.join(tmp, out), 'utf8')) as { paragraphs: unknown[] }).paragraphs;
 /** What the verbose line says in its parentheses (where generation runs, the threads, opened ahead). */
 const startedLine = (stderr: string) => {

@@ -195,6 +195,74 @@ describe('every option of every command: exit 2 with one line, or accepted as gi
   }
 });
 
+describe('two options that say opposite things: exit 2 with one line, in every command that takes them', () => {
+  const pairs: [string[], RegExp][] = [
+    [['--quiet', '--verbose'], /^da2en: --quiet and --verbose say opposite things .*; give one of them\n$/],
+    [['-q', '-v'], /^da2en: --quiet and --verbose say opposite things/],
+    [['-qv'], /^da2en: --quiet and --verbose say opposite things/],
+    [['--verbose', '--quiet=true'], /^da2en: --quiet and --verbose say opposite things/],
+    [['--progress', '--quiet'], /^da2en: --quiet and --progress say opposite things .*; give one of them\n$/],
+    [['-q', '--progress=true'], /^da2en: --quiet and --progress say opposite things/],
+  ];
+  for (const leaf of COMMAND_LEAVES) {
+    const command = leaf.words.join(' ');
+    it(command, async () => {
+      const options = optionsOf(leaf);
+      const base = baseArgs(leaf, options);
+      if (!('quiet' in options.key)) return; // `cache` prints one line and takes neither
+      const takesProgress = 'progress' in options.key;
+      let checked = 0;
+      for (const [words, message] of pairs) {
+        if (words.some((w) => w.startsWith('--progress')) && !takesProgress) continue;
+        const outcome = await parse([...base, ...words]);
+        expectOneLineUsageError(outcome, `${command} ${words.join(' ')}`);
+        expect(outcome.stderr).toMatch(message);
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+      // Said one way, with the other turned off, they agree.
+      for (const agree of [['--quiet', '--no-verbose'], ['--verbose', '--no-quiet'], ...(takesProgress ? [['--quiet', '--no-progress'], ['--progress', '--quiet=false']] : [])]) {
+        const outcome = await parse([...base, ...agree]);
+        expect(outcome.code, `${command} ${agree.join(' ')}: ${outcome.stderr}`).toBe(0);
+      }
+    });
+  }
+});
+
+describe('an empty path is refused, never the default folder or the current one', () => {
+  const cases: [string[], string][] = [
+    [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['a.txt', '--cache-dir='], '--cache-dir needs a folder'],
+    [['a.txt', '--out-dir', ''], '--out-dir needs a folder'],
+    [['a.txt', '-o', ''], '-o/--output needs a file'],
+    [['a.txt', '--output='], '-o/--output needs a file'],
+    [['a.txt', '--models-dir', ''], '--models-dir needs a folder'],
+    [['a.txt', '--model', ''], '--model needs a hub model id or a model folder'],
+    [['cache', 'stats', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['serve', '--api-keys', ''], '--api-keys needs a file'],
+    [['serve', '--cache-dir', ''], '--cache-dir needs a folder'],
+    [['eval', '--ref', '', '--hyp', 'h.txt'], '--ref needs a file'],
+    [['eval', '--ref', 'r.txt', '--hyp', ''], '--hyp needs a file'],
+    [['eval', '--ref', 'r.txt', '--src', ''], '--src needs a file'],
+    [['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', ''], '--save-hyp needs a file'],
+    [['model', 'convert', 'ckpt', '--out', ''], '--out needs a folder'],
+    [['model', 'download', '--models-dir', ''], '--models-dir needs a folder'],
+    [['queue', 'add', 'a.txt', '--out-dir', ''], '--out-dir needs a folder'],
+    [['queue', 'add', '-', '--name', ''], '--name needs a name'],
+    [['queue', 'results', '--out-dir', ''], '--out-dir needs a folder'],
+    [['worker', '--cache-dir', ''], '--cache-dir needs a folder'],
+  ];
+  for (const [args, message] of cases) {
+    it(args.map((a) => (a === '' ? '""' : a)).join(' '), async () => {
+      const outcome = await parse(args);
+      expectOneLineUsageError(outcome, args.join(' '));
+      expect(outcome.stderr).toContain(`da2en: ${message}`);
+      expect(outcome.stderr).toContain('got an empty value');
+      expect(outcome.parsed).toBeUndefined();
+    });
+  }
+});
+
 describe('the cases issue 11 named', () => {
   const cases: [string[], RegExp][] = [
     [['a.txt', '--format', 'md', '--format', 'json'], /option --format was given twice/],

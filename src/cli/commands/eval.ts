@@ -2,14 +2,15 @@ import type { Argv } from 'yargs';
 import { Da2enError } from '../../errors.js';
 import { PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
+import { pathOption } from '../path-options.js';
 import type { EvalRunOptions } from './eval-run.js';
 
 function builder(y: Argv) {
   return withEngineOptions(y)
-    .option('src', { type: 'string', describe: 'Danish source, one segment per line (translated unless --hyp is given)' })
-    .option('ref', { type: 'string', demandOption: true, describe: 'English reference, one segment per line' })
-    .option('hyp', { type: 'string', describe: 'Existing English output to score instead of translating' })
-    .option('save-hyp', { type: 'string', describe: 'Also write the translations made from --src to this file' })
+    .option('src', pathOption('--src', 'a file', { describe: 'Danish source, one segment per line (translated unless --hyp is given)' }))
+    .option('ref', pathOption('--ref', 'a file', { demandOption: true, describe: 'English reference, one segment per line' }))
+    .option('hyp', pathOption('--hyp', 'a file', { describe: 'Existing English output to score instead of translating' }))
+    .option('save-hyp', pathOption('--save-hyp', 'a file', { describe: 'Also write the translations made from --src to this file' }))
     .option('json', { type: 'boolean', default: false, describe: 'Print {"bleu": {"score", "signature"}, "chrf": {...}, "lines"}' })
     .options(PROGRESS_OPTIONS)
     .check((a) => {

@@ -6,6 +6,7 @@ import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, filesToRep
 import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
+import { pathOption } from '../path-options.js';
 
 function builder(y: Argv) {
   return withEngineOptions(y)
@@ -17,7 +18,7 @@ function builder(y: Argv) {
     .positional('checkpoint', { type: 'string', describe: 'convert: a MarianMTModel checkpoint folder (config.json, vocab.json, source.spm, model.safetensors or pytorch_model.bin)' })
     // Adds list values to --dtype's choices for this command (yargs merges choices).
     .option('dtype', { type: 'string', choices: ['q8,fp32', 'fp32,q8'], describe: 'Model weights: q8, fp32, or both (q8,fp32) for download and convert' })
-    .option('out', { type: 'string', describe: 'convert: the model folder to write (Transformers.js layout)' })
+    .option('out', pathOption('--out', 'a folder', { describe: 'convert: the model folder to write (Transformers.js layout)' }))
     .options(PROGRESS_OPTIONS)
     .option('q8-scales', { type: 'string', choices: ['per-tensor', 'per-channel'] as const, default: 'per-tensor' as const, describe: 'convert: int8 weight scales, one per tensor (as the published exports) or per output channel' })
     .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')

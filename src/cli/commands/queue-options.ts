@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { withEngineOptions, VERBOSITY_OPTIONS, type ArgsOf } from '../shared-options.js';
 import { numberOption } from '../number-options.js';
+import { pathOption } from '../path-options.js';
 import { parseFormats } from '../output-plan.js';
 import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE, MAX_CHUNK_TOKENS_RANGE } from './translate.js';
 
@@ -23,10 +24,10 @@ function withVerbosity<T>(y: Argv<T>) {
 export function addBuilder(a: Argv) {
   return withQueueOptions(withEngineOptions(a))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Danish text files, folders, or - for standard input' })
-    .option('out-dir', { type: 'string', describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' })
+    .option('out-dir', pathOption('--out-dir', 'a folder', { describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' }))
     .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
     .option('format', { alias: 'f', type: 'string', coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
-    .option('name', { type: 'string', describe: 'Name of the article read from standard input (default: stdin)' })
+    .option('name', pathOption('--name', 'a name', { describe: 'Name of the article read from standard input (default: stdin)' }))
     .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' })
     .option('max-chunk-tokens', numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' }))
     .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input' })
@@ -45,7 +46,7 @@ export function statusBuilder(s: Argv) {
 }
 
 export function resultsBuilder(r: Argv) {
-  return withVerbosity(withQueueOptions(r)).option('out-dir', { type: 'string', demandOption: true, describe: 'Folder to write the files into' });
+  return withVerbosity(withQueueOptions(r)).option('out-dir', pathOption('--out-dir', 'a folder', { demandOption: true, describe: 'Folder to write the files into' }));
 }
 
 export type QueueAddArgs = ArgsOf<typeof addBuilder>;

@@ -4,6 +4,7 @@ import { SERVER_DEFAULTS } from '../../server/defaults.js';
 import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { numberOption } from '../number-options.js';
+import { pathOption } from '../path-options.js';
 import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE } from './translate.js';
 import type { ServeRunOptions } from './serve-run.js';
 
@@ -11,7 +12,7 @@ import type { ServeRunOptions } from './serve-run.js';
 export const SERVE_OPTIONS = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 exposes the server to your network)' },
   port: numberOption('port', { integer: true, min: 0, max: 65535 }, { default: 5000, describe: 'Port to listen on (0: any free port)' }),
-  'api-keys': { type: 'string', describe: 'File with one accepted API key per line; translation endpoints then need one (api_key)' },
+  'api-keys': pathOption('--api-keys', 'a file', { describe: 'File with one accepted API key per line; translation endpoints then need one (api_key)' }),
   'char-limit': numberOption('char-limit', { integer: true, min: 1, max: 100_000_000, special: { value: -1, means: 'no limit' } }, { default: SERVER_DEFAULTS.charLimit, describe: 'Most characters of text per request' }),
   'max-queue': numberOption('max-queue', { integer: true, min: 1, max: 100_000 }, { default: SERVER_DEFAULTS.maxQueue, describe: 'Most requests translating or waiting at once; more get 429 with Retry-After' }),
   timeout: numberOption('timeout', { integer: false, min: 0, minExclusive: true, max: 86_400, unit: 'seconds' }, { default: SERVER_DEFAULTS.requestTimeoutMs / 1000, describe: 'Seconds a request may take before it is cancelled (503)' }),

@@ -16,7 +16,7 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../input/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
-import { planOutputs, type InputPlan } from '../output-plan.js';
+import { checkOutputsOnDisk, planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
@@ -75,6 +75,13 @@ function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan)
   return busyCores === null ? count : `${count} (other processes were using ${busyCores.toFixed(1)} cores)`;
 }
 
+/** What a stop leaves behind (main.ts says it): with the memory, every finished segment; without, only the inputs written whole. */
+function stopNote(cache: boolean, inputsWritten: number): string {
+  if (cache) return 'translations finished so far are kept in the cache, run again to continue';
+  if (inputsWritten === 0) return 'nothing was kept (--no-cache): a new run starts over';
+  return `the outputs of the first ${inputsWritten === 1 ? 'input were' : `${inputsWritten} inputs were`} written; nothing of the rest was kept (--no-cache)`;
+}
+
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   // The engine's entry point, which ctx.loadTranslator imports (main.ts): read while the inputs are,
   // and in place before the model is asked to start, so that the start waits for no file.
@@ -87,6 +94,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     stdoutIsTTY: Boolean(ctx.stdout.isTTY),
   });
+  await checkOutputsOnDisk(plans);
   // Every file is read through once before the model loads: a bad third file (or a bad byte deep
   // in a large one) fails before minutes of translating the first two. Standard input cannot be
   // read twice; its problems surface while it streams, and no output is left behind then either.
@@ -126,6 +134,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const memory = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
+  ctx.stopNote = stopNote(memory !== null, 0);
   // Without a memory there is nothing to look up or record.
   const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
@@ -201,6 +210,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);
       if (memory && finishedKey) memory.markFinished(finishedKey);
+      ctx.stopNote = stopNote(memory !== null, plans.indexOf(plan) + 1);
     }
     if (translator.modelStarted === false) ctx.verbose('model not loaded: every chunk came from the translation memory or was kept as is');
   } finally {

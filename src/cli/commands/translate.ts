@@ -4,6 +4,7 @@ import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/defaults.js';
 import { parseFormats } from '../output-plan.js';
 import { numberOption } from '../number-options.js';
+import { pathOption } from '../path-options.js';
 import { INPUT_FORMATS } from '../../input/input-format.js';
 import { CACHE_DIR_OPTIONS, PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -29,8 +30,8 @@ export const TRANSLATE_OPTIONS = {
     coerce: parseFormats,
     describe: 'Comma-separated: html, md, txt, json, en (English only). Default: from -o, txt to a pipe, html next to the input',
   },
-  output: { alias: 'o', type: 'string', describe: 'Write to this file (format from its extension; - for stdout)' },
-  'out-dir': { type: 'string', describe: 'Write <name>.da-en.<format> files into this directory' },
+  output: pathOption('-o/--output', 'a file (or - for standard output)', { alias: 'o', describe: 'Write to this file (format from its extension; - for stdout)' }),
+  'out-dir': pathOption('--out-dir', 'a folder', { describe: 'Write <name>.da-en.<format> files into this directory' }),
   'fetch-timeout': numberOption('fetch-timeout', FETCH_TIMEOUT_RANGE, { default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' }),
   encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
   'max-chunk-tokens': numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' }),
