@@ -44,7 +44,7 @@ class FlagMemory implements TranslationMemory {
     return new Map(keys.filter((k) => this.map.has(k)).map((k) => [k, this.map.get(k)!]));
   }
   store(entries: readonly MemoryEntry[]) {
-    for (const e of entries) this.map.set(e.key, { target: e.target, flags: e.flags ?? [] });
+    for (const e of entries) this.map.set(e.key, { target: e.target, flags: [...(e.flags ?? [])] });
   }
 }
 
