@@ -1,7 +1,6 @@
 /** Input readers: web pages (fetched or saved) and Markdown → an Article of typed blocks. */
 export type { Article, ArticleBlock, ArticleProvenance, BlockLink, BlockType } from './article.js';
 export { InputFileError, NoArticleError } from './errors.js';
-export { readArticle, readHead, type ReadArticleOptions } from './read-article.js';
 export { FetchError, type FetchFailure } from './fetch/fetch-error.js';
 export { fetchPage, USER_AGENT, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_REDIRECTS, type FetchPageOptions, type FetchedPage } from './fetch/fetch-page.js';
 export { fetchArticle, isHtmlResponse } from './fetch/fetch-article.js';

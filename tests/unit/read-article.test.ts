@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { inputUserError, isDa2enError } from '../../src/errors.js';
 import { extractArticle, NoArticleError } from '../../src/input/index.js';
-import { readArticle, type ReadArticleOptions } from '../../src/input/read-article.js';
+import { readArticle, type ReadArticleOptions } from '../../src/io/read-article.js';
 import { CP1252_NOTICE } from '../../src/io/decode-text.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-read-article-'));

@@ -44,7 +44,7 @@ describe('readWords reads a translate command line as yargs does', () => {
     ['a.txt', '--offline', 'b.txt', '--input-format', 'text', '--encoding', 'latin1', '--no-progress', '--pack-sentences', 'false'],
     ['translate', '-', '--model-processes=1', '--fetch-timeout', '5', '--batch-tokens', '999', '--max-batch-size', '3', '--concurrency', '2'],
     ['a.txt', '--offline', 'False'],
-    ['--model=', 'a.txt'],
+    ['--model=m', 'a.txt'],
     ['--models-dir', '-', 'a.txt'],
     // After --, every word is an input, whatever it looks like.
     ['--', 'a.txt'],

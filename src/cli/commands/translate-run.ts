@@ -13,7 +13,7 @@ import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { checkWritable } from '../../io/sinks.js';
 import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
-import { readArticle, readHead } from '../../input/read-article.js';
+import { readArticle, readHead } from '../../io/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { checkOutputsOnDisk, planOutputs, type InputPlan } from '../output-plan.js';

@@ -5,12 +5,12 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { Da2enError } from '../errors.js';
-import { decodeBytes, DecodeError, notTextError, type InputEncoding } from '../io/decode-text.js';
-import type { Article } from './article.js';
-import { InputFileError } from './errors.js';
-import type { FetchPageOptions } from './fetch/fetch-page.js';
-import { DEFAULT_MAX_BYTES } from './fetch/limits.js';
-import type { InputFormat } from './input-format.js';
+import { decodeBytes, DecodeError, notTextError, type InputEncoding } from './decode-text.js';
+import type { Article } from '../input/article.js';
+import { InputFileError } from '../input/errors.js';
+import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
+import { DEFAULT_MAX_BYTES } from '../input/fetch/limits.js';
+import type { InputFormat } from '../input/input-format.js';
 
 export interface ReadArticleOptions {
   /** For URLs. */
@@ -99,7 +99,7 @@ const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
  * should not wait for.
  */
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
-  if (format === 'url') return (await import('./fetch/fetch-article.js')).fetchArticle(input, options.fetch);
+  if (format === 'url') return (await import('../input/fetch/fetch-article.js')).fetchArticle(input, options.fetch);
   const bytes = await readAll(input, options);
   const name = input === '-' ? 'standard input' : input;
   const encoding = options.encoding ?? 'auto';
@@ -113,7 +113,7 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
       throw named(err, name);
     }
     if (text.trim() === '') throw new InputFileError(input, EMPTY);
-    const article = (await import('./markdown/parse-markdown.js')).parseMarkdown(text);
+    const article = (await import('../input/markdown/parse-markdown.js')).parseMarkdown(text);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
     if (!hasTextToTranslate(article)) throw new InputFileError(input, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
     return article;
@@ -121,7 +121,7 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
   // A page is decoded by its own charset, but binary files are refused as a text input's are (not read as markup).
   const refused = encoding === 'auto' ? notTextError(bytes) : null;
   if (refused) throw named(refused, name);
-  const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('./html/decode-html.js'), import('./html/extract-article.js')]);
+  const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('../input/html/decode-html.js'), import('../input/html/extract-article.js')]);
   const { text } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
   if (text.trim() === '') throw new InputFileError(input, EMPTY);
   return extractArticle(text, { inputName: name });
