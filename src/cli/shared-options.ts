@@ -43,6 +43,11 @@ export const CACHE_DIR_OPTIONS = {
   'cache-dir': pathOption('--cache-dir', 'a folder', { describe: 'Translation memory folder (default: $DA2EN_CACHE_DIR, else $XDG_CACHE_HOME/da2en, else ~/.cache/da2en)' }),
 } as const satisfies Record<string, Options>;
 
+/** `--no-cache --cache-dir X` names a memory and refuses it: asked which one is meant, as other contradictions are. */
+export function checkCacheDir(argv: { cache?: unknown; cacheDir?: unknown }): string | true {
+  return argv.cache === false && argv.cacheDir !== undefined ? '--no-cache and --cache-dir say opposite things (--no-cache uses no translation memory); give one of them' : true;
+}
+
 /** The engine options and verbosity, added to a command's parser. */
 export function withEngineOptions<T>(y: Argv<T>) {
   return y

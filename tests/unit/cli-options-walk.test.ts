@@ -229,6 +229,24 @@ describe('two options that say opposite things: exit 2 with one line, in every c
   }
 });
 
+describe('--no-cache with --cache-dir: exit 2 with one line, in every command that takes both', () => {
+  for (const leaf of COMMAND_LEAVES) {
+    const command = leaf.words.join(' ');
+    it(command, async () => {
+      const options = optionsOf(leaf);
+      if (!('cache' in options.key) || !('cache-dir' in options.key)) return;
+      const base = baseArgs(leaf, options);
+      const outcome = await parse([...base, '--no-cache', '--cache-dir', 'mem']);
+      expectOneLineUsageError(outcome, `${command} --no-cache --cache-dir mem`);
+      expect(outcome.stderr).toMatch(/^da2en: --no-cache and --cache-dir say opposite things \(.*\); give one of them/);
+      for (const agree of [['--cache', '--cache-dir', 'mem'], ['--no-cache']]) {
+        const ok = await parse([...base, ...agree]);
+        expect(ok.code, `${command} ${agree.join(' ')}: ${ok.stderr}`).toBe(0);
+      }
+    });
+  }
+});
+
 describe('an empty path is refused, never the default folder or the current one', () => {
   const cases: [string[], string][] = [
     [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],

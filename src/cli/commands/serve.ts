@@ -1,7 +1,7 @@
 import type { Argv, Options } from 'yargs';
 import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
 import { SERVER_DEFAULTS } from '../../server/defaults.js';
-import { CACHE_DIR_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { CACHE_DIR_OPTIONS, checkCacheDir, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { numberOption } from '../number-options.js';
 import { pathOption } from '../path-options.js';
@@ -29,6 +29,7 @@ export function serveBuilder(y: Argv) {
   return withEngineOptions(y)
     .options(SERVE_OPTIONS)
     .options(CACHE_DIR_OPTIONS)
+    .check(checkCacheDir)
     .example('$0 serve', 'listen on http://127.0.0.1:5000/')
     .example('$0 serve --port 8080 --api-keys keys.txt', 'require an API key')
     .example('curl -s localhost:5000/translate -H "Content-Type: application/json" -d \'{"q":"Hej verden","source":"da","target":"en"}\'', 'LibreTranslate request');

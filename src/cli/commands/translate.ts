@@ -6,7 +6,7 @@ import { parseFormats } from '../output-plan.js';
 import { numberOption } from '../number-options.js';
 import { pathOption } from '../path-options.js';
 import { INPUT_FORMATS } from '../../input/input-format.js';
-import { CACHE_DIR_OPTIONS, PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
+import { CACHE_DIR_OPTIONS, checkCacheDir, PROGRESS_OPTIONS, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import type { TranslateRunOptions } from './translate-run.js';
 
@@ -52,6 +52,7 @@ export function translateBuilder(y: Argv) {
     .positional('inputs', { describe: 'Danish articles: text, saved web pages (.html), Markdown (.md), http(s) URLs, or - for standard input', type: 'string', array: true, default: [] as string[] })
     .options(TRANSLATE_OPTIONS)
     .options(CACHE_DIR_OPTIONS)
+    .check(checkCacheDir)
     .example('$0 article.da.txt', 'write article.da-en.html next to the input (or text to stdout when piped)')
     .example('$0 article.da.txt -o article.html', 'format from the extension')
     .example('$0 article.da.txt --format html,md,json --out-dir out/', 'several formats at once')
