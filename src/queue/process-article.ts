@@ -1,12 +1,15 @@
-/** One article job's work: decode its bytes as the CLI decodes a file, translate, render, deliver. */
+/** One article job's work: read its bytes as the translate command reads a file, translate, render, deliver. */
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { BilingualParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { Da2enError, inputUserError } from '../errors.js';
+import { readArticle } from '../input/read-article.js';
 import { openParagraphStream } from '../io/paragraph-stream.js';
 import { writeFileAtomically } from '../io/sinks.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
-import { translateParagraphStream } from '../pipeline/translate-stream.js';
+import { translateArticleStream, translateParagraphStream, type StreamTranslateOptions, type StreamedTranslation } from '../pipeline/translate-stream.js';
 import { render } from '../rendering/index.js';
 import type { ArticleJobData, ArticleJobResult } from './job.js';
 
@@ -21,9 +24,7 @@ export const WORKER_ID = `${hostname()}:${process.pid}`;
 export async function processArticle(data: ArticleJobData, options: ProcessArticleOptions): Promise<ArticleJobResult> {
   const started = performance.now();
   const bytes = Buffer.from(data.bytes, 'base64');
-  const source = await openParagraphStream(data.name, { encoding: data.pipeline.encoding, contents: [bytes] });
-  const translation = translateParagraphStream(source, options.translator, {
-    input: source,
+  const settings: StreamTranslateOptions = {
     source: data.name,
     maxChunkTokens: data.pipeline.maxChunkTokens,
     packSentences: data.pipeline.packSentences,
@@ -31,7 +32,19 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     maxBatchSize: data.pipeline.maxBatchSize,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
-  });
+  };
+  const inputFormat = data.inputFormat ?? 'text';
+  let translation: StreamedTranslation;
+  if (inputFormat === 'text') {
+    const source = await openParagraphStream(data.name, { encoding: data.pipeline.encoding, contents: [bytes] });
+    translation = translateParagraphStream(source, options.translator, { ...settings, input: source });
+  } else {
+    // The translate command's reader, given the job's bytes as it is given standard input.
+    const article = await readArticle('-', inputFormat, { stdin: Readable.from([bytes]), encoding: data.pipeline.encoding }).catch((err: unknown) => {
+      throw namedAfter(inputUserError(err), data.name);
+    });
+    translation = translateArticleStream({ ...article, inputFormat }, options.translator, settings);
+  }
   const paragraphs: BilingualParagraph[] = [];
   for await (const p of translation) paragraphs.push(p);
   const { frame, stats } = translation.result();
@@ -50,6 +63,17 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
   }
   result.ms = Math.round(performance.now() - started);
   return result;
+}
+
+const STDIN_NAME = 'standard input';
+
+/**
+ * The reader names the bytes it was given "standard input"; the job's failure names its article, as
+ * the translate command's message names the file (the same line, so `queue status` reads alike).
+ */
+function namedAfter(err: unknown, name: string): unknown {
+  if (!(err instanceof Da2enError) || !err.message.startsWith(STDIN_NAME)) return err;
+  return new Da2enError(err.kind, name + err.message.slice(STDIN_NAME.length), { cause: err });
 }
 
 /** `dir/file`, refusing a name that would leave `dir` (job data comes from whoever can reach Redis). */
