@@ -51,7 +51,7 @@ try {
       const started = performance.now();
       await addArticles(
         queue,
-        files.map((f) => ({ name: f, bytes: readFileSync(f), outputs: [{ format: 'json', file: `${path.basename(f)}.json` }] })),
+        files.map((f) => ({ name: f, bytes: readFileSync(f), inputFormat: 'text' as const, outputs: [{ format: 'json', file: `${path.basename(f)}.json` }] })),
         {
           engine: { model, dtype: 'q8', beams: 1 },
           pipeline: { encoding: 'auto', maxChunkTokens: 256, packSentences: false, batchTokens: 4096, maxBatchSize: 32 },

@@ -101,7 +101,11 @@ const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
   if (format === 'url') return (await import('../input/fetch/fetch-article.js')).fetchArticle(input, options.fetch);
   const bytes = await readAll(input, options);
-  const name = input === '-' ? 'standard input' : input;
+  return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
+}
+
+/** A saved page's or Markdown file's bytes, already read (a queued job's), named `name` in errors. */
+export async function articleFromBytes(bytes: Uint8Array, name: string, format: 'md' | 'html', options: Pick<ReadArticleOptions, 'encoding' | 'onNote'> = {}): Promise<Article> {
   const encoding = options.encoding ?? 'auto';
   if (format === 'md') {
     let text: string;
@@ -112,10 +116,10 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
     } catch (err) {
       throw named(err, name);
     }
-    if (text.trim() === '') throw new InputFileError(input, EMPTY);
+    if (text.trim() === '') throw new InputFileError(name, EMPTY);
     const article = (await import('../input/markdown/parse-markdown.js')).parseMarkdown(text);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
-    if (!hasTextToTranslate(article)) throw new InputFileError(input, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
+    if (!hasTextToTranslate(article)) throw new InputFileError(name, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
     return article;
   }
   // A page is decoded by its own charset, but binary files are refused as a text input's are (not read as markup).
@@ -123,6 +127,6 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
   if (refused) throw named(refused, name);
   const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('../input/html/decode-html.js'), import('../input/html/extract-article.js')]);
   const { text } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
-  if (text.trim() === '') throw new InputFileError(input, EMPTY);
+  if (text.trim() === '') throw new InputFileError(name, EMPTY);
   return extractArticle(text, { inputName: name });
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { redisClientOptions } from '../cache/redis-memory.js';
+import { Da2enError } from '../errors.js';
+import { redactRedisUrl, redisClientOptions } from '../cache/redis-memory.js';
 
 /**
  * An ioredis connection for BullMQ. Workers wait through a Redis restart (BullMQ requires
@@ -11,4 +12,29 @@ export function queueConnection(url: string, options: { failFast?: boolean } = {
   // Errors reach the caller through the commands that fail (and BullMQ's own 'error' events).
   client.on('error', () => {});
   return client;
+}
+
+/** A failure to talk to the queue's Redis as the one line every queue command prints (exit 6). */
+export function queueUnreachable(url: string, err: unknown): Da2enError {
+  if (err instanceof Da2enError) return err;
+  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  return new Da2enError('network', `cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, { cause: err });
+}
+
+/**
+ * Throws queueUnreachable unless the queue's Redis answers, as the one-off commands find out: a
+ * worker checks this before it loads its model, then waits through later outages.
+ */
+export async function checkQueueRedis(url: string): Promise<void> {
+  const client = queueConnection(url, { failFast: true });
+  // What went wrong on the way (ECONNREFUSED, a DNS error), rather than ioredis' "max retries" that ends the ping.
+  let connectError: unknown;
+  client.on('error', (err) => (connectError = err));
+  try {
+    await client.ping();
+  } catch (err) {
+    throw queueUnreachable(url, connectError ?? err);
+  } finally {
+    client.disconnect();
+  }
 }

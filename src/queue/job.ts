@@ -3,13 +3,22 @@
  * travel in the job, so a worker on another machine needs no access to the files that were added.
  */
 import { createHash } from 'node:crypto';
+import type { InputFormat } from '../input/input-format.js';
 import type { InputEncoding } from '../io/decode-text.js';
 import type { PipelineStats } from '../pipeline/translate-document.js';
 import type { OutputFormat } from '../rendering/formats.js';
 
 export const DEFAULT_QUEUE_NAME = 'da2en';
-/** The job name inside the queue (one kind of job today; the version says which data layout). */
-export const ARTICLE_JOB = 'article-v1';
+/**
+ * The job name inside the queue (one kind of job today; the version says which data layout). v2
+ * added `inputFormat`: a v1 worker would read a Markdown article as text, so it refuses v2 jobs.
+ */
+export const ARTICLE_JOB = 'article-v2';
+/** Jobs added by an older da2en: read as text, as they were then. */
+export const ARTICLE_JOB_V1 = 'article-v1';
+
+/** How a queued article is read: as the translate command reads a file (URLs are not queued). */
+export type JobInputFormat = Exclude<InputFormat, 'url'>;
 
 /** What shapes a translation: the model and every option that changes the output. */
 export interface JobEngine {
@@ -38,6 +47,8 @@ export interface ArticleJobData {
   name: string;
   /** The article's bytes, base64 (decoded by the worker exactly as the CLI decodes a file). */
   bytes: string;
+  /** Which reader the worker gives the bytes to (absent in v1 jobs: text). */
+  inputFormat?: JobInputFormat;
   engine: JobEngine;
   pipeline: JobPipeline;
   outputs: JobOutput[];
@@ -57,15 +68,29 @@ export interface ArticleJobResult {
   ms: number;
 }
 
+/** What of a job decides its id besides the article's bytes. */
+export interface JobIdentity {
+  engine: JobEngine;
+  pipeline: JobPipeline;
+  inputFormat: JobInputFormat;
+  /** The files it writes (formats and names)… */
+  outputs: readonly JobOutput[];
+  /** …and where: the output folder, or null for Redis. */
+  outDir: string | null;
+}
+
 /**
- * The job id: the same article with the same model and output-shaping options is the same job, so
- * adding it twice (or re-running an interrupted `queue add`) does no work twice.
+ * The job id: the same article with the same model, reading, outputs and destination is the same
+ * job, so adding it twice (or re-running an interrupted `queue add`) does no work twice. Anything
+ * that changes what is written, or where, is another job: it would otherwise never be written.
  */
-export function articleJobId(bytes: Uint8Array, engine: JobEngine, pipeline: JobPipeline): string {
+export function articleJobId(bytes: Uint8Array, job: JobIdentity): string {
+  const { engine, pipeline } = job;
   const hash = createHash('sha256');
   hash.update(createHash('sha256').update(bytes).digest('hex'));
   // Batch limits too: with int8 weights activations are quantized per batch, so the grouping of
   // segments can change a translation in its last digits.
   hash.update(JSON.stringify([engine.model, engine.dtype, engine.beams, pipeline.encoding, pipeline.maxChunkTokens, pipeline.packSentences, pipeline.batchTokens, pipeline.maxBatchSize]));
+  hash.update(JSON.stringify([job.inputFormat, job.outputs.map((o) => [o.format, o.file]), job.outDir]));
   return `a${hash.digest('hex').slice(0, 40)}`;
 }

@@ -1,12 +1,14 @@
-/** One article job's work: decode its bytes as the CLI decodes a file, translate, render, deliver. */
+/** One article job's work: read its bytes as the translate command reads a file, translate, render, deliver. */
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { BilingualParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { inputUserError } from '../errors.js';
+import { articleFromBytes } from '../io/read-article.js';
 import { openParagraphStream } from '../io/paragraph-stream.js';
 import { writeFileAtomically } from '../io/sinks.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
-import { translateParagraphStream } from '../pipeline/translate-stream.js';
+import { translateArticleStream, translateParagraphStream, type StreamTranslateOptions, type StreamedTranslation } from '../pipeline/translate-stream.js';
 import { render } from '../rendering/index.js';
 import type { ArticleJobData, ArticleJobResult } from './job.js';
 
@@ -21,9 +23,7 @@ export const WORKER_ID = `${hostname()}:${process.pid}`;
 export async function processArticle(data: ArticleJobData, options: ProcessArticleOptions): Promise<ArticleJobResult> {
   const started = performance.now();
   const bytes = Buffer.from(data.bytes, 'base64');
-  const source = await openParagraphStream(data.name, { encoding: data.pipeline.encoding, contents: [bytes] });
-  const translation = translateParagraphStream(source, options.translator, {
-    input: source,
+  const settings: StreamTranslateOptions = {
     source: data.name,
     maxChunkTokens: data.pipeline.maxChunkTokens,
     packSentences: data.pipeline.packSentences,
@@ -31,7 +31,19 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     maxBatchSize: data.pipeline.maxBatchSize,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
-  });
+  };
+  const inputFormat = data.inputFormat ?? 'text';
+  let translation: StreamedTranslation;
+  if (inputFormat === 'text') {
+    const source = await openParagraphStream(data.name, { encoding: data.pipeline.encoding, contents: [bytes] });
+    translation = translateParagraphStream(source, options.translator, { ...settings, input: source });
+  } else {
+    // The translate command's reader, given the job's bytes and the article's name for its messages.
+    const article = await articleFromBytes(bytes, data.name, inputFormat, { encoding: data.pipeline.encoding }).catch((err: unknown) => {
+      throw inputUserError(err);
+    });
+    translation = translateArticleStream({ ...article, inputFormat }, options.translator, settings);
+  }
   const paragraphs: BilingualParagraph[] = [];
   for await (const p of translation) paragraphs.push(p);
   const { frame, stats } = translation.result();

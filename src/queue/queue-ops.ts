@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { writeFileAtomically } from '../io/sinks.js';
-import { ARTICLE_JOB, articleJobId, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobOutput, type JobPipeline } from './job.js';
+import { ARTICLE_JOB, articleJobId, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
 
 export type ArticleQueue = Queue<ArticleJobData, ArticleJobResult>;
@@ -10,6 +10,8 @@ export type ArticleQueue = Queue<ArticleJobData, ArticleJobResult>;
 export interface ArticleToAdd {
   name: string;
   bytes: Uint8Array;
+  /** How the worker reads it (detectInputFormat, as the translate command decides). */
+  inputFormat: JobInputFormat;
   outputs: JobOutput[];
 }
 
@@ -23,34 +25,48 @@ export interface AddSettings {
 }
 
 export interface AddReport {
+  /** New jobs, and failed ones queued again. */
   added: number;
-  /** Already in the queue (waiting, running, done or failed): same content, model and options. */
+  /** Of `added`: jobs that had failed for good, queued again with this call's settings. */
+  requeued: number;
+  /** Already in the queue (waiting, running or done): same content, model and options. */
   existing: number;
   ids: string[];
 }
 
 export const DEFAULT_ATTEMPTS = 3;
 
-/** Adds one job per article; an article already queued with the same id is left as it is. */
+/**
+ * Adds one job per article. An article already queued with the same id (waiting, running or done)
+ * is left as it is; one whose job failed for good is queued again, since whatever made it fail (an
+ * unwritable folder, a worker with another model) may have been fixed: adding it is asking for it.
+ */
 export async function addArticles(queue: ArticleQueue, articles: readonly ArticleToAdd[], settings: AddSettings): Promise<AddReport> {
   const jobs = articles.map((a) => ({
-    id: articleJobId(a.bytes, settings.engine, settings.pipeline),
+    id: articleJobId(a.bytes, { ...settings, inputFormat: a.inputFormat, outputs: a.outputs }),
     data: {
       name: a.name,
       bytes: Buffer.from(a.bytes).toString('base64'),
+      inputFormat: a.inputFormat,
       engine: settings.engine,
       pipeline: settings.pipeline,
       outputs: a.outputs,
       outDir: settings.outDir,
     } satisfies ArticleJobData,
   }));
-  const states = await Promise.all(jobs.map((j) => queue.getJobState(j.id)));
-  const fresh = jobs.filter((j, i) => states[i] === 'unknown');
-  // The same article twice in one call is one job.
-  const unique = [...new Map(fresh.map((j) => [j.id, j])).values()];
-  if (unique.length > 0) {
+  // The same article twice in one call is one job: the first named keeps it.
+  const seen = new Set<string>();
+  const unique = jobs.filter((j) => !seen.has(j.id) && Boolean(seen.add(j.id)));
+  const states = await Promise.all(unique.map((j) => queue.getJobState(j.id)));
+  // Removed and added afresh (not retried in place): this call's name and --attempts apply. One
+  // that another `queue add` took first (removed: 0) is that call's to add.
+  const failed = unique.filter((_, i) => states[i] === 'failed');
+  const removed = await Promise.all(failed.map((j) => queue.remove(j.id)));
+  const requeued = new Set(failed.filter((_, i) => removed[i] === 1).map((j) => j.id));
+  const fresh = unique.filter((j, i) => states[i] === 'unknown' || requeued.has(j.id));
+  if (fresh.length > 0) {
     await queue.addBulk(
-      unique.map((j) => ({
+      fresh.map((j) => ({
         name: ARTICLE_JOB,
         data: j.data,
         opts: {
@@ -65,7 +81,7 @@ export async function addArticles(queue: ArticleQueue, articles: readonly Articl
       })),
     );
   }
-  return { added: unique.length, existing: jobs.length - unique.length, ids: jobs.map((j) => j.id) };
+  return { added: fresh.length, requeued: requeued.size, existing: jobs.length - fresh.length, ids: jobs.map((j) => j.id) };
 }
 
 export interface QueueCounts {
@@ -126,12 +142,27 @@ export interface ResultsReport {
   written: string[];
   /** Completed jobs whose outputs went to a folder by the worker (nothing kept in Redis). */
   onDisk: number;
+  /** Files whose name an earlier-finished article had taken: written under their job's tag instead. */
+  renamed: { name: string; file: string; as: string }[];
 }
 
-/** Writes the outputs kept in Redis into `outDir`, each file atomically. */
+/** "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix, which is always two dotted parts. */
+export function taggedName(file: string, tag: string): string {
+  return file.replace(/(\.[^./\\]+\.[^./\\]+)$/, `.${tag}$1`);
+}
+
+/**
+ * Writes the outputs kept in Redis into `outDir`, each file atomically. Articles added apart may
+ * share an output name (two `queue add -`, `a/x.txt` and `b/x.txt`); none is lost: in the order the
+ * articles finished, the first keeps the name and each later one is written, all its files alike,
+ * under a name tagged with its job id's first 8 hex digits (see taggedName): the same names every
+ * time the results are written, whatever finishes later.
+ */
 export async function writeResults(queue: ArticleQueue, outDir: string, onFile?: (path: string) => void): Promise<ResultsReport> {
-  const report: ResultsReport = { written: [], onDisk: 0 };
+  const report: ResultsReport = { written: [], onDisk: 0, renamed: [] };
+  const taken = new Set<string>();
   const page = 100;
+  // Oldest finished first (BullMQ's completed set is ordered by finish time).
   for (let start = 0; ; start += page) {
     const jobs = await queue.getJobs(['completed'], start, start + page - 1, true);
     if (jobs.length === 0) break;
@@ -141,8 +172,17 @@ export async function writeResults(queue: ArticleQueue, outDir: string, onFile?:
         if (job) report.onDisk++;
         continue;
       }
-      for (const f of files) {
-        const target = safeJoin(outDir, f.file);
+      const id = String(job.id);
+      const tags = [null, id.slice(1, 9), id];
+      const names = tags
+        .map((tag) => files.map((f) => ({ file: f.file, as: tag === null ? f.file : taggedName(f.file, tag) })))
+        .find((set) => set.every((n) => !taken.has(safeJoin(outDir, n.as))));
+      if (!names) throw new Error(`cannot find a free name in ${outDir} for ${job.data.name}'s outputs (${files.map((f) => f.file).join(', ')})`);
+      for (const [i, f] of files.entries()) {
+        const { as } = names[i]!;
+        const target = safeJoin(outDir, as);
+        taken.add(target);
+        if (as !== f.file) report.renamed.push({ name: job.data.name, file: f.file, as });
         await writeFileAtomically(target, f.content);
         report.written.push(target);
         onFile?.(target);

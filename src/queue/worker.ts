@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { Da2enError, isDa2enError } from '../errors.js';
 import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
-import { ARTICLE_JOB, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
+import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
 import { processArticle } from './process-article.js';
 import { queueConnection } from './connection.js';
 
@@ -36,6 +36,8 @@ export interface ArticleWorkerOptions {
   onJobDone?: (job: Job<ArticleJobData, ArticleJobResult>, result: ArticleJobResult) => void;
   onJobFailed?: (job: Job<ArticleJobData, ArticleJobResult>, reason: string, final: boolean) => void;
   onError?: (error: Error) => void;
+  /** Aborted while Redis is being waited for at start: the worker closes and startArticleWorker throws. */
+  signal?: AbortSignal;
 }
 
 export interface ArticleWorker {
@@ -67,7 +69,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   const worker = new Worker<ArticleJobData, ArticleJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job, token, signal) => {
-      if (job.name !== ARTICLE_JOB) throw new UnrecoverableError(`unknown job kind "${job.name}" (added by a newer da2en?)`);
+      if (job.name !== ARTICLE_JOB && job.name !== ARTICLE_JOB_V1) throw new UnrecoverableError(`unknown job kind "${job.name}" (added by a newer da2en?)`);
       const mismatch = engineMismatch(job.data.engine, options.engine);
       if (mismatch) throw new UnrecoverableError(mismatch);
       const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
@@ -80,8 +82,8 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
           throw new WaitingError();
         }
         const reason = failureReason(error);
-        // Bad input fails the same way every time: no retries.
-        if (isDa2enError(error, 'input')) throw new UnrecoverableError(reason);
+        // Bad input (or a page with no article) fails the same way every time: no retries.
+        if (isDa2enError(error, 'input') || isDa2enError(error, 'no-article')) throw new UnrecoverableError(reason);
         throw Object.assign(new Error(reason), { cause: error });
       }
     },
@@ -108,16 +110,39 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   });
   worker.on('error', (error) => options.onError?.(error));
   void worker.run().catch((error: unknown) => options.onError?.(error as Error));
-  await worker.waitUntilReady();
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      await worker.close();
-      await connection.quit().catch(() => connection.disconnect());
+      // With Redis away, a graceful close waits (its QUIT queued offline) for a reconnect that may
+      // never come: closed at once instead, and the jobs in progress go back when their locks
+      // expire, as a dead worker's do.
+      const reachable = connection.status === 'ready';
+      await worker.close(!reachable);
+      if (reachable) await connection.quit().catch(() => connection.disconnect());
+      else connection.disconnect();
     })();
     return closing;
   };
+  const signal = options.signal;
+  if (signal) {
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([worker.waitUntilReady(), aborted]);
+    } catch (error) {
+      await close();
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  } else {
+    await worker.waitUntilReady();
+  }
   return {
     close,
     async returnJobs() {

@@ -6,7 +6,8 @@ import cliProgress from 'cli-progress';
 import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
-import { addArticles, failedJobs, openQueue, queueStatus, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
+import { addArticles, failedJobs, openQueue, queueStatus, queueUnreachable, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
+import { detectInputFormat } from '../../input/input-format.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -94,6 +95,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
   const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
   const { queue, close } = openQueue(args.redis, args.queue);
   let added = 0;
+  let requeued = 0;
   let existing = 0;
   try {
     // A slice at a time: an archive of 100,000 files is never all in memory.
@@ -105,25 +107,24 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
           throw new Da2enError('input', `cannot read ${p.input}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
         });
         const outputs: JobOutput[] = formats.map((format) => ({ format, file: p.base + suffixFor(format) }));
-        articles.push({ name: p.name, bytes, outputs });
+        // As the translate command decides (standard input is text unless --input-format says otherwise).
+        const inputFormat = detectInputFormat(p.input, { format: args.inputFormat, head: bytes.subarray(0, 1024) });
+        if (inputFormat === 'url') throw new Da2enError('usage', `${p.input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
+        articles.push({ name: p.name, bytes, inputFormat, outputs });
       }
       const report = await addArticles(queue, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch((err: unknown) => {
         throw queueUnreachable(args.redis, err);
       });
       added += report.added;
+      requeued += report.requeued;
       existing += report.existing;
     }
   } finally {
     await close();
   }
-  ctx.log(`queued ${added} article${added === 1 ? '' : 's'} on "${args.queue}" at ${redactRedisUrl(args.redis)}${existing ? ` (${existing} already queued with the same content, model and options)` : ''}`);
+  const notes = [...(requeued ? [`re-queued ${requeued} failed`] : []), ...(existing ? [`${existing} already queued with the same content, model and options`] : [])];
+  ctx.log(`queued ${added} article${added === 1 ? '' : 's'} on "${args.queue}" at ${redactRedisUrl(args.redis)}${notes.length ? ` (${notes.join('; ')})` : ''}`);
   return 0;
-}
-
-function queueUnreachable(url: string, err: unknown): Da2enError {
-  if (err instanceof Da2enError) return err;
-  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  return new Da2enError('network', `cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, { cause: err });
 }
 
 function duration(seconds: number): string {
@@ -230,6 +231,7 @@ export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): 
     const report = await writeResults(queue, args.outDir, (file) => ctx.verbose(`wrote ${file}`)).catch((err: unknown) => {
       throw queueUnreachable(args.redis, err);
     });
+    for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
     ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${report.onDisk ? ` (${report.onDisk} finished articles were written by the workers themselves, with --out-dir)` : ''}`);
   } finally {
     await close();

@@ -2,13 +2,15 @@
 import { ExitCode } from '../exit-codes.js';
 import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
-import { startArticleWorker, WORKER_ID } from '../../queue/index.js';
+import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { jobModel } from './queue-run.js';
 import type { WorkerArgs } from './worker-options.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
+  // As the other queue commands do, and before the model loads: a wrong --redis is one line, not a silent wait.
+  await checkQueueRedis(args.redis);
   let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
   if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
   else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);
@@ -17,7 +19,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
   let totals = { translated: 0, cached: 0, calls: 0 };
   try {
     ctx.signal.throwIfAborted();
-    const worker = await startArticleWorker({
+    const started = startArticleWorker({
       redisUrl: args.redis,
       queueName: args.queue,
       translator,
@@ -35,7 +37,17 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       },
       onJobFailed: (job, reason, final) => ctx.log(`${job.data?.name ?? job.id}: ${reason}${final ? '' : ' (will be retried)'}`),
       onError: (error) => ctx.verbose(`queue connection: ${error.message.split('\n')[0]}`),
+      // Redis gone since the check: the worker waits for it, and a SIGTERM meanwhile still stops it.
+      signal: ctx.signal,
     });
+    const worker = await started.catch((error: unknown) => {
+      if (ctx.signal.aborted) return null;
+      throw queueUnreachable(args.redis, error);
+    });
+    if (worker === null) {
+      ctx.log(`worker ${WORKER_ID}: stopped before Redis answered; no article taken`);
+      return ExitCode.Ok;
+    }
     ctx.log(`worker ${WORKER_ID} taking jobs from "${args.queue}" at ${redactRedisUrl(args.redis)} (model ${translator.modelId}, ${translator.dtype}; memory: ${args.memory})`);
 
     // Runs until SIGTERM / Ctrl-C (the CLI turns them into this abort).

@@ -1,0 +1,182 @@
+/**
+ * The queue's edges, each once: an article read as the translate command reads it (Markdown), job
+ * ids that follow the outputs, a failed article queued again, `queue results` with outputs that share
+ * a name, readers that leave early, and a worker whose Redis is not there (at start, or gone).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueue } from '../../src/queue/index.js';
+import { builtModel } from '../../tools/builder-models.js';
+import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
+import { FAST_STALL } from '../helpers/queue-scenarios.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
+
+let redis: TestRedis;
+let model: string;
+let work: string;
+beforeAll(async () => {
+  [redis, model] = await Promise.all([startTestRedis(), builtModel('tiny')]);
+  work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-out-'));
+}, 600_000);
+afterAll(async () => {
+  await redis?.dispose();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => spawnCli(args).done;
+const engine = () => ['--model', model, '--dtype', 'fp32'];
+
+/** The CLI with its standard input given `text`. */
+function cliWithStdin(args: string[], text: string) {
+  const run = spawnCli(args, {}, { stdin: 'pipe' });
+  run.child.stdin!.end(text);
+  return run.done;
+}
+
+/** The CLI with the reading end of `stream` closed before it writes a byte (`… | head` that has already left). */
+function cliReaderGone(args: string[], stream: 'stdout' | 'stderr') {
+  const run = spawnCli(args);
+  run.child[stream]!.destroy();
+  return run.done;
+}
+
+/** Failure reasons of the failed jobs, by article name. */
+async function failedReasons(url: string): Promise<Map<string, string[]>> {
+  const { queue, close } = openQueue(url);
+  try {
+    const reasons = new Map<string, string[]>();
+    for (const job of await queue.getJobs(['failed'])) reasons.set(job.data.name, [...(reasons.get(job.data.name) ?? []), job.failedReason]);
+    return reasons;
+  } finally {
+    await close();
+  }
+}
+
+const MARKDOWN = ['---', 'title: Ikke oversat', '---', '', '# Vejret i dag', '', 'Det regner i hele landet i dag.', '', '```', 'kode(her)', '```', '', '| By | Vejr |', '| --- | --- |', '| Aarhus | regn |', ''].join('\n');
+
+describe('queue add: reading, job ids and failed jobs', () => {
+  it('reads Markdown as the translate command does, gives each output its own job, and queues a failed article again', async () => {
+    const url = `${redis.url}/1`;
+    const dir = path.join(work, 'add');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    const md = path.join(dir, 'vejr.md');
+    writeFileSync(md, MARKDOWN);
+    const x = path.join(dir, 'x.txt');
+    const copy = path.join(dir, 'sub', 'copy.txt');
+    writeFileSync(x, 'Det er en god dag i København.\n');
+    writeFileSync(copy, 'Det er en god dag i København.\n');
+    const plainFile = path.join(dir, 'plain');
+    writeFileSync(plainFile, 'a file where the output folder should be\n');
+    const out = (name: string) => path.join(dir, name);
+    const add = (args: string[]) => cli(['queue', 'add', ...args, '--redis', url, ...engine()]);
+
+    // Front matter and nothing else: no text to translate, as `da2en translate` says.
+    const bare = path.join(dir, 'bare.md');
+    writeFileSync(bare, '---\ntitle: Kun forside\n---\n');
+    expect((await add([md, bare, '--out-dir', out('md'), '--format', 'md,en'])).stderr).toMatch(/^queued 2 articles /);
+    expect((await add([x, '--out-store', 'redis', '--format', 'html,json'])).stderr).toMatch(/^queued 1 article /);
+    // Other formats or another destination: another job, or that output would never be written.
+    expect((await add([x, '--out-dir', out('D'), '--format', 'md'])).stderr).toMatch(/^queued 1 article on "da2en" at \S+\n$/);
+    // Two files with the same bytes are two articles with two outputs.
+    expect((await add([x, copy, '--out-dir', out('E')])).stderr).toMatch(/^queued 2 articles on "da2en" at \S+\n$/);
+    // The very same command again: nothing new.
+    expect((await add([x, copy, '--out-dir', out('E')])).stderr).toMatch(/^queued 0 articles .*\(2 already queued with the same content, model and options\)\n$/);
+    // Fails for good: its output folder is inside a plain file.
+    expect((await add([x, '--out-dir', path.join(plainFile, 'out'), '--attempts', '1'])).stderr).toMatch(/^queued 1 article /);
+
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none'] });
+    await workerReady(worker);
+    const first = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 600_000, [worker]);
+    expect(first).toMatchObject({ completed: 5, failed: 2 });
+
+    // `queue status | head`, the reader gone: the failed list is dropped quietly, no EPIPE trace.
+    const piped = await cliReaderGone(['queue', 'status', '--redis', url], 'stdout');
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+
+    // The Markdown article as `da2en translate` reads it: no front matter, the code block kept, table cells.
+    const ref = path.join(work, 'ref-md');
+    const direct = await cli([md, ...engine(), '--offline', '--no-cache', '--format', 'en', '--out-dir', ref]);
+    expect(direct.code, direct.stderr).toBe(0);
+    const queuedEn = readFileSync(path.join(out('md'), 'vejr.en.txt'), 'utf8');
+    expect(queuedEn).toBe(readFileSync(path.join(ref, 'vejr.en.txt'), 'utf8'));
+    const queuedMd = readFileSync(path.join(out('md'), 'vejr.da-en.md'), 'utf8');
+    expect(queuedMd).not.toContain('Ikke oversat');
+    expect(queuedMd).not.toContain('| By | Vejr |');
+    expect(queuedMd).toContain('kode(her)');
+    // A bad Markdown article fails with the line `da2en translate` prints for it.
+    const bareDirect = await cli([bare, ...engine(), '--offline', '--no-cache', '--format', 'en', '--out-dir', ref]);
+    expect(bareDirect.code).toBe(3);
+    const failed = await failedReasons(url);
+    expect(failed.get(bare)?.map((r) => `da2en: ${r}\n`)).toEqual([bareDirect.stderr]);
+    // Every output of every job written.
+    expect(readdirSync(out('D'))).toEqual(['x.da-en.md']);
+    expect(readdirSync(out('E')).sort()).toEqual(['copy.da-en.html', 'x.da-en.html']);
+
+    // The cause fixed, the same command queues the failed article again.
+    rmSync(plainFile);
+    const again = await add([x, '--out-dir', path.join(plainFile, 'out'), '--attempts', '1']);
+    expect(again.stderr).toMatch(/^queued 1 article on "da2en" at \S+ \(re-queued 1 failed\)\n$/);
+    const second = await waitForQueue(url, 'da2en', (s) => s.completed === 6 && s.active === 0 && s.waiting === 0, 600_000, [worker]);
+    expect(second).toMatchObject({ completed: 6, failed: 1 });
+    expect(existsSync(path.join(plainFile, 'out', 'x.da-en.html'))).toBe(true);
+    const [end] = await stopWorkers([worker]);
+    expect(end!.code).toBe(0);
+  }, 900_000);
+});
+
+describe('queue results and the worker', () => {
+  it('writes outputs that share a name under names tagged with their job, and a worker stops on SIGTERM with its Redis gone', async () => {
+    // Its own Redis: stopped at the end, under the worker.
+    const own = await startTestRedis();
+    try {
+      const url = `${own.url}/2`;
+      const dir = path.join(work, 'results');
+      mkdirSync(path.join(dir, 'a'), { recursive: true });
+      mkdirSync(path.join(dir, 'b'), { recursive: true });
+      writeFileSync(path.join(dir, 'a', 'x.txt'), 'Det regner i Aarhus.\n');
+      writeFileSync(path.join(dir, 'b', 'x.txt'), 'Solen skinner i Odense.\n');
+      const store = ['--redis', url, ...engine(), '--out-store', 'redis'];
+      for (const text of ['Det er en god dag.\n', 'Det er en dårlig dag.\n']) expect((await cliWithStdin(['queue', 'add', '-', ...store], text)).code).toBe(0);
+      for (const sub of ['a', 'b']) expect((await cli(['queue', 'add', path.join(dir, sub, 'x.txt'), ...store])).code).toBe(0);
+
+      const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none'] });
+      await workerReady(worker);
+      await waitForQueue(url, 'da2en', (s) => s.completed === 4 && s.active === 0, 600_000, [worker]);
+
+      const outDir = path.join(dir, 'out');
+      const results = await cli(['queue', 'results', '--redis', url, '--out-dir', outDir]);
+      expect(results.code, results.stderr).toBe(0);
+      const names = readdirSync(outDir).sort();
+      expect(names).toHaveLength(4);
+      expect(names.filter((n) => n === 'stdin.da-en.html' || /^stdin\.[0-9a-f]{8}\.da-en\.html$/.test(n))).toHaveLength(2);
+      expect(names.filter((n) => n === 'x.da-en.html' || /^x\.[0-9a-f]{8}\.da-en\.html$/.test(n))).toHaveLength(2);
+      expect(new Set(names.map((n) => readFileSync(path.join(outDir, n), 'utf8'))).size).toBe(4);
+      expect(results.stderr).toMatch(/stdin\.da-en\.html is an earlier-finished article's name; written as stdin\.[0-9a-f]{8}\.da-en\.html/);
+      expect(results.stderr).toContain('wrote 4 files into');
+      // Written again, with nobody reading its messages: the same names, no trace, exit 0.
+      const again = path.join(dir, 'again');
+      const quiet = await cliReaderGone(['queue', 'results', '--redis', url, '--out-dir', again, '--verbose'], 'stderr');
+      expect(quiet.code).toBe(0);
+      expect(readdirSync(again).sort()).toEqual(names);
+
+      // Redis gone under an idle worker (it keeps reconnecting): SIGTERM still stops it, exit 0.
+      await own.stop();
+      worker.child.kill('SIGTERM');
+      const end = await worker.done;
+      expect(end.code, end.stderr.slice(-600)).toBe(0);
+      expect(workerSummary(end.stderr)).toMatchObject({ done: 4, failed: 0 });
+    } finally {
+      await own.dispose();
+    }
+  }, 900_000);
+
+  it('a worker whose Redis cannot be reached says so in one line and exits 6, as queue add does', async () => {
+    const down = await cli(['worker', '--redis', 'redis://127.0.0.1:1', ...engine(), '--offline']);
+    expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.* \(is redis-server running there\? see --redis\)\n$/);
+    expect(down.code).toBe(6);
+  }, 120_000);
+});
