@@ -3,38 +3,24 @@
  * reasons, `queue status`, `queue results` for outputs kept in Redis, a worker's graceful SIGTERM,
  * and a job taken over from a SIGKILLed worker resuming from the shared translation memory.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useQueueBed } from '../helpers/queue-bed.js';
 import { openQueue } from '../../src/queue/index.js';
-import { builtModel } from '../../tools/builder-models.js';
 import { writeLongArticle, writeQueueArticles } from '../../tools/queue-articles.js';
 import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
 import { FAST_STALL } from '../helpers/queue-scenarios.js';
-import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
-import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
+import { verboseCounts } from '../helpers/spawn-cli.js';
 
-let redis: TestRedis;
-let model: string;
-let work: string;
-beforeAll(async () => {
-  [redis, model] = await Promise.all([startTestRedis(), builtModel('tiny')]);
-  work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-cmd-'));
-}, 600_000);
-afterAll(async () => {
-  await redis?.dispose();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
-const cli = (args: string[]) => spawnCli(args).done;
-const engine = () => ['--model', model, '--dtype', 'fp32'];
+const bed = useQueueBed('da2en-queue-cmd-');
+const { cli, engine } = bed;
 
 describe('da2en queue add / status / results, and bad articles', () => {
   it('adds each article once, fails bad ones alone with the CLI\'s reasons (no retries), and writes results kept in Redis', async () => {
-    const url = `${redis.url}/1`;
-    const dir = path.join(work, 'mixed');
+    const url = `${bed.redis.url}/1`;
+    const dir = path.join(bed.work, 'mixed');
     const good = writeQueueArticles(dir, 4);
     // Named to sort first: bad articles must not hold up the ones behind them.
     const png = path.join(dir, 'a-image.da.txt');
@@ -57,7 +43,7 @@ describe('da2en queue add / status / results, and bad articles', () => {
     const beams = await cli(['queue', 'add', good[0]!, '--redis', url, ...engine(), '--beams', '2', '--out-store', 'redis', '--queue', 'other']);
     expect(beams.stderr).toMatch(/^queued 1 article on "other"/);
 
-    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: FAST_STALL });
     await workerReady(worker);
     const status = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 600_000, [worker]);
     const [end] = await stopWorkers([worker]);
@@ -70,7 +56,7 @@ describe('da2en queue add / status / results, and bad articles', () => {
     try {
       const failed = await queue.getJobs(['failed']);
       expect(failed).toHaveLength(3);
-      const direct = await Promise.all(failed.map((job) => cli([job.data.name, ...engine(), '--offline', '-o', path.join(work, `${job.id}.txt`)])));
+      const direct = await Promise.all(failed.map((job) => cli([job.data.name, ...engine(), '--offline', '-o', path.join(bed.work, `${job.id}.txt`)])));
       failed.forEach((job, i) => {
         expect(direct[i]!.code).toBe(3);
         expect(`da2en: ${job.failedReason}\n`).toBe(direct[i]!.stderr);
@@ -93,11 +79,11 @@ describe('da2en queue add / status / results, and bad articles', () => {
     expect(watched.stderr).toMatch(/7\/7 done \| 3 failed/);
 
     // The outputs kept in Redis, written out: the same files `da2en translate` writes.
-    const out = path.join(work, 'results');
+    const out = path.join(bed.work, 'results');
     const results = await cli(['queue', 'results', '--redis', url, '--out-dir', out]);
     expect(results.code, results.stderr).toBe(0);
     expect(results.stderr).toContain('wrote 8 files into');
-    const ref = path.join(work, 'ref-mixed');
+    const ref = path.join(bed.work, 'ref-mixed');
     expect((await cli([...good, ...engine(), '--offline', '--no-cache', '--format', 'en', '--out-dir', ref])).code).toBe(0);
     for (const file of good) {
       const name = path.basename(file).replace('.da.txt', '.en.txt');
@@ -106,35 +92,35 @@ describe('da2en queue add / status / results, and bad articles', () => {
   }, 900_000);
 
   it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file', async () => {
-    const file = writeQueueArticles(path.join(work, 'one'), 1)[0]!;
+    const file = writeQueueArticles(path.join(bed.work, 'one'), 1)[0]!;
     const [noOut, down, missing] = await Promise.all([
-      cli(['queue', 'add', file, '--redis', redis.url]),
+      cli(['queue', 'add', file, '--redis', bed.redis.url]),
       cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']),
-      cli(['queue', 'add', path.join(work, 'nope.txt'), '--redis', redis.url, '--out-store', 'redis']),
+      cli(['queue', 'add', path.join(bed.work, 'nope.txt'), '--redis', bed.redis.url, '--out-store', 'redis']),
     ]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/^da2en: say where the outputs go: --out-dir DIR .* or --out-store redis/);
     expect(down.code).toBe(6);
     expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toBe(`da2en: cannot read ${path.join(work, 'nope.txt')}: no such file\n`);
+    expect(missing.stderr).toBe(`da2en: cannot read ${path.join(bed.work, 'nope.txt')}: no such file\n`);
   }, 900_000);
 });
 
 describe('da2en worker: stopping and dying', () => {
   // Long enough that a worker is caught mid-article: many small model batches.
   const longArticle = () => {
-    const file = path.join(work, 'long', 'lang.da.txt');
+    const file = path.join(bed.work, 'long', 'lang.da.txt');
     writeLongArticle(file, 400);
     return file;
   };
 
   it('SIGTERM finishes the article in progress, then exits 0', async () => {
-    const url = `${redis.url}/2`;
+    const url = `${bed.redis.url}/2`;
     const file = longArticle();
-    const out = path.join(work, 'out-term');
+    const out = path.join(bed.work, 'out-term');
     expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-dir', out])).code).toBe(0);
-    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '300'] });
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '300'] });
     await workerReady(worker);
     await waitForQueue(url, 'da2en', (s) => s.active === 1, 600_000, [worker]);
     worker.child.kill('SIGTERM');
@@ -148,10 +134,10 @@ describe('da2en worker: stopping and dying', () => {
   }, 900_000);
 
   it('SIGTERM with no grace left hands the article back untouched; the next worker resumes from the shared memory', async () => {
-    const url = `${redis.url}/3`;
+    const url = `${bed.redis.url}/3`;
     const file = longArticle();
     expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
-    const first = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--grace', '0'] });
+    const first = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--grace', '0'] });
     await workerReady(first);
     const memory = new Redis(url);
     try {
@@ -164,7 +150,7 @@ describe('da2en worker: stopping and dying', () => {
       const back = await waitForQueue(url, 'da2en', () => true);
       expect(back).toMatchObject({ waiting: 1, active: 0, completed: 0, failed: 0 });
 
-      const second = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+      const second = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: FAST_STALL });
       await workerReady(second);
       await waitForQueue(url, 'da2en', (s) => s.completed === 1, 600_000, [second]);
       const [done] = await stopWorkers([second]);
@@ -177,10 +163,10 @@ describe('da2en worker: stopping and dying', () => {
   }, 900_000);
 
   it('a SIGKILLed worker\'s article is taken over after the stalled check, and its finished segments are not translated again', async () => {
-    const url = `${redis.url}/4`;
+    const url = `${bed.redis.url}/4`;
     const file = longArticle();
     expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
-    const victim = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+    const victim = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: FAST_STALL });
     await workerReady(victim);
     const memory = new Redis(url);
     try {
@@ -189,7 +175,7 @@ describe('da2en worker: stopping and dying', () => {
       await victim.done;
       const stored = await memory.hlen('da2en:tm:segments-v1');
       const killedAt = Date.now();
-      const rescuer = spawnWorker({ redis: url, queue: 'da2en', model, extra: FAST_STALL });
+      const rescuer = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: FAST_STALL });
       await workerReady(rescuer);
       await waitForQueue(url, 'da2en', (s) => s.completed === 1, 600_000, [rescuer]);
       const [end] = await stopWorkers([rescuer]);

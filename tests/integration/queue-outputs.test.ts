@@ -3,31 +3,18 @@
  * ids that follow the outputs, a failed article queued again, `queue results` with outputs that share
  * a name, readers that leave early, and a worker whose Redis is not there (at start, or gone).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useQueueBed } from '../helpers/queue-bed.js';
+import { startTestRedis } from '../../tools/redis-server.js';
 import { openQueue } from '../../src/queue/index.js';
-import { builtModel } from '../../tools/builder-models.js';
 import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
 import { FAST_STALL } from '../helpers/queue-scenarios.js';
-import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 
-let redis: TestRedis;
-let model: string;
-let work: string;
-beforeAll(async () => {
-  [redis, model] = await Promise.all([startTestRedis(), builtModel('tiny')]);
-  work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-out-'));
-}, 600_000);
-afterAll(async () => {
-  await redis?.dispose();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
-const cli = (args: string[]) => spawnCli(args).done;
-const engine = () => ['--model', model, '--dtype', 'fp32'];
+const bed = useQueueBed('da2en-queue-out-');
+const { cli, engine } = bed;
 
 /** The CLI with its standard input given `text`. */
 function cliWithStdin(args: string[], text: string) {
@@ -59,8 +46,8 @@ const MARKDOWN = ['---', 'title: Ikke oversat', '---', '', '# Vejret i dag', '',
 
 describe('queue add: reading, job ids and failed jobs', () => {
   it('reads Markdown as the translate command does, gives each output its own job, and queues a failed article again', async () => {
-    const url = `${redis.url}/1`;
-    const dir = path.join(work, 'add');
+    const url = `${bed.redis.url}/1`;
+    const dir = path.join(bed.work, 'add');
     mkdirSync(path.join(dir, 'sub'), { recursive: true });
     const md = path.join(dir, 'vejr.md');
     writeFileSync(md, MARKDOWN);
@@ -87,7 +74,7 @@ describe('queue add: reading, job ids and failed jobs', () => {
     // Fails for good: its output folder is inside a plain file.
     expect((await add([x, '--out-dir', path.join(plainFile, 'out'), '--attempts', '1'])).stderr).toMatch(/^queued 1 article /);
 
-    const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none'] });
+    const worker = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none'] });
     await workerReady(worker);
     const first = await waitForQueue(url, 'da2en', (s) => s.completed + s.failed === 7 && s.active === 0, 600_000, [worker]);
     expect(first).toMatchObject({ completed: 5, failed: 2 });
@@ -98,7 +85,7 @@ describe('queue add: reading, job ids and failed jobs', () => {
     expect(piped.code).toBe(0);
 
     // The Markdown article as `da2en translate` reads it: no front matter, the code block kept, table cells.
-    const ref = path.join(work, 'ref-md');
+    const ref = path.join(bed.work, 'ref-md');
     const direct = await cli([md, ...engine(), '--offline', '--no-cache', '--format', 'en', '--out-dir', ref]);
     expect(direct.code, direct.stderr).toBe(0);
     const queuedEn = readFileSync(path.join(out('md'), 'vejr.en.txt'), 'utf8');
@@ -134,7 +121,7 @@ describe('queue results and the worker', () => {
     const own = await startTestRedis();
     try {
       const url = `${own.url}/2`;
-      const dir = path.join(work, 'results');
+      const dir = path.join(bed.work, 'results');
       mkdirSync(path.join(dir, 'a'), { recursive: true });
       mkdirSync(path.join(dir, 'b'), { recursive: true });
       writeFileSync(path.join(dir, 'a', 'x.txt'), 'Det regner i Aarhus.\n');
@@ -143,7 +130,7 @@ describe('queue results and the worker', () => {
       for (const text of ['Det er en god dag.\n', 'Det er en dårlig dag.\n']) expect((await cliWithStdin(['queue', 'add', '-', ...store], text)).code).toBe(0);
       for (const sub of ['a', 'b']) expect((await cli(['queue', 'add', path.join(dir, sub, 'x.txt'), ...store])).code).toBe(0);
 
-      const worker = spawnWorker({ redis: url, queue: 'da2en', model, extra: [...FAST_STALL, '--memory', 'none'] });
+      const worker = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none'] });
       await workerReady(worker);
       await waitForQueue(url, 'da2en', (s) => s.completed === 4 && s.active === 0, 600_000, [worker]);
 
