@@ -32,7 +32,7 @@ describe('a re-run from the translation memory', () => {
     const input = path.join(tmp, 'article.da.txt');
     writeFileSync(input, ARTICLE);
     const cacheDir = path.join(tmp, 'cache');
-    const run = (out: string, ...extra: string[]) => runCli([input, '--model', model, '--offline', '--threads', '1', '--format', 'json,en', '--out-dir', out, '--cache-dir', cacheDir, '--verbose', ...extra]);
+    const run = (out: string, ...extra: string[]) => runCli([input, '--model', model, '--offline', '--threads', '1', '--format', 'json,en', '--out-dir', out, ...(extra.includes('--no-cache') ? [] : ['--cache-dir', cacheDir]), '--verbose', ...extra]);
 
     const first = await run(path.join(tmp, 'first'));
     expect(first.code, first.stderr).toBe(0);
