@@ -93,15 +93,25 @@ export function openRedisTranslationMemory(url: string, options: RedisMemoryOpti
   client.on('error', () => {});
   const hash = `${options.prefix ?? DEFAULT_REDIS_MEMORY_PREFIX}${REDIS_SEGMENTS_KEY}`;
   let closed: Promise<void> | null = null;
+  // Settles every command still waiting when the memory is closed: a client waiting for a Redis that
+  // is gone would otherwise keep them (and whoever awaits them) forever.
+  const closing = new AbortController();
   const live = () => {
     if (closed) throw new Error('the translation memory is closed');
   };
   const run = async <T>(what: () => Promise<T>): Promise<T> => {
     live();
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(closing.signal.reason as Error);
+      closing.signal.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-      return await what();
+      return await Promise.race([what(), aborted]);
     } catch (error) {
       throw unusable(url, error);
+    } finally {
+      closing.signal.removeEventListener('abort', onAbort);
     }
   };
 
@@ -146,10 +156,17 @@ export function openRedisTranslationMemory(url: string, options: RedisMemoryOpti
       }),
 
     close() {
-      closed ??= client.quit().then(
-        () => {},
-        () => client.disconnect(),
-      );
+      // QUIT waits its turn behind the commands already sent; with the server gone and a worker's
+      // client waiting for it to come back, that turn never comes. Then drop the connection: the
+      // waiting commands fail, and their segments are translated again next time.
+      if (!closed) {
+        if (client.status === 'ready') {
+          closed = client.quit().then(() => {}, () => client.disconnect());
+        } else {
+          closed = Promise.resolve(client.disconnect());
+          closing.abort(new Error('the translation memory was closed while Redis was unreachable'));
+        }
+      }
       return closed;
     },
   };

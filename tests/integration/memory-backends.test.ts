@@ -247,6 +247,24 @@ describe('Redis translation memory', () => {
     }
   });
 
+  it('closes while Redis is gone and a lookup waits for it: the lookup fails as unusable, close does not wait for Redis', async () => {
+    const memory = openRedisTranslationMemory(redis.url, { prefix: 'gone:', waitForReconnect: true });
+    const a = entry('Før nedbrud.', 'Before the crash.');
+    await memory.store([a]);
+    await redis.stop();
+    try {
+      const waiting = memory.lookup([a.key]).then(() => null, (e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      // Without the fix QUIT queues behind the lookup and neither ever settles (the test times out).
+      await memory.close();
+      const error = await waiting;
+      expect(error).toBeInstanceOf(Da2enError);
+      expect((error as Da2enError).kind).toBe('storage');
+    } finally {
+      await redis.start();
+    }
+  }, 20_000);
+
   it('waits through a Redis restart and keeps what was stored (append-only file)', async () => {
     const memory = openRedisTranslationMemory(redis.url, { prefix: 'restart:', waitForReconnect: true });
     try {
