@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { quietWhenReaderLeaves } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
@@ -116,6 +117,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     });
 
   for (const register of COMMANDS) register(cli, ctx);
+  // Every command's output may go to a reader that leaves early (`da2en … | head`).
+  quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
 
   try {
     await cli.parseAsync();

@@ -41,6 +41,30 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   }
 }
 
+/** The words for a failed write's error code, where there are better ones than the system's. */
+function writeFailure(code: string | undefined, folder: string): string | undefined {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (the folder ${folder} is not writable)`;
+    case 'EROFS':
+      return `the folder ${folder} is on a read-only file system`;
+    case 'ENOENT':
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `cannot create it in ${folder} (a part of that path is missing or is not a folder)`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENXIO':
+      return 'it is a socket (or a device that is not there); nothing can be written into it as a file';
+    default:
+      return undefined;
+  }
+}
+
 /**
  * A failure to write `target` (or the temporary file beside it) as the user sees it: the output's
  * own path and the reason in words — never the hidden temporary file's name.
@@ -49,20 +73,7 @@ export function outputError(target: string, err: unknown): Da2enError {
   if (err instanceof Da2enError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const folder = path.dirname(path.resolve(target));
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? `permission denied (the folder ${folder} is not writable)`
-      : code === 'EROFS'
-        ? `the folder ${folder} is on a read-only file system`
-        : code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST'
-          ? `cannot create it in ${folder} (a part of that path is missing or is not a folder)`
-          : code === 'ENOSPC' || code === 'EDQUOT'
-            ? 'no space left on the device'
-            : code === 'EISDIR'
-              ? 'it is a folder'
-              : code === 'ENXIO'
-                ? 'it is a socket (or a device that is not there); nothing can be written into it as a file'
-                : ((err as Error | undefined)?.message ?? String(err));
+  const reason = writeFailure(code, folder) ?? ((err as Error | undefined)?.message ?? String(err));
   return new Da2enError('output', `cannot write ${target}: ${reason}`, { cause: err });
 }
 

@@ -1,6 +1,5 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { quietWhenReaderLeaves } from '../closed-pipe.js';
 import { addBuilder, resultsBuilder, statusBuilder } from './queue-options.js';
 
 export function queueCommand(yargs: Argv, ctx: CliContext) {
@@ -8,21 +7,18 @@ export function queueCommand(yargs: Argv, ctx: CliContext) {
     y
       .command('add <inputs..>', 'Queue one job per article (files, folders searched for .txt/.md files, or - for standard input)', addBuilder, (argv) =>
         ctx.run(argv, async () => {
-          quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
           const { runQueueAdd } = await import('./queue-run.js');
           return runQueueAdd(argv, ctx);
         }),
       )
       .command('status', 'Waiting, active, completed and failed articles, throughput and ETA', statusBuilder, (argv) =>
         ctx.run(argv, async () => {
-          quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
           const { runQueueStatus } = await import('./queue-run.js');
           return runQueueStatus(argv, ctx);
         }),
       )
       .command('results', 'Write the finished bilingual files kept in Redis (jobs added with --out-store redis)', resultsBuilder, (argv) =>
         ctx.run(argv, async () => {
-          quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
           const { runQueueResults } = await import('./queue-run.js');
           return runQueueResults(argv, ctx);
         }),

@@ -1,6 +1,5 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { quietWhenReaderLeaves } from '../closed-pipe.js';
 import { workerBuilder } from './worker-options.js';
 
 export function workerCommand(yargs: Argv, ctx: CliContext) {
@@ -10,7 +9,6 @@ export function workerCommand(yargs: Argv, ctx: CliContext) {
     workerBuilder,
     (argv) =>
       ctx.run(argv, async () => {
-        quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
         const { runWorker } = await import('./worker-run.js');
         return runWorker(argv, ctx);
       }),
