@@ -43,7 +43,7 @@ export interface ArticleWorkerOptions {
 export interface ArticleWorker {
   /** Stops taking jobs and waits for the ones in progress to finish. */
   close(): Promise<void>;
-  /** Stops at once: jobs in progress are aborted and put back in the queue for another worker. */
+  /** Stops at once: jobs in progress are aborted and put back in the queue for another worker (with Redis gone, when their locks expire). */
   returnJobs(): Promise<void>;
   readonly jobsDone: number;
   readonly jobsFailed: number;
@@ -59,6 +59,9 @@ function engineMismatch(asked: JobEngine, mine: JobEngine): string | null {
   if (asked.model === mine.model && asked.dtype === mine.dtype && asked.beams === mine.beams) return null;
   return `the job asks for model ${asked.model} (${asked.dtype}, beams ${asked.beams}) but this worker runs ${mine.model} (${mine.dtype}, beams ${mine.beams}); use one queue per model (--queue)`;
 }
+
+/** How long returnJobs waits for Redis to take the jobs back before it drops the connection. */
+const RETURN_WAIT_MS = 5_000;
 
 export async function startArticleWorker(options: ArticleWorkerOptions): Promise<ArticleWorker> {
   const connection: Redis = queueConnection(options.redisUrl);
@@ -147,7 +150,11 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
     close,
     async returnJobs() {
       returning.abort(new Da2enError('interrupted', 'worker stopping'));
-      await close();
+      // A graceful close already under way cannot be forced (BullMQ keeps the first close), and with
+      // Redis gone meanwhile it waits for a reconnect that may never come: after RETURN_WAIT_MS the
+      // connection is dropped, and the jobs go back when their locks expire, as a dead worker's do.
+      const closed = await Promise.race([close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), RETURN_WAIT_MS).unref())]);
+      if (!closed) connection.disconnect();
     },
     get jobsDone() {
       return done;

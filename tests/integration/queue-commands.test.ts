@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { useQueueBed } from '../helpers/queue-bed.js';
+import { startTestRedis } from '../../tools/redis-server.js';
 import { openQueue } from '../../src/queue/index.js';
 import { writeLongArticle, writeQueueArticles } from '../../tools/queue-articles.js';
 import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
@@ -131,6 +132,30 @@ describe('da2en worker: stopping and dying', () => {
     const s = await waitForQueue(url, 'da2en', () => true);
     expect(s).toMatchObject({ completed: 1, active: 0, waiting: 0 });
     expect(readFileSync(path.join(out, 'lang.en.txt'), 'utf8').length).toBeGreaterThan(1000);
+  }, 900_000);
+
+  it('Redis dying during the SIGTERM grace period does not hang the worker: it stops once the grace and the hand-back wait are over', async () => {
+    // Its own Redis, to stop under the worker.
+    const own = await startTestRedis();
+    try {
+      const url = `${own.url}/1`;
+      const file = longArticle();
+      expect((await cli(['queue', 'add', file, '--redis', url, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
+      const worker = spawnWorker({ redis: url, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '1'] });
+      await workerReady(worker);
+      await waitForQueue(url, 'da2en', (s) => s.active === 1, 600_000, [worker]);
+      worker.child.kill('SIGTERM');
+      await own.stop();
+      // Before the fix the graceful close waited for a Redis that never came back: still alive here.
+      const end = await Promise.race([worker.done, new Promise<null>((r) => setTimeout(() => r(null), 90_000))]);
+      if (end === null) worker.child.kill('SIGKILL');
+      expect(end, worker.stderr().slice(-600)).not.toBeNull();
+      expect(end!.code, end!.stderr.slice(-600)).toBe(0);
+      expect(end!.stderr).toContain('stopping: finishing the article in progress');
+      expect(workerSummary(end!.stderr)).toMatchObject({ done: 0 });
+    } finally {
+      await own.dispose();
+    }
   }, 900_000);
 
   it('SIGTERM with no grace left hands the article back untouched; the next worker resumes from the shared memory', async () => {
