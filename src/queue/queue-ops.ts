@@ -84,6 +84,62 @@ export async function addArticles(queue: ArticleQueue, articles: readonly Articl
   return { added: fresh.length, requeued: requeued.size, existing: jobs.length - fresh.length, ids: jobs.map((j) => j.id) };
 }
 
+/** One output file of an `--out-dir` job and the article that writes it. */
+export interface OutputClaim {
+  /** Absolute path of the file. */
+  target: string;
+  /** The article: its file's absolute path, or `-:` and a name for standard input. */
+  source: string;
+}
+
+export interface ClaimConflict extends OutputClaim {
+  /** The article that claimed the file first. */
+  holder: string;
+}
+
+/** Where a queue keeps which article writes each --out-dir file (removed with the queue's keys). */
+const claimsKey = (queue: ArticleQueue) => queue.toKey('da2en-outputs');
+const CLAIM_SLICE = 1000;
+
+/**
+ * Records, queue-wide, which article writes each output file of `--out-dir` jobs, so that articles
+ * added by separate `queue add` calls cannot overwrite each other's outputs (`a/x.txt` then
+ * `b/x.txt`, both writing x.da-en.html). The same article added again (edited, or with another
+ * model) keeps its files: that is an update. Nothing is claimed when any file is another's: the
+ * caller refuses the call before it queues anything.
+ */
+export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: readonly OutputClaim[]): Promise<ClaimConflict[]> {
+  const key = claimsKey(queue);
+  const conflicts = async (batch: readonly OutputClaim[]): Promise<ClaimConflict[]> => {
+    const found: ClaimConflict[] = [];
+    for (let i = 0; i < batch.length; i += CLAIM_SLICE) {
+      const slice = batch.slice(i, i + CLAIM_SLICE);
+      const holders = await client.hmget(key, ...slice.map((c) => c.target));
+      slice.forEach((c, j) => {
+        const holder = holders[j];
+        if (holder != null && holder !== c.source) found.push({ ...c, holder });
+      });
+    }
+    return found;
+  };
+  const before = await conflicts(claims);
+  if (before.length > 0) return before;
+  const taken: string[] = [];
+  for (let i = 0; i < claims.length; i += CLAIM_SLICE) {
+    const slice = claims.slice(i, i + CLAIM_SLICE);
+    const set = (await client.multi(slice.map((c) => ['hsetnx', key, c.target, c.source])).exec()) ?? [];
+    slice.forEach((c, j) => {
+      if (set[j]?.[1] === 1) taken.push(c.target);
+    });
+  }
+  // Another `queue add` may have claimed a file between the look and the claim.
+  const raced = await conflicts(claims);
+  if (raced.length > 0) {
+    for (let i = 0; i < taken.length; i += CLAIM_SLICE) await client.hdel(key, ...taken.slice(i, i + CLAIM_SLICE));
+  }
+  return raced;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;

@@ -115,6 +115,51 @@ describe('queue add: reading, job ids and failed jobs', () => {
   }, 900_000);
 });
 
+describe('queue add: output names across calls', () => {
+  it('refuses an article whose --out-dir file another article added earlier writes, and lets the same article be added again', async () => {
+    const url = `${bed.redis.url}/5`;
+    const dir = path.join(bed.work, 'claims');
+    mkdirSync(path.join(dir, 'a'), { recursive: true });
+    mkdirSync(path.join(dir, 'b'), { recursive: true });
+    const ax = path.join(dir, 'a', 'x.txt');
+    const bx = path.join(dir, 'b', 'x.txt');
+    writeFileSync(ax, 'Det regner i Aarhus.\n');
+    writeFileSync(bx, 'Solen skinner i Odense.\n');
+    const out = path.join(dir, 'out');
+    const add = (args: string[], stdin?: string) => {
+      const all = ['queue', 'add', ...args, '--redis', url, ...engine()];
+      return stdin === undefined ? cli(all) : cliWithStdin(all, stdin);
+    };
+    const jobs = async () => (await waitForQueue(url, 'da2en', () => true)).total;
+
+    expect((await add([ax, '--out-dir', out, '--format', 'html,md'])).code).toBe(0);
+    const clash = await add([bx, '--out-dir', out, '--format', 'md']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toBe(`da2en: ${bx} would write ${path.join(out, 'x.da-en.md')}, which ${ax} queued earlier writes; give it another --out-dir, or rename it. Nothing was queued\n`);
+    expect(await jobs()).toBe(1);
+    // Nothing of a refused call is queued, not even its other articles.
+    const other = path.join(dir, 'b', 'y.txt');
+    writeFileSync(other, 'Det blæser i Esbjerg.\n');
+    expect((await add([other, bx, '--out-dir', out])).code).toBe(2);
+    expect(await jobs()).toBe(1);
+    // The same article again, edited: an update of its own files.
+    writeFileSync(ax, 'Det regner stadig i Aarhus.\n');
+    expect((await add([ax, '--out-dir', out])).stderr).toMatch(/^queued 1 article /);
+    // Elsewhere, or under its own name, there is no clash.
+    expect((await add([bx, '--out-dir', path.join(dir, 'out-b')])).stderr).toMatch(/^queued 1 article /);
+    expect((await add([other, '--out-dir', out])).stderr).toMatch(/^queued 1 article /);
+
+    // Standard input: the same text again is the same article; other text needs its own --name.
+    expect((await add(['-', '--out-dir', out], 'Det er en god dag.\n')).code).toBe(0);
+    expect((await add(['-', '--out-dir', out], 'Det er en god dag.\n')).stderr).toMatch(/\(1 already queued with the same content, model and options\)/);
+    const unnamed = await add(['-', '--out-dir', out], 'Det er en dårlig dag.\n');
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain(`stdin would write ${path.join(out, 'stdin.da-en.html')}, which another article from standard input queued earlier writes; give it another --name or --out-dir`);
+    expect((await add(['-', '--name', 'dag', '--out-dir', out], 'Det er en dårlig dag.\n')).code).toBe(0);
+    expect(await jobs()).toBe(6);
+  }, 300_000);
+});
+
 describe('queue results and the worker', () => {
   it('writes outputs that share a name under names tagged with their job, and a worker stops on SIGTERM with its Redis gone', async () => {
     // Its own Redis: stopped at the end, under the worker.

@@ -1,4 +1,5 @@
 /** The `queue` commands' work (loaded only when one runs: it pulls in BullMQ). */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
-import { addArticles, failedJobs, openQueue, queueStatus, queueUnreachable, writeResults, type ArticleToAdd, type QueueStatus } from '../../queue/index.js';
+import { addArticles, claimOutputs, failedJobs, openQueue, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat } from '../../input/input-format.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
@@ -72,6 +73,29 @@ export function jobModel(model: string): string {
   return existsSync(model) && statSync(model).isDirectory() ? path.resolve(model) : model;
 }
 
+/**
+ * Which article writes a file, for the claims on --out-dir names: a file by its absolute path;
+ * standard input by its --name, else by its content (two different unnamed articles are two).
+ */
+function articleSource(p: Planned, stdinName: string | undefined, stdinBytes: Buffer | null): string {
+  if (p.input !== '-') return path.resolve(p.input);
+  return stdinName !== undefined ? `-:name:${stdinName}` : `-:sha256:${createHash('sha256').update(stdinBytes ?? '').digest('hex')}`;
+}
+
+function describeSource(source: string): string {
+  if (source.startsWith('-:name:')) return `standard input named ${source.slice(7)}`;
+  if (source.startsWith('-:')) return 'another article from standard input';
+  return source;
+}
+
+/** The one line for output files that another article, queued earlier, writes. */
+function claimError(conflicts: readonly ClaimConflict[], article: Planned): Da2enError {
+  const first = conflicts[0]!;
+  const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more file${conflicts.length === 2 ? '' : 's'})` : '';
+  const fix = article.input === '-' ? 'give it another --name or --out-dir' : 'give it another --out-dir, or rename it';
+  return new Da2enError('usage', `${article.name} would write ${first.target}, which ${describeSource(first.holder)} queued earlier writes${more}; ${fix}. Nothing was queued`);
+}
+
 async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
@@ -93,17 +117,26 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     maxBatchSize: args.maxBatchSize,
   };
   const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
-  const { queue, close } = openQueue(args.redis, args.queue);
+  const stdinBytes = planned.some((p) => p.input === '-') ? await readStdin(ctx.stdin) : null;
+  const { queue, connection, close } = openQueue(args.redis, args.queue);
   let added = 0;
   let requeued = 0;
   let existing = 0;
   try {
+    if (outDir !== null) {
+      const sources = new Map(planned.map((p) => [articleSource(p, args.name, stdinBytes), p]));
+      const claims: OutputClaim[] = [...sources].flatMap(([source, p]) => formats.map((format) => ({ target: safeJoin(outDir, p.base + suffixFor(format)), source })));
+      const conflicts = await claimOutputs(queue, connection, claims).catch((err: unknown) => {
+        throw queueUnreachable(args.redis, err);
+      });
+      if (conflicts.length > 0) throw claimError(conflicts, sources.get(conflicts[0]!.source)!);
+    }
     // A slice at a time: an archive of 100,000 files is never all in memory.
     const SLICE = 200;
     for (let i = 0; i < planned.length; i += SLICE) {
       const articles: ArticleToAdd[] = [];
       for (const p of planned.slice(i, i + SLICE)) {
-        const bytes = p.input === '-' ? await readStdin(ctx.stdin) : await readFile(p.input).catch((err: NodeJS.ErrnoException) => {
+        const bytes = p.input === '-' ? stdinBytes! : await readFile(p.input).catch((err: NodeJS.ErrnoException) => {
           throw new Da2enError('input', `cannot read ${p.input}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
         });
         const outputs: JobOutput[] = formats.map((format) => ({ format, file: p.base + suffixFor(format) }));
