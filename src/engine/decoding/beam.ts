@@ -1,7 +1,7 @@
 import { MarianModel, type EncoderState, type KvCache } from '../marian-model.js';
 import type { DecodeOptions, DecodedSequence } from './greedy.js';
 import { rowCaps, throwIfAborted } from './greedy.js';
-import { repeatedTailLength } from './guards.js';
+import { repeatedSpan, repeatedTailLength } from './guards.js';
 
 export interface BeamOptions extends DecodeOptions {
   /** Hugging Face's length_penalty: final score = sum log p / (generated tokens incl. the end token)^penalty. */
@@ -98,6 +98,7 @@ export async function beamDecode(
   const banned = options.bannedIds ?? [config.padId];
   const { caps, flag } = rowCaps(inputs, options, config.maxPositions);
   if (inputs.length === 0) return [];
+  const sourceSpans = guard ? inputs.map((ids) => repeatedSpan(ids)) : [];
 
   const states: InputState[] = inputs.map((_, i) => ({
     beams: [{ tokens: [], logProb: 0, row: 0 }],
@@ -147,7 +148,7 @@ export async function beamDecode(
         }
         const tokens = [...parent.tokens, cand.token];
         if (guard) {
-          const cut = repeatedTailLength(tokens);
+          const cut = repeatedTailLength(tokens, undefined, sourceSpans[i]);
           if (cut > 0) {
             const kept = tokens.slice(0, tokens.length - cut);
             addHypothesis(state, beams, { tokens: kept, logProb: cand.score, score: normalised(cand.score, tokens.length, penalty), flags: ['repetition'] });

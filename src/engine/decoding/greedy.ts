@@ -1,5 +1,5 @@
 import { MarianModel, type EncoderState, type KvCache } from '../marian-model.js';
-import { maxNewTokens, repeatedTailLength, type LengthPolicy, DEFAULT_LENGTH_POLICY } from './guards.js';
+import { maxNewTokens, repeatedSpan, repeatedTailLength, type LengthPolicy, DEFAULT_LENGTH_POLICY } from './guards.js';
 
 export interface DecodeOptions {
   lengthPolicy?: LengthPolicy;
@@ -86,6 +86,7 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
   const { caps, flag } = rowCaps(inputs, options, config.maxPositions);
   const results: DecodedSequence[] = inputs.map(() => ({ ids: [], logProb: 0, flags: [] }));
   if (inputs.length === 0) return results;
+  const sourceSpans = guard ? inputs.map((ids) => repeatedSpan(ids)) : [];
 
   let encoder: EncoderState = await model.encode(inputs);
   // Row r of the model batch decodes input rows[r]; finished rows stay (fed padding) until enough have
@@ -111,7 +112,7 @@ export async function greedyDecode(model: MarianModel, inputs: readonly (readonl
       if (id === config.eosId) return void live.delete(row);
       result.ids.push(id);
       if (guard) {
-        const cut = repeatedTailLength(result.ids);
+        const cut = repeatedTailLength(result.ids, undefined, sourceSpans[row]);
         if (cut > 0) {
           result.ids.length -= cut;
           result.flags.push('repetition');

@@ -18,11 +18,35 @@ export function maxNewTokens(sourceTokens: number, policy: LengthPolicy = DEFAUL
 }
 
 /**
- * If the sequence ends in a loop — the same n-gram repeated back to back — returns how many
- * tokens to drop so that one copy remains; otherwise 0. Single tokens need more repeats than
- * longer n-grams because real text does repeat short things ("ha ha", "1 1").
+ * The longest stretch of `tokens` that is one n-gram (n ≤ maxN) repeated back to back, at least
+ * twice, in tokens (0: none). A source that repeats itself ("ha ha ha …", a row of dots) may be
+ * translated with the same repetition: the guard must not take it for a loop.
  */
-export function repeatedTailLength(tokens: readonly number[], maxN = 8): number {
+export function repeatedSpan(tokens: readonly number[], maxN = 8): number {
+  let best = 0;
+  for (let n = 1; n <= maxN; n++) {
+    // Positions equal to the token n before them, in a row: a run of r makes floor((r + n) / n) copies.
+    let run = 0;
+    for (let i = n; i < tokens.length; i++) {
+      if (tokens[i] !== tokens[i - n]) {
+        run = 0;
+        continue;
+      }
+      run++;
+      if (run >= n) best = Math.max(best, Math.floor((run + n) / n) * n);
+    }
+  }
+  return best;
+}
+
+/**
+ * If the sequence ends in a loop — the same n-gram repeated back to back — returns how many
+ * tokens to drop; otherwise 0. Single tokens need more repeats than longer n-grams because real
+ * text does repeat short things ("ha ha", "1 1"). Where the source itself repeats (`sourceSpan`,
+ * from repeatedSpan), a loop counts only once it is more than twice that long, and as many copies
+ * as the source's stretch holds are kept; otherwise one copy remains.
+ */
+export function repeatedTailLength(tokens: readonly number[], maxN = 8, sourceSpan = 0): number {
   for (let n = 1; n <= maxN; n++) {
     const needed = n === 1 ? 6 : n === 2 ? 4 : 3;
     if (tokens.length < n * needed) continue;
@@ -34,7 +58,7 @@ export function repeatedTailLength(tokens: readonly number[], maxN = 8): number 
       }
       repeats++;
     }
-    if (repeats >= needed) return (repeats - 1) * n;
+    if (repeats >= needed && repeats * n > 2 * sourceSpan) return (repeats - Math.max(1, Math.floor(sourceSpan / n))) * n;
   }
   return 0;
 }

@@ -5,7 +5,7 @@
  */
 import ort from 'onnxruntime-node';
 import type { DecodedSequence } from '../decoding/greedy.js';
-import { repeatedTailLength } from '../decoding/guards.js';
+import { repeatedSpan, repeatedTailLength } from '../decoding/guards.js';
 import type { MarianConfig } from '../model-config.js';
 import { MAX_NEW_TOKENS_INPUT } from './beam-search-spec.js';
 import type { GenerateRequest, SequenceGenerator } from './sequence-generator.js';
@@ -16,10 +16,10 @@ const int32 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int
  * The first prefix at which the step-by-step loop's guard would have fired, and the cut it makes:
  * applied after the run it gives the same ids as the guard applied while decoding greedily.
  */
-export function cutRepetition(ids: readonly number[]): { ids: number[]; cut: boolean } {
+export function cutRepetition(ids: readonly number[], sourceSpan = 0): { ids: number[]; cut: boolean } {
   for (let length = 1; length <= ids.length; length++) {
     const prefix = ids.slice(0, length);
-    const drop = repeatedTailLength(prefix);
+    const drop = repeatedTailLength(prefix, undefined, sourceSpan);
     if (drop > 0) return { ids: prefix.slice(0, length - drop), cut: true };
   }
   return { ids: [...ids], cut: false };
@@ -86,7 +86,7 @@ export class OrtGenerator implements SequenceGenerator {
       const flags: string[] = [];
       let result = generated;
       if (request.repetitionGuard) {
-        const { ids: kept, cut } = cutRepetition(generated);
+        const { ids: kept, cut } = cutRepetition(generated, repeatedSpan(inputs[r]!));
         if (cut) {
           result = kept;
           flags.push('repetition');
