@@ -128,4 +128,15 @@ describe('HTML → blocks mapping', () => {
       { type: 'paragraph', text: 'Klik her eller læs mere.', links: [{ text: 'læs mere', href: 'https://example.dk/mere' }] },
     ]);
   });
+
+  it('a script or style inside the headline is not part of the title, and the headline is shown once', () => {
+    const article = extractArticle(
+      `<!DOCTYPE html><html><head><title>Side</title></head><body><article><h1>Overskrift med <script>alert(13)</script><style>h1{}</style> og</h1>
+       <p>Første afsnit er langt nok til at Readability tager det med som en del af artiklen, og det har flere sætninger. Her er endnu en.</p>
+       <p>Sidste afsnit er også langt nok til at blive regnet med i artiklen, så siden som helhed har nok tekst.</p></article></body></html>`,
+    );
+    expect(article.title).toBe('Overskrift med og');
+    expect(article.blocks.map((b) => b.text).filter((t) => t.startsWith('Overskrift'))).toEqual(['Overskrift med og']);
+  });
 });
+

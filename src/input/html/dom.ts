@@ -35,3 +35,15 @@ export function isElement(node: DomNode): node is DomElement {
 export function tagOf(node: DomNode): string {
   return isElement(node) ? node.tagName.toLowerCase() : '';
 }
+
+/** Elements whose content a reader never sees as text. */
+const UNSEEN = new Set(['script', 'style', 'noscript', 'template']);
+
+/** The text a reader sees in `node`: its textContent without scripts, styles and templates. */
+export function visibleText(node: DomNode): string {
+  if (node.nodeType === TEXT_NODE) return node.textContent ?? '';
+  if (isElement(node) && UNSEEN.has(tagOf(node))) return '';
+  let text = '';
+  for (let i = 0; i < node.childNodes.length; i++) text += visibleText(node.childNodes[i]!);
+  return text;
+}

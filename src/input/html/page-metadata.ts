@@ -3,7 +3,7 @@
  * published date from the places Danish sites put it (<meta name="date">, Dublin Core,
  * itemprop, <time datetime>), read before Readability rewrites the document.
  */
-import type { DomDocument } from './dom.js';
+import { visibleText, type DomDocument } from './dom.js';
 
 export interface PageMetadata {
   /** The <title> element's text. */
@@ -29,7 +29,8 @@ export function readPageMetadata(doc: DomDocument): PageMetadata {
   const title = clean(doc.querySelector('title')?.textContent);
   if (title) out.pageTitle = title;
   const h1 = doc.querySelector('article h1') ?? doc.querySelector('main h1') ?? doc.querySelector('h1');
-  const headline = clean(h1?.textContent);
+  // A script inside the headline is not part of it (its code would become the title).
+  const headline = clean(h1 ? visibleText(h1) : '');
   if (headline) out.headline = headline;
   for (const selector of DATE_SELECTORS) {
     const value = clean(doc.querySelector(selector)?.getAttribute('content'));
