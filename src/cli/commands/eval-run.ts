@@ -2,9 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { Da2enError } from '../../errors.js';
 import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
-import { writeFileAtomically } from '../../io/sinks.js';
+import { checkWritable, writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
+import { checkCollisions, checkOutputsOnDisk, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { CliContext } from '../context.js';
@@ -30,7 +31,23 @@ async function readLines(file: string, what: string): Promise<string[]> {
   }
 }
 
+/**
+ * --save-hyp must not replace a file being read, under any name (a symbolic or hard link), nor be
+ * unwritable: found before the model loads, by the checks translate's outputs get.
+ */
+async function checkSaveHyp(args: EvalRunOptions): Promise<void> {
+  if (!args.saveHyp || !args.src) return; // without --src nothing is translated (eval.ts refuses --save-hyp with --hyp)
+  const plans: InputPlan[] = [
+    { input: args.src, targets: [{ format: 'txt', path: args.saveHyp }] },
+    { input: args.ref, targets: [] },
+  ];
+  checkCollisions(plans);
+  await checkOutputsOnDisk(plans);
+  await checkWritable(args.saveHyp);
+}
+
 export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<number> {
+  await checkSaveHyp(args);
   const refs = await readLines(args.ref, 'reference');
   const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
   const src = args.src ? await readLines(args.src, 'source') : undefined;
