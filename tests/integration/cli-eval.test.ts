@@ -75,3 +75,27 @@ describe('eval --save-hyp never replaces an input', () => {
     expect(r.loads).toBe(0);
   });
 });
+
+describe('eval reads strict UTF-8, as sacreBLEU does', () => {
+  it('invalid UTF-8 stops with the byte offset (exit 3), never scored as U+FFFD', async () => {
+    const latin = file('latin.da', Buffer.from('Hunden l\xf8ber hurtigt.\n', 'latin1'));
+    const r = await runEval(['--src', latin, '--ref', file('ref4.en', 'The dog runs fast.\n'), '--save-hyp', path.join(dir, 'h4.en')]);
+    expectOneLine(r, 3, /^da2en: source .*latin\.da is not valid UTF-8 \(first bad byte at offset 8\)/);
+    expect(r.loads).toBe(0);
+    const hyp = await runEval(['--ref', file('ref5.en', 'The dog runs fast.\n'), '--hyp', latin]);
+    expectOneLine(hyp, 3, /^da2en: hypothesis .*latin\.da is not valid UTF-8 \(first bad byte at offset 8\)/);
+  });
+
+  it('a binary file is refused (exit 3)', async () => {
+    const png = file('pic.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]));
+    expectOneLine(await runEval(['--ref', png, '--hyp', png]), 3, /^da2en: reference .*pic\.png looks like a PNG image, not a UTF-8 text file$/);
+  });
+
+  it('a UTF-8 byte order mark is accepted, kept as sacreBLEU keeps it', async () => {
+    const ref = file('ref6.en', 'a b c d e\n');
+    const r = await runEval(['--ref', ref, '--hyp', file('bom.en', '\ufeffa b c d e\r\n'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    // sacreBLEU 2.x: the first token is "\ufeffa", so 4 of 5 unigrams match (BLEU 66.9, chrF2 92.4).
+    expect(JSON.parse(r.stdout)).toMatchObject({ bleu: { score: 66.9 }, chrf: { score: 92.4 }, lines: 1 });
+  });
+});

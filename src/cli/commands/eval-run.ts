@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Da2enError } from '../../errors.js';
 import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
+import { firstBadUtf8Byte, sniffBinary } from '../../io/decode-text.js';
 import { checkWritable, writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
@@ -22,13 +23,25 @@ export interface EvalRunOptions {
   engine: EngineOptions;
 }
 
+/**
+ * A file's lines, read as sacreBLEU reads them: UTF-8, strictly (a bad byte stops it, never becomes
+ * U+FFFD), a byte order mark kept as text, nothing else changed. A binary file is refused outright.
+ */
 async function readLines(file: string, what: string): Promise<string[]> {
+  let bytes: Buffer;
   try {
-    return splitLines(await readFile(file, 'utf8'));
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
+  const binary = sniffBinary(bytes);
+  if (binary !== null) throw new Da2enError('input', `${what} ${file} looks like ${binary}, not a UTF-8 text file`);
+  const bad = firstBadUtf8Byte(bytes, true);
+  if (bad >= 0) {
+    throw new Da2enError('input', `${what} ${file} is not valid UTF-8 (first bad byte at offset ${bad}); eval reads UTF-8 only, as sacreBLEU does: convert it first (e.g. iconv -f cp1252 -t utf-8)`);
+  }
+  return splitLines(bytes.toString('utf8'));
 }
 
 /**
