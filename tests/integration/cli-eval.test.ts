@@ -99,3 +99,16 @@ describe('eval reads strict UTF-8, as sacreBLEU does', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ bleu: { score: 66.9 }, chrf: { score: 92.4 }, lines: 1 });
   });
 });
+
+describe('eval reads lines as sacreBLEU 2.x does', () => {
+  it('empty files stop with one line, exit 3 (sacreBLEU: "contains no sentence")', async () => {
+    expectOneLine(await runEval(['--ref', file('empty.en', ''), '--hyp', file('empty2.en', '')]), 3, /^da2en: Nothing to score: the files are empty/);
+  });
+
+  it('a lone CR does not end a line; CRLF does', async () => {
+    const ref = file('ref7.en', 'a b c d e\nf g h i j\n');
+    const r = await runEval(['--ref', ref, '--hyp', file('cr.en', 'a b c\rd e\r\nf g h i j'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ bleu: { score: 100 }, lines: 2 });
+  });
+});
