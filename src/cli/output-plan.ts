@@ -116,7 +116,8 @@ function isFileInput(input: string): boolean {
   return input !== '-' && !/^https?:\/\//i.test(input);
 }
 
-function checkCollisions(plans: InputPlan[]): void {
+/** An output path that names an input, or another output (paths compared; checkOutputsOnDisk sees links too). */
+export function checkCollisions(plans: InputPlan[]): void {
   const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => path.resolve(p.input)));
   const seen = new Map<string, string>();
   for (const plan of plans) {

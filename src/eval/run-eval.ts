@@ -33,7 +33,7 @@ export interface EvalResult {
   lines: number;
 }
 
-/** Thrown for unusable input (line-count mismatch, nothing to score with). */
+/** Thrown for unusable input (line-count mismatch, empty files, nothing to score with). */
 export class EvalInputError extends Da2enError {
   override readonly name: string = 'EvalInputError';
 
@@ -59,6 +59,8 @@ export async function evaluate(input: EvaluateInput): Promise<EvalResult> {
   counts.push(['reference', refs.length]);
   if (input.hyps !== undefined) counts.push(['hypothesis', input.hyps.length]);
   checkCounts(counts);
+  // sacreBLEU stops here too ("contains no sentence"): a score of 0 would read as a result.
+  if (refs.length === 0) throw new EvalInputError('Nothing to score: the files are empty (no line to score).');
 
   let hyps: readonly string[];
   if (input.hyps !== undefined) {

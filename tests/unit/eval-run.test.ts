@@ -45,6 +45,17 @@ describe('evaluate', () => {
     ).rejects.toThrow(/translation 2/);
   });
 
+  it('refuses empty input before translating, as sacreBLEU does ("contains no sentence")', async () => {
+    await expect(evaluate({ refs: [], hyps: [] })).rejects.toThrow(/Nothing to score: the files are empty/);
+    let translated = false;
+    const translate = async (lines: string[]) => {
+      translated = true;
+      return lines;
+    };
+    await expect(evaluate({ src: [], refs: [], translate })).rejects.toBeInstanceOf(EvalInputError);
+    expect(translated).toBe(false);
+  });
+
   it('needs hypotheses or a source with a translator', async () => {
     await expect(evaluate({ refs: ['a'] })).rejects.toThrow(/Nothing to score/);
     await expect(evaluate({ src: ['a'], refs: ['a'] })).rejects.toThrow(/Nothing to score/);
@@ -91,11 +102,14 @@ describe('Python-compatible number formatting', () => {
 });
 
 describe('splitLines', () => {
-  it('reads lines like Python text mode', () => {
+  it('reads lines like sacreBLEU 2.x (Python, newline="\\n"): only \\n ends a line', () => {
     expect(splitLines('a\nb\n')).toEqual(['a', 'b']);
     expect(splitLines('a\r\nb')).toEqual(['a', 'b']);
+    expect(splitLines('a\r\n\r\n')).toEqual(['a', '']);
     expect(splitLines('a\n\n')).toEqual(['a', '']);
     expect(splitLines('')).toEqual([]);
     expect(splitLines('a\u2028b')).toEqual(['a\u2028b']);
+    expect(splitLines('a b c\rd e\n')).toEqual(['a b c\rd e']);
+    expect(splitLines('a\rb\r')).toEqual(['a\rb\r']);
   });
 });

@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { Da2enError } from '../../errors.js';
 import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
-import { writeFileAtomically } from '../../io/sinks.js';
+import { firstBadUtf8Byte, sniffBinary } from '../../io/decode-text.js';
+import { checkWritable, writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
+import { checkCollisions, checkOutputsOnDisk, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { CliContext } from '../context.js';
@@ -21,16 +23,44 @@ export interface EvalRunOptions {
   engine: EngineOptions;
 }
 
+/**
+ * A file's lines, read as sacreBLEU reads them: UTF-8, strictly (a bad byte stops it, never becomes
+ * U+FFFD), a byte order mark kept as text, nothing else changed. A binary file is refused outright.
+ */
 async function readLines(file: string, what: string): Promise<string[]> {
+  let bytes: Buffer;
   try {
-    return splitLines(await readFile(file, 'utf8'));
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
+  const binary = sniffBinary(bytes);
+  if (binary !== null) throw new Da2enError('input', `${what} ${file} looks like ${binary}, not a UTF-8 text file`);
+  const bad = firstBadUtf8Byte(bytes, true);
+  if (bad >= 0) {
+    throw new Da2enError('input', `${what} ${file} is not valid UTF-8 (first bad byte at offset ${bad}); eval reads UTF-8 only, as sacreBLEU does: convert it first (e.g. iconv -f cp1252 -t utf-8)`);
+  }
+  return splitLines(bytes.toString('utf8'));
+}
+
+/**
+ * --save-hyp must not replace a file being read, under any name (a symbolic or hard link), nor be
+ * unwritable: found before the model loads, by the checks translate's outputs get.
+ */
+async function checkSaveHyp(args: EvalRunOptions): Promise<void> {
+  if (!args.saveHyp || !args.src) return; // without --src nothing is translated (eval.ts refuses --save-hyp with --hyp)
+  const plans: InputPlan[] = [
+    { input: args.src, targets: [{ format: 'txt', path: args.saveHyp }] },
+    { input: args.ref, targets: [] },
+  ];
+  checkCollisions(plans);
+  await checkOutputsOnDisk(plans);
+  await checkWritable(args.saveHyp);
 }
 
 export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<number> {
+  await checkSaveHyp(args);
   const refs = await readLines(args.ref, 'reference');
   const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
   const src = args.src ? await readLines(args.src, 'source') : undefined;

@@ -15,6 +15,8 @@ function builder(y: Argv) {
     .options(PROGRESS_OPTIONS)
     .check((a) => {
       if (!a.src && !a.hyp) throw new Da2enError('usage', 'eval needs --src (to translate) or --hyp (to score existing output) besides --ref');
+      // --hyp scores a file as it is: nothing is translated, so there would be nothing to save.
+      if (a.saveHyp && a.hyp) throw new Da2enError('usage', '--save-hyp saves the translations of --src, and --hyp scores an existing file without translating: give one of them');
       return true;
     })
     .example('$0 eval --src flores.da --ref flores.en', 'translate and score')
