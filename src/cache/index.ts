@@ -1,6 +1,7 @@
 export { defaultCacheDir } from '../io/cache-dir.js';
 export {
   DATA_FILE,
+  discardDamagedMemory,
   openTranslationMemory,
   type MemoryRecord,
   type TranslationMemoryStats,

@@ -24,7 +24,7 @@
  * before it returns (overlappingSync is off), so a Ctrl-C, a kill -9 or a power cut right after
  * `store()` keeps those entries, and a crash during it leaves the previous state intact.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { Da2enError } from '../errors.js';
@@ -95,12 +95,18 @@ function unusable(dir: string, error: unknown): Da2enError {
   );
 }
 
+const DAMAGED = `${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`;
+
 /**
  * lmdb 3.5.6 trusts its data file: opening a non-empty file that is not an LMDB environment (a
- * stray file, a truncated copy) crashes the process with a segmentation fault instead of throwing.
- * So check the two meta pages first: each starts with a 24-byte page header, then the magic
- * 0xBEEFC0DE, the data format version (2) and, 24 bytes further on, the page size. An empty file
- * is what LMDB itself creates before the first commit, and is fine.
+ * stray file, a truncated copy) crashes the process (segmentation fault, or a bus error when it
+ * maps pages past the end of the file) instead of throwing. So check the two meta pages first.
+ * Layout (lmdb's mdb.c, 64-bit build): a 24-byte page header, then MDB_meta: the magic 0xBEEFC0DE
+ * (at 24), the data format version 2 (28), the page size (48, the free DB's md_pad), the last used
+ * page number mm_last_pg (144, 64-bit) and the txnid that committed the meta (152, 64-bit). LMDB
+ * reads the meta with the higher txnid, and writes the data pages it points to before the meta, so
+ * a file shorter than (last page + 1) pages was cut short. An empty file is what LMDB itself
+ * creates before the first commit, and is fine.
  */
 function checkDataFile(path: string): void {
   try {
@@ -112,14 +118,19 @@ function checkDataFile(path: string): void {
   const fd = openSync(path, 'r');
   try {
     const meta = (offset: number) => {
-      const page = Buffer.alloc(64);
-      return readSync(fd, page, 0, page.length, offset) === page.length && page.readUInt32LE(24) === 0xbeefc0de && page.readUInt32LE(28) === 2
-        ? page.readUInt32LE(48)
-        : 0;
+      const page = Buffer.alloc(160);
+      if (readSync(fd, page, 0, page.length, offset) !== page.length || page.readUInt32LE(24) !== 0xbeefc0de || page.readUInt32LE(28) !== 2) return null;
+      return { pageSize: page.readUInt32LE(48), lastPage: page.readBigUInt64LE(144), txnid: page.readBigUInt64LE(152) };
     };
     const valid = () => {
-      const pageSize = meta(0);
-      return pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0 && meta(pageSize) === pageSize;
+      const first = meta(0);
+      const pageSize = first?.pageSize ?? 0;
+      if (!first || pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return false;
+      const second = meta(pageSize);
+      if (second?.pageSize !== pageSize) return false;
+      const latest = first.txnid >= second.txnid ? first : second;
+      // Size after reading the meta: a commit running meanwhile only makes the file longer.
+      return BigInt(fstatSync(fd).size) >= (latest.lastPage + 1n) * BigInt(pageSize);
     };
     // Another process may be creating the file right now (it writes both meta pages at once, under
     // LMDB's lock, which this check does not take): look again before calling it damaged.
@@ -128,10 +139,36 @@ function checkDataFile(path: string): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
       ok = valid();
     }
-    if (!ok) throw new Error(`${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`);
+    if (!ok) throw new DamagedDataFile(DAMAGED);
   } finally {
     closeSync(fd);
   }
+}
+
+class DamagedDataFile extends Error {}
+
+/**
+ * For `cache clear`: deletes the data file in `dir` (default: `defaultCacheDir()`) when it is not a
+ * translation memory (nothing in it can be read, and opening it fails), so that a fresh one can take
+ * its place. Returns the deleted file, or null when there was nothing to delete (anything else wrong
+ * with the folder is left for opening to report). Throws a `Da2enError` (kind 'storage') when the
+ * file cannot be deleted.
+ */
+export function discardDamagedMemory(dir?: string): string | null {
+  const folder = dir ? resolve(dir) : defaultCacheDir();
+  const path = join(folder, DATA_FILE);
+  try {
+    checkDataFile(path);
+    return null;
+  } catch (error) {
+    if (!(error instanceof DamagedDataFile)) return null;
+  }
+  try {
+    rmSync(path, { force: true });
+  } catch (error) {
+    throw unusable(folder, error);
+  }
+  return path;
 }
 
 /**

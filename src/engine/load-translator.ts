@@ -3,7 +3,7 @@ import { DEFAULT_DTYPE } from './defaults.js';
 import type { Dtype } from './dtype.js';
 import type { EngineKind } from './generation/open-generator.js';
 import { MarianTranslator, type MarianTranslatorOptions, type ModelStart } from './marian-translator.js';
-import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, type EnsureModelOptions } from './model-store/index.js';
+import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, modelMemoryId, type EnsureModelOptions } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';
 
 export interface EngineOptions {
@@ -57,6 +57,7 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
   // with how many threads, spinning or not, the first model process decides (thread-plan.ts).
   return MarianTranslator.load(location.dir, {
     modelId: location.id,
+    memoryId: modelMemoryId(location, dtype),
     dtype,
     ...(options.threads ? { intraOpThreads: options.threads } : {}),
     ...(options.modelProcesses ? { modelProcesses: options.modelProcesses } : {}),

@@ -37,6 +37,8 @@ export interface ModelStarted {
 
 export interface MarianTranslatorOptions extends SessionSettings {
   modelId: string;
+  /** The model in translation-memory keys (model-store/memory-id.ts); modelId when absent. */
+  memoryId?: string;
   dtype: Dtype;
   /** 1 = greedy (the default). */
   beams?: number;
@@ -176,6 +178,10 @@ export class MarianTranslator implements Translator {
 
   get modelId(): string {
     return this.options.modelId;
+  }
+
+  get memoryId(): string {
+    return this.options.memoryId ?? this.options.modelId;
   }
 
   get dtype(): Dtype {

@@ -23,6 +23,8 @@ export interface BatchPreference {
 
 export interface Translator {
   readonly modelId: string;
+  /** The model in translation-memory keys (model-store/memory-id.ts); modelId when absent. */
+  readonly memoryId?: string | undefined;
   readonly dtype: string;
   /** Settings that change the output; part of the translation-memory key. */
   readonly decoding: Record<string, unknown>;

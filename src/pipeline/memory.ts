@@ -45,6 +45,11 @@ export interface MemoryKeyParts {
   decoding: Record<string, unknown>;
 }
 
+/** The key parts of a translator's memory entries: the model by its memory identity where it has one. */
+export function memoryKeyParts(model: { modelId: string; memoryId?: string | undefined; dtype: string; decoding: Record<string, unknown> }): MemoryKeyParts {
+  return { modelId: model.memoryId ?? model.modelId, dtype: model.dtype, decoding: model.decoding };
+}
+
 function canonicalJson(value: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
 }

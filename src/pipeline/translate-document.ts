@@ -4,7 +4,7 @@ import type { Translator } from '../engine/translator.js';
 import { isFootnoteReference } from '../segmentation/footnote-references.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
-import { lookupMemory, memoryKey, type MemoryHit, type TranslationMemory } from './memory.js';
+import { lookupMemory, memoryKey, memoryKeyParts, type MemoryHit, type TranslationMemory } from './memory.js';
 
 export interface PipelineProgress {
   paragraphsDone: number;
@@ -87,7 +87,7 @@ export async function translateDocument(
     if (--remaining[slot.paragraph]! === 0) paragraphsDone++;
   };
 
-  const keyParts = { modelId: translator.modelId, dtype: translator.dtype, decoding: translator.decoding };
+  const keyParts = memoryKeyParts(translator);
   const pending: Slot[] = [];
   const keys: string[] = [];
   doc.paragraphs.forEach((p, pi) =>

@@ -24,7 +24,7 @@ export interface WorkerError {
 }
 
 export type WorkerReply =
-  | { id: 0; op: 'ready'; modelId: string; dtype: string; decoding: Record<string, unknown>; maxInputTokens: number }
+  | { id: 0; op: 'ready'; modelId: string; memoryId: string | undefined; dtype: string; decoding: Record<string, unknown>; maxInputTokens: number }
   | { id: 0; op: 'failed'; error: WorkerError }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: WorkerError };
@@ -43,6 +43,7 @@ try {
     id: 0,
     op: 'ready',
     modelId: translator.modelId,
+    memoryId: translator.memoryId,
     dtype: translator.dtype,
     decoding: translator.decoding,
     maxInputTokens: translator.maxInputTokens,

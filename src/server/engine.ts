@@ -37,6 +37,7 @@ export function inProcessEngine(translator: Translator): ServerEngine {
   const count = (s: string) => translator.countTokens(s);
   return {
     modelId: translator.modelId,
+    memoryId: translator.memoryId,
     dtype: translator.dtype,
     decoding: translator.decoding,
     maxInputTokens: translator.maxInputTokens,

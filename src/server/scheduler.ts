@@ -9,13 +9,15 @@
  * Model calls run one at a time (ONNX Runtime uses every core for one call). The translation memory
  * is consulted before queueing and written after every call, so all clients share it.
  */
-import { lookupMemory, memoryKey, type MemoryHit, type TranslationMemory } from '../pipeline/memory.js';
+import { lookupMemory, memoryKey, memoryKeyParts, type MemoryHit, type TranslationMemory } from '../pipeline/memory.js';
 import type { TranslationResult } from '../engine/translator.js';
 import { lostText } from '../document/types.js';
 
 /** What the scheduler needs from the engine: batches in, translations out (see ./engine.ts). */
 export interface BatchTranslator {
   readonly modelId: string;
+  /** The model in translation-memory keys; modelId when absent. */
+  readonly memoryId?: string | undefined;
   readonly dtype: string;
   readonly decoding: Record<string, unknown>;
   translateBatch(texts: string[]): Promise<TranslationResult[]>;
@@ -107,7 +109,7 @@ export class SentenceScheduler {
     private readonly limits: SchedulerLimits,
     private readonly memory?: TranslationMemory,
   ) {
-    this.keyParts = { modelId: translator.modelId, dtype: translator.dtype, decoding: translator.decoding };
+    this.keyParts = memoryKeyParts(translator);
   }
 
   stats(): SchedulerStats {

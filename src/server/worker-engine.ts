@@ -70,6 +70,7 @@ export async function startWorkerEngine(options: WorkerEngineOptions): Promise<S
 
   return {
     modelId: info.modelId,
+    memoryId: info.memoryId,
     dtype: info.dtype,
     decoding: info.decoding,
     maxInputTokens: info.maxInputTokens,

@@ -8,6 +8,7 @@ import { Da2enError } from '../../src/errors.js';
 import { memoryKey } from '../../src/pipeline/memory.js';
 import { finished, spawnCacheWorker } from '../helpers/cache-child.js';
 import { runCli } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -182,6 +183,29 @@ describe('unusable cache folder', () => {
     const again = openTranslationMemory(dir);
     expect(again.stats().entries).toBe(1);
     await again.close();
+  });
+
+  it('a data file cut short after its meta pages (lmdb would die of a bus error reading past its end); cache clear deletes it', async () => {
+    const memory = openTranslationMemory(dir);
+    memory.store(Array.from({ length: 300 }, (_, i) => entry(`Sætning nummer ${i}.`, `Sentence number ${i}. `.repeat(10))));
+    await memory.close();
+    const file = join(dir, DATA_FILE);
+    const good = readFileSync(file);
+    expect(good.length).toBeGreaterThan(8 * 4096);
+    // In a child process: a bus error there is a failed test, not a dead test runner.
+    for (const size of [8192, 20480, good.length - 4096]) {
+      writeFileSync(file, good.subarray(0, size));
+      const result = await spawnCli(['cache', 'stats', '--cache-dir', dir]).done;
+      expect({ size, signal: result.signal, code: result.code }).toEqual({ size, signal: null, code: 1 });
+      expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(oneLine);
+      expect(result.stderr).toContain('delete it to start afresh');
+    }
+    const cleared = await spawnCli(['cache', 'clear', '--cache-dir', dir]).done;
+    expect({ signal: cleared.signal, code: cleared.code }).toEqual({ signal: null, code: 0 });
+    expect(cleared.stdout).toContain(`deleted the damaged ${file}`);
+    const after = await runCli(['cache', 'stats', '--json', '--cache-dir', dir]);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ entries: 0 });
   });
 
   const isRoot = process.getuid?.() === 0;

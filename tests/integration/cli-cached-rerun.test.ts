@@ -1,9 +1,11 @@
 /**
  * A re-run served wholly from the translation memory never starts the model: shown by damaging the
- * model's .onnx files after the first run. The second run still succeeds with the same output;
+ * model's .onnx files after the first run (in place, size and times kept: the memory knows a model
+ * directory by its files' sizes and times, model-store/memory-id.ts, so it is the same model to the
+ * memory, and a load would fail). The second run still succeeds with the same output;
  * anything that does need the damaged model fails with the one-line model-corrupt error (exit 5).
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { ExitCode } from '../../src/cli/exit-codes.js';
 import { builtModel } from '../../tools/builder-models.js';
 import { runCli } from '../helpers/run-cli.js';
 
+const STAMP = new Date('2024-01-01T00:00:00Z');
 const ARTICLE = 'Kommunen bygger en ny skole.\n\nBørn og voksne fejrede sejren på torvet i går aftes. Det regner.\n\n42 %\n';
 
 let tmp: string;
@@ -20,6 +23,8 @@ beforeAll(async () => {
   // A copy: this test damages it.
   model = path.join(tmp, 'model');
   cpSync(await builtModel('tiny'), model, { recursive: true });
+  // Whole seconds, so that the damage below can put the times back exactly.
+  for (const f of readdirSync(path.join(model, 'onnx'))) utimesSync(path.join(model, 'onnx', f), STAMP, STAMP);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -53,7 +58,12 @@ describe('a re-run from the translation memory', () => {
     const before = await run(path.join(tmp, 'before'));
     expect(before.code, before.stderr).toBe(0);
 
-    for (const f of readdirSync(path.join(model, 'onnx'))) if (f.endsWith('.onnx')) writeFileSync(path.join(model, 'onnx', f), 'not an ONNX model');
+    for (const f of readdirSync(path.join(model, 'onnx'))) {
+      const file = path.join(model, 'onnx', f);
+      if (!f.endsWith('.onnx')) continue;
+      writeFileSync(file, Buffer.alloc(statSync(file).size, 'not an ONNX model '));
+      utimesSync(file, STAMP, STAMP);
+    }
 
     const second = await run(path.join(tmp, 'second'));
     expect(second.code, second.stderr).toBe(0);

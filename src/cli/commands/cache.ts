@@ -16,13 +16,15 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
 }
 
 async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
-  const { openTranslationMemory } = await import('../../cache/index.js');
+  const { discardDamagedMemory, openTranslationMemory } = await import('../../cache/index.js');
+  // A damaged data file cannot be opened, so clear deletes it instead (its entries are lost anyway).
+  const discarded = args.action === 'clear' ? discardDamagedMemory(args.cacheDir) : null;
   const memory = openTranslationMemory(args.cacheDir);
   try {
     if (args.action === 'clear') {
       const { entries } = memory.stats();
       memory.clear();
-      ctx.stdout.write(`cleared ${entries} entries from ${memory.stats().path}\n`);
+      ctx.stdout.write(discarded ? `deleted the damaged ${discarded}; the translation memory is empty now\n` : `cleared ${entries} entries from ${memory.stats().path}\n`);
     } else {
       const stats = memory.stats();
       ctx.stdout.write(args.json ? JSON.stringify(stats) + '\n' : `${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB in ${stats.path}\n`);

@@ -16,6 +16,10 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../io/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
+import { DEFAULT_DTYPE } from '../../engine/defaults.js';
+import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.js';
+import { modelMemoryId } from '../../engine/model-store/memory-id.js';
+import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
 import { checkOutputsOnDisk, planOutputs, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
@@ -51,9 +55,11 @@ export interface TranslateRunOptions {
  * content and the settings that shape its translation. Standard input has none (it is never known).
  */
 function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredArticle>, scans: Map<string, InputScan>, args: TranslateRunOptions): Map<string, string> {
-  const { model, modelsDir, dtype, beams, lengthPolicy, repetitionGuard } = args.engine;
+  const { model, modelsDir, dtype = DEFAULT_DTYPE, beams, lengthPolicy, repetitionGuard } = args.engine;
   const { maxChunkTokens, packSentences } = args.translation;
-  const settings = { model: { model, modelsDir, dtype, beams, lengthPolicy, repetitionGuard }, inputFormat: args.inputFormat, segmentation: { maxChunkTokens, packSentences } };
+  // The model as the memory's segment keys know it: a directory by where it is and what it holds.
+  const memoryId = modelMemoryId(locateModel(model ?? DEFAULT_MODEL_ID, modelsDir ?? defaultModelsDir()), dtype);
+  const settings = { model: { memoryId, dtype, beams, lengthPolicy, repetitionGuard }, inputFormat: args.inputFormat, segmentation: { maxChunkTokens, packSentences } };
   const keys = new Map<string, string>();
   for (const plan of plans) {
     const content = articles.has(plan.input) ? JSON.stringify(articles.get(plan.input)!.blocks) : scans.get(plan.input)?.digest;

@@ -14,6 +14,7 @@ import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, requiredFiles } from './mo
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
 export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
+export { modelMemoryId } from './memory-id.js';
 
 export interface EnsureModelOptions {
   model: string;

@@ -17,7 +17,7 @@ export function defaultRemoteHost(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 export interface ModelLocation {
-  /** Hub id ("Xenova/opus-mt-da-en") or, for a local directory, its path as given. */
+  /** Hub id ("Xenova/opus-mt-da-en") or, for a local directory, its path as given (for messages; the translation memory keys on modelMemoryId). */
   id: string;
   dir: string;
   /** True when the model comes from the hub (so it can be downloaded); false for a directory. */

@@ -1,0 +1,31 @@
+/**
+ * A model's identity in the translation memory's keys and its record of finished inputs. A hub id
+ * names one model wherever it is kept. A directory does not: `--model m` typed in two folders, or
+ * one path whose model was replaced (a re-convert, another copy), are different models, and keying
+ * on the path as typed served one model's translations for the other. So a directory is its
+ * absolute path plus a fingerprint of the files its translations come from (the configuration, the
+ * tokenizer and the encoder/decoder of the dtype): the size and modification time of each.
+ *
+ * Stat calls only, not a hash of the contents: a re-run served from the memory never loads the
+ * model, and reading a hundred MB of weights would cost more than that saves. Times in whole
+ * milliseconds and no inode, so that copies that keep the times (rsync -a, cp -p, tar, a container
+ * image) at the same path are one model on every machine, and queue workers sharing a Redis memory
+ * share its entries. Files da2en derives from these (the wrapped and prepared generation models,
+ * made on first load) are left out, so making them does not change the identity.
+ */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Dtype } from '../dtype.js';
+import type { ModelLocation } from './locate.js';
+import { requiredFiles } from './model-files.js';
+
+export function modelMemoryId(location: ModelLocation, dtype: Dtype): string {
+  if (location.downloadable) return location.id;
+  const hash = createHash('sha256');
+  for (const file of requiredFiles(dtype)) {
+    const s = statSync(path.join(location.dir, file), { bigint: true, throwIfNoEntry: false });
+    hash.update(JSON.stringify([file, s ? [String(s.size), String(s.mtimeNs / 1_000_000n)] : null]));
+  }
+  return `${location.dir}#${hash.digest('hex').slice(0, 16)}`;
+}
