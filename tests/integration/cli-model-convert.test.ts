@@ -92,6 +92,19 @@ describe('da2en model convert', () => {
     expect(existsSync(path.join(tmp, 'evil-out'))).toBe(false);
   });
 
+  it('config values no Marian model has: exit 3 with one line, nothing written (was: exit 1 "Invalid typed array length", or a model that could not translate)', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt-positions'), 'tc-big', 'F32');
+    const config = JSON.parse(readFileSync(path.join(ckpt.dir, 'config.json'), 'utf8'));
+    for (const positions of [1e9, 3]) {
+      writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_position_embeddings: positions }));
+      const out = path.join(tmp, `positions-${positions}`);
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(r.stderr)).toMatch(new RegExp(`config\\.json: max_position_embeddings ${positions} is outside 16–65536`));
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('never writes over or around the checkpoint it reads: refused with exit 2, every file kept', async () => {
     const ckpt = writeTinyCheckpoint(path.join(tmp, 'guard', 'ckpt'), 'opus', 'F32');
     const before = snapshot(ckpt.dir);
