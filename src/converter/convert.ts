@@ -8,6 +8,7 @@ import type { Model } from '../builder/onnx/ir.js';
 import { quantizeDynamic } from '../builder/onnx/quantize.js';
 import { serializeModel } from '../builder/onnx/serialize.js';
 import { readMarianWeights } from './checkpoint-weights.js';
+import { checkOutputFolder, swapIntoPlace } from './output-folder.js';
 import { CheckpointError } from './errors.js';
 
 export { CHECKPOINT_FILES } from './checkpoint-files.js';
@@ -32,7 +33,8 @@ export interface ConvertRequest {
   quantization?: 'per-channel' | 'per-tensor';
   /**
    * Keep what `outDir` already holds and replace only the files this conversion writes (adding
-   * fp32 to a q8 conversion). Without it, `outDir` is replaced as a whole.
+   * fp32 to a q8 conversion). Without it, `outDir` is replaced as a whole, and only when it is
+   * empty or holds a model da2en converted.
    */
   merge?: boolean;
   /** Called at each stage ("reading weights", "encoder fp32", …). */
@@ -97,7 +99,8 @@ function generationFromConfig(config: Json): Json {
  * Converts a Hugging Face MarianMTModel checkpoint (the layout Helsinki-NLP publishes) into the
  * Transformers.js layout: config, generation config, tokenizer.json, and the encoder and merged
  * decoder ONNX graphs (fp32 and/or their int8 `_quantized` twins). Written into a temporary
- * folder beside `outDir` and renamed into place, so a failed conversion leaves nothing half-done.
+ * folder beside `outDir` and swapped into place, so a failed conversion leaves nothing half-done;
+ * an existing `outDir` is replaced only when it holds a model da2en converted (output-folder.ts).
  */
 export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertReport> {
   const started = performance.now();
@@ -105,6 +108,9 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
   const dtypes = req.dtypes ?? ['q8'];
   const stage = req.onStage ?? (() => {});
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint folder ${dir} does not exist or is not a folder`);
+  const mergeInto = req.merge === true && existsSync(path.join(req.outDir, 'config.json'));
+  // Checked before the work, and again just before the swap (the folder may have changed meanwhile).
+  checkOutputFolder(dir, req.outDir, !mergeInto);
 
   const configJson = (await readJson(path.join(dir, 'config.json'), true))!;
   const cfg = readMarianConfig(configJson);
@@ -138,11 +144,7 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
     source.close();
   }
 
-  // Never wipe a folder that is something else than a model.
-  if (existsSync(req.outDir) && readdirSync(req.outDir).length > 0 && !existsSync(path.join(req.outDir, 'config.json'))) {
-    throw new CheckpointError(`refusing to replace ${req.outDir}: it is not empty and holds no model (config.json)`);
-  }
-  const tmp = `${req.outDir.replace(/[\\/]+$/, '')}.converting-${process.pid}`;
+  const tmp = `${path.resolve(req.outDir)}.converting-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   makeDirectories(path.join(tmp, 'onnx'));
   try {
@@ -181,16 +183,15 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
         await writeFile(path.join(tmp, 'onnx', `${name}_quantized.onnx`), serializeModel(quantizeDynamic(model, { perChannel: req.quantization === 'per-channel' })));
       }
     }
-    if (req.merge && existsSync(path.join(req.outDir, 'config.json'))) {
+    const outExists = checkOutputFolder(dir, req.outDir, !mergeInto);
+    if (mergeInto) {
       makeDirectories(path.join(req.outDir, 'onnx'));
       for (const f of [...readdirSync(tmp).filter((f) => f !== 'onnx'), ...readdirSync(path.join(tmp, 'onnx')).map((f) => `onnx/${f}`)]) {
         await rename(path.join(tmp, f), path.join(req.outDir, f));
       }
       await rm(tmp, { recursive: true, force: true });
     } else {
-      await rm(req.outDir, { recursive: true, force: true });
-      makeDirectories(path.dirname(path.resolve(req.outDir)));
-      await rename(tmp, req.outDir);
+      await swapIntoPlace(tmp, req.outDir, outExists);
     }
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });

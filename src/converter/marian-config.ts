@@ -1,4 +1,5 @@
 import { isActivation, type Activation } from '../builder/marian/dims.js';
+import { outsideLimit, type MarianLimit } from '../builder/marian/limits.js';
 import { CheckpointError } from './errors.js';
 
 /** What the converter needs from a checkpoint's config.json, checked. */
@@ -39,6 +40,12 @@ export function readMarianConfig(config: Json, file = 'config.json'): MarianChec
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CheckpointError(`${file}: ${key} is ${JSON.stringify(v ?? null)}, expected a non-negative integer`);
     return v;
   };
+  const bounded = (key: string, limit: MarianLimit, fallback?: number): number => {
+    const v = int(key, fallback);
+    const outside = outsideLimit(key, v, limit);
+    if (outside) throw new CheckpointError(`${file}: ${outside}; this is not a Marian model's setting (a damaged or foreign config.json)`);
+    return v;
+  };
   const flag = (key: string, fallback: boolean): boolean => {
     const v = config[key] ?? fallback;
     if (typeof v !== 'boolean') throw new CheckpointError(`${file}: ${key} is ${JSON.stringify(v)}, expected true or false`);
@@ -54,14 +61,14 @@ export function readMarianConfig(config: Json, file = 'config.json'): MarianChec
   const activation = config['activation_function'] ?? 'gelu';
   if (!isActivation(activation)) throw new CheckpointError(`${file}: activation_function ${JSON.stringify(activation)} is not supported (swish, silu, relu, gelu or gelu_new)`);
 
-  const vocabSize = int('vocab_size');
-  const decoderVocab = int('decoder_vocab_size', vocabSize);
+  const vocabSize = bounded('vocab_size', 'vocab_size');
+  const decoderVocab = bounded('decoder_vocab_size', 'vocab_size', vocabSize);
   if (decoderVocab !== vocabSize) throw unsupported(`a separate target vocabulary (decoder_vocab_size ${decoderVocab} ≠ vocab_size ${vocabSize})`);
-  const dModel = int('d_model');
-  const encoderHeads = int('encoder_attention_heads');
-  const decoderHeads = int('decoder_attention_heads');
+  const dModel = bounded('d_model', 'd_model');
+  const encoderHeads = bounded('encoder_attention_heads', 'attention_heads');
+  const decoderHeads = bounded('decoder_attention_heads', 'attention_heads');
   for (const [k, h] of [['encoder_attention_heads', encoderHeads], ['decoder_attention_heads', decoderHeads]] as const) {
-    if (h === 0 || dModel % h !== 0) throw new CheckpointError(`${file}: d_model ${dModel} is not divisible by ${k} ${h}`);
+    if (dModel % h !== 0) throw new CheckpointError(`${file}: d_model ${dModel} is not divisible by ${k} ${h}`);
   }
   const padId = int('pad_token_id');
   const eosId = int('eos_token_id');
@@ -72,13 +79,13 @@ export function readMarianConfig(config: Json, file = 'config.json'): MarianChec
   return {
     vocabSize,
     dModel,
-    encoderLayers: int('encoder_layers'),
-    decoderLayers: int('decoder_layers'),
+    encoderLayers: bounded('encoder_layers', 'layers'),
+    decoderLayers: bounded('decoder_layers', 'layers'),
     encoderHeads,
     decoderHeads,
-    encoderFfnDim: int('encoder_ffn_dim'),
-    decoderFfnDim: int('decoder_ffn_dim'),
-    maxPositions: int('max_position_embeddings'),
+    encoderFfnDim: bounded('encoder_ffn_dim', 'ffn_dim'),
+    decoderFfnDim: bounded('decoder_ffn_dim', 'ffn_dim'),
+    maxPositions: bounded('max_position_embeddings', 'max_position_embeddings'),
     activation,
     // MarianConfig's own default is false; every Opus-MT config sets it explicitly.
     scaleEmbedding: flag('scale_embedding', false),

@@ -1,7 +1,8 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Dtype } from './dtype.js';
-import type { GenerationSettings, MarianConfig } from './model-config.js';
+import { checkDecoderLayers, type GenerationSettings, type MarianConfig } from './model-config.js';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
 export type { Dtype } from './dtype.js';
@@ -59,6 +60,12 @@ export class MarianModel {
     if (!encoder.outputNames.includes('last_hidden_state') || !decoder.inputNames.includes('use_cache_branch')) {
       await Promise.all([encoder.release(), decoder.release()]);
       throw new Error(`${dir} is not a Marian encoder-decoder export (encoder_model + decoder_model_merged with use_cache_branch)`);
+    }
+    try {
+      checkDecoderLayers(files.config.layers, decoder.inputNames, path.relative(dir, files.decoderPath));
+    } catch (err) {
+      await Promise.all([encoder.release(), decoder.release()]);
+      throw err;
     }
     return new MarianModel(files.tokenizer, files.config, files.generation, encoder, decoder);
   }

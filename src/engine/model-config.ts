@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { outsideLimit, type MarianLimit } from '../builder/marian/limits.js';
 
 export interface MarianConfig {
   decoderStartId: number;
@@ -68,24 +69,39 @@ function required(value: number | undefined, what: string, file: string): number
   return value;
 }
 
+/** A value the graphs are built and fed from: one outside its range is a damaged or foreign file, refused before anything is sized by it. */
+function bounded(value: number, key: string, limit: MarianLimit): number {
+  const outside = outsideLimit(key, value, limit);
+  if (outside) throw new Error(`config.json: ${outside}; this is not a Marian model's setting (a damaged or foreign config.json)`);
+  return value;
+}
+
+function tokenId(value: number, key: string, vocabSize: number, file: string): number {
+  if (value >= vocabSize) throw new Error(`${file}: ${key} ${value} is outside the vocabulary of ${vocabSize}`);
+  return value;
+}
+
 export async function readModelConfig(dir: string): Promise<ModelConfig> {
   const [c, g] = await Promise.all([readJson(dir, 'config.json'), readJson(dir, 'generation_config.json', true)]);
   // generate() reads the generation config first; the model config is the older home of the same keys.
   const pick = (key: string) => int(g[key]) ?? int(c[key]);
-  const dModel = required(int(c['d_model']), 'd_model', 'config.json');
-  const heads = required(int(c['decoder_attention_heads']), 'decoder_attention_heads', 'config.json');
-  const padId = required(pick('pad_token_id'), 'pad_token_id', 'config.json');
-  const eosId = required(pick('eos_token_id'), 'eos_token_id', 'config.json');
+  const dModel = bounded(required(int(c['d_model']), 'd_model', 'config.json'), 'd_model', 'd_model');
+  const heads = bounded(required(int(c['decoder_attention_heads']), 'decoder_attention_heads', 'config.json'), 'decoder_attention_heads', 'attention_heads');
+  if (dModel % heads !== 0) throw new Error(`config.json: d_model ${dModel} is not divisible by decoder_attention_heads ${heads}`);
+  const vocabSize = bounded(required(int(c['decoder_vocab_size']) ?? int(c['vocab_size']), 'vocab_size', 'config.json'), 'vocab_size', 'vocab_size');
+  const id = (key: string, value: number | undefined) => (value === undefined ? undefined : tokenId(value, key, vocabSize, int(g[key]) !== undefined ? 'generation_config.json' : 'config.json'));
+  const padId = id('pad_token_id', required(pick('pad_token_id'), 'pad_token_id', 'config.json'))!;
+  const eosId = id('eos_token_id', required(pick('eos_token_id'), 'eos_token_id', 'config.json'))!;
   const config: MarianConfig = {
-    decoderStartId: pick('decoder_start_token_id') ?? padId,
+    decoderStartId: id('decoder_start_token_id', pick('decoder_start_token_id')) ?? padId,
     eosId,
     padId,
-    unkId: int(c['unk_token_id']) ?? 1,
-    vocabSize: required(int(c['decoder_vocab_size']) ?? int(c['vocab_size']), 'vocab_size', 'config.json'),
-    layers: required(int(c['decoder_layers']), 'decoder_layers', 'config.json'),
+    unkId: tokenId(int(c['unk_token_id']) ?? 1, 'unk_token_id', vocabSize, 'config.json'),
+    vocabSize,
+    layers: bounded(required(int(c['decoder_layers']), 'decoder_layers', 'config.json'), 'decoder_layers', 'layers'),
     heads,
     headDim: dModel / heads,
-    maxPositions: int(c['max_position_embeddings']) ?? 512,
+    maxPositions: bounded(int(c['max_position_embeddings']) ?? 512, 'max_position_embeddings', 'max_position_embeddings'),
   };
   const bad = (g['bad_words_ids'] ?? c['bad_words_ids']) as unknown;
   const badWordIds = Array.isArray(bad) ? bad.filter((w): w is number[] => Array.isArray(w) && w.length === 1).map((w) => int(w[0])).filter((v): v is number => v !== undefined) : [];
@@ -95,9 +111,19 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
     maxLength: pick('max_length') ?? config.maxPositions,
     // Today's rule, and Marian's configured one: pad is never generated.
     badWordIds: [...new Set([padId, ...badWordIds])],
-    forcedEosId: pick('forced_eos_token_id') ?? null,
+    forcedEosId: id('forced_eos_token_id', pick('forced_eos_token_id')) ?? null,
     earlyStopping: early === true,
   };
   return { config, generation };
 }
 
+
+/**
+ * That decoder_model_merged has the key/value cache of `layers` layers (four past_key_values.*
+ * inputs each), read from its input names: a config.json that disagrees with its graph would feed
+ * inputs the graph lacks, or make graph surgery wait on layers that are not there.
+ */
+export function checkDecoderLayers(layers: number, decoderInputs: readonly string[], file: string): void {
+  const past = decoderInputs.filter((name) => name.startsWith('past_key_values.')).length;
+  if (past !== 4 * layers) throw new Error(`config.json says decoder_layers ${layers} but ${file} has ${past} past_key_values inputs (${past / 4} layers); config.json does not belong to this model`);
+}

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,31 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
       expectOneLineError(await translate(p), 3, /cannot read .*secret\.txt: permission denied/);
     }
   });
+  it('a local model whose config.json holds values no Marian model has: exit 5, one line naming config.json, nothing written (was: a hang eating gigabytes, or exit 1 "unexpected error")', async () => {
+    const cases: [string, Record<string, number>, RegExp][] = [
+      ['config.json', { decoder_layers: 1_000_000_000 }, /config\.json: decoder_layers 1000000000 is outside 1–256/],
+      ['config.json', { d_model: 1e9 }, /config\.json: d_model 1000000000 is outside/],
+      ['config.json', { decoder_attention_heads: 0 }, /config\.json: decoder_attention_heads 0 is outside/],
+      ['config.json', { d_model: 30 }, /config\.json: d_model 30 is not divisible by decoder_attention_heads 4/],
+      ['config.json', { max_position_embeddings: 3 }, /config\.json: max_position_embeddings 3 is outside 16–65536/],
+      ['generation_config.json', { decoder_start_token_id: 99_999_999 }, /generation_config\.json: decoder_start_token_id 99999999 is outside the vocabulary/],
+      // Within range, but not this graph's: the decoder has the cache inputs of 2 layers.
+      ['config.json', { decoder_layers: 3 }, /config\.json says decoder_layers 3 but onnx\/decoder_model_merged_quantized\.onnx has 8 past_key_values inputs/],
+    ];
+    for (const [name, patch, pattern] of cases) {
+      const bad = mkdtempSync(path.join(dir, 'bad-model-'));
+      cpSync(model, bad, { recursive: true });
+      // The engine's cached wrapped model would be made again from the config (as on first use).
+      for (const f of readdirSync(path.join(bad, 'onnx'))) if (f.startsWith('da2en_generate')) rmSync(path.join(bad, 'onnx', f));
+      const config = JSON.parse(readFileSync(path.join(bad, name), 'utf8'));
+      writeFileSync(path.join(bad, name), JSON.stringify({ ...config, ...patch }));
+      const out = mkdtempSync(path.join(dir, 'out-'));
+      const r = await runCli([file('model-check.txt', DANISH), '--model', bad, '--offline', '--no-cache', '--quiet', '--out-dir', out]);
+      expectOneLineError({ ...r, files: readdirSync(out) }, 5, pattern);
+      expect(r.stderr).not.toMatch(/unexpected error/);
+    }
+  });
+
   it('unknown option and bad option value get yargs messages', async () => {
     const unknown = await runCli(['x.txt', '--colour']);
     expect(unknown.code).toBe(2);

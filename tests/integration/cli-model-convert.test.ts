@@ -3,7 +3,7 @@
  * Helsinki-NLP's layouts), a model folder out that the same CLI then translates with, and one-line
  * errors with their exit codes for what a user gets wrong.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,12 @@ import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-cli-convert-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every file under `dir` with its size: what must survive a refused conversion untouched. */
+const snapshot = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => `${f} ${statSync(path.join(dir, f)).size}`);
 
 const oneLine = (stderr: string) => {
   const lines = stderr.trim().split('\n');
@@ -84,5 +90,87 @@ describe('da2en model convert', () => {
     expect(oneLine(hostile.stderr)).toMatch(/refusing to read .*pytorch_model\.bin: its pickle asks for os\.system/);
     expect(existsSync(path.join(tmp, 'pwned'))).toBe(false);
     expect(existsSync(path.join(tmp, 'evil-out'))).toBe(false);
+  });
+
+  it('config values no Marian model has: exit 3 with one line, nothing written (was: exit 1 "Invalid typed array length", or a model that could not translate)', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt-positions'), 'tc-big', 'F32');
+    const config = JSON.parse(readFileSync(path.join(ckpt.dir, 'config.json'), 'utf8'));
+    for (const positions of [1e9, 3]) {
+      writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_position_embeddings: positions }));
+      const out = path.join(tmp, `positions-${positions}`);
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(r.stderr)).toMatch(new RegExp(`config\\.json: max_position_embeddings ${positions} is outside 16–65536`));
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('never writes over or around the checkpoint it reads: refused with exit 2, every file kept', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'guard', 'ckpt'), 'opus', 'F32');
+    const before = snapshot(ckpt.dir);
+    const cases: [string, RegExp][] = [
+      [ckpt.dir, /is the checkpoint folder itself/],
+      [`${ckpt.dir}/sub/..`, /is the checkpoint folder itself/],
+      [path.join(ckpt.dir, 'model'), /is inside the checkpoint folder/],
+    ];
+    for (const [out, why] of cases) {
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.Usage);
+      expect(oneLine(r.stderr)).toMatch(why);
+      expect(snapshot(ckpt.dir)).toEqual(before);
+    }
+    // `--out .` from inside the checkpoint (was: "unexpected error: EINVAL rmdir '.'").
+    const cwd = process.cwd();
+    process.chdir(ckpt.dir);
+    try {
+      const dot = await runCli(['model', 'convert', '.', '--out', '.']);
+      expect(dot.code, dot.stderr).toBe(ExitCode.Usage);
+      expect(oneLine(dot.stderr)).toMatch(/is the checkpoint folder itself/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(snapshot(ckpt.dir)).toEqual(before);
+
+    // A project folder that holds the checkpoint (and a config.json of its own): was wiped whole.
+    const proj = path.join(tmp, 'guard', 'proj');
+    writeTinyCheckpoint(path.join(proj, 'ck'), 'opus', 'F32');
+    writeFileSync(path.join(proj, 'config.json'), '{}');
+    writeFileSync(path.join(proj, 'notes.txt'), 'x\n');
+    const projBefore = snapshot(proj);
+    const around = await runCli(['model', 'convert', path.join(proj, 'ck'), '--out', proj]);
+    expect(around.code, around.stderr).toBe(ExitCode.Usage);
+    expect(oneLine(around.stderr)).toMatch(/holds the checkpoint folder/);
+    expect(snapshot(proj)).toEqual(projBefore);
+  });
+
+  it('replaces an --out folder only when it holds a model da2en converted', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'replace', 'ckpt'), 'opus', 'F32');
+    const out = path.join(tmp, 'replace', 'model');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', out, '--dtype', 'q8,fp32'])).code).toBe(0);
+    // Translating with it adds the engine's own files (onnx/da2en_generate*) beside the graphs.
+    const t = await runCli(['-', '--model', out, '--offline', '--no-cache', '--quiet', '-o', '-'], 'Hej med dig.\n');
+    expect(t.code, t.stderr).toBe(0);
+    expect(readdirSync(path.join(out, 'onnx')).some((f) => f.startsWith('da2en_generate'))).toBe(true);
+    const again = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(path.join(out, 'onnx')).sort()).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx']);
+    expect(readdirSync(path.dirname(out)).sort()).toEqual(['ckpt', 'model']);
+
+    // Anything else in it, and it is not da2en's to delete.
+    writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
+    const converted = snapshot(out);
+    const notes = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+    expect(notes.code, notes.stderr).toBe(ExitCode.InputError);
+    expect(oneLine(notes.stderr)).toMatch(/refusing to replace .*: it is not empty and is not a model da2en converted \(it holds notes\.txt\)/);
+    expect(snapshot(out)).toEqual(converted);
+
+    // A folder with a config.json is not thereby a model.
+    const project = path.join(tmp, 'replace', 'project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'config.json'), '{}');
+    const projectRun = await runCli(['model', 'convert', ckpt.dir, '--out', project]);
+    expect(projectRun.code, projectRun.stderr).toBe(ExitCode.InputError);
+    expect(oneLine(projectRun.stderr)).toMatch(/it holds no onnx\/\)/);
+    expect(readdirSync(project)).toEqual(['config.json']);
   });
 });

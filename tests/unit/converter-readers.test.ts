@@ -207,6 +207,11 @@ describe('config.json', () => {
     expect(readMarianConfig(base)).toMatchObject({ activation: 'relu', eosId: 7, padId: 99, decoderStartId: 99, sharedEmbeddings: false, scaleEmbedding: true, maxPositions: 64 });
   });
 
+  it('accepts the ends of each range', () => {
+    expect(readMarianConfig({ ...base, max_position_embeddings: 16 }).maxPositions).toBe(16);
+    expect(readMarianConfig({ ...base, max_position_embeddings: 65_536 }).maxPositions).toBe(65_536);
+  });
+
   const bad: [string, object, RegExp][] = [
     ['an unsupported architecture', { architectures: ['BartForConditionalGeneration'], model_type: 'bart' }, /unsupported architecture BartForConditionalGeneration; da2en converts MarianMTModel/],
     ['pre-LayerNorm blocks', { normalize_before: true }, /normalize_before .* not supported/],
@@ -214,6 +219,15 @@ describe('config.json', () => {
     ['a separate target vocabulary', { decoder_vocab_size: 120 }, /separate target vocabulary/],
     ['heads that do not divide d_model', { encoder_attention_heads: 5 }, /not divisible/],
     ['an eos outside the vocabulary', { eos_token_id: 100 }, /outside the vocabulary/],
+    // Values no Marian model has: each once took minutes and gigabytes, or converted into a model that could not translate.
+    ['a position table no typed array holds', { max_position_embeddings: 1e9 }, /max_position_embeddings 1000000000 is outside 16–65536/],
+    ['no positions', { max_position_embeddings: 0 }, /max_position_embeddings 0 is outside 16–65536/],
+    ['too few positions for a sentence', { max_position_embeddings: 3 }, /max_position_embeddings 3 is outside/],
+    ['no heads', { decoder_attention_heads: 0 }, /decoder_attention_heads 0 is outside 1–1024/],
+    ['a billion decoder layers', { decoder_layers: 1e9 }, /decoder_layers 1000000000 is outside 1–256/],
+    ['no encoder layers', { encoder_layers: 0 }, /encoder_layers 0 is outside/],
+    ['an enormous d_model', { d_model: 1e9 }, /d_model 1000000000 is outside 1–16384/],
+    ['an enormous vocabulary', { vocab_size: 2e9 }, /vocab_size 2000000000 is outside/],
   ];
   for (const [what, patch, pattern] of bad) {
     it(`refuses ${what} with one line`, () => expectOneLine(failure(() => readMarianConfig({ ...base, ...patch })), pattern));

@@ -17,6 +17,7 @@
  * through untouched.
  */
 import onnxProto from 'onnx-proto';
+import { checkDecoderLayers } from '../model-config.js';
 import { GraphSurgeryError, MAX_NEW_TOKENS_INPUT, type BeamSearchSpec } from './beam-search-spec.js';
 import { rowMajorTables, withRowMajorLookups } from './row-major-lookups.js';
 
@@ -257,6 +258,11 @@ const pastName = (i: number, part: 'decoder' | 'encoder', kv: 'key' | 'value') =
 const presentName = (i: number, part: 'decoder' | 'encoder', kv: 'key' | 'value') => `present.${i}.${part}.${kv}`;
 
 function checkDecoder(decoder: IGraph, spec: BeamSearchSpec): void {
+  try {
+    checkDecoderLayers(spec.layers, (decoder.input ?? []).map((v) => v.name ?? ''), 'decoder_model_merged');
+  } catch (err) {
+    throw new GraphSurgeryError((err as Error).message, { cause: err });
+  }
   const inputs = new Set((decoder.input ?? []).map((v) => v.name));
   const outputs = new Set((decoder.output ?? []).map((v) => v.name));
   const missing: string[] = [];

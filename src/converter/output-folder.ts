@@ -1,0 +1,108 @@
+/**
+ * Where a conversion may go. The model folder is replaced as a whole, so it must neither overlap the
+ * checkpoint being read nor be anything but a model da2en itself converted: "holds a config.json"
+ * is not enough (a project folder, the checkpoint itself, a Hugging Face checkpoint all have one).
+ */
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Da2enError } from '../errors.js';
+import { makeDirectories } from '../io/make-directories.js';
+import { CheckpointError } from './errors.js';
+
+/** What convertCheckpoint writes at the top of a model folder. */
+const CONVERTED_FILES = new Set(['config.json', 'generation_config.json', 'tokenizer_config.json', 'tokenizer.json']);
+
+/**
+ * What onnx/ of a converted model holds: the graphs convertCheckpoint writes, and the BeamSearch
+ * wrapping (plus its weights, stamp and prepared copy) the engine adds beside them on first load.
+ */
+const CONVERTED_ONNX = [/^(encoder_model|decoder_model_merged)(_quantized)?\.onnx$/, /^da2en_generate(_quantized)?(\.prepared)?\.onnx(\.data|\.json)?$/];
+
+/** The real path of `p`, also where its tail does not exist yet (resolved through its nearest existing folder). */
+function realPath(p: string): string {
+  const abs = path.resolve(p);
+  const missing: string[] = [];
+  for (let current = abs; ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync(current), ...missing.reverse());
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(current) === current) return abs;
+      missing.push(path.basename(current));
+    }
+  }
+}
+
+function isWithin(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** What in `dir` a conversion would not have written ("notes.txt", "no config.json"), or undefined when it holds only a converted model. */
+function foreignEntry(dir: string): string | undefined {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name === 'onnx' && e.isDirectory()) {
+      const graphs = readdirSync(path.join(dir, 'onnx'), { withFileTypes: true });
+      const odd = graphs.find((g) => !g.isFile() || !CONVERTED_ONNX.some((re) => re.test(g.name)));
+      if (odd) return `onnx/${odd.name}`;
+      if (!graphs.some((g) => CONVERTED_ONNX[0]!.test(g.name))) return 'no onnx/ graphs';
+    } else if (!e.isFile() || !CONVERTED_FILES.has(e.name)) {
+      return e.name;
+    }
+  }
+  if (!entries.some((e) => e.name === 'config.json')) return 'no config.json';
+  if (!entries.some((e) => e.name === 'onnx')) return 'no onnx/';
+  return undefined;
+}
+
+/**
+ * Checks that a conversion of `checkpointDir` may be written to `outDir` (replacing it when
+ * `replace`); returns whether `outDir` already exists. Throws a 'usage' error when the two folders
+ * overlap, a CheckpointError when `outDir` is something else than a model da2en converted.
+ */
+export function checkOutputFolder(checkpointDir: string, outDir: string, replace: boolean): boolean {
+  const ckpt = realPath(checkpointDir);
+  const out = realPath(outDir);
+  const overlap = ckpt === out ? 'is the checkpoint folder itself' : isWithin(ckpt, out) ? `is inside the checkpoint folder ${checkpointDir}` : isWithin(out, ckpt) ? `holds the checkpoint folder ${checkpointDir}` : undefined;
+  if (overlap) throw new Da2enError('usage', `refusing to write the model into ${outDir}: it ${overlap}; convert into a folder of its own`);
+
+  let stat;
+  try {
+    stat = lstatSync(outDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new CheckpointError(`cannot use ${outDir} as the model folder: ${(err as Error).message}`, { cause: err });
+  }
+  if (!stat.isDirectory()) throw new CheckpointError(`refusing to replace ${outDir}: it is not a folder (a file or a link)`);
+  if (!replace || readdirSync(outDir).length === 0) return true;
+  const foreign = foreignEntry(outDir);
+  if (foreign !== undefined) {
+    throw new CheckpointError(`refusing to replace ${outDir}: it is not empty and is not a model da2en converted (it holds ${foreign}); choose another folder or empty it first`);
+  }
+  return true;
+}
+
+/**
+ * Puts the finished model folder `tmp` at `outDir`. An existing `outDir` (checked by
+ * checkOutputFolder) is first moved aside, then removed only once the new one is in place: at no
+ * point is there neither model, and a failed swap puts the old one back.
+ */
+export async function swapIntoPlace(tmp: string, outDir: string, exists: boolean): Promise<void> {
+  if (!exists) {
+    makeDirectories(path.dirname(path.resolve(outDir)));
+    await rename(tmp, outDir);
+    return;
+  }
+  const aside = `${path.resolve(outDir)}.replaced-${process.pid}`;
+  await rm(aside, { recursive: true, force: true });
+  await rename(outDir, aside);
+  try {
+    await rename(tmp, outDir);
+  } catch (err) {
+    await rename(aside, outDir);
+    throw err;
+  }
+  await rm(aside, { recursive: true, force: true });
+}
