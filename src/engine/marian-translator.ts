@@ -11,6 +11,7 @@ import { readModelConfig, type ModelConfig } from './model-config.js';
 import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
 import { ProtectedSpans, type GuardedText } from './protected-spans.js';
 import { UNRESTORED_FLAG } from '../document/types.js';
+import { Da2enError } from '../errors.js';
 
 /** A text as the model gets it and its ids (see encodeGuarded). */
 interface Encoded {
@@ -209,7 +210,7 @@ export class MarianTranslator implements Translator {
 
   /** The model, started on the first call that needs it. */
   private start(): Promise<OpenedGenerator> {
-    if (this.disposed) return Promise.reject(new Error('the translator has been disposed'));
+    if (this.disposed) return Promise.reject(new Da2enError('usage', 'the translator has been disposed; load another one to translate more'));
     if (!this.starting) {
       const began = performance.now();
       this.starting = this.startGenerator().then(

@@ -21,10 +21,12 @@
  */
 import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument, SourceParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { Da2enError, interruptedError } from '../errors.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
 import { segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
+import { ChunkBudgetError } from '../segmentation/chunk.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
 export interface StreamProgress {
@@ -268,6 +270,8 @@ class WindowedTranslation implements StreamedTranslation {
       this.timings = { loadMs, translateMs, totalMs: loadMs + translateMs };
       this.detectLanguage = (await (this.languageDetection ??= import('../segmentation/language.js'))).detectLanguage;
       this.done = true;
+    } catch (err) {
+      throw translationError(err, o.signal);
     } finally {
       if (!this.done) await windows.return?.(undefined);
     }
@@ -279,6 +283,15 @@ class WindowedTranslation implements StreamedTranslation {
     this.languageSample.push(piece);
     this.languageChars += piece.length + 1;
   }
+}
+
+/** A failure as the library throws it: stopped by the caller's signal, `interrupted`; a chunk budget too small for one character, `usage`. */
+function translationError(err: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return interruptedError(signal.reason);
+  if (err instanceof ChunkBudgetError) {
+    return new Da2enError('usage', `maxChunkTokens ${err.maxTokens} is too small: the single character ${JSON.stringify(err.grapheme)} already measures ${err.tokens} tokens; allow more tokens per chunk`, { cause: err });
+  }
+  return err;
 }
 
 /**

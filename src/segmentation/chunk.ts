@@ -21,7 +21,11 @@ export interface Piece {
 }
 
 export class ChunkBudgetError extends RangeError {
-  constructor(grapheme: string, tokens: number, maxTokens: number) {
+  constructor(
+    readonly grapheme: string,
+    readonly tokens: number,
+    readonly maxTokens: number,
+  ) {
     super(
       `maxTokens=${maxTokens} is too small: the single character ${JSON.stringify(grapheme)} ` +
         `already measures ${tokens} tokens`,

@@ -109,7 +109,10 @@ describe('a model started on first use', () => {
     const starts: ModelStarted[] = [];
     const unused = await loadTranslator({ ...base, model: dir, startModel: 'on-first-use', onModelStart: (s) => starts.push(s) });
     await unused.dispose();
-    await expect(unused.translateBatch(TEXTS)).rejects.toThrow(/disposed/);
+    // A caller's mistake, as a da2en error a program can branch on.
+    const late = await rejection(unused.translateBatch(TEXTS));
+    expect(late).toBeInstanceOf(Da2enError);
+    expect(late).toMatchObject({ kind: 'usage', message: expect.stringMatching(/disposed/) });
     expect(starts).toEqual([]);
 
     const controller = new AbortController();

@@ -76,6 +76,30 @@ describe('two model processes', () => {
     expect(await processesGone(pids), `model processes ${pids.join(', ')} still running after dispose`).toBe(true);
   });
 
+  it('an abort kills the process of the aborted batch only: another caller’s batch waiting for it runs on a fresh process, and so does later work', async () => {
+    const pool = await ReplicaPool.start({ dir, dtype: 'fp32', engine: 'js', intraOpThreads: 1, replicas: 1 });
+    await pool.whenJoined();
+    const [killed] = pool.pids;
+    // The step-by-step loop on 64 rows to 500 tokens: seconds of work on any machine.
+    const long = { ...request(Array.from({ length: 64 }, (_, i) => inputs[i % inputs.length]!)), maxNewTokens: Array.from({ length: 64 }, () => 500) };
+    const stop = new AbortController();
+    const aborted = pool.generate(long, stop.signal);
+    const other = pool.generate(request(inputs.slice(0, 2)));
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort(new Error('stopped by the user'));
+    await expect(aborted).rejects.toThrow('stopped by the user');
+    const local = await openGenerator(dir, 'fp32', { engine: 'js', intraOpThreads: 1 });
+    expect(await other).toEqual(await local.generate(request(inputs.slice(0, 2))));
+    expect(await pool.generate(request(inputs.slice(2, 4)))).toEqual(await local.generate(request(inputs.slice(2, 4))));
+    expect(pool.size).toBe(1);
+    expect(pool.pids).not.toContain(killed);
+    expect(await processesGone([killed!])).toBe(true);
+    const pids = pool.pids;
+    await local.dispose();
+    await pool.dispose();
+    expect(await processesGone(pids)).toBe(true);
+  });
+
   it('on a model’s first use, the second process waits for the wrapped model and its prepared copy the first makes (made once)', async () => {
     const copy = await mkdtemp(path.join(os.tmpdir(), 'da2en-replicas-'));
     scratch.push(copy);

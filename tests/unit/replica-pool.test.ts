@@ -12,11 +12,18 @@ import { builtModel } from '../../tools/builder-models.js';
 class HeldReplica implements Replica {
   readonly kind = 'ort' as const;
   alive = true;
+  stoppedByAbort = false;
   disposed = false;
   readonly runs: { first: number; finish: (dieFirst?: boolean) => void }[] = [];
   constructor(readonly pid: number) {}
-  generate(request: GenerateRequest): Promise<DecodedSequence[]> {
+  generate(request: GenerateRequest, signal?: AbortSignal): Promise<DecodedSequence[]> {
     return new Promise((resolve, reject) => {
+      // As a model process does: an abort of its run kills it (worker-generator.ts).
+      signal?.addEventListener('abort', () => {
+        this.alive = false;
+        this.stoppedByAbort = true;
+        reject(signal.reason);
+      });
       this.runs.push({
         first: request.inputs[0]![0]!,
         finish: (dieFirst = false) => {
@@ -37,6 +44,12 @@ class HeldReplica implements Replica {
 const request = (n: number): GenerateRequest => ({ inputs: [[n]], beams: 1, maxNewTokens: [5], flagLengthCap: true, repetitionGuard: false, lengthPenalty: 1, earlyStopping: false, bannedIds: [] });
 const tick = () => new Promise((r) => setImmediate(r));
 const plan = { replicas: 2, threads: 1, spinning: true, busyCores: 0 };
+
+/** Replacements the pool asks for, each started when the test says (or failing). */
+class Replacements {
+  readonly asked: { start: (r: Replica) => void; fail: (e: Error) => void; signal: AbortSignal }[] = [];
+  readonly start = (signal: AbortSignal): Promise<Replica> => new Promise((start, fail) => this.asked.push({ start, fail, signal }));
+}
 
 describe('replica pool', () => {
   it('runs one batch per replica at a time; the rest wait and go, in order, to whichever is free', async () => {
@@ -66,7 +79,8 @@ describe('replica pool', () => {
   it('a replica that stops is left out; its batch fails, the others carry on', async () => {
     const a = new HeldReplica(1);
     const b = new HeldReplica(2);
-    const pool = new ReplicaPool(a, 'ort', undefined, plan);
+    const replacements = new Replacements();
+    const pool = new ReplicaPool(a, 'ort', undefined, plan, false, replacements.start);
     pool.add(b);
     const first = pool.generate(request(1));
     const second = pool.generate(request(2));
@@ -87,6 +101,85 @@ describe('replica pool', () => {
     b.runs[2]!.finish(true);
     await expect(fourth).rejects.toThrow(/stopped/);
     await expect(fifth).rejects.toThrow(/model processes have stopped/);
+    // Stopped on their own (a crash), not by an abort: never replaced.
+    await expect(pool.generate(request(6))).rejects.toThrow(/model processes have stopped/);
+    expect(replacements.asked).toHaveLength(0);
+  });
+
+  it('an abort kills only its own process: the batches of other callers wait for a fresh one, and later work runs there too', async () => {
+    const a = new HeldReplica(1);
+    const replacements = new Replacements();
+    const pool = new ReplicaPool(a, 'ort', undefined, plan, false, replacements.start);
+    const stop = new AbortController();
+    const aborted = pool.generate(request(1), stop.signal);
+    const other = pool.generate(request(2));
+    await tick();
+    stop.abort(new Error('stopped by the user'));
+    await expect(aborted).rejects.toThrow('stopped by the user');
+    await tick();
+    // The other caller's batch is not failed: a process is starting in place of the killed one.
+    expect(pool.size).toBe(0);
+    expect(replacements.asked).toHaveLength(1);
+    const b = new HeldReplica(2);
+    replacements.asked[0]!.start(b);
+    await tick();
+    expect(b.runs.map((r) => r.first)).toEqual([2]);
+    b.runs[0]!.finish();
+    expect((await other)[0]!.ids).toEqual([2]);
+    const later = pool.generate(request(3));
+    await tick();
+    b.runs[1]!.finish();
+    expect((await later)[0]!.ids).toEqual([3]);
+    expect(pool.pids).toEqual([2]);
+    expect(replacements.asked).toHaveLength(1);
+    await pool.dispose();
+    expect(b.disposed).toBe(true);
+  });
+
+  it('a process killed by an abort is replaced when work finds none free; a replacement that fails to start fails the work once, and is not tried again', async () => {
+    const a = new HeldReplica(1);
+    const b = new HeldReplica(2);
+    const replacements = new Replacements();
+    const pool = new ReplicaPool(a, 'ort', undefined, plan, false, replacements.start);
+    pool.add(b);
+    const stop = new AbortController();
+    const aborted = pool.generate(request(1), stop.signal);
+    await tick();
+    stop.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    // Another process is free: nothing starts.
+    const second = pool.generate(request(2));
+    await tick();
+    expect(replacements.asked).toHaveLength(0);
+    // Work that finds none free: the killed one is replaced.
+    const third = pool.generate(request(3));
+    await tick();
+    expect(replacements.asked).toHaveLength(1);
+    b.runs[0]!.finish(true);
+    await expect(second).rejects.toThrow(/stopped/);
+    replacements.asked[0]!.fail(new Error('the model process stopped while loading the model (exit code 1)'));
+    await expect(third).rejects.toThrow('while loading the model');
+    await expect(pool.generate(request(4))).rejects.toThrow(/model processes have stopped/);
+    expect(replacements.asked).toHaveLength(1);
+  });
+
+  it('dispose stops a replacement still starting', async () => {
+    const a = new HeldReplica(1);
+    const replacements = new Replacements();
+    const pool = new ReplicaPool(a, 'ort', undefined, plan, false, replacements.start);
+    const stop = new AbortController();
+    const aborted = pool.generate(request(1), stop.signal);
+    const waiting = pool.generate(request(2));
+    await tick();
+    stop.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    await tick();
+    const starting = replacements.asked[0]!;
+    const disposed = pool.dispose();
+    await expect(waiting).rejects.toThrow(/disposed/);
+    expect(starting.signal.aborted).toBe(true);
+    starting.fail(starting.signal.reason as Error);
+    await disposed;
   });
 
   it('an abort while waiting takes the batch out of the line; dispose fails the waiting and stops every replica', async () => {

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
+import { Da2enError, isDa2enError } from '../../src/errors.js';
 import { paragraphsFromBytes } from '../../src/io/paragraph-stream.js';
+import { ChunkBudgetError } from '../../src/segmentation/chunk.js';
 import { splitParagraphStream } from '../../src/segmentation/paragraphs.js';
 import { translateParagraphStream, type StreamProgress } from '../../src/pipeline/translate-stream.js';
 import { OUTPUT_FORMATS, render } from '../../src/rendering/index.js';
@@ -159,6 +161,44 @@ class LazyStartFake extends FakeTranslator {
     return super.translateBatch(texts, options);
   }
 }
+
+describe('the whole-article API throws da2en errors', () => {
+  const text = 'Kommunen bygger en ny skole.\n\nDet går godt.';
+
+  it('an aborted signal (before the start, while loading, while translating) as kind interrupted, with its reason as the cause', async () => {
+    const before = AbortSignal.abort();
+    const early = await translateArticle(text, { translator: new FakeTranslator(), signal: before }).catch((e: unknown) => e);
+    expect(isDa2enError(early, 'interrupted')).toBe(true);
+    expect((early as Error).cause).toBe(before.reason);
+
+    const loading = await translateArticle(text, { model: '/nonexistent-model-dir', signal: before }).catch((e: unknown) => e);
+    expect(isDa2enError(loading, 'interrupted')).toBe(true);
+    expect((loading as Error).cause).toBe(before.reason);
+
+    // Aborted from inside the first model call: the run stops there.
+    const controller = new AbortController();
+    const reason = new Error('stopped by the user');
+    const translator = new FakeTranslator(() => {
+      controller.abort(reason);
+      return 0;
+    });
+    const midway = await translateArticle(text, { translator, signal: controller.signal }).catch((e: unknown) => e);
+    expect(isDa2enError(midway, 'interrupted')).toBe(true);
+    expect((midway as Error).cause).toBe(reason);
+
+    // A reason that already is one (the CLI's Ctrl-C) is thrown as it is.
+    const interrupted = new Da2enError('interrupted', 'interrupted');
+    const cli = await translateArticle(text, { translator: new FakeTranslator(), signal: AbortSignal.abort(interrupted) }).catch((e: unknown) => e);
+    expect(cli).toBe(interrupted);
+  });
+
+  it('a chunk budget too small for a single character as kind usage', async () => {
+    const err = await translateArticle(text, { translator: new FakeTranslator(), maxChunkTokens: 1 }).catch((e: unknown) => e);
+    expect(isDa2enError(err, 'usage')).toBe(true);
+    expect((err as Error).message).toMatch(/maxChunkTokens 1 is too small/);
+    expect((err as Error).cause).toBeInstanceOf(ChunkBudgetError);
+  });
+});
 
 describe('timings with a model started on first use', () => {
   it('count the start as load time in the run where it happened, not as translation time, and not again later', async () => {

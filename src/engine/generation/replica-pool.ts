@@ -9,6 +9,11 @@
  * its prepared copy on disk (first use of a model), the second waits until they are made and verified,
  * and then opens them. A second process that fails to start is left out: the first does all the
  * work, as it would alone.
+ *
+ * An abort kills the process running the aborted batch (a run cannot be stopped inside ONNX Runtime).
+ * The batches of other callers waiting for a process are not failed for it: when work finds no
+ * process free, a fresh one takes the killed one's place (one at a time). A process that stopped on
+ * its own (a crash) is not replaced: its batch fails, and once none is left so does the work waiting.
  */
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +29,8 @@ import type { WorkerInit } from './worker-protocol.js';
 /** A model process as the pool sees it. */
 export interface Replica extends SequenceGenerator {
   readonly alive: boolean;
+  /** Killed because its batch was aborted (worker-generator.ts): replaced when work needs it. */
+  readonly stoppedByAbort: boolean;
   readonly pid?: number | undefined;
 }
 
@@ -53,6 +60,11 @@ export class ReplicaPool implements SequenceGenerator {
   private disposed = false;
   private joining: Promise<void> = Promise.resolve();
   private stopJoining = (): void => {};
+  /** Processes killed by aborts and not replaced yet. */
+  private killedByAborts = 0;
+  /** A replacement starting, if any. */
+  private replacing: Promise<void> | undefined;
+  private readonly stopReplacing = new AbortController();
 
   constructor(
     first: Replica,
@@ -62,6 +74,8 @@ export class ReplicaPool implements SequenceGenerator {
     readonly threads: ThreadPlan | undefined,
     /** The first model process was the one given this work ahead (worker-generator.ts, openAhead). */
     readonly openedAhead = false,
+    /** Starts a process in place of one killed by an abort; none: such a process is not replaced. */
+    private readonly startReplacement?: (signal: AbortSignal) => Promise<Replica>,
   ) {
     this.add(first);
   }
@@ -84,7 +98,9 @@ export class ReplicaPool implements SequenceGenerator {
     let pool: ReplicaPool;
     try {
       const ready = await first;
-      pool = new ReplicaPool(ready, ready.kind, ready.notice, ready.threads, ready.openedAhead);
+      // The first one's kind of generation and plan, taken as they are (the wrapped model is made by now).
+      const replacement = (stop: AbortSignal) => WorkerGenerator.start({ ...init, engine: ready.kind, plan: ready.threads }, stop);
+      pool = new ReplicaPool(ready, ready.kind, ready.notice, ready.threads, ready.openedAhead, replacement);
     } catch (err) {
       stopSecond.abort();
       void second.then((g) => g?.dispose());
@@ -133,7 +149,9 @@ export class ReplicaPool implements SequenceGenerator {
     if (!replica.alive) {
       const at = this.replicas.indexOf(replica);
       if (at >= 0) this.replicas.splice(at, 1);
-      if (this.replicas.length === 0) for (const w of this.waiting.splice(0)) w.fail(new Error('the model processes have stopped'));
+      if (replica.stoppedByAbort) this.killedByAborts++;
+      if (this.waiting.length > 0) this.replaceKilled();
+      if (this.replicas.length === 0 && !this.replacing) this.failWaiting(new Error('the model processes have stopped'));
       return;
     }
     const next = this.waiting.shift();
@@ -141,12 +159,36 @@ export class ReplicaPool implements SequenceGenerator {
     else this.idle.push(replica);
   }
 
+  private failWaiting(err: Error): void {
+    for (const w of this.waiting.splice(0)) w.fail(err);
+  }
+
+  /** Starts a process in place of one an abort killed, if any was and none is starting. */
+  private replaceKilled(): void {
+    if (this.disposed || this.replacing || this.killedByAborts === 0 || !this.startReplacement) return;
+    this.replacing = this.startReplacement(this.stopReplacing.signal).then(
+      (replica) => {
+        this.replacing = undefined;
+        this.killedByAborts--;
+        this.add(replica);
+        if (this.waiting.length > 0) this.replaceKilled();
+      },
+      (err: unknown) => {
+        this.replacing = undefined;
+        // Not tried again (no loop of failing starts): the work left fails as with no process at all.
+        this.killedByAborts = 0;
+        if (this.replicas.length === 0) this.failWaiting(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+
   private acquire(signal?: AbortSignal): Promise<Replica> {
     if (this.disposed) return Promise.reject(new Error('the translator was disposed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const free = this.idle.shift();
     if (free) return Promise.resolve(free);
-    if (this.replicas.length === 0) return Promise.reject(new Error('the model processes have stopped'));
+    this.replaceKilled();
+    if (this.replicas.length === 0 && !this.replacing) return Promise.reject(new Error('the model processes have stopped'));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.waiting.splice(this.waiting.indexOf(entry), 1);
@@ -179,11 +221,12 @@ export class ReplicaPool implements SequenceGenerator {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const w of this.waiting.splice(0)) w.fail(new Error('the translator was disposed'));
+    this.failWaiting(new Error('the translator was disposed'));
     const running = this.replicas.splice(0);
     this.idle.length = 0;
-    // A second process still starting is stopped (or, already up, disposed as it arrives: add).
+    // A process still starting is stopped (or, already up, disposed as it arrives: add).
     this.stopJoining();
-    await Promise.all([...running.map((r) => r.dispose()), this.joining]);
+    this.stopReplacing.abort();
+    await Promise.all([...running.map((r) => r.dispose()), this.joining, this.replacing]);
   }
 }

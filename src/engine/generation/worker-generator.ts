@@ -112,6 +112,7 @@ export class WorkerGenerator implements SequenceGenerator {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (s: DecodedSequence[]) => void; reject: (e: Error) => void }>();
   private dead: Error | null = null;
+  private killedOnAbort = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -165,6 +166,11 @@ export class WorkerGenerator implements SequenceGenerator {
   /** False once the model process has stopped or was stopped (an abort, a dispose). */
   get alive(): boolean {
     return this.dead === null;
+  }
+
+  /** Stopped by an abort of its run (not a crash, not a dispose): a fresh process may take its place. */
+  get stoppedByAbort(): boolean {
+    return this.killedOnAbort;
   }
 
   /**
@@ -224,7 +230,10 @@ export class WorkerGenerator implements SequenceGenerator {
       const onAbort = () => {
         // A run cannot be interrupted inside ONNX Runtime: the process goes, and with it the model.
         const reason = abortReason(signal!);
-        this.dead ??= reason;
+        if (this.dead === null) {
+          this.dead = reason;
+          this.killedOnAbort = true;
+        }
         this.pending.delete(id);
         reject(reason);
         this.child.kill('SIGKILL');
