@@ -4,7 +4,7 @@
  * command are inferred from these definitions by yargs (no hand-kept interfaces, no casts).
  */
 import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES, ENGINES } from '../engine/defaults.js';
+import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES, ENGINES, MAX_BEAMS } from '../engine/defaults.js';
 import { MAX_REPLICAS } from '../engine/generation/thread-plan.js';
 import type { EngineOptions } from '../engine/load-translator.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS } from '../engine/model-store/model-files.js';
@@ -19,7 +19,7 @@ export const ENGINE_OPTIONS = {
   'models-dir': pathOption('--models-dir', 'a folder', { describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" }),
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
   dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
-  beams: numberOption('beams', { integer: true, min: 1, max: 16 }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
+  beams: numberOption('beams', { integer: true, min: 1, max: MAX_BEAMS }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
   engine: { type: 'string', choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
   threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'CPU threads for the model in all (2 or more: two model processes sharing them; default: the free cores)' }),
   'model-processes': numberOption('model-processes', { integer: true, min: 1, max: MAX_REPLICAS }, {

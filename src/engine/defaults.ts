@@ -12,6 +12,8 @@ export const DEFAULT_DTYPE: Dtype = 'q8';
 
 /** Beam width: 1 is greedy decoding. */
 export const DEFAULT_BEAMS = 1;
+/** The widest beam accepted (the CLI's --beams range and the library's check). */
+export const MAX_BEAMS = 16;
 
 /** Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop), ort, js. */
 export const ENGINES = ['auto', 'ort', 'js'] as const;

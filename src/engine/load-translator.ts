@@ -1,5 +1,6 @@
 import { Da2enError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
+import { checkBeams } from './check-dtype.js';
 import type { Dtype } from './dtype.js';
 import type { EngineKind } from './generation/open-generator.js';
 import { MarianTranslator, type MarianTranslatorOptions, type ModelStart } from './marian-translator.js';
@@ -41,6 +42,7 @@ export { DEFAULT_DTYPE };
 /** Finds (or downloads) the model and loads it; the one place a Translator is made from options. */
 export async function loadTranslator(options: EngineOptions = {}): Promise<MarianTranslator> {
   const dtype = options.dtype ?? DEFAULT_DTYPE;
+  if (options.beams !== undefined) checkBeams(options.beams);
   const location = await ensureModel({
     model: options.model ?? DEFAULT_MODEL_ID,
     modelsDir: options.modelsDir ?? defaultModelsDir(),
@@ -61,7 +63,7 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
     dtype,
     ...(options.threads ? { intraOpThreads: options.threads } : {}),
     ...(options.modelProcesses ? { modelProcesses: options.modelProcesses } : {}),
-    ...(options.beams ? { beams: options.beams } : {}),
+    ...(options.beams !== undefined ? { beams: options.beams } : {}),
     ...(options.lengthPolicy ? { lengthPolicy: options.lengthPolicy } : {}),
     ...(options.repetitionGuard !== undefined ? { repetitionGuard: options.repetitionGuard } : {}),
     ...(options.engine ? { engine: options.engine } : {}),
