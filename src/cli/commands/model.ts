@@ -73,7 +73,12 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     return 0;
   }
   for (const dtype of dtypes) {
-    const report = await verifyModel(location.dir, dtype);
+    const report = await verifyModel(location.dir, dtype).catch((err: unknown) => {
+      // Only a damaged manifest fails the check itself; a download writes a new one.
+      if (!isDa2enError(err, 'model-corrupt')) throw err;
+      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to repair it` : 'rebuild or re-copy the directory';
+      throw new Da2enError('model-corrupt', `${err.message}; ${fix}`, { cause: err });
+    });
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}"` : 'point --model at a complete Marian export';

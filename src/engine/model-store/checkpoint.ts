@@ -6,7 +6,7 @@ import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
 import { Da2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
-import { readManifest, sha256File, writeManifest } from './manifest.js';
+import { readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
 import { requiredFiles } from './model-files.js';
 
 /** Above this, the CLI says how much a model download will fetch before it starts. */
@@ -126,7 +126,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   } catch (err) {
     throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}`, { cause: err });
   }
-  const files: Record<string, { size: number; sha256: string }> = { ...((await readManifest(req.dir))?.files ?? {}) };
+  const files: Record<string, { size: number; sha256: string }> = { ...((await readManifestIfIntact(req.dir))?.files ?? {}) };
   for (const f of requiredFiles(req.dtype)) {
     const full = path.join(req.dir, f);
     files[f] = { size: (await stat(full)).size, sha256: await sha256File(full) };

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
 import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
-import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
+import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { makeDirectories } from '../../io/make-directories.js';
 
 export interface FileProgress {
@@ -143,7 +143,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     makeDirectories(path.dirname(path.join(req.dir, file)));
     await moveIntoPlace(path.join(staging, `${file}.part`), path.join(req.dir, file));
   }
-  const previous = await readManifest(req.dir);
+  const previous = await readManifestIfIntact(req.dir);
   const manifest: Manifest = {
     id: req.id,
     revision,

@@ -8,7 +8,7 @@ import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { locateModel, type ModelLocation } from './locate.js';
-import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
+import { MANIFEST_NAME, loadManifest, readManifest, sha256File } from './manifest.js';
 import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
@@ -64,7 +64,10 @@ async function checkFile(dir: string, file: string, want: { size: number; sha256
 
 /** The files of `dtype` that are missing or fail their check: what a repairing download fetches. */
 export async function filesToRepair(dir: string, id: string, dtype: Dtype): Promise<string[]> {
-  const manifest = await readManifest(dir);
+  const read = await loadManifest(dir);
+  // A damaged manifest vouches for nothing: every file is fetched again, and a new manifest written.
+  if (read.state === 'damaged') return requiredFiles(dtype);
+  const manifest = read.state === 'ok' ? read.manifest : null;
   const known = KNOWN_SIZES[id] ?? {};
   const bad: string[] = [];
   for (const file of requiredFiles(dtype)) {
@@ -152,6 +155,7 @@ export interface VerifyReport {
 /**
  * Checks a model directory: with a manifest (downloaded models) every file's size and sha256;
  * without one (a directory you built or copied) that the files a dtype needs are present and non-empty.
+ * A damaged manifest throws a model-corrupt error (a download repairs it).
  */
 export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyReport> {
   checkDtype(dtype);
