@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
-import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, filesToRepair, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -58,17 +58,17 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   if (args.action === 'download') {
     if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
     for (const dtype of dtypes) {
-      // Every file is checked against the manifest, so a truncated or changed file is fetched again
-      // (what `model verify` tells the user to do) instead of being reported as "already there".
-      const before = await filesToRepair(location.dir, location.id, dtype);
       const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
+      let fetched: string[];
       try {
-        await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });
+        // repair: every file is checked against the manifest, so a truncated or changed file is fetched
+        // again (what `model verify` tells the user to do) instead of being reported as "already there".
+        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }
-      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${before.length} file(s): ${before.join(', ')}`);
+      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${fetched.length} file(s): ${fetched.join(', ')}`);
     }
     return 0;
   }
