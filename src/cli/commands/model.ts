@@ -88,10 +88,15 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
       throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
     }
-    // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
+    // The copies da2en made on first load are checked by their sizes when loaded; their bytes only here.
+    // Imported here: it brings ONNX Runtime, which the other model commands do without.
+    const { checkCachedCopies } = await import('../../engine/generation/cached-copies.js');
+    const copies = await checkCachedCopies(location.dir, dtype);
+    for (const file of copies.damaged) ctx.stderr.write(`  ${file}: damaged (not the bytes da2en made); removed, made again now\n`);
+    // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them (and makes the removed copies again).
     const translator = await ctx.loadTranslator({ model, modelsDir, dtype, offline: true });
     await translator.dispose();
-    ctx.stdout.write(`ok: ${location.dir} (${report.checked.length} files checked, loads as ${dtype})\n`);
+    ctx.stdout.write(`ok: ${location.dir} (${report.checked.length + copies.checked.length} files checked, loads as ${dtype})\n`);
   }
   return 0;
 }
