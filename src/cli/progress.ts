@@ -75,25 +75,37 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
       };
     },
     download() {
-      const loaded = new Map<string, number>();
-      let total = 0;
+      // Sizes become known file by file (a mirror states each one only when the file is opened), so
+      // the total grows as they do; a file of unknown size counts what has arrived of it.
+      const files = new Map<string, { loaded: number; total: number | undefined }>();
       return {
-        start(files) {
-          total = files.reduce((n, f) => n + (f.total ?? 0), 0);
+        start(list) {
+          files.clear();
+          for (const f of list) files.set(f.file, { loaded: 0, total: f.total });
+          const total = list.reduce((n, f) => n + (f.total ?? 0), 0);
           stopBar();
           bar = new cliProgress.SingleBar({ ...common, format: 'downloading model {bar} {mb}/{totalMb} MB | {file}' }, cliProgress.Presets.shades_classic);
           bar.start(Math.max(total, 1), 0, { mb: '0.0', totalMb: megabytes(total), file: '' });
         },
         progress(p) {
-          loaded.set(p.file, p.loaded);
-          const sum = [...loaded.values()].reduce((a, b) => a + b, 0);
-          if (sum > total) total = sum;
+          const entry = files.get(p.file) ?? { loaded: 0, total: undefined };
+          files.set(p.file, entry);
+          entry.loaded = p.loaded;
+          if (p.total !== undefined) entry.total = p.total;
+          let sum = 0;
+          let total = 0;
+          let finished = true;
+          for (const f of files.values()) {
+            sum += f.loaded;
+            total += Math.max(f.total ?? 0, f.loaded);
+            if (f.total === undefined || f.loaded < f.total) finished = false;
+          }
           bar?.setTotal(Math.max(total, 1));
           bar?.update(sum, { mb: megabytes(sum), totalMb: megabytes(total), file: p.file });
-          // The last bytes are drawn at once and the bar ends there: a redraw left to the timer
-          // could be overtaken by what comes next (loading the model, a notice on stderr), leaving
-          // the bar short of its total on screen.
-          if (total > 0 && sum >= total) stopBar();
+          // The bar ends once every file has all its bytes (the download states each file's size when
+          // it is done), drawn at once: a redraw left to the timer could be overtaken by what comes next
+          // (loading the model, a notice on stderr), leaving the bar short of its total on screen.
+          if (finished) stopBar();
         },
       };
     },

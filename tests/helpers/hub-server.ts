@@ -15,6 +15,8 @@ export interface HubFaults {
   dropAfter?: Record<string, number>;
   /** Always serve only this many bytes (as if the stored file were truncated), with the full file's size/sha headers. */
   truncate?: Record<string, number>;
+  /** Answer requests for the file only once this settles (a slow mirror, under the test's control). */
+  hold?: Record<string, Promise<unknown>>;
 }
 
 export interface HubRequest {
@@ -68,6 +70,12 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
 
   function serveBytes(key: string, full: Buffer, req: http.IncomingMessage, res: http.ServerResponse, etag: string) {
     const name = key.split('/').slice(2).join('/');
+    const hold = faults.hold?.[name];
+    if (hold) return void hold.then(() => sendBytes(name, full, req, res, etag));
+    sendBytes(name, full, req, res, etag);
+  }
+
+  function sendBytes(name: string, full: Buffer, req: http.IncomingMessage, res: http.ServerResponse, etag: string) {
     const bytes = faults.truncate?.[name] !== undefined ? full.subarray(0, faults.truncate[name]) : full;
     const range = req.headers.range?.match(/^bytes=(\d+)-$/);
     const start = range ? Number(range[1]) : 0;
@@ -94,6 +102,11 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        // A response still held (hold) would keep the server open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -37,7 +37,11 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     hub = await startHub({ [ID]: ckpt.dir });
     const dir = modelsDir();
     const notices: string[] = [];
-    const location = await ensureModel({ model: ID, modelsDir: dir, dtype: 'q8', offline: false, remoteHost: hub.url, onNotice: (m) => notices.push(m) });
+    const started: { file: string; total: number | undefined }[] = [];
+    const location = await ensureModel({ model: ID, modelsDir: dir, dtype: 'q8', offline: false, remoteHost: hub.url, onNotice: (m) => notices.push(m), onStart: (files) => started.push(...files) });
+    // The sizes the hub stated before the download are the progress bar's total from the start.
+    expect(started.find((f) => f.file === 'model.safetensors')?.total).toBe(readFileSync(path.join(ckpt.dir, 'model.safetensors')).length);
+    expect(started.filter((f) => f.total === undefined)).toEqual([]);
     for (const f of requiredFiles('q8')) expect(existsSync(path.join(location.dir, f)), f).toBe(true);
     expect(existsSync(checkpointDir(location.dir))).toBe(false);
     // The checkpoint's files were fetched, the safetensors in preference to the .bin.

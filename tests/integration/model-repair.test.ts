@@ -84,6 +84,32 @@ describe('model download repairs exactly the bad files', () => {
   });
 });
 
+describe('a damaged manifest', () => {
+  it.each([
+    ['cut short', '{"id":"x'],
+    ['files: null', '{"id":"x","revision":"main","remoteHost":"h","files":null}'],
+    ['a name outside the model folder', JSON.stringify({ id: 'x', revision: 'main', remoteHost: 'h', files: { '../../../../../../etc/hostname': { size: 1, sha256: 'a'.repeat(64) } } })],
+  ])('%s: verify exits 5 with one line, download fetches the model again and writes a new one', async (_what, damaged) => {
+    hub = await startHub({ [ID]: modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    const args = ['--model', ID, '--models-dir', modelsDir];
+    expect((await runCli(['model', 'download', ...args])).code).toBe(0);
+    const manifest = path.join(modelsDir, ID, '.da2en-manifest.json');
+    writeFileSync(manifest, damaged);
+
+    const verify = await runCli(['model', 'verify', ...args]);
+    expect(verify.code).toBe(ExitCode.ModelCorrupt);
+    expect(verify.stderr.trim().split('\n')).toEqual([expect.stringMatching(/manifest .* is damaged .*run "da2en model download --model test-org\/opus-mt-da-en-tiny" to repair it/)]);
+
+    const repair = await runCli(['model', 'download', ...args]);
+    expect(repair.code).toBe(0);
+    expect(repair.stderr).toMatch(/downloaded 6 file\(s\)/);
+    expect(JSON.parse(readFileSync(manifest, 'utf8')).id).toBe(ID);
+    expect((await runCli(['model', 'verify', ...args])).code).toBe(0);
+  });
+});
+
 describe('model verify and paths', () => {
   it('verify on a model never downloaded: exit 4 (missing), naming the download command', async () => {
     const modelsDir = tempModels();

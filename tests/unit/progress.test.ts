@@ -62,4 +62,45 @@ describe('createProgress', () => {
     progress.stop();
     expect(log.lines().filter((l) => l.includes('MB')).at(-1)).toMatch(/112\.6\/112\.6 MB/);
   });
+
+  // cli-progress redraws a non-terminal stream on a timer (every 0 ms here), not on each update.
+  const redrawn = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  it('the download bar goes on past the first file when the other sizes are learnt only as each file opens', async () => {
+    const log = logStream();
+    const progress = createProgress(true, log.stream, 0);
+    const download = progress.download();
+    // A mirror states a file's size when it is opened: only the first one's is known at the start.
+    download.start([
+      { file: 'config.json', total: 1_000_000 },
+      { file: 'tokenizer.json', total: undefined },
+      { file: 'onnx/encoder_model_quantized.onnx', total: undefined },
+    ]);
+    download.progress({ file: 'config.json', loaded: 1_000_000, total: 1_000_000 });
+    await redrawn();
+    download.progress({ file: 'config.json', loaded: 1_000_000, total: 1_000_000 });
+    await redrawn();
+    download.progress({ file: 'tokenizer.json', loaded: 0, total: 2_000_000 });
+    await redrawn();
+    download.progress({ file: 'tokenizer.json', loaded: 2_000_000, total: 2_000_000 });
+    await redrawn();
+    download.progress({ file: 'tokenizer.json', loaded: 2_000_000, total: 2_000_000 });
+    await redrawn();
+    // A server that sends no size: counted as it arrives, its size stated once it is whole.
+    download.progress({ file: 'onnx/encoder_model_quantized.onnx', loaded: 0, total: undefined });
+    await redrawn();
+    download.progress({ file: 'onnx/encoder_model_quantized.onnx', loaded: 4_000_000, total: undefined });
+    await redrawn();
+    expect(log.lines().at(-1)).toMatch(/7\.0\/7\.0 MB \| onnx\/encoder_model_quantized\.onnx/);
+    download.progress({ file: 'onnx/encoder_model_quantized.onnx', loaded: 4_000_000, total: 4_000_000 });
+    await redrawn();
+    const lines = log.lines();
+    expect(lines.some((l) => /3\.0\/3\.0 MB \| tokenizer\.json/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/7\.0\/7\.0 MB/);
+    // Ended there: nothing is drawn after the last file is whole.
+    download.progress({ file: 'onnx/encoder_model_quantized.onnx', loaded: 4_000_000, total: 4_000_000 });
+    await redrawn();
+    progress.stop();
+    expect(log.lines()).toEqual(lines);
+  });
 });

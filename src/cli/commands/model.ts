@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
-import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, filesToRepair, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -58,22 +58,27 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   if (args.action === 'download') {
     if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
     for (const dtype of dtypes) {
-      // Every file is checked against the manifest, so a truncated or changed file is fetched again
-      // (what `model verify` tells the user to do) instead of being reported as "already there".
-      const before = await filesToRepair(location.dir, location.id, dtype);
       const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
+      let fetched: string[];
       try {
-        await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal });
+        // repair: every file is checked against the manifest, so a truncated or changed file is fetched
+        // again (what `model verify` tells the user to do) instead of being reported as "already there".
+        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }
-      ctx.log(before.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${before.length} file(s): ${before.join(', ')}`);
+      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${fetched.length} file(s): ${fetched.join(', ')}`);
     }
     return 0;
   }
   for (const dtype of dtypes) {
-    const report = await verifyModel(location.dir, dtype);
+    const report = await verifyModel(location.dir, dtype).catch((err: unknown) => {
+      // Only a damaged manifest fails the check itself; a download writes a new one.
+      if (!isDa2enError(err, 'model-corrupt')) throw err;
+      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to repair it` : 'rebuild or re-copy the directory';
+      throw new Da2enError('model-corrupt', `${err.message}; ${fix}`, { cause: err });
+    });
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}"` : 'point --model at a complete Marian export';
@@ -83,10 +88,15 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
       throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
     }
-    // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them.
+    // The copies da2en made on first load are checked by their sizes when loaded; their bytes only here.
+    // Imported here: it brings ONNX Runtime, which the other model commands do without.
+    const { checkCachedCopies } = await import('../../engine/generation/cached-copies.js');
+    const copies = await checkCachedCopies(location.dir, dtype);
+    for (const file of copies.damaged) ctx.stderr.write(`  ${file}: damaged (not the bytes da2en made); removed, made again now\n`);
+    // Checksums say the bytes are the published ones; loading says ONNX Runtime accepts them (and makes the removed copies again).
     const translator = await ctx.loadTranslator({ model, modelsDir, dtype, offline: true });
     await translator.dispose();
-    ctx.stdout.write(`ok: ${location.dir} (${report.checked.length} files checked, loads as ${dtype})\n`);
+    ctx.stdout.write(`ok: ${location.dir} (${report.checked.length + copies.checked.length} files checked, loads as ${dtype})\n`);
   }
   return 0;
 }

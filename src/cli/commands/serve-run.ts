@@ -52,6 +52,7 @@ export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<
     offline: engineOptions.offline ?? false,
     remoteHost: defaultRemoteHost(),
     onStart: (files) => ctx.log(`downloading ${engineOptions.model}: ${files.map((f) => f.file).join(', ')}…`),
+    onNotice: ctx.log,
     signal: ctx.signal,
   });
   const engine = await startWorkerEngine({ ...engineOptions, offline: true });

@@ -4,8 +4,11 @@
  * onnx/da2en_generate(_quantized).onnx, its weights in .onnx.data (external-weights.ts: mapped rather
  * than copied when a session opens), and a stamp naming the source files' sizes and times and the
  * weights file's size, so a changed source file (a re-download, a rebuild) makes it again, and a
- * damaged weights file too.
+ * truncated weights file too. Its third line holds the sha256 of the model and its weights as written,
+ * checked by `da2en model verify` (cached-copies.ts), not on every load: hashing ~300 MB costs more
+ * than most of a start.
  */
+import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BeamSearchSpec } from './beam-search-spec.js';
@@ -49,6 +52,23 @@ async function stampFor(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promis
   return JSON.stringify({ version: WRAPPER_VERSION, spec, files });
 }
 
+/** The sha256 of a cached model file and of its weights file, as they were written. */
+export interface CopyHashes {
+  model: string;
+  data: string;
+}
+
+/** The hashes in the wrapped model's stamp; undefined without a stamp, or one made before hashes were recorded. */
+export async function generationModelHashes(dir: string, dtype: Dtype): Promise<CopyHashes | undefined> {
+  try {
+    const line = (await readFile(generationStampPath(dir, dtype), 'utf8')).split('\n')[2];
+    const hashes = line ? (JSON.parse(line) as Partial<CopyHashes>) : undefined;
+    return typeof hashes?.model === 'string' && typeof hashes.data === 'string' ? (hashes as CopyHashes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The cached wrapped model's path if it is current (made for these source files), else undefined. */
 export async function currentGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string | undefined> {
   const target = generationModelPath(dir, dtype);
@@ -81,17 +101,22 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
   const { splitExternalWeights } = await import('./external-weights.js');
   const split = splitExternalWeights(bytes, path.basename(weights));
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  const dataHash = createHash('sha256');
   try {
     const file = await open(weights + suffix, 'w');
     try {
-      for (const chunk of split.data) await file.write(chunk);
+      for (const chunk of split.data) {
+        dataHash.update(chunk);
+        await file.write(chunk);
+      }
     } finally {
       await file.close();
     }
     await rename(weights + suffix, weights);
     await writeFile(target + suffix, split.model);
     await rename(target + suffix, target);
-    await writeFile(generationStampPath(dir, dtype), `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n`);
+    const sha256: CopyHashes = { model: createHash('sha256').update(split.model).digest('hex'), data: dataHash.digest('hex') };
+    await writeFile(generationStampPath(dir, dtype), `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`);
     return true;
   } catch {
     await Promise.all([rm(weights + suffix, { force: true }), rm(target + suffix, { force: true })]);

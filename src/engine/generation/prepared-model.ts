@@ -6,7 +6,7 @@
  *
  * Prepacked weights are laid out by MLAS for this CPU and this ONNX Runtime version, so the stamp
  * names those beside the wrapped model's own stamp and the files' sizes: any of them changed, and the
- * copy is made again. A copy that could not be made or did not verify is recorded in the stamp too,
+ * copy is made again. Their sha256 is in the stamp too, for `da2en model verify` (not hashed on every load). A copy that could not be made or did not verify is recorded in the stamp too,
  * so that the same machine does not try again on every start; the wrapped model serves meanwhile.
  */
 import { createHash } from 'node:crypto';
@@ -16,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Dtype } from '../dtype.js';
-import { generationModelPath, generationStampPath } from './generation-model.js';
+import { sha256File } from '../model-store/manifest.js';
+import { generationModelPath, generationStampPath, type CopyHashes } from './generation-model.js';
 
 export function preparedModelPath(dir: string, dtype: Dtype): string {
   return generationModelPath(dir, dtype).replace(/\.onnx$/, '.prepared.onnx');
@@ -63,9 +64,11 @@ interface MachineKey {
 }
 
 interface Stamp extends MachineKey {
-  /** Sizes of the copy's model and weights files. */
+  /** Sizes of the copy's model and weights files: checked on every load. */
   model?: number;
   data?: number;
+  /** Their sha256 when made: checked by `da2en model verify` (cached-copies.ts). */
+  sha256?: CopyHashes;
   /** Why no copy could be made for this key. */
   failed?: string;
 }
@@ -93,6 +96,16 @@ async function writable(folder: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The hashes in the prepared copy's stamp; undefined without a copy, or one made before hashes were recorded. */
+export async function preparedModelHashes(dir: string, dtype: Dtype): Promise<CopyHashes | undefined> {
+  try {
+    const stamp = JSON.parse(await readFile(preparedStampPath(dir, dtype), 'utf8')) as Stamp;
+    return typeof stamp.sha256?.model === 'string' && typeof stamp.sha256.data === 'string' ? stamp.sha256 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -173,8 +186,8 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
       return saved;
     },
     async commit() {
-      const [m, d] = await Promise.all([stat(inTemp(finalModel)), stat(inTemp(files[0]!))]);
-      const stamp: Stamp = { ...(await machineKey(dir, dtype)), model: m.size, data: d.size };
+      const [m, d, model, data] = await Promise.all([stat(inTemp(finalModel)), stat(inTemp(files[0]!)), sha256File(inTemp(finalModel)), sha256File(inTemp(files[0]!))]);
+      const stamp: Stamp = { ...(await machineKey(dir, dtype)), model: m.size, data: d.size, sha256: { model, data } };
       await writeFile(inTemp(files[2]!), `${JSON.stringify(stamp)}\n`);
       try {
         // No stamp while the files are swapped: a process starting meanwhile (or after a crash here) makes it again.

@@ -6,7 +6,7 @@ import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
 import { Da2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
-import { readManifest, sha256File, writeManifest } from './manifest.js';
+import { readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
 import { requiredFiles } from './model-files.js';
 
 /** Above this, the CLI says how much a model download will fetch before it starts. */
@@ -89,6 +89,8 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
     }
     const files: string[] = [];
     const sizes: number[] = [];
+    // What the hub stated, for the progress bar's total before each file is opened.
+    const stated: Record<string, number> = {};
     for (const f of [...CHECKPOINT_FILES.required, ...CHECKPOINT_FILES.optional]) {
       if (have(f)) continue;
       const size = await remoteFileSize(hubUrl(req.remoteHost, req.id, f), req.signal);
@@ -98,6 +100,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
       }
       files.push(f);
       sizes.push(size ?? 0);
+      if (size !== undefined) stated[f] = size;
     }
     if (!haveWeights) {
       let found = false;
@@ -106,6 +109,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
         if (size === null) continue;
         files.push(f);
         sizes.push(size ?? 0);
+        if (size !== undefined) stated[f] = size;
         found = true;
         break;
       }
@@ -116,7 +120,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
     if (total > (req.largeDownloadBytes ?? LARGE_DOWNLOAD_BYTES)) {
       req.onNotice?.(`${req.id} has no ONNX export: downloading its checkpoint, ${megabytes(total)}${weights ? ` (${weights} ${megabytes(sizes[files.indexOf(weights)]!)})` : ''}, then converting it`);
     }
-    await downloadModel({ id: req.id, dir: source, files, remoteHost: req.remoteHost, ...(req.onStart ? { onStart: req.onStart } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.signal ? { signal: req.signal } : {}) });
+    await downloadModel({ id: req.id, dir: source, files, sizes: stated, remoteHost: req.remoteHost, ...(req.onStart ? { onStart: req.onStart } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.signal ? { signal: req.signal } : {}) });
   }
   req.onNotice?.(`converting ${req.id} (${req.dtype}) into ${req.dir}`);
   let report;
@@ -126,7 +130,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   } catch (err) {
     throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}`, { cause: err });
   }
-  const files: Record<string, { size: number; sha256: string }> = { ...((await readManifest(req.dir))?.files ?? {}) };
+  const files: Record<string, { size: number; sha256: string }> = { ...((await readManifestIfIntact(req.dir))?.files ?? {}) };
   for (const f of requiredFiles(req.dtype)) {
     const full = path.join(req.dir, f);
     files[f] = { size: (await stat(full)).size, sha256: await sha256File(full) };

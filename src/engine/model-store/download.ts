@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
 import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
-import { readManifest, sha256File, writeManifest, type Manifest } from './manifest.js';
+import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { makeDirectories } from '../../io/make-directories.js';
 
 export interface FileProgress {
@@ -22,7 +22,11 @@ export interface DownloadRequest {
   files: string[];
   remoteHost: string;
   revision?: string;
+  /** Sizes already known (from a HEAD), for onStart; the download checks against what the server sends. */
+  sizes?: Record<string, number>;
+  /** The files to fetch, with the sizes known before the first is opened. */
   onStart?: (files: { file: string; total: number | undefined }[]) => void;
+  /** While a file arrives, and once it is whole and verified (loaded = total = its size). */
   onProgress?: (progress: FileProgress) => void;
   signal?: AbortSignal;
 }
@@ -117,9 +121,11 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       remote.size ??= known[file];
       opened.push({ file, remote, part, offset });
       // Later files are opened only when their turn comes; announce what is known up front.
-      if (opened.length === 1) req.onStart?.(req.files.map((f) => ({ file: f, total: f === file ? remote.size : known[f] })));
+      if (opened.length === 1) req.onStart?.(req.files.map((f) => ({ file: f, total: f === file ? remote.size : (known[f] ?? req.sizes?.[f]) })));
       await receive(file, remote, part, offset, req);
-      verified[file] = await verifyPart(req.id, file, part, remote);
+      const whole = await verifyPart(req.id, file, part, remote);
+      verified[file] = whole;
+      req.onProgress?.({ file, loaded: whole.size, total: whole.size });
     }
   } catch (err) {
     // Partial files with bytes in them are kept for resuming; folders holding none are not.
@@ -143,7 +149,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     makeDirectories(path.dirname(path.join(req.dir, file)));
     await moveIntoPlace(path.join(staging, `${file}.part`), path.join(req.dir, file));
   }
-  const previous = await readManifest(req.dir);
+  const previous = await readManifestIfIntact(req.dir);
   const manifest: Manifest = {
     id: req.id,
     revision,

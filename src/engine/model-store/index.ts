@@ -7,8 +7,9 @@ import { checkDtype } from '../check-dtype.js';
 import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
+import { withModelLock, type LockHolder } from './download-lock.js';
 import { locateModel, type ModelLocation } from './locate.js';
-import { MANIFEST_NAME, readManifest, sha256File } from './manifest.js';
+import { MANIFEST_NAME, loadManifest, readManifest, sha256File } from './manifest.js';
 import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
@@ -65,7 +66,10 @@ async function checkFile(dir: string, file: string, want: { size: number; sha256
 
 /** The files of `dtype` that are missing or fail their check: what a repairing download fetches. */
 export async function filesToRepair(dir: string, id: string, dtype: Dtype): Promise<string[]> {
-  const manifest = await readManifest(dir);
+  const read = await loadManifest(dir);
+  // A damaged manifest vouches for nothing: every file is fetched again, and a new manifest written.
+  if (read.state === 'damaged') return requiredFiles(dtype);
+  const manifest = read.state === 'ok' ? read.manifest : null;
   const known = KNOWN_SIZES[id] ?? {};
   const bad: string[] = [];
   for (const file of requiredFiles(dtype)) {
@@ -75,8 +79,16 @@ export async function filesToRepair(dir: string, id: string, dtype: Dtype): Prom
   return bad;
 }
 
-/** Makes sure the model's files for `dtype` are on disk, downloading what is missing when allowed. */
-export async function ensureModel(options: EnsureModelOptions): Promise<ModelLocation> {
+export interface EnsuredModel extends ModelLocation {
+  /** The files this call downloaded (or converted); empty when they were there, or another process fetched them meanwhile. */
+  fetched: string[];
+}
+
+/**
+ * Makes sure the model's files for `dtype` are on disk, downloading what is missing when allowed.
+ * One process at a time downloads a model (download-lock.ts); another one waits, then uses its files.
+ */
+export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredModel> {
   checkDtype(options.dtype);
   const location = locateModel(options.model, options.modelsDir);
   if (!location.downloadable && !existsSync(location.dir)) {
@@ -87,8 +99,9 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
   }
   // A repair (`da2en model download`) checks every file's contents; a translation only looks for
   // missing files, so that it does not hash 100 MB before every run.
-  const missing = options.repair && location.downloadable ? await filesToRepair(location.dir, location.id, options.dtype) : missingFiles(location.dir, options.dtype);
-  if (missing.length === 0) return location;
+  const toFetch = async () => (options.repair && location.downloadable ? await filesToRepair(location.dir, location.id, options.dtype) : missingFiles(location.dir, options.dtype));
+  const missing = await toFetch();
+  if (missing.length === 0) return { ...location, fetched: [] };
   if (!location.downloadable) {
     throw new Da2enError(
       'model-missing',
@@ -96,6 +109,21 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
     );
   }
   const fix = `da2en model download --model ${location.id}${dtypeFlag(options.dtype)}`;
+  // Offline, only a checkpoint kept from an earlier download can fill the gap (it converts without the network).
+  if (options.offline && !existsSync(checkpointDir(location.dir))) {
+    throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
+  }
+  const onWait = ({ pid }: LockHolder) => options.onNotice?.(`waiting for another da2en (pid ${pid}) downloading ${location.id} into ${location.dir}`);
+  return withModelLock(location.dir, { onWait, ...(options.signal ? { signal: options.signal } : {}) }, async () => {
+    // What the process that held the lock fetched is not fetched again.
+    const still = await toFetch();
+    if (still.length > 0) await fetchModel(location, still, options);
+    return { ...location, fetched: still };
+  });
+}
+
+/** Downloads (or converts from a hub checkpoint) the `missing` files; the caller holds the model's download lock. */
+async function fetchModel(location: ModelLocation, missing: string[], options: EnsureModelOptions): Promise<void> {
   const install = () =>
     installCheckpoint({
       id: location.id,
@@ -112,16 +140,13 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
   // A checkpoint kept from an earlier download converts without the network.
   if (existsSync(checkpointDir(location.dir))) {
     await install();
-    return location;
-  }
-  if (options.offline) {
-    throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
+    return;
   }
   // Hub repos without onnx/ (all Helsinki-NLP ones) are raw checkpoints: download, then convert.
   // A failed probe falls through to the ordinary download, which reports the network error.
   if (await isCheckpointRepo(options.remoteHost, location.id, options.dtype, options.signal).catch(() => false)) {
     await install();
-    return location;
+    return;
   }
   try {
     await downloadModel({
@@ -139,7 +164,6 @@ export async function ensureModel(options: EnsureModelOptions): Promise<ModelLoc
     }
     throw err;
   }
-  return location;
 }
 
 export interface VerifyReport {
@@ -153,6 +177,7 @@ export interface VerifyReport {
 /**
  * Checks a model directory: with a manifest (downloaded models) every file's size and sha256;
  * without one (a directory you built or copied) that the files a dtype needs are present and non-empty.
+ * A damaged manifest throws a model-corrupt error (a download repairs it).
  */
 export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyReport> {
   checkDtype(dtype);
