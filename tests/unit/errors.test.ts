@@ -45,6 +45,14 @@ describe('the public entry points throw Da2enError', () => {
     expect(isDa2enError(await verifyModel(dir, 'int4' as never).catch((e: unknown) => e), 'usage')).toBe(true);
   });
 
+  it('a beam width outside 1–16 is a usage error, before any model file is looked for', async () => {
+    for (const beams of [0, 17, 2.5, -1]) {
+      const err = await translateArticle('Hej', { model: path.join(dir, 'no-model'), offline: true, beams }).catch((e: unknown) => e);
+      expect(isDa2enError(err, 'usage'), String(err)).toBe(true);
+      expect((err as Error).message).toBe(`beams must be a whole number from 1 to 16 (1 = greedy), not ${beams}`);
+    }
+  });
+
   it('a URL that cannot be fetched: a fetch-* kind, the FetchError as the cause', async () => {
     const server = createServer((_req, res) => res.writeHead(404).end('gone'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
