@@ -31,7 +31,7 @@ describe('atomic writes', () => {
 
   it('the model store writes its manifest through it', async () => {
     const modelDir = path.join(dir, 'model');
-    const manifest = { id: 'x/y', revision: 'main', remoteHost: 'http://127.0.0.1', files: { 'config.json': { size: 2, sha256: 'ab' } } };
+    const manifest = { id: 'x/y', revision: 'main', remoteHost: 'http://127.0.0.1', files: { 'config.json': { size: 2, sha256: 'ab'.repeat(32) } } };
     await writeManifest(modelDir, manifest);
     expect(await readManifest(modelDir)).toEqual(manifest);
     expect(readdirSync(modelDir)).toEqual(['.da2en-manifest.json']);
