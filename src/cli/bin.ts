@@ -8,7 +8,7 @@
  */
 import { openAhead, prestartModelProcess } from '../engine/generation/worker-generator.js';
 import { startedByPackageManager, stopWithParentProcess } from '../process/child-lifetime.js';
-import { mayEndNow } from './early-exit.js';
+import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
 import { startsModel } from './prestart-plan.js';
 
 // The model process boots (Node ≈ 0.15 s, ONNX Runtime's import, the thread plan's measuring) while
@@ -28,5 +28,8 @@ if (startsModel(process.argv.slice(2))) {
 if (startedByPackageManager(process.env)) stopWithParentProcess(() => process.kill(process.pid, 'SIGTERM'));
 const { main } = await import('./main.js');
 let finished = false;
-process.exitCode = await main(process.argv.slice(2), { finished: () => (finished = true) });
-if (mayEndNow(finished, process)) process.exit();
+const afterMain = endAtOnceOnSignalWhenSettled();
+const code = await main(process.argv.slice(2), { finished: () => (finished = true) });
+process.exitCode = code;
+afterMain.settle();
+if (mayEndNow(finished || stoppedBySignal(code), process)) process.exit();

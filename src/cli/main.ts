@@ -2,7 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
+import { removeTempFilesNow } from '../io/temp-registry.js';
 import { packageVersion } from '../package-root.js';
+import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { quietWhenReaderLeaves } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
@@ -56,12 +58,18 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   // Ctrl-C / SIGTERM: stop the work in progress; the command says what is kept (ctx.stopNote).
   let signalExit: number | null = null;
   let signalledAt = 0;
+  const stopWord = () => (signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated');
   const onSignal = (code: number) => () => {
     if (signalExit !== null) {
-      // The same signal again within a second is one event delivered twice (to the process group
-      // and passed on by a wrapper such as `timeout`); a later one is a person insisting.
-      if (code === signalExit && performance.now() - signalledAt < 1000) return;
-      process.exit(code); // a second Ctrl-C means now
+      // Any stop signal within a second of the first is the same stop: one event delivered twice (to
+      // the process group and passed on by a wrapper such as `timeout`), or another on its heels
+      // (Ctrl-C, then the terminal closing or a supervisor's SIGTERM). The first one's exit code stays.
+      if (performance.now() - signalledAt < 1000) return;
+      // A later one is a person insisting: a second Ctrl-C means now. Still no temp file left behind,
+      // and still the first signal's exit code.
+      removeTempFilesNow();
+      stderr.write(`da2en: ${stopWord()} at once (a second signal)${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
+      process.exit(signalExit);
     }
     signalExit = code;
     signalledAt = performance.now();
@@ -125,7 +133,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {
-      stderr.write(`da2en: ${signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated'}${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
+      stderr.write(`da2en: ${stopWord()}${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
       return signalExit;
     }
     // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.
@@ -157,6 +165,9 @@ function writeStack(stderr: NodeJS.WritableStream, err: unknown): void {
 // Run when executed directly (`tsx src/cli/main.ts`), not when imported by tests or by bin.ts.
 const invoked = process.argv[1] ? await import('node:fs').then((fs) => fs.realpathSync(process.argv[1]!)) : '';
 if (invoked && import.meta.url === (await import('node:url')).pathToFileURL(invoked).href) {
+  const afterMain = endAtOnceOnSignalWhenSettled();
   const code = await main(hideBin(process.argv));
   process.exitCode = code;
+  afterMain.settle();
+  if (mayEndNow(stoppedBySignal(code), process)) process.exit();
 }

@@ -4,8 +4,10 @@
  * the end (the timings) has its paragraphs spooled to a temporary file meanwhile; the head is then
  * written in front of them, so the output is byte-identical to the whole-document render of the
  * final document while memory stays bounded. Files are written atomically (sinks.ts; a FIFO or a
- * device directly).
+ * device directly), and the outputs of one call appear all together or not at all: each is
+ * finished and synced first, and only then are they renamed into place, one after the other.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
 import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type TextSink } from './sinks.js';
+import { trackTemp } from './temp-registry.js';
 
 /** One rendered output: a file, or standard output (`path` null). */
 export interface StreamTarget {
@@ -33,12 +36,21 @@ export interface WriteStreamOptions {
   stdout?: NodeJS.WritableStream;
   /** Folder for the spool of a standard-output, FIFO or device target (default os.tmpdir()). */
   tmpDir?: string;
+  /**
+   * A stop (Ctrl-C): once it is aborted, nothing more is put in place. Checked up to the renames
+   * that make the outputs visible, which are then all done: a stop that comes during them leaves
+   * every output written.
+   */
+  signal?: AbortSignal;
 }
 
 /** One target being written. */
 interface OpenTarget {
   paragraph(p: BilingualParagraph, frame: () => DocumentFrame | undefined): Promise<void>;
+  /** Writes the rest and makes it durable (TextSink.seal); nothing is visible yet. */
   finish(frame: DocumentFrame, count: number): Promise<void>;
+  /** Makes it visible (the rename). */
+  commit(): Promise<void>;
   abort(): Promise<void>;
 }
 
@@ -65,8 +77,9 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
       async finish(frame, count) {
         await writeHead(frame, count);
         await out.write(renderer.tail(frame, count));
-        await out.commit();
+        await out.seal();
       },
+      commit: () => out.commit(),
       abort: () => out.abort(),
     };
   }
@@ -78,22 +91,27 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
     throw outputError(scratchBeside === null ? path.join(tmpRoot, 'da2en-spool') : target.path!, err);
   };
   let spoolDir: string | undefined;
+  let untrackSpoolDir = () => {};
   let spool: TempFile;
   try {
     if (scratchBeside === null) {
       spoolDir = await mkdtemp(path.join(tmpRoot, 'da2en-spool-'));
+      const dir = spoolDir;
+      untrackSpoolDir = trackTemp(() => rmSync(dir, { recursive: true, force: true }));
       spool = await TempFile.create(path.join(spoolDir, 'body'));
     } else {
       spool = await TempFile.create(tempName(scratchBeside, 'body'));
     }
   } catch (err) {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+    untrackSpoolDir();
     await out.abort();
     return spoolError(err);
   }
   const dropSpool = async () => {
     await spool.discard();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+    untrackSpoolDir();
   };
   return {
     paragraph: (p) => spool.write(renderer.paragraph(p)).catch(spoolError),
@@ -102,9 +120,10 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
       await out.write(renderer.head(frame, count));
       await out.appendFile(spool.file);
       await out.write(renderer.tail(frame, count));
-      await out.commit();
+      await out.seal();
       await dropSpool();
     },
+    commit: () => out.commit(),
     async abort() {
       await dropSpool();
       await out.abort();
@@ -121,9 +140,10 @@ const EMPTY_FRAME: DocumentFrame = {
 
 /**
  * Writes a stream of translated paragraphs to every target with the streaming renderers; each
- * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete;
- * on any error (an aborted translation included) every target is abandoned (temporary files and
- * folders removed, existing files untouched) and the error rethrown. Returns the paragraph count.
+ * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete, all
+ * together; on any error (an aborted translation or `options.signal` included) before their renames,
+ * every target is abandoned (temporary files and folders removed, existing files untouched) and the
+ * error rethrown. Returns the paragraph count.
  */
 export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
   const opened: OpenTarget[] = [];
@@ -136,7 +156,13 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
       count++;
     }
     const final = translation.result().frame;
-    for (const t of opened) await t.finish(final, count);
+    for (const t of opened) {
+      options.signal?.throwIfAborted();
+      await t.finish(final, count);
+    }
+    // The last point a stop leaves no output; the renames after it are a moment, and all done.
+    options.signal?.throwIfAborted();
+    for (const t of opened) await t.commit();
     return count;
   } catch (err) {
     for (const t of opened.reverse()) await t.abort().catch(() => {});

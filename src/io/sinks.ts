@@ -12,17 +12,23 @@
  * Standard output is written directly, honouring back-pressure.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, lstat, open, readlink, realpath, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, rmdirSync, unlinkSync } from 'node:fs';
+import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
+import { trackTemp } from './temp-registry.js';
 
 /** Somewhere text goes, piece by piece. */
 export interface TextSink {
   write(text: string): Promise<void>;
   /** Copies the whole content of a file (bytes as they are) to the sink. */
   appendFile(file: string): Promise<void>;
+  /**
+   * Everything was written: make it durable, not yet visible (for a file, flush, fsync and close),
+   * so that `commit` is only the rename. Optional before `commit`, which does it when not done.
+   */
+  seal(): Promise<void>;
   /** Everything was written: make it visible (for a file, fsync and rename into place). */
   commit(): Promise<void>;
   /** Give up: remove what was written; an existing target is left as it was. */
@@ -169,14 +175,17 @@ async function ensureFolder(file: string): Promise<string | undefined> {
   return makeDirectories(path.dirname(path.resolve(file)));
 }
 
-/** Removes the folders `ensureFolder` created for `file`, deepest first, while they are empty. */
-async function removeCreatedFolders(file: string, created: string | undefined): Promise<void> {
+/**
+ * Removes the folders `ensureFolder` created for `file`, deepest first, while they are empty.
+ * Synchronous, so that an immediate exit can do it too (temp-registry.ts); a few rmdir calls.
+ */
+function removeCreatedFolders(file: string, created: string | undefined): void {
   if (created === undefined) return;
   let dir = path.dirname(path.resolve(file));
   const top = path.resolve(created);
   for (;;) {
     try {
-      await rmdir(dir);
+      rmdirSync(dir);
     } catch {
       return; // not empty (another output is there), or already gone
     }
@@ -201,7 +210,10 @@ async function copyFileChunks(file: string, write: (bytes: Uint8Array) => Promis
   }
 }
 
-/** A temporary file written with buffering; `close` flushes and fsyncs. */
+/**
+ * A temporary file written with buffering; `close` flushes and fsyncs. It is tracked
+ * (temp-registry.ts) until it is discarded or moved into place.
+ */
 export class TempFile {
   private parts: string[] = [];
   private size = 0;
@@ -209,10 +221,12 @@ export class TempFile {
   private constructor(
     readonly file: string,
     private readonly fh: FileHandle,
+    private readonly untrack: () => void,
   ) {}
 
   static async create(file: string): Promise<TempFile> {
-    return new TempFile(file, await open(file, 'wx', 0o644));
+    const fh = await open(file, 'wx', 0o644);
+    return new TempFile(file, fh, trackTemp(() => unlinkSync(file)));
   }
 
   async write(text: string): Promise<void> {
@@ -246,10 +260,17 @@ export class TempFile {
     }
   }
 
+  /** Renames the (closed) file over `target`: it is no longer temporary. */
+  async moveTo(target: string): Promise<void> {
+    await rename(this.file, target);
+    this.untrack();
+  }
+
   async discard(): Promise<void> {
     this.parts = [];
     await this.fh.close().catch(() => {});
     await unlink(this.file).catch(() => {});
+    this.untrack();
   }
 }
 
@@ -274,31 +295,43 @@ export async function createAtomicFileSink(target: string): Promise<FileSink> {
   const created = await ensureFolder(file).catch((err: unknown) => {
     throw outputError(target, err);
   });
+  // Tracked before the temporary file, so that an immediate exit removes that file first.
+  const untrackFolders = created === undefined ? () => {} : trackTemp(() => removeCreatedFolders(file, created));
   let temp: TempFile;
   try {
     temp = await TempFile.create(tempName(file, 'part'));
   } catch (err) {
-    await removeCreatedFolders(file, created);
+    removeCreatedFolders(file, created);
+    untrackFolders();
     throw outputError(target, err);
   }
+  let sealed = false;
   let finished = false;
   const asOutputError = (err: unknown) => {
     throw outputError(target, err);
+  };
+  const seal = async () => {
+    if (sealed) return;
+    await temp.close(true).catch(asOutputError);
+    sealed = true;
   };
   return {
     scratchBeside: file,
     write: (text) => temp.write(text).catch(asOutputError),
     appendFile: (file) => temp.appendFile(file).catch(asOutputError),
+    seal,
     async commit() {
-      await temp.close(true).catch(asOutputError);
-      await rename(temp.file, file).catch(asOutputError);
+      await seal();
+      await temp.moveTo(file).catch(asOutputError);
       finished = true;
+      untrackFolders();
     },
     async abort() {
       if (finished) return;
       finished = true;
       await temp.discard();
-      await removeCreatedFolders(file, created);
+      removeCreatedFolders(file, created);
+      untrackFolders();
     },
   };
 }
@@ -330,12 +363,13 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
     scratchBeside: null,
     write: (text) => (text === '' ? Promise.resolve() : put(Buffer.from(text, 'utf8'))),
     appendFile: (from) => copyFileChunks(from, put),
+    seal: async () => {},
     commit: () => close().catch(asOutputError),
     abort: () => close().catch(() => {}),
   };
 }
 
-/** Writes to a stream (standard output), waiting whenever it asks to. Commit and abort do nothing. */
+/** Writes to a stream (standard output), waiting whenever it asks to. Seal, commit and abort do nothing. */
 export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
   const put = async (data: string | Uint8Array) => {
     if (data.length === 0 || stream.write(data)) return;
@@ -353,6 +387,7 @@ export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
   return {
     write: put,
     appendFile: (file) => copyFileChunks(file, put),
+    seal: async () => {},
     commit: async () => {},
     abort: async () => {},
   };

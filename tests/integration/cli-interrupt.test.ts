@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,3 +113,63 @@ describe('SIGTERM with --no-cache', () => {
     expect(readdirSync(out)).toEqual(['short.da-en.json']);
   }, 120_000);
 });
+
+// Two stop signals: one stop, with the first one's exit code, and never a temp file left behind.
+describe('a second signal', () => {
+  const temps = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.tmp') || f.startsWith('da2en-spool-'));
+
+  it('of another kind on the heels of the first (Ctrl-C, then a supervisor\'s SIGTERM) is the same clean stop: exit 130, no temp file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-mixed-'));
+    const input = path.join(dir, 'long.da.txt');
+    writeFileSync(input, article(400, 9));
+    const out = path.join(dir, 'out');
+    const run = spawnCli([input, '--model', model, '--offline', '--no-cache', '--max-batch-size', '2', '--format', 'html,json,en', '--out-dir', out]);
+    // The outputs' temp files exist from the first paragraph on.
+    await waitFor(() => existsSync(out) && temps(out).length > 0, 60_000);
+    // SIGINT is the lower number: delivered first even should both be pending at once.
+    run.child.kill('SIGINT');
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/da2en: interrupted; nothing was kept \(--no-cache\): a new run starts over\n/);
+    expect(readdirSync(dir)).toEqual(['long.da.txt']); // no output, no temp file, no folder made for them
+  }, 120_000);
+
+  it('more than a second later means now: the run ends at once (exit 130), still without a temp file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-now-'));
+    const input = path.join(dir, 'short.da.txt');
+    writeFileSync(input, article(3, 10));
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    // HTML to a standard output that accepts nothing: the paragraphs wait in a spool in TMPDIR, and
+    // the clean stop waits for ever on the output (tests/helpers/cli-held-output.ts).
+    const run = spawnCli([input, '--no-cache', '--format', 'html'], { TMPDIR: tmp }, { entry: 'tests/helpers/cli-held-output.ts' });
+    await waitFor(() => run.stderr().includes('held: standard output'), 60_000);
+    expect(temps(tmp)).toHaveLength(1);
+    let exited = false;
+    const result = run.done.finally(() => (exited = true));
+    // Ctrl-C, and again until the run ends: one more than a second after the first ends it now.
+    for (let tries = 0; tries < 20 && !exited; tries++) {
+      run.child.kill('SIGINT');
+      await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
+    }
+    const { code, stderr } = await result;
+    expect(temps(tmp)).toEqual([]);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
+  }, 120_000);
+});
+
+// A stop that comes once the outputs are in place, before the command has finished, is still a stop.
+it('a signal after the outputs were put in place: exit 130, and the stop says they were all written', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-late-'));
+  const input = path.join(dir, 'short.da.txt');
+  writeFileSync(input, article(3, 11));
+  const out = path.join(dir, 'out');
+  // The translator sends the SIGINT as it is disposed (tests/helpers/cli-signal-after-outputs.ts).
+  const result = await spawnCli([input, '--no-cache', '--format', 'html,json,en', '--out-dir', out], {}, { entry: 'tests/helpers/cli-signal-after-outputs.ts' }).done;
+  expect(result.code).toBe(130);
+  expect(result.stderr).toMatch(/wrote .*short\.en\.txt\n/);
+  expect(result.stderr).toMatch(/da2en: interrupted; the stop came as the run was finishing: all of its outputs were written\n/);
+  expect(readdirSync(out).sort()).toEqual(['short.da-en.html', 'short.da-en.json', 'short.en.txt']);
+}, 120_000);

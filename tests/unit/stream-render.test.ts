@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { writeStreamAtomically, writeStreamTo } from '../../src/io/sinks.js';
+import { removeTempFilesNow, trackedTempCount } from '../../src/io/temp-registry.js';
 import { createStreamRenderer, frameOf, OUTPUT_FORMATS, render, renderJson, toJsonObject, type DocumentFrame } from '../../src/rendering/index.js';
 import { fixtureDocument } from '../helpers/bilingual-fixture.js';
 import { randomDocument } from '../helpers/random-bilingual.js';
@@ -122,6 +123,75 @@ describe('writeBilingualStream', () => {
     expect(readFileSync(existing, 'utf8')).toBe('previous contents');
     expect(readdirSync(dir)).toEqual(['old.html']);
     expect(existsSync(path.join(dir, 'made'))).toBe(false);
+  });
+
+  it('a stop before the outputs are put in place leaves none of them, even those already finished', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-wstop-'));
+    const existing = path.join(dir, 'old.html');
+    writeFileSync(existing, 'previous contents');
+    const newDir = path.join(dir, 'made', 'for', 'this');
+    const stop = new AbortController();
+    // Standard output is finished last: the stop comes as its head is written, after both files were.
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        stop.abort(new Error('interrupted'));
+        callback();
+      },
+    });
+    const targets = [
+      { format: 'html' as const, path: existing },
+      { format: 'json' as const, path: path.join(newDir, 'x.json') },
+      { format: 'json' as const, path: null },
+    ];
+    await expect(writeBilingualStream(framed(fixtureDocument()), targets, { stdout, tmpDir: dir, signal: stop.signal })).rejects.toThrow('interrupted');
+    expect(readFileSync(existing, 'utf8')).toBe('previous contents');
+    expect(readdirSync(dir)).toEqual(['old.html']);
+    expect(trackedTempCount()).toBe(0);
+  });
+
+  it('removeTempFilesNow (an exit that cannot wait) removes every temp file and folder of the outputs being written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-wnow-'));
+    const existing = path.join(dir, 'old.html');
+    writeFileSync(existing, 'previous contents');
+    const newDir = path.join(dir, 'made', 'for', 'this');
+    const targets = [
+      { format: 'html' as const, path: existing },
+      { format: 'md' as const, path: path.join(newDir, 'x.md') },
+      { format: 'json' as const, path: null },
+    ];
+    const source = framed(fixtureDocument());
+    let during: string[] = [];
+    let after: string[] = [];
+    const interrupted: FramedParagraphs = {
+      frame: () => source.frame(),
+      result: () => source.result(),
+      async *[Symbol.asyncIterator]() {
+        let n = 0;
+        for await (const p of source) {
+          if (n++ === 2) {
+            during = readdirSync(dir, { recursive: true }) as string[];
+            removeTempFilesNow();
+            after = readdirSync(dir, { recursive: true }) as string[];
+            throw new Error('exited');
+          }
+          yield p;
+        }
+      },
+    };
+    await expect(writeBilingualStream(interrupted, targets, { stdout: collector().stream, tmpDir: dir })).rejects.toThrow('exited');
+    // Temp files beside both files, the spool of standard output's in tmpDir, the folders made.
+    expect(during.filter((f) => f.endsWith('.tmp') || f.startsWith('da2en-spool-')).length).toBeGreaterThanOrEqual(5);
+    expect(during).toContain('made');
+    expect(after).toEqual(['old.html']);
+    expect(readFileSync(existing, 'utf8')).toBe('previous contents');
+  });
+
+  it('a written output leaves nothing tracked for removal', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-wdone-'));
+    await writeBilingualStream(framed(fixtureDocument()), [{ format: 'html', path: path.join(dir, 'new', 'x.html') }, { format: 'json', path: null }], { stdout: collector().stream, tmpDir: dir });
+    expect(trackedTempCount()).toBe(0);
+    removeTempFilesNow();
+    expect(readdirSync(path.join(dir, 'new'))).toEqual(['x.html']);
   });
 
   it('writeStreamAtomically renames into place only when complete; writeStreamTo writes as it goes', async () => {

@@ -81,11 +81,18 @@ function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan)
   return busyCores === null ? count : `${count} (other processes were using ${busyCores.toFixed(1)} cores)`;
 }
 
-/** What a stop leaves behind (main.ts says it): with the memory, every finished segment; without, only the inputs written whole. */
-function stopNote(cache: boolean, inputsWritten: number): string {
-  if (cache) return 'translations finished so far are kept in the cache, run again to continue';
+/**
+ * What a stop leaves behind (main.ts says it): the inputs written whole, and with the memory every
+ * finished segment. A stop that came once the last input's outputs were being renamed into place
+ * (writeBilingualStream lets those finish) or later, before the command finished, leaves everything
+ * written.
+ */
+function stopNote(cache: boolean, inputsWritten: number, inputs: number): string {
+  if (inputsWritten === inputs) return 'the stop came as the run was finishing: all of its outputs were written';
+  const written = `the outputs of the first ${inputsWritten === 1 ? 'input were' : `${inputsWritten} inputs were`} written`;
+  if (cache) return `${inputsWritten > 0 ? `${written}; ` : ''}translations finished so far are kept in the cache, run again to continue`;
   if (inputsWritten === 0) return 'nothing was kept (--no-cache): a new run starts over';
-  return `the outputs of the first ${inputsWritten === 1 ? 'input were' : `${inputsWritten} inputs were`} written; nothing of the rest was kept (--no-cache)`;
+  return `${written}; nothing of the rest was kept (--no-cache)`;
 }
 
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
@@ -140,7 +147,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const memory = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
-  ctx.stopNote = stopNote(memory !== null, 0);
+  ctx.stopNote = stopNote(memory !== null, 0, plans.length);
   // Without a memory there is nothing to look up or record.
   const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
@@ -201,7 +208,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       };
       const translation = article ? translateArticleStream(article, translator, options) : translateParagraphStream(source!, translator, { ...options, input: source! });
       loadMs = 0;
-      await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout });
+      await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout, signal: ctx.signal });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
       if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
@@ -216,7 +223,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);
       if (memory && finishedKey) memory.markFinished(finishedKey);
-      ctx.stopNote = stopNote(memory !== null, plans.indexOf(plan) + 1);
+      ctx.stopNote = stopNote(memory !== null, plans.indexOf(plan) + 1, plans.length);
+      // A stop that came while these outputs were renamed into place: the run ends here, as stopped.
+      ctx.signal.throwIfAborted();
     }
     if (translator.modelStarted === false) ctx.verbose('model not loaded: every chunk came from the translation memory or was kept as is');
   } finally {
@@ -224,6 +233,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     await translator?.dispose();
     await memory?.close();
   }
+  // A stop until the very end is answered as a stop (exit 130/143), whatever was done meanwhile.
+  ctx.signal.throwIfAborted();
   ctx.finished();
   return 0;
 }
