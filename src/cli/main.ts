@@ -55,6 +55,13 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     finished: io.finished ?? (() => {}),
   };
 
+  // A run reading standard input that its writer holds open would wait for the next bytes before it
+  // could notice a stop: closing it (without an error, which nobody may be listening for) ends the read.
+  controller.signal.addEventListener('abort', () => {
+    const stdin = ctx.stdin as NodeJS.ReadableStream & { destroy?: () => void };
+    stdin.destroy?.();
+  }, { once: true });
+
   // Ctrl-C / SIGTERM: stop the work in progress; the command says what is kept (ctx.stopNote).
   let signalExit: number | null = null;
   let signalledAt = 0;

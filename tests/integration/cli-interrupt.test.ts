@@ -100,6 +100,24 @@ describe('SIGTERM with --no-cache', () => {
     expect(readdirSync(dir)).toEqual(['long.da.txt']);
   }, 120_000);
 
+  it('while reading standard input that its writer holds open: stops, no output', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-stdin-'));
+    const out = path.join(dir, 'out.txt');
+    for (const format of ['text', 'md']) {
+      const run = spawnCli(['-', '--input-format', format, '--model', model, '--offline', '--verbose', '--no-cache', '--format', 'en', '-o', out], {}, { stdin: 'pipe' });
+      // Some text, and the pipe left open, as a writer that has not finished.
+      run.child.stdin!.write('Det regner i dag.\n\n');
+      await waitFor(() => /loaded in|read as md/.test(run.stderr()), 60_000);
+      run.child.kill('SIGTERM');
+      // Before the fix it waited for the writer: still running when the test gave up here.
+      const result = await Promise.race([run.done, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+      run.child.stdin!.end();
+      expect(result, `${format}: ${run.stderr().slice(-400)}`).not.toBeNull();
+      expect(result!.code).toBe(143);
+      expect(existsSync(out)).toBe(false);
+    }
+  }, 180_000);
+
   it('after the first of two inputs was written: says so, and that nothing else was kept', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-nocache-'));
     const short = path.join(dir, 'short.da.txt');
