@@ -1,33 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelLockPath } from '../../src/engine/model-store/download-lock.js';
 import { ensureModel, verifyModel } from '../../src/engine/model-store/index.js';
-import { builtModel } from '../../tools/builder-models.js';
-import { startHub, type HubServer } from '../helpers/hub-server.js';
+import { useHubBed } from '../helpers/hub-bed.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 
 // Two processes fetching the same model shared its staging folder: one appended to the other's
 // part file, one removed the folder under the other. The second now waits for the first.
 const ID = 'test-org/opus-mt-da-en-tiny';
 const DECODER = 'onnx/decoder_model_merged_quantized.onnx';
-let modelDir: string;
-let hub: HubServer | null = null;
-
-beforeAll(async () => {
-  modelDir = await builtModel('tiny');
-});
-
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-
-function tempModels(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'da2en-lock-'));
-}
+const bed = useHubBed('da2en-lock-');
+const { tempModels } = bed;
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 1200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
@@ -50,7 +36,7 @@ function lockOf(modelsDir: string, holder: { pid: number; host?: string }): stri
 describe('two da2en processes downloading the same model', () => {
   it('the second waits, saying so once, then uses the model the first downloaded', async () => {
     const gate = held();
-    hub = await startHub({ [ID]: modelDir }, { hold: { [DECODER]: gate.promise } });
+    const hub = await bed.start({ [ID]: bed.modelDir }, { hold: { [DECODER]: gate.promise } });
     const modelsDir = tempModels();
     const args = ['model', 'download', '--model', ID, '--models-dir', modelsDir];
     const env = { DA2EN_REMOTE_HOST: hub.url };
@@ -76,7 +62,7 @@ describe('two da2en processes downloading the same model', () => {
 
 describe('the download lock', () => {
   it('left by a process that is gone, is taken over without waiting', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     const modelsDir = tempModels();
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const lock = lockOf(modelsDir, { pid: dead });
@@ -88,7 +74,7 @@ describe('the download lock', () => {
   });
 
   it('held by a live process: waiting stops when the signal aborts, and the lock is left to its holder', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     const modelsDir = tempModels();
     const lock = lockOf(modelsDir, { pid: process.pid });
     const abort = new AbortController();

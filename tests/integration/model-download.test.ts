@@ -1,29 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { ensureModel, requiredFiles, verifyModel } from '../../src/engine/model-store/index.js';
 import { Da2enError, type ErrorKind } from '../../src/errors.js';
-import { builtModel } from '../../tools/builder-models.js';
-import { startHub, type HubServer } from '../helpers/hub-server.js';
+import { useHubBed } from '../helpers/hub-bed.js';
 
 const ID = 'test-org/opus-mt-da-en-tiny';
-let modelDir: string;
-let hub: HubServer | null = null;
-
-beforeAll(async () => {
-  modelDir = await builtModel('tiny');
-});
-
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-
-function tempModels(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'da2en-models-'));
-}
+const bed = useHubBed('da2en-models-');
+const { tempModels } = bed;
 
 async function expectDomainError(promise: Promise<unknown>, kind: ErrorKind, pattern: RegExp): Promise<Da2enError> {
   const err = await promise.then(
@@ -39,17 +24,17 @@ async function expectDomainError(promise: Promise<unknown>, kind: ErrorKind, pat
 
 describe('model download from a hub-layout server on loopback', () => {
   it('downloads with progress, writes a manifest, verifies, and the model loads and translates', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     const modelsDir = tempModels();
     const seen: { file: string; loaded: number }[] = [];
     const location = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url, onProgress: (p) => seen.push(p) });
     expect(location.dir).toBe(path.join(modelsDir, 'test-org', 'opus-mt-da-en-tiny'));
-    for (const file of requiredFiles('q8')) expect(readFileSync(path.join(location.dir, file))).toEqual(readFileSync(path.join(modelDir, file)));
+    for (const file of requiredFiles('q8')) expect(readFileSync(path.join(location.dir, file))).toEqual(readFileSync(path.join(bed.modelDir, file)));
     // Only the q8 files were fetched; fp32 would be fetched when asked for.
     expect(existsSync(path.join(location.dir, 'onnx/encoder_model.onnx'))).toBe(false);
     const onnx = seen.filter((p) => p.file === 'onnx/decoder_model_merged_quantized.onnx').map((p) => p.loaded);
     expect(onnx.length).toBeGreaterThan(1);
-    expect(onnx.at(-1)).toBe(readFileSync(path.join(modelDir, 'onnx/decoder_model_merged_quantized.onnx')).length);
+    expect(onnx.at(-1)).toBe(readFileSync(path.join(bed.modelDir, 'onnx/decoder_model_merged_quantized.onnx')).length);
     // The large files came through the redirect that carries their sha256, like the hub's.
     expect(hub.requests.some((r) => r.url.startsWith('/cdn/'))).toBe(true);
     expect((await verifyModel(location.dir, 'q8')).problems).toEqual([]);
@@ -64,7 +49,7 @@ describe('model download from a hub-layout server on loopback', () => {
 
   it('resumes an interrupted download with a Range request', async () => {
     const file = 'onnx/decoder_model_merged_quantized.onnx';
-    hub = await startHub({ [ID]: modelDir }, { dropAfter: { [file]: 20_000 } });
+    const hub = await bed.start({ [ID]: bed.modelDir }, { dropAfter: { [file]: 20_000 } });
     const modelsDir = tempModels();
     const dir = path.join(modelsDir, ID);
     await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), 'network', /run the same command again to resume/);
@@ -74,13 +59,13 @@ describe('model download from a hub-layout server on loopback', () => {
 
     await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
     expect(hub.requests.filter((r) => r.range === 'bytes=20000-').length).toBeGreaterThan(0);
-    expect(readFileSync(path.join(dir, file))).toEqual(readFileSync(path.join(modelDir, file)));
+    expect(readFileSync(path.join(dir, file))).toEqual(readFileSync(path.join(bed.modelDir, file)));
     expect((await verifyModel(dir, 'q8')).problems).toEqual([]);
   });
 
   it('catches a truncated file by its size and checksum and leaves no model behind', async () => {
     const file = 'onnx/encoder_model_quantized.onnx';
-    hub = await startHub({ [ID]: modelDir }, { truncate: { [file]: 5_000 } });
+    const hub = await bed.start({ [ID]: bed.modelDir }, { truncate: { [file]: 5_000 } });
     const modelsDir = tempModels();
     const dir = path.join(modelsDir, ID);
     await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }), 'model-corrupt', /corrupt or truncated .*5000 bytes instead of \d+/);
@@ -96,10 +81,9 @@ describe('model download from a hub-layout server on loopback', () => {
   });
 
   it('no network: one line naming the path and what to do', async () => {
-    hub = await startHub({});
+    const hub = await bed.start({});
     const closedUrl = hub.url;
     await hub.close();
-    hub = null;
     const modelsDir = tempModels();
     const err = await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closedUrl }), 'network', /ECONNREFUSED/);
     expect(err.message).toContain(path.join(modelsDir, ID));
@@ -110,7 +94,7 @@ describe('model download from a hub-layout server on loopback', () => {
   });
 
   it('verify finds a file changed after download, and loading names the file', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     const modelsDir = tempModels();
     const { dir } = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
     const file = path.join(dir, 'onnx/decoder_model_merged_quantized.onnx');

@@ -1,33 +1,21 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ensureModel, locateModel } from '../../src/engine/model-store/index.js';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { Da2enError } from '../../src/errors.js';
-import { builtModel } from '../../tools/builder-models.js';
-import { startHub, type HubServer } from '../helpers/hub-server.js';
+import { useHubBed } from '../helpers/hub-bed.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Issue 11 §1: repairing a model must not go in circles, and every model-store failure says what to do.
 const ID = 'test-org/opus-mt-da-en-tiny';
 const DECODER = 'onnx/decoder_model_merged_quantized.onnx';
-let modelDir: string;
-let hub: HubServer | null = null;
+const bed = useHubBed('da2en-repair-');
+const { tempModels } = bed;
 
-beforeAll(async () => {
-  modelDir = await builtModel('tiny');
-});
-
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
+afterEach(() => {
   delete process.env['DA2EN_REMOTE_HOST'];
 });
-
-function tempModels(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'da2en-repair-'));
-}
 
 function tree(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -35,7 +23,7 @@ function tree(dir: string): string[] {
 
 describe('model download repairs exactly the bad files', () => {
   it('verify → download → verify: a truncated file is fetched again, and only that file', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     process.env['DA2EN_REMOTE_HOST'] = hub.url;
     const modelsDir = tempModels();
     const args = ['--model', ID, '--models-dir', modelsDir];
@@ -68,7 +56,7 @@ describe('model download repairs exactly the bad files', () => {
   });
 
   it('a file changed to the same size is caught by its checksum and fetched again', async () => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     process.env['DA2EN_REMOTE_HOST'] = hub.url;
     const modelsDir = tempModels();
     const args = ['--model', ID, '--models-dir', modelsDir];
@@ -90,7 +78,7 @@ describe('a damaged manifest', () => {
     ['files: null', '{"id":"x","revision":"main","remoteHost":"h","files":null}'],
     ['a name outside the model folder', JSON.stringify({ id: 'x', revision: 'main', remoteHost: 'h', files: { '../../../../../../etc/hostname': { size: 1, sha256: 'a'.repeat(64) } } })],
   ])('%s: verify exits 5 with one line, download fetches the model again and writes a new one', async (_what, damaged) => {
-    hub = await startHub({ [ID]: modelDir });
+    const hub = await bed.start({ [ID]: bed.modelDir });
     process.env['DA2EN_REMOTE_HOST'] = hub.url;
     const modelsDir = tempModels();
     const args = ['--model', ID, '--models-dir', modelsDir];
@@ -138,10 +126,9 @@ describe('model verify and paths', () => {
 
 describe('a failed download', () => {
   it('leaves no empty *.partial folder, and the message names the mirror variable and the local-model way', async () => {
-    hub = await startHub({});
+    const hub = await bed.start({});
     const closed = hub.url;
     await hub.close();
-    hub = null;
     const modelsDir = tempModels();
     const err = await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: closed }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Da2enError);
@@ -155,7 +142,7 @@ describe('a failed download', () => {
   });
 
   it('a drop mid-file keeps the bytes for resuming but no empty folders', async () => {
-    hub = await startHub({ [ID]: modelDir }, { dropAfter: { [DECODER]: 20_000 } });
+    const hub = await bed.start({ [ID]: bed.modelDir }, { dropAfter: { [DECODER]: 20_000 } });
     const modelsDir = tempModels();
     await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url }).catch(() => undefined);
     const staging = path.join(modelsDir, `${ID}.partial`);
