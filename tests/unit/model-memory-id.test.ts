@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,4 +65,17 @@ describe('a model in translation-memory keys', () => {
     writeFileSync(path.join(dir, 'tokenizer.json'), '{"other": true}');
     expect(idIn(tmp, dir)).not.toBe(other);
   });
+
+  it('a model folder whose files cannot be stat\'ed (a file where onnx/ should be, a link loop) is named, not a crash: its own checks say what is wrong', () => {
+    const broken = path.join(tmp, 'broken');
+    mkdirSync(broken);
+    writeFileSync(path.join(broken, 'config.json'), '{}');
+    writeFileSync(path.join(broken, 'onnx'), 'not a folder');
+    expect(() => modelMemoryId(locateModel(broken, path.join(tmp, 'models')), 'q8')).not.toThrow();
+    const looped = path.join(tmp, 'looped');
+    mkdirSync(path.join(looped, 'onnx'), { recursive: true });
+    symlinkSync(path.join(looped, 'onnx', 'encoder_model_quantized.onnx'), path.join(looped, 'onnx', 'encoder_model_quantized.onnx'));
+    expect(() => modelMemoryId(locateModel(looped, path.join(tmp, 'models')), 'q8')).not.toThrow();
+  });
 });
+
