@@ -3,7 +3,8 @@
  * reasons, `queue status`, `queue results` for outputs kept in Redis, a worker's graceful SIGTERM,
  * and a job taken over from a SIGKILLed worker resuming from the shared translation memory.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { openQueue } from '../../src/queue/index.js';
 import { writeLongArticle, writeQueueArticles } from '../../tools/queue-articles.js';
 import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
 import { FAST_STALL } from '../helpers/queue-scenarios.js';
-import { verboseCounts } from '../helpers/spawn-cli.js';
+import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
 
 const bed = useQueueBed('da2en-queue-cmd-');
 const { cli, engine } = bed;
@@ -91,6 +92,25 @@ describe('da2en queue add / status / results, and bad articles', () => {
       expect(readFileSync(path.join(out, name), 'utf8')).toBe(readFileSync(path.join(ref, name), 'utf8'));
     }
   }, 900_000);
+
+  it('Ctrl-C between slices of a large add: what was queued stays, exit 130, and the same command adds the rest', async () => {
+    const url = `${bed.redis.url}/6`;
+    const dir = path.join(bed.work, 'many');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(path.join(dir, `a${String(i).padStart(3, '0')}.txt`), `Artikel nummer ${i} handler om vejret.\n`);
+    // The 201st article: a FIFO, so the add waits on it in its second slice until the test feeds it.
+    const slow = path.join(bed.work, 'slow.txt');
+    execFileSync('mkfifo', [slow]);
+    const args = ['queue', 'add', dir, slow, '--redis', url, ...engine(), '--out-store', 'redis'];
+    const run = spawnCli(args);
+    await waitForQueue(url, 'da2en', (s) => s.total === 200, 120_000);
+    run.child.kill('SIGINT');
+    writeFileSync(slow, 'Det regner i dag.\n');
+    const end = await run.done;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.stderr).toBe('da2en: interrupted; 200 articles were queued before the stop; the same command queues the rest\n');
+    expect((await waitForQueue(url, 'da2en', () => true)).total).toBe(200);
+  }, 300_000);
 
   it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file', async () => {
     const file = writeQueueArticles(path.join(bed.work, 'one'), 1)[0]!;

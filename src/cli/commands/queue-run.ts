@@ -145,6 +145,11 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
         if (inputFormat === 'url') throw new Da2enError('usage', `${p.input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
         articles.push({ name: p.name, bytes, inputFormat, outputs });
       }
+      // Ctrl-C stops between slices: what is queued stays queued, and the same command adds the rest.
+      if (ctx.signal.aborted) {
+        ctx.stopNote = `${added} article${added === 1 ? ' was' : 's were'} queued before the stop; the same command queues the rest`;
+        ctx.signal.throwIfAborted();
+      }
       const report = await addArticles(queue, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch((err: unknown) => {
         throw queueUnreachable(args.redis, err);
       });
