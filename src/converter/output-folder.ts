@@ -86,7 +86,8 @@ function foreignEntry(dir: string): string | undefined {
 /**
  * Checks that a conversion of `checkpointDir` may be written to `outDir` (replacing it when
  * `replace`); returns whether `outDir` already exists. Throws a 'usage' error when the two folders
- * overlap, a CheckpointError when `outDir` is something else than a model da2en converted.
+ * overlap or a replaced `outDir` is or holds the current folder, a CheckpointError when `outDir`
+ * holds something else than da2en's own files.
  */
 export function checkOutputFolder(checkpointDir: string, outDir: string, replace: boolean): boolean {
   const ckpt = realPath(checkpointDir);
@@ -96,13 +97,18 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
 
   let stat;
   try {
-    stat = lstatSync(outDir);
+    // Resolved, which drops a trailing "/": lstat of "link/" would follow the link.
+    stat = lstatSync(path.resolve(outDir));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new CheckpointError(`cannot use ${outDir} as the model folder: ${(err as Error).message}`, { cause: err });
   }
   if (!stat.isDirectory()) throw new CheckpointError(`refusing to replace ${outDir}: it is not a folder (a file or a link)`);
-  if (!replace || readdirSync(outDir).length === 0) return true;
+  if (!replace) return true;
+  // Moving the current folder away would leave this process (and the user's shell) in a removed folder.
+  const cwd = realPath(process.cwd());
+  if (isWithin(out, cwd)) throw new Da2enError('usage', `refusing to replace ${outDir}: it ${out === cwd ? 'is' : 'holds'} the current folder; run the command from outside it`);
+  if (readdirSync(outDir).length === 0) return true;
   const foreign = foreignEntry(outDir);
   if (foreign !== undefined) {
     throw new CheckpointError(`refusing to replace ${outDir}: it is not empty and is not a model da2en converted (it holds ${foreign}); choose another folder or empty it first`);
@@ -116,18 +122,20 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
  * point is there neither model, and a failed swap puts the old one back.
  */
 export async function swapIntoPlace(tmp: string, outDir: string, exists: boolean): Promise<void> {
+  // Resolved, which drops a trailing "/" (rename of "link/" would act on the folder it points to).
+  const target = path.resolve(outDir);
   if (!exists) {
-    makeDirectories(path.dirname(path.resolve(outDir)));
-    await rename(tmp, outDir);
+    makeDirectories(path.dirname(target));
+    await rename(tmp, target);
     return;
   }
-  const aside = `${path.resolve(outDir)}.replaced-${process.pid}`;
+  const aside = `${target}.replaced-${process.pid}`;
   await rm(aside, { recursive: true, force: true });
-  await rename(outDir, aside);
+  await rename(target, aside);
   try {
-    await rename(tmp, outDir);
+    await rename(tmp, target);
   } catch (err) {
-    await rename(aside, outDir);
+    await rename(aside, target);
     throw err;
   }
   await rm(aside, { recursive: true, force: true });

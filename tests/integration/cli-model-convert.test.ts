@@ -3,7 +3,7 @@
  * Helsinki-NLP's layouts), a model folder out that the same CLI then translates with, and one-line
  * errors with their exit codes for what a user gets wrong.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -209,4 +209,42 @@ describe('da2en model convert', () => {
     }
   });
 
+  it('an --out a user types oddly: one line, never "unexpected error" (was: ENOTDIR for "link/", EBUSY for ".")', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'odd', 'ckpt'), 'opus', 'F32');
+    const real = path.join(tmp, 'odd', 'real');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', real])).code).toBe(0);
+    const converted = snapshot(real);
+
+    // A link to a conversion is refused, with or without a trailing slash.
+    const link = path.join(tmp, 'odd', 'link');
+    symlinkSync(real, link);
+    for (const out of [link, `${link}/`, `${link}//`]) {
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(r.stderr)).toMatch(/it is not a folder \(a file or a link\)/);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(snapshot(real)).toEqual(converted);
+    }
+
+    // The current folder (or one holding it) cannot be moved aside: refused, kept; from outside it is replaced.
+    const cwd = process.cwd();
+    try {
+      process.chdir(path.join(real, 'onnx'));
+      for (const [out, why] of [
+        ['.', /refusing to replace \.: it is the current folder; run the command from outside it/],
+        ['..', /refusing to replace \.\.: it holds the current folder/],
+      ] as const) {
+        const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+        expect(r.code, r.stderr).toBe(ExitCode.Usage);
+        expect(oneLine(r.stderr)).toMatch(why);
+        expect(snapshot(real)).toEqual(converted);
+      }
+      process.chdir(path.dirname(real));
+      const fromOutside = await runCli(['model', 'convert', ckpt.dir, '--out', 'real/']);
+      expect(fromOutside.code, fromOutside.stderr).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(path.dirname(real)).sort()).toEqual(['ckpt', 'link', 'real']);
+  });
 });
