@@ -1,11 +1,12 @@
 /**
  * Where a conversion may go. The model folder is replaced as a whole, so it must neither overlap the
- * checkpoint being read nor be anything but a model da2en itself converted: "holds a config.json"
- * is not enough (a project folder, the checkpoint itself, a Hugging Face checkpoint all have one).
+ * checkpoint being read nor hold anything but da2en's own files (a conversion's, a download's, the
+ * engine's): "holds a config.json" is not enough (a project folder, the checkpoint itself, a Hugging Face checkpoint all have one).
  */
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { MANIFEST_NAME } from '../engine/model-store/manifest.js';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
 import { CheckpointError } from './errors.js';
@@ -14,10 +15,26 @@ import { CheckpointError } from './errors.js';
 const CONVERTED_FILES = new Set(['config.json', 'generation_config.json', 'tokenizer_config.json', 'tokenizer.json']);
 
 /**
- * What onnx/ of a converted model holds: the graphs convertCheckpoint writes, and the BeamSearch
- * wrapping (plus its weights, stamp and prepared copy) the engine adds beside them on first load.
+ * What a hub download adds at the top: its manifest, and the temp the manifest is written through
+ * (sinks.ts tempName: `.<name>.<pid>.<8 hex>.part.tmp`), left behind only by a kill.
  */
-const CONVERTED_ONNX = [/^(encoder_model|decoder_model_merged)(_quantized)?\.onnx$/, /^da2en_generate(_quantized)?(\.prepared)?\.onnx(\.data|\.json)?$/];
+function isDownloadFile(name: string): boolean {
+  const temp = `.${MANIFEST_NAME}.`;
+  return name === MANIFEST_NAME || (name.startsWith(temp) && /^\d+\.[0-9a-f]{8}\.part\.tmp$/.test(name.slice(temp.length)));
+}
+
+/** The graphs convertCheckpoint writes into onnx/. */
+const CONVERTED_GRAPH = /^(encoder_model|decoder_model_merged)(_quantized)?\.onnx$/;
+
+/**
+ * What the engine adds beside the graphs on first load: the BeamSearch wrapping, its weights,
+ * stamp and prepared copy (generation-model.ts, prepared-model.ts), and the `.tmp-<pid>-<time>`
+ * each is written through before its rename, left behind when a first load is killed.
+ */
+const ENGINE_FILE = /^da2en_generate(_quantized)?(\.prepared)?\.onnx(\.data|\.json)?(\.tmp-\d+-\d+)?$/;
+
+/** The folder ONNX Runtime saves a prepared copy into (prepared-model.ts: mkdtemp `.prepared-<pid>-`), under the copy's names. */
+const PREPARED_TEMP = /^\.prepared-\d+-[A-Za-z0-9]{6}$/;
 
 /** The real path of `p`, also where its tail does not exist yet (resolved through its nearest existing folder). */
 function realPath(p: string): string {
@@ -39,28 +56,38 @@ function isWithin(parent: string, child: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
-/** What in `dir` a conversion would not have written ("notes.txt", "no config.json"), or undefined when it holds only a converted model. */
+/**
+ * What in `dir` da2en would not have written ("notes.txt", "no onnx/"), or undefined when it holds
+ * only da2en's own files: a conversion's, a download's, the engine's. Those names alone are not
+ * enough (a project folder holding just a config.json): the graphs or the manifest must be there.
+ */
 function foreignEntry(dir: string): string | undefined {
   const entries = readdirSync(dir, { withFileTypes: true });
+  let hasGraph = false;
   for (const e of entries) {
     if (e.name === 'onnx' && e.isDirectory()) {
-      const graphs = readdirSync(path.join(dir, 'onnx'), { withFileTypes: true });
-      const odd = graphs.find((g) => !g.isFile() || !CONVERTED_ONNX.some((re) => re.test(g.name)));
-      if (odd) return `onnx/${odd.name}`;
-      if (!graphs.some((g) => CONVERTED_ONNX[0]!.test(g.name))) return 'no onnx/ graphs';
-    } else if (!e.isFile() || !CONVERTED_FILES.has(e.name)) {
+      for (const g of readdirSync(path.join(dir, 'onnx'), { withFileTypes: true })) {
+        if (g.isDirectory() && PREPARED_TEMP.test(g.name)) {
+          const odd = readdirSync(path.join(dir, 'onnx', g.name), { withFileTypes: true }).find((f) => !f.isFile() || !ENGINE_FILE.test(f.name));
+          if (odd) return `onnx/${g.name}/${odd.name}`;
+        } else if (!g.isFile() || !(CONVERTED_GRAPH.test(g.name) || ENGINE_FILE.test(g.name))) {
+          return `onnx/${g.name}`;
+        }
+        hasGraph ||= g.isFile() && CONVERTED_GRAPH.test(g.name);
+      }
+    } else if (!e.isFile() || !(CONVERTED_FILES.has(e.name) || isDownloadFile(e.name))) {
       return e.name;
     }
   }
-  if (!entries.some((e) => e.name === 'config.json')) return 'no config.json';
-  if (!entries.some((e) => e.name === 'onnx')) return 'no onnx/';
-  return undefined;
+  if (hasGraph || entries.some((e) => e.name === MANIFEST_NAME)) return undefined;
+  return entries.some((e) => e.name === 'onnx') ? 'no onnx/ graphs' : 'no onnx/';
 }
 
 /**
  * Checks that a conversion of `checkpointDir` may be written to `outDir` (replacing it when
  * `replace`); returns whether `outDir` already exists. Throws a 'usage' error when the two folders
- * overlap, a CheckpointError when `outDir` is something else than a model da2en converted.
+ * overlap or a replaced `outDir` is or holds the current folder, a CheckpointError when `outDir`
+ * holds something else than da2en's own files.
  */
 export function checkOutputFolder(checkpointDir: string, outDir: string, replace: boolean): boolean {
   const ckpt = realPath(checkpointDir);
@@ -70,13 +97,18 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
 
   let stat;
   try {
-    stat = lstatSync(outDir);
+    // Resolved, which drops a trailing "/": lstat of "link/" would follow the link.
+    stat = lstatSync(path.resolve(outDir));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new CheckpointError(`cannot use ${outDir} as the model folder: ${(err as Error).message}`, { cause: err });
   }
   if (!stat.isDirectory()) throw new CheckpointError(`refusing to replace ${outDir}: it is not a folder (a file or a link)`);
-  if (!replace || readdirSync(outDir).length === 0) return true;
+  if (!replace) return true;
+  // Moving the current folder away would leave this process (and the user's shell) in a removed folder.
+  const cwd = realPath(process.cwd());
+  if (isWithin(out, cwd)) throw new Da2enError('usage', `refusing to replace ${outDir}: it ${out === cwd ? 'is' : 'holds'} the current folder; run the command from outside it`);
+  if (readdirSync(outDir).length === 0) return true;
   const foreign = foreignEntry(outDir);
   if (foreign !== undefined) {
     throw new CheckpointError(`refusing to replace ${outDir}: it is not empty and is not a model da2en converted (it holds ${foreign}); choose another folder or empty it first`);
@@ -90,18 +122,20 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
  * point is there neither model, and a failed swap puts the old one back.
  */
 export async function swapIntoPlace(tmp: string, outDir: string, exists: boolean): Promise<void> {
+  // Resolved, which drops a trailing "/" (rename of "link/" would act on the folder it points to).
+  const target = path.resolve(outDir);
   if (!exists) {
-    makeDirectories(path.dirname(path.resolve(outDir)));
-    await rename(tmp, outDir);
+    makeDirectories(path.dirname(target));
+    await rename(tmp, target);
     return;
   }
-  const aside = `${path.resolve(outDir)}.replaced-${process.pid}`;
+  const aside = `${target}.replaced-${process.pid}`;
   await rm(aside, { recursive: true, force: true });
-  await rename(outDir, aside);
+  await rename(target, aside);
   try {
-    await rename(tmp, outDir);
+    await rename(tmp, target);
   } catch (err) {
-    await rename(aside, outDir);
+    await rename(aside, target);
     throw err;
   }
   await rm(aside, { recursive: true, force: true });

@@ -3,11 +3,14 @@
  * Helsinki-NLP's layouts), a model folder out that the same CLI then translates with, and one-line
  * errors with their exit codes for what a user gets wrong.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
+import { generationWeightsPath } from '../../src/engine/generation/generation-model.js';
+import { startPreparedCopy } from '../../src/engine/generation/prepared-model.js';
+import { MANIFEST_NAME } from '../../src/engine/model-store/manifest.js';
 import { hostilePickles, torchBinWithPickle } from '../../tools/checkpoint-writer.js';
 import { runCli } from '../helpers/run-cli.js';
 import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
@@ -172,5 +175,76 @@ describe('da2en model convert', () => {
     expect(projectRun.code, projectRun.stderr).toBe(ExitCode.InputError);
     expect(oneLine(projectRun.stderr)).toMatch(/it holds no onnx\/\)/);
     expect(readdirSync(project)).toEqual(['config.json']);
+  });
+
+  it("what a killed first load or download leaves is da2en's own: the folder is still replaced (was: exit 3 'it holds onnx/.prepared-…')", async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'leftovers', 'ckpt'), 'opus', 'F32');
+    const out = path.join(tmp, 'leftovers', 'model');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', out])).code).toBe(0);
+    const leaveWhatAKillLeaves = async () => {
+      // The engine's own temp folder for the prepared copy, made by its own code and never finished.
+      const copy = await startPreparedCopy(out, 'q8');
+      writeFileSync(copy!.saveOptions({}).optimizedModelFilePath!, 'half a copy');
+      writeFileSync(`${generationWeightsPath(out, 'q8')}.tmp-${process.pid}-${Date.now()}`, 'half the weights');
+      writeFileSync(path.join(out, `.${MANIFEST_NAME}.${process.pid}.0a1b2c3d.part.tmp`), '{');
+      writeFileSync(path.join(out, MANIFEST_NAME), '{}');
+    };
+    await leaveWhatAKillLeaves();
+    const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(path.join(out, 'onnx')).sort()).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx']);
+
+    // Only those exact names: a file of someone else's in the temp folder, or a look-alike, is not da2en's.
+    for (const odd of ['onnx/.prepared-1-abcdef/notes.txt', 'onnx/da2en_generate_quantized.onnx.data.bak', 'onnx/.prepared-notes']) {
+      await leaveWhatAKillLeaves();
+      mkdirSync(path.dirname(path.join(out, odd)), { recursive: true });
+      writeFileSync(path.join(out, odd), 'mine\n');
+      const before = snapshot(out);
+      const refused = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(refused.code, refused.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(refused.stderr)).toContain(`it holds ${odd})`);
+      expect(snapshot(out)).toEqual(before);
+      rmSync(out, { recursive: true });
+      expect((await runCli(['model', 'convert', ckpt.dir, '--out', out])).code).toBe(0);
+    }
+  });
+
+  it('an --out a user types oddly: one line, never "unexpected error" (was: ENOTDIR for "link/", EBUSY for ".")', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'odd', 'ckpt'), 'opus', 'F32');
+    const real = path.join(tmp, 'odd', 'real');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', real])).code).toBe(0);
+    const converted = snapshot(real);
+
+    // A link to a conversion is refused, with or without a trailing slash.
+    const link = path.join(tmp, 'odd', 'link');
+    symlinkSync(real, link);
+    for (const out of [link, `${link}/`, `${link}//`]) {
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(r.stderr)).toMatch(/it is not a folder \(a file or a link\)/);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(snapshot(real)).toEqual(converted);
+    }
+
+    // The current folder (or one holding it) cannot be moved aside: refused, kept; from outside it is replaced.
+    const cwd = process.cwd();
+    try {
+      process.chdir(path.join(real, 'onnx'));
+      for (const [out, why] of [
+        ['.', /refusing to replace \.: it is the current folder; run the command from outside it/],
+        ['..', /refusing to replace \.\.: it holds the current folder/],
+      ] as const) {
+        const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+        expect(r.code, r.stderr).toBe(ExitCode.Usage);
+        expect(oneLine(r.stderr)).toMatch(why);
+        expect(snapshot(real)).toEqual(converted);
+      }
+      process.chdir(path.dirname(real));
+      const fromOutside = await runCli(['model', 'convert', ckpt.dir, '--out', 'real/']);
+      expect(fromOutside.code, fromOutside.stderr).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(path.dirname(real)).sort()).toEqual(['ckpt', 'link', 'real']);
   });
 });

@@ -103,4 +103,30 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
       process.env = saved;
     }
   });
+
+  it('a converted model missing its config.json is repaired by the download verify names (was: exit 5 "refusing to replace …: it holds .da2en-manifest.json")', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const model = path.join(dir, ...ID.split('/'));
+    const saved = { ...process.env };
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const run = async (...args: string[]) => {
+      const stderr = sink();
+      return { code: await main(['model', ...args, '--model', ID, '--models-dir', dir], { stdout: sink(), stderr }), stderr: stderr.text() };
+    };
+    try {
+      expect((await run('download')).code).toBe(0);
+      rmSync(path.join(model, 'config.json'));
+      const broken = await run('verify');
+      expect(broken.code, broken.stderr).toBe(4);
+      expect(broken.stderr).toContain(`da2en model download --model ${ID}`);
+      const repair = await run('download');
+      expect(repair.code, repair.stderr).toBe(0);
+      expect(existsSync(path.join(model, 'config.json'))).toBe(true);
+      const verified = await run('verify');
+      expect(verified.code, verified.stderr).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+  });
 });
