@@ -6,7 +6,7 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { MANIFEST_NAME } from '../engine/model-store/manifest.js';
+import { MANIFEST_NAME } from '../model-folder-names.js';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
 import { CheckpointError } from './errors.js';

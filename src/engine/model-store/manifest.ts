@@ -5,6 +5,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
 import { writeFileAtomically } from '../../io/sinks.js';
+import { MANIFEST_NAME } from '../../model-folder-names.js';
+
+export { MANIFEST_NAME };
 
 /** Written next to a downloaded model: what each file must be, for `da2en model verify`. */
 export interface Manifest {
@@ -14,7 +17,6 @@ export interface Manifest {
   files: Record<string, { size: number; sha256: string }>;
 }
 
-export const MANIFEST_NAME = '.da2en-manifest.json';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
