@@ -113,7 +113,8 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
   if (options.offline && !existsSync(checkpointDir(location.dir))) {
     throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
   }
-  const onWait = ({ pid }: LockHolder) => options.onNotice?.(`waiting for another da2en (pid ${pid}) downloading ${location.id} into ${location.dir}`);
+  const onWait = ({ pid, host }: LockHolder, lock: string) =>
+    options.onNotice?.(`waiting for another da2en (pid ${pid} on ${host}) downloading ${location.id} into ${location.dir}; if none is running, delete ${lock}`);
   return withModelLock(location.dir, { onWait, ...(options.signal ? { signal: options.signal } : {}) }, async () => {
     // What the process that held the lock fetched is not fetched again.
     const still = await toFetch();
