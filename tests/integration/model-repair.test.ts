@@ -98,6 +98,50 @@ describe('a damaged manifest', () => {
   });
 });
 
+describe('after a damaged manifest is replaced', () => {
+  it('the other dtype\'s weights, which nothing vouches for any more, are dropped, and fetched whole when that dtype is used', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    const args = ['--model', ID, '--models-dir', modelsDir];
+    expect((await runCli(['model', 'download', ...args, '--dtype', 'q8,fp32'])).code).toBe(0);
+    const dir = path.join(modelsDir, ID);
+    const encoder = path.join(dir, 'onnx/encoder_model.onnx');
+    const whole = readFileSync(encoder);
+    const changed = Buffer.from(whole);
+    changed[100] = changed[100]! ^ 1;
+    writeFileSync(encoder, changed);
+    writeFileSync(path.join(dir, '.da2en-manifest.json'), '{broken');
+
+    expect((await runCli(['model', 'download', ...args])).code).toBe(0);
+    expect(existsSync(encoder)).toBe(false);
+    const fp32 = ['--dtype', 'fp32'];
+    expect((await runCli(['model', 'verify', ...args, ...fp32])).code).toBe(ExitCode.ModelMissing);
+    const again = await runCli(['model', 'download', ...args, ...fp32]);
+    expect(again.stderr).toMatch(/downloaded 2 file\(s\)/);
+    expect(readFileSync(encoder)).toEqual(whole);
+  });
+
+  it('verify does not pass a file present but in no manifest entry; download fetches it again', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    const args = ['--model', ID, '--models-dir', modelsDir, '--dtype', 'fp32'];
+    expect((await runCli(['model', 'download', ...args])).code).toBe(0);
+    const manifestFile = path.join(modelsDir, ID, '.da2en-manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Record<string, unknown> };
+    delete manifest.files['onnx/encoder_model.onnx'];
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+
+    const verify = await runCli(['model', 'verify', ...args]);
+    expect(verify.code).toBe(ExitCode.ModelCorrupt);
+    expect(verify.stderr).toMatch(/onnx\/encoder_model\.onnx: not in the manifest, cannot be verified/);
+    expect(verify.stderr).toContain('da2en model download --model test-org/opus-mt-da-en-tiny --dtype fp32');
+    const repair = await runCli(['model', 'download', ...args]);
+    expect(repair.stderr).toMatch(/downloaded 1 file\(s\).*onnx\/encoder_model\.onnx/);
+  });
+});
+
 describe('model verify and paths', () => {
   it('verify on a model never downloaded: exit 4 (missing), naming the download command', async () => {
     const modelsDir = tempModels();

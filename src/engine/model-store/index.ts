@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import { DEFAULT_DTYPE } from '../defaults.js';
@@ -10,7 +10,7 @@ import { downloadModel, type DownloadRequest } from './download.js';
 import { withModelLock, type LockHolder } from './download-lock.js';
 import { locateModel, type ModelLocation } from './locate.js';
 import { MANIFEST_NAME, loadManifest, readManifest, sha256File } from './manifest.js';
-import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, requiredFiles } from './model-files.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, modelFile, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
@@ -73,10 +73,24 @@ export async function filesToRepair(dir: string, id: string, dtype: Dtype): Prom
   const known = KNOWN_SIZES[id] ?? {};
   const bad: string[] = [];
   for (const file of requiredFiles(dtype)) {
-    const want = manifest?.files[file] ?? (known[file] !== undefined ? { size: known[file] } : undefined);
-    if ((await checkFile(dir, file, want)).problem) bad.push(file);
+    // A manifest that has no entry for a file does not vouch for it: it is fetched again.
+    if (manifest && !manifest.files[file]) bad.push(file);
+    else if ((await checkFile(dir, file, manifest?.files[file] ?? (known[file] !== undefined ? { size: known[file] } : undefined))).problem) bad.push(file);
   }
   return bad;
+}
+
+const DTYPES: Dtype[] = ['q8', 'fp32'];
+
+/**
+ * A damaged manifest is replaced by one written for `dtype`'s files only: the weights of another
+ * dtype on disk would then be vouched for by nothing, so they go, and the next use of that dtype
+ * downloads them again (cheaper to explain and to do than fetching, unasked, weights of another dtype now).
+ */
+async function dropOtherWeights(dir: string, dtype: Dtype): Promise<void> {
+  for (const other of DTYPES.filter((d) => d !== dtype)) {
+    for (const graph of ['encoder', 'decoder'] as const) await rm(path.join(dir, modelFile(graph, other)), { force: true });
+  }
 }
 
 export interface EnsuredModel extends ModelLocation {
@@ -113,10 +127,13 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
   if (options.offline && !existsSync(checkpointDir(location.dir))) {
     throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
   }
-  const onWait = ({ pid }: LockHolder) => options.onNotice?.(`waiting for another da2en (pid ${pid}) downloading ${location.id} into ${location.dir}`);
+  const onWait = ({ pid, host }: LockHolder, lock: string) =>
+    options.onNotice?.(`waiting for another da2en (pid ${pid} on ${host}) downloading ${location.id} into ${location.dir}; if none is running, delete ${lock}`);
   return withModelLock(location.dir, { onWait, ...(options.signal ? { signal: options.signal } : {}) }, async () => {
-    // What the process that held the lock fetched is not fetched again.
-    const still = await toFetch();
+    const damaged = (await loadManifest(location.dir)).state === 'damaged';
+    if (damaged) await dropOtherWeights(location.dir, options.dtype);
+    // What the process that held the lock fetched is not fetched again; a damaged manifest vouches for nothing.
+    const still = damaged ? requiredFiles(options.dtype) : await toFetch();
     if (still.length > 0) await fetchModel(location, still, options);
     return { ...location, fetched: still };
   });
@@ -194,7 +211,17 @@ export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyRepo
     if (!check.missing) report.onlyMissing = false;
   }
   if (manifest) {
-    for (const file of missingFiles(dir, dtype)) if (!report.checked.includes(file)) report.problems.push(`${file}: missing (not downloaded for ${dtype})`);
+    // Present but in no manifest entry (left from before the manifest was replaced): nothing vouches for its bytes.
+    const missing = missingFiles(dir, dtype);
+    for (const file of requiredFiles(dtype).filter((f) => !report.checked.includes(f))) {
+      if (missing.includes(file)) {
+        report.problems.push(`${file}: missing (not downloaded for ${dtype})`);
+      } else {
+        report.checked.push(file);
+        report.problems.push(`${file}: not in the manifest, cannot be verified`);
+        report.onlyMissing = false;
+      }
+    }
   }
   return report;
 }
