@@ -136,7 +136,7 @@ describe('SIGTERM with --no-cache', () => {
 describe('a second signal', () => {
   const temps = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.tmp') || f.startsWith('da2en-spool-'));
 
-  it('of another kind on the heels of the first (Ctrl-C, then a supervisor\'s SIGTERM) is the same clean stop: exit 130, no temp file', async () => {
+  it('of another kind on the heels of the first (Ctrl-C, then a supervisor\'s SIGTERM) is the same clean stop: one exit code, no temp file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-mixed-'));
     const input = path.join(dir, 'long.da.txt');
     writeFileSync(input, article(400, 9));
@@ -144,12 +144,14 @@ describe('a second signal', () => {
     const run = spawnCli([input, '--model', model, '--offline', '--no-cache', '--max-batch-size', '2', '--format', 'html,json,en', '--out-dir', out]);
     // The outputs' temp files exist from the first paragraph on.
     await waitFor(() => existsSync(out) && temps(out).length > 0, 60_000);
-    // SIGINT is the lower number: delivered first even should both be pending at once.
     run.child.kill('SIGINT');
     run.child.kill('SIGTERM');
     const result = await run.done;
-    expect(result.code).toBe(130);
-    expect(result.stderr).toMatch(/da2en: interrupted; nothing was kept \(--no-cache\): a new run starts over\n/);
+    // Which of two signals sent together is handled first is the kernel's choice (any of the process's
+    // threads may take either): one stop, with that one's code and word, and nothing at once.
+    const word = result.code === 130 ? 'interrupted' : 'terminated';
+    expect([130, 143]).toContain(result.code);
+    expect(result.stderr).toBe(`da2en: ${word}; nothing was kept (--no-cache): a new run starts over\n`);
     expect(readdirSync(dir)).toEqual(['long.da.txt']); // no output, no temp file, no folder made for them
   }, 120_000);
 
