@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
@@ -75,8 +76,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       // A later one is a person insisting: a second Ctrl-C means now. Still no temp file left behind,
       // and still the first signal's exit code.
       removeTempFilesNow();
-      stderr.write(`da2en: ${stopWord()} at once (a second signal)${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`);
-      process.exit(signalExit);
+      const line = `da2en: ${stopWord()} at once (a second signal)${ctx.stopNote ? `; ${ctx.stopNote}` : ''}\n`;
+      // Written before the process ends: to a pipe, a stream's write would still be pending.
+      if (stderr === process.stderr) writeSync(2, line);
+      else stderr.write(line);
+      endNow(signalExit);
     }
     signalExit = code;
     signalledAt = performance.now();
@@ -159,6 +163,26 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     process.off('SIGTERM', sigterm);
     process.off('SIGHUP', sighup);
   }
+}
+
+const SIGNAL_OF_EXIT: Partial<Record<number, NodeJS.Signals>> = {
+  [ExitCode.HungUp]: 'SIGHUP',
+  [ExitCode.Interrupted]: 'SIGINT',
+  [ExitCode.Terminated]: 'SIGTERM',
+};
+
+/**
+ * Ends the process now, as the shell sees it: 128 + the signal. process.exit() waits for the file
+ * operations in progress on libuv's threads, and one can block for ever (an -o FIFO nobody reads);
+ * the signal's own default action does not wait. process.exit is the fallback.
+ */
+function endNow(code: number): void {
+  const signal = SIGNAL_OF_EXIT[code];
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code);
 }
 
 /** With --verbose: the stack, then each `cause` in turn (the original error a domain error wraps). */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,11 @@ function article(paragraphs: number, seed: number): string {
     return words.charAt(0).toUpperCase() + words.slice(1) + '.';
   };
   return Array.from({ length: paragraphs }, (_, i) => `${sentence()} ${sentence()} Afsnit ${i + 1}.`).join('\n\n') + '\n';
+}
+
+/** The exit status as a shell reports it: a process ended by its signal's default action is 128 + the signal. */
+function shellCode(r: { code: number | null; signal: NodeJS.Signals | null }): number {
+  return r.code ?? 128 + os.constants.signals[r.signal!];
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -173,10 +179,31 @@ describe('a second signal', () => {
       run.child.kill('SIGINT');
       await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
     }
-    const { code, stderr } = await result;
+    const ended = await result;
     expect(temps(tmp)).toEqual([]);
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
+    expect(shellCode(ended)).toBe(130);
+    expect(ended.stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
+  }, 120_000);
+
+  it('ends the run even while a write blocks for ever (an -o FIFO nobody reads)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-'));
+    const input = path.join(dir, 'short.da.txt');
+    writeFileSync(input, article(3, 12));
+    const fifo = path.join(dir, 'out.txt');
+    execFileSync('mkfifo', [fifo]);
+    const run = spawnCli([input, '--model', model, '--offline', '--verbose', '--no-cache', '--format', 'en', '-o', fifo]);
+    await waitFor(() => /loaded in/.test(run.stderr()), 60_000);
+    let exited = false;
+    const result = run.done.finally(() => (exited = true));
+    for (let tries = 0; tries < 20 && !exited; tries++) {
+      run.child.kill('SIGINT');
+      await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
+    }
+    // Before, process.exit waited for the blocked open: still running here.
+    if (!exited) run.child.kill('SIGKILL');
+    const ended = await result;
+    expect(shellCode(ended), ended.stderr).toBe(130);
+    expect(readdirSync(dir).sort()).toEqual(['out.txt', 'short.da.txt']);
   }, 120_000);
 });
 
