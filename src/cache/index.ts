@@ -1,7 +1,7 @@
 export { defaultCacheDir } from '../io/cache-dir.js';
 export {
   DATA_FILE,
-  discardDamagedMemory,
+  deleteTranslationMemory,
   openTranslationMemory,
   type MemoryRecord,
   type TranslationMemoryStats,

@@ -95,7 +95,27 @@ function unusable(dir: string, error: unknown): Da2enError {
   );
 }
 
-const DAMAGED = `${DATA_FILE} is not a translation memory (damaged, or another kind of file); delete it to start afresh`;
+/** How to get past a damaged data file, the same in every message that reports one. */
+const START_AFRESH = 'run da2en cache clear to start afresh (or translate with --no-cache)';
+
+const DAMAGED = `${DATA_FILE} is not a translation memory (damaged, or another kind of file); ${START_AFRESH}`;
+
+/**
+ * LMDB's errors for a data file damaged inside (the meta pages are checked before opening; the
+ * B-tree only as it is read): a page of the wrong kind or past the end, or a write transaction
+ * that failed on one (MDB_BAD_TXN, after LMDB printed its own lines about it).
+ */
+const LMDB_DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|INVALID|INCOMPATIBLE|VERSION_MISMATCH)\b/;
+
+function damaged(dir: string, error: unknown): Da2enError {
+  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${reason(error)}); ${START_AFRESH}`, { cause: error });
+}
+
+/** The one-line error for a failed use of the memory: damaged, or unusable for another reason. */
+function failure(dir: string, error: unknown): Da2enError {
+  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
+  return LMDB_DAMAGE.test(error instanceof Error ? error.message : '') ? damaged(dir, error) : unusable(dir, error);
+}
 
 /**
  * lmdb 3.5.6 trusts its data file: opening a non-empty file that is not an LMDB environment (a
@@ -148,22 +168,23 @@ function checkDataFile(path: string): void {
 class DamagedDataFile extends Error {}
 
 /**
- * For `cache clear`: deletes the data file in `dir` (default: `defaultCacheDir()`) when it is not a
- * translation memory (nothing in it can be read, and opening it fails), so that a fresh one can take
- * its place. Returns the deleted file, or null when there was nothing to delete (anything else wrong
- * with the folder is left for opening to report). Throws a `Da2enError` (kind 'storage') when the
- * file cannot be deleted.
+ * For `cache clear`: deletes the memory's files in `dir` (default: `defaultCacheDir()`), the lock
+ * file first, then the data file, without opening them: a data file damaged inside can make LMDB
+ * fail on any read, or crash the process, and a cleared memory needs nothing from it. The next open
+ * makes a fresh one. Returns the deleted data file's path (whether or not there was one). Throws a
+ * `Da2enError` (kind 'storage') when a file cannot be deleted.
+ *
+ * Another da2en process that has the memory open keeps working on the files it opened, now unlinked
+ * (its later entries go with them when it exits), while processes that open it afterwards share the
+ * new ones: no two writers ever share one data file without sharing its lock. (Lock file first: a
+ * process opening in between creates a new lock file and opens the old data file, about to be
+ * unlinked, or the new one, with that lock — never the new data file with the old lock.)
  */
-export function discardDamagedMemory(dir?: string): string | null {
+export function deleteTranslationMemory(dir?: string): string {
   const folder = dir ? resolve(dir) : defaultCacheDir();
   const path = join(folder, DATA_FILE);
   try {
-    checkDataFile(path);
-    return null;
-  } catch (error) {
-    if (!(error instanceof DamagedDataFile)) return null;
-  }
-  try {
+    rmSync(`${path}-lock`, { force: true });
     rmSync(path, { force: true });
   } catch (error) {
     throw unusable(folder, error);
@@ -195,7 +216,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
     db = root.openDB<MemoryRecord, string>(SEGMENTS_DB_OPTIONS);
     finished = root.openDB<number, string>(FINISHED_DB_OPTIONS);
   } catch (error) {
-    throw unusable(folder, error);
+    throw failure(folder, error);
   }
 
   let closed: Promise<void> | null = null;
@@ -217,7 +238,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
         if (hit) found.set(key, hit);
       }
     } catch (error) {
-      throw unusable(folder, error);
+      throw failure(folder, error);
     }
     return found;
   };
@@ -243,7 +264,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
           }
         });
       } catch (error) {
-        throw unusable(folder, error);
+        throw failure(folder, error);
       }
     },
 
@@ -254,7 +275,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
         const entries = (db.getStats() as { entryCount: number }).entryCount;
         return { entries, bytes: statSync(path).size, path };
       } catch (error) {
-        throw unusable(folder, error);
+        throw failure(folder, error);
       }
     },
 
@@ -264,7 +285,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
         finished.resetReadTxn();
         return typeof finished.get(key) === 'number';
       } catch (error) {
-        throw unusable(folder, error);
+        throw failure(folder, error);
       }
     },
 
@@ -273,7 +294,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
       try {
         finished.putSync(key, Date.now());
       } catch (error) {
-        throw unusable(folder, error);
+        throw failure(folder, error);
       }
     },
 
@@ -285,7 +306,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
         finished.clearSync();
         db.clearSync();
       } catch (error) {
-        throw unusable(folder, error);
+        throw failure(folder, error);
       }
     },
 

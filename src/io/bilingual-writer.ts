@@ -5,7 +5,8 @@
  * written in front of them, so the output is byte-identical to the whole-document render of the
  * final document while memory stays bounded. Files are written atomically (sinks.ts; a FIFO or a
  * device directly), and the outputs of one call appear all together or not at all: each is
- * finished and synced first, and only then are they renamed into place, one after the other.
+ * finished and synced first, and only then are they renamed into place, one after the other, each
+ * keeping what it replaces until all stand; a rename that fails puts the earlier ones back.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
-import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type TextSink } from './sinks.js';
+import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type Placement, type TextSink } from './sinks.js';
 import { trackTemp } from './temp-registry.js';
 
 /** One rendered output: a file, or standard output (`path` null). */
@@ -49,8 +50,8 @@ interface OpenTarget {
   paragraph(p: BilingualParagraph, frame: () => DocumentFrame | undefined): Promise<void>;
   /** Writes the rest and makes it durable (TextSink.seal); nothing is visible yet. */
   finish(frame: DocumentFrame, count: number): Promise<void>;
-  /** Makes it visible (the rename). */
-  commit(): Promise<void>;
+  /** Makes it visible (the rename), what it replaced kept until the placement is kept or undone. */
+  place(): Promise<Placement>;
   abort(): Promise<void>;
 }
 
@@ -79,7 +80,7 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
         await out.write(renderer.tail(frame, count));
         await out.seal();
       },
-      commit: () => out.commit(),
+      place: () => out.place(),
       abort: () => out.abort(),
     };
   }
@@ -123,7 +124,7 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
       await out.seal();
       await dropSpool();
     },
-    commit: () => out.commit(),
+    place: () => out.place(),
     async abort() {
       await dropSpool();
       await out.abort();
@@ -143,7 +144,8 @@ const EMPTY_FRAME: DocumentFrame = {
  * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete, all
  * together; on any error (an aborted translation or `options.signal` included) before their renames,
  * every target is abandoned (temporary files and folders removed, existing files untouched) and the
- * error rethrown. Returns the paragraph count.
+ * error rethrown; a rename that fails takes the earlier ones back (the files they replaced restored).
+ * Returns the paragraph count.
  */
 export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
   const opened: OpenTarget[] = [];
@@ -162,7 +164,22 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     }
     // The last point a stop leaves no output; the renames after it are a moment, and all done.
     options.signal?.throwIfAborted();
-    for (const t of opened) await t.commit();
+    const placed: Placement[] = [];
+    try {
+      for (const t of opened) placed.push(await t.place());
+    } catch (err) {
+      // A rename failed (a folder put in the way, say): the earlier ones are taken back, last first.
+      for (const p of placed.reverse()) {
+        try {
+          p.undo();
+        } catch {
+          // Best effort: the others are still put back, and the failure reported is the rename's.
+        }
+      }
+      throw err;
+    }
+    // All stand: kept in one synchronous go, so that no exit at once can come between two of them.
+    for (const p of placed) p.keep();
     return count;
   } catch (err) {
     for (const t of opened.reverse()) await t.abort().catch(() => {});

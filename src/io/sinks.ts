@@ -17,6 +17,7 @@ import { access, lstat, open, readlink, realpath, rename, stat, unlink, type Fil
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
+import { setAside } from './set-aside.js';
 import { trackTemp } from './temp-registry.js';
 
 /** Somewhere text goes, piece by piece. */
@@ -31,9 +32,30 @@ export interface TextSink {
   seal(): Promise<void>;
   /** Everything was written: make it visible (for a file, fsync and rename into place). */
   commit(): Promise<void>;
+  /**
+   * `commit`, with what was at the target kept until the returned placement's `keep` (or put back by
+   * its `undo`): so that several outputs can be made visible all together or not at all. A FIFO,
+   * a device or a stream was written as it went; for them it is `commit`, and nothing can be undone.
+   */
+  place(): Promise<Placement>;
   /** Give up: remove what was written; an existing target is left as it was. */
   abort(): Promise<void>;
 }
+
+/**
+ * An output renamed into place that can still be taken back. Both calls are synchronous, so that
+ * nothing else runs during one (a signal handler's exit at once included); until either is called,
+ * an exit at once (temp-registry.ts) takes the output back.
+ */
+export interface Placement {
+  /** Puts back what was at the target before: the old file, or nothing. */
+  undo(): void;
+  /** The new file stands; the old one kept meanwhile goes. */
+  keep(): void;
+}
+
+/** The placement of an output written as it went (a FIFO, a device, a stream). */
+const WRITTEN_AS_IT_WENT: Placement = { undo() {}, keep() {} };
 
 /** Pieces are gathered up to this many characters before a write. */
 const FLUSH_CHARS = 1 << 16;
@@ -315,11 +337,40 @@ export async function createAtomicFileSink(target: string): Promise<FileSink> {
     await temp.close(true).catch(asOutputError);
     sealed = true;
   };
+  const putInPlace = async (): Promise<Placement> => {
+    await seal();
+    const aside = await setAside(file, tempName(file, 'prev')).catch(asOutputError);
+    try {
+      await temp.moveTo(file);
+    } catch (err) {
+      try {
+        aside.restore();
+      } catch {
+        // The rename's failure is the one to report.
+      }
+      throw outputError(target, err);
+    }
+    aside.placed();
+    finished = true;
+    return {
+      undo() {
+        aside.restore();
+        removeCreatedFolders(file, created);
+        untrackFolders();
+      },
+      keep() {
+        aside.keep();
+        untrackFolders();
+      },
+    };
+  };
   return {
     scratchBeside: file,
     write: (text) => temp.write(text).catch(asOutputError),
     appendFile: (file) => temp.appendFile(file).catch(asOutputError),
     seal,
+    place: putInPlace,
+    // Alone, nothing needs taking back: the rename is all.
     async commit() {
       await seal();
       await temp.moveTo(file).catch(asOutputError);
@@ -365,6 +416,7 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
     appendFile: (from) => copyFileChunks(from, put),
     seal: async () => {},
     commit: () => close().catch(asOutputError),
+    place: () => close().then(() => WRITTEN_AS_IT_WENT, asOutputError),
     abort: () => close().catch(() => {}),
   };
 }
@@ -389,6 +441,7 @@ export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
     appendFile: (file) => copyFileChunks(file, put),
     seal: async () => {},
     commit: async () => {},
+    place: async () => WRITTEN_AS_IT_WENT,
     abort: async () => {},
   };
 }

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
-import { writeStreamAtomically, writeStreamTo } from '../../src/io/sinks.js';
+import { createAtomicFileSink, writeStreamAtomically, writeStreamTo } from '../../src/io/sinks.js';
+import { Da2enError } from '../../src/errors.js';
 import { removeTempFilesNow, trackedTempCount } from '../../src/io/temp-registry.js';
 import { createStreamRenderer, frameOf, OUTPUT_FORMATS, render, renderJson, toJsonObject, type DocumentFrame } from '../../src/rendering/index.js';
 import { fixtureDocument } from '../helpers/bilingual-fixture.js';
@@ -184,6 +185,60 @@ describe('writeBilingualStream', () => {
     expect(during).toContain('made');
     expect(after).toEqual(['old.html']);
     expect(readFileSync(existing, 'utf8')).toBe('previous contents');
+  });
+
+  it('a rename that fails (a folder put in the way at the last moment) takes the earlier ones back: no output changed, nothing left', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-wundo-'));
+    const existing = path.join(dir, 'old.html');
+    writeFileSync(existing, 'previous contents');
+    const fresh = path.join(dir, 'new', 'x.md');
+    const blocked = path.join(dir, 'x.json');
+    const source = framed(fixtureDocument());
+    // result() is asked for once every paragraph was written, before the outputs are finished and renamed.
+    const blocking: FramedParagraphs = {
+      frame: () => source.frame(),
+      result: () => {
+        mkdirSync(blocked);
+        return source.result();
+      },
+      [Symbol.asyncIterator]: () => source[Symbol.asyncIterator](),
+    };
+    const targets = [
+      { format: 'html' as const, path: existing },
+      { format: 'md' as const, path: fresh },
+      { format: 'json' as const, path: blocked },
+    ];
+    const error = await writeBilingualStream(blocking, targets).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Da2enError);
+    expect((error as Da2enError).message).toBe(`cannot write ${blocked}: it is a folder`);
+    expect(readFileSync(existing, 'utf8')).toBe('previous contents');
+    expect(readdirSync(dir).sort()).toEqual(['old.html', 'x.json']);
+    expect(readdirSync(blocked)).toEqual([]);
+    expect(trackedTempCount()).toBe(0);
+  });
+
+  it('an exit at once while the outputs are being renamed puts back what they replaced', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-wundo-now-'));
+    const file = path.join(dir, 'a.txt');
+    writeFileSync(file, 'old');
+    const sink = await createAtomicFileSink(file);
+    await sink.write('new');
+    await sink.place();
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    removeTempFilesNow();
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['a.txt']);
+    const created = path.join(dir, 'made', 'b.txt');
+    const other = await createAtomicFileSink(created);
+    await other.write('new');
+    (await other.place()).keep();
+    expect(readFileSync(created, 'utf8')).toBe('new');
+    expect(readdirSync(path.join(dir, 'made'))).toEqual(['b.txt']);
+    const third = await createAtomicFileSink(path.join(dir, 'more', 'c.txt'));
+    await third.write('new');
+    (await third.place()).undo();
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'made']);
+    expect(trackedTempCount()).toBe(0);
   });
 
   it('a written output leaves nothing tracked for removal', async () => {

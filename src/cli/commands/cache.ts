@@ -16,19 +16,18 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
 }
 
 async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
-  const { discardDamagedMemory, openTranslationMemory } = await import('../../cache/index.js');
-  // A damaged data file cannot be opened, so clear deletes it instead (its entries are lost anyway).
-  const discarded = args.action === 'clear' ? discardDamagedMemory(args.cacheDir) : null;
+  const { deleteTranslationMemory, openTranslationMemory } = await import('../../cache/index.js');
+  if (args.action === 'clear') {
+    // Deleted unread: a data file damaged inside can fail or crash any read, so none is counted.
+    const path = deleteTranslationMemory(args.cacheDir);
+    await openTranslationMemory(args.cacheDir).close();
+    ctx.stdout.write(`cleared the translation memory: ${path} is empty now\n`);
+    return 0;
+  }
   const memory = openTranslationMemory(args.cacheDir);
   try {
-    if (args.action === 'clear') {
-      const { entries } = memory.stats();
-      memory.clear();
-      ctx.stdout.write(discarded ? `deleted the damaged ${discarded}; the translation memory is empty now\n` : `cleared ${entries} entries from ${memory.stats().path}\n`);
-    } else {
-      const stats = memory.stats();
-      ctx.stdout.write(args.json ? JSON.stringify(stats) + '\n' : `${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB in ${stats.path}\n`);
-    }
+    const stats = memory.stats();
+    ctx.stdout.write(args.json ? JSON.stringify(stats) + '\n' : `${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB in ${stats.path}\n`);
   } finally {
     await memory.close();
   }
