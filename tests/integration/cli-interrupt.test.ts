@@ -25,6 +25,21 @@ function shellCode(r: { code: number | null; signal: NodeJS.Signals | null }): n
   return r.code ?? 128 + os.constants.signals[r.signal!];
 }
 
+/**
+ * Ctrl-C, and again every 1.2 s until the run ends (one more than a second after the first means
+ * now), at most 20 times; then SIGKILL, so that a run that cannot be stopped fails its test.
+ */
+async function ctrlCUntilEnded(run: ReturnType<typeof spawnCli>): ReturnType<typeof spawnCli>['done'] {
+  let exited = false;
+  const result = run.done.finally(() => (exited = true));
+  for (let tries = 0; tries < 20 && !exited; tries++) {
+    run.child.kill('SIGINT');
+    await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
+  }
+  if (!exited) run.child.kill('SIGKILL');
+  return result;
+}
+
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const start = Date.now();
   while (!check()) {
@@ -172,14 +187,7 @@ describe('a second signal', () => {
     const run = spawnCli([input, '--no-cache', '--format', 'html'], { TMPDIR: tmp }, { entry: 'tests/helpers/cli-held-output.ts' });
     await waitFor(() => run.stderr().includes('held: standard output'), 60_000);
     expect(temps(tmp)).toHaveLength(1);
-    let exited = false;
-    const result = run.done.finally(() => (exited = true));
-    // Ctrl-C, and again until the run ends: one more than a second after the first ends it now.
-    for (let tries = 0; tries < 20 && !exited; tries++) {
-      run.child.kill('SIGINT');
-      await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
-    }
-    const ended = await result;
+    const ended = await ctrlCUntilEnded(run);
     expect(temps(tmp)).toEqual([]);
     expect(shellCode(ended)).toBe(130);
     expect(ended.stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
@@ -193,15 +201,8 @@ describe('a second signal', () => {
     execFileSync('mkfifo', [fifo]);
     const run = spawnCli([input, '--model', model, '--offline', '--verbose', '--no-cache', '--format', 'en', '-o', fifo]);
     await waitFor(() => /loaded in/.test(run.stderr()), 60_000);
-    let exited = false;
-    const result = run.done.finally(() => (exited = true));
-    for (let tries = 0; tries < 20 && !exited; tries++) {
-      run.child.kill('SIGINT');
-      await Promise.race([result, new Promise((r) => setTimeout(r, 1_200))]);
-    }
-    // Before, process.exit waited for the blocked open: still running here.
-    if (!exited) run.child.kill('SIGKILL');
-    const ended = await result;
+    // Before, process.exit waited for the blocked open: still running after 20 tries, then SIGKILLed.
+    const ended = await ctrlCUntilEnded(run);
     expect(shellCode(ended), ended.stderr).toBe(130);
     expect(readdirSync(dir).sort()).toEqual(['out.txt', 'short.da.txt']);
   }, 120_000);
