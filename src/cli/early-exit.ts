@@ -1,4 +1,4 @@
-import { ExitCode } from './exit-codes.js';
+import { SIGNAL_OF_EXIT } from './exit-codes.js';
 
 /**
  * Whether the `da2en` process may end now, once its command has finished everything it started
@@ -21,7 +21,7 @@ export interface ProcessEnd {
  * action, so a second one then (Ctrl-C, then the terminal closing) would end it with its own code.
  */
 export function stoppedBySignal(code: number): boolean {
-  return code === ExitCode.HungUp || code === ExitCode.Interrupted || code === ExitCode.Terminated;
+  return SIGNAL_OF_EXIT[code] !== undefined;
 }
 
 export function mayEndNow(commandFinished: boolean, p: ProcessEnd): boolean {

@@ -33,6 +33,13 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The stop signals and the exit codes a run they stopped ends with (128 + the signal, as a shell reports it). */
+export const SIGNAL_OF_EXIT: Partial<Record<number, NodeJS.Signals>> = {
+  [ExitCode.HungUp]: 'SIGHUP',
+  [ExitCode.Interrupted]: 'SIGINT',
+  [ExitCode.Terminated]: 'SIGTERM',
+};
+
 const BY_KIND: Record<ErrorKind, ExitCodeValue> = {
   usage: ExitCode.Usage,
   input: ExitCode.InputError,

@@ -6,7 +6,7 @@ import { Da2enError } from '../errors.js';
 import { removeTempFilesNow } from '../io/temp-registry.js';
 import { packageVersion } from '../package-root.js';
 import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT } from './exit-codes.js';
 import { quietWhenReaderLeaves } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
@@ -164,12 +164,6 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     process.off('SIGHUP', sighup);
   }
 }
-
-const SIGNAL_OF_EXIT: Partial<Record<number, NodeJS.Signals>> = {
-  [ExitCode.HungUp]: 'SIGHUP',
-  [ExitCode.Interrupted]: 'SIGINT',
-  [ExitCode.Terminated]: 'SIGTERM',
-};
 
 /**
  * Ends the process now, as the shell sees it: 128 + the signal. process.exit() waits for the file
