@@ -10,15 +10,25 @@ import { HUGE_PAGES_TUNABLE } from '../../src/engine/generation/model-process-en
 import { WorkerGenerator } from '../../src/engine/generation/worker-generator.js';
 import { builtModel } from '../../tools/builder-models.js';
 
-/** The model process's GLIBC_TUNABLES and its transparent huge pages (kB), read from /proc once the model is open. */
-async function modelProcess(dir: string): Promise<{ tunables: string | undefined; hugePagesKb: number }> {
+/**
+ * The model process's GLIBC_TUNABLES, the memory it asked the kernel to back with huge pages (kB of
+ * mappings flagged `hg`, MADV_HUGEPAGE: what the tunable makes glibc do) and what the kernel backed
+ * with them so far (AnonHugePages, best effort: none when it has no free 2 MB page at that moment),
+ * read from /proc once the model is open.
+ */
+async function modelProcess(dir: string): Promise<{ tunables: string | undefined; madvisedKb: number; hugePagesKb: number }> {
   const generator = await WorkerGenerator.start({ dir, dtype: 'q8', engine: 'ort', intraOpThreads: 1 });
   try {
     const pid = generator.pid!;
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     const tunables = env.find((v) => v.startsWith('GLIBC_TUNABLES='))?.slice('GLIBC_TUNABLES='.length);
     const hugePagesKb = Number(/AnonHugePages:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    return { tunables, hugePagesKb };
+    // Each mapping: its lines, the Size first, VmFlags last.
+    const madvisedKb = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+      .split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)
+      .filter((m) => /^VmFlags:.*\bhg\b/m.test(m))
+      .reduce((kb, m) => kb + Number(/^Size:\s+(\d+)/m.exec(m)?.[1] ?? 0), 0);
+    return { tunables, madvisedKb, hugePagesKb };
   } finally {
     await generator.dispose();
   }
@@ -49,11 +59,16 @@ describe.runIf(process.platform === 'linux')('the model process on Linux', () =>
 
   it('starts with the huge-pages tunable, and its memory is backed by huge pages', async () => {
     delete process.env['GLIBC_TUNABLES'];
-    const { tunables, hugePagesKb } = await modelProcess(dir);
+    const { tunables, madvisedKb, hugePagesKb } = await modelProcess(dir);
     expect(tunables).toBe(HUGE_PAGES_TUNABLE);
     // The caller's own process is left as it was.
     expect(process.env['GLIBC_TUNABLES']).toBeUndefined();
-    if ((thp === 'madvise' || thp === 'always') && glibcHasTunable) expect(hugePagesKb).toBeGreaterThan(0);
+    if ((thp === 'madvise' || thp === 'always') && glibcHasTunable) {
+      // What da2en controls: glibc asks for huge pages. Whether the kernel had them free to give at
+      // that moment is its own affair (a clean-clone CI run once saw 0 kB on a busy machine).
+      expect(madvisedKb).toBeGreaterThan(0);
+      process.stderr.write(`[thp] model process: ${madvisedKb} kB asked for huge pages, ${hugePagesKb} kB backed by them\n`);
+    }
   }, 60_000);
 
   it("keeps the caller's other tunables, and a hugetlb setting the caller chose wins (here: off, and then no huge pages)", async () => {
