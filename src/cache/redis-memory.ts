@@ -58,6 +58,28 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+/** How long a closing client waits for Redis to answer its QUIT before it drops the connection. */
+const QUIT_WAIT_MS = 2_000;
+
+/**
+ * Closes an ioredis client: QUIT where the connection is up (it waits its turn behind the commands
+ * already sent, so they finish), dropped where it is not, or where no answer comes in time (a Redis
+ * that stopped answering on an open connection, as across a network partition, never answers).
+ */
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    client.quit().then(() => true, () => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), QUIT_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!answered) client.disconnect();
+}
+
 /** Options for an ioredis client to `url`, with the reconnect behaviour asked for. */
 export function redisClientOptions(waitForReconnect: boolean): RedisOptions {
   return waitForReconnect
@@ -161,7 +183,7 @@ export function openRedisTranslationMemory(url: string, options: RedisMemoryOpti
       // waiting commands fail, and their segments are translated again next time.
       if (!closed) {
         if (client.status === 'ready') {
-          closed = client.quit().then(() => {}, () => client.disconnect());
+          closed = closeRedisClient(client);
         } else {
           closed = Promise.resolve(client.disconnect());
           closing.abort(new Error('the translation memory was closed while Redis was unreachable'));

@@ -190,9 +190,10 @@ function writeStack(stderr: NodeJS.WritableStream, err: unknown): void {
 // Run when executed directly (`tsx src/cli/main.ts`), not when imported by tests or by bin.ts.
 const invoked = process.argv[1] ? await import('node:fs').then((fs) => fs.realpathSync(process.argv[1]!)) : '';
 if (invoked && import.meta.url === (await import('node:url')).pathToFileURL(invoked).href) {
+  let finished = false;
   const afterMain = endAtOnceOnSignalWhenSettled();
-  const code = await main(hideBin(process.argv));
+  const code = await main(hideBin(process.argv), { finished: () => (finished = true) });
   process.exitCode = code;
   afterMain.settle();
-  if (mayEndNow(stoppedBySignal(code), process)) process.exit();
+  if (mayEndNow(finished || stoppedBySignal(code), process)) process.exit();
 }

@@ -17,6 +17,7 @@ import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
 import { processArticle } from './process-article.js';
 import { queueConnection } from './connection.js';
+import { closeRedisClient } from '../cache/redis-memory.js';
 
 export interface ArticleWorkerOptions {
   redisUrl: string;
@@ -43,7 +44,11 @@ export interface ArticleWorkerOptions {
 export interface ArticleWorker {
   /** Stops taking jobs and waits for the ones in progress to finish. */
   close(): Promise<void>;
-  /** Stops at once: jobs in progress are aborted and put back in the queue for another worker (with Redis gone, when their locks expire). */
+  /**
+   * Stops at once: jobs in progress are aborted and put back in the queue for another worker (with
+   * Redis gone, when their locks expire). Where Redis went away during a close() already under way,
+   * BullMQ's timers of that close may outlive this call: a process that is stopping should end itself.
+   */
   returnJobs(): Promise<void>;
   readonly jobsDone: number;
   readonly jobsFailed: number;
@@ -68,10 +73,15 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   const returning = new AbortController();
   let done = 0;
   let failed = 0;
+  // Jobs taken and not yet reported back to Redis (from BullMQ's 'active' to its 'completed'/'failed',
+  // which come after the job's move in Redis). With none, a stop has nothing
+  // to wait for; a forced close before that move would skip it, and the article would run twice.
+  const unsettled = new Set<string | undefined>();
 
   const worker = new Worker<ArticleJobData, ArticleJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job, token, signal) => {
+      unsettled.add(job.id);
       if (job.name !== ARTICLE_JOB && job.name !== ARTICLE_JOB_V1) throw new UnrecoverableError(`unknown job kind "${job.name}" (added by a newer da2en?)`);
       const mismatch = engineMismatch(job.data.engine, options.engine);
       if (mismatch) throw new UnrecoverableError(mismatch);
@@ -82,6 +92,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
         if (returning.signal.aborted) {
           // Stopping now: hand the job back untouched (no attempt used) for another worker.
           await job.moveToWait(token);
+          unsettled.delete(job.id);
           throw new WaitingError();
         }
         const reason = failureReason(error);
@@ -101,11 +112,15 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       autorun: false,
     },
   );
+  // Taken from the queue (the processor starts just after).
+  worker.on('active', (job) => unsettled.add(job.id));
   worker.on('completed', (job, result) => {
+    unsettled.delete(job.id);
     done++;
     options.onJobDone?.(job, result);
   });
   worker.on('failed', (job, error) => {
+    if (job) unsettled.delete(job.id);
     if (!job || error instanceof WaitingError || error?.name === 'WaitingError') return;
     const final = job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1) || error?.name === 'UnrecoverableError';
     if (final) failed++;
@@ -117,13 +132,14 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      // With Redis away, a graceful close waits (its QUIT queued offline) for a reconnect that may
-      // never come: closed at once instead, and the jobs in progress go back when their locks
-      // expire, as a dead worker's do.
+      // BullMQ's graceful close waits for the blocking connection's 'end', which ioredis never emits
+      // for a connection that lost Redis and is waiting to reconnect: that close hangs for ever, its
+      // timers (lock renewal, stalled checks) still running. It is used only where there is a job to
+      // finish and Redis is there; otherwise the close is at once, and jobs in progress go back when
+      // their locks expire, as a dead worker's do.
       const reachable = connection.status === 'ready';
-      await worker.close(!reachable);
-      if (reachable) await connection.quit().catch(() => connection.disconnect());
-      else connection.disconnect();
+      await worker.close(!reachable || unsettled.size === 0);
+      await closeRedisClient(connection);
     })();
     return closing;
   };
@@ -176,7 +192,7 @@ export function openQueue(redisUrl: string, queueName = DEFAULT_QUEUE_NAME): { q
     connection,
     async close() {
       await queue.close();
-      await connection.quit().catch(() => connection.disconnect());
+      await closeRedisClient(connection);
     },
   };
 }

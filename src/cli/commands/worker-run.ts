@@ -63,6 +63,8 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
     await translator.dispose();
     await memory?.close();
   }
+  // A close that Redis left hanging keeps BullMQ's timers alive: the process ends without them.
+  ctx.finished();
   // Stopped as asked: not an error.
   return ExitCode.Ok;
 }
