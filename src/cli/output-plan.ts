@@ -44,18 +44,56 @@ export function stemOf(input: string): string {
   return path.basename(input).replace(/\.(txt|text|md|markdown|html?|xhtml)$/i, '').replace(/\.da$/i, '');
 }
 
-/** "https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1" → "storm-lukker-faerger" (else the host name). */
-function urlStem(url: string): string {
+/**
+ * "https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1" → "storm-lukker-faerger" (else the
+ * host name). With `parts` > 1, that many path parts from the end ("indland-storm-lukker-faerger"),
+ * then the host before them once the path runs out.
+ */
+function urlStem(url: string, parts = 1): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return 'page';
   }
-  const last = parsed.pathname.split('/').filter(Boolean).pop() ?? '';
-  const stem = decodeURIComponent(last).replace(/\.(s?html?|php|aspx?)$/i, '');
-  const safe = (stem || parsed.hostname).replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+|-+$/g, '');
+  const segments = parsed.pathname.split('/').filter(Boolean).map(decodePathPart);
+  const last = (segments.pop() ?? '').replace(/\.(s?html?|php|aspx?)$/i, '');
+  const taken = [...segments.slice(Math.max(0, segments.length - (parts - 1))), last].filter(Boolean);
+  const words = taken.length < parts || taken.length === 0 ? [parsed.hostname, ...taken] : taken;
+  const safe = words.join('-').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+|-+$/g, '');
   return safe.slice(0, 100) || 'page';
+}
+
+/**
+ * A percent-escaped path part as text. Escapes that are not UTF-8 are old pages' Latin-1 ("s%F8en"
+ * for "søen", common in Danish archives), which decodeURIComponent refuses.
+ */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
+/**
+ * The stems of several inputs. URLs whose stems would be the same (".../a/index.html" and
+ * ".../b/index.html") take as many path parts before them as they need to differ, then their host:
+ * a URL's name cannot be changed by the user as a file's can.
+ */
+export function stemsOf(inputs: string[]): string[] {
+  const stems = inputs.map(stemOf);
+  const isUrl = inputs.map((input) => /^https?:\/\//i.test(input));
+  for (let parts = 2; parts <= 16; parts++) {
+    const count = new Map<string, number>();
+    for (const stem of stems) count.set(stem, (count.get(stem) ?? 0) + 1);
+    const clashing = stems.map((stem, i) => isUrl[i] && count.get(stem)! > 1);
+    if (!clashing.includes(true)) break;
+    clashing.forEach((clash, i) => {
+      if (clash) stems[i] = urlStem(inputs[i]!, parts);
+    });
+  }
+  return stems;
 }
 
 /** Where outputs go when no folder is given: beside the input file; for a URL, the current folder. */
@@ -98,7 +136,8 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
     plans = [{ input: req.inputs[0]!, targets: [{ format, path: req.output === '-' ? null : req.output }] }];
   } else if (req.outDir !== undefined) {
     const formats = req.formats ?? ['html'];
-    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stemOf(input) + suffixFor(format)) })) }));
+    const stems = stemsOf(req.inputs);
+    plans = req.inputs.map((input, i) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stems[i]! + suffixFor(format)) })) }));
   } else if (req.inputs.length === 1 && (!req.stdoutIsTTY || req.inputs[0] === '-')) {
     const formats = req.formats ?? ['txt'];
     if (formats.length !== 1) throw new Da2enError('usage', `standard output takes one format; use --out-dir for ${formats.join(', ')}`);
@@ -106,7 +145,8 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   } else {
     if (req.inputs.includes('-')) throw new Da2enError('usage', 'with several inputs, standard input needs --out-dir');
     const formats = req.formats ?? ['html'];
-    plans = req.inputs.map((input) => ({ input, targets: formats.map((format) => ({ format, path: path.join(dirOf(input), stemOf(input) + suffixFor(format)) })) }));
+    const stems = stemsOf(req.inputs);
+    plans = req.inputs.map((input, i) => ({ input, targets: formats.map((format) => ({ format, path: path.join(dirOf(input), stems[i]! + suffixFor(format)) })) }));
   }
   checkCollisions(plans);
   return plans;

@@ -67,7 +67,8 @@ async function readAll(input: string, options: ReadArticleOptions): Promise<Buff
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new InputFileError(input, why, { cause: err });
   }
-  if (bytes.length > max) throw new InputFileError(input, `larger than ${max} bytes`);
+  // Parsed whole, unlike a text input (streamed): bounded as a fetched page is.
+  if (bytes.length > max) throw new InputFileError(input, `larger than ${max} bytes, the most a Markdown or HTML input may have (text inputs have no limit)`);
   return bytes;
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFormats, planOutputs, stemOf } from '../../src/cli/output-plan.js';
 import { Da2enError } from '../../src/errors.js';
@@ -58,5 +59,25 @@ describe('planOutputs', () => {
   it('names outputs after the input without .da/.txt', () => {
     expect(stemOf('dir/seed-article.da.txt')).toBe('seed-article');
     expect(stemOf('-')).toBe('stdin');
+  });
+
+  it('names a URL after its last path part, read as Latin-1 where its escapes are not UTF-8 (old Danish archives)', () => {
+    expect(stemOf('https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1')).toBe('storm-lukker-faerger');
+    expect(stemOf('http://arkiv.example.dk/any/s%F8en.html')).toBe('søen');
+    expect(stemOf('http://arkiv.example.dk/any/s%C3%B8en.html')).toBe('søen');
+    expect(stemOf('http://arkiv.example.dk/%E6%F8%E5%ZZ')).toBe('æøå-ZZ');
+    expect(stemOf('https://www.dr.dk/')).toBe('www.dr.dk');
+  });
+
+  it('gives URLs that share a last path part names that differ, as far back in the path as needed', () => {
+    const plans = planOutputs({ inputs: ['http://h.dk/a/index.html', 'http://h.dk/b/index.html', 'http://h.dk/c/x/y/index.html', 'http://h.dk/d/x/y/index.html'], outDir: 'o', formats: ['md'], stdoutIsTTY: true });
+    expect(plans.map((p) => path.basename(p.targets[0]!.path!))).toEqual(['a-index.da-en.md', 'b-index.da-en.md', 'c-x-y-index.da-en.md', 'd-x-y-index.da-en.md']);
+    // Only where they clash: another URL keeps its short name; a path that runs out takes its host.
+    const mixed = planOutputs({ inputs: ['http://one.dk/index.html', 'http://two.dk/index.html', 'http://h.dk/n/nyhed'], outDir: 'o', formats: ['md'], stdoutIsTTY: true });
+    expect(mixed.map((p) => path.basename(p.targets[0]!.path!))).toEqual(['one.dk-index.da-en.md', 'two.dk-index.da-en.md', 'nyhed.da-en.md']);
+    // The same URL twice is still refused: nothing could tell the two outputs apart.
+    expect(() => planOutputs({ inputs: ['http://h.dk/a', 'http://h.dk/a'], outDir: 'o', stdoutIsTTY: true })).toThrow(/would both write/);
+    // Files are named by the user: a clash is still refused, with the advice to rename.
+    expect(() => planOutputs({ inputs: ['a/x.txt', 'b/x.txt'], outDir: 'o', stdoutIsTTY: true })).toThrow(/give them different names/);
   });
 });

@@ -123,3 +123,10 @@ describe('a Markdown file is decoded as text is', () => {
     expect((await readArticle(file('alt.md', '![Et billede af havnen](a.png)\n'), 'md')).blocks).toEqual([{ type: 'paragraph', text: 'Et billede af havnen' }]);
   });
 });
+
+describe('a Markdown or HTML input larger than it may be', () => {
+  it('is refused in one line that says the limit is for these formats (exit 3)', async () => {
+    const big = file('big.md', `# Titel\n\n${'Et afsnit. '.repeat(20)}\n`);
+    expect(await failure(big, 'md', { maxBytes: 100 })).toEqual({ kind: 'input', message: `${big}: larger than 100 bytes, the most a Markdown or HTML input may have (text inputs have no limit)` });
+  });
+});
