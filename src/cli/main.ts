@@ -167,7 +167,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
 
 /**
  * Ends the process now, as the shell sees it: 128 + the signal. process.exit() waits for the file
- * operations in progress on libuv's threads, and one can block for ever (an -o FIFO nobody reads);
+ * operations in progress on libuv's threads, and one can block for ever (a write to a device that
+ * hangs; an -o FIFO no longer blocks a thread, see sinks.ts);
  * the signal's own default action does not wait. process.exit is the fallback.
  */
 function endNow(code: number): void {

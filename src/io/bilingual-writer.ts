@@ -40,7 +40,7 @@ export interface WriteStreamOptions {
   /**
    * A stop (Ctrl-C): once it is aborted, nothing more is put in place. Checked up to the renames
    * that make the outputs visible, which are then all done: a stop that comes during them leaves
-   * every output written.
+   * every output written. It also ends a FIFO's wait for its reader, or for its reader to read on.
    */
   signal?: AbortSignal;
 }
@@ -57,7 +57,7 @@ interface OpenTarget {
 
 async function openTarget(target: StreamTarget, options: WriteStreamOptions): Promise<OpenTarget> {
   const renderer: StreamRenderer = createStreamRenderer(target.format);
-  const file = target.path === null ? null : await createAtomicFileSink(target.path);
+  const file = target.path === null ? null : await createAtomicFileSink(target.path, options.signal ? { signal: options.signal } : {});
   const out: TextSink = file ?? createStreamSink(options.stdout ?? process.stdout);
   // Scratch files sit beside the file written (same file system); for standard output, a FIFO or a
   // device (whose folder, such as /dev, is no place for them), in the temporary folder.

@@ -8,13 +8,17 @@
  * store's manifest, and downloaded model files (staged, then synced and renamed into place).
  * What is already at the target decides where the rename goes: a symbolic link keeps pointing where
  * it did (the file it leads to is the one replaced); a FIFO, a terminal or another device is written
- * directly, never replaced by a regular file (there, atomicity has no meaning).
+ * directly, never replaced by a regular file (there, atomicity has no meaning). A FIFO never holds
+ * one of libuv's threads (see createFifoSink), so that a stop is never kept waiting by its reader.
  * Standard output is written directly, honouring back-pressure.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, rmdirSync, unlinkSync } from 'node:fs';
+import { constants, open as openFd, rmdirSync, unlinkSync } from 'node:fs';
 import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
 import { setAside } from './set-aside.js';
@@ -110,7 +114,7 @@ type OutputPlace =
   /** A regular file, or nothing yet: atomically, by a rename over `file` (links already followed). */
   | { kind: 'file'; file: string }
   /** A FIFO, a terminal or another device (or /dev/stdout, whatever it is): opened and written as it is. */
-  | { kind: 'direct'; file: string };
+  | { kind: 'direct'; file: string; fifo: boolean };
 
 /** Where a chain of symbolic links ending nowhere leads: the file to create (`file` itself if it is no link). */
 async function danglingLinkTarget(file: string): Promise<string> {
@@ -144,7 +148,7 @@ async function outputPlace(target: string): Promise<OutputPlace> {
   if (info.isDirectory()) throw Object.assign(new Error(`${target} is a folder`), { code: 'EISDIR' });
   // A socket cannot be opened as a file.
   if (info.isSocket()) throw Object.assign(new Error(`${target} is a socket`), { code: 'ENXIO' });
-  return { kind: 'direct', file: target };
+  return { kind: 'direct', file: target, fifo: info.isFIFO() };
 }
 
 /** outputError for a FIFO or device: a refusal is its own, not its folder's. */
@@ -302,17 +306,25 @@ export interface FileSink extends TextSink {
   readonly scratchBeside: string | null;
 }
 
+export interface FileSinkOptions {
+  /**
+   * A stop: a FIFO's wait for its reader, and a write waiting for the reader to read on, end with its
+   * reason. (A file's writes never wait on anyone; the caller checks the signal between them.)
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * A file written all at once or not at all: pieces go to a temporary file beside `target`, which
  * `commit` renames over it. The target's folder is created if needed (and removed by `abort`).
  * Through a symbolic link, the file it leads to is replaced and the link kept; a FIFO or a device
  * is written directly (see the top of this file); a folder or a socket is an error.
  */
-export async function createAtomicFileSink(target: string): Promise<FileSink> {
+export async function createAtomicFileSink(target: string, options: FileSinkOptions = {}): Promise<FileSink> {
   const place = await outputPlace(target).catch((err: unknown) => {
     throw outputError(target, err);
   });
-  if (place.kind === 'direct') return createDirectFileSink(target, place.file);
+  if (place.kind === 'direct') return place.fifo ? createFifoSink(target, place.file, options.signal) : createDirectFileSink(target, place.file);
   const file = place.file;
   const created = await ensureFolder(file).catch((err: unknown) => {
     throw outputError(target, err);
@@ -387,9 +399,102 @@ export async function createAtomicFileSink(target: string): Promise<FileSink> {
   };
 }
 
+/** How often a FIFO with no reader yet is tried again. */
+const FIFO_READER_POLL_MS = 50;
+
+const openFileDescriptor = promisify(openFd);
+
 /**
- * A FIFO or device, opened as it is and written piece by piece (a FIFO's open waits for its
- * reader, as a shell's `>` does). What was written cannot be taken back: `abort` only closes it.
+ * Opens a FIFO for writing once it has a reader, as a shell's `>` does, but without blocking one of
+ * libuv's threads meanwhile: a blocking open cannot be cancelled, and process.exit would wait for it.
+ * Without a reader, a non-blocking open fails with ENXIO; it is tried again until one comes or
+ * `signal` is aborted (its reason is thrown then).
+ */
+async function openFifoWhenRead(file: string, signal: AbortSignal | undefined): Promise<number> {
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      return await openFileDescriptor(file, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
+    }
+    // An abort ends the sleep early; the loop's check then throws its reason.
+    await sleep(FIFO_READER_POLL_MS, undefined, signal ? { signal } : {}).catch(() => {});
+  }
+}
+
+/**
+ * A FIFO, written as its reader reads. Its writes go through a socket on the FIFO's descriptor,
+ * which libuv writes when the pipe has room instead of blocking a thread on a full pipe: a reader
+ * that reads no more holds up the writes, never a stop (`signal` ends the wait, with its reason). A
+ * reader that went away (`-o /dev/stdout | head`, a FIFO's reader ending) is EPIPE, passed on as it
+ * is: da2en stops quietly then, as it does when its standard output's reader goes. What was written
+ * cannot be taken back: `abort` only closes it.
+ */
+async function createFifoSink(target: string, file: string, signal: AbortSignal | undefined): Promise<FileSink> {
+  const fd = await openFifoWhenRead(file, signal).catch((err: unknown) => {
+    if (signal?.aborted) throw err;
+    throw directOutputError(target, err);
+  });
+  const pipe = new Socket({ fd, readable: false, writable: true });
+  let failure: Error | undefined;
+  pipe.on('error', (err) => (failure ??= err));
+  const stop = () => pipe.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
+  const failed = (): Error | undefined => (signal?.aborted ? (signal.reason as Error) : failure);
+  const fail = (err: Error | undefined): never => {
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' || signal?.aborted) throw err;
+    throw directOutputError(target, err ?? new Error('the FIFO was closed'));
+  };
+  /** Resolves on `event`; rejects should the pipe fail or be destroyed first. */
+  const until = (event: 'drain' | 'finish') =>
+    new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        pipe.off(event, settle);
+        pipe.off('close', settle);
+        if (failed() || pipe.destroyed) reject(failed());
+        else resolve();
+      };
+      pipe.on(event, settle);
+      pipe.on('close', settle);
+    }).catch(fail);
+  const put = async (bytes: Uint8Array) => {
+    if (failed() || pipe.destroyed) fail(failed());
+    if (!pipe.write(bytes)) await until('drain');
+  };
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      if (failed() || pipe.destroyed) fail(failed());
+      // 'finish': every byte is in the pipe.
+      const finished = until('finish');
+      pipe.end();
+      await finished;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      pipe.destroy();
+    }
+  };
+  return {
+    scratchBeside: null,
+    write: (text) => (text === '' ? Promise.resolve() : put(Buffer.from(text, 'utf8'))),
+    appendFile: (from) => copyFileChunks(from, put),
+    seal: async () => {},
+    commit: close,
+    place: () => close().then(() => WRITTEN_AS_IT_WENT),
+    async abort() {
+      closed = true;
+      signal?.removeEventListener('abort', stop);
+      pipe.destroy();
+    },
+  };
+}
+
+/**
+ * A device (or /dev/stdout behind a file), opened as it is and written piece by piece. What was
+ * written cannot be taken back: `abort` only closes it.
  */
 async function createDirectFileSink(target: string, file: string): Promise<FileSink> {
   const asOutputError = (err: unknown) => {
@@ -403,8 +508,7 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
     closed = true;
     await fh.close();
   };
-  // A reader that went away (`-o /dev/stdout | head`, a FIFO's reader ending) is passed on as it is:
-  // da2en stops quietly then, as it does when its standard output's reader goes.
+  // A reader that went away is passed on as it is, as createFifoSink does.
   const put = (bytes: Uint8Array) =>
     writeAll(fh, bytes).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw err;

@@ -1,13 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openTranslationMemory } from '../../src/cache/index.js';
 import { builtModel } from '../../tools/builder-models.js';
 import { pick, prng } from '../helpers/prng.js';
 import { spawnCli, verboseCounts } from '../helpers/spawn-cli.js';
 import { groupAlive } from '../helpers/process-group.js';
+
+const execFileAsync = promisify(execFile);
 
 const WORDS = ['kommunen', 'bygger', 'en', 'ny', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen', 'regeringen', 'siger', 'at', 'det', 'går', 'godt', 'med', 'havnen'];
 
@@ -192,19 +195,65 @@ describe('a second signal', () => {
     expect(shellCode(ended)).toBe(130);
     expect(ended.stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
   }, 120_000);
+});
 
-  it('ends the run even while a write blocks for ever (an -o FIFO nobody reads)', async () => {
+// An -o FIFO is written as its reader reads: a stop while nobody reads it is still one Ctrl-C, and a
+// reader that comes late gets everything.
+describe('an -o FIFO', () => {
+  /** The run, stopped by SIGKILL if it is still running after `ms`: a stop that never comes fails, rather than hangs, its test. */
+  async function endedOrKilled(run: ReturnType<typeof spawnCli>, ms: number): ReturnType<typeof spawnCli>['done'] {
+    const guard = setTimeout(() => run.child.kill('SIGKILL'), ms);
+    try {
+      return await run.done;
+    } finally {
+      clearTimeout(guard);
+    }
+  }
+
+  it('nobody reads: one Ctrl-C ends the run (exit 130), leaves no temp file and the FIFO as it was', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-'));
     const input = path.join(dir, 'short.da.txt');
     writeFileSync(input, article(3, 12));
-    const fifo = path.join(dir, 'out.txt');
+    // No extension: it takes either format.
+    const fifo = path.join(dir, 'out');
     execFileSync('mkfifo', [fifo]);
-    const run = spawnCli([input, '--model', model, '--offline', '--verbose', '--no-cache', '--format', 'en', '-o', fifo]);
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    for (const format of ['en', 'html']) {
+      const run = spawnCli([input, '--model', model, '--offline', '--verbose', '--no-cache', '--format', format, '-o', fifo], { TMPDIR: tmp });
+      await waitFor(() => /loaded in/.test(run.stderr()), 60_000);
+      run.child.kill('SIGINT');
+      // Before the fix the open of the FIFO held the run: still running after the first Ctrl-C, killed here.
+      const ended = await endedOrKilled(run, 30_000);
+      expect(ended.code, `${format}: ${ended.stderr}`).toBe(130);
+      expect(ended.stderr).toMatch(/da2en: interrupted; nothing was kept \(--no-cache\): a new run starts over\n/);
+      expect(readdirSync(dir).sort()).toEqual(['out', 'short.da.txt', 'tmp']);
+      // (The model process leaves files of its own in TMPDIR; da2en's are its spools.)
+      expect(readdirSync(tmp).filter((f) => f.startsWith('da2en-spool-') || f.endsWith('.tmp'))).toEqual([]);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+    }
+  }, 120_000);
+
+  it('a reader that comes seconds after the run started gets the whole output', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-late-'));
+    const input = path.join(dir, 'short.da.txt');
+    writeFileSync(input, article(80, 13));
+    const args = [input, '--model', model, '--offline', '--verbose', '--no-cache', '--format', 'html'];
+    const file = path.join(dir, 'whole.html');
+    expect((await spawnCli([...args, '-o', file]).done).code).toBe(0);
+    const fifo = path.join(dir, 'out.html');
+    execFileSync('mkfifo', [fifo]);
+    const run = spawnCli([...args, '-o', fifo]);
     await waitFor(() => /loaded in/.test(run.stderr()), 60_000);
-    // Before, process.exit waited for the blocked open: still running after 20 tries, then SIGKILLed.
-    const ended = await ctrlCUntilEnded(run);
-    expect(shellCode(ended), ended.stderr).toBe(130);
-    expect(readdirSync(dir).sort()).toEqual(['out.txt', 'short.da.txt']);
+    // The run waits for its reader meanwhile.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const read = await execFileAsync('cat', [fifo], { timeout: 60_000, maxBuffer: 64 << 20 });
+    const ended = await endedOrKilled(run, 60_000);
+    expect(ended.code, ended.stderr).toBe(0);
+    // The same output, but for the run's time in the head.
+    const untimed = (html: string) => html.replace(/<dt>Time<\/dt><dd>[^<]*<\/dd>/, '');
+    expect(read.stdout.length).toBeGreaterThan(1 << 16); // more than a pipe holds: the writes waited for the reader
+    expect(untimed(read.stdout)).toBe(untimed(readFileSync(file, 'utf8')));
   }, 120_000);
 });
 

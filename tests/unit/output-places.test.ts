@@ -5,14 +5,14 @@
  * FIFO or device, and a full disk under it is an output error like any other (exit 8).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { checkWritable, writeFileAtomically } from '../../src/io/sinks.js';
+import { checkWritable, createAtomicFileSink, writeFileAtomically } from '../../src/io/sinks.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { Da2enError } from '../../src/errors.js';
 import type { BilingualParagraph, DocumentFrame } from '../../src/document/types.js';
@@ -102,6 +102,38 @@ describe('an output path that is already something', () => {
     expect(JSON.parse(read).paragraphs.map((p: { target: string }) => p.target)).toEqual(['Hello world.', 'More.']);
     expect(lstatSync(target).isFIFO()).toBe(true);
     expect(readdirSync(folder)).toEqual(['out.json']);
+  }, 30_000);
+
+  it('a FIFO nobody opens for reading: a stop ends the wait for a reader, with the stop\'s reason', async () => {
+    const target = fifo('unread.txt');
+    const stop = new AbortController();
+    const reason = new Da2enError('interrupted', 'interrupted');
+    const opening = createAtomicFileSink(target, { signal: stop.signal });
+    stop.abort(reason);
+    try {
+      await expect(opening).rejects.toBe(reason);
+    } finally {
+      // Before the fix a blocked open held one of libuv's threads: a reader, come and gone, frees it.
+      closeSync(openSync(target, constants.O_RDONLY | constants.O_NONBLOCK));
+    }
+    expect(lstatSync(target).isFIFO()).toBe(true);
+  }, 30_000);
+
+  it('a FIFO whose reader reads nothing: a stop ends a write waiting for room in the pipe', async () => {
+    const target = fifo('full.txt');
+    const reader = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stop = new AbortController();
+    const reason = new Da2enError('interrupted', 'interrupted');
+    try {
+      const sink = await createAtomicFileSink(target, { signal: stop.signal });
+      // Far more than a pipe holds (64 KiB on Linux, at most 1 MiB by default).
+      const writing = sink.write('x'.repeat(4 << 20));
+      stop.abort(reason);
+      await expect(writing).rejects.toBe(reason);
+      await sink.abort();
+    } finally {
+      closeSync(reader);
+    }
   }, 30_000);
 
   it('a symbolic link is kept, and the file it leads to gets the new content', async () => {
