@@ -79,6 +79,22 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   });
   // Fastify parses text/plain by default; the API takes JSON and form bodies only (415 for the rest).
   app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser decodes the body leniently: invalid UTF-8 became U+FFFD and was translated
+  // as such. Refused instead, as the CLI refuses such a file; then Fastify's own parser (its
+  // __proto__ and constructor checks kept).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new HttpError(400, 'Invalid JSON format: the body is not valid UTF-8; send it in UTF-8'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   await app.register(formbody, { bodyLimit });
   if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
 
@@ -105,10 +121,17 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
         throw new HttpError(429, `Slowdown: the translation queue is full (${admitted} requests); retry in ${seconds} s`, { 'Retry-After': String(seconds) });
       }
       admitted++;
+      // The time limit is a timer of the request's own, not AbortSignal.timeout: AbortSignal.any holds
+      // the signals it combines weakly, and a timeout signal nothing else held was collected by the
+      // next full garbage collection and never fired (a request ran on for 12 minutes past its limit).
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new DOMException(`the request took longer than ${requestTimeoutMs} ms`, 'TimeoutError')), requestTimeoutMs);
+      timer.unref();
       let released = false;
       const release = () => {
         if (!released) {
           released = true;
+          clearTimeout(timer);
           admitted--;
           if (admitted === 0) requests.emit('all-answered');
         }
@@ -120,8 +143,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
         if (!reply.raw.writableFinished) client.abort(new RequestAborted(499, 'the client disconnected'));
       });
       void request;
-      const timeout = AbortSignal.timeout(requestTimeoutMs);
-      return AbortSignal.any([client.signal, timeout, shutdownController.signal]);
+      return AbortSignal.any([client.signal, timeout.signal, shutdownController.signal]);
     },
     extractArticle: (html, extractOptions, signal) => extraction.extract(html, extractOptions, signal),
     abortError(signal) {

@@ -147,6 +147,18 @@ describe('da2en serve: API contract', () => {
       expect(r.json.error).toMatch(message);
     });
 
+    it('a JSON body that is not UTF-8: 400, not translated with U+FFFD in place of its letters', async () => {
+      for (const contentType of ['application/json', 'application/json; charset=latin1']) {
+        const body = Buffer.concat([Buffer.from('{"q":"bl'), Buffer.from([0xe5]), Buffer.from('b'), Buffer.from([0xe6]), Buffer.from('r","source":"da","target":"en"}')]);
+        const r = await fetch(`${open.url}/translate`, { method: 'POST', headers: { 'content-type': contentType }, body });
+        expect(r.status).toBe(400);
+        expect(await r.json()).toEqual({ error: 'Invalid JSON format: the body is not valid UTF-8; send it in UTF-8' });
+      }
+      // Its own parser's checks are kept.
+      const proto = await postJson(`${open.url}/translate`, '{"q":"Hej","source":"da","target":"en","__proto__":{"x":1}}');
+      expect(proto.status).toBe(400);
+    });
+
     it('a body over the size limit: 413 before it is parsed', async () => {
       const r = await postJson(`${open.url}/translate`, { q: 'x'.repeat(200_000), source: 'da', target: 'en' });
       expect(r.status).toBe(413);

@@ -3,6 +3,8 @@
  * its event loop: the article that comes back is the one extractArticle makes in-process, and a
  * request that ends while its page is being extracted (here: its time limit) ends the worker too.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoArticleError } from '../../src/input/errors.js';
 import { extractArticle } from '../../src/input/html/extract-article.js';
@@ -88,5 +90,20 @@ describe('da2en serve: a page over the time limit', () => {
     expect(r.json.error).toMatch(/took longer than the server's limit/);
     const health = await fetch(`${srv.url}/health`);
     expect(((await health.json()) as { queue: { requests: number } }).queue.requests).toBe(0);
+  });
+
+  it('is cancelled at its limit even when full garbage collections run meanwhile', async () => {
+    // AbortSignal.any holds what it combines weakly: a time limit nothing else held was collected by
+    // a full GC and never fired, and the request ran until its page was done.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const collecting = setInterval(gc, 20);
+    try {
+      const r = await postJson(`${srv.url}/v1/articles`, { html: SLOW_PAGE });
+      expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(503);
+      expect(r.json.error).toMatch(/took longer than the server's limit/);
+    } finally {
+      clearInterval(collecting);
+    }
   });
 });
