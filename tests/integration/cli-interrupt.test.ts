@@ -87,7 +87,10 @@ describe.each([
     await memory.close();
 
     expect(result.code).toBe(exitCode);
-    expect(stoppedMs).toBeLessThan(2_000);
+    // A stop that hangs, not a speed: quiet, this is 0.2–0.4 s; under a load of 8 busy loops on 2
+    // cores it reached 2.1 s (the model process's end and the cache's close grow with the load).
+    expect(stoppedMs).toBeLessThan(10_000);
+    console.log(`${signal} to ${target}: stopped ${stoppedMs} ms after the signal`);
     expect(result.stderr).toMatch(/da2en: (interrupted|terminated); translations finished so far are kept in the cache, run again to continue/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir).filter((f) => f !== 'long.da.txt' && f !== 'cache')).toEqual([]); // no output, no temp file
@@ -100,7 +103,7 @@ describe.each([
     expect(counts!.cached).toBe(kept);
     expect(counts!.translated + counts!.cached).toBe(1200);
     expect(readdirSync(out).sort()).toEqual(['long.da-en.html', 'long.da-en.json']);
-  }, 120_000);
+  }, 300_000);
 });
 
 // With --no-cache nothing of an unfinished input is kept: the stop says so, and names what was written.
@@ -122,7 +125,7 @@ describe('SIGTERM with --no-cache', () => {
     expect(result.stderr).toMatch(/da2en: terminated; nothing was kept \(--no-cache\): a new run starts over\n/);
     expect(result.stderr).not.toMatch(/cache, run again/);
     expect(readdirSync(dir)).toEqual(['long.da.txt']);
-  }, 120_000);
+  }, 300_000);
 
   it('while reading standard input that its writer holds open: stops, no output', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-stdin-'));
@@ -153,7 +156,7 @@ describe('SIGTERM with --no-cache', () => {
     expect(result.code).toBe(143);
     expect(result.stderr).toMatch(/da2en: terminated; the outputs of the first input were written; nothing of the rest was kept \(--no-cache\)\n/);
     expect(readdirSync(out)).toEqual(['short.da-en.json']);
-  }, 120_000);
+  }, 300_000);
 });
 
 // Two stop signals: one stop, with the first one's exit code, and never a temp file left behind.
@@ -177,7 +180,7 @@ describe('a second signal', () => {
     expect([130, 143]).toContain(result.code);
     expect(result.stderr).toBe(`da2en: ${word}; nothing was kept (--no-cache): a new run starts over\n`);
     expect(readdirSync(dir)).toEqual(['long.da.txt']); // no output, no temp file, no folder made for them
-  }, 120_000);
+  }, 300_000);
 
   it('more than a second later means now: the run ends at once (exit 130), still without a temp file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-now-'));
@@ -194,7 +197,7 @@ describe('a second signal', () => {
     expect(temps(tmp)).toEqual([]);
     expect(shellCode(ended)).toBe(130);
     expect(ended.stderr).toMatch(/da2en: interrupted at once \(a second signal\); nothing was kept \(--no-cache\)/);
-  }, 120_000);
+  }, 300_000);
 });
 
 // An -o FIFO is written as its reader reads: a stop while nobody reads it is still one Ctrl-C, and a
@@ -232,7 +235,7 @@ describe('an -o FIFO', () => {
       expect(readdirSync(tmp).filter((f) => f.startsWith('da2en-spool-') || f.endsWith('.tmp'))).toEqual([]);
       expect(lstatSync(fifo).isFIFO()).toBe(true);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a reader that comes seconds after the run started gets the whole output', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-late-'));
@@ -254,7 +257,7 @@ describe('an -o FIFO', () => {
     const untimed = (html: string) => html.replace(/<dt>Time<\/dt><dd>[^<]*<\/dd>/, '');
     expect(read.stdout.length).toBeGreaterThan(1 << 16); // more than a pipe holds: the writes waited for the reader
     expect(untimed(read.stdout)).toBe(untimed(readFileSync(file, 'utf8')));
-  }, 120_000);
+  }, 300_000);
 });
 
 // A stop that comes once the outputs are in place, before the command has finished, is still a stop.
@@ -269,4 +272,4 @@ it('a signal after the outputs were put in place: exit 130, and the stop says th
   expect(result.stderr).toMatch(/wrote .*short\.en\.txt\n/);
   expect(result.stderr).toMatch(/da2en: interrupted; the stop came as the run was finishing: all of its outputs were written\n/);
   expect(readdirSync(out).sort()).toEqual(['short.da-en.html', 'short.da-en.json', 'short.en.txt']);
-}, 120_000);
+}, 300_000);
