@@ -30,10 +30,18 @@ function inline(text: string, indent: string): string {
     .join(`\\\n${indent}`);
 }
 
+/**
+ * Code between fences the code cannot close and the info string cannot break out of: a backtick
+ * fence's info string may not hold a backtick (CommonMark), so a language with one gets tildes;
+ * the fence is longer than any run of its character in the code. The language is its first word
+ * (as the parser reads it), with the escapes the parser undoes.
+ */
 function fence(code: string, lang: string | undefined): string {
-  const longest = Math.max(2, ...Array.from(code.matchAll(/`+/g), (m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}${lang ?? ''}\n${code}\n${f}`;
+  const info = (/^\S*/.exec(lang ?? '')?.[0] ?? '').replace(/[\\&]/g, '\\$&');
+  const char = info.includes('`') ? '~' : '`';
+  const runs = code.match(char === '`' ? /`+/g : /~+/g) ?? [];
+  const f = char.repeat(runs.reduce((n, r) => Math.max(n, r.length), 2) + 1);
+  return `${f}${info}\n${code}\n${f}`;
 }
 
 /** One pair as Markdown blocks, followed by a blank line. */

@@ -1,0 +1,59 @@
+/**
+ * Bilingual Markdown of an article read from markup (Markdown, a web page): read back with the
+ * Markdown parser, it has the input's structure and text, and nothing from the input becomes
+ * markup (code shown as code, never raw HTML).
+ */
+import type { Nodes, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import { describe, expect, it } from 'vitest';
+import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
+import { parseMarkdown } from '../../src/input/index.js';
+import { pairParagraph } from '../../src/pipeline/translate-document.js';
+import { renderMarkdown } from '../../src/rendering/index.js';
+import { segmentArticle } from '../../src/segmentation/article.js';
+import { fakeCountTokens } from '../helpers/fake-tokens.js';
+
+/** The document as translated by a model that copies its source (as /tmp/echo-small did in the review). */
+function echoed(paragraphs: BilingualParagraph[], inputFormat: 'md' | 'html' = 'md'): BilingualDocument {
+  return {
+    title: { source: '', target: '' },
+    metadata: { source: 'x', inputFormat },
+    model: { id: 'echo', dtype: 'q8', decoding: {} },
+    timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+    paragraphs,
+  };
+}
+
+function echoedMarkdown(markdown: string): BilingualDocument {
+  const doc = segmentArticle(parseMarkdown(markdown), { countTokens: fakeCountTokens, maxTokens: 64, source: 'x' });
+  return echoed(doc.paragraphs.map((p) => pairParagraph(p, p.chunks.map((c) => ({ ...c, target: c.text, origin: 'model' as const })))));
+}
+
+function parse(md: string): Root {
+  return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+function nodes(tree: Nodes): Nodes[] {
+  return [tree, ...('children' in tree ? (tree.children as Nodes[]).flatMap(nodes) : [])];
+}
+
+describe('bilingual Markdown: code', () => {
+  it('a tilde fence whose info string has a backtick stays one code block; its HTML shows as code', () => {
+    const md = renderMarkdown(echoedMarkdown('Et afsnit.\n\n~~~js`\n<img src=x onerror=alert(1)>\n~~~\n\nSidste afsnit.\n'));
+    const all = nodes(parse(md));
+    expect(all.filter((n) => n.type === 'html')).toEqual([]);
+    expect(all.filter((n) => n.type === 'code').map((n) => n.type === 'code' && [n.lang, n.value])).toEqual([['js`', '<img src=x onerror=alert(1)>']]);
+  });
+
+  it('code holding fence runs of either kind, and a language with escapes, come back exactly', () => {
+    const code = '```\n~~~\n````\n~~~~~ x\n<script>alert(1)</script>';
+    for (const lang of ['js', 'a`b~c', 'a\\`b&amp;c', undefined]) {
+      const p: BilingualParagraph = { index: 0, kind: 'code', structured: true, prefix: '', source: code, target: code, chunks: [], ...(lang ? { lang } : {}) };
+      const all = nodes(parse(renderMarkdown(echoed([p]))));
+      expect(all.filter((n) => n.type === 'html'), String(lang)).toEqual([]);
+      expect(all.filter((n) => n.type === 'code').map((n) => n.type === 'code' && [n.lang, n.value]), String(lang)).toEqual([[lang ?? null, code]]);
+    }
+  });
+});
