@@ -18,16 +18,26 @@ export function escapeMarkdownLine(line: string): string {
   return text
     .replace(/^([#+-])/, '\\$1')
     .replace(/^(\d{1,9})([.)])/, '$1\\$2')
-    .replace(/^(=+)$/, '\\$1');
+    .replace(/^(=+)$/, '\\$1')
+    // A heading's closing sequence ("## Vi er nummer #" reads "Vi er nummer"); a '#' after a backslash is none.
+    .replace(/(?<!\\)#$/, '\\#');
 }
 
 /** Lines of a block's text, escaped, joined by hard line breaks; continuation lines indented. */
 function inline(text: string, indent: string): string {
+  return lines(text).join(`\\\n${indent}`);
+}
+
+/** A heading's lines on its one line (an ATX heading cannot hold a line break). */
+function headingLine(text: string): string {
+  return lines(text).join(' ');
+}
+
+function lines(text: string): string[] {
   return text
     .split('\n')
     .map(escapeMarkdownLine)
-    .filter((l) => l !== '')
-    .join(`\\\n${indent}`);
+    .filter((l) => l !== '');
 }
 
 /**
@@ -51,7 +61,7 @@ export function markdownBlockPair(p: BilingualParagraph, da: string, en: string)
       return `${fence(p.source, p.lang)}\n\n`;
     case 'heading': {
       const hashes = '#'.repeat(Math.min(6, Math.max(1, p.level ?? 1)));
-      return `${hashes} ${inline(da, '')}\n\n${en ? `${hashes} ${inline(en, '')}\n\n` : ''}`;
+      return `${hashes} ${headingLine(da)}\n\n${en ? `${hashes} ${headingLine(en)}\n\n` : ''}`;
     }
     case 'list-item': {
       const depth = p.list?.depth ?? 1;

@@ -57,3 +57,19 @@ describe('bilingual Markdown: code', () => {
     }
   });
 });
+
+describe('bilingual Markdown: headings', () => {
+  /** Each heading of the output as [depth, its text as the parser reads it]. */
+  const headings = (md: string) =>
+    nodes(parse(md)).flatMap((n) => (n.type === 'heading' ? [[n.depth, nodes(n).map((c) => ('value' in c ? c.value : c.type === 'break' ? '\n' : '')).join('')]] : []));
+
+  it('keep a "#" at the end (no closing sequence) and a line break as a space (a heading is one line)', () => {
+    const md = renderMarkdown(echoedMarkdown('## Vi er nummer \\#\n\n## Slut ##\\#\n\n## \\#\n\nEt afsnit.\n'));
+    expect(headings(md)).toEqual([[2, 'Vi er nummer #'], [2, 'Vi er nummer #'], [2, 'Slut ###'], [2, 'Slut ###'], [2, '#'], [2, '#']]);
+    // From a web page: <h2>Vi er nummer #</h2>, <h2>Linje et<br>Linje to</h2>
+    const heading = (index: number, text: string): BilingualParagraph => ({ index, kind: 'heading', level: 2, structured: true, prefix: '', source: text, target: text, chunks: [] });
+    const html = renderMarkdown(echoed([heading(0, 'Vi er nummer #'), heading(1, 'Linje et\nLinje to\n# tre #')], 'html'));
+    expect(headings(html)).toEqual([[2, 'Vi er nummer #'], [2, 'Vi er nummer #'], [2, 'Linje et Linje to # tre #'], [2, 'Linje et Linje to # tre #']]);
+    expect(parse(html).children.map((n) => n.type)).toEqual(['paragraph', 'heading', 'heading', 'heading', 'heading']);
+  });
+});
