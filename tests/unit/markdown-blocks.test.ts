@@ -88,3 +88,22 @@ describe('Markdown → blocks', () => {
     ]);
   });
 });
+
+describe('front matter', () => {
+  const texts = (md: string) => parseMarkdown(md).blocks.map((b) => b.text);
+
+  it('is YAML between "---" lines at the start, with or without a newline at the end, and is not article text', () => {
+    expect(texts('---\ntitle: x\n---')).toEqual([]);
+    expect(texts('---\r\ntitle: x\r\n---\r\n')).toEqual([]);
+    expect(texts('---\ntitle: "Et: kolon"\ntags:\n  - a\n- b\n\n# kommentar\n...\nTekst.\n')).toEqual(['Tekst.']);
+    expect(texts('---\n---\nTekst.\n')).toEqual(['Tekst.']);
+  });
+
+  it('is not a rule at the start: a blank line or text after the "---", or no closing "---", and the text stays', () => {
+    // A blank line after the opening "---" makes it a rule (the first paragraph was lost).
+    expect(texts('---\n\nFørste afsnit.\n\n---\n\nAndet afsnit.\n')).toEqual(['Første afsnit.', 'Andet afsnit.']);
+    expect(texts('---\nFørste afsnit.\n\n---\n\nAndet afsnit.\n')).toEqual(['Første afsnit.', 'Andet afsnit.']);
+    expect(texts('---\ntitle: x\nFørste afsnit.\n---\nAndet afsnit.\n')).toEqual(['title: x Første afsnit.', 'Andet afsnit.']);
+    expect(texts('Tekst.\n---\ntitle: x\n---\n')).toEqual(['Tekst.', 'title: x']);
+  });
+});

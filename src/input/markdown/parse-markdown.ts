@@ -4,7 +4,7 @@
  * list items their list, block quotes their depth; code blocks are kept verbatim and never
  * translated; tables are translated cell by cell. Inline markup becomes plain text (link targets
  * kept beside it); footnote references stay "[^1]", and footnotes are translated blocks with their
- * label. A leading YAML front matter block is not article text and is dropped.
+ * label. A leading YAML front matter block is not article text and is dropped (stripFrontMatter).
  */
 import type { Nodes, Parent, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -26,9 +26,31 @@ export function parseMarkdown(markdown: string): Article {
   return { title, blocks, provenance: {} };
 }
 
+/** The front matter's fences, and the lines YAML front matter is made of. */
+const OPENING = /^---[ \t]*\r?\n/;
+const CLOSING = /^(?:---|\.\.\.)[ \t]*$/;
+const KEY = /^[^\s#:-][^:]*:(?:[ \t]|$)/; // "title: x", "tags:"
+const MORE_YAML = /^(?:$|[ \t]|#|-(?:[ \t]|$))/; // a blank line, a value's continuation, a comment, a list entry
+
+/**
+ * Leaves out a leading YAML front matter block: "---" on the first line, a key line right after
+ * it, YAML lines, then "---" or "..." (at the end of the file or not). Anything else is Markdown:
+ * a "---" followed by a blank line or by text is a rule, and the text after it is the article's.
+ */
 function stripFrontMatter(md: string): string {
-  const m = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(md);
-  return m ? md.slice(m[0].length) : md;
+  const opening = OPENING.exec(md);
+  if (!opening) return md;
+  let at = opening[0].length;
+  for (let first = true; at < md.length; first = false) {
+    const end = md.indexOf('\n', at);
+    const next = end < 0 ? md.length : end + 1;
+    const line = md.slice(at, end < 0 ? md.length : end).replace(/\r$/, '');
+    // Two "---" and nothing between (Jekyll's empty front matter) hold no text either way.
+    if (CLOSING.test(line) && (!first || line.startsWith('-'))) return md.slice(next);
+    if (!KEY.test(line) && (first || !MORE_YAML.test(line))) return md;
+    at = next;
+  }
+  return md;
 }
 
 interface Where {
