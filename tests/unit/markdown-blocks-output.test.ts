@@ -73,3 +73,45 @@ describe('bilingual Markdown: headings', () => {
     expect(parse(html).children.map((n) => n.type)).toEqual(['paragraph', 'heading', 'heading', 'heading', 'heading']);
   });
 });
+
+describe('bilingual Markdown: lists', () => {
+  /** The tree's block structure: lists with their items, each item's blocks; text as "p", "h2", "quote", "code". */
+  function shape(node: Nodes): unknown {
+    switch (node.type) {
+      case 'list':
+        return { [node.ordered ? 'ol' : 'ul']: node.children.map((item) => item.children.map(shape)) };
+      case 'blockquote':
+        return { quote: node.children.map(shape) };
+      case 'heading':
+        return `h${node.depth}`;
+      case 'code':
+        return `code:${node.value}`;
+      default:
+        return node.type === 'paragraph' ? 'p' : node.type;
+    }
+  }
+  /** Each block of the input shows up twice (Danish, then English: a quote as two quotes), code once; a list once, its items' blocks so. */
+  const doubled = (blocks: unknown[]): unknown[] =>
+    blocks.flatMap((b) => {
+      if (typeof b === 'string') return b.startsWith('code:') ? [b] : [b, b];
+      const [[k, v]] = Object.entries(b as object) as [[string, unknown[]]];
+      return k === 'quote' ? [b, b] : [{ [k]: (v as unknown[][]).map(doubled) }];
+    });
+
+  const cases = [
+    '- Punkt et\n\n  Andet afsnit i punktet.\n\n  - Under punkt\n',
+    '1. Et\n\n   Mere om et.\n\n   > Et citat i punktet.\n\n   ```js\n   const x = 1;\n\n     y();\n   ```\n\n   #### Overskrift i punktet\n\n   1. Under et\n\n      Mere om under et.\n\n      - Dybt\n\n2. To\n',
+    '- Et\n  - Under et\n\n    Andet afsnit under et.\n\n    - Dybt nede\n- To\n',
+  ];
+
+  it.each(cases)('an item with more than one paragraph, a quote, code, a heading and nested lists has the same structure: %j', (input) => {
+    const expected = doubled(parse(input).children.map(shape));
+    const output = parse(renderMarkdown(echoedMarkdown(input))).children.slice(1); // the metadata line first
+    expect(output.map(shape)).toEqual(expected);
+  });
+
+  it('an item that opens with no paragraph is left as its blocks, where the list stands; nothing becomes code', () => {
+    const output = parse(renderMarkdown(echoedMarkdown('- ## Overskrift\n\n  Tekst i punktet.\n\n  - Under punkt\n- Punkt to\n'))).children.slice(1);
+    expect(output.map(shape)).toEqual(['h2', 'h2', 'p', 'p', { ul: [['p', 'p'], ['p', 'p']] }]);
+  });
+});

@@ -74,6 +74,18 @@ describe('Markdown → blocks', () => {
     ]);
   });
 
+  it("what a list item holds after its first paragraph is in the item (its depth); an item opening with no paragraph is left as its blocks", () => {
+    expect(parseMarkdown('- Et\n\n  Mere.\n\n  > Citat.\n\n  - Under\n\n    ```\n    kode\n    ```\n- ## Overskrift\n\n  Tekst.\n').blocks).toEqual([
+      { type: 'list-item', text: 'Et', ordered: false, depth: 1 },
+      { type: 'paragraph', text: 'Mere.', inListItem: 1 },
+      { type: 'quote', text: 'Citat.', inListItem: 1 },
+      { type: 'list-item', text: 'Under', ordered: false, depth: 2 },
+      { type: 'code', text: 'kode', inListItem: 2 },
+      { type: 'heading', level: 2, text: 'Overskrift' },
+      { type: 'paragraph', text: 'Tekst.' },
+    ]);
+  });
+
   it('a document without a leading level-1 heading has no title block', () => {
     const article = parseMarkdown('Bare et afsnit.\n\n# Senere overskrift\n');
     expect(article.title).toBe('');

@@ -55,17 +55,23 @@ function stripFrontMatter(md: string): string {
 
 interface Where {
   quoteDepth: number;
+  /** Depth of the list item the blocks are in (0: in none). */
   listDepth: number;
+}
+
+/** Where a block other than a list item's first paragraph sits: in which list item, if any. */
+function inItem(where: Where): Partial<ArticleBlock> {
+  return where.listDepth > 0 ? { inListItem: where.listDepth } : {};
 }
 
 function walk(node: Parent, out: ArticleBlock[], where: Where): void {
   for (const child of node.children as Nodes[]) {
     switch (child.type) {
       case 'heading':
-        push(out, 'heading', child, { level: child.depth });
+        push(out, 'heading', child, { level: child.depth, ...inItem(where) });
         break;
       case 'paragraph':
-        push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, where.quoteDepth > 1 ? { depth: where.quoteDepth } : {});
+        push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, { ...(where.quoteDepth > 1 ? { depth: where.quoteDepth } : {}), ...inItem(where) });
         break;
       case 'blockquote':
         walk(child, out, { ...where, quoteDepth: where.quoteDepth + 1 });
@@ -74,34 +80,39 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
         const depth = where.listDepth + 1;
         let number = child.start ?? 1;
         for (const item of child.children) {
-          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) keeps its own type.
+          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) is inside it.
           const [head, ...rest] = item.children;
           const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth };
           if (child.ordered) extra.number = number;
-          if (head?.type === 'paragraph') push(out, 'list-item', head, extra);
-          else if (head) walk({ type: 'root', children: [head] } as Root, out, { ...where, listDepth: depth });
-          walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
+          if (head?.type === 'paragraph') {
+            push(out, 'list-item', head, extra);
+            walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
+          } else {
+            // An item that opens with no paragraph (a heading, code, nothing) has no list item to hold
+            // the rest: its blocks stand where the list stands.
+            walk({ type: 'root', children: item.children } as Root, out, where);
+          }
           number++;
         }
         break;
       }
       case 'code':
-        out.push({ type: 'code', text: child.value, ...(child.lang ? { lang: child.lang } : {}) });
+        out.push({ type: 'code', text: child.value, ...(child.lang ? { lang: child.lang } : {}), ...inItem(where) });
         break;
       case 'table':
-        for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, {});
+        for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, inItem(where));
         break;
       case 'footnoteDefinition': {
         // The footnote's first paragraph carries its label; more paragraphs follow as they are.
         const [head, ...rest] = child.children;
-        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier });
+        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier, ...inItem(where) });
         else if (head) walk({ type: 'root', children: [head] } as Root, out, where);
         walk({ type: 'root', children: rest } as Root, out, where);
         break;
       }
       case 'html':
         // Raw HTML in Markdown is shown as text, never as markup.
-        if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim() });
+        if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim(), ...inItem(where) });
         break;
       default:
         // thematicBreak, definition (a link's target), yaml: no article text
