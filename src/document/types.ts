@@ -23,6 +23,8 @@ export interface ParagraphStructure {
   level?: number;
   /** List items: numbered or not, the item's number, nesting depth from 1. */
   list?: { ordered: boolean; number?: number; depth: number };
+  /** A block inside a list item after the item's first paragraph (a second paragraph, a quote, code): the item's depth. */
+  inListItem?: number;
   /** Quotes nested in quotes: depth from 2. */
   depth?: number;
   /** Code: the language named on the fence. */

@@ -36,6 +36,8 @@ export interface ArticleBlock {
   number?: number;
   /** List items and quotes: nesting depth from 1. */
   depth?: number;
+  /** A block inside a list item after the item's first paragraph (a second paragraph, a quote, code): the item's depth. */
+  inListItem?: number;
   /** Code: the language named on the fence, if any. */
   lang?: string;
   /** Footnotes: the label their references use ("1" for `[^1]`). */

@@ -35,6 +35,7 @@ export function segmentBlock(block: ArticleBlock, index: number, opts: SegmentOp
   else if (block.level !== undefined) paragraph.level = block.level;
   if (block.type === 'list-item') paragraph.list = { ordered: Boolean(block.ordered), depth: block.depth ?? 1, ...(block.number !== undefined ? { number: block.number } : {}) };
   else if (block.depth !== undefined && block.depth > 1) paragraph.depth = block.depth;
+  if (block.inListItem !== undefined) paragraph.inListItem = block.inListItem;
   if (block.lang) paragraph.lang = block.lang;
   if (block.links && block.links.length > 0) paragraph.links = block.links;
   if (kind === 'code') {

@@ -74,6 +74,18 @@ describe('Markdown → blocks', () => {
     ]);
   });
 
+  it("what a list item holds after its first paragraph is in the item (its depth); an item opening with no paragraph is left as its blocks", () => {
+    expect(parseMarkdown('- Et\n\n  Mere.\n\n  > Citat.\n\n  - Under\n\n    ```\n    kode\n    ```\n- ## Overskrift\n\n  Tekst.\n').blocks).toEqual([
+      { type: 'list-item', text: 'Et', ordered: false, depth: 1 },
+      { type: 'paragraph', text: 'Mere.', inListItem: 1 },
+      { type: 'quote', text: 'Citat.', inListItem: 1 },
+      { type: 'list-item', text: 'Under', ordered: false, depth: 2 },
+      { type: 'code', text: 'kode', inListItem: 2 },
+      { type: 'heading', level: 2, text: 'Overskrift' },
+      { type: 'paragraph', text: 'Tekst.' },
+    ]);
+  });
+
   it('a document without a leading level-1 heading has no title block', () => {
     const article = parseMarkdown('Bare et afsnit.\n\n# Senere overskrift\n');
     expect(article.title).toBe('');
@@ -86,5 +98,24 @@ describe('Markdown → blocks', () => {
       { type: 'title', text: 'Titel med kursiv' },
       { type: 'heading', level: 2, text: 'Under' },
     ]);
+  });
+});
+
+describe('front matter', () => {
+  const texts = (md: string) => parseMarkdown(md).blocks.map((b) => b.text);
+
+  it('is YAML between "---" lines at the start, with or without a newline at the end, and is not article text', () => {
+    expect(texts('---\ntitle: x\n---')).toEqual([]);
+    expect(texts('---\r\ntitle: x\r\n---\r\n')).toEqual([]);
+    expect(texts('---\ntitle: "Et: kolon"\ntags:\n  - a\n- b\n\n# kommentar\n...\nTekst.\n')).toEqual(['Tekst.']);
+    expect(texts('---\n---\nTekst.\n')).toEqual(['Tekst.']);
+  });
+
+  it('is not a rule at the start: a blank line or text after the "---", or no closing "---", and the text stays', () => {
+    // A blank line after the opening "---" makes it a rule (the first paragraph was lost).
+    expect(texts('---\n\nFørste afsnit.\n\n---\n\nAndet afsnit.\n')).toEqual(['Første afsnit.', 'Andet afsnit.']);
+    expect(texts('---\nFørste afsnit.\n\n---\n\nAndet afsnit.\n')).toEqual(['Første afsnit.', 'Andet afsnit.']);
+    expect(texts('---\ntitle: x\nFørste afsnit.\n---\nAndet afsnit.\n')).toEqual(['title: x Første afsnit.', 'Andet afsnit.']);
+    expect(texts('Tekst.\n---\ntitle: x\n---\n')).toEqual(['Tekst.', 'title: x']);
   });
 });

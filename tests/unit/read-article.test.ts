@@ -107,6 +107,7 @@ describe('a Markdown file is decoded as text is', () => {
   it('with nothing to translate (front matter, a rule, an image or link without text, code) it is an input error like an empty file (exit 3)', async () => {
     for (const [name, md] of [
       ['fm.md', '---\ntitle: x\n---\n'],
+      ['fm-no-newline.md', '---\ntitle: x\n---'],
       ['hr.md', '***\n'],
       ['img.md', '![](a.png)\n'],
       ['link.md', '[]()\n'],

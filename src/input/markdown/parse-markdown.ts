@@ -4,7 +4,7 @@
  * list items their list, block quotes their depth; code blocks are kept verbatim and never
  * translated; tables are translated cell by cell. Inline markup becomes plain text (link targets
  * kept beside it); footnote references stay "[^1]", and footnotes are translated blocks with their
- * label. A leading YAML front matter block is not article text and is dropped.
+ * label. A leading YAML front matter block is not article text and is dropped (stripFrontMatter).
  */
 import type { Nodes, Parent, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -26,24 +26,52 @@ export function parseMarkdown(markdown: string): Article {
   return { title, blocks, provenance: {} };
 }
 
+/** The front matter's fences, and the lines YAML front matter is made of. */
+const OPENING = /^---[ \t]*\r?\n/;
+const CLOSING = /^(?:---|\.\.\.)[ \t]*$/;
+const KEY = /^[^\s#:-][^:]*:(?:[ \t]|$)/; // "title: x", "tags:"
+const MORE_YAML = /^(?:$|[ \t]|#|-(?:[ \t]|$))/; // a blank line, a value's continuation, a comment, a list entry
+
+/**
+ * Leaves out a leading YAML front matter block: "---" on the first line, a key line right after
+ * it, YAML lines, then "---" or "..." (at the end of the file or not). Anything else is Markdown:
+ * a "---" followed by a blank line or by text is a rule, and the text after it is the article's.
+ */
 function stripFrontMatter(md: string): string {
-  const m = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(md);
-  return m ? md.slice(m[0].length) : md;
+  const opening = OPENING.exec(md);
+  if (!opening) return md;
+  let at = opening[0].length;
+  for (let first = true; at < md.length; first = false) {
+    const end = md.indexOf('\n', at);
+    const next = end < 0 ? md.length : end + 1;
+    const line = md.slice(at, end < 0 ? md.length : end).replace(/\r$/, '');
+    // Two "---" and nothing between (Jekyll's empty front matter) hold no text either way.
+    if (CLOSING.test(line) && (!first || line.startsWith('-'))) return md.slice(next);
+    if (!KEY.test(line) && (first || !MORE_YAML.test(line))) return md;
+    at = next;
+  }
+  return md;
 }
 
 interface Where {
   quoteDepth: number;
+  /** Depth of the list item the blocks are in (0: in none). */
   listDepth: number;
+}
+
+/** Where a block other than a list item's first paragraph sits: in which list item, if any. */
+function inItem(where: Where): Partial<ArticleBlock> {
+  return where.listDepth > 0 ? { inListItem: where.listDepth } : {};
 }
 
 function walk(node: Parent, out: ArticleBlock[], where: Where): void {
   for (const child of node.children as Nodes[]) {
     switch (child.type) {
       case 'heading':
-        push(out, 'heading', child, { level: child.depth });
+        push(out, 'heading', child, { level: child.depth, ...inItem(where) });
         break;
       case 'paragraph':
-        push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, where.quoteDepth > 1 ? { depth: where.quoteDepth } : {});
+        push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, { ...(where.quoteDepth > 1 ? { depth: where.quoteDepth } : {}), ...inItem(where) });
         break;
       case 'blockquote':
         walk(child, out, { ...where, quoteDepth: where.quoteDepth + 1 });
@@ -52,34 +80,39 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
         const depth = where.listDepth + 1;
         let number = child.start ?? 1;
         for (const item of child.children) {
-          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) keeps its own type.
+          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) is inside it.
           const [head, ...rest] = item.children;
           const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth };
           if (child.ordered) extra.number = number;
-          if (head?.type === 'paragraph') push(out, 'list-item', head, extra);
-          else if (head) walk({ type: 'root', children: [head] } as Root, out, { ...where, listDepth: depth });
-          walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
+          if (head?.type === 'paragraph') {
+            push(out, 'list-item', head, extra);
+            walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
+          } else {
+            // An item that opens with no paragraph (a heading, code, nothing) has no list item to hold
+            // the rest: its blocks stand where the list stands.
+            walk({ type: 'root', children: item.children } as Root, out, where);
+          }
           number++;
         }
         break;
       }
       case 'code':
-        out.push({ type: 'code', text: child.value, ...(child.lang ? { lang: child.lang } : {}) });
+        out.push({ type: 'code', text: child.value, ...(child.lang ? { lang: child.lang } : {}), ...inItem(where) });
         break;
       case 'table':
-        for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, {});
+        for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, inItem(where));
         break;
       case 'footnoteDefinition': {
         // The footnote's first paragraph carries its label; more paragraphs follow as they are.
         const [head, ...rest] = child.children;
-        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier });
+        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier, ...inItem(where) });
         else if (head) walk({ type: 'root', children: [head] } as Root, out, where);
         walk({ type: 'root', children: rest } as Root, out, where);
         break;
       }
       case 'html':
         // Raw HTML in Markdown is shown as text, never as markup.
-        if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim() });
+        if (child.value.trim() !== '') out.push({ type: 'paragraph', text: child.value.trim(), ...inItem(where) });
         break;
       default:
         // thematicBreak, definition (a link's target), yaml: no article text

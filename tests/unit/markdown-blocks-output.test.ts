@@ -1,0 +1,117 @@
+/**
+ * Bilingual Markdown of an article read from markup (Markdown, a web page): read back with the
+ * Markdown parser, it has the input's structure and text, and nothing from the input becomes
+ * markup (code shown as code, never raw HTML).
+ */
+import type { Nodes, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import { describe, expect, it } from 'vitest';
+import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
+import { parseMarkdown } from '../../src/input/index.js';
+import { pairParagraph } from '../../src/pipeline/translate-document.js';
+import { renderMarkdown } from '../../src/rendering/index.js';
+import { segmentArticle } from '../../src/segmentation/article.js';
+import { fakeCountTokens } from '../helpers/fake-tokens.js';
+
+/** The document as translated by a model that copies its source (as /tmp/echo-small did in the review). */
+function echoed(paragraphs: BilingualParagraph[], inputFormat: 'md' | 'html' = 'md'): BilingualDocument {
+  return {
+    title: { source: '', target: '' },
+    metadata: { source: 'x', inputFormat },
+    model: { id: 'echo', dtype: 'q8', decoding: {} },
+    timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+    paragraphs,
+  };
+}
+
+function echoedMarkdown(markdown: string): BilingualDocument {
+  const doc = segmentArticle(parseMarkdown(markdown), { countTokens: fakeCountTokens, maxTokens: 64, source: 'x' });
+  return echoed(doc.paragraphs.map((p) => pairParagraph(p, p.chunks.map((c) => ({ ...c, target: c.text, origin: 'model' as const })))));
+}
+
+function parse(md: string): Root {
+  return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+function nodes(tree: Nodes): Nodes[] {
+  return [tree, ...('children' in tree ? (tree.children as Nodes[]).flatMap(nodes) : [])];
+}
+
+describe('bilingual Markdown: code', () => {
+  it('a tilde fence whose info string has a backtick stays one code block; its HTML shows as code', () => {
+    const md = renderMarkdown(echoedMarkdown('Et afsnit.\n\n~~~js`\n<img src=x onerror=alert(1)>\n~~~\n\nSidste afsnit.\n'));
+    const all = nodes(parse(md));
+    expect(all.filter((n) => n.type === 'html')).toEqual([]);
+    expect(all.filter((n) => n.type === 'code').map((n) => n.type === 'code' && [n.lang, n.value])).toEqual([['js`', '<img src=x onerror=alert(1)>']]);
+  });
+
+  it('code holding fence runs of either kind, and a language with escapes, come back exactly', () => {
+    const code = '```\n~~~\n````\n~~~~~ x\n<script>alert(1)</script>';
+    for (const lang of ['js', 'a`b~c', 'a\\`b&amp;c', undefined]) {
+      const p: BilingualParagraph = { index: 0, kind: 'code', structured: true, prefix: '', source: code, target: code, chunks: [], ...(lang ? { lang } : {}) };
+      const all = nodes(parse(renderMarkdown(echoed([p]))));
+      expect(all.filter((n) => n.type === 'html'), String(lang)).toEqual([]);
+      expect(all.filter((n) => n.type === 'code').map((n) => n.type === 'code' && [n.lang, n.value]), String(lang)).toEqual([[lang ?? null, code]]);
+    }
+  });
+});
+
+describe('bilingual Markdown: headings', () => {
+  /** Each heading of the output as [depth, its text as the parser reads it]. */
+  const headings = (md: string) =>
+    nodes(parse(md)).flatMap((n) => (n.type === 'heading' ? [[n.depth, nodes(n).map((c) => ('value' in c ? c.value : c.type === 'break' ? '\n' : '')).join('')]] : []));
+
+  it('keep a "#" at the end (no closing sequence) and a line break as a space (a heading is one line)', () => {
+    const md = renderMarkdown(echoedMarkdown('## Vi er nummer \\#\n\n## Slut ##\\#\n\n## \\#\n\nEt afsnit.\n'));
+    expect(headings(md)).toEqual([[2, 'Vi er nummer #'], [2, 'Vi er nummer #'], [2, 'Slut ###'], [2, 'Slut ###'], [2, '#'], [2, '#']]);
+    // From a web page: <h2>Vi er nummer #</h2>, <h2>Linje et<br>Linje to</h2>
+    const heading = (index: number, text: string): BilingualParagraph => ({ index, kind: 'heading', level: 2, structured: true, prefix: '', source: text, target: text, chunks: [] });
+    const html = renderMarkdown(echoed([heading(0, 'Vi er nummer #'), heading(1, 'Linje et\nLinje to\n# tre #')], 'html'));
+    expect(headings(html)).toEqual([[2, 'Vi er nummer #'], [2, 'Vi er nummer #'], [2, 'Linje et Linje to # tre #'], [2, 'Linje et Linje to # tre #']]);
+    expect(parse(html).children.map((n) => n.type)).toEqual(['paragraph', 'heading', 'heading', 'heading', 'heading']);
+  });
+});
+
+describe('bilingual Markdown: lists', () => {
+  /** The tree's block structure: lists with their items, each item's blocks; text as "p", "h2", "quote", "code". */
+  function shape(node: Nodes): unknown {
+    switch (node.type) {
+      case 'list':
+        return { [node.ordered ? 'ol' : 'ul']: node.children.map((item) => item.children.map(shape)) };
+      case 'blockquote':
+        return { quote: node.children.map(shape) };
+      case 'heading':
+        return `h${node.depth}`;
+      case 'code':
+        return `code:${node.value}`;
+      default:
+        return node.type === 'paragraph' ? 'p' : node.type;
+    }
+  }
+  /** Each block of the input shows up twice (Danish, then English: a quote as two quotes), code once; a list once, its items' blocks so. */
+  const doubled = (blocks: unknown[]): unknown[] =>
+    blocks.flatMap((b) => {
+      if (typeof b === 'string') return b.startsWith('code:') ? [b] : [b, b];
+      const [[k, v]] = Object.entries(b as object) as [[string, unknown[]]];
+      return k === 'quote' ? [b, b] : [{ [k]: (v as unknown[][]).map(doubled) }];
+    });
+
+  const cases = [
+    '- Punkt et\n\n  Andet afsnit i punktet.\n\n  - Under punkt\n',
+    '1. Et\n\n   Mere om et.\n\n   > Et citat i punktet.\n\n   ```js\n   const x = 1;\n\n     y();\n   ```\n\n   #### Overskrift i punktet\n\n   1. Under et\n\n      Mere om under et.\n\n      - Dybt\n\n2. To\n',
+    '- Et\n  - Under et\n\n    Andet afsnit under et.\n\n    - Dybt nede\n- To\n',
+  ];
+
+  it.each(cases)('an item with more than one paragraph, a quote, code, a heading and nested lists has the same structure: %j', (input) => {
+    const expected = doubled(parse(input).children.map(shape));
+    const output = parse(renderMarkdown(echoedMarkdown(input))).children.slice(1); // the metadata line first
+    expect(output.map(shape)).toEqual(expected);
+  });
+
+  it('an item that opens with no paragraph is left as its blocks, where the list stands; nothing becomes code', () => {
+    const output = parse(renderMarkdown(echoedMarkdown('- ## Overskrift\n\n  Tekst i punktet.\n\n  - Under punkt\n- Punkt to\n'))).children.slice(1);
+    expect(output.map(shape)).toEqual(['h2', 'h2', 'p', 'p', { ul: [['p', 'p'], ['p', 'p']] }]);
+  });
+});
