@@ -129,6 +129,44 @@ describe('HTML → blocks mapping', () => {
     ]);
   });
 
+  it('text around a block inside a list item or cell: separate blocks in document order, code kept as code', () => {
+    const article = extractArticle(
+      body(`<ul><li>Første punkt<p>Anden linje i punktet</p></li><li>Partierne før valget<ul><li>Venstre</li></ul>og efter valget</li><li>Kør<pre>npm   test</pre></li><li><a href="/x">Før<div>efter</div></a></li></ul>
+        <table><tr><th>By</th><th>Note</th></tr><tr><td>Aarhus</td><td>Tekst<p>mere tekst</p></td></tr></table>`),
+      { url: 'https://example.dk/a' },
+    );
+    expect(article.blocks.slice(2, -1)).toEqual([
+      { type: 'list-item', text: 'Første punkt', ordered: false, depth: 1 },
+      { type: 'paragraph', text: 'Anden linje i punktet' },
+      { type: 'list-item', text: 'Partierne før valget', ordered: false, depth: 1 },
+      { type: 'list-item', text: 'Venstre', ordered: false, depth: 2 },
+      { type: 'paragraph', text: 'og efter valget' },
+      { type: 'list-item', text: 'Kør', ordered: false, depth: 1 },
+      { type: 'code', text: 'npm   test' },
+      { type: 'list-item', text: 'Før\nefter', ordered: false, depth: 1, links: [{ text: 'Før efter', href: 'https://example.dk/x' }] },
+      { type: 'table-cell', text: 'By' },
+      { type: 'table-cell', text: 'Note' },
+      { type: 'table-cell', text: 'Aarhus' },
+      { type: 'table-cell', text: 'Tekst' },
+      { type: 'paragraph', text: 'mere tekst' },
+    ]);
+  });
+
+  it('a table caption and loose text in a list are kept, in order', () => {
+    const article = extractArticle(
+      body(`<table><caption>Tabel 1: Besøgstal</caption><tr><th>År</th></tr><tr><td>2023</td></tr></table>
+        <ol><li>Første punkt</li><p>Løs tekst i listen.</p><li>Andet punkt</li></ol>`),
+    );
+    expect(article.blocks.slice(2, -1)).toEqual([
+      { type: 'caption', text: 'Tabel 1: Besøgstal' },
+      { type: 'table-cell', text: 'År' },
+      { type: 'table-cell', text: '2023' },
+      { type: 'list-item', text: 'Første punkt', ordered: true, depth: 1, number: 1 },
+      { type: 'paragraph', text: 'Løs tekst i listen.' },
+      { type: 'list-item', text: 'Andet punkt', ordered: true, depth: 1, number: 2 },
+    ]);
+  });
+
   it('a script or style inside the headline is not part of the title, and the headline is shown once', () => {
     const article = extractArticle(
       `<!DOCTYPE html><html><head><title>Side</title></head><body><article><h1>Overskrift med <script>alert(13)</script><style>h1{}</style> og</h1>
