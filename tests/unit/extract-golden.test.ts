@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractArticle, NoArticleError, type ArticleBlock } from '../../src/input/index.js';
+import { articleTitle } from '../../src/input/html/article-title.js';
 import { page } from '../helpers/news-server.js';
 
 type Golden = ([string, string] | [string, number, string])[];
@@ -178,3 +179,35 @@ describe('HTML → blocks mapping', () => {
   });
 });
 
+describe('the title', () => {
+  const paragraphs = ['Borgmesteren i kommunen meddelte i går aftes, at han træder tilbage med øjeblikkelig virkning. Det sker efter flere ugers kritik.', 'Byrådet skal nu finde en ny borgmester. Det forventes at ske på et ekstraordinært møde i næste uge, oplyser kommunen.']
+    .map((p) => `<p>${p}</p>`)
+    .join('');
+
+  it("a site's logo <h1> outside the article is not the title; the article's headline is", () => {
+    for (const title of ['Borgmester går af efter skandale - Lokalavisen', 'Borgmester går af efter skandale']) {
+      const article = extractArticle(
+        `<!DOCTYPE html><html><head><title>${title}</title></head><body>
+         <div id="header"><h1 class="logo"><a href="/">Lokalavisen</a></h1><ul class="menu"><li><a href="/a">Nyheder</a></li><li><a href="/b">Sport</a></li></ul></div>
+         <div id="content" class="story"><h1>Borgmester går af efter skandale</h1>${paragraphs}</div></body></html>`,
+      );
+      expect(article.title, title).toBe('Borgmester går af efter skandale');
+      expect(article.blocks[0], title).toEqual({ type: 'title', text: 'Borgmester går af efter skandale' });
+    }
+  });
+
+  it('a headline Readability keeps in the article is the title when Readability found no title', () => {
+    const article = extractArticle(
+      `<!DOCTYPE html><html><body><div id="header"><h1 class="logo">Lokalavisen</h1></div>
+       <div class="story"><h1>Borgmester går af efter skandale</h1>${paragraphs}</div></body></html>`,
+    );
+    expect(article.title).toBe('Borgmester går af efter skandale');
+  });
+
+  it("the <h1> that Readability's title holds, with the site's name added, is the title; the site's name alone is not", () => {
+    const page = { headlines: ['Lokalavisen', 'Borgmester går af efter skandale'] };
+    expect(articleTitle(page, 'Borgmester går af efter skandale | Lokalavisen', [])).toBe('Borgmester går af efter skandale');
+    expect(articleTitle({ headlines: ['Lokalavisen'] }, 'Borgmester går af efter skandale | Lokalavisen', [])).toBe('Borgmester går af efter skandale | Lokalavisen');
+    expect(articleTitle({ headlines: ['Lokalavisen'] }, null, [])).toBe('Lokalavisen');
+  });
+});
