@@ -25,7 +25,7 @@ export interface ReadArticleOptions {
    * the charset an HTTP header would give it.
    */
   encoding?: InputEncoding;
-  /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each. */
+  /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each; for URLs too. */
   onNote?: (note: string) => void;
 }
 
@@ -100,7 +100,12 @@ const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
  * should not wait for.
  */
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
-  if (format === 'url') return (await import('../input/fetch/fetch-article.js')).fetchArticle(input, options.fetch);
+  if (format === 'url') {
+    const { articleOfPage, fetchHtml } = await import('../input/fetch/fetch-article.js');
+    const page = await fetchHtml(input, options.fetch);
+    page.notes.forEach((note) => options.onNote?.(note));
+    return articleOfPage(page);
+  }
   const bytes = await readAll(input, options);
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
 }
@@ -127,7 +132,8 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
   const refused = encoding === 'auto' ? notTextError(bytes) : null;
   if (refused) throw named(refused, name);
   const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('../input/html/decode-html.js'), import('../input/html/extract-article.js')]);
-  const { text } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
+  const { text, notes } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
+  notes.forEach((note) => options.onNote?.(note));
   if (text.trim() === '') throw new InputFileError(name, EMPTY);
   return extractArticle(text, { inputName: name });
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractArticle, NoArticleError, type ArticleBlock } from '../../src/input/index.js';
+import { articleTitle } from '../../src/input/html/article-title.js';
 import { page } from '../helpers/news-server.js';
 
 type Golden = ([string, string] | [string, number, string])[];
@@ -129,6 +130,44 @@ describe('HTML → blocks mapping', () => {
     ]);
   });
 
+  it('text around a block inside a list item or cell: separate blocks in document order, code kept as code', () => {
+    const article = extractArticle(
+      body(`<ul><li>Første punkt<p>Anden linje i punktet</p></li><li>Partierne før valget<ul><li>Venstre</li></ul>og efter valget</li><li>Kør<pre>npm   test</pre></li><li><a href="/x">Før<div>efter</div></a></li></ul>
+        <table><tr><th>By</th><th>Note</th></tr><tr><td>Aarhus</td><td>Tekst<p>mere tekst</p></td></tr></table>`),
+      { url: 'https://example.dk/a' },
+    );
+    expect(article.blocks.slice(2, -1)).toEqual([
+      { type: 'list-item', text: 'Første punkt', ordered: false, depth: 1 },
+      { type: 'paragraph', text: 'Anden linje i punktet' },
+      { type: 'list-item', text: 'Partierne før valget', ordered: false, depth: 1 },
+      { type: 'list-item', text: 'Venstre', ordered: false, depth: 2 },
+      { type: 'paragraph', text: 'og efter valget' },
+      { type: 'list-item', text: 'Kør', ordered: false, depth: 1 },
+      { type: 'code', text: 'npm   test' },
+      { type: 'list-item', text: 'Før\nefter', ordered: false, depth: 1, links: [{ text: 'Før efter', href: 'https://example.dk/x' }] },
+      { type: 'table-cell', text: 'By' },
+      { type: 'table-cell', text: 'Note' },
+      { type: 'table-cell', text: 'Aarhus' },
+      { type: 'table-cell', text: 'Tekst' },
+      { type: 'paragraph', text: 'mere tekst' },
+    ]);
+  });
+
+  it('a table caption and loose text in a list are kept, in order', () => {
+    const article = extractArticle(
+      body(`<table><caption>Tabel 1: Besøgstal</caption><tr><th>År</th></tr><tr><td>2023</td></tr></table>
+        <ol><li>Første punkt</li><p>Løs tekst i listen.</p><li>Andet punkt</li></ol>`),
+    );
+    expect(article.blocks.slice(2, -1)).toEqual([
+      { type: 'caption', text: 'Tabel 1: Besøgstal' },
+      { type: 'table-cell', text: 'År' },
+      { type: 'table-cell', text: '2023' },
+      { type: 'list-item', text: 'Første punkt', ordered: true, depth: 1, number: 1 },
+      { type: 'paragraph', text: 'Løs tekst i listen.' },
+      { type: 'list-item', text: 'Andet punkt', ordered: true, depth: 1, number: 2 },
+    ]);
+  });
+
   it('a script or style inside the headline is not part of the title, and the headline is shown once', () => {
     const article = extractArticle(
       `<!DOCTYPE html><html><head><title>Side</title></head><body><article><h1>Overskrift med <script>alert(13)</script><style>h1{}</style> og</h1>
@@ -140,3 +179,35 @@ describe('HTML → blocks mapping', () => {
   });
 });
 
+describe('the title', () => {
+  const paragraphs = ['Borgmesteren i kommunen meddelte i går aftes, at han træder tilbage med øjeblikkelig virkning. Det sker efter flere ugers kritik.', 'Byrådet skal nu finde en ny borgmester. Det forventes at ske på et ekstraordinært møde i næste uge, oplyser kommunen.']
+    .map((p) => `<p>${p}</p>`)
+    .join('');
+
+  it("a site's logo <h1> outside the article is not the title; the article's headline is", () => {
+    for (const title of ['Borgmester går af efter skandale - Lokalavisen', 'Borgmester går af efter skandale']) {
+      const article = extractArticle(
+        `<!DOCTYPE html><html><head><title>${title}</title></head><body>
+         <div id="header"><h1 class="logo"><a href="/">Lokalavisen</a></h1><ul class="menu"><li><a href="/a">Nyheder</a></li><li><a href="/b">Sport</a></li></ul></div>
+         <div id="content" class="story"><h1>Borgmester går af efter skandale</h1>${paragraphs}</div></body></html>`,
+      );
+      expect(article.title, title).toBe('Borgmester går af efter skandale');
+      expect(article.blocks[0], title).toEqual({ type: 'title', text: 'Borgmester går af efter skandale' });
+    }
+  });
+
+  it('a headline Readability keeps in the article is the title when Readability found no title', () => {
+    const article = extractArticle(
+      `<!DOCTYPE html><html><body><div id="header"><h1 class="logo">Lokalavisen</h1></div>
+       <div class="story"><h1>Borgmester går af efter skandale</h1>${paragraphs}</div></body></html>`,
+    );
+    expect(article.title).toBe('Borgmester går af efter skandale');
+  });
+
+  it("the <h1> that Readability's title holds, with the site's name added, is the title; the site's name alone is not", () => {
+    const page = { headlines: ['Lokalavisen', 'Borgmester går af efter skandale'] };
+    expect(articleTitle(page, 'Borgmester går af efter skandale | Lokalavisen', [])).toBe('Borgmester går af efter skandale');
+    expect(articleTitle({ headlines: ['Lokalavisen'] }, 'Borgmester går af efter skandale | Lokalavisen', [])).toBe('Borgmester går af efter skandale | Lokalavisen');
+    expect(articleTitle({ headlines: ['Lokalavisen'] }, null, [])).toBe('Lokalavisen');
+  });
+});

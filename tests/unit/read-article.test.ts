@@ -1,5 +1,7 @@
 /** Reading a saved page or a Markdown file: decoded as text is, refused in one line when it holds nothing to translate. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -73,6 +75,32 @@ describe('a saved page that is not one', () => {
     expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p} looks like UTF-16LE text without a byte order mark; pass --encoding utf16le` });
     const article = await readArticle(p, 'html', { encoding: 'utf16le' });
     expect(article.blocks.some((b) => b.text.includes('Han sagde “hej” til Søren'))).toBe(true);
+  });
+});
+
+describe('a page without a declared charset', () => {
+  const html = `<html><head><title>Gammel side</title></head><body><div id="content"><h1>Gammel artikel fra arkivet</h1>${'<p>Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.</p>'.repeat(3)}</div></body></html>`;
+  const cp1252 = Buffer.from(html.replace(/[“”–]/g, (c) => ({ '“': '\x93', '”': '\x94', '–': '\x96' })[c]!), 'latin1');
+
+  it('saved in Windows-1252 keeps its æøå and “quotes”, with the notice a text input gets', async () => {
+    const p = file('old1252.html', cp1252);
+    const notes: string[] = [];
+    const article = await readArticle(p, 'html', { onNote: (n) => notes.push(n) });
+    expect(article.blocks[1]).toMatchObject({ text: 'Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.' });
+    expect(notes).toEqual([CP1252_NOTICE]);
+  });
+
+  it('a URL whose Content-Type names no charset is read the same way, with the notice', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(cp1252));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const notes: string[] = [];
+      const article = await readArticle(`http://127.0.0.1:${(server.address() as AddressInfo).port}/gammel`, 'url', { onNote: (n) => notes.push(n) });
+      expect(article.blocks[1]).toMatchObject({ text: 'Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.' });
+      expect(notes).toEqual([CP1252_NOTICE]);
+    } finally {
+      server.close();
+    }
   });
 });
 

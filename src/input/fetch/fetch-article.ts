@@ -23,6 +23,8 @@ export interface FetchedHtml {
   finalUrl: string;
   fetchedAt: string;
   html: string;
+  /** What decoding guessed rather than read from the page (Windows-1252 detected), one line each. */
+  notes: string[];
 }
 
 /** The page at a URL, checked to be HTML and decoded. */
@@ -32,8 +34,8 @@ export async function fetchHtml(url: string, options: FetchPageOptions = {}): Pr
     const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
     throw new FetchError('not-html', page.finalUrl, `${page.finalUrl}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
   }
-  const { text } = decodeHtml(page.body, page.contentType);
-  return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text };
+  const { text, notes } = decodeHtml(page.body, page.contentType);
+  return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text, notes };
 }
 
 export type Extractor = (html: string, options: ExtractOptions) => Article | Promise<Article>;

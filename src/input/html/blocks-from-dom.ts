@@ -46,12 +46,16 @@ interface Where {
 
 /** Children of a block container: runs of inline content become one block, block children recurse. */
 function walkContainer(el: DomElement, ctx: Context, where: Where, runType: BlockType = 'paragraph'): void {
+  walkNodes(Array.from(el.childNodes), ctx, where, runType);
+}
+
+function walkNodes(nodes: readonly DomNode[], ctx: Context, where: Where, runType: BlockType): void {
   let run: DomNode[] = [];
   const flush = () => {
     if (run.length > 0) emit(ctx, runType, inlineText(run, ctx.baseUrl), where);
     run = [];
   };
-  for (const child of Array.from(el.childNodes)) {
+  for (const child of nodes) {
     const tag = tagOf(child);
     if (SKIP_TAGS.has(tag)) continue;
     if (isElement(child) && BLOCK_TAGS.has(tag)) {
@@ -74,7 +78,7 @@ function walkBlock(el: DomElement, ctx: Context, where: Where): void {
   } else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'summary' || tag === 'address') {
     // Readability turns a byline <div> into a <p> without its class; what stays inside tells.
     const bylineInside = el.querySelector('time, [rel~="author"], .author, .byline') !== null;
-    const type: BlockType = here.inByline || bylineInside ? 'byline' : here.inFigure ? 'caption' : here.quoteDepth > 0 ? 'quote' : 'paragraph';
+    const type: BlockType = bylineInside ? 'byline' : textTypeOf(here);
     walkContainer(el, ctx, here, type);
   } else if (tag === 'figcaption') {
     walkContainer(el, ctx, here, 'caption');
@@ -88,36 +92,66 @@ function walkBlock(el: DomElement, ctx: Context, where: Where): void {
     const text = (el.textContent ?? '').replace(/\n$/, '');
     if (text.trim() !== '') ctx.blocks.push({ type: 'code', text });
   } else if (tag === 'table') {
-    for (const cell of Array.from(el.querySelectorAll('th, td'))) emit(ctx, 'table-cell', inlineText(Array.from(cell.childNodes), ctx.baseUrl), here);
+    walkTable(el, ctx, here);
   } else if (tag === 'hr') {
     // a rule carries no text
   } else {
-    const type: BlockType = here.inByline ? 'byline' : here.inFigure ? 'caption' : here.quoteDepth > 0 ? 'quote' : 'paragraph';
-    walkContainer(el, ctx, here, type);
+    walkContainer(el, ctx, here, textTypeOf(here));
   }
 }
 
+/** The type of a text block where it stands (a paragraph in a quote is a quote, and so on). */
+function textTypeOf(where: Where): BlockType {
+  return where.inByline ? 'byline' : where.inFigure ? 'caption' : where.quoteDepth > 0 ? 'quote' : 'paragraph';
+}
+
+/** A list's items in order; anything else in it (a stray <p>, loose text) is kept where it stands. */
 function walkList(list: DomElement, ctx: Context, where: Where, ordered: boolean): void {
   const depth = where.listDepth + 1;
   const start = Number(list.getAttribute('start') ?? '1');
   let number = Number.isFinite(start) ? start : 1;
-  for (const item of Array.from(list.childNodes)) {
-    if (tagOf(item) !== 'li' || !isElement(item)) continue;
-    // The item's own text (inline children and paragraphs), then any list nested in it.
-    const own: DomNode[] = [];
-    const nested: DomElement[] = [];
-    for (const child of Array.from(item.childNodes)) {
-      const tag = tagOf(child);
-      if (SKIP_TAGS.has(tag)) continue;
-      if (isElement(child) && (tag === 'ul' || tag === 'ol')) nested.push(child);
-      else own.push(child);
+  let loose: DomNode[] = [];
+  const flushLoose = () => {
+    walkNodes(loose, ctx, where, textTypeOf(where));
+    loose = [];
+  };
+  for (const child of Array.from(list.childNodes)) {
+    if (tagOf(child) !== 'li' || !isElement(child)) {
+      loose.push(child);
+      continue;
     }
-    const inline = inlineText(own, ctx.baseUrl);
+    flushLoose();
     const extra: Partial<ArticleBlock> = { ordered, depth };
     if (ordered) extra.number = number;
-    emit(ctx, 'list-item', inline, where, extra);
+    walkHeaded(child, ctx, { ...where, listDepth: depth }, 'list-item', extra);
     number++;
-    for (const sub of nested) walkList(sub, ctx, { ...where, listDepth: depth }, tagOf(sub) === 'ol');
+  }
+  flushLoose();
+}
+
+/** A table's caption, then its own cells row by row (a table nested in a cell is walked in that cell). */
+function walkTable(table: DomElement, ctx: Context, where: Where): void {
+  for (const child of Array.from(table.childNodes)) {
+    const tag = tagOf(child);
+    if (tag === 'colgroup' || tag === 'col') continue;
+    if (tag === 'caption' && isElement(child)) walkContainer(child, ctx, where, 'caption');
+    else if ((tag === 'thead' || tag === 'tbody' || tag === 'tfoot' || tag === 'tr') && isElement(child)) walkTable(child, ctx, where);
+    else if ((tag === 'th' || tag === 'td') && isElement(child)) walkHeaded(child, ctx, where, 'table-cell', {});
+    else walkNodes([child], ctx, where, textTypeOf(where));
+  }
+}
+
+/**
+ * A list item or a table cell: its content in document order, as the Markdown reader does it. The
+ * first text block (inline text or a paragraph) is the item or cell; what follows keeps its own
+ * type (more paragraphs, code, a nested list), so nothing runs together and code stays code.
+ */
+function walkHeaded(el: DomElement, ctx: Context, where: Where, type: BlockType, extra: Partial<ArticleBlock>): void {
+  const first = ctx.blocks.length;
+  walkContainer(el, ctx, where, textTypeOf(where));
+  const head = ctx.blocks[first];
+  if (head && (head.type === 'paragraph' || head.type === 'quote' || head.type === 'caption' || head.type === 'byline')) {
+    ctx.blocks[first] = { type, text: head.text, ...extra, ...(head.links ? { links: head.links } : {}) };
   }
 }
 
@@ -149,6 +183,8 @@ function inlineText(nodes: readonly DomNode[], baseUrl: string | undefined): Inl
       raw += '\n';
       return;
     }
+    // A block nested in inline content (rare after Readability) starts and ends a line.
+    if (BLOCK_TAGS.has(tag)) raw += '\n';
     const before = raw.length;
     for (const child of Array.from(node.childNodes)) visit(child);
     if (tag === 'a') {
@@ -156,7 +192,7 @@ function inlineText(nodes: readonly DomNode[], baseUrl: string | undefined): Inl
       const text = collapse(raw.slice(before));
       if (href && text) links.push({ text, href });
     } else if (BLOCK_TAGS.has(tag)) {
-      raw += '\n'; // a block nested in inline content (rare after Readability) still ends a line
+      raw += '\n';
     }
   };
   nodes.forEach(visit);

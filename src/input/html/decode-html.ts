@@ -1,19 +1,28 @@
 /**
  * Bytes of a web page → text, by the HTML standard's rules (html-encoding-sniffer): a byte order
  * mark first, then the charset of the Content-Type header, then a <meta charset> or
- * <meta http-equiv="Content-Type"> in the first 1024 bytes, else UTF-8. Labels map as browsers
- * map them: "iso-8859-1" and "latin1" mean Windows-1252, whose 0x80–0x9F bytes are “ ” – € and
- * friends. Decoding goes through whatwg-encoding: Node's own TextDecoder('windows-1252') turns
- * those bytes into C1 control characters (Node 20.20: 0x93 → U+0093), which would lose every
- * quotation mark of an old Danish archive page.
+ * <meta http-equiv="Content-Type"> in the first 1024 bytes. Labels map as browsers map them:
+ * "iso-8859-1" and "latin1" mean Windows-1252, whose 0x80–0x9F bytes are “ ” – € and friends.
+ * Decoding goes through whatwg-encoding: Node's own TextDecoder('windows-1252') turns those bytes
+ * into C1 control characters (Node 20.20: 0x93 → U+0093), which would lose every quotation mark of
+ * an old Danish archive page.
+ *
+ * When none of those declares a charset, valid UTF-8 is UTF-8. Otherwise a <meta> charset further
+ * in decides (browsers switch to it when their parser meets it), and failing that the bytes are
+ * judged as a text input's are: Windows-1252 with the same notice, else UTF-8 (bad bytes become
+ * U+FFFD, as in a browser). The standard's own fallback, UTF-8 here, turned every æøå of an old
+ * page saved without a charset into U+FFFD.
  */
 import sniffHtmlEncoding from 'html-encoding-sniffer';
 import { decode, labelToName } from 'whatwg-encoding';
+import { CP1252_NOTICE, firstBadUtf8Byte, wholeLooksLikeCp1252 } from '../../cp1252-detection.js';
 
 export interface DecodedPage {
   text: string;
   /** The encoding used, by its standard name ("UTF-8", "windows-1252", …). */
   encoding: string;
+  /** What was guessed rather than declared (Windows-1252 detected), one line each. */
+  notes: string[];
 }
 
 /** The charset parameter of a Content-Type header value, if any. */
@@ -22,13 +31,36 @@ export function charsetOf(contentType: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** What the sniffer answers when nothing declares a charset (it returns the default as given). */
+const UNDECLARED = 'undeclared';
+
 export function decodeHtml(bytes: Uint8Array, contentType?: string): DecodedPage {
   const transport = charsetOf(contentType);
   const transportName = transport ? labelToName(transport) : null;
-  const encoding = sniffHtmlEncoding(bytes, {
+  const declared = sniffHtmlEncoding(bytes, {
     ...(transportName ? { transportLayerEncodingLabel: transportName } : {}),
-    defaultEncoding: 'UTF-8',
+    defaultEncoding: UNDECLARED,
   });
+  if (declared !== UNDECLARED) return decoded(bytes, declared);
+  if (firstBadUtf8Byte(bytes, true) < 0) return decoded(bytes, 'UTF-8');
+  const late = lateMetaCharset(bytes);
+  if (late) return decoded(bytes, late);
+  if (wholeLooksLikeCp1252(bytes)) return decoded(bytes, 'windows-1252', [CP1252_NOTICE]);
+  return decoded(bytes, 'UTF-8');
+}
+
+function decoded(bytes: Uint8Array, encoding: string, notes: string[] = []): DecodedPage {
   // whatwg-encoding decodes from a Uint8Array and strips a BOM that matches the encoding.
-  return { text: decode(bytes, encoding), encoding };
+  return { text: decode(bytes, encoding), encoding, notes };
+}
+
+/** The charset of the first <meta> past the standard's 1024-byte prescan that declares one. */
+function lateMetaCharset(bytes: Uint8Array): string | undefined {
+  const ascii = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  for (const m of ascii.matchAll(/<meta[\s/]/gi)) {
+    // The sniffer's prescan, started at this <meta>, reads its attributes as the standard does.
+    const found = sniffHtmlEncoding(bytes.subarray(m.index), { defaultEncoding: UNDECLARED });
+    if (found !== UNDECLARED) return found;
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
 import { NoArticleError } from '../errors.js';
+import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
 import type { DomDocument, DomElement } from './dom.js';
 import { readPageMetadata } from './page-metadata.js';
@@ -44,8 +45,8 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   const result = reader.parse() as (ReadabilityResult & { content: DomElement | null }) | null;
   if (!result?.content) throw new NoArticleError(inputName);
 
-  const title = page.headline ?? result.title ?? page.pageTitle ?? '';
   let body = blocksFromDom(result.content, options.url);
+  const title = articleTitle(page, result.title, body);
   // Readability keeps an <h1> that repeats the title; the title block stands for it.
   body = body.filter((b, i) => !(i < 3 && b.type === 'heading' && b.text === title));
   const textChars = body.reduce((n, b) => n + (b.type === 'code' ? 0 : b.text.length), 0);

@@ -1,5 +1,5 @@
 /**
- * What a page says about itself beyond Readability's own findings: the visible headline, and a
+ * What a page says about itself beyond Readability's own findings: its visible headlines, and a
  * published date from the places Danish sites put it (<meta name="date">, Dublin Core,
  * itemprop, <time datetime>), read before Readability rewrites the document.
  */
@@ -8,8 +8,10 @@ import { visibleText, type DomDocument } from './dom.js';
 export interface PageMetadata {
   /** The <title> element's text. */
   pageTitle?: string;
-  /** The first <h1> in the page's article (or body). */
-  headline?: string;
+  /** The text of every <h1> in the page, in document order (a site's logo can be one). */
+  headlines: string[];
+  /** The first <h1> inside the page's <article> or <main>. */
+  articleHeadline?: string;
   published?: string;
   lang?: string;
 }
@@ -25,13 +27,13 @@ const DATE_SELECTORS = [
 ];
 
 export function readPageMetadata(doc: DomDocument): PageMetadata {
-  const out: PageMetadata = {};
+  // A script inside a headline is not part of it (its code would become the title).
+  const out: PageMetadata = { headlines: Array.from(doc.querySelectorAll('h1'), (h1) => clean(visibleText(h1))).filter((h) => h !== '') };
   const title = clean(doc.querySelector('title')?.textContent);
   if (title) out.pageTitle = title;
-  const h1 = doc.querySelector('article h1') ?? doc.querySelector('main h1') ?? doc.querySelector('h1');
-  // A script inside the headline is not part of it (its code would become the title).
-  const headline = clean(h1 ? visibleText(h1) : '');
-  if (headline) out.headline = headline;
+  const h1 = doc.querySelector('article h1') ?? doc.querySelector('main h1');
+  const articleHeadline = clean(h1 ? visibleText(h1) : '');
+  if (articleHeadline) out.articleHeadline = articleHeadline;
   for (const selector of DATE_SELECTORS) {
     const value = clean(doc.querySelector(selector)?.getAttribute('content'));
     if (value) {

@@ -1,0 +1,43 @@
+/**
+ * A web page's bytes → text: its declared charset first (BOM, Content-Type header, <meta> in the
+ * first 1024 bytes, as the HTML standard has it); with none, valid UTF-8 is UTF-8, a <meta> charset
+ * further in decides, and otherwise the bytes are judged as a text input's are.
+ */
+import { describe, expect, it } from 'vitest';
+import { CP1252_NOTICE } from '../../src/io/decode-text.js';
+import { decodeHtml } from '../../src/input/index.js';
+import { encodeWindows1252 } from '../helpers/news-server.js';
+
+const ARTICLE = '<h1>Gammel artikel</h1><p>Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt. Pris: 5 €.</p>';
+const page = (head: string, body = ARTICLE) => `<html><head>${head}<title>Gammel side</title></head><body>${body}</body></html>`;
+/** More than the 1024 bytes the standard's prescan reads, before the <meta>. */
+const LONG_HEAD = `<meta name="description" content="${'x'.repeat(1100)}">`;
+
+describe('a page that declares no charset', () => {
+  it('in Windows-1252 (a saved file, or a header without charset) is read as Windows-1252, with the text input notice', () => {
+    const bytes = encodeWindows1252(page(''));
+    for (const contentType of [undefined, 'text/html']) {
+      expect(decodeHtml(bytes, contentType), String(contentType)).toEqual({ text: page(''), encoding: 'windows-1252', notes: [CP1252_NOTICE] });
+    }
+  });
+
+  it('in valid UTF-8 is read as UTF-8, without a notice', () => {
+    expect(decodeHtml(Buffer.from(page('')), 'text/html')).toEqual({ text: page(''), encoding: 'UTF-8', notes: [] });
+  });
+
+  it('a <meta> charset after the first 1024 bytes decides, as a declaration (no notice)', () => {
+    const html = page(`${LONG_HEAD}<meta charset="windows-1252">`);
+    expect(decodeHtml(encodeWindows1252(html))).toEqual({ text: html, encoding: 'windows-1252', notes: [] });
+    // ISO-8859-15 has € at 0xA4, where Windows-1252 has ¤: only the <meta> can tell.
+    const latin9 = Buffer.from(page(`${LONG_HEAD}<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">`, '<p>Pris: 5 \xa4 for ænder</p>'), 'latin1');
+    const decoded = decodeHtml(latin9);
+    expect(decoded.encoding).toBe('ISO-8859-15');
+    expect(decoded.text).toContain('Pris: 5 € for ænder');
+  });
+
+  it('a declared charset still wins over what the bytes look like', () => {
+    const bytes = encodeWindows1252(page(''));
+    expect(decodeHtml(bytes, 'text/html; charset=utf-8')).toMatchObject({ encoding: 'UTF-8', notes: [] });
+    expect(decodeHtml(encodeWindows1252(page('<meta charset="iso-8859-1">')))).toMatchObject({ encoding: 'windows-1252', notes: [] });
+  });
+});
