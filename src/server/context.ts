@@ -7,6 +7,7 @@ import type { Article } from '../input/article.js';
 import type { ExtractOptions } from '../input/html/extract-article.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import type { ServerEngine } from './engine.js';
+import type { FragmentTemplate } from './html-fragment.js';
 import type { HttpError } from './http-error.js';
 import type { SentenceScheduler } from './scheduler.js';
 
@@ -40,6 +41,8 @@ export interface ServerContext {
   begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
   /** The article in a page's HTML, extracted off the event loop; rejects when `signal` fires. */
   extractArticle(html: string, options: ExtractOptions, signal: AbortSignal): Promise<Article>;
+  /** A `format: "html"` fragment's markup and texts, parsed off the event loop; rejects when `signal` fires. */
+  prepareHtmlFragment(html: string, signal: AbortSignal): Promise<FragmentTemplate>;
   /** Throws the right HttpError when a request's signal fired. */
   abortError(signal: AbortSignal): HttpError;
   /** Checks the request's API key (401 missing, 403 unknown). */

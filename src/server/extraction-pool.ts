@@ -1,7 +1,8 @@
 /**
  * Article extraction off the HTTP event loop: a few worker threads (./extract-worker.ts) run
- * extractArticle for the server's `html` and `url` inputs. A 570 KB page of nested links took 9 s
- * of CPU on the event loop, during which /health and every other client waited. A job whose request
+ * extractArticle for the server's `html` and `url` inputs (and split `/translate`'s HTML
+ * fragments, ./html-fragment.ts). A 570 KB page of nested links took 9 s of CPU on the event
+ * loop, during which /health and every other client waited. A job whose request
  * ends (its timeout, the client gone, shutdown) terminates its worker, so a pathological page
  * cannot hold a core after its request is over; an idle worker is kept for the next page (starting
  * one costs the import of linkedom and Readability).
@@ -9,10 +10,12 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import PQueue from 'p-queue';
+import { Da2enError } from '../errors.js';
 import type { Article } from '../input/article.js';
 import { NoArticleError } from '../input/errors.js';
 import type { ExtractOptions } from '../input/html/extract-article.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
+import type { FragmentTemplate } from './html-fragment.js';
 import { startSiblingWorker } from './spawn-worker.js';
 
 /** Two pages at once at most: extraction is a short step, and the model's thread needs the cores. */
@@ -20,6 +23,7 @@ export const DEFAULT_EXTRACTION_WORKERS = Math.min(2, availableParallelism());
 
 function toError(e: Extract<ExtractReply, { ok: false }>['error']): Error {
   if (e.input !== undefined) return new NoArticleError(e.input);
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
   const err = new Error(e.message);
   err.name = e.name;
   return err;
@@ -43,7 +47,13 @@ export class ExtractionPool {
   /** extractArticle(html, options) in a worker; rejects with the signal's reason once it fires. */
   extract(html: string, options: ExtractOptions, signal: AbortSignal): Promise<Article> {
     if (this.closed) return Promise.reject(new Error('the extraction pool is closed'));
-    return this.queue.add(() => this.run({ html, options }, signal), { signal });
+    return this.queue.add(() => this.run({ job: 'article', html, options }, signal), { signal }) as Promise<Article>;
+  }
+
+  /** fragmentTemplate(html) in a worker; rejects with the signal's reason once it fires. */
+  prepareHtmlFragment(html: string, signal: AbortSignal): Promise<FragmentTemplate> {
+    if (this.closed) return Promise.reject(new Error('the extraction pool is closed'));
+    return this.queue.add(() => this.run({ job: 'fragment', html }, signal), { signal }) as Promise<FragmentTemplate>;
   }
 
   /** Terminates every worker; jobs still waiting are dropped. */
@@ -56,11 +66,11 @@ export class ExtractionPool {
     await Promise.all(all.map((w) => w.terminate()));
   }
 
-  private run(request: ExtractRequest, signal: AbortSignal): Promise<Article> {
+  private run(request: ExtractRequest, signal: AbortSignal): Promise<Article | FragmentTemplate> {
     signal.throwIfAborted();
     const worker = this.idle.pop() ?? this.start();
     worker.ref();
-    return new Promise<Article>((resolve, reject) => {
+    return new Promise<Article | FragmentTemplate>((resolve, reject) => {
       const settle = () => {
         signal.removeEventListener('abort', onAbort);
         worker.off('message', onMessage);
@@ -75,7 +85,7 @@ export class ExtractionPool {
       const onMessage = (reply: ExtractReply) => {
         settle();
         this.keep(worker);
-        if (reply.ok) resolve(reply.article);
+        if (reply.ok) resolve(reply.result);
         else reject(toError(reply.error));
       };
       const onError = (err: Error) => {

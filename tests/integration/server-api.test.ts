@@ -98,6 +98,16 @@ describe('da2en serve: API contract', () => {
       expect(after.modelRows - before).toBeLessThanOrEqual(3);
     });
 
+    it('format html: inert markup stays inert (mutation XSS), and markup nested past the bound is a 400 in one line, not a 500', async () => {
+      const q = '<p>Hej <title>med dig &lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;</title></p>';
+      const r = await postJson(`${open.url}/translate`, { q, source: 'da', target: 'en', format: 'html' });
+      expect(r.status).toBe(200);
+      expect(r.json.translatedText).toBe(q);
+      const deep = await postJson(`${open.url}/translate`, { q: `${'<b>'.repeat(600)}Hej med dig`, source: 'da', target: 'en', format: 'html' });
+      expect(deep.status).toBe(400);
+      expect(deep.json).toEqual({ error: 'the HTML is nested too deeply (more than 512 elements inside one another); send flatter markup' });
+    });
+
     it('unknown fields are ignored, as LibreTranslate does (alternatives among them)', async () => {
       const r = await postJson(`${open.url}/translate`, { q: 'Ja.', source: 'da', target: 'en', alternatives: 3, apiKey: '', foo: [1] });
       expect(r.status).toBe(200);
