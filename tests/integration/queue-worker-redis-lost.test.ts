@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useQueueBed } from '../helpers/queue-bed.js';
-import { startRedisProxy } from '../helpers/redis-proxy.js';
-import { startTestRedis } from '../../tools/redis-server.js';
+import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { writeLongArticle } from '../../tools/queue-articles.js';
 import { spawnWorker, stopWorkers, waitForQueue, workerReady, workerSummary } from '../../tools/queue-run.js';
 import type { SpawnedCli } from '../../tools/spawn-cli.js';
@@ -33,15 +33,28 @@ async function untilBlockingSeen(seen: () => boolean, worker: SpawnedCli): Promi
   }
 }
 
+/**
+ * A Redis of its own, a relay in front of it, and a worker through the relay that has waited in
+ * BZPOPMIN; everything is stopped after `body`.
+ */
+async function withWorkerBehindRelay(grace: string, body: (s: { own: TestRedis; proxy: RedisProxy; worker: SpawnedCli }) => Promise<void>): Promise<void> {
+  const own = await startTestRedis();
+  const proxy = await startRedisProxy(own.port);
+  try {
+    const worker = spawnWorker({ redis: proxy.url(1), queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none', '--grace', grace] });
+    await workerReady(worker);
+    await untilBlockingSeen(proxy.blockingSeen, worker);
+    await body({ own, proxy, worker });
+  } finally {
+    await proxy.close();
+    await own.dispose();
+  }
+}
+
 describe('da2en worker: SIGTERM as Redis goes away', () => {
   it('an idle worker stops at once, not after its grace period: it has nothing to finish', async () => {
-    const own = await startTestRedis();
-    const proxy = await startRedisProxy(own.port);
-    try {
-      // A grace period far longer than the wait below: a close that waited for it would fail the test.
-      const worker = spawnWorker({ redis: proxy.url(1), queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '600'] });
-      await workerReady(worker);
-      await untilBlockingSeen(proxy.blockingSeen, worker);
+    // A grace period far longer than the wait below: a close that waited for it would fail the test.
+    await withWorkerBehindRelay('600', async ({ proxy, worker }) => {
       proxy.cutBlockingAndFreeze();
       // Long enough for the blocking connection to see its end and wait to reconnect.
       await new Promise((r) => setTimeout(r, 500));
@@ -50,19 +63,11 @@ describe('da2en worker: SIGTERM as Redis goes away', () => {
       expect(end, worker.stderr().slice(-600)).not.toBeNull();
       expect(end!.code, end!.stderr.slice(-600)).toBe(0);
       expect(workerSummary(end!.stderr)).toMatchObject({ done: 0, failed: 0 });
-    } finally {
-      await proxy.close();
-      await own.dispose();
-    }
+    });
   }, 300_000);
 
   it('a busy worker stops once its grace and the hand-back wait are over, and its article is done once, by another worker', async () => {
-    const own = await startTestRedis();
-    const proxy = await startRedisProxy(own.port);
-    try {
-      const worker = spawnWorker({ redis: proxy.url(1), queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none', '--grace', '1'] });
-      await workerReady(worker);
-      await untilBlockingSeen(proxy.blockingSeen, worker);
+    await withWorkerBehindRelay('1', async ({ own, proxy, worker }) => {
       const file = path.join(bed.work, 'long', 'lang.da.txt');
       writeLongArticle(file, 400);
       expect((await cli(['queue', 'add', file, '--redis', `${own.url}/1`, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
@@ -83,9 +88,6 @@ describe('da2en worker: SIGTERM as Redis goes away', () => {
       expect(done).toMatchObject({ completed: 1, failed: 0, waiting: 0 });
       const [rescued] = await stopWorkers([rescuer]);
       expect(workerSummary(rescued!.stderr)).toMatchObject({ done: 1, failed: 0 });
-    } finally {
-      await proxy.close();
-      await own.dispose();
-    }
+    });
   }, 900_000);
 });
