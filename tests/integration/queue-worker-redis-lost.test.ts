@@ -51,18 +51,24 @@ async function withWorkerBehindRelay(grace: string, body: (s: { own: TestRedis; 
   }
 }
 
+/** Redis lost unevenly, then SIGTERM: the worker must end, with exit 0, within 90 s (it hung for ever). */
+async function loseRedisThenStop(proxy: RedisProxy, worker: SpawnedCli) {
+  proxy.cutBlockingAndFreeze();
+  // Long enough for the blocking connection to see its end and wait to reconnect.
+  await new Promise((r) => setTimeout(r, 500));
+  worker.child.kill('SIGTERM');
+  const end = await endWithin(worker, 90_000);
+  expect(end, worker.stderr().slice(-600)).not.toBeNull();
+  expect(end!.code, end!.stderr.slice(-600)).toBe(0);
+  return end!;
+}
+
 describe('da2en worker: SIGTERM as Redis goes away', () => {
   it('an idle worker stops at once, not after its grace period: it has nothing to finish', async () => {
     // A grace period far longer than the wait below: a close that waited for it would fail the test.
     await withWorkerBehindRelay('600', async ({ proxy, worker }) => {
-      proxy.cutBlockingAndFreeze();
-      // Long enough for the blocking connection to see its end and wait to reconnect.
-      await new Promise((r) => setTimeout(r, 500));
-      worker.child.kill('SIGTERM');
-      const end = await endWithin(worker, 90_000);
-      expect(end, worker.stderr().slice(-600)).not.toBeNull();
-      expect(end!.code, end!.stderr.slice(-600)).toBe(0);
-      expect(workerSummary(end!.stderr)).toMatchObject({ done: 0, failed: 0 });
+      const end = await loseRedisThenStop(proxy, worker);
+      expect(workerSummary(end.stderr)).toMatchObject({ done: 0, failed: 0 });
     });
   }, 300_000);
 
@@ -72,14 +78,9 @@ describe('da2en worker: SIGTERM as Redis goes away', () => {
       writeLongArticle(file, 400);
       expect((await cli(['queue', 'add', file, '--redis', `${own.url}/1`, ...engine(), '--max-batch-size', '4', '--format', 'en', '--out-store', 'redis'])).code).toBe(0);
       await waitForQueue(`${own.url}/1`, 'da2en', (s) => s.active === 1, 600_000, [worker]);
-      proxy.cutBlockingAndFreeze();
-      await new Promise((r) => setTimeout(r, 500));
-      worker.child.kill('SIGTERM');
-      // Grace 1 s, then 5 s for Redis to take the article back: far less than this.
-      const end = await endWithin(worker, 90_000);
-      expect(end, worker.stderr().slice(-600)).not.toBeNull();
-      expect(end!.code, end!.stderr.slice(-600)).toBe(0);
-      expect(end!.stderr).toContain('stopping: finishing the article in progress');
+      // Grace 1 s, then 5 s for Redis to take the article back: far less than the bound.
+      const end = await loseRedisThenStop(proxy, worker);
+      expect(end.stderr).toContain('stopping: finishing the article in progress');
 
       // Its lock expires (5 s here), the stalled check puts it back, and another worker does it.
       const rescuer = spawnWorker({ redis: `${own.url}/1`, queue: 'da2en', model: bed.model, extra: [...FAST_STALL, '--memory', 'none'] });
