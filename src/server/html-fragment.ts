@@ -3,24 +3,24 @@
  * between the tags: `markup[0] + escape(texts[0]) + markup[1] + … + markup[n]` is the fragment
  * again, with each text replaced by its translation.
  *
- * Parsed with linkedom (htmlparser2), written back by hand, because linkedom's own innerHTML lets
- * inert input run once a browser reads the output (mutation XSS): it writes <title> text and
- * attribute values with their `<` unescaped (`<p title="</noscript><img onerror=…>">` inside a
- * <noscript>, which browsers read as raw text). htmlparser2 is not the browsers' parser either, so
- * every place where the two read the output differently is written in a form both read as text:
- * - text is escaped (`&`, `<`, `>`), attribute values too (`"` as well);
- * - the text of <script>, <style> and <xmp> (htmlparser2 keeps it as it came) is written as it came,
- *   where it cannot end its element early; <textarea> text (also kept as it came) with its `<`
- *   escaped, so its entities decode as they did;
- * - what is inside <iframe>, <noembed>, <noframes> and <noscript> (raw text to a browser, markup to
- *   htmlparser2 and to a browser without scripting) is escaped whole where it would end its element;
+ * Parsed with parse5, the HTML standard's own algorithm (what a browser builds for the fragment set
+ * as a <body>'s innerHTML, scripting on), and written back by hand, because the standard's
+ * serialiser is itself a source of mutation XSS: what it writes does not always read back as the
+ * tree it came from. So, beyond what the standard writes:
+ * - `<` and `>` are escaped in attribute values too, so that no value can end a raw-text element,
+ *   a comment or a tag when read back in another place;
+ * - text in <svg>/<math> (where entities decode and tags are markup) is escaped like any other;
+ * - raw text (<script>, <style>, <xmp>, <iframe>, <noembed>, <noframes>, <noscript>, <plaintext>)
+ *   is written as it came, except where it might be read as markup: where it holds its own end tag,
+ *   or sits inside <svg>/<math>, where a reader may put the element in the foreign namespace;
+ *   there its `<` are written `&lt;`;
  * - nothing after a <plaintext> can be markup to a browser: no end tags are written after one.
- * Where htmlparser2 ends a text or a tag before a browser would, what follows is markup to it and
- * text (or an attribute) to a browser; no writing can repair that, so such fragments are refused
- *. So are fragments nested deeper than MAX_FRAGMENT_DEPTH; the walk has a stack
- * of its own (no recursion).
+ * Trees the standard's own parse cannot give back (a <form> in a <form>, <mglyph> moved out of a
+ * <table> in <math>) are found by reading the output back with parse5: where its elements differ
+ * from the fragment's, the fragment is refused. So are fragments nested deeper than
+ * MAX_FRAGMENT_DEPTH; the walks have stacks of their own (no recursion).
  */
-import { parseHTML } from 'linkedom';
+import { defaultTreeAdapter, html as spec, parseFragment, type DefaultTreeAdapterTypes as P5 } from 'parse5';
 import { Da2enError } from '../errors.js';
 import { escapeAttribute, escapeText } from './html-escape.js';
 
@@ -34,16 +34,10 @@ export interface FragmentTemplate {
 /** Chromium's own parser stops nesting at 512 elements; real fragments are nowhere near it. */
 export const MAX_FRAGMENT_DEPTH = 512;
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_SECTION_NODE = 4;
-const COMMENT_NODE = 8;
-
+const HTML_NS = spec.NS.HTML;
 const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-/** Text htmlparser2 keeps exactly as it came (no entities decoded), up to the element's end tag. */
-const KEPT_AS_IS = new Set(['script', 'style', 'xmp']);
-/** Markup to htmlparser2, raw text to a browser (<noscript> when scripting is on). */
-const RAW_TO_BROWSERS = new Set(['iframe', 'noembed', 'noframes', 'noscript']);
+/** The standard's serialiser writes these elements' text as it is: entities do not decode in them. */
+const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext']);
 const FOREIGN = new Set(['svg', 'math']);
 /** Code, scripts, form values and everything a browser shows as source: never sent to the model. */
 const UNTRANSLATED = new Set([
@@ -51,42 +45,48 @@ const UNTRANSLATED = new Set([
   'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext',
 ]);
 
-interface DomNode {
-  nodeType: number;
-  nodeValue: string | null;
-  localName?: string;
-  attributes?: ArrayLike<{ name: string; value: string }>;
-  childNodes: ArrayLike<DomNode>;
+/** As a browser parses innerHTML: scripting on, so <noscript> holds raw text. */
+function parse(html: string): P5.DocumentFragment {
+  return parseFragment(defaultTreeAdapter.createElement('body', HTML_NS, []), html, { scriptingEnabled: true });
 }
 
-/** Where an element sits: what its text and children must be written as. */
-interface Place {
-  foreign: boolean;
-  inSelect: boolean;
-  translated: boolean;
-  /** Inside an element whose content is buffered (RAW_TO_BROWSERS): plaintext is text there. */
-  buffered: boolean;
+type Parent = P5.Element | P5.DocumentFragment;
+
+/** An element's children; a <template>'s are in its content. */
+function childrenOf(node: Parent): P5.ChildNode[] {
+  return 'tagName' in node && node.tagName === 'template' && node.namespaceURI === HTML_NS ? (node as P5.Template).content.childNodes : node.childNodes;
 }
 
-type Step =
-  | { open: DomNode; place: Place; depth: number }
-  | { text: string; parent: string; place: Place }
-  | { close: string; buffered: boolean };
+const isHtml = (node: Parent, name: string): boolean => 'tagName' in node && node.namespaceURI === HTML_NS && node.tagName === name;
 
-/** htmlparser2's raw-text elements: their text ends at `</name`, whatever a browser makes of it. */
-const SPECIAL_TO_PARSER = new Set(['script', 'style', 'xmp', 'textarea', 'title']);
-
-function unsafe(what: string): Da2enError {
-  return new Da2enError('input', `this HTML cannot be translated safely: ${what} is read differently by browsers and by the server's HTML parser; send it without that`);
+/** An attribute's name as the standard's serialiser writes it (`xlink:href` for a foreign attribute). */
+function attributeName(a: P5.Element['attrs'][number]): string {
+  if (a.namespace === undefined) return a.name;
+  if (a.namespace === spec.NS.XML) return `xml:${a.name}`;
+  if (a.namespace === spec.NS.XMLNS) return a.name === 'xmlns' ? 'xmlns' : `xmlns:${a.name}`;
+  if (a.namespace === spec.NS.XLINK) return `xlink:${a.name}`;
+  return a.prefix ? `${a.prefix}:${a.name}` : a.name;
 }
 
-/** The constructs htmlparser2 ends early, found in the source (the rest are checked on the tree). */
-function checkSource(html: string): void {
-  // A browser reads an end tag's attributes like a start tag's (a quoted value may hold `>`); htmlparser2 ends it at the first `>`.
-  if (/<\/[a-z][^>]*["']/i.test(html)) throw unsafe('an end tag with quoted attributes');
+function tooDeep(): Da2enError {
+  return new Da2enError('input', `the HTML is nested too deeply (more than ${MAX_FRAGMENT_DEPTH} elements inside one another); send flatter markup`);
 }
 
-/** `<` as `&lt;`: no tag can start, and entities already in the text decode as they did. */
+/** Every element in document order as depth, namespace, name and attribute names: what makes a tree live. */
+function elements(root: P5.DocumentFragment): string[] {
+  const out: string[] = [];
+  const todo: Array<{ node: P5.ChildNode; depth: number }> = childrenOf(root).map((node) => ({ node, depth: 0 })).reverse();
+  for (let step = todo.pop(); step !== undefined; step = todo.pop()) {
+    const { node, depth } = step;
+    if (!('tagName' in node)) continue;
+    if (depth >= MAX_FRAGMENT_DEPTH) throw tooDeep();
+    out.push(`${depth} ${node.namespaceURI} ${node.tagName} ${node.attrs.map(attributeName).join(' ')}`);
+    for (const child of childrenOf(node).slice().reverse()) todo.push({ node: child, depth: depth + 1 });
+  }
+  return out;
+}
+
+/** `<` as `&lt;`: no tag can start, and entities already in the text read as they did. */
 const noTags = (s: string): string => s.replace(/</g, '&lt;');
 
 function endsEarly(content: string, name: string): boolean {
@@ -98,36 +98,49 @@ function comment(data: string): string {
   return `<!--${/^-?>|--!?>/.test(data) ? data.replace(/>/g, '&gt;') : data}-->`;
 }
 
-function startTag(name: string, node: DomNode): string {
-  let tag = `<${name}`;
-  for (const a of Array.from(node.attributes ?? [])) tag += ` ${a.name}="${escapeAttribute(a.value)}"`;
+function startTag(node: P5.Element): string {
+  let tag = `<${node.tagName}`;
+  for (const a of node.attrs) tag += ` ${attributeName(a)}="${escapeAttribute(a.value)}"`;
   return `${tag}>`;
 }
 
-/** Refuses the text of an element htmlparser2 read as raw text where a browser may read it as markup. */
-function checkSpecialText(text: string, parent: string, place: Place): void {
-  if (!text.includes('<')) return;
-  // In <svg>/<math> these are ordinary elements; in a <select> (older browsers) <style>, <title>, <xmp> are dropped and their text read as markup.
-  if (place.foreign || place.inSelect) throw unsafe(`markup inside a <${parent}> within <svg>, <math> or <select>`);
-  // '<!--' then '<script' in a script: a browser reads on past the first '</script>'.
-  if (parent === 'script' && text.includes('<!--') && /<script/i.test(text)) throw unsafe("'<!--' followed by '<script' inside a <script>");
+/** Where a node sits: what its text must be written as. */
+interface Place {
+  /** Inside <svg> or <math>, even back in HTML under a <foreignObject>. */
+  foreign: boolean;
+  translated: boolean;
 }
 
-/** The text of a KEPT_AS_IS element (source text) or a <textarea>, written so it cannot become markup. */
-function keptText(text: string, parent: string): string {
-  if (parent === 'textarea' || endsEarly(text, parent)) return noTags(text);
-  return text;
+type Step =
+  | { open: P5.Element; place: Place; depth: number }
+  | { text: string; parent: Parent; place: Place }
+  | { comment: string }
+  | { close: string };
+
+function steps(node: Parent, place: Place, depth: number): Step[] {
+  const out: Step[] = [];
+  let text: string | undefined;
+  for (const child of childrenOf(node)) {
+    // A run of text is one text (parse5 joins what it inserts; this covers the rest).
+    if (defaultTreeAdapter.isTextNode(child)) {
+      text = (text ?? '') + child.value;
+      continue;
+    }
+    if (text !== undefined) out.push({ text, parent: node, place });
+    text = undefined;
+    if (defaultTreeAdapter.isCommentNode(child)) out.push({ comment: child.data });
+    else if (defaultTreeAdapter.isElementNode(child)) out.push({ open: child, place, depth });
+  }
+  if (text !== undefined) out.push({ text, parent: node, place });
+  return out;
 }
 
 class Writer {
   readonly markup: string[] = [''];
   readonly texts: string[] = [];
-  /** Content of RAW_TO_BROWSERS elements being written, innermost last. */
-  private readonly buffers: string[] = [];
 
   write(s: string): void {
-    if (this.buffers.length > 0) this.buffers[this.buffers.length - 1] += s;
-    else this.markup[this.markup.length - 1] += s;
+    this.markup[this.markup.length - 1] += s;
   }
 
   translatable(text: string): void {
@@ -135,76 +148,53 @@ class Writer {
     this.markup.push('');
   }
 
-  startBuffer(): void {
-    this.buffers.push('');
-  }
-
-  /** A raw-text element's content: as written, or escaped whole where a browser would end the element inside it. */
-  endBuffer(name: string): void {
-    const content = this.buffers.pop()!;
-    this.write(endsEarly(content, name) ? escapeText(content) : content);
+  /** The fragment as written, each text as it was. */
+  identity(): string {
+    return this.markup.reduce((out, m, i) => out + (i > 0 ? escapeText(this.texts[i - 1]!) : '') + m, '');
   }
 }
 
-function children(node: DomNode, place: Place, depth: number, parent: string): Step[] {
-  const steps: Step[] = [];
-  let text: string | undefined;
-  for (const child of Array.from(node.childNodes)) {
-    // htmlparser2 gives each decoded entity a text node of its own: one text is one sentence's worth.
-    if (child.nodeType === TEXT_NODE || child.nodeType === CDATA_SECTION_NODE) {
-      text = (text ?? '') + (child.nodeValue ?? '');
-      continue;
-    }
-    if (text !== undefined) steps.push({ text, parent, place });
-    text = undefined;
-    if (child.nodeType === ELEMENT_NODE || child.nodeType === COMMENT_NODE) steps.push({ open: child, place, depth });
-  }
-  if (text !== undefined) steps.push({ text, parent, place });
-  return steps;
-}
-
-/** The fragment's markup and texts; Da2enError `input` when it is nested too deeply or unsafe to write back. */
-export function fragmentTemplate(html: string): FragmentTemplate {
-  checkSource(html);
-  const { document } = parseHTML(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`) as unknown as { document: { body: DomNode } };
+function write(fragment: P5.DocumentFragment): Writer {
   const out = new Writer();
-  const top: Place = { foreign: false, inSelect: false, translated: true, buffered: false };
-  const todo: Step[] = children(document.body, top, 0, 'body').reverse();
+  const todo: Step[] = steps(fragment, { foreign: false, translated: true }, 0).reverse();
   let plaintext = false;
   for (let step = todo.pop(); step !== undefined; step = todo.pop()) {
     if ('close' in step) {
-      if (step.buffered) out.endBuffer(step.close);
       if (!plaintext) out.write(`</${step.close}>`);
+    } else if ('comment' in step) {
+      out.write(comment(step.comment));
     } else if ('text' in step) {
       const { text, parent, place } = step;
-      if (SPECIAL_TO_PARSER.has(parent)) checkSpecialText(text, parent, place);
-      if (KEPT_AS_IS.has(parent) || parent === 'textarea') out.write(keptText(text, parent));
+      const raw = 'tagName' in parent && parent.namespaceURI === HTML_NS && RAW_TEXT.has(parent.tagName);
+      if (raw) out.write(place.foreign || endsEarly(text, parent.tagName) ? noTags(text) : text);
       else if (place.translated && !plaintext && /\p{L}/u.test(text)) out.translatable(text);
       else out.write(escapeText(text));
-    } else if (step.open.nodeType === COMMENT_NODE) {
-      out.write(comment(step.open.nodeValue ?? ''));
     } else {
       const { open: node, place, depth } = step;
-      if (depth >= MAX_FRAGMENT_DEPTH) {
-        throw new Da2enError('input', `the HTML is nested too deeply (more than ${MAX_FRAGMENT_DEPTH} elements inside one another); send flatter markup`);
-      }
-      const name = (node.localName ?? '').toLowerCase();
-      out.write(startTag(name, node));
-      if (VOID.has(name)) continue;
-      const foreign = place.foreign || FOREIGN.has(name);
-      // In <svg>/<math> too: under a <foreignObject> they are raw text to a browser again.
-      const buffered = !plaintext && RAW_TO_BROWSERS.has(name);
-      if (!foreign && !place.buffered && name === 'plaintext') plaintext = true;
+      if (depth >= MAX_FRAGMENT_DEPTH) throw tooDeep();
+      out.write(startTag(node));
+      const html = node.namespaceURI === HTML_NS;
+      if (html && VOID.has(node.tagName)) continue;
+      if (isHtml(node, 'plaintext')) plaintext = true;
       const inner: Place = {
-        foreign,
-        inSelect: place.inSelect || name === 'select',
-        translated: place.translated && !UNTRANSLATED.has(name),
-        buffered: place.buffered || buffered,
+        foreign: place.foreign || !html || FOREIGN.has(node.tagName),
+        translated: place.translated && html && !UNTRANSLATED.has(node.tagName),
       };
-      if (buffered) out.startBuffer();
-      todo.push({ close: name, buffered });
-      for (const s of children(node, inner, depth + 1, name).reverse()) todo.push(s);
+      todo.push({ close: node.tagName });
+      for (const s of steps(node, inner, depth + 1).reverse()) todo.push(s);
     }
+  }
+  return out;
+}
+
+/** The fragment's markup and texts; Da2enError `input` when it is nested too deeply or would not read back as written. */
+export function fragmentTemplate(html: string): FragmentTemplate {
+  const fragment = parse(html);
+  const out = write(fragment);
+  const before = elements(fragment);
+  const after = elements(parse(out.identity()));
+  if (after.length !== before.length || after.some((e, i) => e !== before[i])) {
+    throw new Da2enError('input', 'this HTML cannot be translated safely: browsers would read it back as different markup (as with a <form> inside a <form>); send well-formed markup');
   }
   return { markup: out.markup, texts: out.texts };
 }
