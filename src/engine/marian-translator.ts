@@ -273,12 +273,17 @@ export class MarianTranslator implements Translator {
   }
 
   /** Output ids → text, each `<unk>` given back the source's protected run; runs that did not come back are flagged. */
+  /** Transformers.js throws on no ids; a model may well end at once (an empty translation, which QA flags). */
+  private decodeIds(ids: readonly number[], skipSpecialTokens: boolean): string {
+    return ids.length === 0 ? '' : this.tokenizer.decode(ids as number[], { skip_special_tokens: skipSpecialTokens });
+  }
+
   private decodeOutput(ids: readonly number[], guarded: GuardedText): { text: string; flags: string[] } {
     const unk = this.tokenizer.unk_token_id;
-    if (!this.spans || guarded.spans.length === 0) return { text: this.tokenizer.decode(ids as number[], { skip_special_tokens: true }).trim(), flags: [] };
+    if (!this.spans || guarded.spans.length === 0) return { text: this.decodeIds(ids, true).trim(), flags: [] };
     const special = new Set(this.tokenizer.all_special_ids);
     const kept = ids.filter((id) => id === unk || !special.has(id));
-    const restored = this.spans.restore(this.tokenizer.decode(kept, { skip_special_tokens: false }), guarded);
+    const restored = this.spans.restore(this.decodeIds(kept, false), guarded);
     return { text: restored.text.trim(), flags: restored.unrestored.map((s) => `${UNRESTORED_FLAG}${s}`) };
   }
 

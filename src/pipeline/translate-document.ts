@@ -193,7 +193,21 @@ export function pairParagraph(p: SourceParagraph, chunks: TranslatedChunk[]): Bi
   };
 }
 
-/** Joins chunk translations with the separators that stood between their sources. */
+/**
+ * Joins chunk translations with the separators that stood between their sources. An empty
+ * translation (a model may end at once) adds no separator of its own: the widest one around it
+ * (a line break over a space over nothing) stands between its neighbours, and nothing is left
+ * hanging at either end (a paragraph of two empty sentences was " ").
+ */
 export function joinTargets(chunks: readonly TranslatedChunk[]): string {
-  return chunks.map((c, i) => (i === 0 ? '' : c.joinBefore) + c.target).join('');
+  const width = (gap: string) => (gap.includes('\n') ? 2 : gap === '' ? 0 : 1);
+  let out = '';
+  let gap = '';
+  chunks.forEach((c, i) => {
+    if (i > 0 && width(c.joinBefore) >= width(gap)) gap = c.joinBefore;
+    if (c.target === '') return;
+    out += (out === '' ? '' : gap) + c.target;
+    gap = '';
+  });
+  return out;
 }

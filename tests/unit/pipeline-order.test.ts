@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceDocument, SourceParagraph } from '../../src/document/types.js';
-import { translateDocument } from '../../src/pipeline/translate-document.js';
+import { joinTargets, translateDocument } from '../../src/pipeline/translate-document.js';
 import type { TranslationMemory } from '../../src/pipeline/memory.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 import { pick, prng } from '../helpers/prng.js';
@@ -93,5 +93,21 @@ describe('translateDocument (fake translator)', () => {
     await expect(run).rejects.toThrow();
     const total = doc.paragraphs.reduce((n, p) => n + p.chunks.length, 0);
     expect(translator.calls.length).toBeLessThan(total);
+  });
+});
+
+describe('joining chunk translations', () => {
+  const chunk = (index: number, joinBefore: '' | ' ' | '\n', target: string) => ({ index, text: `s${index}`, joinBefore, tokens: 2, target, origin: 'model' as const });
+
+  it('uses the separators that stood between the sources', () => {
+    expect(joinTargets([chunk(0, '', 'A.'), chunk(1, ' ', 'B.'), chunk(2, '\n', 'C.')])).toBe('A. B.\nC.');
+  });
+
+  it('an empty translation leaves no separator hanging, and the widest one around it stands between its neighbours', () => {
+    expect(joinTargets([chunk(0, '', ''), chunk(1, ' ', '')])).toBe('');
+    expect(joinTargets([chunk(0, '', ''), chunk(1, ' ', 'B.')])).toBe('B.');
+    expect(joinTargets([chunk(0, '', 'A.'), chunk(1, ' ', '')])).toBe('A.');
+    expect(joinTargets([chunk(0, '', 'A.'), chunk(1, '\n', ''), chunk(2, ' ', 'C.')])).toBe('A.\nC.');
+    expect(joinTargets([chunk(0, '', 'A.'), chunk(1, ' ', ''), chunk(2, '', 'C.')])).toBe('A. C.');
   });
 });
