@@ -247,7 +247,7 @@ describe('--no-cache with --cache-dir: exit 2 with one line, in every command th
   }
 });
 
-describe('an empty path is refused, never the default folder or the current one', () => {
+describe('an empty path (or address, Redis URL, queue name) is refused, never the default or the current folder', () => {
   const cases: [string[], string][] = [
     [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
     [['a.txt', '--cache-dir='], '--cache-dir needs a folder'],
@@ -269,6 +269,16 @@ describe('an empty path is refused, never the default folder or the current one'
     [['queue', 'add', '-', '--name', ''], '--name needs a name'],
     [['queue', 'results', '--out-dir', ''], '--out-dir needs a folder'],
     [['worker', '--cache-dir', ''], '--cache-dir needs a folder'],
+    // Not paths, but empty is as wrong: every interface, Redis on localhost, a queue BullMQ refuses.
+    [['serve', '--host', ''], '--host needs an address to listen on'],
+    [['serve', '--host='], '--host needs an address to listen on'],
+    [['queue', 'add', 'a.txt', '--out-dir', 'o', '--queue', ''], '--queue needs a queue name'],
+    [['queue', 'add', 'a.txt', '--out-dir', 'o', '--redis', ''], '--redis needs a Redis URL'],
+    [['queue', 'status', '--queue', ''], '--queue needs a queue name'],
+    [['queue', 'results', '--out-dir', 'o', '--redis='], '--redis needs a Redis URL'],
+    [['worker', '--queue', ''], '--queue needs a queue name'],
+    [['worker', '--redis', ''], '--redis needs a Redis URL'],
+    [['worker', '--memory-redis', ''], '--memory-redis needs a Redis URL'],
   ];
   for (const [args, message] of cases) {
     it(args.map((a) => (a === '' ? '""' : a)).join(' '), async () => {

@@ -12,8 +12,9 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** --redis and --queue: where the queue lives (shared by `queue …` and `worker`). */
 export function withQueueOptions<T>(y: Argv<T>) {
   return y
-    .option('redis', { type: 'string', default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' })
-    .option('queue', { type: 'string', default: 'da2en', describe: 'Queue name (one queue per model and settings)' });
+    // An empty --redis would be ioredis' localhost, an empty --queue a BullMQ error and a hang: both refused.
+    .option('redis', pathOption('--redis', 'a Redis URL', { default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' }))
+    .option('queue', pathOption('--queue', 'a queue name', { default: 'da2en', describe: 'Queue name (one queue per model and settings)' }));
 }
 
 /** --quiet and --verbose for the queue commands that load no model (withEngineOptions has them otherwise). */
