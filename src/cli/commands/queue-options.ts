@@ -24,7 +24,10 @@ function withVerbosity<T>(y: Argv<T>) {
 
 export function addBuilder(a: Argv) {
   return withQueueOptions(withEngineOptions(a))
-    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Danish text files, folders, or - for standard input' })
+    // Optional to yargs, which counts inputs before the words after `--` are added to them
+    // (takeWordsAfterDashDash); checked here, after they are.
+    .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Danish text files, folders, or - for standard input' })
+    .check((argv) => (argv.inputs.length > 0 ? true : 'queue add needs an input: a file, a folder, or - for standard input'))
     .option('out-dir', pathOption('--out-dir', 'a folder', { describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' }))
     .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
     .option('format', { alias: 'f', type: 'string', coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
