@@ -29,9 +29,12 @@ function usageLine(msg: string): string {
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const controller = new AbortController();
-  const quiet = argv.includes('--quiet') || argv.includes('-q');
+  // Words after `--` are inputs (`da2en -- -q` translates a file named -q), not these options.
+  const end = argv.indexOf('--');
+  const optionWords = end === -1 ? argv : argv.slice(0, end);
+  const quiet = optionWords.includes('--quiet') || optionWords.includes('-q');
   // With --quiet too the command line is refused as contradictory: in one line, without a stack.
-  const verbose = (argv.includes('--verbose') || argv.includes('-v')) && !quiet;
+  const verbose = (optionWords.includes('--verbose') || optionWords.includes('-v')) && !quiet;
   const stderr = io.stderr ?? process.stderr;
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,

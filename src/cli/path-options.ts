@@ -1,7 +1,8 @@
 /**
- * Options whose value is a path: an empty value (`--cache-dir ""`, or a shell variable that was not
- * set) is a usage error naming the option, never a quiet fall-back to the default folder or the
- * current one.
+ * Options whose value is a path, or another name that means nothing empty (an address, a Redis URL,
+ * a queue name): an empty value (`--cache-dir ""`, or a shell variable that was not set) is a usage
+ * error naming the option, never a quiet fall-back to the default folder, the current one, or
+ * every interface.
  */
 import type { Options } from 'yargs';
 import { Da2enError } from '../errors.js';

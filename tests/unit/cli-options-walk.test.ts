@@ -80,7 +80,7 @@ function validValue(name: string, options: YargsOptions): string {
 }
 
 /** What each command needs beyond its positionals and demanded options to be accepted. */
-const EXTRA_BASE: Record<string, string[]> = { eval: ['--hyp', 'h.txt'] };
+const EXTRA_BASE: Record<string, string[]> = { eval: ['--hyp', 'h.txt'], 'queue add': ['a.txt'] };
 
 function baseArgs(leaf: Leaf, options: YargsOptions): string[] {
   const args = [...leaf.words];
@@ -247,7 +247,7 @@ describe('--no-cache with --cache-dir: exit 2 with one line, in every command th
   }
 });
 
-describe('an empty path is refused, never the default folder or the current one', () => {
+describe('an empty path (or address, Redis URL, queue name) is refused, never the default or the current folder', () => {
   const cases: [string[], string][] = [
     [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
     [['a.txt', '--cache-dir='], '--cache-dir needs a folder'],
@@ -269,6 +269,16 @@ describe('an empty path is refused, never the default folder or the current one'
     [['queue', 'add', '-', '--name', ''], '--name needs a name'],
     [['queue', 'results', '--out-dir', ''], '--out-dir needs a folder'],
     [['worker', '--cache-dir', ''], '--cache-dir needs a folder'],
+    // Not paths, but empty is as wrong: every interface, Redis on localhost, a queue BullMQ refuses.
+    [['serve', '--host', ''], '--host needs an address to listen on'],
+    [['serve', '--host='], '--host needs an address to listen on'],
+    [['queue', 'add', 'a.txt', '--out-dir', 'o', '--queue', ''], '--queue needs a queue name'],
+    [['queue', 'add', 'a.txt', '--out-dir', 'o', '--redis', ''], '--redis needs a Redis URL'],
+    [['queue', 'status', '--queue', ''], '--queue needs a queue name'],
+    [['queue', 'results', '--out-dir', 'o', '--redis='], '--redis needs a Redis URL'],
+    [['worker', '--queue', ''], '--queue needs a queue name'],
+    [['worker', '--redis', ''], '--redis needs a Redis URL'],
+    [['worker', '--memory-redis', ''], '--memory-redis needs a Redis URL'],
   ];
   for (const [args, message] of cases) {
     it(args.map((a) => (a === '' ? '""' : a)).join(' '), async () => {
@@ -326,5 +336,36 @@ describe('the cases issue 11 named', () => {
       expect(outcome.code, `${args.join(' ')}: ${outcome.stderr}`).toBe(0);
       expect(typeof outcome.parsed!['progress']).toBe('boolean');
     }
+  });
+});
+
+describe('words after -- are inputs, whatever they look like', () => {
+  it('queue add takes its inputs from after -- alone, as translate does', async () => {
+    const outcome = await parse(['queue', 'add', '--out-dir', 'o', '--', './-notes.txt', '-q']);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.parsed!['inputs']).toEqual(['./-notes.txt', '-q']);
+    expect(outcome.parsed!['quiet']).toBe(false);
+    const both = await parse(['queue', 'add', 'a.txt', '--out-dir', 'o', '--', '-b.txt']);
+    expect(both.parsed!['inputs']).toEqual(['a.txt', '-b.txt']);
+  });
+
+  it('queue add with no input at all, before or after --, is still a usage error', async () => {
+    for (const args of [['queue', 'add', '--out-dir', 'o'], ['queue', 'add', '--out-dir', 'o', '--']]) {
+      const outcome = await parse(args);
+      expectOneLineUsageError(outcome, args.join(' '));
+      expect(outcome.stderr).toMatch(/^da2en: queue add needs an input: a file, a folder, or - for standard input/);
+    }
+  });
+
+  it('-v after -- asks for no stack trace (it is an input, not --verbose)', async () => {
+    for (const args of [['a.txt', '--beams', '0', '--', '-v'], ['a.txt', '--beams', '0', '--', '--verbose']]) {
+      const outcome = await parse(args);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(/^da2en: --beams must be/);
+      expect(outcome.stderr.trim().split('\n'), outcome.stderr).toHaveLength(1);
+    }
+    // Before --, it still does.
+    const verbose = await parse(['a.txt', '--beams', '0', '-v']);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
   });
 });

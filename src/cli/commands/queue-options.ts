@@ -12,8 +12,9 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** --redis and --queue: where the queue lives (shared by `queue …` and `worker`). */
 export function withQueueOptions<T>(y: Argv<T>) {
   return y
-    .option('redis', { type: 'string', default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' })
-    .option('queue', { type: 'string', default: 'da2en', describe: 'Queue name (one queue per model and settings)' });
+    // An empty --redis would be ioredis' localhost, an empty --queue a BullMQ error and a hang: both refused.
+    .option('redis', pathOption('--redis', 'a Redis URL', { default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' }))
+    .option('queue', pathOption('--queue', 'a queue name', { default: 'da2en', describe: 'Queue name (one queue per model and settings)' }));
 }
 
 /** --quiet and --verbose for the queue commands that load no model (withEngineOptions has them otherwise). */
@@ -23,7 +24,10 @@ function withVerbosity<T>(y: Argv<T>) {
 
 export function addBuilder(a: Argv) {
   return withQueueOptions(withEngineOptions(a))
-    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Danish text files, folders, or - for standard input' })
+    // Optional to yargs, which counts inputs before the words after `--` are added to them
+    // (takeWordsAfterDashDash); checked here, after they are.
+    .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Danish text files, folders, or - for standard input' })
+    .check((argv) => (argv.inputs.length > 0 ? true : 'queue add needs an input: a file, a folder, or - for standard input'))
     .option('out-dir', pathOption('--out-dir', 'a folder', { describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' }))
     .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
     .option('format', { alias: 'f', type: 'string', coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })

@@ -5,7 +5,7 @@ import { addBuilder, resultsBuilder, statusBuilder } from './queue-options.js';
 export function queueCommand(yargs: Argv, ctx: CliContext) {
   return yargs.command('queue <command>', 'Translate a collection through a job queue (BullMQ on Redis) with workers on several machines', (y) =>
     y
-      .command('add <inputs..>', 'Queue one job per article (files, folders searched for .txt/.md files, or - for standard input)', addBuilder, (argv) =>
+      .command('add [inputs..]', 'Queue one job per article (files, folders searched for .txt/.md files, or - for standard input)', addBuilder, (argv) =>
         ctx.run(argv, async () => {
           const { runQueueAdd } = await import('./queue-run.js');
           return runQueueAdd(argv, ctx);
