@@ -550,9 +550,9 @@ export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
   };
 }
 
-/** Writes every piece to `target` atomically (see createAtomicFileSink). */
-export async function writeStreamAtomically(target: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
-  await drainInto(await createAtomicFileSink(target), pieces);
+/** Writes every piece to `target` atomically (see createAtomicFileSink, and its `signal` for a FIFO). */
+export async function writeStreamAtomically(target: string, pieces: AsyncIterable<string> | Iterable<string>, options: FileSinkOptions = {}): Promise<void> {
+  await drainInto(await createAtomicFileSink(target, options), pieces);
 }
 
 /** Writes every piece to `stream` as it comes (for standard output). */
@@ -570,9 +570,9 @@ async function drainInto(sink: TextSink, pieces: AsyncIterable<string> | Iterabl
   }
 }
 
-/** Writes `contents` to `file` atomically (see createAtomicFileSink). */
-export async function writeFileAtomically(file: string, contents: string): Promise<void> {
-  await writeStreamAtomically(file, [contents]);
+/** Writes `contents` to `file` atomically (see createAtomicFileSink, and its `signal` for a FIFO). */
+export async function writeFileAtomically(file: string, contents: string, options: FileSinkOptions = {}): Promise<void> {
+  await writeStreamAtomically(file, [contents], options);
 }
 
 /**

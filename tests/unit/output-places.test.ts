@@ -119,6 +119,18 @@ describe('an output path that is already something', () => {
     expect(lstatSync(target).isFIFO()).toBe(true);
   }, 30_000);
 
+  // What eval --save-hyp, a queue worker's outputs and `queue results --out-dir` are written with.
+  it('writeFileAtomically to a FIFO nobody reads: a stop ends the wait, with the stop\'s reason', async () => {
+    const target = fifo('unread-whole.txt');
+    const stop = new AbortController();
+    const reason = new Da2enError('interrupted', 'interrupted');
+    const writing = writeFileAtomically(target, 'hello\n', { signal: stop.signal });
+    stop.abort(reason);
+    await expect(writing).rejects.toBe(reason);
+    expect(lstatSync(target).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 30_000);
+
   it('a FIFO whose reader reads nothing: a stop ends a write waiting for room in the pipe', async () => {
     const target = fifo('full.txt');
     const reader = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK);
