@@ -237,6 +237,30 @@ describe('an -o FIFO', () => {
     }
   }, 300_000);
 
+  it('eval --save-hyp FIFO, nobody reads: one Ctrl-C ends the run (exit 130), leaves no temp file and the FIFO as it was', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-eval-'));
+    const src = path.join(dir, 'src.da');
+    writeFileSync(src, 'Kommunen bygger en ny skole.\nRegeringen siger at det går godt.\n');
+    const ref = path.join(dir, 'ref.en');
+    writeFileSync(ref, 'The municipality builds a new school.\nThe government says it is going well.\n');
+    const fifo = path.join(dir, 'hyp.en');
+    execFileSync('mkfifo', [fifo]);
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    const run = spawnCli(['eval', '--src', src, '--ref', ref, '--save-hyp', fifo, '--model', model, '--offline', '--progress'], { TMPDIR: tmp });
+    // The bar's last line: translated, and on its way to the FIFO (or waiting there for a reader).
+    await waitFor(() => /2\/2 paragraphs/.test(run.stderr()), 60_000);
+    run.child.kill('SIGINT');
+    // Before the fix the wait for the FIFO's reader took no stop: still running after the first Ctrl-C, killed here.
+    const ended = await endedOrKilled(run, 30_000);
+    expect(ended.code, ended.stderr).toBe(130);
+    expect(ended.stderr).toMatch(/da2en: interrupted\n$/);
+    expect(ended.stdout).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['hyp.en', 'ref.en', 'src.da', 'tmp']);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('da2en-') || f.endsWith('.tmp'))).toEqual([]);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  }, 300_000);
+
   it('a reader that comes seconds after the run started gets the whole output', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-fifo-late-'));
     const input = path.join(dir, 'short.da.txt');

@@ -71,7 +71,7 @@ export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<nu
     ...(src ? { src } : {}),
     translate: async (lines) => {
       const out = await translateLines(lines, args, ctx);
-      if (args.saveHyp) await writeFileAtomically(args.saveHyp, out.join('\n') + '\n');
+      if (args.saveHyp) await writeFileAtomically(args.saveHyp, out.join('\n') + '\n', { signal: ctx.signal });
       return out;
     },
   });
