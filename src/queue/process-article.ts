@@ -56,7 +56,7 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     result.written = [];
     for (const f of files) {
       const target = safeJoin(data.outDir, f.file);
-      await writeFileAtomically(target, f.content);
+      await writeFileAtomically(target, f.content, options.signal ? { signal: options.signal } : {});
       result.written.push(target);
     }
   }

@@ -1,7 +1,7 @@
 /** What `queue add`, `queue status` and `queue results` do, over a BullMQ queue. */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { writeFileAtomically } from '../io/sinks.js';
+import { writeFileAtomically, type FileSinkOptions } from '../io/sinks.js';
 import { ARTICLE_JOB, articleJobId, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
 
@@ -212,9 +212,9 @@ export function taggedName(file: string, tag: string): string {
  * share an output name (two `queue add -`, `a/x.txt` and `b/x.txt`); none is lost: in the order the
  * articles finished, the first keeps the name and each later one is written, all its files alike,
  * under a name tagged with its job id's first 8 hex digits (see taggedName): the same names every
- * time the results are written, whatever finishes later.
+ * time the results are written, whatever finishes later. `signal` ends a wait for a FIFO's reader.
  */
-export async function writeResults(queue: ArticleQueue, outDir: string, onFile?: (path: string) => void): Promise<ResultsReport> {
+export async function writeResults(queue: ArticleQueue, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
   const report: ResultsReport = { written: [], onDisk: 0, renamed: [] };
   const taken = new Set<string>();
   const page = 100;
@@ -239,7 +239,7 @@ export async function writeResults(queue: ArticleQueue, outDir: string, onFile?:
         const target = safeJoin(outDir, as);
         taken.add(target);
         if (as !== f.file) report.renamed.push({ name: job.data.name, file: f.file, as });
-        await writeFileAtomically(target, f.content);
+        await writeFileAtomically(target, f.content, options);
         report.written.push(target);
         onFile?.(target);
       }

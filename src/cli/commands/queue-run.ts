@@ -266,7 +266,7 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
 export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): Promise<number> {
   const { queue, close } = openQueue(args.redis, args.queue);
   try {
-    const report = await writeResults(queue, args.outDir, (file) => ctx.verbose(`wrote ${file}`)).catch((err: unknown) => {
+    const report = await writeResults(queue, args.outDir, (file) => ctx.verbose(`wrote ${file}`), { signal: ctx.signal }).catch((err: unknown) => {
       throw queueUnreachable(args.redis, err);
     });
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
