@@ -6,6 +6,7 @@ import type { SourceDocument } from '../document/types.js';
 import type { Article } from '../input/article.js';
 import { segmentArticle } from './article.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from './defaults.js';
+import { flattenLineBreaks } from './normalize.js';
 import { segmentDocument, type SegmentOptions } from './segment.js';
 
 /** What segmentation needs from a translator (the engine's Translator has it). */
@@ -55,14 +56,16 @@ export interface SegmentedLines {
 
 /**
  * Each line is one segment, kept whole when it fits the model (as published scores are computed):
- * sentences are packed, and only an over-long line is split.
+ * sentences are packed, and only an over-long line is split. A line-break character inside a line
+ * (a lone CR, NEL, U+2028 …) does not end it (sacreBLEU reads only LF as a line end), so it is a
+ * space here: segmented as a line break it came back as one, and a saved hypothesis gained lines.
  */
 export function segmentLines(lines: readonly string[], translator: TokenBudget): SegmentedLines {
   const document: SourceDocument = { title: '', metadata: {}, paragraphs: [] };
   const lineOf: number[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    for (const p of segmentForTranslator(line, translator, { packSentences: true }).paragraphs) {
+    for (const p of segmentForTranslator(flattenLineBreaks(line), translator, { packSentences: true }).paragraphs) {
       document.paragraphs.push({ ...p, index: document.paragraphs.length });
       lineOf.push(i);
     }

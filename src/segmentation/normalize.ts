@@ -24,6 +24,14 @@ export function collapseInlineWhitespace(s: string): string {
   return s.replace(/[^\S\n]+/g, ' ');
 }
 
+/** Unicode's mandatory line breaks (UAX #14 BK, CR, LF, NL): LF, CR, VT, FF, NEL, LS, PS. */
+const LINE_BREAK_CHARS = /[\n\v\f\r\u0085\u2028\u2029]/g;
+
+/** Each line-break character becomes a space: the text stays one line for every reader. */
+export function flattenLineBreaks(s: string): string {
+  return s.replace(LINE_BREAK_CHARS, ' ');
+}
+
 /** Collapses every whitespace run (line breaks included) to one space and trims. */
 export function normalizeWhitespace(s: string): string {
   return s.replace(/\s+/g, ' ').trim();

@@ -7,6 +7,7 @@ import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtModel } from '../../tools/builder-models.js';
 import { runCli } from '../helpers/run-cli.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 
@@ -67,6 +68,24 @@ describe('eval --save-hyp never replaces an input', () => {
     expect(readFileSync(hyp, 'utf8')).toBe('EN(HUNDEN LØBER.)\nEN(KATTEN SOVER.)\n');
     expect(JSON.parse(r.stdout).lines).toBe(2);
   });
+
+  it('each source line gives one saved line, whatever line-break character it holds (echo model)', async () => {
+    const model = await builtModel('echo');
+    // None of these ends an eval line. A lone CR became a line break in the saved file, and a NEL was
+    // kept in it (where Python's splitlines and many editors end a line).
+    const lines = ['Det er godt.\rOg skidt.', 'En\vto\ftre.', 'Fire\u0085fem\u2028seks\u2029syv\u2029otte.', 'Hej.'];
+    const src = file('breaks.da', lines.join('\n') + '\n');
+    const ref = file('breaks.en', 'It is good. And bad.\nOne two three.\nFour five six seven eight.\nHi.\n');
+    const hyp = path.join(dir, 'breaks-hyp.en');
+    const r = await runCli(['eval', '--src', src, '--ref', ref, '--model', model, '--offline', '--save-hyp', hyp, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).lines).toBe(4);
+    expect(readFileSync(hyp, 'utf8')).toBe('Det er godt. Og skidt.\nEn to tre.\nFire fem seks syv otte.\nHej.\n');
+    // The saved file scores as the run did.
+    const again = await runCli(['eval', '--ref', ref, '--hyp', hyp, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(r.stdout));
+  }, 60_000);
 
   it('--save-hyp with --hyp is a usage error (nothing is translated), not silently ignored', async () => {
     const ref = file('ref3.en', REFERENCE);

@@ -6,6 +6,7 @@ import { firstBadUtf8Byte, sniffBinary } from '../../io/decode-text.js';
 import { checkWritable, writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
+import { flattenLineBreaks } from '../../segmentation/normalize.js';
 import { checkCollisions, checkOutputsOnDisk, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
@@ -81,7 +82,8 @@ export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<nu
 
 /**
  * Each line is one segment, translated whole when it fits the model (as published scores are
- * computed); only an over-long line is split. Empty lines stay empty.
+ * computed); only an over-long line is split. Empty lines stay empty. Each result is one line
+ * whatever the model wrote, or a saved hypothesis would no longer match the reference line by line.
  */
 async function translateLines(lines: string[], args: EvalRunOptions, ctx: CliContext): Promise<string[]> {
   const translator = await ctx.loadTranslator({ ...args.engine, signal: ctx.signal });
@@ -93,7 +95,8 @@ async function translateLines(lines: string[], args: EvalRunOptions, ctx: CliCon
     const out = lines.map(() => '');
     paragraphs.forEach((p, i) => {
       const line = lineOfParagraph[i]!;
-      out[line] = out[line] ? `${out[line]} ${p.target}` : p.target;
+      const target = flattenLineBreaks(p.target);
+      out[line] = out[line] ? `${out[line]} ${target}` : target;
     });
     return out;
   } finally {
