@@ -12,7 +12,7 @@
  * - `3.` before a lower-case word (`3. maj`, `den 21. plads`) → ordinal 3 (`3rd`, `3`, `third`);
  * - `1990'erne`, `60’erne` → decade (`1990s`; `60s`, `1960s`, `sixties`); `1800-tallet` →
  *   `1800s` or `19th century`;
- * - `kl. 14.30`, `klokken 14:30`, `14.30` (hour ≤ 24, minutes < 60) → time: the target needs
+ * - `kl. 14.30`, `klokken 14:30`, `14.30` (hour ≤ 23 with minutes < 60, or `24.00`) → time: the target needs
  *   a time with the same minutes and the same hour on the 12-hour clock (`14:30`, `2:30 pm`,
  *   `2.30 p.m.`), or `1430`; `kl. 12.00` also `noon`, `kl. 24` also `midnight`;
  *   `kl. 14` → hour (`14:00`, `2 pm`, `14`);
@@ -93,6 +93,11 @@ function digitRuns(s: string): number[] {
   return (s.match(/\d+/g) ?? []).map(Number);
 }
 
+/** A time a clock can show: 0:00–23:59, and 24:00 (the end of a day); 24:12 is no time. */
+function isClockTime(h: number, m: number): boolean {
+  return m <= 59 && (h <= 23 || (h === 24 && m === 0));
+}
+
 /** "kl." / "klokken" right before a number makes it a time of day. */
 const KL_BEFORE = /(?<!\p{L})(?:kl\.?|klokken)\s*$/iu;
 
@@ -136,7 +141,7 @@ function classifySource(blob: string, after: string, afterKl: boolean): SourceNu
   if ((mm = /^(\d{1,2})[.:](\d{2})$/.exec(blob))) {
     const h = Number(mm[1]);
     const mi = Number(mm[2]);
-    if (h <= 24 && mi <= 59) return { raw: blob, kind: 'time', values: [], time: { h, m: mi } };
+    if (isClockTime(h, mi)) return { raw: blob, kind: 'time', values: [], time: { h, m: mi } };
   }
 
   let value: number | null = null;
@@ -299,7 +304,7 @@ export function extractTargetNumbers(target: string): TargetNumbers {
   for (const m of target.matchAll(/(?<!\d)(\d{1,2})[:.](\d{2})(?!\d)/g)) {
     const h = Number(m[1]);
     const mi = Number(m[2]);
-    if (h <= 24 && mi <= 59) times.push({ h, m: mi });
+    if (isClockTime(h, mi)) times.push({ h, m: mi });
   }
 
   for (const m of target.matchAll(TARGET_BLOB)) {

@@ -90,6 +90,13 @@ describe('missing numbers: hits and non-hits', () => {
     expect(missing('Mødet er kl. 14.', 'The meeting is at 3 pm.')).toEqual(['kl. 14']);
   });
 
+  it('a time has hour 24 only as 24.00: 24.12 is no time', () => {
+    expect(extractSourceNumbers('Butikken lukker kl. 24.00.')[0]).toMatchObject({ kind: 'time', time: { h: 24, m: 0 } });
+    expect(extractSourceNumbers('Tallet var 24.12 i alt.')[0]).toMatchObject({ raw: '24.12', kind: 'other' });
+    expect(missing('Tallet var 24.12 i alt.', 'The figure was 24.12 in total.')).toEqual([]);
+    expect(missing('Tallet var 25.12 i alt.', 'The figure was 25.12 in total.')).toEqual([]);
+  });
+
   it('dates and decades', () => {
     expect(missing('Loven trådte i kraft 3.5.2021.', 'The law entered into force on 3 May 2021.')).toEqual([]);
     expect(missing('Loven trådte i kraft 3.5.2021.', 'The law entered into force on 4 May 2021.')).toEqual(['3.5.2021']);
