@@ -18,6 +18,9 @@
  *   `kl. 14` → hour (`14:00`, `2 pm`, `14`);
  * - `3.5.2021`, `03.05.21` → date: the day and the year must appear (the month is often
  *   written as a word), or the date verbatim;
+ * - `den 31.12.`, `d. 1.5`, `24.12.` (day.month, no year: after `den`/`d.` or followed by a
+ *   period) → date: the day and the month, as a number or an English month name (`31 December`,
+ *   `December 31`, `12/31`); where it could be a time (`10.05.`), that time also satisfies it;
  * - anything else made of digits and separators (`1.2.3`, `12.5`) must appear verbatim or as
  *   its separate digit runs.
  * Years are plain integers. Signs are ignored.
@@ -51,8 +54,10 @@ export interface SourceNumber {
   kind: SourceNumberKind;
   /** Values any one of which, found in the target, satisfies this number. */
   values: number[];
-  /** For times and hours. */
+  /** For times and hours (and a day.month date that could be a time). */
   time?: { h: number; m: number };
+  /** For a day.month date without a year (and a time that could be one). */
+  dayMonth?: { day: number; month: number };
   /** Alternatively satisfied when, for every inner list, one of its values is present (dates, digit runs). */
   allOf?: number[][];
 }
@@ -62,6 +67,8 @@ export interface TargetNumbers {
   /** Every run of digits, whatever surrounds it (for loosely formatted source numbers). */
   runs: number[];
   times: Array<{ h: number; m: number }>;
+  /** Months (1–12) named in English ("December", "Dec."). */
+  months: number[];
   text: string;
 }
 
@@ -101,6 +108,9 @@ function isClockTime(h: number, m: number): boolean {
 /** "kl." / "klokken" right before a number makes it a time of day. */
 const KL_BEFORE = /(?<!\p{L})(?:kl\.?|klokken)\s*$/iu;
 
+/** "den" / "d." right before a number makes a day.month a date ("den 31.12."). */
+const DEN_BEFORE = /(?<!\p{L})(?:den|d\.)\s*$/iu;
+
 /** Every number found in a Danish text, in order, duplicates (same raw text) removed. */
 export function extractSourceNumbers(source: string): SourceNumber[] {
   const out: SourceNumber[] = [];
@@ -112,7 +122,7 @@ export function extractSourceNumbers(source: string): SourceNumber[] {
     const before = source.slice(Math.max(0, start - 10), start);
     const after = source.slice(end, end + 16);
     const afterKl = KL_BEFORE.test(before);
-    const n = classifySource(blob, after, afterKl);
+    const n = classifySource(blob, after, afterKl, DEN_BEFORE.test(before));
     if (!n) continue;
     if (afterKl && (n.kind === 'time' || n.kind === 'hour')) n.raw = `${KL_BEFORE.exec(before)![0]}${n.raw}`;
     if (seen.has(n.raw)) continue;
@@ -122,8 +132,22 @@ export function extractSourceNumbers(source: string): SourceNumber[] {
   return out;
 }
 
-function classifySource(blob: string, after: string, afterKl: boolean): SourceNumber | null {
+/**
+ * A day.month with no year ("den 31.12.", "1.5."): Danish writes it after "den"/"d.", or with the
+ * ordinal's period after the month. Read as digits or a time, "31 December" missed it.
+ */
+function dayMonthOf(blob: string, after: string, afterKl: boolean, afterDen: boolean): { day: number; month: number } | null {
+  const mm = /^(\d{1,2})\.(\d{1,2})$/.exec(blob);
+  if (!mm || afterKl || !(afterDen || /^\.(?!\d)/.test(after))) return null;
+  const day = Number(mm[1]);
+  const month = Number(mm[2]);
+  return day >= 1 && day <= 31 && month >= 1 && month <= 12 ? { day, month } : null;
+}
+
+function classifySource(blob: string, after: string, afterKl: boolean, afterDen: boolean): SourceNumber | null {
   let mm: RegExpExecArray | null;
+  const dayMonth = dayMonthOf(blob, after, afterKl, afterDen);
+  if (dayMonth && afterDen) return { raw: blob, kind: 'date', values: [], dayMonth };
 
   // Dates d.m.yyyy / d.m.yy
   if ((mm = /^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$/.exec(blob))) {
@@ -141,8 +165,10 @@ function classifySource(blob: string, after: string, afterKl: boolean): SourceNu
   if ((mm = /^(\d{1,2})[.:](\d{2})$/.exec(blob))) {
     const h = Number(mm[1]);
     const mi = Number(mm[2]);
-    if (isClockTime(h, mi)) return { raw: blob, kind: 'time', values: [], time: { h, m: mi } };
+    // "10.05." may be 10 May as well.
+    if (isClockTime(h, mi)) return { raw: blob, kind: 'time', values: [], time: { h, m: mi }, ...(dayMonth ? { dayMonth } : {}) };
   }
+  if (dayMonth) return { raw: blob, kind: 'date', values: [], dayMonth };
 
   let value: number | null = null;
   if (/^\d+$/.test(blob)) value = Number(blob);
@@ -296,6 +322,15 @@ function romanNumerals(text: string): number[] {
   return out;
 }
 
+// Capitalised only: "may", "march" and "sat" are words as well.
+const MONTH_NAMES = /\b(?:(Jan)(?:uary)?|(Feb)(?:ruary)?|(Mar)(?:ch)?|(Apr)(?:il)?|(May)|(Jun)e?|(Jul)y?|(Aug)(?:ust)?|(Sep)(?:t|tember)?|(Oct)(?:ober)?|(Nov)(?:ember)?|(Dec)(?:ember)?)\b/g;
+
+/** The months (1–12) an English text names. */
+function monthNames(text: string): number[] {
+  // The capture group that matched is the month's number.
+  return [...text.matchAll(MONTH_NAMES)].map((m) => m.findIndex((g, i) => i > 0 && g !== undefined));
+}
+
 /** Numbers, times and number words found in an English text. */
 export function extractTargetNumbers(target: string): TargetNumbers {
   const values: number[] = [];
@@ -330,7 +365,7 @@ export function extractTargetNumbers(target: string): TargetNumbers {
 
   values.push(...wordNumbers(target));
   values.push(...romanNumerals(target));
-  return { values, times, runs: digitRuns(target), text: target };
+  return { values, times, months: monthNames(target), runs: digitRuns(target), text: target };
 }
 
 function hasValue(values: readonly number[], v: number): boolean {
@@ -338,18 +373,27 @@ function hasValue(values: readonly number[], v: number): boolean {
   return values.some((x) => Math.abs(x - v) <= tol);
 }
 
+function timePresent(time: { h: number; m: number }, hourOnly: boolean, t: TargetNumbers): boolean {
+  const { h, m } = time;
+  const sameClock = (x: { h: number; m: number }): boolean => x.m === m && x.h % 12 === h % 12;
+  if (t.times.some(sameClock)) return true;
+  if (m === 0 && h === 12 && /\bnoon\b/i.test(t.text)) return true;
+  if (m === 0 && h % 24 === 0 && /\bmidnight\b/i.test(t.text)) return true;
+  // Military style "1430 GMT".
+  if (h >= 10 && hasValue(t.values, h * 100 + m)) return true;
+  if (hourOnly) return hasValue(t.values, h) || (h > 12 && hasValue(t.values, h - 12));
+  return false;
+}
+
+function dayMonthPresent({ day, month }: { day: number; month: number }, t: TargetNumbers): boolean {
+  const has = (v: number): boolean => hasValue(t.values, v) || hasValue(t.runs, v);
+  return has(day) && (t.months.includes(month) || has(month));
+}
+
 /** Whether one source number is present in the analysed target. */
 export function numberPresent(n: SourceNumber, t: TargetNumbers): boolean {
-  if (n.kind === 'time' || n.kind === 'hour') {
-    const { h, m } = n.time!;
-    const sameClock = (x: { h: number; m: number }): boolean => x.m === m && x.h % 12 === h % 12;
-    if (t.times.some(sameClock)) return true;
-    if (m === 0 && h === 12 && /\bnoon\b/i.test(t.text)) return true;
-    if (m === 0 && h % 24 === 0 && /\bmidnight\b/i.test(t.text)) return true;
-    // Military style "1430 GMT".
-    if (h >= 10 && hasValue(t.values, h * 100 + m)) return true;
-    if (n.kind === 'hour') return hasValue(t.values, h) || (h > 12 && hasValue(t.values, h - 12));
-    return false;
+  if (n.time || n.dayMonth) {
+    return (n.time !== undefined && timePresent(n.time, n.kind === 'hour', t)) || (n.dayMonth !== undefined && dayMonthPresent(n.dayMonth, t));
   }
   if ((n.kind === 'date' || n.kind === 'other') && t.text.includes(n.raw)) return true;
   if (n.values.some((v) => hasValue(t.values, v))) return true;

@@ -106,6 +106,30 @@ describe('missing numbers: hits and non-hits', () => {
     expect(missing("Det var i 1990'erne.", 'It was in the eighties.')).toEqual(["1990'erne"]);
   });
 
+  it('a day.month with no year is a date: the day and the month (a number or an English month name)', () => {
+    expect(extractSourceNumbers('Vi holder fri den 31.12. og starter igen.')).toMatchObject([{ raw: '31.12', kind: 'date' }]);
+    for (const en of ['We take 31 December off.', 'We take December 31 off.', 'We take Dec. 31st off.', 'We take 31.12. off.', 'We take 12/31 off.', 'We take the thirty-first of December off.']) {
+      expect(missing('Vi holder fri den 31.12. og starter igen.', en), en).toEqual([]);
+    }
+    expect(missing('Vi holder fri den 1.5. og starter igen.', 'We take 1 May off and start again.')).toEqual([]);
+    expect(missing('Vi holder fri d. 1.5 og starter igen.', 'We take 1 May off and start again.')).toEqual([]);
+    expect(missing('Butikken holder lukket 24.12.', 'The shop is closed on 24 December.')).toEqual([]);
+    expect(missing('Vi holder fri den 31.12. og starter igen.', 'We take 30 December off.')).toEqual(['31.12']);
+    expect(missing('Vi holder fri den 31.12. og starter igen.', 'We take 31 November off.')).toEqual(['31.12']);
+    // "may" the verb is no month.
+    expect(missing('Vi holder fri den 1.5. og starter igen.', 'We may take 1 off.')).toEqual(['1.5']);
+  });
+
+  it('a day.month that could be a time is satisfied by either; after "kl." or as a decimal it is no date', () => {
+    expect(missing('Toget kører 10.05.', 'The train leaves at 10:05.')).toEqual([]);
+    expect(missing('Toget kører 10.05.', 'The train leaves on 10 May.')).toEqual([]);
+    expect(missing('Toget kører 10.05.', 'The train leaves on 11 May.')).toEqual(['10.05']);
+    expect(missing('Mødet er kl. 10.05.', 'The meeting is on 10 May.')).toEqual(['kl. 10.05']);
+    expect(missing('Den er 10.05 kr. værd.', 'It is worth DKK 10.05.')).toEqual([]);
+    expect(extractSourceNumbers('Det er 1.5 mio. kr.')[0]).toMatchObject({ raw: '1.5', kind: 'other' });
+    expect(missing('Det er 1.5 mio. kr.', 'It is 1.5 million kroner.')).toEqual([]);
+  });
+
   it('loosely formatted numbers are matched by their digit runs', () => {
     expect(missing('Tiden var 4:41,30.', 'The time was 4:41.30.')).toEqual([]);
     expect(missing('Version 1.2.3.', 'Version 1.2.3.')).toEqual([]);

@@ -17,6 +17,15 @@ describe('qaParagraph', () => {
     expect(kinds('   ', 'x')).toEqual([]);
   });
 
+  it('a day.month date with no year is neither a missing number nor the time 24:12', () => {
+    expect(qaParagraph('Vi holder fri den 31.12. og starter igen.', 'We take 31 December off and start again.')).toEqual([]);
+    expect(qaParagraph('Vi holder fri den 1.5. og starter igen.', 'We take 1 May off and start again.')).toEqual([]);
+    expect(qaParagraph('Vi holder fri den 24.12. og starter igen.', 'We take 24 December off and start again.')).toEqual([]);
+    expect(qaParagraph('Vi holder fri den 24.12. og starter igen.', 'We take 25 December off and start again.')).toEqual([
+      { kind: 'missing-number', message: 'The source date "24.12" is not in the translation.' },
+    ]);
+  });
+
   it('untranslated: identical or nearly identical target', () => {
     const da = 'Regeringen fremlagde i dag sit forslag til en ny finanslov.';
     expect(kinds(da, da)).toEqual(['untranslated']);
