@@ -24,6 +24,21 @@ export function collapseInlineWhitespace(s: string): string {
   return s.replace(/[^\S\n]+/g, ' ');
 }
 
+/**
+ * Invisible characters that only say where a line may break or a word be hyphenated: soft hyphen
+ * (`&shy;`), zero-width space, zero-width non-joiner, word joiner, U+FEFF inside text, and a
+ * zero-width joiner except inside an emoji sequence ("👨‍👩‍👧", "❤️‍🔥"), where it is part of the picture.
+ */
+const BREAK_HINTS = /[\u00ad\u200b\u200c\u2060\ufeff]|(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}]\p{M}*)\u200d/gu;
+
+/**
+ * The text without its break hints, so each word reaches the model whole: its tokenizer made them
+ * spaces ("Folketings valget") or `<unk>` ("Blom<unk>ster"), and JavaScript's `\s` has U+FEFF.
+ */
+export function removeBreakHints(s: string): string {
+  return s.replace(BREAK_HINTS, '');
+}
+
 /** Unicode's mandatory line breaks (UAX #14 BK, CR, LF, NL): LF, CR, VT, FF, NEL, LS, PS. */
 const LINE_BREAK_CHARS = /[\n\v\f\r\u0085\u2028\u2029]/g;
 

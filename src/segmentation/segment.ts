@@ -5,6 +5,7 @@
  *  - every chunk has `countTokens(chunk.text) <= maxTokens` and `chunk.tokens` is that count;
  *  - chunk text is never empty and contains no line break and no whitespace run;
  *  - `prefix + chunks joined by their joinBefore` equals the paragraph's `text` after:
+ *      0. invisible break hints (soft hyphen, zero-width space …, see normalize.ts) removed,
  *      1. soft line breaks (see lines.ts) → one space,
  *      2. every other whitespace run except hard line breaks → one space
  *         (so `normalizeWhitespace` of both sides is always equal);
@@ -17,7 +18,7 @@ import { packPieces, splitToBudget, type Piece, type TokenCounter } from './chun
 import { classifyMarkers, looksLikeHeading } from './classify.js';
 import { logicalLines } from './lines.js';
 import { extractLeadingMetadata } from './metadata.js';
-import { collapseInlineWhitespace, normalizeInput } from './normalize.js';
+import { collapseInlineWhitespace, normalizeInput, removeBreakHints } from './normalize.js';
 import { splitParagraphs } from './paragraphs.js';
 import { splitSentences } from './sentences.js';
 import { makeTitle } from './title.js';
@@ -36,7 +37,9 @@ export interface SegmentOptions {
 export function chunkLine(line: string, opts: SegmentOptions): Piece[] {
   const pieces: Piece[] = [];
   let join: '' | ' ' = '';
-  for (const raw of splitSentences(collapseInlineWhitespace(line))) {
+  // The source side keeps them; a line of nothing else keeps them too (it stays a chunk).
+  const visible = removeBreakHints(line);
+  for (const raw of splitSentences(collapseInlineWhitespace(visible.trim() === '' ? line : visible))) {
     pieces.push(...splitToBudget(raw, pieces.length === 0 ? '' : join, opts.countTokens, opts.maxTokens));
     join = /\s$/u.test(raw) ? ' ' : '';
   }

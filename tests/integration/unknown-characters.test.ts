@@ -24,6 +24,12 @@ const GOLDEN: [string, string][] = [
   ['Skrevet som tekst forsvinder <unk> og </s> ikke.', 'Skrevet som tekst forsvinder <unk> og </s> ikke.'],
   ['Festen 🎉 hed Ψυχή på græsk.', 'Festen 🎉 hed Ψυχή på græsk.'],
   ['Familien 👨\u200d👩\u200d👧 sendte ❤\ufe0f.', 'Familien 👨\u200d👩\u200d👧 sendte ❤\ufe0f.'],
+  // invisible break hints (soft hyphen, zero-width space, word joiner, U+FEFF, joiners between
+  // letters) are taken out before the model: the word reaches it whole (was "Folketings valget")
+  [
+    'Folketings\u200bvalget blev Blom\u00adster, ord\u2060for\u2060ord, mid\ufefft, e\u200cf og e\u200df.',
+    'Folketingsvalget blev Blomster, ordforord, midt, ef og ef.',
+  ],
 ];
 
 let dir: string;

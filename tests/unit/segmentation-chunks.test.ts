@@ -120,3 +120,21 @@ describe('title', () => {
     expect(segmentDocument('Hej.', { ...opts(60), source: 'a.txt' }).metadata).toEqual({ source: 'a.txt' });
   });
 });
+
+describe('invisible break hints', () => {
+  it('soft hyphen, zero-width space, word joiner, U+FEFF and joiners between letters leave the chunks; the source keeps them', () => {
+    const text = 'Folketings\u200bvalget blev Blom\u00adster ord\u2060for\u2060ord mid\ufefft e\u200cf og e\u200df.';
+    const p = segmentDocument(text, opts(100)).paragraphs[0]!;
+    expect(p.text).toBe(text);
+    expect(joinChunks(p.chunks)).toBe('Folketingsvalget blev Blomster ordforord midt ef og ef.');
+  });
+
+  it('a zero-width joiner inside an emoji sequence stays', () => {
+    const text = 'Familien 👨\u200d👩\u200d👧 sendte ❤\ufe0f\u200d🔥 og 👍🏽.';
+    expect(joinChunks(segmentDocument(text, opts(100)).paragraphs[0]!.chunks)).toBe(text);
+  });
+
+  it('a line of nothing else keeps them (it still gives a chunk)', () => {
+    expect(segmentDocument('\u200b', opts(100)).paragraphs[0]!.chunks.map((c) => c.text)).toEqual(['\u200b']);
+  });
+});
