@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,64 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     } finally {
       process.env = saved;
     }
+  });
+
+  /** `da2en model …` against the mirror at `host`, in the models folder `dir`. */
+  async function model(host: string, dir: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+    const saved = { ...process.env };
+    process.env['DA2EN_REMOTE_HOST'] = host;
+    try {
+      const stderr = sink();
+      return { code: await main(['model', ...args, '--model', ID, '--models-dir', dir], { stdout: sink(), stderr }), stderr: stderr.text() };
+    } finally {
+      process.env = saved;
+    }
+  }
+  const weightGets = (h: HubServer) => h.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/model.safetensors')).length;
+
+  it('a kept checkpoint cut short is checked against its manifest and fetched again (was: exit 5 "the file is truncated" on every run, no request)', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    expect((await model(hub.url, dir, 'download', '--keep-source')).code).toBe(0);
+    const source = checkpointDir(path.join(dir, ...ID.split('/')));
+    truncateSync(path.join(source, 'model.safetensors'), 100);
+    const before = weightGets(hub);
+    const offline = await model(hub.url, dir, 'download', '--dtype', 'fp32', '--offline');
+    expect(offline.code).toBe(5);
+    expect(offline.stderr).toContain(`the checkpoint of ${ID} kept in ${source} is damaged (model.safetensors: 100 bytes, expected`);
+    const repaired = await model(hub.url, dir, 'download', '--dtype', 'fp32');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(weightGets(hub)).toBe(before + 1);
+    expect((await model(hub.url, dir, 'verify', '--dtype', 'fp32')).code).toBe(0);
+  });
+
+  it('a checkpoint a mirror sent short, stating no size or checksum, fails to convert with the way out in its one line', async () => {
+    const bytes = readFileSync(path.join(ckpt.dir, 'model.safetensors')).length;
+    hub = await startHub({ [ID]: ckpt.dir }, { truncate: { 'model.safetensors': bytes - 1000 } });
+    const dir = modelsDir();
+    const source = checkpointDir(path.join(dir, ...ID.split('/')));
+    const broken = await model(hub.url, dir, 'download');
+    expect(broken.code).toBe(5);
+    const line = broken.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/^da2en: could not convert Helsinki-NLP\/opus-mt-tiny-test: .*truncated/);
+    expect(line).toContain(`delete ${source} and run "da2en model download --model ${ID}" to fetch it again`);
+    // What the line says to do works once the mirror serves the whole file.
+    await hub.close();
+    hub = await startHub({ [ID]: ckpt.dir });
+    rmSync(source, { recursive: true });
+    const again = await model(hub.url, dir, 'download');
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('--dtype q8,fp32 converts both from one download of the checkpoint (was: the weights downloaded once per dtype)', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const result = await model(hub.url, dir, 'download', '--dtype', 'q8,fp32');
+    expect(result.code, result.stderr).toBe(0);
+    expect(weightGets(hub)).toBe(1);
+    const location = path.join(dir, ...ID.split('/'));
+    expect(existsSync(checkpointDir(location))).toBe(false);
+    for (const dtype of ['q8', 'fp32'] as const) expect((await verifyModel(location, dtype)).problems, dtype).toEqual([]);
   });
 
   it('a converted model missing its config.json is repaired by the download verify names (was: exit 5 "refusing to replace …: it holds .da2en-manifest.json")', async () => {

@@ -151,7 +151,7 @@ describe('model verify and paths', () => {
     expect(result.stderr).not.toMatch(/corrupt|failed verification/);
   });
 
-  it.each(['models/tinyy', './tinyy', 'a/b/c', 'tinyy/'])('--model %s (a path, not a hub id) gets "no model directory at …"', async (spec) => {
+  it.each(['./models/tinyy', '../tinyy', './tinyy', 'a/b/c', 'tinyy/'])('--model %s (a path, not a hub id) gets "no model directory at …"', async (spec) => {
     expect(locateModel(spec, '/nowhere').downloadable).toBe(false);
     for (const argv of [['model', 'verify'], ['model', 'download'], ['-', '--format', 'txt']]) {
       const result = await runCli([...argv, '--model', spec], 'Hej.');
@@ -161,10 +161,11 @@ describe('model verify and paths', () => {
     }
   });
 
-  it('owner/name stays a hub id unless its owner is a directory here', () => {
+  it('owner/name stays a hub id unless it names a folder here', () => {
     expect(locateModel('Xenova/opus-mt-da-en', '/m')).toEqual({ id: 'Xenova/opus-mt-da-en', dir: path.join('/m', 'Xenova', 'opus-mt-da-en'), downloadable: true });
-    // The project root (the tests' working directory) has models/.
-    expect(locateModel('models/opus', '/m').downloadable).toBe(false);
+    // The project root (the tests' working directory) has models/ and src/engine/, not models/opus.
+    expect(locateModel('models/opus', '/m').downloadable).toBe(true);
+    expect(locateModel('src/engine', '/m').downloadable).toBe(false);
   });
 });
 

@@ -57,14 +57,15 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   }
   if (args.action === 'download') {
     if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
-    for (const dtype of dtypes) {
+    for (const [i, dtype] of dtypes.entries()) {
       const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
       let fetched: string[];
       try {
         // repair: every file is checked against the manifest, so a truncated or changed file is fetched
         // again (what `model verify` tells the user to do) instead of being reported as "already there".
-        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
+        // A hub checkpoint converts the later dtypes too, from one download.
+        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }

@@ -9,8 +9,9 @@
  * than most of a start.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../../io/replace-file.js';
 import type { BeamSearchSpec } from './beam-search-spec.js';
 import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
@@ -94,32 +95,29 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
   return { source: bytes, fresh: true };
 }
 
-/** Writes a verified wrapped model, its weights and its stamp (each tmp + rename, the stamp last); false if the directory is read-only. */
+/**
+ * Writes a verified wrapped model, its weights and its stamp (each replaced whole, the stamp last:
+ * replaceFile, so a link at any of those names is replaced, never written through); false if the
+ * directory is read-only.
+ */
 export async function storeGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec, bytes: Uint8Array): Promise<boolean> {
   const target = generationModelPath(dir, dtype);
   const weights = generationWeightsPath(dir, dtype);
   const { splitExternalWeights } = await import('./external-weights.js');
   const split = splitExternalWeights(bytes, path.basename(weights));
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
   const dataHash = createHash('sha256');
+  for (const chunk of split.data) dataHash.update(chunk);
+  // The temp names the converter recognises as the engine's own (output-folder.ts ENGINE_FILE).
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
   try {
-    const file = await open(weights + suffix, 'w');
-    try {
-      for (const chunk of split.data) {
-        dataHash.update(chunk);
-        await file.write(chunk);
-      }
-    } finally {
-      await file.close();
-    }
-    await rename(weights + suffix, weights);
-    await writeFile(target + suffix, split.model);
-    await rename(target + suffix, target);
+    // Not fsynced: a file cut short by a crash fails the stamp's size check and is made again.
+    await replaceFile(weights, split.data, { sync: false, temp: weights + suffix });
+    await replaceFile(target, split.model, { sync: false, temp: target + suffix });
     const sha256: CopyHashes = { model: createHash('sha256').update(split.model).digest('hex'), data: dataHash.digest('hex') };
-    await writeFile(generationStampPath(dir, dtype), `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`);
+    const stamp = generationStampPath(dir, dtype);
+    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`, { temp: stamp + suffix });
     return true;
   } catch {
-    await Promise.all([rm(weights + suffix, { force: true }), rm(target + suffix, { force: true })]);
     return false;
   }
 }

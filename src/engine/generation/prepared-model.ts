@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Dtype } from '../dtype.js';
+import { replaceFile } from '../../io/replace-file.js';
 import { sha256File } from '../model-store/manifest.js';
 import { generationModelPath, generationStampPath, type CopyHashes } from './generation-model.js';
 
@@ -202,9 +203,8 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
       if (reason === undefined) return;
       try {
         const stamp: Stamp = { ...(await machineKey(dir, dtype)), failed: reason.slice(0, 300) };
-        const tmp = `${files[2]!}.tmp-${process.pid}-${Date.now()}`;
-        await writeFile(tmp, `${JSON.stringify(stamp)}\n`);
-        await rename(tmp, files[2]!);
+        // A link at the stamp's name is replaced, never written through.
+        await replaceFile(files[2]!, `${JSON.stringify(stamp)}\n`, { temp: `${files[2]!}.tmp-${process.pid}-${Date.now()}` });
         // A damaged earlier copy is of no use any more.
         await Promise.all(files.slice(0, 2).map((f) => rm(f, { force: true })));
       } catch {

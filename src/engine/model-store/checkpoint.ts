@@ -3,11 +3,12 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 // The converter itself (ONNX builder, protobuf, zip reader) is imported only when a checkpoint is converted.
 import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
-import { Da2enError } from '../../errors.js';
+import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
-import { readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
-import { requiredFiles } from './model-files.js';
+import { checkFile } from './check-file.js';
+import { loadManifest, readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
+import { dtypeFlag, requiredFiles } from './model-files.js';
 
 /** Above this, the CLI says how much a model download will fetch before it starts. */
 export const LARGE_DOWNLOAD_BYTES = 200 * 1024 * 1024;
@@ -55,6 +56,8 @@ export interface CheckpointInstallRequest {
   /** The model directory the converted files go to. */
   dir: string;
   dtype: Dtype;
+  /** Other dtypes to convert in the same run, from the same download. */
+  moreDtypes?: Dtype[];
   remoteHost: string;
   /** Keep the downloaded checkpoint beside the model (`<dir>.checkpoint`) instead of removing it. */
   keepSource?: boolean;
@@ -72,18 +75,50 @@ function megabytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
+/** A file of a kept checkpoint and what is wrong with it. */
+interface CheckpointProblem {
+  file: string;
+  problem: string;
+}
+
+/**
+ * The files of a kept checkpoint its manifest does not vouch for: a size or sha256 that differs, a
+ * file it has no entry for, every file when the manifest is damaged. A checkpoint without a
+ * manifest (a download killed between moving its files in and writing it) is taken as it is.
+ */
+async function checkpointProblems(source: string): Promise<CheckpointProblem[]> {
+  const read = await loadManifest(source);
+  if (read.state === 'absent') return [];
+  const problems: CheckpointProblem[] = [];
+  for (const file of [...CHECKPOINT_FILES.required, ...CHECKPOINT_FILES.optional, ...CHECKPOINT_FILES.weights]) {
+    if (!existsSync(path.join(source, file))) continue;
+    const want = read.state === 'ok' ? read.manifest.files[file] : undefined;
+    const problem = read.state === 'damaged' ? `${file}: its manifest is damaged` : !want ? `${file}: not in its manifest` : (await checkFile(source, file, want)).problem;
+    if (problem) problems.push({ file, problem });
+  }
+  return problems;
+}
+
 /**
  * Installs a hub checkpoint as a Transformers.js model: downloads its files (same resume, verify
  * and progress as any model download) into `<dir>.checkpoint`, converts them into `<dir>` and
  * writes a manifest of the converted files (for `da2en model verify`). A checkpoint already on
- * disk (kept from before, or from an interrupted run) is converted without downloading.
+ * disk (kept from before, or from an interrupted run) is checked against its manifest and converted
+ * without downloading what is intact; what is not is downloaded again.
  */
 export async function installCheckpoint(req: CheckpointInstallRequest): Promise<void> {
   const source = checkpointDir(req.dir);
+  const damaged = await checkpointProblems(source);
+  if (damaged.length > 0 && req.offline) {
+    const more = damaged.length > 1 ? ` and ${damaged.length - 1} more` : '';
+    throw new Da2enError('model-corrupt', `the checkpoint of ${req.id} kept in ${source} is damaged (${damaged[0]!.problem}${more}) and --offline forbids downloading it again; run "da2en model download --model ${req.id}${dtypeFlag(req.dtype)}" while online`);
+  }
+  for (const { file } of damaged) await rm(path.join(source, file), { force: true });
   const have = (f: string) => existsSync(path.join(source, f));
   const haveWeights = CHECKPOINT_FILES.weights.some(have);
   const needed = CHECKPOINT_FILES.required.filter((f) => !have(f));
-  if (needed.length > 0 || !haveWeights) {
+  // A damaged optional file (generation_config.json…) is fetched again too, not converted without.
+  if (needed.length > 0 || !haveWeights || damaged.length > 0) {
     if (req.offline) {
       throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and --offline forbids downloading its checkpoint; run "da2en model download --model ${req.id}" while online`);
     }
@@ -122,16 +157,22 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
     }
     await downloadModel({ id: req.id, dir: source, files, sizes: stated, remoteHost: req.remoteHost, ...(req.onStart ? { onStart: req.onStart } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.signal ? { signal: req.signal } : {}) });
   }
-  req.onNotice?.(`converting ${req.id} (${req.dtype}) into ${req.dir}`);
+  const dtypes = [...new Set([req.dtype, ...(req.moreDtypes ?? [])])];
+  req.onNotice?.(`converting ${req.id} (${dtypes.join(', ')}) into ${req.dir}`);
   let report;
   try {
     const { convertCheckpoint } = await import('../../converter/convert.js');
-    report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes: [req.dtype], merge: true });
+    report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes, merge: true });
   } catch (err) {
-    throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}`, { cause: err });
+    // A checkpoint damaged where its manifest cannot tell (a mirror that sent a short file without
+    // stating its size or checksum) fails here on every run: say how to fetch it again.
+    const refetch = isDa2enError(err, 'model-corrupt')
+      ? `; if its checkpoint is damaged (a download cut short), delete ${source} and run "da2en model download --model ${req.id}${dtypeFlag(req.dtype)}" to fetch it again`
+      : '';
+    throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}${refetch}`, { cause: err });
   }
   const files: Record<string, { size: number; sha256: string }> = { ...((await readManifestIfIntact(req.dir))?.files ?? {}) };
-  for (const f of requiredFiles(req.dtype)) {
+  for (const f of new Set(dtypes.flatMap(requiredFiles))) {
     const full = path.join(req.dir, f);
     files[f] = { size: (await stat(full)).size, sha256: await sha256File(full) };
   }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
+import { lstat, readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -80,6 +80,18 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
+/**
+ * How much of a file an earlier download left in `part`. Only a plain file is resumed: anything
+ * else there (a symbolic link, a FIFO) is removed, so that the download never appends to, or
+ * truncates, a file outside the staging folder through it.
+ */
+async function partOffset(part: string): Promise<number> {
+  const info = await lstat(part).catch(() => undefined);
+  if (info?.isFile()) return info.size;
+  if (info && !info.isDirectory()) await rm(part, { force: true });
+  return 0;
+}
+
 function describeNetworkError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (err as Error).message;
@@ -105,7 +117,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       const made = makeDirectories(path.dirname(part));
       firstMade ??= made;
       const url = `${base}/${req.id}/resolve/${encodeURIComponent(revision)}/${file}`;
-      let offset = await fileSize(part);
+      let offset = await partOffset(part);
       const remote = await openRemote(url, offset, req.signal);
       const { status } = remote.response;
       if (status === 416) {

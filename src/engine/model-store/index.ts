@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, isDa2enError } from '../../errors.js';
-import { DEFAULT_DTYPE } from '../defaults.js';
 import { checkDtype } from '../check-dtype.js';
 import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { withModelLock, type LockHolder } from './download-lock.js';
 import { locateModel, type ModelLocation } from './locate.js';
-import { MANIFEST_NAME, loadManifest, readManifest, sha256File } from './manifest.js';
-import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, modelFile, requiredFiles } from './model-files.js';
+import { checkFile } from './check-file.js';
+import { MANIFEST_NAME, loadManifest, readManifest } from './manifest.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES, dtypeFlag, missingFiles, modelFile, requiredFiles } from './model-files.js';
 
-export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
+export { DEFAULT_MODEL_ID, QUALITY_MODELS, dtypeFlag, missingFiles, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
 export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
 export { modelMemoryId } from './memory-id.js';
@@ -32,36 +32,11 @@ export interface EnsureModelOptions {
   signal?: AbortSignal;
   /** Check every present file's contents too and fetch again the ones that fail (`model download`). */
   repair?: boolean;
-}
-
-/** What to add to a `da2en model …` command for `dtype` (nothing for the default). */
-export function dtypeFlag(dtype: Dtype): string {
-  return dtype === DEFAULT_DTYPE ? '' : ` --dtype ${dtype}`;
-}
-
-interface FileCheck {
-  file: string;
-  problem: string | null;
-  missing: boolean;
-}
-
-/**
- * One file against what it must be: the manifest's size and sha256 when the model was downloaded,
- * else the published size (default model), else only that it exists and is not empty.
- */
-async function checkFile(dir: string, file: string, want: { size: number; sha256?: string } | undefined): Promise<FileCheck> {
-  let size: number;
-  try {
-    size = (await stat(path.join(dir, file))).size;
-  } catch {
-    return { file, problem: `${file}: missing`, missing: true };
-  }
-  if (size === 0) return { file, problem: `${file}: empty`, missing: false };
-  if (!want) return { file, problem: null, missing: false };
-  if (size !== want.size) return { file, problem: `${file}: ${size} bytes, expected ${want.size}`, missing: false };
-  if (!want.sha256) return { file, problem: null, missing: false };
-  const sha = await sha256File(path.join(dir, file));
-  return { file, problem: sha === want.sha256 ? null : `${file}: sha256 ${sha.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…`, missing: false };
+  /**
+   * Other dtypes the caller wants next (`model download --dtype q8,fp32`): a hub checkpoint converts
+   * those still missing in the same run, so that it is downloaded once, not once per dtype.
+   */
+  moreDtypes?: Dtype[];
 }
 
 /** The files of `dtype` that are missing or fail their check: what a repairing download fetches. */
@@ -111,9 +86,7 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
       `no model directory at ${location.dir}; check the path (a hub model id has the form owner/name, like ${DEFAULT_MODEL_ID})`,
     );
   }
-  // A repair (`da2en model download`) checks every file's contents; a translation only looks for
-  // missing files, so that it does not hash 100 MB before every run.
-  const toFetch = async () => (options.repair && location.downloadable ? await filesToRepair(location.dir, location.id, options.dtype) : missingFiles(location.dir, options.dtype));
+  const toFetch = () => filesToFetch(location, options.dtype, options.repair);
   const missing = await toFetch();
   if (missing.length === 0) return { ...location, fetched: [] };
   if (!location.downloadable) {
@@ -134,18 +107,40 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
     if (damaged) await dropOtherWeights(location.dir, options.dtype);
     // What the process that held the lock fetched is not fetched again; a damaged manifest vouches for nothing.
     const still = damaged ? requiredFiles(options.dtype) : await toFetch();
-    if (still.length > 0) await fetchModel(location, still, options);
-    return { ...location, fetched: still };
+    const also = still.length > 0 ? await fetchModel(location, still, options) : [];
+    return { ...location, fetched: [...new Set([...still, ...also])] };
   });
 }
 
-/** Downloads (or converts from a hub checkpoint) the `missing` files; the caller holds the model's download lock. */
-async function fetchModel(location: ModelLocation, missing: string[], options: EnsureModelOptions): Promise<void> {
-  const install = () =>
-    installCheckpoint({
+/**
+ * The files of `dtype` to fetch. A repair (`da2en model download`) checks every file's contents; a
+ * translation only looks for missing files, so that it does not hash 100 MB before every run.
+ */
+async function filesToFetch(location: ModelLocation, dtype: Dtype, repair: boolean | undefined): Promise<string[]> {
+  return repair && location.downloadable ? await filesToRepair(location.dir, location.id, dtype) : missingFiles(location.dir, dtype);
+}
+
+/**
+ * Downloads (or converts from a hub checkpoint) the `missing` files; the caller holds the model's
+ * download lock. Returns the files of `moreDtypes` converted along with them.
+ */
+async function fetchModel(location: ModelLocation, missing: string[], options: EnsureModelOptions): Promise<string[]> {
+  const install = async () => {
+    // The other dtypes still wanted are converted in the same run: one download of the checkpoint, not one per dtype.
+    const more: Dtype[] = [];
+    const also: string[] = [];
+    for (const dtype of options.moreDtypes ?? []) {
+      if (dtype === options.dtype) continue;
+      const files = await filesToFetch(location, dtype, options.repair);
+      if (files.length === 0) continue;
+      more.push(dtype);
+      also.push(...files);
+    }
+    await installCheckpoint({
       id: location.id,
       dir: location.dir,
       dtype: options.dtype,
+      moreDtypes: more,
       remoteHost: options.remoteHost,
       offline: options.offline,
       ...(options.keepSource !== undefined ? { keepSource: options.keepSource } : {}),
@@ -154,17 +149,13 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    return also;
+  };
   // A checkpoint kept from an earlier download converts without the network.
-  if (existsSync(checkpointDir(location.dir))) {
-    await install();
-    return;
-  }
+  if (existsSync(checkpointDir(location.dir))) return install();
   // Hub repos without onnx/ (all Helsinki-NLP ones) are raw checkpoints: download, then convert.
   // A failed probe falls through to the ordinary download, which reports the network error.
-  if (await isCheckpointRepo(options.remoteHost, location.id, options.dtype, options.signal).catch(() => false)) {
-    await install();
-    return;
-  }
+  if (await isCheckpointRepo(options.remoteHost, location.id, options.dtype, options.signal).catch(() => false)) return install();
   try {
     await downloadModel({
       id: location.id,
@@ -181,6 +172,7 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
     }
     throw err;
   }
+  return [];
 }
 
 export interface VerifyReport {

@@ -27,24 +27,33 @@ export interface ModelLocation {
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /**
- * A value that can only be meant as a path: starts with `.`, `/` or `~`, is absolute, has a
- * backslash or more than one `/` (hub ids are exactly owner/name), ends with `/`, or its first part
- * names a directory that exists here (`models/tinyy`, a typo of `models/tiny`).
+ * Written as a path: starts with `.`, `/` or `~`, is absolute, has a backslash or more than one `/`
+ * (hub ids are exactly owner/name), ends with `/`, or is not of the owner/name form at all.
  */
-function looksLikePath(spec: string): boolean {
+function writtenAsPath(spec: string): boolean {
   if (/^[.~/\\]/.test(spec) || path.isAbsolute(spec) || spec.includes('\\') || spec.endsWith('/')) return true;
-  if (!HUB_ID.test(spec)) return true;
-  const owner = spec.slice(0, spec.indexOf('/'));
-  return existsSync(owner) && statSync(owner).isDirectory();
+  return !HUB_ID.test(spec);
+}
+
+function isFolder(p: string): boolean {
+  return existsSync(p) && statSync(p).isDirectory();
 }
 
 /**
- * `--model` takes a hub id or a directory. A directory wins when it exists (or looks like a
- * path), so `--model ./my-model` never reaches for the network.
+ * `--model` takes a hub id or a directory. A value written as a path is a directory (so
+ * `--model ./my-model` never reaches for the network), and so is an owner/name that names a
+ * folder here, unless that folder is the models directory's own copy of the hub model (da2en run
+ * from inside the models directory). Any other owner/name is a hub id, whatever folders the
+ * current one holds: an unrelated `Helsinki-NLP/` here does not take `--quality best` away.
  */
 export function locateModel(spec: string, modelsDir: string): ModelLocation {
-  if (looksLikePath(spec) || (existsSync(spec) && statSync(spec).isDirectory())) {
+  const stored = path.join(modelsDir, ...spec.split('/'));
+  if (writtenAsPath(spec) || (isFolder(spec) && path.resolve(spec) !== path.resolve(stored))) {
     return { id: spec, dir: path.resolve(spec), downloadable: false };
   }
-  return { id: spec, dir: path.join(modelsDir, ...spec.split('/')), downloadable: true };
+  // `Helsinki-NLP/..` would be the models directory itself, and its checkpoint go beside it.
+  if (spec.split('/').some((part) => part === '.' || part === '..')) {
+    throw new Da2enError('usage', `--model ${spec} is not a hub model id (owner/name, neither part "." or ".."); a local folder is given as a path, starting with ./`);
+  }
+  return { id: spec, dir: stored, downloadable: true };
 }

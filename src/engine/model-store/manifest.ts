@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
-import { writeFileAtomically } from '../../io/sinks.js';
+import { makeDirectories } from '../../io/make-directories.js';
+import { replaceFile } from '../../io/replace-file.js';
 import { MANIFEST_NAME } from '../../model-folder-names.js';
 
 export { MANIFEST_NAME };
@@ -87,7 +88,9 @@ export async function readManifestIfIntact(dir: string): Promise<Manifest | null
   return read.state === 'ok' ? read.manifest : null;
 }
 
+/** Replaces the manifest whole: a link at its name is replaced, never written through (a write outside the model folder). */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   const file = path.join(dir, MANIFEST_NAME);
-  await writeFileAtomically(file, JSON.stringify(manifest, null, 2) + '\n');
+  makeDirectories(dir);
+  await replaceFile(file, JSON.stringify(manifest, null, 2) + '\n');
 }
