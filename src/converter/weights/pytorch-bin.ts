@@ -120,15 +120,31 @@ export class PytorchBinFile implements TensorSource {
     if (bytes.length !== t.storage.numel * size) throw new CheckpointError(`${file}: storage data/${t.storage.key} has ${bytes.length} bytes, the pickle says ${t.storage.numel * size}`);
     const storage = toFloat32(bytes, dtype as FloatDtype);
     const n = elementCount(t.shape);
-    // The furthest element the view touches must lie inside the storage.
-    const last = t.offset + t.shape.reduce((acc, d, i) => acc + (d > 0 ? (d - 1) * t.stride[i]! : 0), 0);
-    if (n > 0 && (t.offset < 0 || last >= storage.length)) throw new CheckpointError(`${file}: tensor ${name} reaches outside its storage`);
+    if (t.stride.length !== t.shape.length || t.shape.some((d) => d < 0)) {
+      throw new CheckpointError(`${file}: tensor ${name} has a malformed view (size [${t.shape.join(', ')}], stride [${t.stride.join(', ')}])`);
+    }
+    const reach = viewReach(t);
+    // Both ends, each dimension on its own: a negative stride reaches below the offset, and a
+    // check of the last element alone let such a view read past the start (NaN weights).
+    if (n > 0 && (reach.lowest < 0 || reach.highest >= storage.length)) throw new CheckpointError(`${file}: tensor ${name} reaches outside its storage`);
     return { shape: t.shape, data: strided(storage, t, n) };
   }
 
   close(): void {
     this.zip.close();
   }
+}
+
+/** The lowest and highest storage elements a non-empty view touches. */
+function viewReach(t: Pick<PickledTensor, 'offset' | 'shape' | 'stride'>): { lowest: number; highest: number } {
+  let lowest = t.offset;
+  let highest = t.offset;
+  t.shape.forEach((d, i) => {
+    const span = (d - 1) * t.stride[i]!;
+    if (span < 0) lowest += span;
+    else highest += span;
+  });
+  return { lowest, highest };
 }
 
 /** Copies a (possibly non-contiguous) view into a dense row-major array. */
