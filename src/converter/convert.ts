@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from '../builder/marian/decoder.js';
 import type { MarianDims } from '../builder/marian/dims.js';
@@ -7,6 +7,7 @@ import { buildEncoder } from '../builder/marian/encoder.js';
 import type { Model } from '../builder/onnx/ir.js';
 import { quantizeDynamic } from '../builder/onnx/quantize.js';
 import { serializeModel } from '../builder/onnx/serialize.js';
+import { readSmallFile, SMALL_FILE_LIMITS } from './checkpoint-file.js';
 import { readMarianWeights } from './checkpoint-weights.js';
 import { checkOutputFolder, swapIntoPlace } from './output-folder.js';
 import { CheckpointError } from './errors.js';
@@ -54,12 +55,13 @@ export interface ConvertReport {
 
 type Json = Record<string, unknown>;
 
-async function readJson(file: string, required: boolean): Promise<Json | undefined> {
+async function readJson(file: string, required: boolean, limit: number = SMALL_FILE_LIMITS.json): Promise<Json | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readSmallFile(file, limit)).toString('utf8');
   } catch (err) {
     if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof CheckpointError) throw err;
     throw new CheckpointError(`cannot read ${path.basename(file)} in ${path.dirname(file)}: ${(err as Error).message}`, { cause: err });
   }
   try {
@@ -122,11 +124,12 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
     unk: tokenString(tokCfg['unk_token'] ?? specialMap['unk_token'], '<unk>'),
     pad: tokenString(tokCfg['pad_token'] ?? specialMap['pad_token'], '<pad>'),
   };
-  const vocab = (await readJson(path.join(dir, 'vocab.json'), true)) as Record<string, number>;
+  const vocab = (await readJson(path.join(dir, 'vocab.json'), true, SMALL_FILE_LIMITS.vocabulary)) as Record<string, number>;
   let spmBytes: Buffer;
   try {
-    spmBytes = await readFile(path.join(dir, 'source.spm'));
+    spmBytes = await readSmallFile(path.join(dir, 'source.spm'), SMALL_FILE_LIMITS.vocabulary);
   } catch (err) {
+    if (err instanceof CheckpointError) throw err;
     throw new CheckpointError(`cannot read source.spm in ${dir}: ${(err as Error).message}`, { cause: err });
   }
   const tok = marianTokenizerJson(parseSentencePieceModel(spmBytes, 'source.spm'), vocab, special);

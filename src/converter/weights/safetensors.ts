@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { openRegularFileSync } from '../checkpoint-file.js';
 import { CheckpointError } from '../errors.js';
 import { BYTES_PER_ELEMENT, elementCount, toFloat32, type CheckpointTensor, type FloatDtype, type TensorSource } from './tensor.js';
 
@@ -28,8 +29,9 @@ export class SafetensorsFile implements TensorSource {
   constructor(readonly file: string) {
     const name = path.basename(file);
     try {
-      this.fd = openSync(file, 'r');
+      this.fd = openRegularFileSync(file);
     } catch (err) {
+      if (err instanceof CheckpointError) throw err;
       throw new CheckpointError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
     }
     try {
