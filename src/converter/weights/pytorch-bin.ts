@@ -43,10 +43,16 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string): Promis
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      // Copied in as it comes (yauzl checks the size): one concat at the end would be a single copy
+      // of up to ~200 MB (an embedding table) that nothing, not even a stop (convert.ts), interrupts.
+      const bytes = Buffer.allocUnsafe(entry.uncompressedSize);
+      let done = 0;
+      stream.on('data', (c: Buffer) => {
+        if (done + c.length > bytes.length) return stream.destroy(new Error(`${entry.fileName} is longer than its stated ${entry.uncompressedSize} bytes`));
+        done += c.copy(bytes, done);
+      });
       stream.once('error', reject);
-      stream.once('end', () => resolve(Buffer.concat(chunks)));
+      stream.once('end', () => (done === bytes.length ? resolve(bytes) : reject(new Error(`${entry.fileName} is shorter than its stated ${entry.uncompressedSize} bytes`))));
     });
   });
 }
@@ -181,7 +187,8 @@ function strided(storage: Float32Array, t: PickledTensor, n: number): Float32Arr
     if (t.shape[i]! > 1 && t.stride[i] !== expect) contiguous = false;
     expect *= t.shape[i]!;
   }
-  if (contiguous) return storage.slice(t.offset, t.offset + n);
+  // The whole storage (every real checkpoint's views): no copy, one big copy being a long step.
+  if (contiguous) return t.offset === 0 && n === storage.length ? storage : storage.slice(t.offset, t.offset + n);
   const out = new Float32Array(n);
   const idx = new Array<number>(rank).fill(0);
   for (let k = 0; k < n; k++) {
