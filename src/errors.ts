@@ -61,10 +61,10 @@ export function isDa2enError(err: unknown, kind?: ErrorKind): err is Da2enError 
 }
 
 /** An aborted signal's reason as the library throws it: kind `interrupted`, the reason as its `cause` (a reason already of that kind, the CLI's, as it is). */
-export function interruptedError(reason: unknown): Da2enError {
+export function interruptedError(reason: unknown, what = 'the translation'): Da2enError {
   if (isDa2enError(reason, 'interrupted')) return reason;
   const why = reason instanceof Error ? reason.message : String(reason);
-  return new Da2enError('interrupted', `the translation was stopped: ${why}`, { cause: reason });
+  return new Da2enError('interrupted', `${what} was stopped: ${why}`, { cause: reason });
 }
 
 /** The input readers' own errors as da2en errors, one kind each (the CLI gives each kind an exit code, the server a status); anything else is returned as it is. */

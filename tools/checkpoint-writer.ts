@@ -5,7 +5,7 @@
  * ModelProto, and small hostile pickles.
  */
 import { writeFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import protobuf from 'protobufjs/minimal.js';
 
 export type StDtype = 'F32' | 'F16' | 'BF16';
@@ -168,33 +168,36 @@ export function stateDictPickle(entries: TorchEntry[], dtype: StDtype, numel: Ma
   return w.op(0x75, 0x2e).bytes();
 }
 
-/** A stored (uncompressed) zip, as torch.save writes it. */
-export function zipBytes(files: { name: string; data: Buffer }[]): Buffer {
+/** A stored (uncompressed) zip, as torch.save writes it; `deflate` compresses a file (for archives torch.save never writes). */
+export function zipBytes(files: { name: string; data: Buffer; deflate?: boolean }[]): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const f of files) {
     const name = Buffer.from(f.name);
     const crc = crc32(f.data);
+    const stored = f.deflate ? deflateRawSync(f.data) : f.data;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(f.deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(f.data.length, 18);
+    local.writeUInt32LE(stored.length, 18);
     local.writeUInt32LE(f.data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(20, 4);
     cd.writeUInt16LE(20, 6);
+    cd.writeUInt16LE(f.deflate ? 8 : 0, 10);
     cd.writeUInt32LE(crc >>> 0, 16);
-    cd.writeUInt32LE(f.data.length, 20);
+    cd.writeUInt32LE(stored.length, 20);
     cd.writeUInt32LE(f.data.length, 24);
     cd.writeUInt16LE(name.length, 28);
     cd.writeUInt32LE(offset, 42);
-    locals.push(local, name, f.data);
+    locals.push(local, name, stored);
     central.push(cd, name);
-    offset += 30 + name.length + f.data.length;
+    offset += 30 + name.length + stored.length;
   }
   const cdBytes = Buffer.concat(central);
   const end = Buffer.alloc(22);

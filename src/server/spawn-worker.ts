@@ -1,17 +1,28 @@
 /**
- * Starts a worker thread on a module that lies beside this one (./engine-worker, ./extract-worker).
+ * Starts a worker thread on a module that lies beside this one (./engine-worker, ./extract-worker),
+ * or anywhere else (the converter's ./convert-worker).
  *
  * From source (tsx, vitest) the module is a .ts file that plain Node cannot load, so it is started
  * through a one-line bootstrap that registers tsx first. Built, the .js runs directly: in dist/ the
  * modules sit side by side, and in the CLI's bundle every entry and chunk sits in dist/bundle/
  * (tools/bundle-cli.ts lists the worker modules among its entries).
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export function startSiblingWorker(name: string, options: WorkerOptions = {}): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(`./${name}${fromSource ? '.ts' : '.js'}`, import.meta.url);
-  if (!fromSource) return new Worker(url, options);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return startWorkerModule(new URL(`./${name}${fromSource ? '.ts' : '.js'}`, import.meta.url), options);
+}
+
+/** Starts a worker thread on the module at `url`: a .js file directly, a .ts file (from source) through tsx. */
+export function startWorkerModule(url: URL, options: WorkerOptions = {}): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  // Found from here: the bootstrap's own imports resolve from the current folder, which need not be
+  // inside this package (a test that runs the CLI from a temp folder). require.resolve finds the
+  // CommonJS twin of tsx's ESM entry, whose register() imports a file that does not exist.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { ...options, eval: true });
 }

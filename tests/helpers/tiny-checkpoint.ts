@@ -43,7 +43,14 @@ function transpose(l: Linear): Float32Array {
   return out;
 }
 
-export function writeTinyCheckpoint(dir: string, style: CheckpointStyle, dtype: StDtype, seed = 7): TinyCheckpoint {
+/** Larger than tiny: for a conversion that takes long enough to be stopped in the middle. */
+export interface CheckpointSize {
+  dModel: number;
+  ffnDim: number;
+  layers: number;
+}
+
+export function writeTinyCheckpoint(dir: string, style: CheckpointStyle, dtype: StDtype, seed = 7, size: CheckpointSize = { dModel: 32, ffnDim: 64, layers: 2 }): TinyCheckpoint {
   mkdirSync(dir, { recursive: true });
   const vocab = buildVocabulary({ source: 'tiny', maxSize: 600 });
   const pieces = vocab.pieces;
@@ -62,7 +69,7 @@ export function writeTinyCheckpoint(dir: string, style: CheckpointStyle, dtype: 
   const padId = n - 1;
 
   const activation: Activation = style === 'opus' ? 'swish' : 'relu';
-  const dims: MarianDims = { vocabSize: n, dModel: 32, encoderLayers: 2, decoderLayers: 2, heads: 4, ffnDim: 64, maxPositions: style === 'opus' ? 128 : 256, padId, eosId, unkId, activation, scaleEmbedding: true };
+  const dims: MarianDims = { vocabSize: n, dModel: size.dModel, encoderLayers: size.layers, decoderLayers: size.layers, heads: 4, ffnDim: size.ffnDim, maxPositions: style === 'opus' ? 128 : 256, padId, eosId, unkId, activation, scaleEmbedding: true };
   const w = randomWeights(dims, seed, 0.35);
   // Non-trivial biases, norms and logit bias, so a reader that drops or swaps them is caught.
   const rng = new Rng(seed + 1);
@@ -161,13 +168,13 @@ export function writeTinyCheckpoint(dir: string, style: CheckpointStyle, dtype: 
     bos_token_id: 0,
     d_model: d,
     decoder_attention_heads: 4,
-    decoder_ffn_dim: 64,
-    decoder_layers: 2,
+    decoder_ffn_dim: size.ffnDim,
+    decoder_layers: size.layers,
     decoder_start_token_id: padId,
     decoder_vocab_size: n,
     encoder_attention_heads: 4,
-    encoder_ffn_dim: 64,
-    encoder_layers: 2,
+    encoder_ffn_dim: size.ffnDim,
+    encoder_layers: size.layers,
     eos_token_id: eosId,
     forced_eos_token_id: eosId,
     is_encoder_decoder: true,
@@ -175,7 +182,7 @@ export function writeTinyCheckpoint(dir: string, style: CheckpointStyle, dtype: 
     max_position_embeddings: dims.maxPositions,
     model_type: 'marian',
     num_beams: 4,
-    num_hidden_layers: 2,
+    num_hidden_layers: size.layers,
     pad_token_id: padId,
     scale_embedding: true,
     share_encoder_decoder_embeddings: style !== 'separate',

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtModel } from '../../tools/builder-models.js';
 import { bundleCli } from '../../tools/bundle-cli.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
+import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
@@ -128,6 +129,17 @@ describe('the bundled CLI (package.json bin)', () => {
       rmSync(outside, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('converts a checkpoint in its own thread (convert-worker.js), into the files the CLI from source writes', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt'), 'tc-big', 'F16');
+    const bundled = await runBundle(['model', 'convert', ckpt.dir, '--out', path.join(tmp, 'converted-bundle')]);
+    expect(bundled.code, bundled.stderr).toBe(0);
+    const source = await runSource(['model', 'convert', ckpt.dir, '--out', path.join(tmp, 'converted-source')]);
+    expect(source.code, source.stderr).toBe(0);
+    for (const f of ['tokenizer.json', 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']) {
+      expect(readFileSync(path.join(tmp, 'converted-bundle', f)).equals(readFileSync(path.join(tmp, 'converted-source', f))), f).toBe(true);
+    }
+  }, 120_000);
 
   it('reports a missing input in one line with the same exit code', async () => {
     const args = [path.join(tmp, 'missing.da.txt'), '--model', model, '--offline'];

@@ -13,6 +13,7 @@ import { startPreparedCopy } from '../../src/engine/generation/prepared-model.js
 import { MANIFEST_NAME } from '../../src/engine/model-store/manifest.js';
 import { hostilePickles, torchBinWithPickle } from '../../tools/checkpoint-writer.js';
 import { runCli } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-cli-convert-'));
@@ -247,4 +248,37 @@ describe('da2en model convert', () => {
     }
     expect(readdirSync(path.dirname(real)).sort()).toEqual(['ckpt', 'link', 'real']);
   });
+
+  // Was: the signal waited for the whole conversion, which then replaced --out, said "converted …"
+  // and ended 0; a second signal left <out>.converting-<pid>/ behind.
+  it('a stop signal in the middle of a conversion: exit 130 / 143, no temp folder, --out as it was', async () => {
+    // Big enough that the conversion is still running when the signal comes (seconds: 6+6 layers).
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'stop', 'ckpt'), 'tc-big', 'F16', 7, { dModel: 128, ffnDim: 512, layers: 6 });
+    const stopAt = async (signal: 'SIGINT' | 'SIGTERM', out: string) => {
+      const run = spawnCli(['model', 'convert', ckpt.dir, '--out', out, '--dtype', 'q8,fp32', '--verbose']);
+      // The worker has started reading the checkpoint; writing the graphs is still to come.
+      while (!run.stderr().includes('converting: reading weights')) {
+        if (run.child.exitCode !== null) throw new Error(`ended before the conversion started: ${run.stderr()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      run.child.kill(signal);
+      return run.done;
+    };
+
+    const fresh = path.join(tmp, 'stop', 'fresh');
+    const interrupted = await stopAt('SIGINT', fresh);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toMatch(new RegExp(`\nda2en: interrupted; nothing was written; ${fresh} is as it was\n$`));
+    expect(interrupted.stderr).not.toMatch(/converted|\n\s+at /);
+    expect(readdirSync(path.join(tmp, 'stop'))).toEqual(['ckpt']);
+
+    const kept = path.join(tmp, 'stop', 'kept');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', kept])).code).toBe(0);
+    const before = snapshot(kept);
+    const terminated = await stopAt('SIGTERM', kept);
+    expect(terminated.code, terminated.stderr).toBe(143);
+    expect(terminated.stderr).toMatch(/\nda2en: terminated; nothing was written; .* is as it was\n$/);
+    expect(snapshot(kept)).toEqual(before);
+    expect(readdirSync(path.join(tmp, 'stop')).sort()).toEqual(['ckpt', 'kept']);
+  }, 120_000);
 });

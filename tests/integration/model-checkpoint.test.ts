@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,22 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     expect(hub.requests.length).toBe(before);
     for (const f of [...requiredFiles('q8'), ...requiredFiles('fp32')]) expect(existsSync(path.join(location.dir, f)), f).toBe(true);
     expect((await verifyModel(location.dir, 'fp32')).problems).toEqual([]);
+  });
+
+  // Was: the signal was not passed to the conversion, which ran to its end (and a failure would have
+  // been reported as a corrupt model).
+  it('a stop during the conversion of a kept checkpoint: kind interrupted, no model, the checkpoint kept', async () => {
+    const parent = modelsDir();
+    const dir = path.join(parent, ...ID.split('/'));
+    cpSync(ckpt.dir, checkpointDir(dir), { recursive: true });
+    const stop = new AbortController();
+    const onNotice = (m: string) => {
+      if (m.startsWith('converting')) stop.abort(new Error('stopped by the test'));
+    };
+    const err = await installCheckpoint({ id: ID, dir, dtype: 'q8', remoteHost: 'http://127.0.0.1:9', offline: true, onNotice, signal: stop.signal }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'interrupted', message: 'the conversion was stopped: stopped by the test' });
+    expect(readdirSync(path.dirname(dir))).toEqual([`${path.basename(dir)}.checkpoint`]);
+    expect(existsSync(path.join(checkpointDir(dir), 'model.safetensors'))).toBe(true);
   });
 
   it('says how big a large download is before it starts', async () => {

@@ -9,7 +9,7 @@ import { parseSentencePieceModel } from '../../src/converter/tokenizer/sentencep
 import { PytorchBinFile } from '../../src/converter/weights/pytorch-bin.js';
 import { unpickleStateDict } from '../../src/converter/weights/restricted-unpickler.js';
 import { SafetensorsFile } from '../../src/converter/weights/safetensors.js';
-import { hostilePickles, roundTo, safetensorsBytes, sentencePieceBytes, torchBinBytes, torchBinWithPickle, type StDtype } from '../../tools/checkpoint-writer.js';
+import { encode, hostilePickles, roundTo, safetensorsBytes, sentencePieceBytes, stateDictPickle, torchBinBytes, torchBinWithPickle, zipBytes, type StDtype, type TorchEntry } from '../../tools/checkpoint-writer.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-readers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -130,6 +130,47 @@ describe('pytorch_model.bin reader (restricted unpickler)', () => {
       expect(existsSync(marker)).toBe(false);
     });
   }
+
+  /** A .bin whose one storage holds `values` (F32), with `view` as the only tensor's offset, size and stride. */
+  const viewBin = (file: string, view: Omit<TorchEntry, 'name' | 'storage'>) => {
+    const pickle = stateDictPickle([{ name: 'v', storage: '0', ...view }], 'F32', new Map([['0', values.length]]));
+    writeFileSync(file, zipBytes([{ name: 'archive/data.pkl', data: pickle }, { name: 'archive/data/0', data: encode(values, 'F32') }]));
+    return file;
+  };
+
+  it('reads views: an offset, a transposing stride, and a negative stride that stays inside the storage', async () => {
+    const cases: [Omit<TorchEntry, 'name' | 'storage'>, number[]][] = [
+      [{ offset: 6, shape: [2, 3] }, [6, 7, 8, 9, 10, 11]],
+      [{ offset: 0, shape: [3, 2], stride: [1, 6] }, [0, 6, 1, 7, 2, 8]],
+      [{ offset: 5, shape: [6], stride: [-1] }, [5, 4, 3, 2, 1, 0]],
+    ];
+    for (const [i, [view, indices]] of cases.entries()) {
+      const bin = await PytorchBinFile.open(viewBin(path.join(tmp, `view-${i}.bin`), view));
+      expect(Array.from((await bin.read('v')).data)).toEqual(indices.map((k) => values[k]));
+      bin.close();
+    }
+  });
+
+  // Was: a negative stride read below the storage (undefined → NaN weights) and the model converted.
+  const outside: [string, Omit<TorchEntry, 'name' | 'storage'>][] = [
+    ['a negative stride from offset 0', { offset: 0, shape: [1, 24], stride: [24, -1] }],
+    ['a negative stride whose last element is inside', { offset: 0, shape: [4, 6], stride: [6, -1] }],
+    ['a last element past the end', { offset: 1, shape: [24] }],
+    ['a negative offset', { offset: -1, shape: [2] }],
+  ];
+  for (const [what, view] of outside) {
+    it(`refuses a view with ${what}: one line, "reaches outside its storage"`, async () => {
+      const bin = await PytorchBinFile.open(viewBin(path.join(tmp, `outside-${what.replace(/\W+/g, '-')}.bin`), view));
+      expectOneLine(await failureAsync(() => bin.read('v')), /\.bin: tensor v reaches outside its storage/);
+      bin.close();
+    });
+  }
+
+  it('refuses a view whose stride does not match its size', async () => {
+    const bin = await PytorchBinFile.open(viewBin(path.join(tmp, 'view-rank.bin'), { offset: 0, shape: [4, 6], stride: [1] }));
+    expectOneLine(await failureAsync(() => bin.read('v')), /tensor v has a malformed view \(size \[4, 6\], stride \[1\]\)/);
+    bin.close();
+  });
 
   it('refuses the raw pickle too (the unpickler itself, not the zip layer, is the gate)', () => {
     const pickle = hostilePickles(marker)['os.system']!;

@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import onnxProto from 'onnx-proto';
 import type { Attr, DataType, Graph, Model, Tensor, ValueInfo } from './ir.js';
 
@@ -83,4 +85,62 @@ export function serializeModel(m: Model): Uint8Array {
     opsetImport: m.opsetImports,
     graph: graphProto(m.graph),
   }).finish();
+}
+
+/** A protobuf varint (a length or a tag). */
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n > 0x7f; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
+/** Field tags (field number << 3 | wire type 2): ModelProto.graph, GraphProto.initializer, TensorProto.raw_data. */
+const GRAPH_TAG = varint((7 << 3) | 2);
+const INITIALIZER_TAG = varint((5 << 3) | 2);
+const RAW_DATA_TAG = varint((9 << 3) | 2);
+
+const bytesOf = (w: { finish(): Uint8Array }) => Buffer.from(w.finish());
+
+/**
+ * The bytes serializeModel makes, as a list of pieces: the weights are views of the tensors'
+ * own memory, never copied into one buffer. Protobuf writes each message's fields in field-number
+ * order, so a message is the concatenation of the encodings of its field groups, and a weight's
+ * TensorProto is its other fields followed by raw_data (field 9, the last one set).
+ */
+export function modelPieces(m: Model): Buffer[] {
+  const g = m.graph;
+  const head = bytesOf(onnx.ModelProto.encode({ irVersion: IR_VERSION, producerName: m.producer }));
+  const tail = bytesOf(onnx.ModelProto.encode({ opsetImport: m.opsetImports }));
+  const full = graphProto(g);
+  const graphHead = bytesOf(onnx.GraphProto.encode({ node: full.node!, name: full.name! }));
+  const graphTail = bytesOf(onnx.GraphProto.encode({ input: full.input!, output: full.output! }));
+  const weights: Buffer[] = [];
+  for (const [name, t] of g.initializers) {
+    const fields = bytesOf(onnx.TensorProto.encode({ name, dims: t.dims, dataType: dataTypeCode[t.dataType] }));
+    const raw = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    const rawLength = varint(raw.length);
+    weights.push(INITIALIZER_TAG, varint(fields.length + RAW_DATA_TAG.length + rawLength.length + raw.length), fields, RAW_DATA_TAG, rawLength, raw);
+  }
+  const graphLength = graphHead.length + weights.reduce((a, b) => a + b.length, 0) + graphTail.length;
+  return [head, GRAPH_TAG, varint(graphLength), graphHead, ...weights, graphTail, tail];
+}
+
+/** The most one write call writes (see writeModel). */
+const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Writes a model to `file`, the same bytes as serializeModel, without ever holding them in one
+ * buffer: a transformer-big decoder is ~630 MB of fp32, which serializeModel copies into a new
+ * buffer (seconds, and as much memory again), in one synchronous call. Written in bounded
+ * pieces: a thread that is ended (a stopped conversion's worker) waits for the write in flight,
+ * and one of a 224 MB embedding table took seconds on a loaded machine.
+ */
+export async function writeModel(file: string, m: Model): Promise<void> {
+  function* chunks() {
+    for (const piece of modelPieces(m)) {
+      for (let at = 0; at < piece.length; at += WRITE_CHUNK_BYTES) yield piece.subarray(at, at + WRITE_CHUNK_BYTES);
+    }
+  }
+  await pipeline(chunks, createWriteStream(file));
 }

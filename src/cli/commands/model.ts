@@ -106,8 +106,9 @@ async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Pr
   if (!args.checkpoint) throw new Da2enError('usage', '"da2en model convert" needs the checkpoint folder: da2en model convert <checkpoint-dir> --out <dir>');
   if (!args.out) throw new Da2enError('usage', '"da2en model convert" needs --out <dir>, the model folder to write');
   const { convertCheckpoint } = await import('../../converter/convert.js');
+  ctx.stopNote = `nothing was written; ${args.out} is as it was`;
   try {
-    const report = await convertCheckpoint({ checkpointDir: args.checkpoint, outDir: args.out, dtypes, quantization: args.q8Scales, onStage: (s) => ctx.verbose(`converting: ${s}`) });
+    const report = await convertCheckpoint({ checkpointDir: args.checkpoint, outDir: args.out, dtypes, quantization: args.q8Scales, onStage: (s) => ctx.verbose(`converting: ${s}`), signal: ctx.signal });
     for (const note of report.notes) ctx.verbose(`  ${note}`);
     const bytes = report.files.reduce((a, f) => a + f.bytes, 0);
     ctx.log(`converted ${args.checkpoint} (${report.weightsFile}) into ${report.dir}: ${dtypes.join(', ')}, ${report.files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${report.seconds.toFixed(1)} s`);

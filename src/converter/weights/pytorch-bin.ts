@@ -1,12 +1,20 @@
+import { closeSync } from 'node:fs';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { openRegularFileSync } from '../checkpoint-file.js';
 import { CheckpointError } from '../errors.js';
 import { unpickleStateDict, type PickledTensor } from './restricted-unpickler.js';
 import { BYTES_PER_ELEMENT, elementCount, toFloat32, type CheckpointTensor, type FloatDtype, type TensorSource } from './tensor.js';
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
+/** A zip on an open file descriptor; the zip closes it (zip.close()), a failure here does. */
+function openZip(fd: number): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+    yauzl.fromFd(fd, { lazyEntries: true, autoClose: false }, (err, zip) => {
+      if (err) {
+        closeSync(fd);
+        reject(err);
+      } else resolve(zip);
+    });
   });
 }
 
@@ -23,14 +31,28 @@ function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
   });
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+/**
+ * An entry's bytes. Only stored entries, as torch.save writes them: their reading is bounded by
+ * the file's real size (yauzl checks that an entry lies inside the file), where a compressed
+ * entry could inflate to whatever size its header claims.
+ */
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string): Promise<Buffer> {
+  if (entry.isCompressed()) {
+    return Promise.reject(new CheckpointError(`${path.basename(file)}: ${entry.fileName} is compressed, which torch.save never does (a re-packed archive?); use the original file or model.safetensors`));
+  }
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      // Copied in as it comes (yauzl checks the size): one concat at the end would be a single copy
+      // of up to ~200 MB (an embedding table) that nothing, not even a stop (convert.ts), interrupts.
+      const bytes = Buffer.allocUnsafe(entry.uncompressedSize);
+      let done = 0;
+      stream.on('data', (c: Buffer) => {
+        if (done + c.length > bytes.length) return stream.destroy(new Error(`${entry.fileName} is longer than its stated ${entry.uncompressedSize} bytes`));
+        done += c.copy(bytes, done);
+      });
       stream.once('error', reject);
-      stream.once('end', () => resolve(Buffer.concat(chunks)));
+      stream.once('end', () => (done === bytes.length ? resolve(bytes) : reject(new Error(`${entry.fileName} is shorter than its stated ${entry.uncompressedSize} bytes`))));
     });
   });
 }
@@ -52,9 +74,16 @@ export class PytorchBinFile implements TensorSource {
 
   static async open(file: string): Promise<PytorchBinFile> {
     const name = path.basename(file);
+    let fd: number;
+    try {
+      fd = openRegularFileSync(file);
+    } catch (err) {
+      if (err instanceof CheckpointError) throw err;
+      throw new CheckpointError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
+    }
     let zip: yauzl.ZipFile;
     try {
-      zip = await openZip(file);
+      zip = await openZip(fd);
     } catch (err) {
       const legacy = /end of central directory/i.test((err as Error).message);
       throw new CheckpointError(
@@ -70,10 +99,10 @@ export class PytorchBinFile implements TensorSource {
       if (!pkl) throw new CheckpointError(`${name} has no data.pkl: not a PyTorch checkpoint`);
       const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
       const byteorder = entries.get(`${prefix}byteorder`);
-      if (byteorder && (await readEntry(zip, byteorder)).toString('ascii').trim() !== 'little') {
+      if (byteorder && (await readEntry(zip, byteorder, file)).toString('ascii').trim() !== 'little') {
         throw new CheckpointError(`${name} was saved on a big-endian machine, which da2en does not read`);
       }
-      const state = unpickleStateDict(await readEntry(zip, entries.get(pkl)!), name);
+      const state = unpickleStateDict(await readEntry(zip, entries.get(pkl)!, file), name);
       const tensors = new Map<string, PickledTensor>();
       for (const [k, v] of state) {
         if (typeof k === 'string' && v && typeof v === 'object' && (v as PickledTensor).kind === 'tensor') tensors.set(k, v as PickledTensor);
@@ -114,21 +143,40 @@ export class PytorchBinFile implements TensorSource {
     const size = BYTES_PER_ELEMENT[dtype as FloatDtype];
     const entry = this.entries.get(`${this.prefix}data/${t.storage.key}`);
     if (!entry) throw new CheckpointError(`${file} lacks the storage data/${t.storage.key} of ${name} (truncated?)`);
-    const bytes = await readEntry(this.zip, entry).catch((err: unknown) => {
+    // Checked before reading: an entry that lies about its size is not read at all.
+    if (entry.uncompressedSize !== t.storage.numel * size) throw new CheckpointError(`${file}: storage data/${t.storage.key} has ${entry.uncompressedSize} bytes, the pickle says ${t.storage.numel * size}`);
+    const bytes = await readEntry(this.zip, entry, this.file).catch((err: unknown) => {
+      if (err instanceof CheckpointError) throw err;
       throw new CheckpointError(`${file}: cannot read the storage of ${name}: ${(err as Error).message}`, { cause: err });
     });
     if (bytes.length !== t.storage.numel * size) throw new CheckpointError(`${file}: storage data/${t.storage.key} has ${bytes.length} bytes, the pickle says ${t.storage.numel * size}`);
     const storage = toFloat32(bytes, dtype as FloatDtype);
     const n = elementCount(t.shape);
-    // The furthest element the view touches must lie inside the storage.
-    const last = t.offset + t.shape.reduce((acc, d, i) => acc + (d > 0 ? (d - 1) * t.stride[i]! : 0), 0);
-    if (n > 0 && (t.offset < 0 || last >= storage.length)) throw new CheckpointError(`${file}: tensor ${name} reaches outside its storage`);
+    if (t.stride.length !== t.shape.length || t.shape.some((d) => d < 0)) {
+      throw new CheckpointError(`${file}: tensor ${name} has a malformed view (size [${t.shape.join(', ')}], stride [${t.stride.join(', ')}])`);
+    }
+    const reach = viewReach(t);
+    // Both ends, each dimension on its own: a negative stride reaches below the offset, and a
+    // check of the last element alone let such a view read past the start (NaN weights).
+    if (n > 0 && (reach.lowest < 0 || reach.highest >= storage.length)) throw new CheckpointError(`${file}: tensor ${name} reaches outside its storage`);
     return { shape: t.shape, data: strided(storage, t, n) };
   }
 
   close(): void {
     this.zip.close();
   }
+}
+
+/** The lowest and highest storage elements a non-empty view touches. */
+function viewReach(t: Pick<PickledTensor, 'offset' | 'shape' | 'stride'>): { lowest: number; highest: number } {
+  let lowest = t.offset;
+  let highest = t.offset;
+  t.shape.forEach((d, i) => {
+    const span = (d - 1) * t.stride[i]!;
+    if (span < 0) lowest += span;
+    else highest += span;
+  });
+  return { lowest, highest };
 }
 
 /** Copies a (possibly non-contiguous) view into a dense row-major array. */
@@ -139,7 +187,8 @@ function strided(storage: Float32Array, t: PickledTensor, n: number): Float32Arr
     if (t.shape[i]! > 1 && t.stride[i] !== expect) contiguous = false;
     expect *= t.shape[i]!;
   }
-  if (contiguous) return storage.slice(t.offset, t.offset + n);
+  // The whole storage (every real checkpoint's views): no copy, one big copy being a long step.
+  if (contiguous) return t.offset === 0 && n === storage.length ? storage : storage.slice(t.offset, t.offset + n);
   const out = new Float32Array(n);
   const idx = new Array<number>(rank).fill(0);
   for (let k = 0; k < n; k++) {

@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { openRegularFileSync } from '../checkpoint-file.js';
 import { CheckpointError } from '../errors.js';
 import { BYTES_PER_ELEMENT, elementCount, toFloat32, type CheckpointTensor, type FloatDtype, type TensorSource } from './tensor.js';
 
@@ -9,6 +10,9 @@ interface Entry {
   start: number;
   end: number;
 }
+
+/** The most one read call reads (see read). */
+const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Headers of real checkpoints are a few KB to a few MB; anything near this is not a safetensors file. */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -28,8 +32,9 @@ export class SafetensorsFile implements TensorSource {
   constructor(readonly file: string) {
     const name = path.basename(file);
     try {
-      this.fd = openSync(file, 'r');
+      this.fd = openRegularFileSync(file);
     } catch (err) {
+      if (err instanceof CheckpointError) throw err;
       throw new CheckpointError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
     }
     try {
@@ -84,7 +89,9 @@ export class SafetensorsFile implements TensorSource {
     const bytes = Buffer.allocUnsafe(e.end - e.start);
     let done = 0;
     while (done < bytes.length) {
-      const got = readSync(this.fd, bytes, done, bytes.length - done, this.dataStart + e.start + done);
+      // A bounded read per call: a 110 MB embedding table in one read holds this thread (and a
+      // stop that ends it, convert.ts) for as long as the kernel takes to fill fresh memory.
+      const got = readSync(this.fd, bytes, done, Math.min(bytes.length - done, READ_CHUNK_BYTES), this.dataStart + e.start + done);
       if (got === 0) throw new CheckpointError(`${path.basename(this.file)} ended while reading ${name} (truncated?)`);
       done += got;
     }

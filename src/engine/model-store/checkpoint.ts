@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 // The converter itself (ONNX builder, protobuf, zip reader) is imported only when a checkpoint is converted.
 import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
-import { Da2enError, isDa2enError } from '../../errors.js';
+import { Da2enError, interruptedError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { checkFile } from './check-file.js';
@@ -162,8 +162,10 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   let report;
   try {
     const { convertCheckpoint } = await import('../../converter/convert.js');
-    report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes, merge: true });
+    report = await convertCheckpoint({ checkpointDir: source, outDir: req.dir, dtypes, merge: true, ...(req.signal ? { signal: req.signal } : {}) });
   } catch (err) {
+    // A stop is no fault of the checkpoint: it stays what it is (the CLI's exit 130 or 143).
+    if (isDa2enError(err, 'interrupted')) throw err;
     // A checkpoint damaged where its manifest cannot tell (a mirror that sent a short file without
     // stating its size or checksum) fails here on every run: say how to fetch it again.
     const refetch = isDa2enError(err, 'model-corrupt')
@@ -179,4 +181,6 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   await writeManifest(req.dir, { id: req.id, revision: 'main', remoteHost: req.remoteHost, files });
   if (!req.keepSource) await rm(source, { recursive: true, force: true });
   req.onNotice?.(`converted ${req.id} in ${report.seconds.toFixed(1)} s${req.keepSource ? `; checkpoint kept in ${source}` : ''}`);
+  // A stop while the manifest was written: the model is complete, and the run still ends as stopped.
+  if (req.signal?.aborted) throw interruptedError(req.signal.reason, 'the model download');
 }
