@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
+import { interruptedError } from '../errors.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
 import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type Placement, type TextSink } from './sinks.js';
@@ -144,12 +145,13 @@ const EMPTY_FRAME: DocumentFrame = {
  * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete, all
  * together; on any error (an aborted translation or `options.signal` included) before their renames,
  * every target is abandoned (temporary files and folders removed, existing files untouched) and the
- * error rethrown; a rename that fails takes the earlier ones back (the files they replaced restored).
- * Returns the paragraph count.
+ * error rethrown (a stop as kind `interrupted`, its reason the `cause`); a rename that fails takes
+ * the earlier ones back (the files they replaced restored). Returns the paragraph count.
  */
 export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
   const opened: OpenTarget[] = [];
   let count = 0;
+  const { signal } = options;
   try {
     for (const t of targets) opened.push(await openTarget(t, options));
     const frame = () => translation.frame();
@@ -159,11 +161,11 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     }
     const final = translation.result().frame;
     for (const t of opened) {
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       await t.finish(final, count);
     }
     // The last point a stop leaves no output; the renames after it are a moment, and all done.
-    options.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     const placed: Placement[] = [];
     try {
       for (const t of opened) placed.push(await t.place());
@@ -183,6 +185,7 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     return count;
   } catch (err) {
     for (const t of opened.reverse()) await t.abort().catch(() => {});
-    throw err;
+    // Stopped, whichever step saw it (a sink, the translation, the checks above): kind `interrupted`.
+    throw signal?.aborted ? interruptedError(signal.reason) : err;
   }
 }

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { interruptedError } from '../errors.js';
 import { isFootnoteReference } from '../segmentation/footnote-references.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
@@ -165,6 +166,9 @@ export async function translateDocument(
   signal?.addEventListener('abort', stop, { once: true });
   try {
     await Promise.race([Promise.all(jobs), aborted]);
+  } catch (err) {
+    // Stopped, whether seen here first or by a batch (the engine throws the signal's reason): kind `interrupted`.
+    throw signal?.aborted ? interruptedError(signal.reason) : err;
   } finally {
     signal?.removeEventListener('abort', stop);
     queue.clear();
