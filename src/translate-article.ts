@@ -3,6 +3,7 @@
  * with one window holding the whole text, so a whole article and the same article streamed give
  * the same document by construction, and the document is assembled (title, metadata, QA) in one place.
  */
+import { checkTranslationNumbers } from './check-options.js';
 import type { BilingualDocument, BilingualParagraph } from './document/types.js';
 import { MAX_REPLICAS, processesForWork } from './engine/generation/thread-plan.js';
 import { loadTranslator, type EngineOptions } from './engine/load-translator.js';
@@ -28,6 +29,8 @@ export interface TranslatedArticle {
  */
 export async function translateArticleWithStats(text: string, options: TranslateArticleOptions = {}): Promise<TranslatedArticle> {
   const started = performance.now();
+  // A bad number is refused before the model is loaded for it.
+  checkTranslationNumbers(options);
   // One article: one model process with every core starts and finishes first (thread-plan.ts).
   const translator =
     options.translator ??

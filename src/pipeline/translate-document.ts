@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { checkTranslationNumbers } from '../check-options.js';
 import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { interruptedError } from '../errors.js';
@@ -68,6 +69,7 @@ export async function translateDocument(
   translator: Translator,
   options: PipelineOptions = {},
 ): Promise<{ paragraphs: BilingualParagraph[]; stats: PipelineStats }> {
+  checkTranslationNumbers(options);
   const limits: BatchLimits = {
     // The caller's limits, else what the engine measured best for itself, else the defaults.
     batchTokens: options.batchTokens ?? translator.batchLimits?.batchTokens ?? DEFAULT_BATCH_LIMITS.batchTokens,
