@@ -13,9 +13,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
-import { interruptedError } from '../errors.js';
+import { Da2enError, interruptedError } from '../errors.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
+import { findSameFile } from './same-file.js';
 import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type Placement, type TextSink } from './sinks.js';
 import { trackTemp } from './temp-registry.js';
 
@@ -146,9 +147,11 @@ const EMPTY_FRAME: DocumentFrame = {
  * together; on any error (an aborted translation or `options.signal` included) before their renames,
  * every target is abandoned (temporary files and folders removed, existing files untouched) and the
  * error rethrown (a stop as kind `interrupted`, its reason the `cause`); a rename that fails takes
- * the earlier ones back (the files they replaced restored). Returns the paragraph count.
+ * the earlier ones back (the files they replaced restored). Two targets that are one file (or both
+ * standard output) are refused (kind `usage`) before anything is written. Returns the paragraph count.
  */
 export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
+  await checkTargetsApart(targets);
   const opened: OpenTarget[] = [];
   let count = 0;
   const { signal } = options;
@@ -188,4 +191,13 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     // Stopped, whichever step saw it (a sink, the translation, the checks above): kind `interrupted`.
     throw signal?.aborted ? interruptedError(signal.reason) : err;
   }
+}
+
+/** Refuses targets that would write over each other: two paths for one file (one spelled `./x`, a link), or standard output twice. */
+async function checkTargetsApart(targets: readonly StreamTarget[]): Promise<void> {
+  if (targets.filter((t) => t.path === null).length > 1) {
+    throw new Da2enError('usage', 'standard output (path null) can take one target; give the others file paths');
+  }
+  const same = await findSameFile(targets.flatMap((t) => (t.path === null ? [] : [t.path])));
+  if (same) throw new Da2enError('usage', `outputs ${same[0]} and ${same[1]} are the same file; give them different paths`);
 }

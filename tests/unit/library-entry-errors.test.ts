@@ -1,10 +1,10 @@
 /**
  * The promise of README "As a library", entry point by entry point: an aborted `signal` is kind
  * `interrupted` with the signal's reason as its `cause`; a bad value (an unknown format or encoding,
- * a number out of range) is kind `usage`, before any work is done.
+ * a number out of range, two outputs in one file) is kind `usage`, before any work is done.
  * loadTranslator's stops need a model: tests/integration/load-translator-stop.test.ts.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import {
   translateDocument,
   translateParagraphStream,
   writeBilingualStream,
+  type StreamTarget,
 } from '../../src/index.js';
 import { isDa2enError } from '../../src/errors.js';
 import { ChunkBudgetError } from '../../src/segmentation/chunk.js';
@@ -196,5 +197,27 @@ describe('a bad value is kind usage', () => {
       expect((err as Error).message).toBe(`cannot read ${missing}: no such file`);
       expect((err as Error).cause).toMatchObject({ code: 'ENOENT' });
     }
+  });
+});
+
+describe('writeBilingualStream refuses two outputs in one place, before anything is written', () => {
+  it('one path under two spellings, a link to another output, or standard output twice', async () => {
+    const work = mkdtempSync(path.join(dir, 'same-'));
+    const here = path.relative(process.cwd(), path.join(work, 'x'));
+    const existing = path.join(work, 'existing.txt');
+    writeFileSync(existing, 'kept');
+    symlinkSync(existing, path.join(work, 'link.txt'));
+    const clashes: [StreamTarget[], RegExp][] = [
+      [[{ format: 'html', path: path.join(work, 'x') }, { format: 'txt', path: path.join(work, 'x') }], /are the same file/],
+      [[{ format: 'html', path: here }, { format: 'txt', path: `.${path.sep}${here}` }], /are the same file/],
+      [[{ format: 'html', path: existing }, { format: 'txt', path: path.join(work, 'link.txt') }], /are the same file/],
+      [[{ format: 'html', path: null }, { format: 'txt', path: null }], /standard output .*one target/],
+    ];
+    for (const [targets, message] of clashes) {
+      const fake = new FakeTranslator();
+      expectUsage(await caught(() => writeBilingualStream(translateParagraphStream(paragraphs(), fake), targets)), message);
+      expect(fake.calls).toEqual([]);
+    }
+    expect(readdirSync(work).sort()).toEqual(['existing.txt', 'link.txt']);
   });
 });
