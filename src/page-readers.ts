@@ -2,9 +2,10 @@
  * The page readers as the package exports them (src/index.ts). A library caller is promised one
  * error type (README, "As a library"): every failure it can act on is a Da2enError with its kind
  * (`fetch-*`, `no-article`) and the reader's own error (FetchError, NoArticleError) as its `cause`.
- * The CLI and the server call the readers directly and map the same errors themselves (inputUserError).
+ * An aborted `signal` is kind `interrupted` with the signal's reason as its `cause`, as everywhere in
+ * the library. The CLI and the server call the readers directly and map the same errors themselves (inputUserError).
  */
-import { inputUserError } from './errors.js';
+import { inputUserError, interruptedError } from './errors.js';
 import type { Article } from './input/article.js';
 import { fetchArticle as fetchArticleOf } from './input/fetch/fetch-article.js';
 import { fetchPage as fetchPageAt, type FetchedPage, type FetchPageOptions } from './input/fetch/fetch-page.js';
@@ -15,7 +16,7 @@ export async function fetchArticle(url: string, options: FetchPageOptions = {}):
   try {
     return await fetchArticleOf(url, options);
   } catch (err) {
-    throw inputUserError(err);
+    throw readerError(err, options.signal);
   }
 }
 
@@ -24,7 +25,7 @@ export async function fetchPage(url: string, options: FetchPageOptions = {}): Pr
   try {
     return await fetchPageAt(url, options);
   } catch (err) {
-    throw inputUserError(err);
+    throw readerError(err, options.signal);
   }
 }
 
@@ -35,4 +36,8 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   } catch (err) {
     throw inputUserError(err);
   }
+}
+
+function readerError(err: unknown, signal: AbortSignal | undefined): unknown {
+  return signal?.aborted ? interruptedError(signal.reason) : inputUserError(err);
 }

@@ -3,10 +3,10 @@
  * with one window holding the whole text, so a whole article and the same article streamed give
  * the same document by construction, and the document is assembled (title, metadata, QA) in one place.
  */
+import { checkTranslationNumbers } from './check-options.js';
 import type { BilingualDocument, BilingualParagraph } from './document/types.js';
 import { MAX_REPLICAS, processesForWork } from './engine/generation/thread-plan.js';
 import { loadTranslator, type EngineOptions } from './engine/load-translator.js';
-import { interruptedError } from './errors.js';
 import type { Translator } from './engine/translator.js';
 import type { PipelineOptions, PipelineStats } from './pipeline/translate-document.js';
 import { translateParagraphStream } from './pipeline/translate-stream.js';
@@ -29,13 +29,12 @@ export interface TranslatedArticle {
  */
 export async function translateArticleWithStats(text: string, options: TranslateArticleOptions = {}): Promise<TranslatedArticle> {
   const started = performance.now();
+  // A bad number is refused before the model is loaded for it.
+  checkTranslationNumbers(options);
   // One article: one model process with every core starts and finishes first (thread-plan.ts).
   const translator =
     options.translator ??
-    (await loadTranslator({ modelProcesses: processesForWork(text.length) ?? MAX_REPLICAS, ...options }).catch((err: unknown) => {
-      // Stopped while loading: as when stopped while translating (translate-stream.ts).
-      throw options.signal?.aborted ? interruptedError(options.signal.reason) : err;
-    }));
+    (await loadTranslator({ modelProcesses: processesForWork(text.length) ?? MAX_REPLICAS, ...options }));
   try {
     const { onProgress, ...pipeline } = options;
     const translation = translateParagraphStream(paragraphsOf(text), translator, {

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
+import { fileIdentity, pathKey } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
 export type { Format };
@@ -158,27 +158,17 @@ function isFileInput(input: string): boolean {
 
 /** An output path that names an input, or another output (paths compared; checkOutputsOnDisk sees links too). */
 export function checkCollisions(plans: InputPlan[]): void {
-  const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => path.resolve(p.input)));
+  const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => pathKey(p.input)));
   const seen = new Map<string, string>();
   for (const plan of plans) {
     for (const target of plan.targets) {
       if (target.path === null) continue;
-      const resolved = path.resolve(target.path);
+      const resolved = pathKey(target.path);
       if (inputs.has(resolved)) throw new Da2enError('usage', `output ${target.path} is an input file; refusing to overwrite it`);
       const other = seen.get(resolved);
       if (other !== undefined) throw new Da2enError('usage', `${other} and ${plan.input} would both write ${target.path}; give them different names`);
       seen.set(resolved, plan.input);
     }
-  }
-}
-
-/** The file a path names, links followed (device and inode), or undefined where there is none (yet). */
-async function fileIdentity(file: string): Promise<string | undefined> {
-  try {
-    const info = await stat(file, { bigint: true });
-    return `${info.dev}:${info.ino}`;
-  } catch {
-    return undefined; // not there yet (or unreadable: the input's own check and the write report that)
   }
 }
 

@@ -1,4 +1,4 @@
-import { Da2enError } from '../errors.js';
+import { Da2enError, interruptedError } from '../errors.js';
 import { DEFAULT_DTYPE } from './defaults.js';
 import { checkBeams } from './check-dtype.js';
 import type { Dtype } from './dtype.js';
@@ -41,6 +41,15 @@ export { DEFAULT_DTYPE };
 
 /** Finds (or downloads) the model and loads it; the one place a Translator is made from options. */
 export async function loadTranslator(options: EngineOptions = {}): Promise<MarianTranslator> {
+  try {
+    return await findAndLoad(options);
+  } catch (err) {
+    // Stopped while finding, fetching or loading the model: whatever step saw the stop, it is the stop.
+    throw options.signal?.aborted ? interruptedError(options.signal.reason) : err;
+  }
+}
+
+async function findAndLoad(options: EngineOptions): Promise<MarianTranslator> {
   const dtype = options.dtype ?? DEFAULT_DTYPE;
   if (options.beams !== undefined) checkBeams(options.beams);
   const location = await ensureModel({

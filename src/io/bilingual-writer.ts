@@ -13,8 +13,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BilingualParagraph, DocumentFrame } from '../document/types.js';
+import { Da2enError, interruptedError } from '../errors.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import { createStreamRenderer, type StreamRenderer } from '../rendering/stream.js';
+import { findSameFile } from './same-file.js';
 import { createAtomicFileSink, createStreamSink, outputError, tempName, TempFile, type Placement, type TextSink } from './sinks.js';
 import { trackTemp } from './temp-registry.js';
 
@@ -144,12 +146,15 @@ const EMPTY_FRAME: DocumentFrame = {
  * output is byte-identical to `render(format, finalDocument)`. Files appear only when complete, all
  * together; on any error (an aborted translation or `options.signal` included) before their renames,
  * every target is abandoned (temporary files and folders removed, existing files untouched) and the
- * error rethrown; a rename that fails takes the earlier ones back (the files they replaced restored).
- * Returns the paragraph count.
+ * error rethrown (a stop as kind `interrupted`, its reason the `cause`); a rename that fails takes
+ * the earlier ones back (the files they replaced restored). Two targets that are one file (or both
+ * standard output) are refused (kind `usage`) before anything is written. Returns the paragraph count.
  */
 export async function writeBilingualStream(translation: FramedParagraphs, targets: readonly StreamTarget[], options: WriteStreamOptions = {}): Promise<number> {
+  await checkTargetsApart(targets);
   const opened: OpenTarget[] = [];
   let count = 0;
+  const { signal } = options;
   try {
     for (const t of targets) opened.push(await openTarget(t, options));
     const frame = () => translation.frame();
@@ -159,11 +164,11 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     }
     const final = translation.result().frame;
     for (const t of opened) {
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       await t.finish(final, count);
     }
     // The last point a stop leaves no output; the renames after it are a moment, and all done.
-    options.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     const placed: Placement[] = [];
     try {
       for (const t of opened) placed.push(await t.place());
@@ -183,6 +188,16 @@ export async function writeBilingualStream(translation: FramedParagraphs, target
     return count;
   } catch (err) {
     for (const t of opened.reverse()) await t.abort().catch(() => {});
-    throw err;
+    // Stopped, whichever step saw it (a sink, the translation, the checks above): kind `interrupted`.
+    throw signal?.aborted ? interruptedError(signal.reason) : err;
   }
+}
+
+/** Refuses targets that would write over each other: two paths for one file (one spelled `./x`, a link), or standard output twice. */
+async function checkTargetsApart(targets: readonly StreamTarget[]): Promise<void> {
+  if (targets.filter((t) => t.path === null).length > 1) {
+    throw new Da2enError('usage', 'standard output (path null) can take one target; give the others file paths');
+  }
+  const same = await findSameFile(targets.flatMap((t) => (t.path === null ? [] : [t.path])));
+  if (same) throw new Da2enError('usage', `outputs ${same[0]} and ${same[1]} are the same file; give them different paths`);
 }

@@ -21,6 +21,14 @@ export type InputEncoding = (typeof INPUT_ENCODINGS)[number];
 
 export const DEFAULT_ENCODING: InputEncoding = 'auto';
 
+/** An encoding given through the library, checked against the list: an unknown one would be read as UTF-8 without a word. */
+export function checkInputEncoding(encoding: unknown): InputEncoding {
+  if (!(INPUT_ENCODINGS as readonly unknown[]).includes(encoding)) {
+    throw new Da2enError('usage', `unknown input encoding ${JSON.stringify(encoding)}; choose one of ${INPUT_ENCODINGS.join(', ')}`);
+  }
+  return encoding as InputEncoding;
+}
+
 /** Bytes that are not text in the chosen encoding; the message reads after the input's name. */
 export class DecodeError extends Da2enError {
   override readonly name: string = 'DecodeError';

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Da2enError } from '../errors.js';
 import { splitParagraphStream } from '../segmentation/paragraphs.js';
-import { DecodeError, decodeStream, type DecodeState, type InputEncoding } from './decode-text.js';
+import { checkInputEncoding, DecodeError, decodeStream, type DecodeState, type InputEncoding } from './decode-text.js';
 
 export interface ParagraphStreamOptions {
   /** 'auto' (default) is UTF-8, or UTF-16 with a BOM. */
@@ -70,13 +70,26 @@ export function paragraphsFromBytes(
   bytes: AsyncIterable<Uint8Array | string>,
   options: ParagraphStreamOptions & { name?: string; totalBytes?: number } = {},
 ): ParagraphSource {
-  return new StreamedParagraphs(options.name ?? '-', options.totalBytes, bytes, options.encoding ?? 'auto');
+  return new StreamedParagraphs(options.name ?? '-', options.totalBytes, bytes, checkInputEncoding(options.encoding ?? 'auto'));
 }
 
-/** Paragraphs of a file, read `highWaterMark` bytes at a time (default 64 KiB). */
+/**
+ * Paragraphs of a file, read `highWaterMark` bytes at a time (default 64 KiB). A file that cannot be
+ * read (missing, a directory, no permission) is kind `input` when iterating, as with openParagraphStream.
+ */
 export function readParagraphsFromFile(file: string, options: ParagraphStreamOptions & { highWaterMark?: number; totalBytes?: number } = {}): ParagraphSource {
+  // Before the file is opened: a refused encoding leaves no open stream behind.
+  checkInputEncoding(options.encoding ?? 'auto');
   const stream = createReadStream(file, { highWaterMark: options.highWaterMark ?? 64 * 1024 });
-  return paragraphsFromBytes(stream, { ...options, name: file });
+  return paragraphsFromBytes(bytesOfFile(file, stream), { ...options, name: file });
+}
+
+async function* bytesOfFile(file: string, stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (err) {
+    throw new Da2enError('input', `cannot read ${file}: ${whyUnreadable(err)}`, { cause: err });
+  }
 }
 
 /**
@@ -89,6 +102,7 @@ export async function openParagraphStream(
   name: string,
   options: ParagraphStreamOptions & { stdin?: NodeJS.ReadableStream; highWaterMark?: number; contents?: Iterable<Uint8Array> | AsyncIterable<Uint8Array> } = {},
 ): Promise<ParagraphSource> {
+  checkInputEncoding(options.encoding ?? 'auto');
   const label = name === '-' ? 'standard input' : name;
   let inner: ParagraphSource;
   if (options.contents) {
@@ -117,9 +131,7 @@ export async function openParagraphStream(
       }
     } catch (err) {
       if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err });
-      const code = (err as NodeJS.ErrnoException).code;
-      if (typeof code === 'string' && name !== '-' && !options.contents) throw new Da2enError('input', `cannot read ${name}: ${whyUnreadable(err)}`, { cause: err });
-      throw err;
+      throw err; // a file that cannot be read is already kind `input` (readParagraphsFromFile)
     }
     if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but whitespace); nothing to translate`);
   }

@@ -1,6 +1,8 @@
 import PQueue from 'p-queue';
+import { checkTranslationNumbers } from '../check-options.js';
 import { lostText, type BilingualParagraph, type SourceDocument, type SourceParagraph, type TranslatedChunk } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
+import { interruptedError } from '../errors.js';
 import { isFootnoteReference } from '../segmentation/footnote-references.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
@@ -67,6 +69,7 @@ export async function translateDocument(
   translator: Translator,
   options: PipelineOptions = {},
 ): Promise<{ paragraphs: BilingualParagraph[]; stats: PipelineStats }> {
+  checkTranslationNumbers(options);
   const limits: BatchLimits = {
     // The caller's limits, else what the engine measured best for itself, else the defaults.
     batchTokens: options.batchTokens ?? translator.batchLimits?.batchTokens ?? DEFAULT_BATCH_LIMITS.batchTokens,
@@ -165,6 +168,9 @@ export async function translateDocument(
   signal?.addEventListener('abort', stop, { once: true });
   try {
     await Promise.race([Promise.all(jobs), aborted]);
+  } catch (err) {
+    // Stopped, whether seen here first or by a batch (the engine throws the signal's reason): kind `interrupted`.
+    throw signal?.aborted ? interruptedError(signal.reason) : err;
   } finally {
     signal?.removeEventListener('abort', stop);
     queue.clear();

@@ -21,12 +21,12 @@
  */
 import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument, SourceParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
-import { Da2enError, interruptedError } from '../errors.js';
+import { checkTranslationNumbers } from '../check-options.js';
+import { interruptedError } from '../errors.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
-import { segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
+import { chunkBudgetUsageError, segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
-import { ChunkBudgetError } from '../segmentation/chunk.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
 export interface StreamProgress {
@@ -108,8 +108,8 @@ interface SegmentedWindow {
 
 /** Plain text: windows of paragraphs, segmented as the whole text would be (see the top of this file). */
 async function* textWindows(paragraphs: AsyncIterable<string>, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
-  const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
-  const windowChars = Math.max(1, o.windowChars ?? DEFAULT_WINDOW_CHARS);
+  const windowParagraphs = o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS;
+  const windowChars = o.windowChars ?? DEFAULT_WINDOW_CHARS;
   const it = paragraphs[Symbol.asyncIterator]();
   let finished = false;
   try {
@@ -142,7 +142,7 @@ async function* textWindows(paragraphs: AsyncIterable<string>, translator: Trans
 
 /** An article of typed blocks: each block is one paragraph, segmented on its own (nothing is guessed across blocks). */
 async function* articleWindows(article: StructuredArticle, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
-  const windowParagraphs = Math.max(1, o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS);
+  const windowParagraphs = o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS;
   const opts = segmentOptionsFor(translator, o);
   const metadata = { ...metadataFromProvenance(article.provenance, o.source), inputFormat: article.inputFormat };
   for (let start = 0; start < article.blocks.length || start === 0; start += windowParagraphs) {
@@ -288,10 +288,7 @@ class WindowedTranslation implements StreamedTranslation {
 /** A failure as the library throws it: stopped by the caller's signal, `interrupted`; a chunk budget too small for one character, `usage`. */
 function translationError(err: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return interruptedError(signal.reason);
-  if (err instanceof ChunkBudgetError) {
-    return new Da2enError('usage', `maxChunkTokens ${err.maxTokens} is too small: the single character ${JSON.stringify(err.grapheme)} already measures ${err.tokens} tokens; allow more tokens per chunk`, { cause: err });
-  }
-  return err;
+  return chunkBudgetUsageError(err);
 }
 
 /**
@@ -304,6 +301,7 @@ export function translateParagraphStream(
   translator: Translator,
   options: StreamTranslateOptions = {},
 ): StreamedTranslation {
+  checkTranslationNumbers(options);
   return new WindowedTranslation(textWindows(paragraphs, translator, options), translator, options);
 }
 
@@ -313,5 +311,6 @@ export function translateParagraphStream(
  * plain text; results are read the same way (iterate, then `result()`).
  */
 export function translateArticleStream(article: StructuredArticle, translator: Translator, options: StreamTranslateOptions = {}): StreamedTranslation {
+  checkTranslationNumbers(options);
   return new WindowedTranslation(articleWindows(article, translator, options), translator, options);
 }

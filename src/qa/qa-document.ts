@@ -62,7 +62,8 @@ export function qaParagraphs(
   return { paragraphs: checked, summary };
 }
 
+/** Checks a document again: its paragraphs' `qa` lists and its `qa` summary (what the renderers show) both from this check. */
 export function qaDocument(doc: BilingualDocument, opts: Omit<QaOptions, 'guardFlags'> = {}): QaReport {
   const { paragraphs, summary } = qaParagraphs(doc.paragraphs, opts);
-  return { document: { ...doc, paragraphs }, summary };
+  return { document: { ...doc, paragraphs, qa: { ...summary, byKind: { ...summary.byKind } } }, summary };
 }

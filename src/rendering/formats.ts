@@ -1,4 +1,5 @@
 /** Output formats and their file extensions. */
+import { Da2enError } from '../errors.js';
 
 export type OutputFormat = 'html' | 'md' | 'txt' | 'json' | 'en';
 
@@ -27,8 +28,17 @@ export const EXTENSION_FORMAT: ReadonlyArray<readonly [string, OutputFormat]> = 
   ['.txt', 'txt'],
 ];
 
-export function isOutputFormat(s: string): s is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(s);
+export function isOutputFormat(s: unknown): s is OutputFormat {
+  return (OUTPUT_FORMATS as readonly unknown[]).includes(s);
+}
+
+/**
+ * A format given through the library, checked against the list: looking it up in a table would find
+ * "toString" or "constructor" on the object's prototype, and a missing one fails as a TypeError.
+ */
+export function checkOutputFormat(format: unknown): OutputFormat {
+  if (!isOutputFormat(format)) throw new Da2enError('usage', `unknown output format ${JSON.stringify(format)}; choose one of ${OUTPUT_FORMATS.join(', ')}`);
+  return format;
 }
 
 /** The format a file name implies, or undefined for an unknown extension. */

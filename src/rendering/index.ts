@@ -1,6 +1,6 @@
 import type { BilingualDocument } from '../document/types.js';
 import { renderEnglish } from './english.js';
-import type { OutputFormat } from './formats.js';
+import { checkOutputFormat, type OutputFormat } from './formats.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -32,6 +32,7 @@ export {
   extensionFor,
   formatFromPath,
   isOutputFormat,
+  checkOutputFormat,
   type OutputFormat,
 } from './formats.js';
 
@@ -45,5 +46,5 @@ const RENDERERS: Readonly<Record<OutputFormat, (doc: BilingualDocument) => strin
 
 /** Renders `doc` in `format`. Every output ends with a newline. */
 export function render(format: OutputFormat, doc: BilingualDocument): string {
-  return RENDERERS[format](doc);
+  return RENDERERS[checkOutputFormat(format)](doc);
 }

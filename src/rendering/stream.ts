@@ -17,7 +17,7 @@
  * paragraphs (src/io/stream-output.ts spools the paragraphs to disk meanwhile).
  */
 import { englishWriter } from './english.js';
-import type { OutputFormat } from './formats.js';
+import { checkOutputFormat, type OutputFormat } from './formats.js';
 import { htmlWriter } from './html.js';
 import { jsonWriter } from './json.js';
 import { markdownWriter } from './markdown.js';
@@ -37,5 +37,5 @@ const WRITERS: Readonly<Record<OutputFormat, () => StreamRenderer>> = {
 
 /** A fresh streaming writer for `format` (one per output file). */
 export function createStreamRenderer(format: OutputFormat): StreamRenderer {
-  return WRITERS[format]();
+  return WRITERS[checkOutputFormat(format)]();
 }

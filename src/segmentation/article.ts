@@ -9,6 +9,7 @@
  */
 import type { ArticleBlock, ArticleProvenance } from '../input/article.js';
 import type { DocumentMetadata, ParagraphKind, SourceChunk, SourceDocument, SourceParagraph } from '../document/types.js';
+import { Da2enError } from '../errors.js';
 import { chunkAroundFootnoteReferences, footnoteLabelPrefix } from './footnote-references.js';
 import { chunkLine, type SegmentOptions } from './segment.js';
 
@@ -67,7 +68,7 @@ export function metadataFromProvenance(p: ArticleProvenance, source?: string): D
 }
 
 export function segmentArticle(article: { title: string; blocks: readonly ArticleBlock[]; provenance: ArticleProvenance }, opts: SegmentOptions): SourceDocument {
-  if (!(opts.maxTokens > 0)) throw new RangeError(`maxTokens must be positive, got ${opts.maxTokens}`);
+  if (!(opts.maxTokens > 0)) throw new Da2enError('usage', `maxTokens must be positive, got ${opts.maxTokens}`);
   return {
     title: article.title,
     metadata: metadataFromProvenance(article.provenance, opts.source),

@@ -2,9 +2,12 @@
  * Segmentation measured with the model's own tokenizer: what every translation path (a whole
  * article, a stream of paragraphs, the lines of an evaluation set) sends to the pipeline.
  */
+import { checkTranslationNumbers } from '../check-options.js';
 import type { SourceDocument } from '../document/types.js';
+import { Da2enError } from '../errors.js';
 import type { Article } from '../input/article.js';
 import { segmentArticle } from './article.js';
+import { ChunkBudgetError } from './chunk.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from './defaults.js';
 import { flattenLineBreaks } from './normalize.js';
 import { segmentDocument, type SegmentOptions } from './segment.js';
@@ -29,6 +32,7 @@ export { DEFAULT_MAX_CHUNK_TOKENS };
 
 /** The segmentation settings for a translator: its tokenizer, and a chunk budget within what it takes. */
 export function segmentOptionsFor(translator: TokenBudget, options: TranslatorSegmentOptions = {}): SegmentOptions {
+  checkTranslationNumbers(options);
   return {
     countTokens: (s: string) => translator.countTokens(s),
     maxTokens: Math.min(options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
@@ -39,12 +43,26 @@ export function segmentOptionsFor(translator: TokenBudget, options: TranslatorSe
 
 /** Splits Danish text into chunks the model can take, measured with the model's own tokenizer. */
 export function segmentForTranslator(text: string, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
-  return segmentDocument(text, segmentOptionsFor(translator, options));
+  try {
+    return segmentDocument(text, segmentOptionsFor(translator, options));
+  } catch (err) {
+    throw chunkBudgetUsageError(err);
+  }
 }
 
 /** An article of typed blocks (a web page, Markdown) → one paragraph per block, chunked for the model. */
 export function segmentArticleForTranslator(article: Article, translator: TokenBudget, options: TranslatorSegmentOptions = {}): SourceDocument {
-  return segmentArticle(article, segmentOptionsFor(translator, options));
+  try {
+    return segmentArticle(article, segmentOptionsFor(translator, options));
+  } catch (err) {
+    throw chunkBudgetUsageError(err);
+  }
+}
+
+/** A chunk budget too small for one character is the caller's value at fault: kind `usage`; anything else as it is. */
+export function chunkBudgetUsageError(err: unknown): unknown {
+  if (!(err instanceof ChunkBudgetError)) return err;
+  return new Da2enError('usage', `maxChunkTokens ${err.maxTokens} is too small: the single character ${JSON.stringify(err.grapheme)} already measures ${err.tokens} tokens; allow more tokens per chunk`, { cause: err });
 }
 
 /** Segmented lines (an evaluation set: one segment per line) and the line each paragraph came from. */

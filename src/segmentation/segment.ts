@@ -14,6 +14,7 @@
  *  - chunk.index counts from 0 within its paragraph; paragraph.index from 0 in the document.
  */
 import type { SourceChunk, SourceDocument, SourceParagraph } from '../document/types.js';
+import { Da2enError } from '../errors.js';
 import { packPieces, splitToBudget, type Piece, type TokenCounter } from './chunk.js';
 import { classifyMarkers, looksLikeHeading } from './classify.js';
 import { logicalLines } from './lines.js';
@@ -76,7 +77,7 @@ export function segmentParagraph(
 }
 
 export function segmentDocument(text: string, opts: SegmentOptions): SourceDocument {
-  if (!(opts.maxTokens > 0)) throw new RangeError(`maxTokens must be positive, got ${opts.maxTokens}`);
+  if (!(opts.maxTokens > 0)) throw new Da2enError('usage', `maxTokens must be positive, got ${opts.maxTokens}`);
   const { date, rest } = extractLeadingMetadata(normalizeInput(text));
   const blocks = splitParagraphs(rest);
   const paragraphs = blocks.map((lines, i) => segmentParagraph(lines, i, blocks[i + 1]?.[0], opts));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
 import { qaDocument } from '../../src/qa/qa-document.js';
+import { render } from '../../src/rendering/index.js';
 
 function para(index: number, source: string, target: string, flags?: string[]): BilingualParagraph {
   return {
@@ -47,6 +48,14 @@ describe('qaDocument', () => {
     const quote: BilingualParagraph = { ...para(0, '- Det er 3 dage siden.', '- '), kind: 'quote', prefix: '- ' };
     const { document } = qaDocument({ ...doc, paragraphs: [quote] });
     expect(document.paragraphs[0]!.qa!.map((f) => f.kind)).toEqual(['empty']);
+  });
+
+  it('gives the document the summary of this check, not the one it came with (the renderers show document.qa)', () => {
+    const stale = { ...doc, qa: { paragraphs: 4, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } } };
+    const { document, summary } = qaDocument(stale);
+    expect(summary.findings).toBe(3);
+    expect(document.qa).toEqual(summary);
+    expect(JSON.parse(render('json', document)).qa).toEqual(summary);
   });
 
   it('does not modify its input', () => {
