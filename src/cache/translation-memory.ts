@@ -28,6 +28,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, rmdir
 import { basename, join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { Da2enError } from '../errors.js';
+import { DamagedDataFile, endLmdbWriteErrorLine, memoryFailure, START_AFRESH, unusableMemory } from './memory-errors.js';
 import { defaultCacheDir } from '../io/cache-dir.js';
 import type { MemoryEntry, MemoryHit, TranslationMemory } from '../pipeline/memory.js';
 import { makeDirectories } from '../io/make-directories.js';
@@ -73,48 +74,12 @@ export const SEGMENTS_DB_OPTIONS = { name: 'segments-v1', encoding: 'msgpack', u
 /** Finished inputs: key → the time (ms since the epoch) the input was last translated to the end. */
 const FINISHED_DB_OPTIONS = { name: 'finished-inputs-v1', encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
 
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  let text: string;
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') text = 'permission denied';
-  else if (e?.code === 'EEXIST' || e?.code === 'ENOTDIR') text = 'a file is in the way of the folder';
-  else if (e?.code === 'EROFS') text = 'read-only file system';
-  else if (e?.code === 'ENOSPC') text = 'no space left on the device';
-  else {
-    text = error instanceof Error ? error.message : String(error);
-    if (/permission denied/i.test(text)) text = 'permission denied';
-  }
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function unusable(dir: string, error: unknown): Da2enError {
-  return new Da2enError(
-    'storage',
-    `cannot use the translation memory in ${dir}: ${reason(error)} (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)`,
-    { cause: error },
-  );
-}
-
-/** How to get past a damaged data file, the same in every message that reports one. */
-const START_AFRESH = 'run da2en cache clear to start afresh (or translate with --no-cache)';
-
 const DAMAGED = `${DATA_FILE} is not a translation memory (damaged, or another kind of file); ${START_AFRESH}`;
 
-/**
- * LMDB's errors for a data file damaged inside (the meta pages are checked before opening; the
- * B-tree only as it is read): a page of the wrong kind or past the end, or a write transaction
- * that failed on one (MDB_BAD_TXN, after LMDB printed its own lines about it).
- */
-const LMDB_DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|INVALID|INCOMPATIBLE|VERSION_MISMATCH)\b/;
-
-function damaged(dir: string, error: unknown): Da2enError {
-  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${reason(error)}); ${START_AFRESH}`, { cause: error });
-}
-
-/** The one-line error for a failed use of the memory: damaged, or unusable for another reason. */
+/** The one-line error for a failed use of the memory, after ending any line LMDB left open on standard error. */
 function failure(dir: string, error: unknown): Da2enError {
-  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
-  return LMDB_DAMAGE.test(error instanceof Error ? error.message : '') ? damaged(dir, error) : unusable(dir, error);
+  endLmdbWriteErrorLine(error);
+  return memoryFailure(dir, error);
 }
 
 /**
@@ -165,9 +130,6 @@ function checkDataFile(path: string): void {
   }
 }
 
-/** A memory file LMDB must not be given; its message is the whole reason. */
-class DamagedDataFile extends Error {}
-
 /** "a folder", "a named pipe (FIFO)": what stands where a file belongs. */
 function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a folder';
@@ -210,7 +172,7 @@ function removeOwnFile(folder: string, file: string): void {
     info = lstatSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw unusable(folder, error);
+    throw unusableMemory(folder, error);
   }
   try {
     if (info.isDirectory()) rmdirSync(file);
@@ -221,7 +183,7 @@ function removeOwnFile(folder: string, file: string): void {
     if (code === 'ENOTEMPTY' || code === 'EEXIST') {
       throw new Da2enError('storage', `cannot clear the translation memory in ${folder}: ${basename(file)} is a folder with files in it; move it out of the way (da2en deletes only what it made)`, { cause: error });
     }
-    throw unusable(folder, error);
+    throw unusableMemory(folder, error);
   }
 }
 
@@ -258,7 +220,7 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   let db: Database<MemoryRecord, string>;
   let finished: Database<number, string>;
   try {
-    // Throws EEXIST where a file is in the way (reason() says so).
+    // Throws EEXIST where a file is in the way (memoryFailureReason() says so).
     makeDirectories(folder);
     checkFileKinds(path);
     checkDataFile(path);
