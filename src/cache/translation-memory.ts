@@ -24,10 +24,11 @@
  * before it returns (overlappingSync is off), so a Ctrl-C, a kill -9 or a power cut right after
  * `store()` keeps those entries, and a crash during it leaves the previous state intact.
  */
-import { closeSync, fstatSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { Da2enError } from '../errors.js';
+import { DamagedDataFile, endLmdbWriteErrorLine, memoryFailure, START_AFRESH, unusableMemory } from './memory-errors.js';
 import { defaultCacheDir } from '../io/cache-dir.js';
 import type { MemoryEntry, MemoryHit, TranslationMemory } from '../pipeline/memory.js';
 import { makeDirectories } from '../io/make-directories.js';
@@ -73,48 +74,12 @@ export const SEGMENTS_DB_OPTIONS = { name: 'segments-v1', encoding: 'msgpack', u
 /** Finished inputs: key → the time (ms since the epoch) the input was last translated to the end. */
 const FINISHED_DB_OPTIONS = { name: 'finished-inputs-v1', encoding: 'msgpack', useRecords: false } as DatabaseOptions & { name: string };
 
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  let text: string;
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') text = 'permission denied';
-  else if (e?.code === 'EEXIST' || e?.code === 'ENOTDIR') text = 'a file is in the way of the folder';
-  else if (e?.code === 'EROFS') text = 'read-only file system';
-  else if (e?.code === 'ENOSPC') text = 'no space left on the device';
-  else {
-    text = error instanceof Error ? error.message : String(error);
-    if (/permission denied/i.test(text)) text = 'permission denied';
-  }
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function unusable(dir: string, error: unknown): Da2enError {
-  return new Da2enError(
-    'storage',
-    `cannot use the translation memory in ${dir}: ${reason(error)} (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)`,
-    { cause: error },
-  );
-}
-
-/** How to get past a damaged data file, the same in every message that reports one. */
-const START_AFRESH = 'run da2en cache clear to start afresh (or translate with --no-cache)';
-
 const DAMAGED = `${DATA_FILE} is not a translation memory (damaged, or another kind of file); ${START_AFRESH}`;
 
-/**
- * LMDB's errors for a data file damaged inside (the meta pages are checked before opening; the
- * B-tree only as it is read): a page of the wrong kind or past the end, or a write transaction
- * that failed on one (MDB_BAD_TXN, after LMDB printed its own lines about it).
- */
-const LMDB_DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|INVALID|INCOMPATIBLE|VERSION_MISMATCH)\b/;
-
-function damaged(dir: string, error: unknown): Da2enError {
-  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${reason(error)}); ${START_AFRESH}`, { cause: error });
-}
-
-/** The one-line error for a failed use of the memory: damaged, or unusable for another reason. */
+/** The one-line error for a failed use of the memory, after ending any line LMDB left open on standard error. */
 function failure(dir: string, error: unknown): Da2enError {
-  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
-  return LMDB_DAMAGE.test(error instanceof Error ? error.message : '') ? damaged(dir, error) : unusable(dir, error);
+  endLmdbWriteErrorLine(error);
+  return memoryFailure(dir, error);
 }
 
 /**
@@ -165,14 +130,70 @@ function checkDataFile(path: string): void {
   }
 }
 
-class DamagedDataFile extends Error {}
+/** "a folder", "a named pipe (FIFO)": what stands where a file belongs. */
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/**
+ * lmdb maps the data file and the lock file (`-lock`, its shared reader table): given a folder, a
+ * FIFO or a device in their place, lmdb 3.5.6 crashes the process (a segmentation fault) instead of
+ * throwing. Each must be a regular file (a link to one will do) or absent, which LMDB then creates.
+ */
+function checkFileKinds(path: string): void {
+  for (const file of [path, `${path}-lock`]) {
+    let info: Stats;
+    try {
+      info = statSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    if (info.isFile()) continue;
+    // cache clear removes an empty folder, but not one with something in it (removeOwnFile).
+    if (info.isDirectory() && readdirSync(file).length > 0) {
+      throw new DamagedDataFile(`${basename(file)} is a folder with files in it, not a file; move it out of the way (or translate with --no-cache)`);
+    }
+    throw new DamagedDataFile(`${basename(file)} is ${kindOf(info)}, not a file; ${START_AFRESH}`);
+  }
+}
+
+/**
+ * Removes one of the memory's own files, whatever stands there: a file, a FIFO, a symbolic link (the
+ * link itself, never what it points to), an empty folder. A folder with something in it is left alone:
+ * it was not made by da2en, and what it holds may matter to someone.
+ */
+function removeOwnFile(folder: string, file: string): void {
+  let info: Stats;
+  try {
+    info = lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw unusableMemory(folder, error);
+  }
+  try {
+    if (info.isDirectory()) rmdirSync(file);
+    else unlinkSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+      throw new Da2enError('storage', `cannot clear the translation memory in ${folder}: ${basename(file)} is a folder with files in it; move it out of the way (da2en deletes only what it made)`, { cause: error });
+    }
+    throw unusableMemory(folder, error);
+  }
+}
 
 /**
  * For `cache clear`: deletes the memory's files in `dir` (default: `defaultCacheDir()`), the lock
  * file first, then the data file, without opening them: a data file damaged inside can make LMDB
  * fail on any read, or crash the process, and a cleared memory needs nothing from it. The next open
- * makes a fresh one. Returns the deleted data file's path (whether or not there was one). Throws a
- * `Da2enError` (kind 'storage') when a file cannot be deleted.
+ * makes a fresh one. A folder or a FIFO standing where a file belongs goes too (removeOwnFile), so
+ * clear gets past what opening refuses. Returns the deleted data file's path (whether or not there
+ * was one). Throws a `Da2enError` (kind 'storage') when a file cannot be deleted.
  *
  * Another da2en process that has the memory open keeps working on the files it opened, now unlinked
  * (its later entries go with them when it exits), while processes that open it afterwards share the
@@ -183,12 +204,8 @@ class DamagedDataFile extends Error {}
 export function deleteTranslationMemory(dir?: string): string {
   const folder = dir ? resolve(dir) : defaultCacheDir();
   const path = join(folder, DATA_FILE);
-  try {
-    rmSync(`${path}-lock`, { force: true });
-    rmSync(path, { force: true });
-  } catch (error) {
-    throw unusable(folder, error);
-  }
+  removeOwnFile(folder, `${path}-lock`);
+  removeOwnFile(folder, path);
   return path;
 }
 
@@ -203,8 +220,9 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
   let db: Database<MemoryRecord, string>;
   let finished: Database<number, string>;
   try {
-    // Throws EEXIST where a file is in the way (reason() says so).
+    // Throws EEXIST where a file is in the way (memoryFailureReason() says so).
     makeDirectories(folder);
+    checkFileKinds(path);
     checkDataFile(path);
     root = open({
       path,

@@ -18,11 +18,15 @@ export function parsePathOption(flag: string, what: string, raw: unknown): strin
   return value;
 }
 
-/** A yargs option definition for a path: a string that may not be empty (checked while parsing). */
+/**
+ * A yargs option definition for a path: a string that may not be empty (checked while parsing).
+ * `requiresArg`: yargs gives an option written with no value its default, so `--model` last on a
+ * line would quietly mean the default model.
+ */
 export function pathOption<const O extends Omit<Options, 'type' | 'coerce'> & { describe: string }>(
   flag: string,
   what: string,
   option: O,
 ): O & { type: 'string'; coerce: (raw: unknown) => string } {
-  return { ...option, type: 'string', coerce: (raw: unknown) => parsePathOption(flag, what, raw) };
+  return { ...option, type: 'string', requiresArg: true, coerce: (raw: unknown) => parsePathOption(flag, what, raw) };
 }

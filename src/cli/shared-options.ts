@@ -2,6 +2,8 @@
  * Options more than one command takes, each defined once. Their names are a contract other tools
  * use; their defaults come from the library (one definition each), and the argument types of every
  * command are inferred from these definitions by yargs (no hand-kept interfaces, no casts).
+ * Every option that takes a value says `requiresArg`: without it, yargs hands an option written with
+ * no value (`--dtype` last on the line, or before another option) its default, in silence.
  */
 import type { Argv, ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { DEFAULT_BEAMS, DEFAULT_DTYPE, DTYPES, ENGINES, MAX_BEAMS } from '../engine/defaults.js';
@@ -14,13 +16,13 @@ import { pathOption } from './path-options.js';
 /** The model and how to run it: every command that loads a model. */
 export const ENGINE_OPTIONS = {
   model: pathOption('--model', 'a hub model id or a model folder', { alias: 'm', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' }),
-  quality: { type: 'string', choices: ['fast', 'best'] as const, describe: `fast = ${QUALITY_MODELS.fast}; best = ${QUALITY_MODELS.best} (transformer-big, converted on first use); instead of --model` },
+  quality: { type: 'string', requiresArg: true, choices: ['fast', 'best'] as const, describe: `fast = ${QUALITY_MODELS.fast}; best = ${QUALITY_MODELS.best} (transformer-big, converted on first use); instead of --model` },
   'keep-source': { type: 'boolean', default: false, describe: 'When a hub checkpoint is converted, keep its raw files (<model>.checkpoint) instead of removing them' },
   'models-dir': pathOption('--models-dir', 'a folder', { describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" }),
   offline: { type: 'boolean', default: false, describe: 'Never download; fail with a clear message if the model is missing' },
-  dtype: { type: 'string', choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
+  dtype: { type: 'string', requiresArg: true, choices: DTYPES, default: DEFAULT_DTYPE, describe: 'Model weights: q8 (int8, faster, smaller) or fp32' },
   beams: numberOption('beams', { integer: true, min: 1, max: MAX_BEAMS }, { default: DEFAULT_BEAMS, describe: 'Beam width (1 = greedy, fastest; 4 = the quality setting)' }),
-  engine: { type: 'string', choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
+  engine: { type: 'string', requiresArg: true, choices: ENGINES, default: 'auto', describe: 'Where generation runs: auto (inside ONNX Runtime, else the step-by-step loop with a notice), ort, or js (the loop)' },
   threads: numberOption('threads', { integer: true, min: 1, max: 256 }, { describe: 'CPU threads for the model in all (2 or more: two model processes sharing them; default: the free cores)' }),
   'model-processes': numberOption('model-processes', { integer: true, min: 1, max: MAX_REPLICAS }, {
     describe: 'Model processes at most, each translating its own batch (default: 2 where two cores or more are free and there are 10,000 characters or more to translate; 1 halves the memory; serve always runs 1)',

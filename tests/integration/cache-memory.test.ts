@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -162,9 +162,71 @@ describe('unusable cache folder', () => {
     expect(openError(join(file, 'sub')).message).toMatch(oneLine);
   });
 
-  it('a file where the data file should be', () => {
+  it('a folder where the data file should be', () => {
     mkdirSync(join(dir, DATA_FILE));
-    expect(openError(dir).message).toMatch(oneLine);
+    const error = openError(dir);
+    expect(error.message).toMatch(damagedLine);
+    expect(error.message).toContain(`${DATA_FILE} is a folder, not a file`);
+  });
+
+  it('a folder or a FIFO in place of the lock or the data file (lmdb would segfault on it): one line, exit 1; cache clear removes it', async () => {
+    const makeFolder = (path: string) => mkdirSync(path);
+    const makeFifo = (path: string) => execFileSync('mkfifo', [path]);
+    const cases: [string, (path: string) => void, string][] = [
+      [`${DATA_FILE}-lock`, makeFolder, 'a folder'],
+      [`${DATA_FILE}-lock`, makeFifo, 'a named pipe (FIFO)'],
+      [DATA_FILE, makeFifo, 'a named pipe (FIFO)'],
+      [DATA_FILE, makeFolder, 'a folder'],
+    ];
+    const input = join(dir, 'a.txt');
+    writeFileSync(input, 'Hej verden.\n');
+    for (const [name, make, kind] of cases) {
+      const cache = mkdtempSync(join(dir, 'cache-'));
+      make(join(cache, name));
+      // In child processes: a segmentation fault there is a failed test, not a dead test runner.
+      const runs = [
+        ['cache', 'stats', '--cache-dir', cache],
+        // The memory is opened before the model is looked for: this model is never reached.
+        ...(name === `${DATA_FILE}-lock` ? [[input, '-o', join(dir, 'a.en.txt'), '--cache-dir', cache, '--offline', '--model', join(dir, 'no-model')]] : []),
+      ];
+      for (const args of runs) {
+        const result = await spawnCli(args).done;
+        expect({ name, kind, args: args[0], signal: result.signal, code: result.code }).toEqual({ name, kind, args: args[0], signal: null, code: 1 });
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(damagedLine);
+        expect(result.stderr).toContain(`${name} is ${kind}, not a file`);
+      }
+      const cleared = await spawnCli(['cache', 'clear', '--cache-dir', cache]).done;
+      expect({ name, kind, signal: cleared.signal, code: cleared.code, stderr: cleared.stderr }).toEqual({ name, kind, signal: null, code: 0, stderr: '' });
+      for (const file of [DATA_FILE, `${DATA_FILE}-lock`]) expect(lstatSync(join(cache, file)).isFile()).toBe(true);
+      const after = await runCli(['cache', 'stats', '--json', '--cache-dir', cache]);
+      expect(after.code).toBe(0);
+      expect(JSON.parse(after.stdout)).toMatchObject({ entries: 0 });
+    }
+  });
+
+  it('cache clear leaves a folder with files in it in place, and removes a link without following it out of the cache folder', async () => {
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'keep'), 'not da2en\'s');
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    symlinkSync(outside, join(cache, DATA_FILE));
+    mkdirSync(join(cache, `${DATA_FILE}-lock`));
+    writeFileSync(join(cache, `${DATA_FILE}-lock`, 'keep'), 'not da2en\'s');
+    const stats = await spawnCli(['cache', 'stats', '--cache-dir', cache]).done;
+    expect({ signal: stats.signal, code: stats.code }).toEqual({ signal: null, code: 1 });
+    expect(stats.stderr).toMatch(/^da2en: cannot use the translation memory in .+: translation-memory\.mdb(-lock)? is a folder with files in it, not a file; move it out of the way \(or translate with --no-cache\)\n$/);
+    const refused = await spawnCli(['cache', 'clear', '--cache-dir', cache]).done;
+    expect({ signal: refused.signal, code: refused.code }).toEqual({ signal: null, code: 1 });
+    expect(refused.stderr).toMatch(/^da2en: cannot clear the translation memory in .+: translation-memory\.mdb-lock is a folder with files in it; move it out of the way/);
+    expect(readFileSync(join(cache, `${DATA_FILE}-lock`, 'keep'), 'utf8')).toBe("not da2en's");
+    // Moved out of the way, clear gets past the link: the link goes, what it points to stays.
+    rmSync(join(cache, `${DATA_FILE}-lock`), { recursive: true });
+    const cleared = await spawnCli(['cache', 'clear', '--cache-dir', cache]).done;
+    expect({ signal: cleared.signal, code: cleared.code, stderr: cleared.stderr }).toEqual({ signal: null, code: 0, stderr: '' });
+    expect(lstatSync(join(cache, DATA_FILE)).isFile()).toBe(true);
+    expect(existsSync(join(outside, 'keep'))).toBe(true);
   });
 
   it('a data file that is not a database (lmdb itself would segfault on it)', async () => {

@@ -169,6 +169,15 @@ describe('every option of every command: exit 2 with one line, or accepted as gi
           expectOneLineUsageError(outcome, `${command} ${twice.join(' ')}`);
           expect(outcome.stderr).toMatch(new RegExp(`option --${name} was given twice`));
         }
+        if (!isFlag) {
+          // No value: at the end of the line, or followed by another option. Never the default in its place.
+          for (const words of [[`--${name}`], [`--${name}`, '--quiet']]) {
+            const what = `${command} ${words.join(' ')}`;
+            const outcome = await parse([...rest, ...words]);
+            expectOneLineUsageError(outcome, what);
+            expect(outcome.parsed, what).toBeUndefined();
+          }
+        }
         for (const value of VALUES) {
           // An on/off option's value can only come with "=" (else the word is a positional).
           for (const words of [isFlag ? [`--${name}=${value}`] : [`--${name}`, value]]) {
@@ -311,6 +320,12 @@ describe('the cases issue 11 named', () => {
     [['a.txt', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64; got 0/],
     [['a.txt', '--beams', '0x10'], /--beams must be .*got 0x10/],
     [['a.txt', '--beams'], /Not enough arguments following: beams/],
+    // A choice given no value was its default in silence (the review's cases; the walk above covers every option).
+    [['a.txt', '--verbose', '--dtype'], /Not enough arguments following: dtype/],
+    [['a.txt', '--engine'], /Not enough arguments following: engine/],
+    [['a.txt', '--input-format'], /Not enough arguments following: input-format/],
+    [['a.txt', '--encoding'], /Not enough arguments following: encoding/],
+    [['a.txt', '--dtype', '--verbose'], /Not enough arguments following: dtype/],
     [['a.txt', '--quiet=abc'], /--quiet is an on\/off option/],
     [['eval', '--ref', 'ref.en'], /eval needs --src \(to translate\) or --hyp/],
   ];

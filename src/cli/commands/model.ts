@@ -17,10 +17,10 @@ function builder(y: Argv) {
     })
     .positional('checkpoint', { type: 'string', describe: 'convert: a MarianMTModel checkpoint folder (config.json, vocab.json, source.spm, model.safetensors or pytorch_model.bin)' })
     // Adds list values to --dtype's choices for this command (yargs merges choices).
-    .option('dtype', { type: 'string', choices: ['q8,fp32', 'fp32,q8'], describe: 'Model weights: q8, fp32, or both (q8,fp32) for download and convert' })
+    .option('dtype', { type: 'string', requiresArg: true, choices: ['q8,fp32', 'fp32,q8'], describe: 'Model weights: q8, fp32, or both (q8,fp32) for download and convert' })
     .option('out', pathOption('--out', 'a folder', { describe: 'convert: the model folder to write (Transformers.js layout)' }))
     .options(PROGRESS_OPTIONS)
-    .option('q8-scales', { type: 'string', choices: ['per-tensor', 'per-channel'] as const, default: 'per-tensor' as const, describe: 'convert: int8 weight scales, one per tensor (as the published exports) or per output channel' })
+    .option('q8-scales', { type: 'string', requiresArg: true, choices: ['per-tensor', 'per-channel'] as const, default: 'per-tensor' as const, describe: 'convert: int8 weight scales, one per tensor (as the published exports) or per output channel' })
     .example('$0 model download', 'fetch Xenova/opus-mt-da-en (q8) into models/')
     .example('$0 model download --quality best', 'fetch Helsinki-NLP/opus-mt-tc-big-gmq-en and convert it')
     .example('$0 model convert ./opus-mt-da-en --out ./models/my-da-en --dtype q8,fp32', 'convert a local checkpoint')

@@ -29,17 +29,18 @@ export function addBuilder(a: Argv) {
     .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Danish text files, folders, or - for standard input' })
     .check((argv) => (argv.inputs.length > 0 ? true : 'queue add needs an input: a file, a folder, or - for standard input'))
     .option('out-dir', pathOption('--out-dir', 'a folder', { describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' }))
-    .option('out-store', { type: 'string', choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
-    .option('format', { alias: 'f', type: 'string', coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
+    .option('out-store', { type: 'string', requiresArg: true, choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
+    .option('format', { alias: 'f', type: 'string', requiresArg: true, coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
     .option('name', pathOption('--name', 'a name', { describe: 'Name of the article read from standard input (default: stdin)' }))
     .option('input-format', {
       type: 'string',
+      requiresArg: true,
       // The translate command's, less url: a queued article is bytes.
       choices: ['auto', 'text', 'html', 'md'] as const,
       default: 'auto' as const,
       describe: 'How the workers read the articles, as the translate command does (auto: .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
     })
-    .option('encoding', { type: 'string', choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' })
+    .option('encoding', { type: 'string', requiresArg: true, choices: INPUT_ENCODINGS, default: 'auto' as const, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' })
     .option('max-chunk-tokens', numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: 256, describe: 'Largest piece of text sent to the model at once, in tokens' }))
     .option('pack-sentences', { type: 'boolean', default: false, describe: 'Send several sentences per model input' })
     .option('batch-tokens', numberOption('batch-tokens', BATCH_TOKENS_RANGE, { default: 4096, describe: 'Padded tokens per model call' }))

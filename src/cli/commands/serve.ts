@@ -17,7 +17,7 @@ export const SERVE_OPTIONS = {
   'char-limit': numberOption('char-limit', { integer: true, min: 1, max: 100_000_000, special: { value: -1, means: 'no limit' } }, { default: SERVER_DEFAULTS.charLimit, describe: 'Most characters of text per request' }),
   'max-queue': numberOption('max-queue', { integer: true, min: 1, max: 100_000 }, { default: SERVER_DEFAULTS.maxQueue, describe: 'Most requests translating or waiting at once; more get 429 with Retry-After' }),
   timeout: numberOption('timeout', { integer: false, min: 0, minExclusive: true, max: 86_400, unit: 'seconds' }, { default: SERVER_DEFAULTS.requestTimeoutMs / 1000, describe: 'Seconds a request may take before it is cancelled (503)' }),
-  cors: { type: 'string', describe: 'Let web pages from this origin call the API (CORS is off without it)' },
+  cors: { type: 'string', requiresArg: true, describe: 'Let web pages from this origin call the API (CORS is off without it)' },
   fetch: { type: 'boolean', default: true, describe: 'Accept URLs in /v1/articles (--no-fetch: never fetch anything)' },
   'allow-private-fetch': { type: 'boolean', default: false, describe: 'Let URL input reach private, loopback and link-local addresses' },
   cache: { type: 'boolean', default: true, describe: 'Share the translation memory (--no-cache: translate everything, store nothing)' },

@@ -16,6 +16,7 @@ import { detectInputFormat, type InputFormat } from '../../input/input-format.js
 import { readArticle, readHead } from '../../io/read-article.js';
 import { inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
+import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
 import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.js';
 import { modelMemoryId } from '../../engine/model-store/memory-id.js';
@@ -146,7 +147,14 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const download = progress.download();
   let translator: Translator | null = null;
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
-  const memory = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
+  const opened = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
+  // A memory that cannot be written (a full disk) costs the rest of the run its caching, not its outputs.
+  const memory =
+    opened &&
+    withBestEffortWrites(opened, (error) => {
+      ctx.log(`${error.message}; going on without storing translations in it`);
+      if (error.cause instanceof Error) ctx.verbose(`the translation memory's error: ${error.cause.message}`);
+    });
   ctx.stopNote = stopNote(memory !== null, 0, plans.length);
   // Without a memory there is nothing to look up or record.
   const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();

@@ -20,6 +20,7 @@ const FETCH_TIMEOUT_RANGE = { integer: false, min: 0, minExclusive: true, max: 3
 export const TRANSLATE_OPTIONS = {
   'input-format': {
     type: 'string',
+    requiresArg: true,
     choices: ['auto', ...INPUT_FORMATS] as const,
     default: 'auto' as const,
     describe: 'How to read the inputs (auto: a URL is fetched; .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
@@ -27,13 +28,14 @@ export const TRANSLATE_OPTIONS = {
   format: {
     alias: 'f',
     type: 'string',
+    requiresArg: true,
     coerce: parseFormats,
     describe: 'Comma-separated: html, md, txt, json, en (English only). Default: from -o, txt to a pipe, html next to the input',
   },
   output: pathOption('-o/--output', 'a file (or - for standard output)', { alias: 'o', describe: 'Write to this file (format from its extension; - for stdout)' }),
   'out-dir': pathOption('--out-dir', 'a folder', { describe: 'Write <name>.da-en.<format> files into this directory' }),
   'fetch-timeout': numberOption('fetch-timeout', FETCH_TIMEOUT_RANGE, { default: 30, describe: 'Seconds a URL may take to fetch, redirects and body included' }),
-  encoding: { type: 'string', choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
+  encoding: { type: 'string', requiresArg: true, choices: INPUT_ENCODINGS, default: DEFAULT_ENCODING, describe: 'Input encoding (auto: UTF-8, UTF-16 with a BOM, or Windows-1252 detected with a notice; latin1 is read as Windows-1252)' },
   'max-chunk-tokens': numberOption('max-chunk-tokens', MAX_CHUNK_TOKENS_RANGE, { default: DEFAULT_MAX_CHUNK_TOKENS, describe: 'Largest piece of text sent to the model at once, in tokens' }),
   'pack-sentences': { type: 'boolean', default: false, describe: 'Send several sentences per model input (faster, but Opus-MT may drop sentences)' },
   'batch-tokens': numberOption('batch-tokens', BATCH_TOKENS_RANGE, { describe: `Padded tokens per model call (batch size × longest input; default: the engine's choice, else ${DEFAULT_BATCH_LIMITS.batchTokens})` }),
