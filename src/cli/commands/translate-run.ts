@@ -88,9 +88,10 @@ function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan)
  * (writeBilingualStream lets those finish) or later, before the command finished, leaves everything
  * written.
  */
-function stopNote(cache: boolean, inputsWritten: number, inputs: number): string {
+export function stopNote(cache: 'stored' | 'full' | null, inputsWritten: number, inputs: number): string {
   if (inputsWritten === inputs) return 'the stop came as the run was finishing: all of its outputs were written';
   const written = `the outputs of the first ${inputsWritten === 1 ? 'input were' : `${inputsWritten} inputs were`} written`;
+  if (cache === 'full') return `${inputsWritten > 0 ? `${written}; ` : ''}only translations finished before the translation memory failed are kept in it, run again to continue`;
   if (cache) return `${inputsWritten > 0 ? `${written}; ` : ''}translations finished so far are kept in the cache, run again to continue`;
   if (inputsWritten === 0) return 'nothing was kept (--no-cache): a new run starts over';
   return `${written}; nothing of the rest was kept (--no-cache)`;
@@ -149,13 +150,17 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
   const opened = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
   // A memory that cannot be written (a full disk) costs the rest of the run its caching, not its outputs.
+  let memoryState: 'stored' | 'full' | null = opened ? 'stored' : null;
+  let inputsWritten = 0;
   const memory =
     opened &&
     withBestEffortWrites(opened, (error) => {
+      memoryState = 'full';
+      ctx.stopNote = stopNote(memoryState, inputsWritten, plans.length);
       ctx.log(`${error.message}; going on without storing translations in it`);
       if (error.cause instanceof Error) ctx.verbose(`the translation memory's error: ${error.cause.message}`);
     });
-  ctx.stopNote = stopNote(memory !== null, 0, plans.length);
+  ctx.stopNote = stopNote(memoryState, 0, plans.length);
   // Without a memory there is nothing to look up or record.
   const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
@@ -231,7 +236,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);
       if (memory && finishedKey) memory.markFinished(finishedKey);
-      ctx.stopNote = stopNote(memory !== null, plans.indexOf(plan) + 1, plans.length);
+      inputsWritten = plans.indexOf(plan) + 1;
+      ctx.stopNote = stopNote(memoryState, inputsWritten, plans.length);
       // A stop that came while these outputs were renamed into place: the run ends here, as stopped.
       ctx.signal.throwIfAborted();
     }
