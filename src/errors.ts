@@ -5,7 +5,7 @@
  * `--verbose` and for callers that want the details. Exit codes are not the library's business:
  * the CLI maps kinds to them (src/cli/exit-codes.ts).
  */
-import { InputFileError, NoArticleError } from './input/errors.js';
+import { InputFileError, NestingTooDeepError, NoArticleError } from './input/errors.js';
 import { FETCH_FAILURES, FetchError, type FetchFailure } from './input/fetch/fetch-error.js';
 
 export type ErrorKind =
@@ -71,6 +71,6 @@ export function interruptedError(reason: unknown, what = 'the translation'): Da2
 export function inputUserError(err: unknown): unknown {
   if (err instanceof FetchError) return new Da2enError(`fetch-${err.kind}`, err.message, { cause: err });
   if (err instanceof NoArticleError) return new Da2enError('no-article', err.message, { cause: err });
-  if (err instanceof InputFileError) return new Da2enError('input', err.message, { cause: err });
+  if (err instanceof InputFileError || err instanceof NestingTooDeepError) return new Da2enError('input', err.message, { cause: err });
   return err;
 }

@@ -22,3 +22,20 @@ export class InputFileError extends Error {
     super(`${input === '-' ? 'standard input' : input}: ${reason}`, options);
   }
 }
+
+/**
+ * A page or Markdown file nested deeper than da2en reads. The parsers and Readability recurse and
+ * slow down with nesting depth (a hostile 60 KB page took minutes, or overflowed the stack), and
+ * real articles nest a few levels, so such an input is refused before it is parsed.
+ */
+export class NestingTooDeepError extends Error {
+  override readonly name = 'NestingTooDeepError';
+  constructor(
+    readonly input: string,
+    what: string,
+    readonly limit: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${input}: ${what} nested more than ${limit} levels deep, which da2en does not read; to translate all of its text, pass --input-format text`, options);
+  }
+}

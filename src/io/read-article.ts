@@ -123,7 +123,7 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
       throw named(err, name);
     }
     if (text.trim() === '') throw new InputFileError(name, EMPTY);
-    const article = (await import('../input/markdown/parse-markdown.js')).parseMarkdown(text);
+    const article = (await import('../input/markdown/parse-markdown.js')).parseMarkdown(text, name);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
     if (!hasTextToTranslate(article)) throw new InputFileError(name, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
     return article;

@@ -5,7 +5,7 @@
  * server's event loop, and the pool can end it.
  */
 import { parentPort } from 'node:worker_threads';
-import { isDa2enError, type ErrorKind } from '../errors.js';
+import { inputUserError, isDa2enError, type ErrorKind } from '../errors.js';
 import type { Article } from '../input/article.js';
 import { NoArticleError } from '../input/errors.js';
 import { extractArticle, type ExtractOptions } from '../input/html/extract-article.js';
@@ -24,7 +24,9 @@ port.on('message', (req: ExtractRequest) => {
   try {
     reply = { ok: true, result: req.job === 'fragment' ? fragmentTemplate(req.html) : extractArticle(req.html, req.options) };
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
+    // The input readers' own errors (a page nested too deeply) cross as the da2en errors they stand for.
+    const mapped = err instanceof NoArticleError ? err : inputUserError(err);
+    const e = mapped instanceof Error ? mapped : new Error(String(mapped));
     reply = {
       ok: false,
       error: { name: e.name, message: e.message, ...(e instanceof NoArticleError ? { input: e.input } : {}), ...(isDa2enError(e) ? { kind: e.kind } : {}) },

@@ -84,6 +84,11 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     const stdin = await runCli(['-', '--input-format', 'html', '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'json'], 'Hej med dig.\n');
     expect([stdin.code, stdin.stderr.trim()]).toEqual([7, 'da2en: standard input: no article text found in the page; to translate all of its text, pass --input-format text']);
   });
+  it('a page or Markdown file nested too deeply: exit 3, one line naming it (was: "unexpected error: Maximum call stack size exceeded", exit 1)', async () => {
+    const page = `<html><body><article>${'<blockquote>'.repeat(5000)}<p>${DANISH}</p></article></body></html>`;
+    expectOneLineError(await translate(file('deep.html', page)), 3, /deep\.html: the page has elements nested more than 256 levels deep, which da2en does not read; to translate all of its text, pass --input-format text/);
+    expectOneLineError(await translate(file('deep.md', '>'.repeat(3000) + ' x\n')), 3, /deep\.md: the Markdown has block quotes or lists nested more than 100 levels deep/);
+  });
   it('--encoding applies to Markdown, and a Markdown file in Windows-1252 is detected with a notice', async () => {
     const text = 'Det koster 5 € – ”billigt”, siger Søren’s far i Århus.';
     const p = file('cp1252.md', Buffer.from(Array.from(`# Prisen\n\n${text}\n`, (c) => ({ '€': 0x80, '–': 0x96, '”': 0x94, '’': 0x92, 'ø': 0xf8, 'Å': 0xc5 })[c] ?? c.charCodeAt(0))));

@@ -10,10 +10,11 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
-import { NoArticleError } from '../errors.js';
+import { NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
 import type { DomDocument, DomElement } from './dom.js';
+import { MAX_PAGE_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { readPageMetadata } from './page-metadata.js';
 
 export interface ExtractOptions {
@@ -35,6 +36,7 @@ interface ReadabilityResult {
 
 export function extractArticle(html: string, options: ExtractOptions = {}): Article {
   const inputName = options.inputName ?? options.url ?? 'the page';
+  if (nestsDeeperThan(html, MAX_PAGE_DEPTH)) throw new NestingTooDeepError(inputName, 'the page has elements', MAX_PAGE_DEPTH);
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
   // document element of, and Readability needs one: no page, so no article in it.

@@ -6,16 +6,20 @@
  * kept beside it); footnote references stay "[^1]", and footnotes are translated blocks with their
  * label. A leading YAML front matter block is not article text and is dropped (stripFrontMatter).
  */
-import type { Nodes, Parent, Root } from 'mdast';
+import type { ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
+import { NestingTooDeepError } from '../errors.js';
+import { MAX_MARKDOWN_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 
-export function parseMarkdown(markdown: string): Article {
-  const tree: Root = fromMarkdown(stripFrontMatter(markdown), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  const blocks: ArticleBlock[] = [];
-  walk(tree, blocks, { quoteDepth: 0, listDepth: 0 });
+/** `inputName` names the input in an error (default "the Markdown"). */
+export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Article {
+  const text = stripFrontMatter(markdown);
+  if (nestsDeeperThan(text, MAX_MARKDOWN_DEPTH)) throw new NestingTooDeepError(inputName, 'the Markdown has block quotes or lists', MAX_MARKDOWN_DEPTH);
+  const tree: Root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const blocks = walk(tree);
   // The first level-1 heading, when it opens the document, is the title.
   const first = blocks[0];
   let title = '';
@@ -64,8 +68,42 @@ function inItem(where: Where): Partial<ArticleBlock> {
   return where.listDepth > 0 ? { inListItem: where.listDepth } : {};
 }
 
-function walk(node: Parent, out: ArticleBlock[], where: Where): void {
-  for (const child of node.children as Nodes[]) {
+/** What is left to walk: blocks where they sit, or one list item. */
+type Frame = { nodes: Nodes[]; where: Where } | { item: ListItem; extra: Partial<ArticleBlock>; where: Where };
+
+/**
+ * The tree's blocks in document order. A stack of its own rather than recursion: the line scan
+ * bounds the nesting, but no input should be able to overflow the call stack.
+ */
+function walk(tree: Root): ArticleBlock[] {
+  const out: ArticleBlock[] = [];
+  const todo: Frame[] = [];
+  const later = (nodes: Nodes[], where: Where): void => {
+    todo.push({ nodes: nodes.slice().reverse(), where });
+  };
+  later(tree.children, { quoteDepth: 0, listDepth: 0 });
+  while (todo.length > 0) {
+    const top = todo[todo.length - 1]!;
+    if ('item' in top) {
+      todo.pop();
+      // The item's first paragraph is the item; what follows (more paragraphs, a nested list) is inside it.
+      const [head, ...rest] = top.item.children;
+      if (head?.type === 'paragraph') {
+        push(out, 'list-item', head, top.extra);
+        later(rest, { ...top.where, listDepth: top.extra.depth! });
+      } else {
+        // An item that opens with no paragraph (a heading, code, nothing) has no list item to hold
+        // the rest: its blocks stand where the list stands.
+        later(top.item.children, top.where);
+      }
+      continue;
+    }
+    const child = top.nodes.pop();
+    if (child === undefined) {
+      todo.pop();
+      continue;
+    }
+    const where = top.where;
     switch (child.type) {
       case 'heading':
         push(out, 'heading', child, { level: child.depth, ...inItem(where) });
@@ -74,25 +112,15 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
         push(out, where.quoteDepth > 0 ? 'quote' : 'paragraph', child, { ...(where.quoteDepth > 1 ? { depth: where.quoteDepth } : {}), ...inItem(where) });
         break;
       case 'blockquote':
-        walk(child, out, { ...where, quoteDepth: where.quoteDepth + 1 });
+        later(child.children, { ...where, quoteDepth: where.quoteDepth + 1 });
         break;
       case 'list': {
         const depth = where.listDepth + 1;
-        let number = child.start ?? 1;
-        for (const item of child.children) {
-          // The item's first paragraph is the item; what follows (more paragraphs, a nested list) is inside it.
-          const [head, ...rest] = item.children;
+        // Walked in order, each with all it holds, before what follows the list.
+        for (let i = child.children.length - 1; i >= 0; i--) {
           const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth };
-          if (child.ordered) extra.number = number;
-          if (head?.type === 'paragraph') {
-            push(out, 'list-item', head, extra);
-            walk({ type: 'root', children: rest } as Root, out, { ...where, listDepth: depth });
-          } else {
-            // An item that opens with no paragraph (a heading, code, nothing) has no list item to hold
-            // the rest: its blocks stand where the list stands.
-            walk({ type: 'root', children: item.children } as Root, out, where);
-          }
-          number++;
+          if (child.ordered) extra.number = (child.start ?? 1) + i;
+          todo.push({ item: child.children[i]!, extra, where });
         }
         break;
       }
@@ -104,10 +132,13 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
         break;
       case 'footnoteDefinition': {
         // The footnote's first paragraph carries its label; more paragraphs follow as they are.
-        const [head, ...rest] = child.children;
-        if (head?.type === 'paragraph') push(out, 'footnote', head, { label: child.label ?? child.identifier, ...inItem(where) });
-        else if (head) walk({ type: 'root', children: [head] } as Root, out, where);
-        walk({ type: 'root', children: rest } as Root, out, where);
+        const [head, ...rest] = child.children as Nodes[];
+        if (head?.type === 'paragraph') {
+          push(out, 'footnote', head, { label: child.label ?? child.identifier, ...inItem(where) });
+          later(rest, where);
+        } else {
+          later(child.children as Nodes[], where);
+        }
         break;
       }
       case 'html':
@@ -119,6 +150,7 @@ function walk(node: Parent, out: ArticleBlock[], where: Where): void {
         break;
     }
   }
+  return out;
 }
 
 function push(out: ArticleBlock[], type: BlockType, node: Nodes, extra: Partial<ArticleBlock>): void {
