@@ -26,6 +26,7 @@ import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { InputEncoding } from '../../io/decode-text.js';
+import type { ParseThread } from '../../input/parse-thread.js';
 import type { StreamTranslateOptions } from '../../pipeline/translate-stream.js';
 import type { OutputFormat } from '../../rendering/formats.js';
 
@@ -116,28 +117,38 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
   const scans = new Map<string, InputScan>();
   const articles = new Map<string, StructuredArticle>();
-  for (const plan of plans) {
-    if (scans.has(plan.input) || articles.has(plan.input)) continue;
-    const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
-    if (format !== 'text') {
-      ctx.verbose(`${plan.input}: read as ${format}`);
-      try {
-        const article = await readArticle(plan.input, format, {
-          stdin: ctx.stdin,
-          encoding: args.encoding,
-          onNote: (note) => ctx.log(`${plan.input}: ${note}`),
-          fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
-        });
-        articles.set(plan.input, { ...article, inputFormat: format });
-      } catch (err) {
-        throw inputUserError(err);
+  // Markdown and pages are parsed in a worker thread that a stop ends: a hostile input can keep the
+  // parsers busy for minutes, and on this thread it would hold Ctrl-C until they were done.
+  let parser: ParseThread | null = null;
+  try {
+    for (const plan of plans) {
+      if (scans.has(plan.input) || articles.has(plan.input)) continue;
+      const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
+      if (format !== 'text') {
+        ctx.verbose(`${plan.input}: read as ${format}`);
+        try {
+          parser ??= new (await import('../../input/parse-thread.js')).ParseThread();
+          const article = await readArticle(plan.input, format, {
+            stdin: ctx.stdin,
+            encoding: args.encoding,
+            onNote: (note) => ctx.log(`${plan.input}: ${note}`),
+            fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
+            parser,
+            signal: ctx.signal,
+          });
+          articles.set(plan.input, { ...article, inputFormat: format });
+        } catch (err) {
+          throw inputUserError(err);
+        }
+        continue;
       }
-      continue;
+      if (plan.input === '-') continue;
+      const scan = await scanInput(plan.input, { encoding: args.encoding });
+      scans.set(plan.input, scan);
+      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
     }
-    if (plan.input === '-') continue;
-    const scan = await scanInput(plan.input, { encoding: args.encoding });
-    scans.set(plan.input, scan);
-    scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+  } finally {
+    await parser?.close();
   }
 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.

@@ -1,0 +1,26 @@
+/**
+ * Parsing a Markdown file or a web page in a worker thread that a stop ends. Some hostile inputs
+ * well under the size limit keep micromark or Readability busy for tens of seconds (5,000 sibling
+ * block quotes, 20,000 levels of emphasis); the CLI and a queue worker parse in a ParseThread, so
+ * that their own thread stays free to hear Ctrl-C, SIGTERM or a job's end, and the parse ends with them.
+ */
+import type { Article } from './article.js';
+import type { ArticleParser, ParseJob } from './parse-article.js';
+import { ThreadPool } from './thread-pool.js';
+import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
+
+const never = new AbortController().signal;
+
+/** Parses in one worker thread (./parse-worker.ts), started at the first job and kept until close(). */
+export class ParseThread implements ArticleParser {
+  private readonly pool = new ThreadPool<ParseJob>(() => startWorkerModule(siblingModule('parse-worker', import.meta.url)), 'article parsing');
+
+  parse(job: ParseJob, signal: AbortSignal = never): Promise<Article> {
+    return this.pool.run(job, signal);
+  }
+
+  /** Ends the worker thread. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
