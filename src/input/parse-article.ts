@@ -13,9 +13,17 @@ export interface ArticleParser {
   parse(job: ParseJob, signal?: AbortSignal): Promise<Article>;
 }
 
+const markdownParser = () => import('./markdown/parse-markdown.js');
+const pageReader = () => import('./html/extract-article.js');
+
+/** Imports the parser a job of this kind needs, ahead of the job (a parse thread's start: ./parse-thread.ts). */
+export async function loadParser(kind: ParseJob['job']): Promise<void> {
+  await (kind === 'markdown' ? markdownParser() : pageReader());
+}
+
 export async function parseArticle(job: ParseJob): Promise<Article> {
-  if (job.job === 'markdown') return (await import('./markdown/parse-markdown.js')).parseMarkdown(job.text, job.inputName);
-  return (await import('./html/extract-article.js')).extractArticle(job.html, job.options);
+  if (job.job === 'markdown') return (await markdownParser()).parseMarkdown(job.text, job.inputName);
+  return (await pageReader()).extractArticle(job.html, job.options);
 }
 
 /** Parses on the calling thread. */

@@ -54,6 +54,12 @@ export class ThreadPool<Request> {
     return this.queue.add(() => this.runInWorker(request, signal), { signal }) as Promise<Result>;
   }
 
+  /** Starts a worker now, idle until the first job, if none is running. */
+  prestart(): void {
+    if (this.closed || this.live.size > 0) return;
+    this.keep(this.startOne());
+  }
+
   /** Terminates every worker; jobs still waiting are dropped. */
   async close(): Promise<void> {
     this.closed = true;
