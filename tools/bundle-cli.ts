@@ -31,7 +31,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLED = ['yargs', 'p-queue', 'franc', 'escape-html', 'mdast-util-from-markdown', 'mdast-util-gfm', 'micromark-extension-gfm'];
 
 /** The scripts run as the command, as a model process, as a server's engine and page extraction threads, as the thread that parses Markdown and pages, and as a conversion's thread. */
-export const ENTRIES = ['src/cli/bin.ts', 'src/engine/generation/generator-worker.ts', 'src/server/engine-worker.ts', 'src/server/extract-worker.ts', 'src/input/parse-worker.ts', 'src/converter/convert-worker.ts'];
+export const ENTRIES = ['src/cli/bin.ts', 'src/engine/generation/generator-worker.ts', 'src/server/engine-worker.ts', 'src/server/extract-worker.ts', 'src/io/parse-worker.ts', 'src/converter/convert-worker.ts'];
 
 export const DEFAULT_OUT_DIR = path.join(root, 'dist', 'bundle');
 

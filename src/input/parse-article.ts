@@ -1,6 +1,6 @@
 /**
  * Parsing an article's text, as a job that runs on this thread (parseHere) or in a worker thread
- * that a stop ends (./parse-thread.ts). The parsers are imported when a job needs them (linkedom
+ * that a stop ends (src/io/parse-thread.ts). The parsers are imported when a job needs them (linkedom
  * and Readability, or the Markdown parser, take ~0.2–0.5 s to import).
  */
 import type { Article } from './article.js';
@@ -16,7 +16,7 @@ export interface ArticleParser {
 const markdownParser = () => import('./markdown/parse-markdown.js');
 const pageReader = () => import('./html/extract-article.js');
 
-/** Imports the parser a job of this kind needs, ahead of the job (a parse thread's start: ./parse-thread.ts). */
+/** Imports the parser a job of this kind needs, ahead of the job (a parse thread's start: src/io/parse-thread.ts). */
 export async function loadParser(kind: ParseJob['job']): Promise<void> {
   await (kind === 'markdown' ? markdownParser() : pageReader());
 }

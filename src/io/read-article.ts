@@ -28,7 +28,7 @@ export interface ReadArticleOptions {
   encoding?: InputEncoding;
   /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each; for URLs too. */
   onNote?: (note: string) => void;
-  /** Where the text is parsed (default: on this thread; a ParseThread, src/input/parse-thread.ts, runs it where a stop can end it). */
+  /** Where the text is parsed (default: on this thread; a ParseThread, ./parse-thread.ts, runs it where a stop can end it). */
   parser?: ArticleParser;
   /** Ends a parse in a ParseThread (a URL's fetch has its own, in `fetch`). */
   signal?: AbortSignal;

@@ -1,6 +1,6 @@
 /**
  * Starts a worker thread on a module: the server's engine and page extraction threads, the input
- * readers' parse thread (src/input/parse-thread.ts), the converter's thread.
+ * readers' parse thread (src/io/parse-thread.ts), the converter's thread.
  *
  * From source (tsx, vitest) the module is a .ts file that plain Node cannot load, so it is started
  * through a one-line bootstrap that registers tsx first. Built, the .js runs directly: in dist/ the

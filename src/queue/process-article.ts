@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BilingualParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { inputUserError } from '../errors.js';
-import { ParseThread } from '../input/parse-thread.js';
+import { ParseThread } from '../io/parse-thread.js';
 import { articleFromBytes } from '../io/read-article.js';
 import { openParagraphStream } from '../io/paragraph-stream.js';
 import { writeFileAtomically } from '../io/sinks.js';

@@ -4,7 +4,7 @@
  * large or pathological page takes seconds of CPU; here that blocks this worker, never the HTTP
  * server's event loop, and the pool can end it.
  */
-import { answerJobs } from '../input/answer-jobs.js';
+import { answerJobs } from '../io/answer-jobs.js';
 import { extractArticle, type ExtractOptions } from '../input/html/extract-article.js';
 import { fragmentTemplate } from './html-fragment.js';
 

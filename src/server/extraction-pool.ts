@@ -3,12 +3,12 @@
  * extractArticle for the server's `html` and `url` inputs (and split `/translate`'s HTML
  * fragments, ./html-fragment.ts). A 570 KB page of nested links took 9 s of CPU on the event
  * loop, during which /health and every other client waited. A job whose request ends (its
- * timeout, the client gone, shutdown) terminates its worker (src/input/thread-pool.ts).
+ * timeout, the client gone, shutdown) terminates its worker (src/io/thread-pool.ts).
  */
 import { availableParallelism } from 'node:os';
 import type { Article } from '../input/article.js';
 import type { ExtractOptions } from '../input/html/extract-article.js';
-import { ThreadPool } from '../input/thread-pool.js';
+import { ThreadPool } from '../io/thread-pool.js';
 import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 import type { ExtractRequest } from './extract-worker.js';
 import type { FragmentTemplate } from './html-fragment.js';

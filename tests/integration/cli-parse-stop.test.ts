@@ -2,7 +2,7 @@
  * Ctrl-C or SIGTERM while a Markdown file is parsed: the run ends within seconds, as it does while
  * it translates (README: a stop within about 2 s). Some hostile inputs far under the 8 MiB limit
  * keep micromark busy for minutes (here 240 KB of nested emphasis); the CLI parses Markdown and
- * pages in a worker thread that the stop ends (src/input/parse-thread.ts). Was: the CLI parsed on
+ * pages in a worker thread that the stop ends (src/io/parse-thread.ts). Was: the CLI parsed on
  * its main thread, where the signal waited for the whole parse.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

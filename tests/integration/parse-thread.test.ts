@@ -1,5 +1,5 @@
 /**
- * Markdown and web pages parsed in a worker thread (src/input/parse-thread.ts), as the translate
+ * Markdown and web pages parsed in a worker thread (src/io/parse-thread.ts), as the translate
  * command and a queue worker parse them: the article, or the error, is the one parsed on this
  * thread gives, and a stop ends a parse that would take minutes (micromark on nested emphasis).
  */
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Da2enError, inputUserError } from '../../src/errors.js';
 import { NoArticleError } from '../../src/input/errors.js';
 import { parseHere, type ParseJob } from '../../src/input/parse-article.js';
-import { ParseThread } from '../../src/input/parse-thread.js';
+import { ParseThread } from '../../src/io/parse-thread.js';
 import { processArticle } from '../../src/queue/index.js';
 import type { ArticleJobData } from '../../src/queue/job.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';

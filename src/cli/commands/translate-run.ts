@@ -26,7 +26,7 @@ import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { InputEncoding } from '../../io/decode-text.js';
-import type { ParseThread } from '../../input/parse-thread.js';
+import type { ParseThread } from '../../io/parse-thread.js';
 import type { StreamTranslateOptions } from '../../pipeline/translate-stream.js';
 import type { OutputFormat } from '../../rendering/formats.js';
 
@@ -78,7 +78,7 @@ async function afterModelStart() {
 
 /** A parse thread, importing the parser an input of this format needs. */
 async function startParseThread(format: Exclude<InputFormat, 'text'>): Promise<ParseThread> {
-  const { ParseThread } = await import('../../input/parse-thread.js');
+  const { ParseThread } = await import('../../io/parse-thread.js');
   return new ParseThread(format === 'md' ? 'markdown' : 'html');
 }
 

@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { inputUserError, isDa2enError } from '../errors.js';
-import { NoArticleError } from './errors.js';
+import { NoArticleError } from '../input/errors.js';
 import type { ThreadReply } from './thread-pool.js';
 
 export function answerJobs<Request>(handle: (request: Request) => unknown): void {

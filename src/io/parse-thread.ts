@@ -4,8 +4,8 @@
  * block quotes, 20,000 levels of emphasis); the CLI and a queue worker parse in a ParseThread, so
  * that their own thread stays free to hear Ctrl-C, SIGTERM or a job's end, and the parse ends with them.
  */
-import type { Article } from './article.js';
-import type { ArticleParser, ParseJob } from './parse-article.js';
+import type { Article } from '../input/article.js';
+import type { ArticleParser, ParseJob } from '../input/parse-article.js';
 import { ThreadPool } from './thread-pool.js';
 import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 

@@ -13,7 +13,7 @@
 import type { Worker } from 'node:worker_threads';
 import PQueue from 'p-queue';
 import { Da2enError, type ErrorKind } from '../errors.js';
-import { NoArticleError } from './errors.js';
+import { NoArticleError } from '../input/errors.js';
 
 export type ThreadReply =
   | { ok: true; result: unknown }
