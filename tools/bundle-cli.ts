@@ -11,8 +11,8 @@
  * - Code splitting keeps every `await import()` lazy: each becomes a chunk loaded when reached, so
  *   `--help` still loads no model code and the translate path no server code.
  * - Chunks sit beside the entries (no subfolder): code resolves the scripts it starts relative to
- *   itself (worker-generator.ts: ./generator-worker.js; spawn-worker.ts: ./engine-worker.js, ./extract-worker.js;
- *   convert.ts: ./convert-worker.js).
+ *   itself (worker-generator.ts: ./generator-worker.js; worker-engine.ts: ./engine-worker.js;
+ *   extraction-pool.ts: ./extract-worker.js; parse-thread.ts: ./parse-worker.js; convert.ts: ./convert-worker.js).
  * - Only packages listed in BUNDLED go in. The others load from node_modules as before: native
  *   addons (onnxruntime-node, lmdb, sharp), Transformers.js (required with stand-ins,
  *   tokenizer-library.ts), and packages that find files beside themselves at run time (pino's
@@ -30,8 +30,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Dependencies bundled into the CLI: plain ES modules on the path of every translation. */
 export const BUNDLED = ['yargs', 'p-queue', 'franc', 'escape-html', 'mdast-util-from-markdown', 'mdast-util-gfm', 'micromark-extension-gfm'];
 
-/** The scripts run as the command, as a model process, as a server's engine and page extraction threads, and as a conversion's thread. */
-export const ENTRIES = ['src/cli/bin.ts', 'src/engine/generation/generator-worker.ts', 'src/server/engine-worker.ts', 'src/server/extract-worker.ts', 'src/converter/convert-worker.ts'];
+/** The scripts run as the command, as a model process, as a server's engine and page extraction threads, as the thread that parses Markdown and pages, and as a conversion's thread. */
+export const ENTRIES = ['src/cli/bin.ts', 'src/engine/generation/generator-worker.ts', 'src/server/engine-worker.ts', 'src/server/extract-worker.ts', 'src/io/parse-worker.ts', 'src/converter/convert-worker.ts'];
 
 export const DEFAULT_OUT_DIR = path.join(root, 'dist', 'bundle');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Da2enError, interruptedError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
 import { trackTemp } from '../io/temp-registry.js';
-import { startWorkerModule } from '../server/spawn-worker.js';
+import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 import type { ConversionMessage } from './convert-worker.js';
 import { CheckpointError } from './errors.js';
 import { checkOutputFolder, swapIntoPlace } from './output-folder.js';
@@ -63,9 +63,8 @@ function rebuilt(failed: Extract<ConversionMessage, { failed: unknown }>['failed
  * worker mid-step instead.
  */
 function inWorker(job: ConversionJob, onStage: ((stage: string) => void) | undefined, signal: AbortSignal | undefined): Promise<WrittenConversion> {
-  const fromSource = import.meta.url.endsWith('.ts');
   return new Promise((resolve, reject) => {
-    const worker = startWorkerModule(new URL(`./convert-worker${fromSource ? '.ts' : '.js'}`, import.meta.url), { workerData: job });
+    const worker = startWorkerModule(siblingModule('convert-worker', import.meta.url), { workerData: job });
     let settled = false;
     const settle = (end: () => void) => {
       if (settled) return;

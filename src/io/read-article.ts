@@ -11,6 +11,7 @@ import { InputFileError } from '../input/errors.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
 import { DEFAULT_MAX_BYTES } from '../input/fetch/limits.js';
 import type { InputFormat } from '../input/input-format.js';
+import { parseHere, type ArticleParser } from '../input/parse-article.js';
 
 export interface ReadArticleOptions {
   /** For URLs. */
@@ -27,6 +28,10 @@ export interface ReadArticleOptions {
   encoding?: InputEncoding;
   /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each; for URLs too. */
   onNote?: (note: string) => void;
+  /** Where the text is parsed (default: on this thread; a ParseThread, ./parse-thread.ts, runs it where a stop can end it). */
+  parser?: ArticleParser;
+  /** Ends a parse in a ParseThread (a URL's fetch has its own, in `fetch`). */
+  signal?: AbortSignal;
 }
 
 /** The first bytes of a file (for telling a saved web page from text); empty for stdin or an unreadable file. */
@@ -97,22 +102,23 @@ const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
 /**
  * The readers are imported when an input needs them: the HTML reader (linkedom, Readability), the
  * fetcher (undici) and the Markdown parser together take ~0.5 s to import, which a text article
- * should not wait for.
+ * should not wait for (the parsers are imported where `parser` runs them: ../input/parse-article.ts).
  */
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
   if (format === 'url') {
     const { articleOfPage, fetchHtml } = await import('../input/fetch/fetch-article.js');
     const page = await fetchHtml(input, options.fetch);
     page.notes.forEach((note) => options.onNote?.(note));
-    return articleOfPage(page);
+    const { parser = parseHere, signal } = options;
+    return articleOfPage(page, (html, extractOptions) => parser.parse({ job: 'html', html, options: extractOptions }, signal));
   }
   const bytes = await readAll(input, options);
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
 }
 
 /** A saved page's or Markdown file's bytes, already read (a queued job's), named `name` in errors. */
-export async function articleFromBytes(bytes: Uint8Array, name: string, format: 'md' | 'html', options: Pick<ReadArticleOptions, 'encoding' | 'onNote'> = {}): Promise<Article> {
-  const encoding = options.encoding ?? 'auto';
+export async function articleFromBytes(bytes: Uint8Array, name: string, format: 'md' | 'html', options: Pick<ReadArticleOptions, 'encoding' | 'onNote' | 'parser' | 'signal'> = {}): Promise<Article> {
+  const { encoding = 'auto', parser = parseHere, signal } = options;
   if (format === 'md') {
     let text: string;
     try {
@@ -123,7 +129,7 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
       throw named(err, name);
     }
     if (text.trim() === '') throw new InputFileError(name, EMPTY);
-    const article = (await import('../input/markdown/parse-markdown.js')).parseMarkdown(text, name);
+    const article = await parser.parse({ job: 'markdown', text, inputName: name }, signal);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
     if (!hasTextToTranslate(article)) throw new InputFileError(name, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
     return article;
@@ -131,9 +137,9 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
   // A page is decoded by its own charset, but binary files are refused as a text input's are (not read as markup).
   const refused = encoding === 'auto' ? notTextError(bytes) : null;
   if (refused) throw named(refused, name);
-  const [{ decodeHtml }, { extractArticle }] = await Promise.all([import('../input/html/decode-html.js'), import('../input/html/extract-article.js')]);
+  const { decodeHtml } = await import('../input/html/decode-html.js');
   const { text, notes } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
   notes.forEach((note) => options.onNote?.(note));
   if (text.trim() === '') throw new InputFileError(name, EMPTY);
-  return extractArticle(text, { inputName: name });
+  return parser.parse({ job: 'html', html: text, options: { inputName: name } }, signal);
 }

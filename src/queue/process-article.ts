@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BilingualParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { inputUserError } from '../errors.js';
+import { ParseThread } from '../io/parse-thread.js';
 import { articleFromBytes } from '../io/read-article.js';
 import { openParagraphStream } from '../io/paragraph-stream.js';
 import { writeFileAtomically } from '../io/sinks.js';
@@ -39,9 +40,14 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     translation = translateParagraphStream(source, options.translator, { ...settings, input: source });
   } else {
     // The translate command's reader, given the job's bytes and the article's name for its messages.
-    const article = await articleFromBytes(bytes, data.name, inputFormat, { encoding: data.pipeline.encoding }).catch((err: unknown) => {
-      throw inputUserError(err);
-    });
+    // Parsed in a worker thread, as the command parses: a hostile article would otherwise hold this
+    // thread (BullMQ's lock renewals, a stop) for as long as the parsers take; the job's end ends it.
+    const parser = new ParseThread();
+    const article = await articleFromBytes(bytes, data.name, inputFormat, { encoding: data.pipeline.encoding, parser, ...(options.signal ? { signal: options.signal } : {}) })
+      .catch((err: unknown) => {
+        throw inputUserError(err);
+      })
+      .finally(() => parser.close());
     translation = translateArticleStream({ ...article, inputFormat }, options.translator, settings);
   }
   const paragraphs: BilingualParagraph[] = [];

@@ -9,7 +9,7 @@ import type { TranslationResult } from '../engine/translator.js';
 import { Da2enError } from '../errors.js';
 import type { SegmentRequest, ServerEngine } from './engine.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './engine-worker.js';
-import { startSiblingWorker } from './spawn-worker.js';
+import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 
 /** Only plain, cloneable settings cross into the worker (no callbacks, no signals). */
 export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal'>;
@@ -26,7 +26,7 @@ type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerReques
 export async function startWorkerEngine(options: WorkerEngineOptions): Promise<ServerEngine> {
   // The scheduler runs one model call at a time (scheduler.ts), so one model process serves it: a
   // second would only hold a copy of the weights.
-  const worker = startSiblingWorker('engine-worker', { workerData: { ...options, modelProcesses: 1 } });
+  const worker = startWorkerModule(siblingModule('engine-worker', import.meta.url), { workerData: { ...options, modelProcesses: 1 } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

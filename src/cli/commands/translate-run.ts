@@ -26,6 +26,7 @@ import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { InputEncoding } from '../../io/decode-text.js';
+import type { ParseThread } from '../../io/parse-thread.js';
 import type { StreamTranslateOptions } from '../../pipeline/translate-stream.js';
 import type { OutputFormat } from '../../rendering/formats.js';
 
@@ -75,6 +76,12 @@ async function afterModelStart() {
   return { translateArticleStream, translateParagraphStream, writeBilingualStream };
 }
 
+/** A parse thread, importing the parser an input of this format needs. */
+async function startParseThread(format: Exclude<InputFormat, 'text'>): Promise<ParseThread> {
+  const { ParseThread } = await import('../../io/parse-thread.js');
+  return new ParseThread(format === 'md' ? 'markdown' : 'html');
+}
+
 /** "2 model processes of 1 thread", "1 thread, not spinning (other processes were using 0.7 cores)". */
 function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan): string {
   const each = `${threads} thread${threads > 1 ? 's' : ''}`;
@@ -109,35 +116,47 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
     stdoutIsTTY: Boolean(ctx.stdout.isTTY),
   });
-  await checkOutputsOnDisk(plans);
-  // Every file is read through once before the model loads: a bad third file (or a bad byte deep
-  // in a large one) fails before minutes of translating the first two. Standard input cannot be
-  // read twice; its problems surface while it streams, and no output is left behind then either.
-  // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
+  // Markdown and pages are parsed in a worker thread that a stop ends: a hostile input can keep the
+  // parsers busy for minutes, and on this thread it would hold Ctrl-C until they were done. Where the
+  // inputs' names say so, it starts now, while the engine is imported (a thread costs ~0.1 s to start).
+  const firstKind = plans.map((p) => detectInputFormat(p.input, { format: args.inputFormat })).find((f) => f !== 'text');
+  let parser: Promise<ParseThread> | null = firstKind ? startParseThread(firstKind) : null;
   const scans = new Map<string, InputScan>();
   const articles = new Map<string, StructuredArticle>();
-  for (const plan of plans) {
-    if (scans.has(plan.input) || articles.has(plan.input)) continue;
-    const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
-    if (format !== 'text') {
-      ctx.verbose(`${plan.input}: read as ${format}`);
-      try {
-        const article = await readArticle(plan.input, format, {
-          stdin: ctx.stdin,
-          encoding: args.encoding,
-          onNote: (note) => ctx.log(`${plan.input}: ${note}`),
-          fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
-        });
-        articles.set(plan.input, { ...article, inputFormat: format });
-      } catch (err) {
-        throw inputUserError(err);
+  try {
+    await checkOutputsOnDisk(plans);
+    // Every file is read through once before the model loads: a bad third file (or a bad byte deep
+    // in a large one) fails before minutes of translating the first two. Standard input cannot be
+    // read twice; its problems surface while it streams, and no output is left behind then either.
+    // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
+    for (const plan of plans) {
+      if (scans.has(plan.input) || articles.has(plan.input)) continue;
+      const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
+      if (format !== 'text') {
+        ctx.verbose(`${plan.input}: read as ${format}`);
+        try {
+          parser ??= startParseThread(format);
+          const article = await readArticle(plan.input, format, {
+            stdin: ctx.stdin,
+            encoding: args.encoding,
+            onNote: (note) => ctx.log(`${plan.input}: ${note}`),
+            fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
+            parser: await parser,
+            signal: ctx.signal,
+          });
+          articles.set(plan.input, { ...article, inputFormat: format });
+        } catch (err) {
+          throw inputUserError(err);
+        }
+        continue;
       }
-      continue;
+      if (plan.input === '-') continue;
+      const scan = await scanInput(plan.input, { encoding: args.encoding });
+      scans.set(plan.input, scan);
+      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
     }
-    if (plan.input === '-') continue;
-    const scan = await scanInput(plan.input, { encoding: args.encoding });
-    scans.set(plan.input, scan);
-    scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+  } finally {
+    await (await parser)?.close();
   }
 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.

@@ -1,6 +1,6 @@
 /**
- * Starts a worker thread on a module that lies beside this one (./engine-worker, ./extract-worker),
- * or anywhere else (the converter's ./convert-worker).
+ * Starts a worker thread on a module: the server's engine and page extraction threads, the input
+ * readers' parse thread (src/io/parse-thread.ts), the converter's thread.
  *
  * From source (tsx, vitest) the module is a .ts file that plain Node cannot load, so it is started
  * through a one-line bootstrap that registers tsx first. Built, the .js runs directly: in dist/ the
@@ -11,9 +11,12 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-export function startSiblingWorker(name: string, options: WorkerOptions = {}): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return startWorkerModule(new URL(`./${name}${fromSource ? '.ts' : '.js'}`, import.meta.url), options);
+/**
+ * The worker module `name` beside the module at `base` (its import.meta.url): `name`.ts from source,
+ * `name`.js built.
+ */
+export function siblingModule(name: string, base: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
 }
 
 /** Starts a worker thread on the module at `url`: a .js file directly, a .ts file (from source) through tsx. */
