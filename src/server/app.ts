@@ -8,6 +8,7 @@ import { EventEmitter, once } from 'node:events';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Da2enError } from '../errors.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { DEFAULT_BATCH_LIMITS } from '../pipeline/translate-document.js';
 import { articleRoutes } from './articles.js';
@@ -25,6 +26,8 @@ export type { ServerContext } from './context.js';
 export interface ServerOptions {
   engine: ServerEngine;
   memory?: TranslationMemory;
+  /** A write the memory's storage refused (a full disk): reported here, and the requests still answered. */
+  onMemoryWriteFailure?: (error: Da2enError) => void;
   /** Most characters of text in one request (LibreTranslate's --char-limit); -1 for none. */
   charLimit?: number;
   /** Most requests being translated or waiting at once; more get 429 with Retry-After. */
@@ -59,7 +62,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   const charLimit = options.charLimit ?? SERVER_DEFAULTS.charLimit;
   const maxQueue = options.maxQueue ?? SERVER_DEFAULTS.maxQueue;
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
-  const scheduler = new SentenceScheduler(options.engine, options.limits ?? DEFAULT_BATCH_LIMITS, options.memory);
+  const scheduler = new SentenceScheduler(options.engine, options.limits ?? DEFAULT_BATCH_LIMITS, options.memory, options.onMemoryWriteFailure);
   // A body holds the text (≤ 4 bytes per character in UTF-8, 6 when JSON-escaped) and a little more.
   const bodyLimit = charLimit < 0 ? 64 * 1024 * 1024 : Math.max(64 * 1024, charLimit * 6 + 64 * 1024);
 

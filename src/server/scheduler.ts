@@ -9,9 +9,10 @@
  * Model calls run one at a time (ONNX Runtime uses every core for one call). The translation memory
  * is consulted before queueing and written after every call, so all clients share it.
  */
-import { lookupMemory, memoryKey, memoryKeyParts, type MemoryHit, type TranslationMemory } from '../pipeline/memory.js';
+import { lookupMemory, memoryKey, memoryKeyParts, type MemoryEntry, type MemoryHit, type TranslationMemory } from '../pipeline/memory.js';
 import type { TranslationResult } from '../engine/translator.js';
 import { lostText } from '../document/types.js';
+import { isDa2enError, type Da2enError } from '../errors.js';
 
 /** What the scheduler needs from the engine: batches in, translations out (see ./engine.ts). */
 export interface BatchTranslator {
@@ -108,6 +109,12 @@ export class SentenceScheduler {
     private readonly translator: BatchTranslator,
     private readonly limits: SchedulerLimits,
     private readonly memory?: TranslationMemory,
+    /**
+     * A write the memory's storage refused (a full disk): the requests are answered all the same,
+     * and later writes are tried again (a server runs for days; the disk may be freed). Without it,
+     * such a failure is ignored.
+     */
+    private readonly onMemoryWriteFailure?: (error: Da2enError) => void,
   ) {
     this.keyParts = memoryKeyParts(translator);
   }
@@ -280,7 +287,7 @@ export class SentenceScheduler {
       // Remembered even for requests cancelled meanwhile: the work is done, the next one reuses it.
       // Stored (one all-or-nothing batch) before anyone is answered, so an answer implies it is kept.
       // Not one that lost text the model cannot spell (its QA finding would be lost with it).
-      await this.memory?.store(batch.flatMap((b, i) => (lostText(out[i]!.flags) ? [] : [{ key: b.key, source: b.text, target: out[i]!.text, ...(out[i]!.flags.length ? { flags: out[i]!.flags } : {}) }])));
+      await this.remember(batch.flatMap((b, i) => (lostText(out[i]!.flags) ? [] : [{ key: b.key, source: b.text, target: out[i]!.text, ...(out[i]!.flags.length ? { flags: out[i]!.flags } : {}) }])));
       batch.forEach((b, i) => {
         const r = out[i]!;
         this.settle(b.job, b.index, { target: r.text, origin: 'model', flags: r.flags });
@@ -294,6 +301,17 @@ export class SentenceScheduler {
     } finally {
       this.running = false;
       this.pump();
+    }
+  }
+
+  /** Stores the batch; storage the memory cannot write (a full disk) costs the caching, not the answers. */
+  private async remember(entries: MemoryEntry[]): Promise<void> {
+    try {
+      await this.memory?.store(entries);
+    } catch (error) {
+      // Anything else (a closed memory) is a bug, not a disk to work around.
+      if (!isDa2enError(error, 'storage')) throw error;
+      this.onMemoryWriteFailure?.(error);
     }
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryEntry, MemoryHit, TranslationMemory } from '../../src/pipeline/memory.js';
 import { SentenceScheduler, type BatchTranslator } from '../../src/server/scheduler.js';
+import { memoryFailure } from '../../src/cache/memory-errors.js';
+import type { Da2enError } from '../../src/errors.js';
 import type { TranslationResult } from '../../src/engine/translator.js';
 
 /** Records each model call's rows; a call ends when the test releases it (or at once). */
@@ -122,6 +124,37 @@ describe('shared sentence scheduler', () => {
     const again = await s.submit([...chunks('x', 3), { text: 'new', tokens: 2 }]);
     expect(again.chunks.map((c) => c.origin)).toEqual(['cache', 'cache', 'cache', 'model']);
     expect(t.calls).toEqual([['x0', 'x1', 'x2'], ['new']]);
+  });
+
+  it('a memory whose disk is full costs the caching, not the answers, and is tried again on the next call', async () => {
+    const t = new GatedTranslator(false);
+    const memory = new MapMemory();
+    let full = true;
+    const store = memory.store.bind(memory);
+    memory.store = (entries) => {
+      if (full) throw memoryFailure('/c', new Error('No space left on device: Attempting to write page at position 20480, size 4096'));
+      store(entries);
+    };
+    const failures: Da2enError[] = [];
+    const s = new SentenceScheduler(t, { batchTokens: 4096, maxBatchSize: 8 }, memory, (error) => failures.push(error));
+    const first = await s.submit(chunks('x', 2));
+    expect(first.chunks.map((c) => [c.target, c.origin])).toEqual([['EN:x0', 'model'], ['EN:x1', 'model']]);
+    expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)']);
+    full = false; // space was freed
+    await s.submit(chunks('y', 1));
+    expect([...memory.map.keys()].length).toBe(1);
+    const again = await s.submit([...chunks('x', 1), ...chunks('y', 1)]);
+    expect(again.chunks.map((c) => c.origin)).toEqual(['model', 'cache']);
+  });
+
+  it('a memory failure that is not its storage (a closed memory) still fails the requests', async () => {
+    const t = new GatedTranslator(false);
+    const memory = new MapMemory();
+    memory.store = () => {
+      throw new Error('the translation memory is closed');
+    };
+    const s = new SentenceScheduler(t, { batchTokens: 4096, maxBatchSize: 8 }, memory, () => {});
+    await expect(s.submit(chunks('x', 1))).rejects.toThrow(/closed/);
   });
 
   it('gives back a remembered translation with its guard flags, as the model gave them', async () => {
