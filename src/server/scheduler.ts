@@ -14,6 +14,9 @@ import type { TranslationResult } from '../engine/translator.js';
 import { lostText } from '../document/types.js';
 import { isDa2enError, type Da2enError } from '../errors.js';
 
+/** After the memory's storage refused a write (a full disk), how long the scheduler stores nothing before it tries again. */
+export const MEMORY_RETRY_MS = 60_000;
+
 /** What the scheduler needs from the engine: batches in, translations out (see ./engine.ts). */
 export interface BatchTranslator {
   readonly modelId: string;
@@ -104,6 +107,7 @@ export class SentenceScheduler {
   private readonly counters = { modelCalls: 0, modelRows: 0, cacheRows: 0, sharedCalls: 0 };
   private rate = { rows: 0, ms: 0 };
   private readonly keyParts;
+  private memoryPausedUntil = 0;
 
   constructor(
     private readonly translator: BatchTranslator,
@@ -111,8 +115,8 @@ export class SentenceScheduler {
     private readonly memory?: TranslationMemory,
     /**
      * A write the memory's storage refused (a full disk): the requests are answered all the same,
-     * and later writes are tried again (a server runs for days; the disk may be freed). Without it,
-     * such a failure is ignored.
+     * nothing is stored for MEMORY_RETRY_MS, then writing is tried again (a server runs for days;
+     * the disk may be freed). Called once per failed try; without it, such a failure is ignored.
      */
     private readonly onMemoryWriteFailure?: (error: Da2enError) => void,
   ) {
@@ -306,11 +310,14 @@ export class SentenceScheduler {
 
   /** Stores the batch; storage the memory cannot write (a full disk) costs the caching, not the answers. */
   private async remember(entries: MemoryEntry[]): Promise<void> {
+    // Not tried on every call meanwhile: each failed try costs a write attempt, and lmdb prints a line of its own.
+    if (Date.now() < this.memoryPausedUntil) return;
     try {
       await this.memory?.store(entries);
     } catch (error) {
       // Anything else (a closed memory) is a bug, not a disk to work around.
       if (!isDa2enError(error, 'storage')) throw error;
+      this.memoryPausedUntil = Date.now() + MEMORY_RETRY_MS;
       this.onMemoryWriteFailure?.(error);
     }
   }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MemoryEntry, MemoryHit, TranslationMemory } from '../../src/pipeline/memory.js';
-import { SentenceScheduler, type BatchTranslator } from '../../src/server/scheduler.js';
+import { MEMORY_RETRY_MS, SentenceScheduler, type BatchTranslator } from '../../src/server/scheduler.js';
 import { memoryFailure } from '../../src/cache/memory-errors.js';
 import type { Da2enError } from '../../src/errors.js';
 import type { TranslationResult } from '../../src/engine/translator.js';
@@ -126,7 +126,8 @@ describe('shared sentence scheduler', () => {
     expect(t.calls).toEqual([['x0', 'x1', 'x2'], ['new']]);
   });
 
-  it('a memory whose disk is full costs the caching, not the answers, and is tried again on the next call', async () => {
+  it('a memory whose disk is full costs the caching, not the answers, and is tried again a while later', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const t = new GatedTranslator(false);
     const memory = new MapMemory();
     let full = true;
@@ -142,9 +143,14 @@ describe('shared sentence scheduler', () => {
     expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)']);
     full = false; // space was freed
     await s.submit(chunks('y', 1));
-    expect([...memory.map.keys()].length).toBe(1);
-    const again = await s.submit([...chunks('x', 1), ...chunks('y', 1)]);
+    expect(memory.map.size).toBe(0); // not tried again at once
+    vi.setSystemTime(Date.now() + MEMORY_RETRY_MS);
+    await s.submit(chunks('z', 1));
+    expect(memory.map.size).toBe(1);
+    const again = await s.submit([...chunks('x', 1), ...chunks('z', 1)]);
     expect(again.chunks.map((c) => c.origin)).toEqual(['model', 'cache']);
+    expect(failures).toHaveLength(1);
+    vi.useRealTimers();
   });
 
   it('a memory failure that is not its storage (a closed memory) still fails the requests', async () => {

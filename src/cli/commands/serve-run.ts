@@ -40,26 +40,6 @@ async function readApiKeys(file: string): Promise<Set<string>> {
   return keys;
 }
 
-/** How often a memory that keeps failing to store (a full disk) is reported again. */
-const MEMORY_FAILURE_REPORT_MS = 60_000;
-
-/** One line for the first failed write, then at most one a minute, with the count since. */
-function memoryWriteFailureLog(ctx: CliContext): (error: Da2enError) => void {
-  let lastReport = -Infinity;
-  let unreported = 0;
-  return (error) => {
-    const now = performance.now();
-    if (now - lastReport < MEMORY_FAILURE_REPORT_MS) {
-      unreported++;
-      return;
-    }
-    const since = unreported > 0 ? ` (${unreported} more failed writes since the last report)` : '';
-    ctx.log(`da2en serve: ${error.message}${since}; requests are still answered, their translations not stored`);
-    lastReport = now;
-    unreported = 0;
-  };
-}
-
 export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<number> {
   const apiKeys = args.apiKeys ? await readApiKeys(args.apiKeys) : undefined;
   const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
@@ -80,7 +60,7 @@ export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<
   try {
     server = await createServer({
       engine,
-      ...(memory ? { memory, onMemoryWriteFailure: memoryWriteFailureLog(ctx) } : {}),
+      ...(memory ? { memory, onMemoryWriteFailure: (error: Da2enError) => ctx.log(`da2en serve: ${error.message}; requests are still answered, and storing is tried again in a minute`) } : {}),
       charLimit: args.charLimit,
       maxQueue: args.maxQueue,
       requestTimeoutMs: args.timeout * 1000,
