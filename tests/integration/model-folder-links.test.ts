@@ -49,6 +49,24 @@ describe('links in a model folder are replaced, never written through', () => {
     expect(JSON.parse((await readFile(generationStampPath(dir, 'q8'), 'utf8')).split('\n')[0]!)).toHaveProperty('version');
   });
 
+  it("an onnx/ folder that is itself a link: nothing is written through it (was: the wrapped model's three files and the prepared copy's written into the folder it led to)", async () => {
+    const dir = path.join(scratch, 'linked-onnx');
+    const elsewhere = path.join(scratch, 'elsewhere-onnx');
+    await cp(path.join(bed.modelDir, 'onnx'), elsewhere, { recursive: true });
+    for (const name of await readdir(elsewhere)) if (!/^(encoder|decoder)_model(_merged)?(_quantized)?\.onnx$/.test(name)) await rm(path.join(elsewhere, name), { recursive: true });
+    const before = (await readdir(elsewhere)).sort();
+    await mkdir(dir);
+    for (const name of await readdir(bed.modelDir)) if (name !== 'onnx') await cp(path.join(bed.modelDir, name), path.join(dir, name), { recursive: true });
+    await symlink(elsewhere, path.join(dir, 'onnx'));
+
+    for (let run = 0; run < 2; run++) {
+      const generator = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+      await generator.dispose();
+    }
+
+    expect((await readdir(elsewhere)).sort()).toEqual(before);
+  });
+
   it('the manifest', async () => {
     const dir = path.join(scratch, 'manifest');
     await mkdir(dir);

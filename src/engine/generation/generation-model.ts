@@ -9,7 +9,7 @@
  * than most of a start.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { replaceFile } from '../../io/replace-file.js';
 import type { BeamSearchSpec } from './beam-search-spec.js';
@@ -28,6 +28,21 @@ export interface CachedGenerationModel {
 
 export function generationModelPath(dir: string, dtype: Dtype): string {
   return path.join(dir, 'onnx', `da2en_generate${dtype === 'q8' ? '_quantized' : ''}.onnx`);
+}
+
+/**
+ * Whether da2en may write its cached files into the model's onnx/ folder: not when that folder is
+ * itself a symbolic link (a model folder is untrusted: its link could lead anywhere, and files
+ * written through it would land outside the folder the user named). The model is still read
+ * through the link; only the caches beside it are not kept.
+ */
+export async function ownsOnnxFolder(dir: string): Promise<boolean> {
+  try {
+    const s = await lstat(path.join(dir, 'onnx'));
+    return s.isDirectory() && !s.isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Its weights, beside it (the model names the file relative to itself). */
@@ -101,6 +116,7 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
  * directory is read-only.
  */
 export async function storeGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec, bytes: Uint8Array): Promise<boolean> {
+  if (!(await ownsOnnxFolder(dir))) return false;
   const target = generationModelPath(dir, dtype);
   const weights = generationWeightsPath(dir, dtype);
   const { splitExternalWeights } = await import('./external-weights.js');

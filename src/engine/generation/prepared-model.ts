@@ -18,7 +18,7 @@ import ort from 'onnxruntime-node';
 import type { Dtype } from '../dtype.js';
 import { replaceFile } from '../../io/replace-file.js';
 import { sha256File } from '../model-store/manifest.js';
-import { generationModelPath, generationStampPath, type CopyHashes } from './generation-model.js';
+import { generationModelPath, generationStampPath, ownsOnnxFolder, type CopyHashes } from './generation-model.js';
 
 export function preparedModelPath(dir: string, dtype: Dtype): string {
   return generationModelPath(dir, dtype).replace(/\.onnx$/, '.prepared.onnx');
@@ -123,7 +123,7 @@ export async function preparedModelState(dir: string, dtype: Dtype): Promise<Pre
   } catch {
     // No stamp (or no wrapped stamp, or a file gone): not made yet.
   }
-  return (await writable(path.dirname(model))) ? { state: 'missing' } : { state: 'unwritable' };
+  return (await ownsOnnxFolder(dir)) && (await writable(path.dirname(model))) ? { state: 'missing' } : { state: 'unwritable' };
 }
 
 /** Removes temp folders left by a process that died while making a copy (each holds ~the model's size). */
@@ -153,6 +153,7 @@ export interface PreparedCopyInProgress {
 
 /** Starts making the prepared copy; undefined if the model's folder cannot be written. */
 export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<PreparedCopyInProgress | undefined> {
+  if (!(await ownsOnnxFolder(dir))) return undefined;
   const finalModel = preparedModelPath(dir, dtype);
   const folder = path.dirname(finalModel);
   await removeAbandonedTemps(folder);
