@@ -61,31 +61,53 @@ function fence(code: string, lang: string | undefined, indent: string): string {
   return `${indent}${f}${info}\n${body}\n${indent}${f}`;
 }
 
-/**
- * Four spaces per list level: past the item's marker up to "99." (its content column), and less
- * than that plus four (an indented code block otherwise).
- */
-function listIndent(levels: number): string {
-  return '    '.repeat(Math.max(0, levels));
+function listMarker(list: NonNullable<BilingualParagraph['list']>): string {
+  return list.ordered ? `${list.number ?? 1}.` : '-';
 }
 
-/** One pair as Markdown blocks, followed by a blank line. */
-export function markdownBlockPair(p: BilingualParagraph, da: string, en: string): string {
-  // A block inside a list item (its second paragraph, a quote, code) is indented to stay in the item.
-  const within = listIndent(p.inListItem ?? 0);
+/**
+ * Writes an article's pairs as Markdown blocks, one pair at a time, each followed by a blank line.
+ * What sits in a list item (a nested list, a second paragraph, a quote, code) must start at that
+ * item's content column, which its marker sets: "- " and "1. " put it at 2 and 3, "100. " at 5.
+ * Fewer spaces end the item; four or more past the column make an indented code block. So the
+ * writer keeps the content column of the item open at each list depth.
+ */
+export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: string) => string {
+  /** columns[d]: where the content of the list item last written at depth d starts (columns[0]: 0, no list). */
+  const columns: number[] = [0];
+  /** The content column of the open item at `depth`, or of the deepest open item above it (a level with no item of its own, as in <li><ul>…). */
+  const columnAt = (depth: number): number => {
+    for (let d = Math.min(depth, columns.length - 1); d > 0; d--) if (columns[d] !== undefined) return columns[d]!;
+    return 0;
+  };
+  return (p, da, en) => {
+    if (p.kind === 'list-item') {
+      const list = p.list ?? { ordered: false, depth: 1 };
+      const depth = Math.max(1, list.depth);
+      const outer = ' '.repeat(columnAt(depth - 1));
+      const marker = listMarker(list);
+      const inner = outer + ' '.repeat(marker.length + 1);
+      // The item ends every item deeper than it, and any earlier item at its depth.
+      columns.length = depth;
+      columns[depth] = inner.length;
+      return `${outer}${marker} ${inline(da, inner)}\n\n${en ? `${inner}${inline(en, inner)}\n\n` : ''}`;
+    }
+    // Any other block ends the items deeper than the one it stands in (all of them, outside a list).
+    const depth = Math.max(0, p.inListItem ?? 0);
+    const within = ' '.repeat(columnAt(depth));
+    columns.length = Math.min(columns.length, depth + 1);
+    return blockPair(p, da, en, within);
+  };
+}
+
+/** A pair that is not a list item, indented by `within` (into the list item it stands in). */
+function blockPair(p: BilingualParagraph, da: string, en: string, within: string): string {
   switch (p.kind) {
     case 'code':
       return `${fence(p.source, p.lang, within)}\n\n`;
     case 'heading': {
       const hashes = within + '#'.repeat(Math.min(6, Math.max(1, p.level ?? 1)));
       return `${hashes} ${headingLine(da)}\n\n${en ? `${hashes} ${headingLine(en)}\n\n` : ''}`;
-    }
-    case 'list-item': {
-      const depth = p.list?.depth ?? 1;
-      const outer = listIndent(depth - 1);
-      const marker = p.list?.ordered ? `${p.list.number ?? 1}.` : '-';
-      const inner = outer + ' '.repeat(marker.length + 1);
-      return `${outer}${marker} ${inline(da, inner)}\n\n${en ? `${inner}${inline(en, inner)}\n\n` : ''}`;
     }
     case 'quote': {
       const q = within + '> '.repeat(Math.max(1, p.depth ?? 1));

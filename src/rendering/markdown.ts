@@ -15,7 +15,7 @@
  */
 import type { BilingualDocument, BilingualParagraph } from '../document/types.js';
 import { displayText, metadataEntries, QaNotes, sourceText, targetText } from './common.js';
-import { markdownBlockPair } from './markdown-blocks.js';
+import { markdownBlockWriter } from './markdown-blocks.js';
 import { escapeMarkdownCell, escapeMarkdownInline } from './markdown-escape.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
@@ -40,6 +40,7 @@ function cell(p: BilingualParagraph, text: string): string {
  */
 export function markdownWriter(): StreamRenderer {
   const qa = new QaNotes();
+  const blockPair = markdownBlockWriter();
   return {
     headNeedsFinal: true, // the metadata line shows the time taken
     head(frame) {
@@ -53,7 +54,7 @@ export function markdownWriter(): StreamRenderer {
     },
     paragraph: (p) => {
       qa.add(p);
-      return p.structured ? markdownBlockPair(p, sourceText(p), targetText(p)) : `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`;
+      return p.structured ? blockPair(p, sourceText(p), targetText(p)) : `| ${cell(p, sourceText(p))} | ${cell(p, targetText(p))} |\n`;
     },
     tail: () => {
       const lines = qa.lines(escapeMarkdownInline);

@@ -102,12 +102,24 @@ describe('bilingual Markdown: lists', () => {
     '- Punkt et\n\n  Andet afsnit i punktet.\n\n  - Under punkt\n',
     '1. Et\n\n   Mere om et.\n\n   > Et citat i punktet.\n\n   ```js\n   const x = 1;\n\n     y();\n   ```\n\n   #### Overskrift i punktet\n\n   1. Under et\n\n      Mere om under et.\n\n      - Dybt\n\n2. To\n',
     '- Et\n  - Under et\n\n    Andet afsnit under et.\n\n    - Dybt nede\n- To\n',
+    // Markers of four characters and more put an item's content past column 4.
+    '100. Første punkt i listen.\n     - Et underpunkt her.\n101. Andet punkt i listen.\n',
+    '99. Et\n\n    1000. Under et\n\n          Mere om under et.\n\n          > Citat\n\n          ```\n          kode\n          ```\n\n          - Dybt\n\n            Mere dybt.\n\n    1001. Under to\n100. To\n\n     Mere om to.\n',
   ];
 
   it.each(cases)('an item with more than one paragraph, a quote, code, a heading and nested lists has the same structure: %j', (input) => {
     const expected = doubled(parse(input).children.map(shape));
     const output = parse(renderMarkdown(echoedMarkdown(input))).children.slice(1); // the metadata line first
     expect(output.map(shape)).toEqual(expected);
+  });
+
+  it('a numbered list from a web page starting at 100 keeps its nested list inside the item; nothing becomes code', () => {
+    const item = (index: number, text: string, list: BilingualParagraph['list']): BilingualParagraph => ({ index, kind: 'list-item', list, structured: true, prefix: '', source: text, target: text, chunks: [] });
+    // <ol start="100"><li>x<ul><li>y</li></ul></li><li>z</li></ol>
+    const html = renderMarkdown(
+      echoed([item(0, 'x', { ordered: true, number: 100, depth: 1 }), item(1, 'y', { ordered: false, depth: 2 }), item(2, 'z', { ordered: true, number: 101, depth: 1 })], 'html'),
+    );
+    expect(parse(html).children.slice(1).map(shape)).toEqual([{ ol: [['p', 'p', { ul: [['p', 'p']] }], ['p', 'p']] }]);
   });
 
   it('an item that opens with no paragraph is left as its blocks, where the list stands; nothing becomes code', () => {
