@@ -138,18 +138,40 @@ describe('HTML → blocks mapping', () => {
     );
     expect(article.blocks.slice(2, -1)).toEqual([
       { type: 'list-item', text: 'Første punkt', ordered: false, depth: 1 },
-      { type: 'paragraph', text: 'Anden linje i punktet' },
+      { type: 'paragraph', text: 'Anden linje i punktet', inListItem: 1 },
       { type: 'list-item', text: 'Partierne før valget', ordered: false, depth: 1 },
       { type: 'list-item', text: 'Venstre', ordered: false, depth: 2 },
-      { type: 'paragraph', text: 'og efter valget' },
+      { type: 'paragraph', text: 'og efter valget', inListItem: 1 },
       { type: 'list-item', text: 'Kør', ordered: false, depth: 1 },
-      { type: 'code', text: 'npm   test' },
+      { type: 'code', text: 'npm   test', inListItem: 1 },
       { type: 'list-item', text: 'Før\nefter', ordered: false, depth: 1, links: [{ text: 'Før efter', href: 'https://example.dk/x' }] },
       { type: 'table-cell', text: 'By' },
       { type: 'table-cell', text: 'Note' },
       { type: 'table-cell', text: 'Aarhus' },
       { type: 'table-cell', text: 'Tekst' },
       { type: 'paragraph', text: 'mere tekst' },
+    ]);
+  });
+
+  it("what a list item holds after its first text stands in the item (its depth), as the Markdown reader has it; an item opening with no text is left as its blocks", () => {
+    const article = extractArticle(
+      body(`<ol><li><p>Første punkt.</p><p>Mere om første punkt.</p></li><li><p>Andet punkt.</p>
+        <ul><li>Under<blockquote>Citat i punktet.</blockquote><table><tr><th>By</th><th>Grader</th></tr><tr><td>Aarhus</td><td>14</td></tr></table></li></ul><h4>Overskrift i punktet</h4></li>
+        <li><pre>kode først</pre><p>Tekst efter koden.</p></li></ol>`),
+    );
+    expect(article.blocks.slice(2, -1)).toEqual([
+      { type: 'list-item', text: 'Første punkt.', ordered: true, depth: 1, number: 1 },
+      { type: 'paragraph', text: 'Mere om første punkt.', inListItem: 1 },
+      { type: 'list-item', text: 'Andet punkt.', ordered: true, depth: 1, number: 2 },
+      { type: 'list-item', text: 'Under', ordered: false, depth: 2 },
+      { type: 'quote', text: 'Citat i punktet.', inListItem: 2 },
+      { type: 'table-cell', text: 'By', inListItem: 2 },
+      { type: 'table-cell', text: 'Grader', inListItem: 2 },
+      { type: 'table-cell', text: 'Aarhus', inListItem: 2 },
+      { type: 'table-cell', text: '14', inListItem: 2 },
+      { type: 'heading', level: 4, text: 'Overskrift i punktet', inListItem: 1 },
+      { type: 'code', text: 'kode først' },
+      { type: 'paragraph', text: 'Tekst efter koden.' },
     ]);
   });
 

@@ -9,7 +9,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import type { BilingualDocument, BilingualParagraph } from '../../src/document/types.js';
-import { parseMarkdown } from '../../src/input/index.js';
+import { extractArticle, parseMarkdown } from '../../src/input/index.js';
 import { pairParagraph } from '../../src/pipeline/translate-document.js';
 import { renderMarkdown } from '../../src/rendering/index.js';
 import { segmentArticle } from '../../src/segmentation/article.js';
@@ -30,6 +30,18 @@ function echoedMarkdown(markdown: string): BilingualDocument {
   const doc = segmentArticle(parseMarkdown(markdown), { countTokens: fakeCountTokens, maxTokens: 64, source: 'x' });
   return echoed(doc.paragraphs.map((p) => pairParagraph(p, p.chunks.map((c) => ({ ...c, target: c.text, origin: 'model' as const })))));
 }
+
+function echoedPage(html: string): BilingualDocument {
+  const doc = segmentArticle(extractArticle(html), { countTokens: fakeCountTokens, maxTokens: 64, source: 'x' });
+  return echoed(doc.paragraphs.map((p) => pairParagraph(p, p.chunks.map((c) => ({ ...c, target: c.text, origin: 'model' as const })))), 'html');
+}
+
+/** A page Readability takes as an article, with `inner` between its paragraphs. */
+const articlePage = (inner: string) =>
+  `<!DOCTYPE html><html><head><title>T</title></head><body><article><h1>Overskrift</h1>
+   <p>Første afsnit er langt nok til at Readability tager det med som en del af artiklen, og det har flere sætninger. Her er endnu en.</p>
+   ${inner}
+   <p>Sidste afsnit er også langt nok til at blive regnet med i artiklen, så siden som helhed har nok tekst.</p></article></body></html>`;
 
 function parse(md: string): Root {
   return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
@@ -120,6 +132,15 @@ describe('bilingual Markdown: lists', () => {
       echoed([item(0, 'x', { ordered: true, number: 100, depth: 1 }), item(1, 'y', { ordered: false, depth: 2 }), item(2, 'z', { ordered: true, number: 101, depth: 1 })], 'html'),
     );
     expect(parse(html).children.slice(1).map(shape)).toEqual([{ ol: [['p', 'p', { ul: [['p', 'p']] }], ['p', 'p']] }]);
+  });
+
+  it("from a web page, an item's later paragraphs, quote and code stay in the item, and the list goes on", () => {
+    const md = renderMarkdown(
+      echoedPage(articlePage(`<ol><li><p>Første punkt.</p><p>Mere om første punkt.</p><blockquote>Et citat.</blockquote><pre>kode</pre></li><li><p>Andet punkt.</p></li></ol>`)),
+    );
+    const blocks = parse(md).children.slice(1).map(shape);
+    // The title pair, the first paragraph pair, the list, the last paragraph pair.
+    expect(blocks.slice(4, -2)).toEqual([{ ol: [['p', 'p', 'p', 'p', { quote: ['p'] }, { quote: ['p'] }, 'code:kode'], ['p', 'p']] }]);
   });
 
   it('an item that opens with no paragraph is left as its blocks, where the list stands; nothing becomes code', () => {

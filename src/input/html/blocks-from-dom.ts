@@ -42,6 +42,8 @@ interface Where {
   inFigure?: boolean;
   /** Inside an element marked as the byline. */
   inByline?: boolean;
+  /** Inside a list item after its first text (a second paragraph, code, a table): the item's depth. */
+  inListItem?: number;
 }
 
 /** Children of a block container: runs of inline content become one block, block children recurse. */
@@ -90,7 +92,7 @@ function walkBlock(el: DomElement, ctx: Context, where: Where): void {
     walkList(el, ctx, here, tag === 'ol');
   } else if (tag === 'pre') {
     const text = (el.textContent ?? '').replace(/\n$/, '');
-    if (text.trim() !== '') ctx.blocks.push({ type: 'code', text });
+    if (text.trim() !== '') ctx.blocks.push({ type: 'code', text, ...(where.inListItem ? { inListItem: where.inListItem } : {}) });
   } else if (tag === 'table') {
     walkTable(el, ctx, here);
   } else if (tag === 'hr') {
@@ -121,9 +123,9 @@ function walkList(list: DomElement, ctx: Context, where: Where, ordered: boolean
       continue;
     }
     flushLoose();
-    const extra: Partial<ArticleBlock> = { ordered, depth };
+    const extra: Partial<ArticleBlock> & { depth: number } = { ordered, depth };
     if (ordered) extra.number = number;
-    walkHeaded(child, ctx, { ...where, listDepth: depth }, 'list-item', extra);
+    walkListItem(child, ctx, where, extra);
     number++;
   }
   flushLoose();
@@ -136,8 +138,24 @@ function walkTable(table: DomElement, ctx: Context, where: Where): void {
     if (tag === 'colgroup' || tag === 'col') continue;
     if (tag === 'caption' && isElement(child)) walkContainer(child, ctx, where, 'caption');
     else if ((tag === 'thead' || tag === 'tbody' || tag === 'tfoot' || tag === 'tr') && isElement(child)) walkTable(child, ctx, where);
-    else if ((tag === 'th' || tag === 'td') && isElement(child)) walkHeaded(child, ctx, where, 'table-cell', {});
+    else if ((tag === 'th' || tag === 'td') && isElement(child)) walkHeaded(child, ctx, where, 'table-cell', where.inListItem ? { inListItem: where.inListItem } : {});
     else walkNodes([child], ctx, where, textTypeOf(where));
+  }
+}
+
+/**
+ * A list item: what follows its first text stands in it (a renderer indents it into the item), as
+ * the Markdown reader has it. An item that opens with no text (code, a nested list) has no item to
+ * hold the rest: its blocks stand where the list stands.
+ */
+function walkListItem(li: DomElement, ctx: Context, where: Where, extra: Partial<ArticleBlock> & { depth: number }): void {
+  const first = ctx.blocks.length;
+  if (walkHeaded(li, ctx, { ...where, listDepth: extra.depth, inListItem: extra.depth }, 'list-item', extra)) return;
+  for (let i = first; i < ctx.blocks.length; i++) {
+    const block = ctx.blocks[i]!;
+    if (block.inListItem !== extra.depth) continue;
+    if (where.inListItem) block.inListItem = where.inListItem;
+    else delete block.inListItem;
   }
 }
 
@@ -146,13 +164,13 @@ function walkTable(table: DomElement, ctx: Context, where: Where): void {
  * first text block (inline text or a paragraph) is the item or cell; what follows keeps its own
  * type (more paragraphs, code, a nested list), so nothing runs together and code stays code.
  */
-function walkHeaded(el: DomElement, ctx: Context, where: Where, type: BlockType, extra: Partial<ArticleBlock>): void {
+function walkHeaded(el: DomElement, ctx: Context, where: Where, type: BlockType, extra: Partial<ArticleBlock>): boolean {
   const first = ctx.blocks.length;
   walkContainer(el, ctx, where, textTypeOf(where));
   const head = ctx.blocks[first];
-  if (head && (head.type === 'paragraph' || head.type === 'quote' || head.type === 'caption' || head.type === 'byline')) {
-    ctx.blocks[first] = { type, text: head.text, ...extra, ...(head.links ? { links: head.links } : {}) };
-  }
+  if (!head || !(head.type === 'paragraph' || head.type === 'quote' || head.type === 'caption' || head.type === 'byline')) return false;
+  ctx.blocks[first] = { type, text: head.text, ...extra, ...(head.links ? { links: head.links } : {}) };
+  return true;
 }
 
 function emit(ctx: Context, type: BlockType, inline: Inline, where: Where, extra: Partial<ArticleBlock> = {}): void {
@@ -162,6 +180,7 @@ function emit(ctx: Context, type: BlockType, inline: Inline, where: Where, extra
   if (finalType === 'byline' && inline.text.length > BYLINE_MAX_CHARS) finalType = 'paragraph';
   const block: ArticleBlock = { type: finalType, text: inline.text, ...extra };
   if (type === 'quote' && where.quoteDepth > 1) block.depth = where.quoteDepth;
+  if (where.inListItem) block.inListItem = where.inListItem;
   if (inline.links.length > 0) block.links = inline.links;
   ctx.blocks.push(block);
 }
