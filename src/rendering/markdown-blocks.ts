@@ -61,8 +61,28 @@ function fence(code: string, lang: string | undefined, indent: string): string {
   return `${indent}${f}${info}\n${body}\n${indent}${f}`;
 }
 
-function listMarker(list: NonNullable<BilingualParagraph['list']>): string {
-  return list.ordered ? `${list.number ?? 1}.` : '-';
+/** A list item written and not yet ended: where its content starts, and its number and delimiter if numbered. */
+interface OpenItem {
+  column: number;
+  number?: number;
+  delimiter?: '.' | ')';
+}
+
+/** CommonMark list numbers: at most nine digits, never negative. */
+const MAX_LIST_NUMBER = 999_999_999;
+
+/**
+ * A numbered item's marker. Markdown numbers a list's items up from its first one, whatever the
+ * later markers say; an item whose number does not follow its predecessor's (a reversed list, an
+ * `<li value>`) is made the first of a list of its own by the other delimiter ("3." "2)" "1."),
+ * which ends a list in CommonMark, so each item shows its own number. A number Markdown cannot
+ * write (below zero, ten digits) is brought within range, so the line stays a list item.
+ */
+function numberedMarker(number: number, previous: OpenItem | undefined): Required<Omit<OpenItem, 'column'>> {
+  const n = Math.min(MAX_LIST_NUMBER, Math.max(0, number));
+  if (previous?.number === undefined || previous.delimiter === undefined) return { number: n, delimiter: '.' };
+  if (n === previous.number + 1) return { number: n, delimiter: previous.delimiter };
+  return { number: n, delimiter: previous.delimiter === '.' ? ')' : '.' };
 }
 
 /**
@@ -70,14 +90,14 @@ function listMarker(list: NonNullable<BilingualParagraph['list']>): string {
  * What sits in a list item (a nested list, a second paragraph, a quote, code) must start at that
  * item's content column, which its marker sets: "- " and "1. " put it at 2 and 3, "100. " at 5.
  * Fewer spaces end the item; four or more past the column make an indented code block. So the
- * writer keeps the content column of the item open at each list depth.
+ * writer keeps the item open at each list depth.
  */
 export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: string) => string {
-  /** columns[d]: where the content of the list item last written at depth d starts (columns[0]: 0, no list). */
-  const columns: number[] = [0];
+  /** open[d]: the list item last written at depth d, while nothing has ended it (open[0]: none, no list). */
+  const open: (OpenItem | undefined)[] = [undefined];
   /** The content column of the open item at `depth`, or of the deepest open item above it (a level with no item of its own, as in <li><ul>…). */
   const columnAt = (depth: number): number => {
-    for (let d = Math.min(depth, columns.length - 1); d > 0; d--) if (columns[d] !== undefined) return columns[d]!;
+    for (let d = Math.min(depth, open.length - 1); d > 0; d--) if (open[d] !== undefined) return open[d]!.column;
     return 0;
   };
   return (p, da, en) => {
@@ -85,17 +105,18 @@ export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: s
       const list = p.list ?? { ordered: false, depth: 1 };
       const depth = Math.max(1, list.depth);
       const outer = ' '.repeat(columnAt(depth - 1));
-      const marker = listMarker(list);
+      const numbered = list.ordered ? numberedMarker(list.number ?? 1, open[depth]) : undefined;
+      const marker = numbered ? `${numbered.number}${numbered.delimiter}` : '-';
       const inner = outer + ' '.repeat(marker.length + 1);
       // The item ends every item deeper than it, and any earlier item at its depth.
-      columns.length = depth;
-      columns[depth] = inner.length;
+      open.length = depth;
+      open[depth] = { column: inner.length, ...numbered };
       return `${outer}${marker} ${inline(da, inner)}\n\n${en ? `${inner}${inline(en, inner)}\n\n` : ''}`;
     }
     // Any other block ends the items deeper than the one it stands in (all of them, outside a list).
     const depth = Math.max(0, p.inListItem ?? 0);
     const within = ' '.repeat(columnAt(depth));
-    columns.length = Math.min(columns.length, depth + 1);
+    open.length = Math.min(open.length, depth + 1);
     return blockPair(p, da, en, within);
   };
 }

@@ -175,6 +175,15 @@ describe('HTML → blocks mapping', () => {
     ]);
   });
 
+  it('numbered lists are numbered as the browser shows them: reversed (from the item count without a start), an item\'s value, an empty start', () => {
+    const numbers = (lists: string) => extractArticle(body(lists)).blocks.filter((b) => b.type === 'list-item').map((b) => [b.text, b.number]);
+    expect(numbers('<ol reversed start="3"><li>Tre</li><li>To</li><li>En</li></ol>')).toEqual([['Tre', 3], ['To', 2], ['En', 1]]);
+    expect(numbers('<ol reversed><li>To</li><p>Løs tekst.</p><li>En</li></ol>')).toEqual([['To', 2], ['En', 1]]);
+    expect(numbers('<ol><li>Et</li><li value="10">Ti</li><li>Elleve</li></ol>')).toEqual([['Et', 1], ['Ti', 10], ['Elleve', 11]]);
+    expect(numbers('<ol reversed start="2"><li value=" 7x">Syv</li><li>Seks</li></ol>')).toEqual([['Syv', 7], ['Seks', 6]]);
+    expect(numbers('<ol start=""><li>Et</li><li value="">To</li></ol>')).toEqual([['Et', 1], ['To', 2]]);
+  });
+
   it('a table caption and loose text in a list are kept, in order', () => {
     const article = extractArticle(
       body(`<table><caption>Tabel 1: Besøgstal</caption><tr><th>År</th></tr><tr><td>2023</td></tr></table>

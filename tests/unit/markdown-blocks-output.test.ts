@@ -143,6 +143,18 @@ describe('bilingual Markdown: lists', () => {
     expect(blocks.slice(4, -2)).toEqual([{ ol: [['p', 'p', 'p', 'p', { quote: ['p'] }, { quote: ['p'] }, 'code:kode'], ['p', 'p']] }]);
   });
 
+  it('a reversed list from a web page shows each item\'s own number, and what the items hold stays in them', () => {
+    const md = renderMarkdown(echoedPage(articlePage(`<ol reversed start="3"><li><p>Tre</p><p>Mere om tre.</p></li><li>To<ol start="5"><li>Fem</li><li>Seks</li></ol></li><li>En</li></ol>`)));
+    const tree = parse(md);
+    const lists = tree.children.filter((n) => n.type === 'list');
+    expect(lists.map((l) => [l.start, l.children.map((item) => item.children.map(shape))])).toEqual([
+      [3, [['p', 'p', 'p', 'p']]],
+      [2, [['p', 'p', { ol: [['p', 'p'], ['p', 'p']] }]]],
+      [1, [['p', 'p']]],
+    ]);
+    expect(nodes(tree).flatMap((n) => (n.type === 'list' ? [n.start] : []))).toEqual([3, 2, 5, 1]);
+  });
+
   it('an item that opens with no paragraph is left as its blocks, where the list stands; nothing becomes code', () => {
     const output = parse(renderMarkdown(echoedMarkdown('- ## Overskrift\n\n  Tekst i punktet.\n\n  - Under punkt\n- Punkt to\n'))).children.slice(1);
     expect(output.map(shape)).toEqual(['h2', 'h2', 'p', 'p', { ul: [['p', 'p'], ['p', 'p']] }]);

@@ -107,11 +107,16 @@ function textTypeOf(where: Where): BlockType {
   return where.inByline ? 'byline' : where.inFigure ? 'caption' : where.quoteDepth > 0 ? 'quote' : 'paragraph';
 }
 
-/** A list's items in order; anything else in it (a stray <p>, loose text) is kept where it stands. */
+/**
+ * A list's items in order; anything else in it (a stray <p>, loose text) is kept where it stands.
+ * Items are numbered as a browser shows them: from `start`, downwards in a `reversed` list (from
+ * the number of items when it has no `start`), and from an item's own `value` on.
+ */
 function walkList(list: DomElement, ctx: Context, where: Where, ordered: boolean): void {
   const depth = where.listDepth + 1;
-  const start = Number(list.getAttribute('start') ?? '1');
-  let number = Number.isFinite(start) ? start : 1;
+  const reversed = list.getAttribute('reversed') !== null;
+  const items = Array.from(list.childNodes).filter((c) => tagOf(c) === 'li').length;
+  let number = integerAttribute(list, 'start') ?? (reversed ? items : 1);
   let loose: DomNode[] = [];
   const flushLoose = () => {
     walkNodes(loose, ctx, where, textTypeOf(where));
@@ -124,11 +129,17 @@ function walkList(list: DomElement, ctx: Context, where: Where, ordered: boolean
     }
     flushLoose();
     const extra: Partial<ArticleBlock> & { depth: number } = { ordered, depth };
-    if (ordered) extra.number = number;
+    if (ordered) extra.number = number = integerAttribute(child, 'value') ?? number;
     walkListItem(child, ctx, where, extra);
-    number++;
+    number += reversed ? -1 : 1;
   }
   flushLoose();
+}
+
+/** An integer attribute as the HTML standard reads one (white space, a sign, digits, anything after them ignored); undefined when it holds none. */
+function integerAttribute(el: DomElement, name: string): number | undefined {
+  const value = Number.parseInt(el.getAttribute(name) ?? '', 10);
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** A table's caption, then its own cells row by row (a table nested in a cell is walked in that cell). */
