@@ -8,6 +8,7 @@
  */
 import escapeHtml from 'escape-html';
 import type { TranslatedChunk } from '../document/types.js';
+import { removeBreakHints, withoutBreakHints } from '../segmentation/normalize.js';
 
 const SPACE = /\s/u;
 
@@ -38,17 +39,24 @@ function findWords(display: string, words: readonly string[], from: number): [nu
 
 /** The displayed cell text as HTML, each chunk in a focusable span; null when the chunks do not line up with it. */
 export function sentenceSpans(display: string, chunks: readonly TranslatedChunk[], side: 'source' | 'target', paragraphIndex: number): string | null {
+  // Segmentation took the break hints (a soft hyphen, a zero-width space) out of the chunks, and the
+  // cell shows them: the words are looked for in the cell's text without them, and the spans cut
+  // the cell where they stand.
+  const visible = withoutBreakHints(display);
   let out = '';
   let cursor = 0;
+  let visibleCursor = 0;
   for (const c of chunks) {
-    const words = (side === 'source' ? c.text : c.target).split(/\s+/u).filter((w) => w !== '');
+    const words = removeBreakHints(side === 'source' ? c.text : c.target).split(/\s+/u).filter((w) => w !== '');
     if (words.length === 0) continue;
-    const found = findWords(display, words, cursor);
+    const found = findWords(visible.text, words, visibleCursor);
     if (!found) return null;
-    const [start, end] = found;
+    const start = visible.at(found[0]);
+    const end = visible.at(found[1] - 1) + 1;
     out += escapeHtml(display.slice(cursor, start));
     out += `<span class="s" data-s="${paragraphIndex + 1}-${c.index + 1}" tabindex="0">${escapeHtml(display.slice(start, end))}</span>`;
     cursor = end;
+    visibleCursor = found[1];
   }
   return out + escapeHtml(display.slice(cursor));
 }

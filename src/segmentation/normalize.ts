@@ -39,6 +39,39 @@ export function removeBreakHints(s: string): string {
   return s.replace(BREAK_HINTS, '');
 }
 
+/**
+ * The text without its break hints (as removeBreakHints), and where each of its UTF-16 units
+ * stands in `s`: for finding hint-free text (a chunk) in text that still has them (a cell).
+ */
+export function withoutBreakHints(s: string): { text: string; at: (index: number) => number } {
+  const hints = Array.from(s.matchAll(BREAK_HINTS), (m) => [m.index, m[0].length] as const);
+  if (hints.length === 0) return { text: s, at: (i) => i };
+  const starts: number[] = []; // where each hint-free run starts, in the text and in `s`
+  const from: number[] = [];
+  let text = '';
+  let cursor = 0;
+  for (const [index, length] of [...hints, [s.length, 0] as const]) {
+    if (index > cursor) {
+      starts.push(text.length);
+      from.push(cursor);
+      text += s.slice(cursor, index);
+    }
+    cursor = index + length;
+  }
+  const at = (i: number): number => {
+    // The last run starting at or before i (binary search: a long paragraph can hold many hints).
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return starts.length === 0 ? i : from[lo]! + (i - starts[lo]!);
+  };
+  return { text, at };
+}
+
 /** Unicode's mandatory line breaks (UAX #14 BK, CR, LF, NL): LF, CR, VT, FF, NEL, LS, PS. */
 const LINE_BREAK_CHARS = /[\n\v\f\r\u0085\u2028\u2029]/g;
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TranslatedChunk } from '../../src/document/types.js';
+import { pairParagraph } from '../../src/pipeline/translate-document.js';
+import { renderHtml } from '../../src/rendering/index.js';
 import { sentenceSpans } from '../../src/rendering/sentence-spans.js';
+import { segmentDocument } from '../../src/segmentation/segment.js';
+import { fakeCountTokens } from '../helpers/fake-tokens.js';
 
 function chunk(index: number, text: string, target: string): TranslatedChunk {
   return { index, text, target, origin: 'model', joinBefore: ' ', tokens: 1 };
@@ -26,6 +30,33 @@ describe('sentenceSpans (sentence alignment in the HTML page)', () => {
     // "ab c" must not be found inside "abc"; the real occurrence comes later.
     const html = sentenceSpans('abc. ab c.', [chunk(0, 'ab c.', 'x')], 'source', 0);
     expect(html).toBe('abc. <span class="s" data-s="1-1" tabindex="0">ab c.</span>');
+  });
+
+  it('finds chunks whose break hints segmentation took out; the Danish cell keeps them, inside and between the spans', () => {
+    // As chunkLine makes them: "Folketings\u00advalget" reaches the model as "Folketingsvalget".
+    const display = 'Folketings\u00advalget er i dag.\u200b Det er go\u2060dt for 👨\u200d👩\u200d👧 alle.';
+    const html = sentenceSpans(display, [chunk(0, 'Folketingsvalget er i dag.', 'x'), chunk(1, 'Det er godt for 👨\u200d👩\u200d👧 alle.', 'y')], 'source', 0);
+    expect(html).toBe(
+      '<span class="s" data-s="1-1" tabindex="0">Folketings\u00advalget er i dag.</span>\u200b <span class="s" data-s="1-2" tabindex="0">Det er go\u2060dt for 👨\u200d👩\u200d👧 alle.</span>',
+    );
+    // A hint at the very start, and a target that has hints of its own.
+    expect(sentenceSpans('\u00adHej\u00ad. Far\u00advel.', [chunk(0, 'Hej.', 'x'), chunk(1, 'Far\u00advel.', 'y')], 'source', 0)).toBe(
+      '\u00ad<span class="s" data-s="1-1" tabindex="0">Hej\u00ad.</span> <span class="s" data-s="1-2" tabindex="0">Far\u00advel.</span>',
+    );
+  });
+
+  it('a paragraph with a soft hyphen, as segmented and rendered: both columns have their spans, the Danish keeps the hint', () => {
+    const { paragraphs } = segmentDocument('Folketings\u00advalget er i dag. Det er godt for alle.\n', { countTokens: fakeCountTokens, maxTokens: 64 });
+    const page = renderHtml({
+      title: { source: '', target: '' },
+      metadata: { source: 's.txt' },
+      model: { id: 'echo', dtype: 'q8', decoding: {} },
+      timings: { loadMs: 0, translateMs: 0, totalMs: 0 },
+      paragraphs: paragraphs.map((p) => pairParagraph(p, p.chunks.map((c) => ({ ...c, target: c.text, origin: 'model' as const })))),
+    });
+    const danish = /<div class="cell da"[^>]*>(.*?)<\/div>/s.exec(page)?.[1] ?? '';
+    expect(danish).toContain('<span class="s" data-s="1-1" tabindex="0">Folketings\u00advalget er i dag.</span>');
+    expect(danish).toContain('<span class="s" data-s="1-2" tabindex="0">Det er godt for alle.</span>');
   });
 
   it('gives null when a chunk is not in the text (the cell is then shown without spans)', () => {
