@@ -87,6 +87,14 @@ describe('da2en serve: API contract', () => {
       expect(r.json.detectedLanguage[1].confidence).toBeGreaterThan(50);
     });
 
+    it('a leading "date YYYY-MM" is text to translate, not an article\'s date marker (text, array and html)', async () => {
+      const q = 'date 2024-05 Mødet er i morgen.';
+      expect((await postJson(`${open.url}/translate`, { q, source: 'da', target: 'en' })).json).toEqual({ translatedText: q });
+      expect((await postJson(`${open.url}/translate`, { q: [q, 'To.'], source: 'da', target: 'en' })).json).toEqual({ translatedText: [q, 'To.'] });
+      const html = `<p>${q}</p>`;
+      expect((await postJson(`${open.url}/translate`, { q: html, source: 'da', target: 'en', format: 'html' })).json).toEqual({ translatedText: html });
+    });
+
     it('format html: the markup stays, the text is translated, scripts are not sent to the model', async () => {
       const q = '<p class="lead">Det regner <b>i dag</b>.</p><ul><li>Ja.</li></ul><script>var hej = 1;</script>';
       const before = ((await (await fetch(`${open.url}/health`)).json()) as JsonBody).totals.modelRows;
