@@ -10,7 +10,8 @@ import { loadTranslator, type EngineOptions } from './engine/load-translator.js'
 import type { Translator } from './engine/translator.js';
 import type { PipelineOptions, PipelineStats } from './pipeline/translate-document.js';
 import { translateParagraphStream } from './pipeline/translate-stream.js';
-import { splitParagraphs } from './segmentation/paragraphs.js';
+import { nulsRemovedNote } from './nul-characters.js';
+import { ParagraphSplitter } from './segmentation/paragraphs.js';
 import type { TranslatorSegmentOptions } from './segmentation/for-translator.js';
 
 export interface TranslateArticleOptions extends EngineOptions, Omit<PipelineOptions, 'signal'>, TranslatorSegmentOptions {
@@ -37,7 +38,7 @@ export async function translateArticleWithStats(text: string, options: Translate
     (await loadTranslator({ modelProcesses: processesForWork(text.length) ?? MAX_REPLICAS, ...options }));
   try {
     const { onProgress, ...pipeline } = options;
-    const translation = translateParagraphStream(paragraphsOf(text), translator, {
+    const translation = translateParagraphStream(paragraphsOf(text, options.onNotice), translator, {
       ...pipeline,
       loadMs: performance.now() - started,
       // One window: the whole article is batched as one document, as before streaming existed.
@@ -56,9 +57,12 @@ export async function translateArticleWithStats(text: string, options: Translate
   }
 }
 
-/** The text's paragraphs, as the streaming path reads them from a file. */
-async function* paragraphsOf(text: string): AsyncGenerator<string> {
-  for (const lines of splitParagraphs(text)) yield lines.join('\n');
+/** The text's paragraphs, as the streaming path reads them from a file; the NULs removed are told as the CLI tells them. */
+async function* paragraphsOf(text: string, onNotice: ((message: string) => void) | undefined): AsyncGenerator<string> {
+  const splitter = new ParagraphSplitter();
+  const paragraphs = [...splitter.push(text), ...splitter.end()];
+  if (splitter.nulsRemoved > 0) onNotice?.(nulsRemovedNote(splitter.nulsRemoved));
+  for (const lines of paragraphs) yield lines.join('\n');
 }
 
 export async function translateArticle(text: string, options: TranslateArticleOptions = {}): Promise<BilingualDocument> {

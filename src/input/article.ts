@@ -60,4 +60,6 @@ export interface Article {
   /** In reading order; the first is the title block when there is a title. */
   blocks: ArticleBlock[];
   provenance: ArticleProvenance;
+  /** What the reader fixed in its input (NULs removed), one line each; absent when nothing. */
+  notes?: string[];
 }

@@ -111,7 +111,7 @@ export interface DecodeState {
   bytesRead: number;
   /** How the bytes are being decoded, once known (e.g. `utf-8 (BOM)`, `latin1`). */
   encoding: string | undefined;
-  /** What was found and fixed on the way (NULs removed); complete after the last piece. */
+  /** What was guessed on the way (Windows-1252 detected); complete after the last piece. */
   notes: string[];
 }
 
@@ -216,8 +216,8 @@ export async function decodeBytes(bytes: Uint8Array, requested: InputEncoding): 
 
 /**
  * Decodes bytes arriving in pieces (a file read in chunks, standard input) in the requested
- * encoding, piece by piece, with NULs removed. 'auto': binary sniffing on the first 8 KiB, then
- * UTF-16 by its BOM, UTF-8 by its BOM, else ASCII is passed through until the first non-ASCII
+ * encoding, piece by piece. NULs are kept: what reads the text removes them (the paragraph
+ * splitter, the Markdown and page readers). 'auto': binary sniffing on the first 8 KiB, then UTF-16 by its BOM, UTF-8 by its BOM, else ASCII is passed through until the first non-ASCII
  * byte, and the 8 KiB from that byte decide between UTF-8 and Windows-1252 (`looksLikeCp1252`; a
  * notice says so). Throws DecodeError (kind 'input') for binary data or invalid UTF-8, naming the
  * offset of the first bad byte however the pieces are cut. `state` follows the bytes read, the
@@ -235,14 +235,6 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string> |
   let tail: Uint8Array = new Uint8Array(0); // incomplete UTF-8 sequence (or UTF-16 code point) at the end of what was decoded
   let le = true; // UTF-16's byte order
   let unitsFrom = 0; // UTF-16: the offset of the first code unit (after a BOM left out)
-  let nuls = 0;
-
-  const clean = (text: string): string => {
-    if (!text.includes('\u0000')) return text;
-    const parts = text.split('\u0000');
-    nuls += parts.length - 1;
-    return parts.join('');
-  };
   /** `atStart`: a BOM here is the input's own, and is left out; later, U+FEFF is text. */
   const useUtf8 = (encoding: string, atStart: boolean): void => {
     decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !atStart });
@@ -287,7 +279,7 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string> |
   const feed = (bytes: Uint8Array, final: boolean): string => {
     if (mode === 'cp1252') {
       consumed += bytes.length;
-      return clean(decodeCp1252(bytes));
+      return decodeCp1252(bytes);
     }
     let text: string;
     try {
@@ -309,7 +301,7 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string> |
       tail = mode === 'utf8' ? incompleteTail(joined) : incompleteUtf16Tail(joined, consumed - tail.length - unitsFrom, le);
     }
     consumed += bytes.length;
-    return clean(text);
+    return text;
   };
 
   // 'pending': the bytes from the first non-ASCII byte on, until there are CP1252_WINDOW of them.
@@ -321,7 +313,7 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string> |
     if (windowLength === 0) {
       const first = bytes.findIndex((b) => b >= 0x80);
       const end = first < 0 ? bytes.length : first;
-      ascii = clean(Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1'));
+      ascii = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
       consumed += end;
       bytes = bytes.subarray(end);
     }
@@ -365,5 +357,4 @@ export async function* decodeStream(source: AsyncIterable<Uint8Array | string> |
   }
   if (pending()) yield decide(true);
   yield feed(new Uint8Array(0), true);
-  if (nuls > 0) state.notes.push(`removed ${nuls} NUL character(s)`);
 }

@@ -10,7 +10,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Da2enError } from '../errors.js';
-import { splitParagraphStream } from '../segmentation/paragraphs.js';
+import { nulsRemovedNote } from '../nul-characters.js';
+import { ParagraphSplitter, splitParagraphStream } from '../segmentation/paragraphs.js';
 import { checkInputEncoding, DecodeError, decodeStream, type DecodeState, type InputEncoding } from './decode-text.js';
 
 export interface ParagraphStreamOptions {
@@ -34,6 +35,7 @@ export interface ParagraphSource extends AsyncIterable<string> {
 
 class StreamedParagraphs implements ParagraphSource {
   private readonly state: DecodeState = { bytesRead: 0, encoding: undefined, notes: [] };
+  private readonly splitter = new ParagraphSplitter();
   private started = false;
 
   constructor(
@@ -52,13 +54,14 @@ class StreamedParagraphs implements ParagraphSource {
   }
 
   get notes(): readonly string[] {
-    return this.state.notes;
+    const nuls = this.splitter.nulsRemoved;
+    return nuls > 0 ? [...this.state.notes, nulsRemovedNote(nuls)] : this.state.notes;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<string> {
     if (this.started) throw new Error('a paragraph stream can be read only once');
     this.started = true;
-    return splitParagraphStream(decodeStream(this.source, this.requested, this.state));
+    return splitParagraphStream(decodeStream(this.source, this.requested, this.state), this.splitter);
   }
 }
 

@@ -110,7 +110,7 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
     const page = await fetchHtml(input, options.fetch);
     page.notes.forEach((note) => options.onNote?.(note));
     const { parser = parseHere, signal } = options;
-    return articleOfPage(page, (html, extractOptions) => parser.parse({ job: 'html', html, options: extractOptions }, signal));
+    return noted(await articleOfPage(page, (html, extractOptions) => parser.parse({ job: 'html', html, options: extractOptions }, signal)), options);
   }
   const bytes = await readAll(input, options);
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
@@ -129,7 +129,7 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
       throw named(err, name);
     }
     if (text.trim() === '') throw new InputFileError(name, EMPTY);
-    const article = await parser.parse({ job: 'markdown', text, inputName: name }, signal);
+    const article = noted(await parser.parse({ job: 'markdown', text, inputName: name }, signal), options);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
     if (!hasTextToTranslate(article)) throw new InputFileError(name, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
     return article;
@@ -141,5 +141,11 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
   const { text, notes } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
   notes.forEach((note) => options.onNote?.(note));
   if (text.trim() === '') throw new InputFileError(name, EMPTY);
-  return parser.parse({ job: 'html', html: text, options: { inputName: name } }, signal);
+  return noted(await parser.parse({ job: 'html', html: text, options: { inputName: name } }, signal), options);
+}
+
+/** The article, once what its reader fixed (NULs removed) is told. */
+function noted(article: Article, options: Pick<ReadArticleOptions, 'onNote'>): Article {
+  article.notes?.forEach((note) => options.onNote?.(note));
+  return article;
 }

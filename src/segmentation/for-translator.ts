@@ -26,6 +26,8 @@ export interface TranslatorSegmentOptions {
   packSentences?: boolean;
   /** Name of the input, kept in the metadata. */
   source?: string;
+  /** Read a leading `date YYYY-MM` marker as metadata (default true); false: every character is text to translate. */
+  dateMarker?: boolean;
 }
 
 export { DEFAULT_MAX_CHUNK_TOKENS };
@@ -38,6 +40,7 @@ export function segmentOptionsFor(translator: TokenBudget, options: TranslatorSe
     maxTokens: Math.min(options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS, translator.maxInputTokens),
     packSentences: options.packSentences ?? false,
     ...(options.source !== undefined ? { source: options.source } : {}),
+    ...(options.dateMarker !== undefined ? { dateMarker: options.dateMarker } : {}),
   };
 }
 

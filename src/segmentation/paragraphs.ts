@@ -1,6 +1,7 @@
 /**
  * Paragraph splitting, the one implementation for a whole text and for a stream of pieces:
  *
+ * - NUL characters are removed (counted in `nulsRemoved`), whichever entry point the text came from;
  * - a leading BOM (U+FEFF) is removed;
  * - CRLF, CR and LF all end a line;
  * - every line is trimmed on both sides (JavaScript's `\s`: tabs and U+00A0 count too);
@@ -11,16 +12,27 @@
  * a stream's memory is bounded by its largest paragraph.
  */
 
+import { removeNuls } from '../nul-characters.js';
+
 /** Takes text piece by piece and hands back each paragraph (its trimmed lines) once it is complete. */
 export class ParagraphSplitter {
   private partial: string[] = []; // pieces of the line being read
   private lines: string[] = []; // lines of the paragraph being read
   private carryCR = false; // a piece ended in CR: its LF, if any, is in the next piece
   private atStart = true;
+  private nuls = 0;
+
+  /** NUL characters removed so far. */
+  get nulsRemoved(): number {
+    return this.nuls;
+  }
 
   /** The paragraphs this piece completes (often none). */
-  push(text: string): string[][] {
+  push(piece: string): string[][] {
     const done: string[][] = [];
+    const cleaned = removeNuls(piece);
+    this.nuls += cleaned.removed;
+    let text = cleaned.text;
     if (text === '') return done;
     if (this.atStart) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -63,9 +75,8 @@ export function splitParagraphs(text: string): string[][] {
   return [...splitter.push(text), ...splitter.end()];
 }
 
-/** The paragraphs of text arriving in pieces, each yielded as its lines joined with "\n". */
-export async function* splitParagraphStream(texts: AsyncIterable<string>): AsyncGenerator<string> {
-  const splitter = new ParagraphSplitter();
+/** The paragraphs of text arriving in pieces, each yielded as its lines joined with "\n" (`splitter`: to read its NUL count). */
+export async function* splitParagraphStream(texts: AsyncIterable<string>, splitter = new ParagraphSplitter()): AsyncGenerator<string> {
   for await (const text of texts) for (const lines of splitter.push(text)) yield lines.join('\n');
   for (const lines of splitter.end()) yield lines.join('\n');
 }

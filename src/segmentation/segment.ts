@@ -32,6 +32,11 @@ export interface SegmentOptions {
   packSentences?: boolean;
   /** The input's name, copied to metadata.source. */
   source?: string;
+  /**
+   * Read a leading `date YYYY-MM` marker as the article's date and leave it out of the text
+   * (default true). False for text that is all to be translated (LibreTranslate's `q`).
+   */
+  dateMarker?: boolean;
 }
 
 /** Pieces (within budget) of one logical line, the first with joinBefore ''. */
@@ -78,7 +83,8 @@ export function segmentParagraph(
 
 export function segmentDocument(text: string, opts: SegmentOptions): SourceDocument {
   if (!(opts.maxTokens > 0)) throw new Da2enError('usage', `maxTokens must be positive, got ${opts.maxTokens}`);
-  const { date, rest } = extractLeadingMetadata(normalizeInput(text));
+  const normalized = normalizeInput(text);
+  const { date, rest } = opts.dateMarker === false ? { date: undefined, rest: normalized } : extractLeadingMetadata(normalized);
   const blocks = splitParagraphs(rest);
   const paragraphs = blocks.map((lines, i) => segmentParagraph(lines, i, blocks[i + 1]?.[0], opts));
   const firstPara = paragraphs[0];

@@ -17,7 +17,8 @@ export async function translateHtmlFragment(html: string, ctx: Pick<ServerContex
     const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(v)!;
     return { lead: m[1]!, text: m[2]!.replace(/\s+/g, ' '), trail: m[3]! };
   });
-  const docs = await ctx.engine.segmentMany(parts.map((p) => p.text));
+  // Every text of the fragment is translated: none is read as an article's date marker.
+  const docs = await ctx.engine.segmentMany(parts.map((p) => p.text), { dateMarker: false });
   signal.throwIfAborted();
   const { documents } = await translateSources(docs, ctx.scheduler, { signal });
   let out = markup[0]!;

@@ -96,7 +96,8 @@ export function libreTranslateRoutes(app: FastifyInstance, ctx: ServerContext): 
         translated = [];
         for (const t of texts) translated.push(await translateHtmlFragment(t, ctx, signal));
       } else {
-        const docs = await ctx.engine.segmentMany(texts);
+        // Every character of q is text to translate: a leading "date 2024-05" is not an article's date marker here.
+        const docs = await ctx.engine.segmentMany(texts, { dateMarker: false });
         signal.throwIfAborted();
         const { documents } = await translateSources(docs, ctx.scheduler, { signal });
         translated = documents.map(englishOf);

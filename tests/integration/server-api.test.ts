@@ -87,6 +87,14 @@ describe('da2en serve: API contract', () => {
       expect(r.json.detectedLanguage[1].confidence).toBeGreaterThan(50);
     });
 
+    it('a leading "date YYYY-MM" is text to translate, not an article\'s date marker (text, array and html)', async () => {
+      const q = 'date 2024-05 Mødet er i morgen.';
+      expect((await postJson(`${open.url}/translate`, { q, source: 'da', target: 'en' })).json).toEqual({ translatedText: q });
+      expect((await postJson(`${open.url}/translate`, { q: [q, 'To.'], source: 'da', target: 'en' })).json).toEqual({ translatedText: [q, 'To.'] });
+      const html = `<p>${q}</p>`;
+      expect((await postJson(`${open.url}/translate`, { q: html, source: 'da', target: 'en', format: 'html' })).json).toEqual({ translatedText: html });
+    });
+
     it('format html: the markup stays, the text is translated, scripts are not sent to the model', async () => {
       const q = '<p class="lead">Det regner <b>i dag</b>.</p><ul><li>Ja.</li></ul><script>var hej = 1;</script>';
       const before = ((await (await fetch(`${open.url}/health`)).json()) as JsonBody).totals.modelRows;
@@ -267,6 +275,21 @@ describe('da2en serve: API contract', () => {
       const html = await r.text();
       expect(html).toMatch(/^<!DOCTYPE html>/);
       expect(html.match(/<section class="pair/g)).toHaveLength(3);
+    });
+
+    it('NULs are removed from text and html as the CLI removes them from a file: in no output', async () => {
+      const text = await postJson(`${open.url}/v1/articles`, { text: 'Et a\u0000b afsnit.\n\u0000\nTo.' });
+      expect(text.json.paragraphs.map((p: { source: string; target: string }) => [p.source, p.target])).toEqual([['Et ab afsnit.', 'Et ab afsnit.'], ['To.', 'To.']]);
+      for (const format of ['html', 'md', 'txt', 'en']) {
+        const r = await fetch(`${open.url}/v1/articles?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Et a\u0000b afsnit.' }) });
+        expect(await r.text()).not.toContain('\u0000');
+      }
+      const words = 'Et afsnit med nok ord til at være en artikel, som Readability vil læse, og så en sætning mere.';
+      const page = await postJson(`${open.url}/v1/articles`, { html: `<html><body><article><h1>Tit\u0000el</h1><p>${words.replace('nok', 'n\u0000ok')}</p><p>${words}</p></article></body></html>` });
+      expect(page.json.paragraphs.map((p: { target: string }) => p.target)).toEqual(['Titel', words, words]);
+      const nothing = await postJson(`${open.url}/v1/articles`, { text: '\u0000\n\u0000' });
+      expect(nothing.status).toBe(400);
+      expect(nothing.json.error).toMatch(/text is empty/);
     });
 
     it('streams NDJSON: start, one event per paragraph in order, done (with the files asked for)', async () => {

@@ -116,6 +116,18 @@ describe('a Markdown file is decoded as text is', () => {
     expect(notes).toEqual([CP1252_NOTICE]);
   });
 
+  it('NULs are removed before parsing (not U+FFFD), with the note a text input gets; a page loses them too', async () => {
+    const notes: string[] = [];
+    const md = await readArticle(file('nul.md', '# Tit\u0000el\n\nEt a\u0000b afsnit.\n'), 'md', { onNote: (n) => notes.push(n) });
+    expect(md.blocks.map((b) => b.text)).toEqual(['Titel', 'Et ab afsnit.']);
+    expect(notes).toEqual(['removed 2 NUL character(s)']);
+    const words = 'Et afsnit med nok ord til at være en artikel, som Readability vil læse, og så en sætning mere.';
+    const page = await readArticle(file('nul.html', `<html><body><article><h1>Tit\u0000el</h1><p>${words.replace('nok', 'n\u0000ok')}</p><p>${words}</p></article></body></html>`), 'html', { onNote: (n) => notes.push(n) });
+    expect(JSON.stringify(page)).not.toContain('\\u0000');
+    expect(page.blocks.map((b) => b.text)).toEqual(['Titel', words, words]);
+    expect(notes.at(-1)).toBe('removed 2 NUL character(s)');
+  });
+
   it('a BOM is left out; UTF-16 with a BOM is read', async () => {
     expect((await readArticle(file('bom.md', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Æbler\n\nTekst.\n')])), 'md')).title).toBe('Æbler');
     expect((await readArticle(file('u16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Æbler\n\nTekst.\n', 'utf16le')])), 'md')).title).toBe('Æbler');

@@ -146,6 +146,22 @@ describe('the whole-article API is the streaming one, collected', () => {
     expect(doc.metadata).toEqual({ source: 'empty.txt' });
     expect(doc.qa).toEqual({ paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } });
   });
+
+  it('removes NULs as a file read by the CLI loses them, with the same note: the same document, no NUL in any output', async () => {
+    // A line of NULs is a blank line once they are gone, as in the file.
+    const text = 'Et a\u0000b afsnit.\n\u0000\nTo.\n\n\u0000\u0000\n\nTre.';
+    const notices: string[] = [];
+    const doc = await translateArticle(text, { translator: new FakeTranslator(), source: 'a.txt', onNotice: (n) => notices.push(n) });
+    const file = paragraphsFromBytes(Readable.from([Buffer.from(text)]));
+    const t = translateParagraphStream(file, new FakeTranslator(), { source: 'a.txt' });
+    const fromFile: BilingualParagraph[] = [];
+    for await (const p of t) fromFile.push(p);
+    expect(doc.paragraphs.map((p) => p.source)).toEqual(['Et ab afsnit.', 'To.', 'Tre.']);
+    expect(doc.paragraphs).toEqual(fromFile);
+    expect(notices).toEqual(['removed 4 NUL character(s)']);
+    expect(file.notes).toEqual(notices);
+    for (const format of OUTPUT_FORMATS) expect(render(format, doc)).not.toContain('\u0000');
+  });
 });
 
 /** An engine that starts its model on the first batch (as MarianTranslator with startModel 'on-first-use'). */

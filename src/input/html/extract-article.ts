@@ -9,6 +9,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
 import { NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
@@ -34,8 +35,10 @@ interface ReadabilityResult {
   publishedTime: string | null;
 }
 
-export function extractArticle(html: string, options: ExtractOptions = {}): Article {
+export function extractArticle(markup: string, options: ExtractOptions = {}): Article {
   const inputName = options.inputName ?? options.url ?? 'the page';
+  // linkedom keeps a NUL in the text, and it would reach every output.
+  const { text: html, removed } = removeNuls(markup);
   if (nestsDeeperThan(html, MAX_PAGE_DEPTH)) throw new NestingTooDeepError(inputName, 'the page has elements', MAX_PAGE_DEPTH);
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
@@ -64,5 +67,5 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   if (result.siteName) provenance.siteName = result.siteName;
   const lang = page.lang ?? result.lang;
   if (lang) provenance.lang = lang;
-  return { title, blocks, provenance };
+  return { title, blocks, provenance, ...(removed > 0 ? { notes: [nulsRemovedNote(removed)] } : {}) };
 }

@@ -10,13 +10,16 @@ import type { ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
 import { NestingTooDeepError } from '../errors.js';
 import { MAX_MARKDOWN_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 
 /** `inputName` names the input in an error (default "the Markdown"). */
 export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Article {
-  const text = stripFrontMatter(markdown);
+  // Before parsing: CommonMark makes a NUL U+FFFD, which would then be shown and translated.
+  const { text: withoutNuls, removed } = removeNuls(markdown);
+  const text = stripFrontMatter(withoutNuls);
   if (nestsDeeperThan(text, MAX_MARKDOWN_DEPTH)) throw new NestingTooDeepError(inputName, 'the Markdown has block quotes or lists', MAX_MARKDOWN_DEPTH);
   const tree: Root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const blocks = walk(tree);
@@ -27,7 +30,7 @@ export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Art
     title = first.text;
     blocks[0] = { type: 'title', text: first.text, ...(first.links ? { links: first.links } : {}) };
   }
-  return { title, blocks, provenance: {} };
+  return { title, blocks, provenance: {}, ...(removed > 0 ? { notes: [nulsRemovedNote(removed)] } : {}) };
 }
 
 /** The front matter's fences, and the lines YAML front matter is made of. */
