@@ -27,6 +27,7 @@ import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
 import { chunkBudgetUsageError, segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
+import { ParagraphSplitter } from '../segmentation/paragraphs.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
 export interface StreamProgress {
@@ -106,11 +107,26 @@ interface SegmentedWindow {
   bytesAfter: number;
 }
 
+/**
+ * The caller's strings as the segmenter reads their text joined by blank lines: a string holding a
+ * blank line is several paragraphs, a blank one (spaces, NULs) is none. A window then segments into
+ * exactly its own paragraphs plus the one it looks ahead at, which it drops: a blank look-ahead
+ * once made it drop a real paragraph instead, and a look-ahead of two paragraphs left one to be
+ * translated twice.
+ */
+async function* asParagraphs(strings: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  const splitter = new ParagraphSplitter();
+  for await (const s of strings) {
+    for (const lines of [...splitter.push(s), ...splitter.push('\n\n')]) yield lines.join('\n');
+  }
+  for (const lines of splitter.end()) yield lines.join('\n');
+}
+
 /** Plain text: windows of paragraphs, segmented as the whole text would be (see the top of this file). */
-async function* textWindows(paragraphs: AsyncIterable<string>, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
+async function* textWindows(strings: AsyncIterable<string> | Iterable<string>, translator: Translator, o: StreamTranslateOptions): AsyncGenerator<SegmentedWindow> {
   const windowParagraphs = o.windowParagraphs ?? DEFAULT_WINDOW_PARAGRAPHS;
   const windowChars = o.windowChars ?? DEFAULT_WINDOW_CHARS;
-  const it = paragraphs[Symbol.asyncIterator]();
+  const it = asParagraphs(strings);
   let finished = false;
   try {
     let next = await it.next();
@@ -136,7 +152,7 @@ async function* textWindows(paragraphs: AsyncIterable<string>, translator: Trans
     }
     finished = true;
   } finally {
-    if (!finished) await it.return?.();
+    if (!finished) await it.return(undefined);
   }
 }
 
@@ -297,7 +313,7 @@ function translationError(err: unknown, signal: AbortSignal | undefined): unknow
  * QA summary and stats. Breaking out of the loop stops reading the input.
  */
 export function translateParagraphStream(
-  paragraphs: AsyncIterable<string>,
+  paragraphs: AsyncIterable<string> | Iterable<string>,
   translator: Translator,
   options: StreamTranslateOptions = {},
 ): StreamedTranslation {

@@ -65,6 +65,28 @@ describe('translateParagraphStream', () => {
     }
   });
 
+  it('strings that are blank or hold several paragraphs: the same document as the whole text, for any window (was: a real paragraph lost or translated twice)', async () => {
+    const inputs = [
+      ['Et.', 'To.', '', 'Tre.'],
+      ['Et.', '  \n ', 'To.', 'Tre.'],
+      ['Et.', 'To.', 'Tre.', ''],
+      ['Et.', '\u0000', 'To.'],
+      ['A.', 'Et.\n\nTo.', 'B.'],
+      ['A.', 'Et.\n \nTo.', '', '', 'B.\n\n\nC.'],
+    ];
+    for (const strings of inputs) {
+      const whole = await translateArticle(strings.join('\n\n'), { translator: new FakeTranslator() });
+      expect(whole.paragraphs.length).toBeGreaterThan(0);
+      for (const windowParagraphs of [1, 2, 3, 4]) {
+        // An array (a plain iterable) is taken as well as an async one.
+        const t = translateParagraphStream(strings, new FakeTranslator(), { windowParagraphs });
+        const got: BilingualParagraph[] = [];
+        for await (const p of t) got.push(p);
+        expect(got, `${JSON.stringify(strings)} window ${windowParagraphs}`).toEqual(whole.paragraphs);
+      }
+    }
+  });
+
   it('yields each window before reading far beyond it', async () => {
     let read = 0;
     async function* source() {
