@@ -3,6 +3,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Da2enError, interruptedError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { nameBeside } from '../io/name-beside.js';
 import { trackTemp } from '../io/temp-registry.js';
 import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 import type { ConversionMessage } from './convert-worker.js';
@@ -102,7 +103,7 @@ export async function convertCheckpoint(req: ConvertRequest): Promise<ConvertRep
   // Checked before the work, and again just before the swap (the folder may have changed meanwhile).
   checkOutputFolder(dir, req.outDir, !mergeInto);
 
-  const tmp = `${path.resolve(req.outDir)}.converting-${process.pid}`;
+  const tmp = nameBeside(path.resolve(req.outDir), `.converting-${process.pid}`);
   // An exit that cannot wait for the clean stop (a second Ctrl-C) removes it too.
   const untrack = trackTemp(() => rmSync(tmp, { recursive: true, force: true }));
   let written: WrittenConversion;

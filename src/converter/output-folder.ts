@@ -9,6 +9,7 @@ import path from 'node:path';
 import { MANIFEST_NAME } from '../model-folder-names.js';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { nameBeside } from '../io/name-beside.js';
 import { CheckpointError } from './errors.js';
 
 /** What convertCheckpoint writes at the top of a model folder. */
@@ -129,7 +130,7 @@ export async function swapIntoPlace(tmp: string, outDir: string, exists: boolean
     await rename(tmp, target);
     return;
   }
-  const aside = `${target}.replaced-${process.pid}`;
+  const aside = nameBeside(target, `.replaced-${process.pid}`);
   await rm(aside, { recursive: true, force: true });
   await rename(target, aside);
   try {

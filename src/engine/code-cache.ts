@@ -26,6 +26,7 @@ import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { makeDirectories } from '../io/make-directories.js';
+import { nameBeside } from '../io/name-beside.js';
 
 /** What became of the cache for one load ('untrusted': a cache file someone else could have written, not read). */
 export type CodeCacheUse = 'used' | 'rejected' | 'none' | 'untrusted' | 'off';
@@ -125,7 +126,7 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
         // A folder someone else could write to is not where code for the next process goes.
         if (!isPrivate(statSync(dir))) return;
         const data = script.createCachedData();
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        const tmp = nameBeside(cacheFile, `.${process.pid}.tmp`);
         writeFileSync(tmp, data, { mode: 0o600 });
         renameSync(tmp, cacheFile);
         // Caches of earlier versions of the same file are of no use any more, nor temp files a

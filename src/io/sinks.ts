@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
+import { nameBeside } from './name-beside.js';
 import { setAside } from './set-aside.js';
 import { trackTemp } from './temp-registry.js';
 
@@ -92,6 +93,8 @@ function writeFailure(code: string | undefined, folder: string): string | undefi
       return 'it is a folder';
     case 'ENXIO':
       return 'it is a socket (or a device that is not there); nothing can be written into it as a file';
+    case 'ENAMETOOLONG':
+      return 'its name is too long for the file system (most allow 255 bytes a name, 4096 a path); choose a shorter name';
     default:
       return undefined;
   }
@@ -139,7 +142,8 @@ async function outputPlace(target: string): Promise<OutputPlace> {
     const code = (err as NodeJS.ErrnoException).code;
     // Nothing there yet (or a link to where nothing is): created, beside where the links lead.
     if (code === 'ENOENT') return { kind: 'file', file: await danglingLinkTarget(target) };
-    if (code === 'ELOOP') throw err;
+    // A name the system refuses is refused before any work is done (checkWritable), not after.
+    if (code === 'ELOOP' || code === 'ENAMETOOLONG') throw err;
     return { kind: 'file', file: target }; // a file in the way, no permission…: the write reports it
   }
   // An open file of this process (`-o /dev/stdout` with standard output sent to a file) is written
@@ -191,9 +195,12 @@ export async function checkWritable(target: string): Promise<void> {
   }
 }
 
-/** A temporary file's name beside `target` (hidden, unique to this process and call). */
+/**
+ * A temporary file's name beside `target` (hidden, unique to this process and call):
+ * `.<name>.<pid>.<8 hex>.<tag>.tmp`, the name shortened where the whole would not fit (name-beside.ts).
+ */
 export function tempName(target: string, tag: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.${tag}.tmp`);
+  return nameBeside(target, `.${process.pid}.${randomBytes(4).toString('hex')}.${tag}.tmp`, '.');
 }
 
 /** Creates the folder of `file`; returns the topmost folder it created (undefined if it existed). */

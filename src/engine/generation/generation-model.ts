@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { replaceFile } from '../../io/replace-file.js';
+import { nameBeside } from '../../io/name-beside.js';
 import type { BeamSearchSpec } from './beam-search-spec.js';
 import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
@@ -127,11 +128,11 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
   try {
     // Not fsynced: a file cut short by a crash fails the stamp's size check and is made again.
-    await replaceFile(weights, split.data, { sync: false, temp: weights + suffix });
-    await replaceFile(target, split.model, { sync: false, temp: target + suffix });
+    await replaceFile(weights, split.data, { sync: false, temp: nameBeside(weights, suffix) });
+    await replaceFile(target, split.model, { sync: false, temp: nameBeside(target, suffix) });
     const sha256: CopyHashes = { model: createHash('sha256').update(split.model).digest('hex'), data: dataHash.digest('hex') };
     const stamp = generationStampPath(dir, dtype);
-    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`, { temp: stamp + suffix });
+    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`, { temp: nameBeside(stamp, suffix) });
     return true;
   } catch {
     return false;

@@ -17,6 +17,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Dtype } from '../dtype.js';
 import { replaceFile } from '../../io/replace-file.js';
+import { nameBeside } from '../../io/name-beside.js';
 import { sha256File } from '../model-store/manifest.js';
 import { generationModelPath, generationStampPath, ownsOnnxFolder, type CopyHashes } from './generation-model.js';
 
@@ -205,7 +206,7 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
       try {
         const stamp: Stamp = { ...(await machineKey(dir, dtype)), failed: reason.slice(0, 300) };
         // A link at the stamp's name is replaced, never written through.
-        await replaceFile(files[2]!, `${JSON.stringify(stamp)}\n`, { temp: `${files[2]!}.tmp-${process.pid}-${Date.now()}` });
+        await replaceFile(files[2]!, `${JSON.stringify(stamp)}\n`, { temp: nameBeside(files[2]!, `.tmp-${process.pid}-${Date.now()}`) });
         // A damaged earlier copy is of no use any more.
         await Promise.all(files.slice(0, 2).map((f) => rm(f, { force: true })));
       } catch {

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Da2enError } from '../../errors.js';
 import { makeDirectories } from '../../io/make-directories.js';
+import { nameBeside } from '../../io/name-beside.js';
 
 export interface LockHolder {
   pid: number;
@@ -131,7 +132,7 @@ async function place(source: string, text: string, lock: string): Promise<FileHa
 
 /** Creates the lock with `me` in it; null if it exists. */
 async function tryCreate(lock: string, me: LockHolder): Promise<FileHandle | null> {
-  const temp = `${lock}.${me.token}`;
+  const temp = nameBeside(lock, `.${me.token}`);
   const text = JSON.stringify(me);
   await fs.writeFile(temp, text);
   try {
@@ -146,7 +147,7 @@ async function tryCreate(lock: string, me: LockHolder): Promise<FileHandle | nul
  * lock seen abandoned: a waiter that lost the race to another one may have moved a live lock, and puts it back.
  */
 async function removeStale(lock: string, seen: string, me: LockHolder): Promise<void> {
-  const aside = `${lock}.stale-${me.token}`;
+  const aside = nameBeside(lock, `.stale-${me.token}`);
   try {
     await fs.rename(lock, aside);
   } catch (err) {
