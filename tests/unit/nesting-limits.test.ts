@@ -12,9 +12,12 @@ const TEXT = 'Kommunen bygger en ny skole i Aarhus. Den åbner i 2027 med plads 
 
 /** How deep linkedom's tree of `html` nests, its outermost elements at depth 1 (walked without recursion). */
 function linkedomDepth(html: string): number {
-  const { document } = parseHTML(html) as unknown as { document: { children: ArrayLike<Element> } };
+  interface Tree {
+    children: ArrayLike<Tree>;
+  }
+  const { document } = parseHTML(html) as unknown as { document: Tree };
   let deepest = 0;
-  const pending: [Element, number][] = Array.from(document.children, (el) => [el, 1]);
+  const pending: [Tree, number][] = Array.from(document.children, (el) => [el, 1]);
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [el, depth] = next;
     deepest = Math.max(deepest, depth);
