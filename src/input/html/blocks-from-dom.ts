@@ -14,7 +14,7 @@ const BLOCK_TAGS = new Set([
   'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
 /** Never text for a reader. */
-const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'input', 'select', 'textarea', 'img', 'picture', 'video', 'audio', 'source']);
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'noembed', 'noframes', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'input', 'select', 'textarea', 'img', 'picture', 'video', 'audio', 'source']);
 const BYLINE_HINT = /\b(byline|author|dateline|writtenby|article-?meta|tc_byline)\b/i;
 /** A byline line is short; a paragraph that merely mentions an author is not one. */
 const BYLINE_MAX_CHARS = 200;

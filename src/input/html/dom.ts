@@ -37,9 +37,9 @@ export function tagOf(node: DomNode): string {
 }
 
 /** Elements whose content a reader never sees as text. */
-const UNSEEN = new Set(['script', 'style', 'noscript', 'template']);
+const UNSEEN = new Set(['script', 'style', 'noscript', 'noembed', 'noframes', 'iframe', 'template']);
 
-/** The text a reader sees in `node`: its textContent without scripts, styles and templates. */
+/** The text a reader sees in `node`: its textContent without scripts, styles, templates and the fallbacks of frames and embeds. */
 export function visibleText(node: DomNode): string {
   if (node.nodeType === TEXT_NODE) return node.textContent ?? '';
   if (isElement(node) && UNSEEN.has(tagOf(node))) return '';
