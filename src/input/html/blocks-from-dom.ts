@@ -211,13 +211,24 @@ function collapseLines(s: string): string {
     .join('\n');
 }
 
-/** Only web and mail links are kept; `javascript:` and the like are dropped. */
+/** Only web and mail links are kept, and relative ones where the page's URL is unknown; `javascript:` and the like are dropped. */
 function absoluteHref(href: string | null, baseUrl: string | undefined): string | undefined {
   if (!href || href.startsWith('#')) return undefined;
   try {
     const url = baseUrl ? new URL(href, baseUrl) : new URL(href);
     return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
   } catch {
-    return undefined;
+    return baseUrl ? undefined : relativeHref(href);
   }
+}
+
+/**
+ * A relative link of a page whose URL is unknown (a saved file), as written: it still says where
+ * it pointed. Only a reference with no scheme is one; a URL parser strips spaces and removes tabs
+ * and line breaks before it reads the scheme, so they are stripped here too ("java\tscript:").
+ */
+function relativeHref(href: string): string | undefined {
+  const written = href.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  const hasScheme = /^[a-z][a-z\d+.-]*:/i.test(written);
+  return written === '' || written.startsWith('#') || hasScheme || !URL.canParse(written, 'http://relative.invalid/') ? undefined : written;
 }
