@@ -39,7 +39,7 @@ describe('link targets of a saved page (no URL to resolve them against)', () => 
   });
 
   it('scripts, data and other schemes are still dropped, however they are spelled', () => {
-    const hrefs = ['javascript:alert(1)', ' JavaScript:alert(2)', 'java\tscript:alert(3)', 'java&#10;script:alert(4)', 'data:text/html,<script>alert(5)</script>', 'vbscript:msgbox(6)', 'file:///etc/passwd', '#top', ' #top'];
+    const hrefs = ['javascript:alert(1)', ' JavaScript:alert(2)', 'java\tscript:alert(3)', 'java&#10;script:alert(4)', 'data:text/html,<script>alert(5)</script>', 'vbscript:msgbox(6)', 'file:///etc/passwd', '\u0001javascript:alert(7)', '//andet.example/x', '#top', ' #top'];
     const html = articlePage(`<p>${hrefs.map((h, i) => `<a href="${h.replace(/"/g, '&quot;')}">link ${i}</a>`).join(' ')} og <a href="ok.html">den gode</a>.</p>`);
     expect(links(html)).toEqual([{ text: 'den gode', href: 'ok.html' }]);
   });

@@ -222,13 +222,22 @@ function absoluteHref(href: string | null, baseUrl: string | undefined): string 
   }
 }
 
+/** Stands for an unknown page URL while a relative link is checked. */
+const UNKNOWN_PAGE = new URL('http://relative.invalid/');
+
 /**
  * A relative link of a page whose URL is unknown (a saved file), as written: it still says where
- * it pointed. Only a reference with no scheme is one; a URL parser strips spaces and removes tabs
- * and line breaks before it reads the scheme, so they are stripped here too ("java\tscript:").
+ * it pointed. The URL parser decides that it names no scheme, as a browser reads it (leading
+ * spaces and control characters stripped, tabs and line breaks removed: " java\tscript:").
  */
 function relativeHref(href: string): string | undefined {
-  const written = href.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
-  const hasScheme = /^[a-z][a-z\d+.-]*:/i.test(written);
-  return written === '' || written.startsWith('#') || hasScheme || !URL.canParse(written, 'http://relative.invalid/') ? undefined : written;
+  let url: URL;
+  try {
+    url = new URL(href, UNKNOWN_PAGE);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== UNKNOWN_PAGE.origin) return undefined;
+  const written = href.replace(/[\t\n\r]/g, '').trim();
+  return written === '' || written.startsWith('#') ? undefined : written;
 }
