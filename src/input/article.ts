@@ -21,7 +21,7 @@ export type BlockType =
 
 export interface BlockLink {
   text: string;
-  /** Absolute URL (relative ones resolved against the page's URL when it is known). */
+  /** Absolute URL (relative ones resolved against the page's URL when it is known, else kept as written: a saved page's). */
   href: string;
 }
 

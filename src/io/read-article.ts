@@ -138,7 +138,7 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
   const refused = encoding === 'auto' ? notTextError(bytes) : null;
   if (refused) throw named(refused, name);
   const { decodeHtml } = await import('../input/html/decode-html.js');
-  const { text, notes } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`);
+  const { text, notes } = decodeHtml(bytes, encoding === 'auto' ? undefined : `text/html; charset=${PAGE_CHARSETS[encoding]}`, name);
   notes.forEach((note) => options.onNote?.(note));
   if (text.trim() === '') throw new InputFileError(name, EMPTY);
   return noted(await parser.parse({ job: 'html', html: text, options: { inputName: name } }, signal), options);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CP1252_NOTICE } from '../../src/io/decode-text.js';
-import { decodeHtml } from '../../src/input/index.js';
+import { decodeHtml, InputFileError } from '../../src/input/index.js';
 import { encodeWindows1252 } from '../helpers/news-server.js';
 
 const ARTICLE = '<h1>Gammel artikel</h1><p>Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt. Pris: 5 €.</p>';
@@ -37,7 +37,42 @@ describe('a page that declares no charset', () => {
 
   it('a declared charset still wins over what the bytes look like', () => {
     const bytes = encodeWindows1252(page(''));
-    expect(decodeHtml(bytes, 'text/html; charset=utf-8')).toMatchObject({ encoding: 'UTF-8', notes: [] });
+    expect(decodeHtml(bytes, 'text/html; charset=utf-8')).toMatchObject({ encoding: 'UTF-8' });
     expect(decodeHtml(encodeWindows1252(page('<meta charset="iso-8859-1">')))).toMatchObject({ encoding: 'windows-1252', notes: [] });
+  });
+});
+
+describe('damaged UTF-8 (one stray byte in a UTF-8 page)', () => {
+  const html = page('', '<p>Kommunen måler vandkvaliteten i havnen hver dag.</p>');
+  const damaged = (head = '') => {
+    const bytes = Buffer.from(page(head, '<p>Kommunen måler vandkvaliteten i havnen hver dag.</p>'));
+    const at = bytes.indexOf('vandkvaliteten');
+    return { bytes: Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe6]), bytes.subarray(at)]), at };
+  };
+
+  it('declaring no charset (a saved file, a header without one), it is refused with the offset, as a text input is', () => {
+    const { bytes, at } = damaged();
+    for (const contentType of [undefined, 'text/html']) {
+      let thrown: unknown;
+      try {
+        decodeHtml(bytes, contentType, 'side.html');
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, String(contentType)).toBeInstanceOf(InputFileError);
+      expect((thrown as Error).message).toBe(`side.html: not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252 (a URL: save the page first)`);
+    }
+  });
+
+  it('declaring UTF-8 (<meta> or header), it is read as a browser reads it, with a notice giving the offset', () => {
+    const inMeta = damaged('<meta charset="utf-8">');
+    const viaHeader = damaged();
+    for (const [{ bytes, at }, contentType] of [[inMeta, undefined], [viaHeader, 'text/html; charset=utf-8']] as const) {
+      const decoded = decodeHtml(bytes, contentType);
+      expect(decoded.encoding).toBe('UTF-8');
+      expect(decoded.text).toContain('måler \ufffdvandkvaliteten');
+      expect(decoded.notes).toEqual([`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${at}): bad bytes read as U+FFFD, as a browser shows them (pass --encoding to choose another)`]);
+    }
+    expect(decodeHtml(Buffer.from(html), 'text/html; charset=utf-8').notes).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { inputUserError, isDa2enError } from '../../src/errors.js';
 import { NestingTooDeepError } from '../../src/input/errors.js';
@@ -7,6 +9,22 @@ import { parseMarkdown } from '../../src/input/markdown/parse-markdown.js';
 import { lineNesting, MAX_MARKDOWN_DEPTH } from '../../src/input/markdown/nesting-depth.js';
 
 const TEXT = 'Kommunen bygger en ny skole i Aarhus. Den åbner i 2027 med plads til 400 elever og 30 lærere. '.repeat(3);
+
+/** How deep linkedom's tree of `html` nests, its outermost elements at depth 1 (walked without recursion). */
+function linkedomDepth(html: string): number {
+  interface Tree {
+    children: ArrayLike<Tree>;
+  }
+  const { document } = parseHTML(html) as unknown as { document: Tree };
+  let deepest = 0;
+  const pending: [Tree, number][] = Array.from(document.children, (el) => [el, 1]);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [el, depth] = next;
+    deepest = Math.max(deepest, depth);
+    for (const child of Array.from(el.children)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /** A page whose article sits inside `depth` nested elements of `tag` (html, body, article around them). */
 function nestedPage(tag: string, depth: number): string {
@@ -56,6 +74,46 @@ describe('web pages nested too deeply are refused before linkedom and Readabilit
       `<svg>${'<path d="M0 0"/>'.repeat(1000)}</svg>`,
     ];
     for (const html of flat) expect(pageNestsDeeperThan(`<html><body>${html}</body></html>`)).toBe(false);
+  });
+
+  // linkedom reads only script, style, title, textarea and xmp as text; the others are elements.
+  const wrappers = {
+    iframe: (deep: string) => `<iframe>${deep}</iframe>`,
+    noembed: (deep: string) => `<noembed>${deep}</noembed>`,
+    noframes: (deep: string) => `<noframes>${deep}</noframes>`,
+    plaintext: (deep: string) => `<plaintext>${deep}`,
+    'self-closed script': (deep: string) => `<script/>${deep}</script>`,
+    'self-closed textarea': (deep: string) => `<textarea/>${deep}</textarea>`,
+    'foreignObject in svg': (deep: string) => `<svg><foreignObject>${deep.replaceAll('<div>', '<div/>')}</foreignObject></svg>`,
+  };
+
+  it('markup in <iframe>, <noembed>, <noframes>, <plaintext>, after <script/>, in <foreignObject> is nesting (was: 3,000 levels overflowed the stack)', () => {
+    for (const [name, wrap] of Object.entries(wrappers)) {
+      const html = `<html><body><article><p>${TEXT}</p></article>${wrap('<div>'.repeat(3000) + 'x' + '</div>'.repeat(3000))}</body></html>`;
+      expect(() => extractArticle(html, { inputName: 'deep.html' }), name).toThrow(NestingTooDeepError);
+    }
+  });
+
+  it('measures the depth of the tree linkedom builds, wherever the markup stands', () => {
+    const pages = [
+      ...Object.values(wrappers).map((wrap) => wrap('<div>'.repeat(40))),
+      `<svg><style>${'<div>'.repeat(40)}</style></svg>`,
+      `<style></style/>${'<div>'.repeat(40)}</style>`,
+      `<!--> ${'<div>'.repeat(40)} -->`,
+      `<![CDATA[ > ${'<div>'.repeat(40)} ]]>`,
+      `<noscript>${'<span>'.repeat(40)}</noscript>`,
+      `<table><tr><td>${'<p>a<li>b<dd>c<b>'.repeat(20)}</table>`,
+    ];
+    for (const page of pages) {
+      const html = `<html><body>${page}</body></html>`;
+      const depth = linkedomDepth(html);
+      expect([pageNestsDeeperThan(html, depth - 1), pageNestsDeeperThan(html, depth)], page.slice(0, 40)).toEqual([true, false]);
+    }
+  });
+
+  it('counts with the very htmlparser2 that linkedom parses with', () => {
+    const linkedomRequire = createRequire(createRequire(import.meta.url).resolve('linkedom'));
+    expect(createRequire(import.meta.url).resolve('htmlparser2')).toBe(linkedomRequire.resolve('htmlparser2'));
   });
 });
 

@@ -25,7 +25,7 @@ function file(name: string, contents: string | Uint8Array): string {
 }
 
 /** What the CLI makes of a read failure: the error kind (its exit code) and the one line. */
-async function failure(input: string, format: 'html' | 'md', options: ReadArticleOptions = {}): Promise<{ kind: string; message: string }> {
+async function failure(input: string, format: 'html' | 'md' | 'url', options: ReadArticleOptions = {}): Promise<{ kind: string; message: string }> {
   try {
     await readArticle(input, format, options);
   } catch (err) {
@@ -98,6 +98,23 @@ describe('a page without a declared charset', () => {
       const article = await readArticle(`http://127.0.0.1:${(server.address() as AddressInfo).port}/gammel`, 'url', { onNote: (n) => notes.push(n) });
       expect(article.blocks[1]).toMatchObject({ text: 'Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.' });
       expect(notes).toEqual([CP1252_NOTICE]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('damaged UTF-8 (one stray byte) is refused with its offset (exit 3), saved or fetched, as a text input is', async () => {
+    const utf8 = Buffer.from(html);
+    const at = utf8.indexOf('søstjerner');
+    const damaged = Buffer.concat([utf8.subarray(0, at), Buffer.from([0xe6]), utf8.subarray(at)]);
+    const reason = `not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252 (a URL: save the page first)`;
+    const p = file('damaged.html', damaged);
+    expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p}: ${reason}` });
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(damaged));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/skadet`;
+      expect(await failure(url, 'url')).toEqual({ kind: 'input', message: `${url}: ${reason}` });
     } finally {
       server.close();
     }

@@ -34,7 +34,7 @@ export async function fetchHtml(url: string, options: FetchPageOptions = {}): Pr
     const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
     throw new FetchError('not-html', page.finalUrl, `${page.finalUrl}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
   }
-  const { text, notes } = decodeHtml(page.body, page.contentType);
+  const { text, notes } = decodeHtml(page.body, page.contentType, url);
   return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text, notes };
 }
 

@@ -14,7 +14,7 @@ const BLOCK_TAGS = new Set([
   'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
 /** Never text for a reader. */
-const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'input', 'select', 'textarea', 'img', 'picture', 'video', 'audio', 'source']);
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'noembed', 'noframes', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'input', 'select', 'textarea', 'img', 'picture', 'video', 'audio', 'source']);
 const BYLINE_HINT = /\b(byline|author|dateline|writtenby|article-?meta|tc_byline)\b/i;
 /** A byline line is short; a paragraph that merely mentions an author is not one. */
 const BYLINE_MAX_CHARS = 200;
@@ -241,13 +241,33 @@ function collapseLines(s: string): string {
     .join('\n');
 }
 
-/** Only web and mail links are kept; `javascript:` and the like are dropped. */
+/** Only web and mail links are kept, and relative ones where the page's URL is unknown; `javascript:` and the like are dropped. */
 function absoluteHref(href: string | null, baseUrl: string | undefined): string | undefined {
   if (!href || href.startsWith('#')) return undefined;
   try {
     const url = baseUrl ? new URL(href, baseUrl) : new URL(href);
     return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
   } catch {
+    return baseUrl ? undefined : relativeHref(href);
+  }
+}
+
+/** Stands for an unknown page URL while a relative link is checked. */
+const UNKNOWN_PAGE = new URL('http://relative.invalid/');
+
+/**
+ * A relative link of a page whose URL is unknown (a saved file), as written: it still says where
+ * it pointed. The URL parser decides that it names no scheme, as a browser reads it (leading
+ * spaces and control characters stripped, tabs and line breaks removed: " java\tscript:").
+ */
+function relativeHref(href: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, UNKNOWN_PAGE);
+  } catch {
     return undefined;
   }
+  if (url.origin !== UNKNOWN_PAGE.origin) return undefined;
+  const written = href.replace(/[\t\n\r]/g, '').trim();
+  return written === '' || written.startsWith('#') ? undefined : written;
 }

@@ -9,19 +9,24 @@
  *
  * When none of those declares a charset, valid UTF-8 is UTF-8. Otherwise a <meta> charset further
  * in decides (browsers switch to it when their parser meets it), and failing that the bytes are
- * judged as a text input's are: Windows-1252 with the same notice, else UTF-8 (bad bytes become
- * U+FFFD, as in a browser). The standard's own fallback, UTF-8 here, turned every æøå of an old
- * page saved without a charset into U+FFFD.
+ * judged as a text input's are: Windows-1252 with the same notice, else damaged UTF-8, refused with
+ * the offset of its first bad byte. The standard's own fallback, UTF-8 here, turned every æøå of an
+ * old page saved without a charset into U+FFFD, and a damaged one's bad bytes too, without a word.
+ *
+ * A page that declares UTF-8 is read as UTF-8 whatever its bytes, as a browser reads it (bad bytes
+ * become U+FFFD): one stray byte in a live page's script should not cost its article. A notice
+ * with the offset says so, as the Windows-1252 one does.
  */
 import sniffHtmlEncoding from 'html-encoding-sniffer';
 import { decode, labelToName } from 'whatwg-encoding';
 import { CP1252_NOTICE, firstBadUtf8Byte, wholeLooksLikeCp1252 } from '../../cp1252-detection.js';
+import { InputFileError } from '../errors.js';
 
 export interface DecodedPage {
   text: string;
   /** The encoding used, by its standard name ("UTF-8", "windows-1252", …). */
   encoding: string;
-  /** What was guessed rather than declared (Windows-1252 detected), one line each. */
+  /** What was guessed rather than declared (Windows-1252 detected), or bytes the declared UTF-8 does not read, one line each. */
   notes: string[];
 }
 
@@ -34,19 +39,27 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 /** What the sniffer answers when nothing declares a charset (it returns the default as given). */
 const UNDECLARED = 'undeclared';
 
-export function decodeHtml(bytes: Uint8Array, contentType?: string): DecodedPage {
+/** `inputName` names the page in the error for damaged UTF-8 (a file's path, a URL). */
+export function decodeHtml(bytes: Uint8Array, contentType?: string, inputName = 'the page'): DecodedPage {
   const transport = charsetOf(contentType);
   const transportName = transport ? labelToName(transport) : null;
   const declared = sniffHtmlEncoding(bytes, {
     ...(transportName ? { transportLayerEncodingLabel: transportName } : {}),
     defaultEncoding: UNDECLARED,
   });
-  if (declared !== UNDECLARED) return decoded(bytes, declared);
-  if (firstBadUtf8Byte(bytes, true) < 0) return decoded(bytes, 'UTF-8');
+  if (declared !== UNDECLARED) return declaredAs(bytes, declared);
+  const bad = firstBadUtf8Byte(bytes, true);
+  if (bad < 0) return decoded(bytes, 'UTF-8');
   const late = lateMetaCharset(bytes);
-  if (late) return decoded(bytes, late);
+  if (late) return declaredAs(bytes, late);
   if (wholeLooksLikeCp1252(bytes)) return decoded(bytes, 'windows-1252', [CP1252_NOTICE]);
-  return decoded(bytes, 'UTF-8');
+  throw new InputFileError(inputName, `not valid UTF-8 and no charset declared (first bad byte at offset ${bad}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252 (a URL: save the page first)`);
+}
+
+function declaredAs(bytes: Uint8Array, encoding: string): DecodedPage {
+  const bad = encoding === 'UTF-8' ? firstBadUtf8Byte(bytes, true) : -1;
+  if (bad < 0) return decoded(bytes, encoding);
+  return decoded(bytes, encoding, [`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${bad}): bad bytes read as U+FFFD, as a browser shows them (pass --encoding to choose another)`]);
 }
 
 function decoded(bytes: Uint8Array, encoding: string, notes: string[] = []): DecodedPage {

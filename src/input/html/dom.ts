@@ -37,12 +37,17 @@ export function tagOf(node: DomNode): string {
 }
 
 /** Elements whose content a reader never sees as text. */
-const UNSEEN = new Set(['script', 'style', 'noscript', 'template']);
+const UNSEEN = new Set(['script', 'style', 'noscript', 'noembed', 'noframes', 'iframe', 'template']);
 
-/** The text a reader sees in `node`: its textContent without scripts, styles and templates. */
+/** An element whose content a reader never sees. */
+export function isUnseen(node: DomNode): boolean {
+  return isElement(node) && UNSEEN.has(tagOf(node));
+}
+
+/** The text a reader sees in `node`: its textContent without scripts, styles, templates and the fallbacks of frames and embeds. */
 export function visibleText(node: DomNode): string {
   if (node.nodeType === TEXT_NODE) return node.textContent ?? '';
-  if (isElement(node) && UNSEEN.has(tagOf(node))) return '';
+  if (isUnseen(node)) return '';
   let text = '';
   for (let i = 0; i < node.childNodes.length; i++) text += visibleText(node.childNodes[i]!);
   return text;

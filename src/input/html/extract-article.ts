@@ -15,8 +15,12 @@ import { NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
 import type { DomDocument, DomElement } from './dom.js';
+import { linkDensity } from './link-density.js';
 import { MAX_PAGE_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { readPageMetadata } from './page-metadata.js';
+
+/** More of the article's text in links than this, and it is navigation or teasers, not an article (see link-density.ts). */
+const MAX_LINK_DENSITY = 0.5;
 
 export interface ExtractOptions {
   /** The page's URL: resolves relative links, and is the provenance's url. */
@@ -55,7 +59,7 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   // Readability keeps an <h1> that repeats the title; the title block stands for it.
   body = body.filter((b, i) => !(i < 3 && b.type === 'heading' && b.text === title));
   const textChars = body.reduce((n, b) => n + (b.type === 'code' ? 0 : b.text.length), 0);
-  if (textChars < (options.minTextChars ?? 140)) throw new NoArticleError(inputName);
+  if (textChars < (options.minTextChars ?? 140) || linkDensity(result.content) > MAX_LINK_DENSITY) throw new NoArticleError(inputName);
 
   const blocks: ArticleBlock[] = title ? [{ type: 'title', text: title }, ...body] : body;
   const provenance: ArticleProvenance = {};
