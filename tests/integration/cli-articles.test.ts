@@ -135,6 +135,14 @@ describe('URL failures: one line, their own exit code, no output', () => {
       expect(r.files).toEqual([]);
     });
   }
+  it('a --fetch-timeout with decimals is used as given (2.01 s is 2009.999… ms, which timers refuse)', async () => {
+    for (const seconds of ['2.01', '8.12', '0.0001']) {
+      const r = await translate(`${server.url}/findes-ikke`, ['--format', 'json', '--fetch-timeout', seconds]);
+      // A tenth of a millisecond may run out before the 404 arrives: either is the fetch's own answer.
+      expect(seconds === '0.0001' ? [22, 27] : [22], `${seconds}: ${r.stderr}`).toContain(r.code);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
   it('DNS and refused', async () => {
     const dns = await translate('http://nyheder.da2en-test.invalid/x', ['--format', 'json']);
     expect([dns.code, dns.stderr.trim().split('\n').length]).toEqual([20, 1]);

@@ -64,6 +64,11 @@ describe('fetching a page', () => {
     expect(article.title).toBe('Storm lukker færgeruter til Bornholm');
   });
 
+  it('takes time limits with decimals (rounded up to whole milliseconds, as timers need)', async () => {
+    const page = await fetchPage(`${server.url}/nyheder/storm`, { timeoutMs: 2009.9999999999998, connectTimeoutMs: 1000.5 });
+    expect(page.status).toBe(200);
+  });
+
   it('follows redirects (relative and absolute) and records the final address', async () => {
     const page = await fetchPage(`${server.url}/kort`);
     expect(page.redirects).toEqual([`${server.url}/kort`, `${server.url}/gammel/storm`]);

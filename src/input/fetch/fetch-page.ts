@@ -26,9 +26,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export interface FetchPageOptions {
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
-  /** The whole fetch, redirects and body included (default 30 s). */
+  /** The whole fetch, redirects and body included (default 30 s); decimals are rounded up. */
   timeoutMs?: number;
-  /** Connecting to one address (default 10 s). */
+  /** Connecting to one address (default 10 s); decimals are rounded up. */
   connectTimeoutMs?: number;
   /** Largest body after decompression (default 8 MiB). */
   maxBytes?: number;
@@ -59,7 +59,8 @@ export interface FetchedPage {
 export async function fetchPage(url: string, options: FetchPageOptions = {}): Promise<FetchedPage> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Timers take whole milliseconds (AbortSignal.timeout throws on 2009.999…, which 2.01 s is).
+  const timeoutMs = Math.ceil(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const dispatcher = createAgent(options);
@@ -172,7 +173,7 @@ function createAgent(options: FetchPageOptions): Agent {
         });
       }
     : undefined;
-  const connect = buildConnector({ timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(lookup ? { lookup } : {}) });
+  const connect = buildConnector({ timeout: Math.ceil(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), ...(lookup ? { lookup } : {}) });
   return new Agent({ connect, connections: 4 });
 }
 
