@@ -103,6 +103,14 @@ describe('failures: one kind each, one line', () => {
     expect(err.message).toMatch(/more than 1 redirects/);
   });
 
+  it('names a small or uneven size limit as it is', async () => {
+    for (const [maxBytes, shown] of [[10, '10 bytes'], [1, '1 byte'], [1536, '1.5 KiB'], [2047, '1.9 KiB'], [3 * 1024 * 1024, '3 MiB']] as const) {
+      const err = await failure(fetchPage(`${server.url}/stor`, { maxBytes }));
+      expect(err.kind).toBe('too-big');
+      expect(err.message).toContain(`larger than ${shown};`);
+    }
+  });
+
   it('the 10 MB page fits a larger limit', async () => {
     const page = await fetchPage(`${server.url}/stor-gzip`, { maxBytes: 11 * 1024 * 1024 });
     expect(page.body.length).toBeGreaterThanOrEqual(HUGE_BYTES);

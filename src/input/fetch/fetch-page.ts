@@ -201,8 +201,10 @@ function tooBig(url: string, maxBytes: number): FetchError {
   return new FetchError('too-big', url, `${url}: the page is larger than ${formatBytes(maxBytes)}; save it and pass the file instead`);
 }
 
+/** The limit as a person reads it; rounded down, so that "larger than" stays true (10 bytes is not "0 KiB"). */
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.round(n / 1024)} KiB`;
+  const [size, unit] = n >= 1024 * 1024 ? [n / (1024 * 1024), 'MiB'] : n >= 1024 ? [n / 1024, 'KiB'] : [n, n === 1 ? 'byte' : 'bytes'];
+  return `${Math.floor(size * 10) / 10} ${unit}`;
 }
 
 function decompressor(encoding: string, url: string): NodeJS.ReadWriteStream | null {
