@@ -47,6 +47,13 @@ describe('fetching a page', () => {
     expect(br.blocks.some((b) => b.text.includes('Østersøen'))).toBe(true);
   });
 
+  it('decompresses deflate, zlib-wrapped as the standard says or raw as some servers send it', async () => {
+    for (const route of ['/nyheder/storm-deflate', '/nyheder/storm-raw-deflate']) {
+      const article = await fetchArticle(`${server.url}${route}`);
+      expect(article.title, route).toBe('Storm lukker færgeruter til Bornholm');
+    }
+  });
+
   it('honours <meta http-equiv> Windows-1252 and a Content-Type charset of ISO-8859-1 (read as Windows-1252)', async () => {
     for (const route of ['/debat/traeer', '/arkiv/traeer']) {
       const article = await fetchArticle(`${server.url}${route}`);
@@ -86,6 +93,8 @@ describe('failures: one kind each, one line', () => {
     ['a PDF', '/rapport.pdf', 'not-html', /sent application\/pdf, not an HTML page/],
     ['10 MB', '/stor', 'too-big', /larger than 8 MiB/],
     ['10 MB gzip-compressed, no Content-Length', '/stor-gzip', 'too-big', /larger than 8 MiB/],
+    ['10 MB raw deflate, no Content-Length', '/stor-raw-deflate', 'too-big', /larger than 8 MiB/],
+    ['a body that is not deflate', '/korrupt-deflate', 'connection', /sent a corrupt deflate body/],
     ['a redirect loop', '/loop-a', 'redirects', /redirect loop/],
     ['a redirect to ftp:', '/ftp', 'redirects', /ftp: address/],
   ];

@@ -10,7 +10,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { packageVersion } from '../../package-root.js';
@@ -207,34 +207,73 @@ function formatBytes(n: number): string {
   return `${Math.floor(size * 10) / 10} ${unit}`;
 }
 
-function decompressor(encoding: string, url: string): NodeJS.ReadWriteStream | null {
+/** The body's bytes as sent, and what decompresses them (null: nothing to do). */
+interface Decompression {
+  source: Readable;
+  inflate: Transform | null;
+}
+
+async function decompression(body: Readable, encoding: string, url: string): Promise<Decompression> {
   switch (encoding) {
     case 'identity':
     case '':
-      return null;
+      return { source: body, inflate: null };
     case 'gzip':
     case 'x-gzip':
-      return zlib.createGunzip();
+      return { source: body, inflate: zlib.createGunzip() };
     case 'br':
-      return zlib.createBrotliDecompress();
+      return { source: body, inflate: zlib.createBrotliDecompress() };
     case 'deflate':
-      return zlib.createInflate();
+      return deflateOf(body);
     default:
       throw new FetchError('http-status', url, `${url}: the server sent the page compressed as "${encoding}", which da2en cannot read`);
   }
 }
 
+/**
+ * "deflate" is zlib-wrapped by the standard, but servers often send raw deflate; browsers read
+ * both, telling them apart by the zlib header, and so does da2en. The first bytes are read to see
+ * which, then put back in front of the rest.
+ */
+async function deflateOf(body: Readable): Promise<Decompression> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const seen: Buffer[] = [];
+  let seenBytes = 0;
+  while (seenBytes < 2) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    seenBytes += next.value.length;
+  }
+  const head = Buffer.concat(seen);
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    } finally {
+      await chunks.return?.(); // stopped early (too big): the body goes too
+    }
+  }
+  return { source: Readable.from(all(), { objectMode: false }), inflate: hasZlibHeader(head) ? zlib.createInflate() : zlib.createInflateRaw() };
+}
+
+/** RFC 1950: compression method 8 (deflate) with a window of at most 32 KiB, and a check value. */
+function hasZlibHeader(head: Buffer): boolean {
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+}
+
 async function readBody(body: Readable, encoding: string, maxBytes: number, url: string, timeout: AbortSignal, userSignal: AbortSignal | undefined): Promise<Buffer> {
-  const inflate = decompressor(encoding, url);
-  const stream: Readable = inflate ? (body.pipe(inflate as unknown as NodeJS.WritableStream) as unknown as Readable) : body;
-  if (inflate) body.on('error', (err) => (inflate as unknown as Readable).destroy(err));
   const parts: Buffer[] = [];
   let size = 0;
   try {
+    const { source, inflate } = await decompression(body, encoding, url);
+    const stream: Readable = inflate ? source.pipe(inflate) : source;
+    if (inflate) source.on('error', (err) => inflate.destroy(err));
     for await (const part of stream) {
       size += (part as Buffer).length;
       if (size > maxBytes) {
         body.destroy();
+        source.destroy();
         stream.destroy();
         throw tooBig(url, maxBytes);
       }
