@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { fileIdentity, pathKey } from '../io/same-file.js';
@@ -47,9 +48,9 @@ export function stemOf(input: string): string {
 /**
  * "https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1" → "storm-lukker-faerger" (else the
  * host name). With `parts` > 1, that many path parts from the end ("indland-storm-lukker-faerger"),
- * then the host before them once the path runs out.
+ * then the host before them once the path runs out; with `withQuery`, the query after them ("…-x-1").
  */
-function urlStem(url: string, parts = 1): string {
+function urlStem(url: string, parts = 1, withQuery = false): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -60,6 +61,7 @@ function urlStem(url: string, parts = 1): string {
   const last = (segments.pop() ?? '').replace(/\.(s?html?|php|aspx?)$/i, '');
   const taken = [...segments.slice(Math.max(0, segments.length - (parts - 1))), last].filter(Boolean);
   const words = taken.length < parts || taken.length === 0 ? [parsed.hostname, ...taken] : taken;
+  if (withQuery && parsed.search.length > 1) words.push(decodePathPart(parsed.search.slice(1)));
   const safe = words.join('-').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+|-+$/g, '');
   return safe.slice(0, 100) || 'page';
 }
@@ -78,19 +80,24 @@ function decodePathPart(part: string): string {
 
 /**
  * The stems of several inputs. URLs whose stems would be the same (".../a/index.html" and
- * ".../b/index.html") take as many path parts before them as they need to differ, then their host:
- * a URL's name cannot be changed by the user as a file's can.
+ * ".../b/index.html") take as many path parts before them as they need to differ, then their host,
+ * then their query (".../ok?id=1" and ".../ok?id=2"), then a short hash of the whole URL (queries
+ * that read the same once made safe): a URL's name cannot be changed by the user as a file's can.
  */
 export function stemsOf(inputs: string[]): string[] {
   const stems = inputs.map(stemOf);
   const isUrl = inputs.map((input) => /^https?:\/\//i.test(input));
-  for (let parts = 2; parts <= 16; parts++) {
+  const renames: ((url: string, stem: string) => string)[] = [];
+  for (let parts = 2; parts <= 16; parts++) renames.push((url) => urlStem(url, parts));
+  renames.push((url) => urlStem(url, 16, true));
+  renames.push((url, stem) => `${stem}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`);
+  for (const rename of renames) {
     const count = new Map<string, number>();
     for (const stem of stems) count.set(stem, (count.get(stem) ?? 0) + 1);
     const clashing = stems.map((stem, i) => isUrl[i] && count.get(stem)! > 1);
     if (!clashing.includes(true)) break;
     clashing.forEach((clash, i) => {
-      if (clash) stems[i] = urlStem(inputs[i]!, parts);
+      if (clash) stems[i] = rename(inputs[i]!, stems[i]!);
     });
   }
   return stems;

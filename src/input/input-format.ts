@@ -1,5 +1,6 @@
 /**
- * Which reader an input goes to: a URL argument is fetched; otherwise `--input-format`, else the
+ * Which reader an input goes to: a URL argument is always fetched (`--input-format` cannot make it
+ * a file path; with `text`, the CLI translates all of the page's text); otherwise `--input-format`, else the
  * file's extension, else its first bytes (`<!doctype html` / `<html` is a web page), else text.
  * Markdown is never guessed from content: plain text is valid Markdown, and reading it as such
  * would turn a line starting "1." or "-" into a list.
@@ -30,8 +31,8 @@ export function isUrl(arg: string): boolean {
  * ahead; standard input cannot, and is text unless told otherwise.
  */
 export function detectInputFormat(arg: string, options: { format?: InputFormat | 'auto'; head?: Uint8Array } = {}): InputFormat {
-  if (options.format && options.format !== 'auto') return options.format;
   if (isUrl(arg)) return 'url';
+  if (options.format && options.format !== 'auto') return options.format;
   const ext = /\.[a-z]+$/i.exec(arg)?.[0]?.toLowerCase();
   const byExt = ext ? BY_EXTENSION[ext] : undefined;
   if (byExt) return byExt;

@@ -32,6 +32,8 @@ export interface ReadArticleOptions {
   parser?: ArticleParser;
   /** Ends a parse in a ParseThread (a URL's fetch has its own, in `fetch`). */
   signal?: AbortSignal;
+  /** A URL's page: all of its visible text, not only the article in it (--input-format text). */
+  wholePage?: boolean;
 }
 
 /** The first bytes of a file (for telling a saved web page from text); empty for stdin or an unreadable file. */
@@ -110,7 +112,8 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
     const page = await fetchHtml(input, options.fetch);
     page.notes.forEach((note) => options.onNote?.(note));
     const { parser = parseHere, signal } = options;
-    return noted(await articleOfPage(page, (html, extractOptions) => parser.parse({ job: 'html', html, options: extractOptions }, signal)), options);
+    const wholePage = options.wholePage ? { wholePage: true } : {};
+    return noted(await articleOfPage(page, (html, extractOptions) => parser.parse({ job: 'html', html, options: { ...extractOptions, ...wholePage } }, signal)), options);
   }
   const bytes = await readAll(input, options);
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);

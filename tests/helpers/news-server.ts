@@ -1,7 +1,7 @@
 /**
  * A loopback web server (127.0.0.1, port 0) serving the team's news-like test pages
  * (tests/fixtures/pages) the ways real sites do and fail: UTF-8 and Windows-1252, gzip and
- * brotli, redirects (one, too many, a loop), a slow answer, a trickling body, 404, 503, a 10 MB
+ * brotli, deflate (zlib-wrapped and raw), redirects (one, too many, a loop), a slow answer, a trickling body, 404, 503, a 10 MB
  * page (plain and gzip-compressed), a PDF, and a page without a Content-Type.
  */
 import { readFileSync } from 'node:fs';
@@ -59,6 +59,7 @@ export async function startNewsServer(): Promise<NewsServer> {
   const archive1252 = encodeWindows1252(page('politiken-like.html').replace(/<meta http-equiv="Content-Type"[^>]*>\n/, ''));
   const huge = hugePage();
   const hugeGzip = zlib.gzipSync(huge);
+  const hugeRawDeflate = zlib.deflateRawSync(huge);
   const userAgents: string[] = [];
   const paths: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -85,6 +86,13 @@ export async function startNewsServer(): Promise<NewsServer> {
       case '/nyheder/storm-br':
         if (!accepts.includes('br')) return send(406, 'text/plain', 'br expected');
         return send(200, html, zlib.brotliCompressSync(dr), { 'content-encoding': 'br' });
+      case '/nyheder/storm-deflate':
+        return send(200, html, zlib.deflateSync(dr), { 'content-encoding': 'deflate' });
+      case '/nyheder/storm-raw-deflate':
+        // Raw deflate without the zlib wrapper: wrong by the standard, common, and read by browsers.
+        return send(200, html, zlib.deflateRawSync(dr), { 'content-encoding': 'deflate' });
+      case '/korrupt-deflate':
+        return send(200, html, 'this is not deflate at all', { 'content-encoding': 'deflate' });
       case '/indland/laerere':
         if (!accepts.includes('gzip')) return send(406, 'text/plain', 'gzip expected');
         return send(200, 'text/html', zlib.gzipSync(Buffer.from(page('tv2-like.html'))), { 'content-encoding': 'gzip' });
@@ -138,6 +146,9 @@ export async function startNewsServer(): Promise<NewsServer> {
         // No Content-Length: only counting the decompressed bytes catches it.
         res.writeHead(200, { 'content-type': html, 'content-encoding': 'gzip' });
         return void res.end(hugeGzip);
+      case '/stor-raw-deflate':
+        res.writeHead(200, { 'content-type': html, 'content-encoding': 'deflate' });
+        return void res.end(hugeRawDeflate);
       case '/rapport.pdf':
         return send(200, 'application/pdf', '%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\n');
       default:

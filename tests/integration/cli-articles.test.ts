@@ -135,6 +135,31 @@ describe('URL failures: one line, their own exit code, no output', () => {
       expect(r.files).toEqual([]);
     });
   }
+  it('a --fetch-timeout with decimals is used as given (2.01 s is 2009.999… ms, which timers refuse)', async () => {
+    for (const seconds of ['2.01', '8.12', '0.0001']) {
+      const r = await translate(`${server.url}/findes-ikke`, ['--format', 'json', '--fetch-timeout', seconds]);
+      // A tenth of a millisecond may run out before the 404 arrives: either is the fetch's own answer.
+      expect(seconds === '0.0001' ? [22, 27] : [22], `${seconds}: ${r.stderr}`).toContain(r.code);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+  it('no article: the hint works for a URL (--input-format text: all of the page\'s text); --input-format md is refused', async () => {
+    const url = `${server.url}/forside`;
+    const whole = await translate(url, ['--format', 'json', '--input-format', 'text']);
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    const json = JSON.parse(whole.read('.json')) as BilingualJson;
+    expect(json.metadata).toMatchObject({ inputFormat: 'url', url });
+    expect(json.title.source).toBe('Forside – Nyheder');
+    expect(json.paragraphs.map((p) => p.source)).toEqual(['Forside – Nyheder', 'Forside Indland Sport', 'Storm lukker færger', 'Ny lærerløn', 'Vejret: sol i weekenden', '© Nyheder']);
+    const html = await translate(url, ['--format', 'json', '--input-format', 'html']);
+    expect([html.code, html.stderr.trim()]).toEqual([7, `da2en: ${url}: no article text found in the page; to translate all of its text, pass --input-format text`]);
+    const md = await translate(url, ['--format', 'json', '--input-format', 'md']);
+    expect(md.code).toBe(2);
+    expect(md.stderr).toMatch(/a URL is fetched as a web page, not read as Markdown/);
+    expect(md.files).toEqual([]);
+  });
+
   it('DNS and refused', async () => {
     const dns = await translate('http://nyheder.da2en-test.invalid/x', ['--format', 'json']);
     expect([dns.code, dns.stderr.trim().split('\n').length]).toEqual([20, 1]);

@@ -47,6 +47,13 @@ describe('fetching a page', () => {
     expect(br.blocks.some((b) => b.text.includes('Østersøen'))).toBe(true);
   });
 
+  it('decompresses deflate, zlib-wrapped as the standard says or raw as some servers send it', async () => {
+    for (const route of ['/nyheder/storm-deflate', '/nyheder/storm-raw-deflate']) {
+      const article = await fetchArticle(`${server.url}${route}`);
+      expect(article.title, route).toBe('Storm lukker færgeruter til Bornholm');
+    }
+  });
+
   it('honours <meta http-equiv> Windows-1252 and a Content-Type charset of ISO-8859-1 (read as Windows-1252)', async () => {
     for (const route of ['/debat/traeer', '/arkiv/traeer']) {
       const article = await fetchArticle(`${server.url}${route}`);
@@ -62,6 +69,11 @@ describe('fetching a page', () => {
   it('reads a page sent without a Content-Type by its first bytes', async () => {
     const article = await fetchArticle(`${server.url}/uden-type`);
     expect(article.title).toBe('Storm lukker færgeruter til Bornholm');
+  });
+
+  it('takes time limits with decimals (rounded up to whole milliseconds, as timers need)', async () => {
+    const page = await fetchPage(`${server.url}/nyheder/storm`, { timeoutMs: 2009.9999999999998, connectTimeoutMs: 1000.5 });
+    expect(page.status).toBe(200);
   });
 
   it('follows redirects (relative and absolute) and records the final address', async () => {
@@ -81,6 +93,8 @@ describe('failures: one kind each, one line', () => {
     ['a PDF', '/rapport.pdf', 'not-html', /sent application\/pdf, not an HTML page/],
     ['10 MB', '/stor', 'too-big', /larger than 8 MiB/],
     ['10 MB gzip-compressed, no Content-Length', '/stor-gzip', 'too-big', /larger than 8 MiB/],
+    ['10 MB raw deflate, no Content-Length', '/stor-raw-deflate', 'too-big', /larger than 8 MiB/],
+    ['a body that is not deflate', '/korrupt-deflate', 'connection', /sent a corrupt deflate body/],
     ['a redirect loop', '/loop-a', 'redirects', /redirect loop/],
     ['a redirect to ftp:', '/ftp', 'redirects', /ftp: address/],
   ];
@@ -96,6 +110,14 @@ describe('failures: one kind each, one line', () => {
     const err = await failure(fetchPage(`${server.url}/kort`, { maxRedirects: 1 }));
     expect(err.kind).toBe('redirects');
     expect(err.message).toMatch(/more than 1 redirects/);
+  });
+
+  it('names a small or uneven size limit as it is', async () => {
+    for (const [maxBytes, shown] of [[10, '10 bytes'], [1, '1 byte'], [1536, '1.5 KiB'], [2047, '1.9 KiB'], [3 * 1024 * 1024, '3 MiB']] as const) {
+      const err = await failure(fetchPage(`${server.url}/stor`, { maxBytes }));
+      expect(err.kind).toBe('too-big');
+      expect(err.message).toContain(`larger than ${shown};`);
+    }
   });
 
   it('the 10 MB page fits a larger limit', async () => {

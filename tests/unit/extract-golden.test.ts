@@ -97,6 +97,21 @@ describe('golden pages', () => {
     expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(NoArticleError);
     expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(/forside\.html: no article text found.*--input-format text/);
   });
+
+  it('the whole page, asked for, is all of its visible text in page order: no article search, no scripts', () => {
+    const html = page('front-page.html').replace('<footer>', '<script>alert("x")</script><style>p{}</style><footer>');
+    const whole = extractArticle(html, { url: 'https://nyheder.example.dk/', wholePage: true });
+    expect(whole.blocks.map((b) => [b.type, b.text])).toEqual([
+      ['title', 'Forside – Nyheder'],
+      ['paragraph', 'Forside Indland Sport'],
+      ['list-item', 'Storm lukker færger'],
+      ['list-item', 'Ny lærerløn'],
+      ['list-item', 'Vejret: sol i weekenden'],
+      ['paragraph', '© Nyheder'],
+    ]);
+    expect(whole.provenance).toMatchObject({ url: 'https://nyheder.example.dk/', pageTitle: 'Forside – Nyheder', lang: 'da' });
+    expect(() => extractArticle('<!DOCTYPE html><html><body><script>x()</script></body></html>', { inputName: 'tom.html', wholePage: true })).toThrow(/^tom\.html: no visible text in the page/);
+  });
 });
 
 describe('HTML → blocks mapping', () => {

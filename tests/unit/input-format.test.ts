@@ -23,9 +23,11 @@ describe('input format', () => {
     expect(detectInputFormat('artikel', { head: bytes('# Overskrift\n\n- punkt') })).toBe('text');
     expect(detectInputFormat('-')).toBe('text');
   });
+  it('a URL is fetched whatever --input-format says (as a file path it could only fail)', () => {
+    for (const format of ['text', 'html', 'md', 'url', 'auto'] as const) expect(detectInputFormat('https://x.dk/a', { format })).toBe('url');
+  });
   it('--input-format wins', () => {
     expect(detectInputFormat('side.html', { format: 'text' })).toBe('text');
-    expect(detectInputFormat('https://x.dk', { format: 'html' })).toBe('html');
     expect(detectInputFormat('noter.txt', { format: 'md' })).toBe('md');
     expect(detectInputFormat('side.html', { format: 'auto' })).toBe('html');
   });

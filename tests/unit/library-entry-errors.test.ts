@@ -170,6 +170,34 @@ describe('a bad value is kind usage', () => {
     }
   });
 
+  it('a fetch limit out of range, from fetchPage and fetchArticle, before any request', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['timeoutMs', -1, /^timeoutMs must be a number of milliseconds above 0, at most 2147483647, not -1$/],
+      ['timeoutMs', Number.NaN, /^timeoutMs must be .*, not NaN$/],
+      ['timeoutMs', Number.POSITIVE_INFINITY, /^timeoutMs must be .*, not Infinity$/],
+      ['connectTimeoutMs', 0, /^connectTimeoutMs must be a number of milliseconds above 0/],
+      ['maxBytes', Number.NaN, /^maxBytes must be a whole number from 1 up, not NaN$/],
+      ['maxBytes', 0, /^maxBytes must be a whole number from 1 up, not 0$/],
+      ['maxRedirects', -1, /^maxRedirects must be a whole number from 0 up, not -1$/],
+      ['maxRedirects', 1.5, /^maxRedirects must be a whole number from 0 up, not 1.5$/],
+    ];
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/artikel`;
+    try {
+      for (const [name, value, message] of cases) {
+        for (const read of [fetchPage, fetchArticle]) expectUsage(await caught(() => read(url, { [name]: value })), message);
+      }
+    } finally {
+      server.close();
+    }
+    expect(requests).toBe(0);
+  });
+
   it('a chunk budget too small for one character, from segmentForTranslator as from the translation', async () => {
     const err = await caught(() => segmentForTranslator(TEXT, translator, { maxChunkTokens: 1 }));
     expectUsage(err, /^maxChunkTokens 1 is too small/);

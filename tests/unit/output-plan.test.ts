@@ -75,6 +75,14 @@ describe('planOutputs', () => {
     // Only where they clash: another URL keeps its short name; a path that runs out takes its host.
     const mixed = planOutputs({ inputs: ['http://one.dk/index.html', 'http://two.dk/index.html', 'http://h.dk/n/nyhed'], outDir: 'o', formats: ['md'], stdoutIsTTY: true });
     expect(mixed.map((p) => path.basename(p.targets[0]!.path!))).toEqual(['one.dk-index.da-en.md', 'two.dk-index.da-en.md', 'nyhed.da-en.md']);
+    // URLs that differ only in their query take it (made safe), then a short hash where even that reads the same.
+    const queries = planOutputs({ inputs: ['http://h.dk/ok?id=1', 'http://h.dk/ok?id=2', 'http://h.dk/ok?q=a+b', 'http://h.dk/ok?q=a%20b', 'http://h.dk/other?id=1'], outDir: 'o', formats: ['md'], stdoutIsTTY: true });
+    const names = queries.map((p) => path.basename(p.targets[0]!.path!));
+    expect(names.slice(0, 2)).toEqual(['h.dk-ok-id-1.da-en.md', 'h.dk-ok-id-2.da-en.md']);
+    expect(names[2]).toMatch(/^h\.dk-ok-q-a-b-[0-9a-f]{8}\.da-en\.md$/);
+    expect(names[3]).toMatch(/^h\.dk-ok-q-a-b-[0-9a-f]{8}\.da-en\.md$/);
+    expect(names[4]).toBe('other.da-en.md');
+    expect(new Set(names).size).toBe(names.length);
     // The same URL twice is still refused: nothing could tell the two outputs apart.
     expect(() => planOutputs({ inputs: ['http://h.dk/a', 'http://h.dk/a'], outDir: 'o', stdoutIsTTY: true })).toThrow(/would both write/);
     // Files are named by the user: a clash is still refused, with the advice to rename.

@@ -12,9 +12,9 @@ import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { checkWritable } from '../../io/sinks.js';
 import type { StructuredArticle } from '../../pipeline/translate-stream.js';
-import { detectInputFormat, type InputFormat } from '../../input/input-format.js';
+import { detectInputFormat, isUrl, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../io/read-article.js';
-import { inputUserError } from '../../errors.js';
+import { Da2enError, inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
@@ -109,6 +109,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // and in place before the model is asked to start, so that the start waits for no file.
   const engineEntry = import('../../engine/load-translator.js');
   engineEntry.catch(() => undefined); // awaited below, unless an input fails first
+  const url = args.inputFormat === 'md' ? args.inputs.find(isUrl) : undefined;
+  if (url !== undefined) throw new Da2enError('usage', `${url}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
   const plans: InputPlan[] = planOutputs({
     inputs: args.inputs,
     ...(args.formats !== undefined ? { formats: args.formats } : {}),
@@ -141,6 +143,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
             encoding: args.encoding,
             onNote: (note) => ctx.log(`${plan.input}: ${note}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
+            // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
+            wholePage: args.inputFormat === 'text',
             parser: await parser,
             signal: ctx.signal,
           });

@@ -23,7 +23,7 @@ export const TRANSLATE_OPTIONS = {
     requiresArg: true,
     choices: ['auto', ...INPUT_FORMATS] as const,
     default: 'auto' as const,
-    describe: 'How to read the inputs (auto: a URL is fetched; .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
+    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
   },
   format: {
     alias: 'f',

@@ -10,7 +10,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { packageVersion } from '../../package-root.js';
@@ -26,9 +26,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export interface FetchPageOptions {
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
-  /** The whole fetch, redirects and body included (default 30 s). */
+  /** The whole fetch, redirects and body included (default 30 s); decimals are rounded up. */
   timeoutMs?: number;
-  /** Connecting to one address (default 10 s). */
+  /** Connecting to one address (default 10 s); decimals are rounded up. */
   connectTimeoutMs?: number;
   /** Largest body after decompression (default 8 MiB). */
   maxBytes?: number;
@@ -59,7 +59,8 @@ export interface FetchedPage {
 export async function fetchPage(url: string, options: FetchPageOptions = {}): Promise<FetchedPage> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Timers take whole milliseconds (AbortSignal.timeout throws on 2009.999…, which 2.01 s is).
+  const timeoutMs = Math.ceil(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const dispatcher = createAgent(options);
@@ -172,7 +173,7 @@ function createAgent(options: FetchPageOptions): Agent {
         });
       }
     : undefined;
-  const connect = buildConnector({ timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(lookup ? { lookup } : {}) });
+  const connect = buildConnector({ timeout: Math.ceil(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), ...(lookup ? { lookup } : {}) });
   return new Agent({ connect, connections: 4 });
 }
 
@@ -200,38 +201,79 @@ function tooBig(url: string, maxBytes: number): FetchError {
   return new FetchError('too-big', url, `${url}: the page is larger than ${formatBytes(maxBytes)}; save it and pass the file instead`);
 }
 
+/** The limit as a person reads it; rounded down, so that "larger than" stays true (10 bytes is not "0 KiB"). */
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.round(n / 1024)} KiB`;
+  const [size, unit] = n >= 1024 * 1024 ? [n / (1024 * 1024), 'MiB'] : n >= 1024 ? [n / 1024, 'KiB'] : [n, n === 1 ? 'byte' : 'bytes'];
+  return `${Math.floor(size * 10) / 10} ${unit}`;
 }
 
-function decompressor(encoding: string, url: string): NodeJS.ReadWriteStream | null {
+/** The body's bytes as sent, and what decompresses them (null: nothing to do). */
+interface Decompression {
+  source: Readable;
+  inflate: Transform | null;
+}
+
+async function decompression(body: Readable, encoding: string, url: string): Promise<Decompression> {
   switch (encoding) {
     case 'identity':
     case '':
-      return null;
+      return { source: body, inflate: null };
     case 'gzip':
     case 'x-gzip':
-      return zlib.createGunzip();
+      return { source: body, inflate: zlib.createGunzip() };
     case 'br':
-      return zlib.createBrotliDecompress();
+      return { source: body, inflate: zlib.createBrotliDecompress() };
     case 'deflate':
-      return zlib.createInflate();
+      return deflateOf(body);
     default:
       throw new FetchError('http-status', url, `${url}: the server sent the page compressed as "${encoding}", which da2en cannot read`);
   }
 }
 
+/**
+ * "deflate" is zlib-wrapped by the standard, but servers often send raw deflate; browsers read
+ * both, telling them apart by the zlib header, and so does da2en. The first bytes are read to see
+ * which, then put back in front of the rest.
+ */
+async function deflateOf(body: Readable): Promise<Decompression> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const seen: Buffer[] = [];
+  let seenBytes = 0;
+  while (seenBytes < 2) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    seenBytes += next.value.length;
+  }
+  const head = Buffer.concat(seen);
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    } finally {
+      await chunks.return?.(); // stopped early (too big): the body goes too
+    }
+  }
+  return { source: Readable.from(all(), { objectMode: false }), inflate: hasZlibHeader(head) ? zlib.createInflate() : zlib.createInflateRaw() };
+}
+
+/** RFC 1950: compression method 8 (deflate) with a window of at most 32 KiB, and a check value. */
+function hasZlibHeader(head: Buffer): boolean {
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+}
+
 async function readBody(body: Readable, encoding: string, maxBytes: number, url: string, timeout: AbortSignal, userSignal: AbortSignal | undefined): Promise<Buffer> {
-  const inflate = decompressor(encoding, url);
-  const stream: Readable = inflate ? (body.pipe(inflate as unknown as NodeJS.WritableStream) as unknown as Readable) : body;
-  if (inflate) body.on('error', (err) => (inflate as unknown as Readable).destroy(err));
   const parts: Buffer[] = [];
   let size = 0;
   try {
+    const { source, inflate } = await decompression(body, encoding, url);
+    const stream: Readable = inflate ? source.pipe(inflate) : source;
+    if (inflate) source.on('error', (err) => inflate.destroy(err));
     for await (const part of stream) {
       size += (part as Buffer).length;
       if (size > maxBytes) {
         body.destroy();
+        source.destroy();
         stream.destroy();
         throw tooBig(url, maxBytes);
       }

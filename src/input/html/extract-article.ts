@@ -11,13 +11,13 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
-import { NestingTooDeepError, NoArticleError } from '../errors.js';
+import { InputFileError, NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
-import type { DomDocument, DomElement } from './dom.js';
+import { tagOf, type DomDocument, type DomElement } from './dom.js';
 import { linkDensity } from './link-density.js';
 import { MAX_PAGE_DEPTH, nestsDeeperThan } from './nesting-depth.js';
-import { readPageMetadata } from './page-metadata.js';
+import { readPageMetadata, type PageMetadata } from './page-metadata.js';
 
 /** More of the article's text in links than this, and it is navigation or teasers, not an article (see link-density.ts). */
 const MAX_LINK_DENSITY = 0.5;
@@ -29,6 +29,11 @@ export interface ExtractOptions {
   inputName?: string;
   /** Fewer characters of article text than this means there is no article (default 140). */
   minTextChars?: number;
+  /**
+   * All of the page's visible text, navigation and footers included, without looking for the
+   * article: for a page whose article Readability cannot find (a URL read with --input-format text).
+   */
+  wholePage?: boolean;
 }
 
 interface ReadabilityResult {
@@ -47,9 +52,13 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
   // document element of, and Readability needs one: no page, so no article in it.
-  if (document.documentElement === null) throw new NoArticleError(inputName);
+  if (document.documentElement === null) {
+    if (options.wholePage) return withNulNote(textOnlyPage(html, inputName), removed);
+    throw new NoArticleError(inputName);
+  }
   // Read before Readability, which rewrites the document as it works.
   const page = readPageMetadata(document);
+  if (options.wholePage) return withNulNote(wholePageOf(document, page, options, inputName), removed);
   const reader = new Readability(document as never, { keepClasses: true, serializer: (node: unknown) => node });
   const result = reader.parse() as (ReadabilityResult & { content: DomElement | null }) | null;
   if (!result?.content) throw new NoArticleError(inputName);
@@ -62,14 +71,44 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   if (textChars < (options.minTextChars ?? 140) || linkDensity(result.content) > MAX_LINK_DENSITY) throw new NoArticleError(inputName);
 
   const blocks: ArticleBlock[] = title ? [{ type: 'title', text: title }, ...body] : body;
+  const provenance = provenanceOf(page, options);
+  if (result.byline) provenance.byline = result.byline.replace(/\s+/g, ' ').trim();
+  if (result.publishedTime) provenance.published = result.publishedTime;
+  if (result.siteName) provenance.siteName = result.siteName;
+  if (!provenance.lang && result.lang) provenance.lang = result.lang;
+  return withNulNote({ title, blocks, provenance }, removed);
+}
+
+function withNulNote(article: Article, removed: number): Article {
+  return removed > 0 ? { ...article, notes: [nulsRemovedNote(removed)] } : article;
+}
+
+function provenanceOf(page: PageMetadata, options: ExtractOptions): ArticleProvenance {
   const provenance: ArticleProvenance = {};
   if (options.url) provenance.url = options.url;
   if (page.pageTitle) provenance.pageTitle = page.pageTitle;
-  if (result.byline) provenance.byline = result.byline.replace(/\s+/g, ' ').trim();
-  const published = result.publishedTime ?? page.published;
-  if (published) provenance.published = published;
-  if (result.siteName) provenance.siteName = result.siteName;
-  const lang = page.lang ?? result.lang;
-  if (lang) provenance.lang = lang;
-  return { title, blocks, provenance, ...(removed > 0 ? { notes: [nulsRemovedNote(removed)] } : {}) };
+  if (page.published) provenance.published = page.published;
+  if (page.lang) provenance.lang = page.lang;
+  return provenance;
+}
+
+/** A "page" of text without one tag (sent as HTML): its paragraphs as they are. */
+function textOnlyPage(text: string, inputName: string): Article {
+  const blocks: ArticleBlock[] = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
+  if (blocks.length === 0) throw new InputFileError(inputName, NO_VISIBLE_TEXT);
+  return { title: '', blocks, provenance: {} };
+}
+
+const NO_VISIBLE_TEXT = 'no visible text in the page; nothing to translate';
+
+/** Every block of visible text in the page, in page order; its first <h1> (else its <title>) is the title. */
+function wholePageOf(document: DomDocument, page: PageMetadata, options: ExtractOptions, inputName: string): Article {
+  // linkedom makes no <html> or <body> for a page without the tags: its elements are the document's own.
+  const root = document.documentElement && tagOf(document.documentElement) === 'html' ? (document.body ?? document.documentElement) : (document as unknown as DomElement);
+  const all = blocksFromDom(root, options.url);
+  if (!all.some((b) => b.type !== 'code' && b.text.trim() !== '')) throw new InputFileError(inputName, NO_VISIBLE_TEXT);
+  const title = page.headlines[0] ?? page.pageTitle ?? '';
+  // The title block stands for its <h1> (or, in a page without <head>, the <title> read as text).
+  const body = all.filter((b, i) => !(i < 3 && b.text === title));
+  return { title, blocks: title ? [{ type: 'title', text: title }, ...body] : body, provenance: provenanceOf(page, options) };
 }
