@@ -44,6 +44,16 @@ const x = 1;   // ikke oversat
 `;
 
 describe('Markdown → blocks', () => {
+  it('keeps relative link targets as written, and web and mail ones; drops javascript:, data: and the like (was: relative ones dropped)', () => {
+    const md = 'Se [den anden side](../andet/side.md#afsnit), [mail](mailto:red@example.dk), [web](https://example.dk/a) og [farlig](javascript:alert(1)), [data](data:text/html,x), [anker](#top).';
+    const [block] = parseMarkdown(md).blocks;
+    expect(block?.links).toEqual([
+      { text: 'den anden side', href: '../andet/side.md#afsnit' },
+      { text: 'mail', href: 'mailto:red@example.dk' },
+      { text: 'web', href: 'https://example.dk/a' },
+    ]);
+  });
+
   it('keeps headings with level, lists, quotes, code, tables cell by cell', () => {
     const article = parseMarkdown(NOTES);
     expect(article.title).toBe('Havnebadet åbner tidligt');

@@ -5,6 +5,7 @@
  */
 import type { ArticleBlock, BlockLink, BlockType } from '../article.js';
 import { isElement, tagOf, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
+import { linkTarget } from '../link-target.js';
 
 const HEADING = /^h([1-6])$/;
 /** Elements whose content starts a new block (everything else is inline and joins the text around it). */
@@ -218,7 +219,7 @@ function inlineText(nodes: readonly DomNode[], baseUrl: string | undefined): Inl
     const before = raw.length;
     for (const child of Array.from(node.childNodes)) visit(child);
     if (tag === 'a') {
-      const href = absoluteHref(node.getAttribute('href'), baseUrl);
+      const href = linkTarget(node.getAttribute('href'), baseUrl);
       const text = collapse(raw.slice(before));
       if (href && text) links.push({ text, href });
     } else if (BLOCK_TAGS.has(tag)) {
@@ -239,35 +240,4 @@ function collapseLines(s: string): string {
     .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
     .filter((line) => line !== '')
     .join('\n');
-}
-
-/** Only web and mail links are kept, and relative ones where the page's URL is unknown; `javascript:` and the like are dropped. */
-function absoluteHref(href: string | null, baseUrl: string | undefined): string | undefined {
-  if (!href || href.startsWith('#')) return undefined;
-  try {
-    const url = baseUrl ? new URL(href, baseUrl) : new URL(href);
-    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
-  } catch {
-    return baseUrl ? undefined : relativeHref(href);
-  }
-}
-
-/** Stands for an unknown page URL while a relative link is checked. */
-const UNKNOWN_PAGE = new URL('http://relative.invalid/');
-
-/**
- * A relative link of a page whose URL is unknown (a saved file), as written: it still says where
- * it pointed. The URL parser decides that it names no scheme, as a browser reads it (leading
- * spaces and control characters stripped, tabs and line breaks removed: " java\tscript:").
- */
-function relativeHref(href: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(href, UNKNOWN_PAGE);
-  } catch {
-    return undefined;
-  }
-  if (url.origin !== UNKNOWN_PAGE.origin) return undefined;
-  const written = href.replace(/[\t\n\r]/g, '').trim();
-  return written === '' || written.startsWith('#') ? undefined : written;
 }

@@ -14,6 +14,7 @@ import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
 import { NestingTooDeepError } from '../errors.js';
 import { MAX_MARKDOWN_DEPTH, nestsDeeperThan } from './nesting-depth.js';
+import { linkTarget } from '../link-target.js';
 
 /** `inputName` names the input in an error (default "the Markdown"). */
 export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Article {
@@ -186,7 +187,8 @@ function inlineText(node: Nodes, links: BlockLink[]): string {
       return node.alt ?? '';
     case 'link': {
       const text = node.children.map((c) => inlineText(c, links)).join('');
-      if (/^(https?:|mailto:)/i.test(node.url)) links.push({ text: text.replace(/\s+/g, ' ').trim(), href: node.url });
+      const href = linkTarget(node.url, undefined);
+      if (href) links.push({ text: text.replace(/\s+/g, ' ').trim(), href });
       return text;
     }
     default:
