@@ -154,7 +154,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
       const reason = signal.reason as unknown;
       if (reason instanceof HttpError) return reason;
       if ((reason as Error | undefined)?.name === 'TimeoutError') {
-        return new HttpError(503, `the translation took longer than the server's limit of ${Math.round(requestTimeoutMs / 1000)} s; send a shorter text`);
+        return new HttpError(503, `the translation took longer than the server's limit of ${Number((requestTimeoutMs / 1000).toPrecision(3))} s; send a shorter text`);
       }
       return new HttpError(503, 'the request was cancelled');
     },

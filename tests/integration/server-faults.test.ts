@@ -123,7 +123,7 @@ describe('da2en serve: faults', () => {
   it('a request over the time limit is cancelled with 503 and a clear message', async () => {
     const r = await postJson(`${slow.url}/translate`, { q: longText('tid', 1500), source: 'da', target: 'en' });
     expect(r.status).toBe(503);
-    expect(r.json.error).toMatch(/longer than the server's limit/);
+    expect(r.json.error).toMatch(/longer than the server's limit of 0.04 s/);
     await until(async () => (await health(slow.url)).queue.waitingSentences === 0);
   });
 
