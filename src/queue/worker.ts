@@ -52,6 +52,8 @@ export interface ArticleWorker {
   returnJobs(): Promise<void>;
   readonly jobsDone: number;
   readonly jobsFailed: number;
+  /** Articles taken and not yet finished, failed or handed back. */
+  readonly jobsInProgress: number;
 }
 
 /** The one-line reason a job fails with: the CLI's message for what the CLI would report. */
@@ -177,6 +179,9 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
     },
     get jobsFailed() {
       return failed;
+    },
+    get jobsInProgress() {
+      return unsettled.size;
     },
   };
 }

@@ -200,6 +200,9 @@ describe('queue results and the worker', () => {
       worker.child.kill('SIGTERM');
       const end = await worker.done;
       expect(end.code, end.stderr.slice(-600)).toBe(0);
+      // Idle: nothing to finish, and it says so.
+      expect(end.stderr).toContain('stopping: no article in progress\n');
+      expect(end.stderr).not.toContain('finishing');
       expect(workerSummary(end.stderr)).toMatchObject({ done: 4, failed: 0 });
     } finally {
       await own.dispose();

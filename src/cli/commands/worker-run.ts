@@ -55,7 +55,9 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    ctx.log(`stopping: finishing the article${args.concurrency > 1 ? 's' : ''} in progress (up to ${args.grace} s, then ${args.concurrency > 1 ? 'they go' : 'it goes'} back to the queue)`);
+    const inProgress = worker.jobsInProgress;
+    if (inProgress === 0) ctx.log('stopping: no article in progress');
+    else ctx.log(`stopping: finishing the ${inProgress > 1 ? `${inProgress} articles` : 'article'} in progress (up to ${args.grace} s, then ${inProgress > 1 ? 'they go' : 'it goes'} back to the queue)`);
     const finished = await Promise.race([worker.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), args.grace * 1000).unref())]);
     if (!finished) await worker.returnJobs();
     ctx.log(`worker ${WORKER_ID}: ${worker.jobsDone} articles done, ${worker.jobsFailed} failed; ${totals.translated} segments translated in ${totals.calls} model calls, ${totals.cached} from the cache`);
