@@ -16,6 +16,7 @@ import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
 import { processArticle } from './process-article.js';
+import { ParseThread } from '../io/parse-thread.js';
 import { queueConnection } from './connection.js';
 import { closeRedisClient } from '../cache/redis-memory.js';
 
@@ -73,6 +74,8 @@ const RETURN_WAIT_MS = 5_000;
 export async function startArticleWorker(options: ArticleWorkerOptions): Promise<ArticleWorker> {
   const connection: Redis = queueConnection(options.redisUrl);
   const returning = new AbortController();
+  // One per worker, a thread per article in progress: started at a job's first parse, not per job.
+  const parser = new ParseThread(undefined, options.concurrency ?? 1);
   let done = 0;
   let failed = 0;
   // Jobs taken and not yet reported back to Redis (from BullMQ's 'active' to its 'completed'/'failed',
@@ -89,7 +92,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       if (mismatch) throw new UnrecoverableError(mismatch);
       const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
       try {
-        return await processArticle(job.data, { translator: options.translator, signal: abort, ...(options.memory ? { memory: options.memory } : {}) });
+        return await processArticle(job.data, { translator: options.translator, signal: abort, parser, ...(options.memory ? { memory: options.memory } : {}) });
       } catch (error) {
         if (returning.signal.aborted) {
           // Stopping now: hand the job back untouched (no attempt used) for another worker.
@@ -141,6 +144,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       // their locks expire, as a dead worker's do.
       const reachable = connection.status === 'ready';
       await worker.close(!reachable || unsettled.size === 0);
+      await parser.close();
       await closeRedisClient(connection);
     })();
     return closing;
