@@ -22,6 +22,11 @@ export interface ProcessArticleOptions {
    * to start); without, the job starts its own and ends it. An aborted job's parse still ends.
    */
   parser?: ParseThread;
+  /**
+   * Asked just before each `--out-dir` file is written: false when a later add of the same article
+   * writes it (that job's text, not this older one's, belongs there). Without, every file is written.
+   */
+  mayWrite?: (file: string) => Promise<boolean>;
 }
 
 export const WORKER_ID = `${hostname()}:${process.pid}`;
@@ -67,6 +72,10 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     result.written = [];
     for (const f of files) {
       const target = safeJoin(data.outDir, f.file);
+      if (options.mayWrite && !(await options.mayWrite(f.file))) {
+        (result.superseded ??= []).push(target);
+        continue;
+      }
       await writeFileAtomically(target, f.content, options.signal ? { signal: options.signal } : {});
       result.written.push(target);
     }

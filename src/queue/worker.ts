@@ -16,6 +16,7 @@ import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
 import { processArticle } from './process-article.js';
+import { isLatestJob } from './queue-ops.js';
 import { ParseThread } from '../io/parse-thread.js';
 import { queueConnection } from './connection.js';
 import { closeRedisClient } from '../cache/redis-memory.js';
@@ -83,7 +84,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   // to wait for; a forced close before that move would skip it, and the article would run twice.
   const unsettled = new Set<string | undefined>();
 
-  const worker = new Worker<ArticleJobData, ArticleJobResult>(
+  const worker: Worker<ArticleJobData, ArticleJobResult> = new Worker<ArticleJobData, ArticleJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job, token, signal) => {
       unsettled.add(job.id);
@@ -92,7 +93,13 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       if (mismatch) throw new UnrecoverableError(mismatch);
       const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
       try {
-        return await processArticle(job.data, { translator: options.translator, signal: abort, parser, ...(options.memory ? { memory: options.memory } : {}) });
+        return await processArticle(job.data, {
+          translator: options.translator,
+          signal: abort,
+          parser,
+          mayWrite: (file) => isLatestJob(worker, connection, job.data, job.id, file),
+          ...(options.memory ? { memory: options.memory } : {}),
+        });
       } catch (error) {
         if (returning.signal.aborted) {
           // Stopping now: hand the job back untouched (no attempt used) for another worker.

@@ -41,13 +41,13 @@ describe('a queue worker\'s parse threads', () => {
   afterAll(() => redis?.dispose());
 
   it('several Markdown jobs are parsed in the one thread the worker keeps', async () => {
-    const { queue, close } = openQueue(redis.url, 'parse-threads');
+    const { queue, connection, close } = openQueue(redis.url, 'parse-threads');
     const worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'parse-threads', translator: new FakeTranslator(), engine: ENGINE });
     try {
-      await addArticles(queue, [markdown(1)], { engine: ENGINE, pipeline: PIPELINE, outDir: null });
+      await addArticles(queue, connection, [markdown(1)], { engine: ENGINE, pipeline: PIPELINE, outDir: null });
       await waitFor(() => worker.jobsDone === 1);
       const afterFirst = await nextThreadId();
-      await addArticles(queue, [markdown(2), markdown(3), markdown(4)], { engine: ENGINE, pipeline: PIPELINE, outDir: null });
+      await addArticles(queue, connection, [markdown(2), markdown(3), markdown(4)], { engine: ENGINE, pipeline: PIPELINE, outDir: null });
       await waitFor(() => worker.jobsDone + worker.jobsFailed === 4);
       expect(worker.jobsFailed).toBe(0);
       // Only the probe itself started since the first job: the three jobs used the first job's thread.

@@ -31,6 +31,8 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       maxStalledCount: args.maxStalled,
       onJobDone: (job, r) => {
         totals = { translated: totals.translated + r.stats.modelChunks, cached: totals.cached + r.stats.cachedChunks, calls: totals.calls + r.stats.modelCalls };
+        const left = r.superseded ?? [];
+        if (left.length > 0) ctx.log(`${job.data.name}: ${left.join(', ')} left to a later-added version of the same article (not written)`);
         ctx.verbose(
           `${job.data.name}: ${r.paragraphs} paragraphs, ${r.stats.chunks} chunks (${r.stats.modelChunks} translated in ${r.stats.modelCalls} model calls, ${r.stats.cachedChunks} from the cache, ${r.stats.passthroughChunks} kept as is), ${(r.ms / 1000).toFixed(2)} s`,
         );
