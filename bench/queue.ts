@@ -47,10 +47,11 @@ try {
       const workers = Array.from({ length: n }, () => spawnWorker({ redis: redis.url, queue: queueName, model, dtype: 'q8' }));
       await Promise.all(workers.map((w) => workerReady(w, 180_000)));
       const before = loadavg();
-      const { queue, close } = openQueue(redis.url, queueName);
+      const { queue, connection, close } = openQueue(redis.url, queueName);
       const started = performance.now();
       await addArticles(
         queue,
+        connection,
         files.map((f) => ({ name: f, bytes: readFileSync(f), inputFormat: 'text' as const, outputs: [{ format: 'json', file: `${path.basename(f)}.json` }] })),
         {
           engine: { model, dtype: 'q8', beams: 1 },

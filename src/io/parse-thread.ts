@@ -11,7 +11,10 @@ import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 
 const never = new AbortController().signal;
 
-/** Parses in one worker thread (./parse-worker.ts), kept until close(). */
+/**
+ * Parses in worker threads (./parse-worker.ts), kept until close(): one by default, up to `size`
+ * at once for a caller with several articles in progress (a queue worker's --concurrency).
+ */
 export class ParseThread implements ArticleParser {
   private readonly pool: ThreadPool<ParseJob>;
 
@@ -20,9 +23,9 @@ export class ParseThread implements ArticleParser {
    * and the parser's import take ~0.1–0.2 s, which the caller can spend on its own start (reading
    * the input, importing the engine); without, at the first job.
    */
-  constructor(preload?: ParseJob['job']) {
+  constructor(preload?: ParseJob['job'], size = 1) {
     const workerData = preload ? { preload } : undefined;
-    this.pool = new ThreadPool<ParseJob>(() => startWorkerModule(siblingModule('parse-worker', import.meta.url), { workerData }), 'article parsing');
+    this.pool = new ThreadPool<ParseJob>(() => startWorkerModule(siblingModule('parse-worker', import.meta.url), { workerData }), 'article parsing', size);
     if (preload) this.pool.prestart();
   }
 

@@ -3,6 +3,7 @@
  * travel in the job, so a worker on another machine needs no access to the files that were added.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { InputFormat } from '../input/input-format.js';
 import type { InputEncoding } from '../io/decode-text.js';
 import type { PipelineStats } from '../pipeline/translate-document.js';
@@ -54,6 +55,11 @@ export interface ArticleJobData {
   outputs: JobOutput[];
   /** Absolute folder the worker writes into, or null: the outputs are kept in Redis (`queue results`). */
   outDir: string | null;
+  /**
+   * Which article this is across adds (a file's absolute path; `-:` and a name or hash for standard
+   * input): a later add of it supersedes this job's outputs. Absent in jobs of an older da2en.
+   */
+  source?: string;
 }
 
 export interface ArticleJobResult {
@@ -61,6 +67,8 @@ export interface ArticleJobResult {
   files?: { file: string; content: string }[];
   /** Absolute paths written by the worker (out-dir jobs). */
   written?: string[];
+  /** Absolute paths not written: a later add of the same article writes them (out-dir jobs). */
+  superseded?: string[];
   stats: PipelineStats;
   paragraphs: number;
   /** host:pid of the worker that finished it. */
@@ -94,3 +102,17 @@ export function articleJobId(bytes: Uint8Array, job: JobIdentity): string {
   hash.update(JSON.stringify([job.inputFormat, job.outputs.map((o) => [o.format, o.file]), job.outDir]));
   return `a${hash.digest('hex').slice(0, 40)}`;
 }
+
+/**
+ * The field under which a queue records the latest job for one output (see latestJobsKey): an
+ * `--out-dir` file by its absolute path (its claim ties it to one article); a file kept in Redis by
+ * its article and name (articles added apart may share a name there). Null: nothing to record (a
+ * job without a source, from an older da2en).
+ */
+export function latestField(job: { outDir: string | null; source?: string | undefined }, file: string): string | null {
+  if (job.outDir !== null) return path.resolve(job.outDir, file);
+  return job.source === undefined ? null : `redis\n${job.source}\n${file}`;
+}
+
+/** The hash of latestField → the id of the job added last for that output. */
+export const latestJobsKey = (queue: { toKey(type: string): string }) => queue.toKey('da2en-latest');

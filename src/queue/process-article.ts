@@ -17,6 +17,16 @@ export interface ProcessArticleOptions {
   translator: Translator;
   memory?: TranslationMemory;
   signal?: AbortSignal;
+  /**
+   * Where Markdown and pages are parsed: a worker keeps one for its lifetime (a thread costs ~0.1 s
+   * to start); without, the job starts its own and ends it. An aborted job's parse still ends.
+   */
+  parser?: ParseThread;
+  /**
+   * Asked just before each `--out-dir` file is written: false when a later add of the same article
+   * writes it (that job's text, not this older one's, belongs there). Without, every file is written.
+   */
+  mayWrite?: (file: string) => Promise<boolean>;
 }
 
 export const WORKER_ID = `${hostname()}:${process.pid}`;
@@ -42,12 +52,12 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     // The translate command's reader, given the job's bytes and the article's name for its messages.
     // Parsed in a worker thread, as the command parses: a hostile article would otherwise hold this
     // thread (BullMQ's lock renewals, a stop) for as long as the parsers take; the job's end ends it.
-    const parser = new ParseThread();
+    const parser = options.parser ?? new ParseThread();
     const article = await articleFromBytes(bytes, data.name, inputFormat, { encoding: data.pipeline.encoding, parser, ...(options.signal ? { signal: options.signal } : {}) })
       .catch((err: unknown) => {
         throw inputUserError(err);
       })
-      .finally(() => parser.close());
+      .finally(() => (options.parser ? undefined : parser.close()));
     translation = translateArticleStream({ ...article, inputFormat }, options.translator, settings);
   }
   const paragraphs: BilingualParagraph[] = [];
@@ -62,6 +72,10 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
     result.written = [];
     for (const f of files) {
       const target = safeJoin(data.outDir, f.file);
+      if (options.mayWrite && !(await options.mayWrite(f.file))) {
+        (result.superseded ??= []).push(target);
+        continue;
+      }
       await writeFileAtomically(target, f.content, options.signal ? { signal: options.signal } : {});
       result.written.push(target);
     }

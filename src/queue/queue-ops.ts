@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { writeFileAtomically, type FileSinkOptions } from '../io/sinks.js';
-import { ARTICLE_JOB, articleJobId, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
+import { ARTICLE_JOB, articleJobId, latestField, latestJobsKey, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
 
 export type ArticleQueue = Queue<ArticleJobData, ArticleJobResult>;
@@ -13,6 +13,8 @@ export interface ArticleToAdd {
   /** How the worker reads it (detectInputFormat, as the translate command decides). */
   inputFormat: JobInputFormat;
   outputs: JobOutput[];
+  /** Which article this is across adds (see ArticleJobData.source): its latest add writes its outputs. */
+  source?: string;
 }
 
 export interface AddSettings {
@@ -25,23 +27,31 @@ export interface AddSettings {
 }
 
 export interface AddReport {
-  /** New jobs, and failed ones queued again. */
+  /** New jobs, and failed or overwritten ones queued again. */
   added: number;
   /** Of `added`: jobs that had failed for good, queued again with this call's settings. */
   requeued: number;
+  /** Of `added`: finished jobs whose files a later version of the article had overwritten, queued again to write them back. */
+  rewritten: number;
   /** Already in the queue (waiting, running or done): same content, model and options. */
   existing: number;
   ids: string[];
 }
 
 export const DEFAULT_ATTEMPTS = 3;
+const HASH_SLICE = 1000;
 
 /**
  * Adds one job per article. An article already queued with the same id (waiting, running or done)
  * is left as it is; one whose job failed for good is queued again, since whatever made it fail (an
  * unwritable folder, a worker with another model) may have been fixed: adding it is asking for it.
+ *
+ * Each job is recorded, before it is queued, as the latest for its outputs (latestField): a worker
+ * writes an `--out-dir` file only for the latest job (an older version finishing last would put the
+ * old text back), and `queue results` writes the latest version's. A finished `--out-dir` job whose
+ * files a later job has since written (an edit undone) is queued again, to write them back.
  */
-export async function addArticles(queue: ArticleQueue, articles: readonly ArticleToAdd[], settings: AddSettings): Promise<AddReport> {
+export async function addArticles(queue: ArticleQueue, client: Redis, articles: readonly ArticleToAdd[], settings: AddSettings): Promise<AddReport> {
   const jobs = articles.map((a) => ({
     id: articleJobId(a.bytes, { ...settings, inputFormat: a.inputFormat, outputs: a.outputs }),
     data: {
@@ -52,18 +62,28 @@ export async function addArticles(queue: ArticleQueue, articles: readonly Articl
       pipeline: settings.pipeline,
       outputs: a.outputs,
       outDir: settings.outDir,
+      ...(a.source !== undefined ? { source: a.source } : {}),
     } satisfies ArticleJobData,
   }));
   // The same article twice in one call is one job: the first named keeps it.
   const seen = new Set<string>();
   const unique = jobs.filter((j) => !seen.has(j.id) && Boolean(seen.add(j.id)));
+  const latest = unique.flatMap((j) => j.data.outputs.map((o) => ({ id: j.id, field: latestField(j.data, o.file) })).filter((l): l is { id: string; field: string } => l.field !== null));
+  const before = await hashValues(client, latestJobsKey(queue), latest.map((l) => l.field));
+  const overwritten = new Set(latest.filter((l, i) => settings.outDir !== null && before[i] != null && before[i] !== l.id).map((l) => l.id));
   const states = await Promise.all(unique.map((j) => queue.getJobState(j.id)));
   // Removed and added afresh (not retried in place): this call's name and --attempts apply. One
   // that another `queue add` took first (removed: 0) is that call's to add.
-  const failed = unique.filter((_, i) => states[i] === 'failed');
-  const removed = await Promise.all(failed.map((j) => queue.remove(j.id)));
-  const requeued = new Set(failed.filter((_, i) => removed[i] === 1).map((j) => j.id));
-  const fresh = unique.filter((j, i) => states[i] === 'unknown' || requeued.has(j.id));
+  const again = unique.filter((j, i) => states[i] === 'failed' || (states[i] === 'completed' && overwritten.has(j.id)));
+  const removed = await Promise.all(again.map((j) => queue.remove(j.id)));
+  const readded = new Set(again.filter((_, i) => removed[i] === 1).map((j) => j.id));
+  const fresh = unique.filter((j, i) => states[i] === 'unknown' || readded.has(j.id));
+  const requeued = unique.filter((j, i) => states[i] === 'failed' && readded.has(j.id)).length;
+  // Recorded first: a job taken before its record would find an older job's id there and write nothing.
+  for (let i = 0; i < latest.length; i += HASH_SLICE) {
+    const slice = latest.slice(i, i + HASH_SLICE);
+    await client.hset(latestJobsKey(queue), Object.fromEntries(slice.map((l) => [l.field, l.id])));
+  }
   if (fresh.length > 0) {
     await queue.addBulk(
       fresh.map((j) => ({
@@ -81,7 +101,25 @@ export async function addArticles(queue: ArticleQueue, articles: readonly Articl
       })),
     );
   }
-  return { added: fresh.length, requeued: requeued.size, existing: jobs.length - fresh.length, ids: jobs.map((j) => j.id) };
+  return { added: fresh.length, requeued, rewritten: readded.size - requeued, existing: jobs.length - fresh.length, ids: jobs.map((j) => j.id) };
+}
+
+/** The values of `fields` in the hash at `key`, a slice of fields per command. */
+async function hashValues(client: Redis, key: string, fields: readonly string[]): Promise<(string | null)[]> {
+  const values: (string | null)[] = [];
+  for (let i = 0; i < fields.length; i += HASH_SLICE) values.push(...(await client.hmget(key, ...fields.slice(i, i + HASH_SLICE))));
+  return values;
+}
+
+/**
+ * Whether `jobId` is still the latest job for the output `file` of `job` (or no job is recorded for
+ * it: a job of an older da2en): a worker checks just before it writes the file.
+ */
+export async function isLatestJob(queue: { toKey(type: string): string }, client: Redis, job: ArticleJobData, jobId: string | undefined, file: string): Promise<boolean> {
+  const field = latestField(job, file);
+  if (field === null) return true;
+  const latest = await client.hget(latestJobsKey(queue), field);
+  return latest === null || latest === jobId;
 }
 
 /** One output file of an `--out-dir` job and the article that writes it. */
@@ -99,7 +137,7 @@ export interface ClaimConflict extends OutputClaim {
 
 /** Where a queue keeps which article writes each --out-dir file (removed with the queue's keys). */
 const claimsKey = (queue: ArticleQueue) => queue.toKey('da2en-outputs');
-const CLAIM_SLICE = 1000;
+const CLAIM_SLICE = HASH_SLICE;
 
 /**
  * Records, queue-wide, which article writes each output file of `--out-dir` jobs, so that articles
@@ -111,16 +149,11 @@ const CLAIM_SLICE = 1000;
 export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: readonly OutputClaim[]): Promise<ClaimConflict[]> {
   const key = claimsKey(queue);
   const conflicts = async (batch: readonly OutputClaim[]): Promise<ClaimConflict[]> => {
-    const found: ClaimConflict[] = [];
-    for (let i = 0; i < batch.length; i += CLAIM_SLICE) {
-      const slice = batch.slice(i, i + CLAIM_SLICE);
-      const holders = await client.hmget(key, ...slice.map((c) => c.target));
-      slice.forEach((c, j) => {
-        const holder = holders[j];
-        if (holder != null && holder !== c.source) found.push({ ...c, holder });
-      });
-    }
-    return found;
+    const holders = await outputHolders(queue, client, batch.map((c) => c.target));
+    return batch.flatMap((c, i) => {
+      const holder = holders[i];
+      return holder != null && holder !== c.source ? [{ ...c, holder }] : [];
+    });
   };
   const before = await conflicts(claims);
   if (before.length > 0) return before;
@@ -138,6 +171,11 @@ export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: r
     for (let i = 0; i < taken.length; i += CLAIM_SLICE) await client.hdel(key, ...taken.slice(i, i + CLAIM_SLICE));
   }
   return raced;
+}
+
+/** For each file (an absolute path), the article whose `--out-dir` output it is, or null: not one of this queue's outputs. */
+export function outputHolders(queue: ArticleQueue, client: Redis, files: readonly string[]): Promise<(string | null)[]> {
+  return hashValues(client, claimsKey(queue), files);
 }
 
 export interface QueueCounts {
@@ -200,6 +238,8 @@ export interface ResultsReport {
   onDisk: number;
   /** Files whose name an earlier-finished article had taken: written under their job's tag instead. */
   renamed: { name: string; file: string; as: string }[];
+  /** Files of a version of an article added again since, whose latest version is finished: not written. */
+  superseded: number;
 }
 
 /** "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix, which is always two dotted parts. */
@@ -212,11 +252,20 @@ export function taggedName(file: string, tag: string): string {
  * share an output name (two `queue add -`, `a/x.txt` and `b/x.txt`); none is lost: in the order the
  * articles finished, the first keeps the name and each later one is written, all its files alike,
  * under a name tagged with its job id's first 8 hex digits (see taggedName): the same names every
- * time the results are written, whatever finishes later. `signal` ends a wait for a FIFO's reader.
+ * time the results are written, whatever finishes later. An article added again (edited, or with
+ * another model) is one article: its latest version's files take its names, once that version is
+ * finished (see addArticles), and earlier versions are left out. `signal` ends a wait for a FIFO's reader.
  */
-export async function writeResults(queue: ArticleQueue, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
-  const report: ResultsReport = { written: [], onDisk: 0, renamed: [] };
-  const taken = new Set<string>();
+export async function writeResults(queue: ArticleQueue, client: Redis, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
+  const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0 };
+  /** Names written so far, with the article's output (latestField) each was written for, if known. */
+  const taken = new Map<string, string | null>();
+  const written = new Set<string>();
+  const finished = new Map<string, boolean>();
+  const isFinished = async (id: string) => {
+    if (!finished.has(id)) finished.set(id, (await client.zscore(queue.toKey('completed'), id)) !== null);
+    return finished.get(id)!;
+  };
   const page = 100;
   // Oldest finished first (BullMQ's completed set is ordered by finish time).
   for (let start = 0; ; start += page) {
@@ -229,18 +278,34 @@ export async function writeResults(queue: ArticleQueue, outDir: string, onFile?:
         continue;
       }
       const id = String(job.id);
+      // The article added again since (edited, another model): its latest version, once finished, is the one written.
+      const fields = files.map((f) => latestField({ outDir: null, source: job.data.source }, f.file));
+      const known = fields.filter((f) => f !== null);
+      const latest = known.length > 0 ? await hashValues(client, latestJobsKey(queue), known) : [];
+      const latestOf = new Map(known.map((f, i) => [f, latest[i] ?? null]));
+      const mine: { file: string; content: string; owner: string | null }[] = [];
+      for (const [i, f] of files.entries()) {
+        const owner = fields[i] ?? null;
+        const newer = owner === null ? null : latestOf.get(owner);
+        if (newer != null && newer !== id && (await isFinished(newer))) report.superseded++;
+        else mine.push({ ...f, owner });
+      }
+      if (mine.length === 0) continue;
+      // A name is free, or already this article's (an older version of it, finished while the latest was not).
+      const free = (target: string, owner: string | null) => !taken.has(target) || (owner !== null && taken.get(target) === owner);
       const tags = [null, id.slice(1, 9), id];
       const names = tags
-        .map((tag) => files.map((f) => ({ file: f.file, as: tag === null ? f.file : taggedName(f.file, tag) })))
-        .find((set) => set.every((n) => !taken.has(safeJoin(outDir, n.as))));
-      if (!names) throw new Error(`cannot find a free name in ${outDir} for ${job.data.name}'s outputs (${files.map((f) => f.file).join(', ')})`);
-      for (const [i, f] of files.entries()) {
+        .map((tag) => mine.map((f) => ({ file: f.file, as: tag === null ? f.file : taggedName(f.file, tag) })))
+        .find((set) => set.every((n, i) => free(safeJoin(outDir, n.as), mine[i]!.owner)));
+      if (!names) throw new Error(`cannot find a free name in ${outDir} for ${job.data.name}'s outputs (${mine.map((f) => f.file).join(', ')})`);
+      for (const [i, f] of mine.entries()) {
         const { as } = names[i]!;
         const target = safeJoin(outDir, as);
-        taken.add(target);
+        taken.set(target, f.owner);
         if (as !== f.file) report.renamed.push({ name: job.data.name, file: f.file, as });
         await writeFileAtomically(target, f.content, options);
-        report.written.push(target);
+        if (!written.has(target)) report.written.push(target);
+        written.add(target);
         onFile?.(target);
       }
     }

@@ -16,6 +16,8 @@ import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
 import { processArticle } from './process-article.js';
+import { isLatestJob } from './queue-ops.js';
+import { ParseThread } from '../io/parse-thread.js';
 import { queueConnection } from './connection.js';
 import { closeRedisClient } from '../cache/redis-memory.js';
 
@@ -52,6 +54,8 @@ export interface ArticleWorker {
   returnJobs(): Promise<void>;
   readonly jobsDone: number;
   readonly jobsFailed: number;
+  /** Articles taken and not yet finished, failed or handed back. */
+  readonly jobsInProgress: number;
 }
 
 /** The one-line reason a job fails with: the CLI's message for what the CLI would report. */
@@ -71,6 +75,8 @@ const RETURN_WAIT_MS = 5_000;
 export async function startArticleWorker(options: ArticleWorkerOptions): Promise<ArticleWorker> {
   const connection: Redis = queueConnection(options.redisUrl);
   const returning = new AbortController();
+  // One per worker, a thread per article in progress: started at a job's first parse, not per job.
+  const parser = new ParseThread(undefined, options.concurrency ?? 1);
   let done = 0;
   let failed = 0;
   // Jobs taken and not yet reported back to Redis (from BullMQ's 'active' to its 'completed'/'failed',
@@ -78,7 +84,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   // to wait for; a forced close before that move would skip it, and the article would run twice.
   const unsettled = new Set<string | undefined>();
 
-  const worker = new Worker<ArticleJobData, ArticleJobResult>(
+  const worker: Worker<ArticleJobData, ArticleJobResult> = new Worker<ArticleJobData, ArticleJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job, token, signal) => {
       unsettled.add(job.id);
@@ -87,7 +93,13 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       if (mismatch) throw new UnrecoverableError(mismatch);
       const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
       try {
-        return await processArticle(job.data, { translator: options.translator, signal: abort, ...(options.memory ? { memory: options.memory } : {}) });
+        return await processArticle(job.data, {
+          translator: options.translator,
+          signal: abort,
+          parser,
+          mayWrite: (file) => isLatestJob(worker, connection, job.data, job.id, file),
+          ...(options.memory ? { memory: options.memory } : {}),
+        });
       } catch (error) {
         if (returning.signal.aborted) {
           // Stopping now: hand the job back untouched (no attempt used) for another worker.
@@ -139,6 +151,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       // their locks expire, as a dead worker's do.
       const reachable = connection.status === 'ready';
       await worker.close(!reachable || unsettled.size === 0);
+      await parser.close();
       await closeRedisClient(connection);
     })();
     return closing;
@@ -177,6 +190,9 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
     },
     get jobsFailed() {
       return failed;
+    },
+    get jobsInProgress() {
+      return unsettled.size;
     },
   };
 }

@@ -160,6 +160,42 @@ describe('queue add: output names across calls', () => {
   }, 300_000);
 });
 
+describe('queue add: outputs over files that are not the queue\'s', () => {
+  it('refuses an output that is an input or a file it did not write, and leaves its own outputs in an added folder out', async () => {
+    const url = `${bed.redis.url}/6`;
+    const arch = path.join(bed.work, 'arch');
+    mkdirSync(arch);
+    const file = (name: string) => path.join(arch, name);
+    writeFileSync(file('b.txt'), 'Første artikel.\n');
+    writeFileSync(file('b.en.txt'), 'Anden artikel, originalen.\n');
+    const add = (args: string[]) => cli(['queue', 'add', ...args, '--redis', url, ...engine()]);
+    const jobs = async () => (await waitForQueue(url, 'da2en', () => true)).total;
+
+    // b.txt's English would replace the article b.en.txt.
+    const input = await add([arch, '--out-dir', arch, '--format', 'en,txt']);
+    expect(input.stderr).toBe(`da2en: output ${file('b.en.txt')} is an input file; refusing to overwrite it. Nothing was queued\n`);
+    expect(input.code).toBe(2);
+    // A file of someone else's where an output would go (not an article: not found in the folder).
+    writeFileSync(file('b.da-en.html'), '<p>mine</p>\n');
+    const foreign = await add([file('b.txt'), '--out-dir', arch, '--format', 'html']);
+    expect(foreign.stderr).toBe(`da2en: ${file('b.txt')} would write ${file('b.da-en.html')}, which exists and is no output of this queue; refusing to overwrite it: move it away, or give another --out-dir. Nothing was queued\n`);
+    expect(foreign.code).toBe(2);
+    expect(await jobs()).toBe(0);
+    expect(readFileSync(file('b.en.txt'), 'utf8')).toBe('Anden artikel, originalen.\n');
+
+    // Its own outputs are no obstacle, and no articles: the same command again queues nothing new.
+    rmSync(file('b.en.txt'));
+    rmSync(file('b.da-en.html'));
+    expect((await add([arch, '--out-dir', arch, '--format', 'en,txt'])).stderr).toMatch(/^queued 1 article /);
+    // As a worker leaves them.
+    writeFileSync(file('b.en.txt'), 'First article.\n');
+    writeFileSync(file('b.da-en.txt'), 'Første artikel.\nFirst article.\n');
+    const again = await add([arch, '--out-dir', arch, '--format', 'en,txt']);
+    expect(again.stderr).toMatch(/^queued 0 articles .*\(1 already queued with the same content, model and options; 2 files in the folders left out: this queue's own outputs\)\n$/);
+    expect(await jobs()).toBe(1);
+  }, 300_000);
+});
+
 describe('queue results and the worker', () => {
   it('writes outputs that share a name under names tagged with their job, and a worker stops on SIGTERM with its Redis gone', async () => {
     // Its own Redis: stopped at the end, under the worker.
@@ -200,6 +236,9 @@ describe('queue results and the worker', () => {
       worker.child.kill('SIGTERM');
       const end = await worker.done;
       expect(end.code, end.stderr.slice(-600)).toBe(0);
+      // Idle: nothing to finish, and it says so.
+      expect(end.stderr).toContain('stopping: no article in progress\n');
+      expect(end.stderr).not.toContain('finishing');
       expect(workerSummary(end.stderr)).toMatchObject({ done: 4, failed: 0 });
     } finally {
       await own.dispose();

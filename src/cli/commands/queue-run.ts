@@ -1,14 +1,15 @@
 /** The `queue` commands' work (loaded only when one runs: it pulls in BullMQ). */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
-import { addArticles, claimOutputs, failedJobs, openQueue, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
+import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat } from '../../input/input-format.js';
+import { fileIdentity, pathKey } from '../../io/same-file.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -23,6 +24,8 @@ interface Planned {
   name: string;
   /** Output file name without the format suffix, relative to the output folder. */
   base: string;
+  /** Found in a folder named on the command line (not named itself). */
+  walked?: true;
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -35,8 +38,12 @@ async function walk(dir: string): Promise<string[]> {
   return found;
 }
 
-/** Files, folders and "-" into articles with their output names; every path is checked before anything is queued. */
-async function planInputs(inputs: readonly string[], stdinName: string | undefined): Promise<Planned[]> {
+/**
+ * Files, folders and "-" into articles with their output names; every path is checked before anything
+ * is queued. Files in a folder that `isOutput` says are this queue's own outputs (written there by an
+ * earlier `queue add … --out-dir` into that folder) are not articles: they are left out and counted.
+ */
+async function planInputs(inputs: readonly string[], stdinName: string | undefined, isOutput: (files: string[]) => Promise<boolean[]>): Promise<{ planned: Planned[]; outputsLeftOut: number }> {
   if (inputs.filter((i) => i === '-').length > 1) throw new Da2enError('usage', 'standard input (-) can be read only once');
   const planned: Planned[] = [];
   for (const input of inputs) {
@@ -51,21 +58,24 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       if (files.length === 0) throw new Da2enError('input', `${input} holds no .txt or .md files`);
       for (const file of files) {
         const rel = path.relative(input, file);
-        planned.push({ input: file, name: file, base: path.join(path.dirname(rel), stemOf(rel)) });
+        planned.push({ input: file, name: file, base: path.join(path.dirname(rel), stemOf(rel)), walked: true });
       }
     } else {
       planned.push({ input, name: input, base: stemOf(input) });
     }
   }
+  const walked = planned.filter((p) => p.walked);
+  const outputs = walked.length > 0 ? await isOutput(walked.map((p) => path.resolve(p.input))) : [];
+  const leftOut = new Set(walked.filter((_, i) => outputs[i]));
   // The same file named twice (directly and through its folder) is one article.
-  const unique = [...new Map(planned.map((p) => [p.input === '-' ? '-' : path.resolve(p.input), p])).values()];
+  const unique = [...new Map(planned.filter((p) => !leftOut.has(p)).map((p) => [p.input === '-' ? '-' : path.resolve(p.input), p])).values()];
   const seen = new Map<string, string>();
   for (const p of unique) {
     const other = seen.get(p.base);
     if (other !== undefined) throw new Da2enError('usage', `${other} and ${p.name} would both write ${p.base}${suffixFor('html').replace('.html', '.*')}; give them different names`);
     seen.set(p.base, p.name);
   }
-  return unique;
+  return { planned: unique, outputsLeftOut: leftOut.size };
 }
 
 /** A local model folder is named by its absolute path, so workers compare like with like. */
@@ -107,7 +117,6 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
   const formats: Format[] = args.format ?? ['html'];
-  const planned = await planInputs(args.inputs, args.name);
   const engine: JobEngine = { model: jobModel(args.model), dtype: args.dtype, beams: args.beams };
   const pipeline: JobPipeline = {
     encoding: args.encoding,
@@ -117,18 +126,26 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     maxBatchSize: args.maxBatchSize,
   };
   const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
-  const stdinBytes = planned.some((p) => p.input === '-') ? await readStdin(ctx.stdin) : null;
   const { queue, connection, close } = openQueue(args.redis, args.queue);
+  const unreachable = (err: unknown) => {
+    throw queueUnreachable(args.redis, err);
+  };
   let added = 0;
   let requeued = 0;
+  let rewritten = 0;
   let existing = 0;
+  let outputsLeftOut: number;
   try {
+    const plan = await planInputs(args.inputs, args.name, async (files) => (await outputHolders(queue, connection, files).catch(unreachable)).map((h) => h !== null));
+    const planned = plan.planned;
+    outputsLeftOut = plan.outputsLeftOut;
+    const stdinBytes = planned.some((p) => p.input === '-') ? await readStdin(ctx.stdin) : null;
+    const sourceOf = (p: Planned) => articleSource(p, args.name, stdinBytes);
     if (outDir !== null) {
-      const sources = new Map(planned.map((p) => [articleSource(p, args.name, stdinBytes), p]));
+      const sources = new Map(planned.map((p) => [sourceOf(p), p]));
       const claims: OutputClaim[] = [...sources].flatMap(([source, p]) => formats.map((format) => ({ target: safeJoin(outDir, p.base + suffixFor(format)), source })));
-      const conflicts = await claimOutputs(queue, connection, claims).catch((err: unknown) => {
-        throw queueUnreachable(args.redis, err);
-      });
+      await refuseOverwrites(planned, claims, await outputHolders(queue, connection, claims.map((c) => c.target)).catch(unreachable), sources);
+      const conflicts = await claimOutputs(queue, connection, claims).catch(unreachable);
       if (conflicts.length > 0) throw claimError(conflicts, sources.get(conflicts[0]!.source)!);
     }
     // A slice at a time: an archive of 100,000 files is never all in memory.
@@ -143,26 +160,67 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
         // As the translate command decides (standard input is text unless --input-format says otherwise).
         const inputFormat = detectInputFormat(p.input, { format: args.inputFormat, head: bytes.subarray(0, 1024) });
         if (inputFormat === 'url') throw new Da2enError('usage', `${p.input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
-        articles.push({ name: p.name, bytes, inputFormat, outputs });
+        articles.push({ name: p.name, bytes, inputFormat, outputs, source: sourceOf(p) });
       }
       // Ctrl-C stops between slices: what is queued stays queued, and the same command adds the rest.
       if (ctx.signal.aborted) {
         ctx.stopNote = `${added} article${added === 1 ? ' was' : 's were'} queued before the stop; the same command queues the rest`;
         ctx.signal.throwIfAborted();
       }
-      const report = await addArticles(queue, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch((err: unknown) => {
-        throw queueUnreachable(args.redis, err);
-      });
+      const report = await addArticles(queue, connection, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch(unreachable);
       added += report.added;
       requeued += report.requeued;
+      rewritten += report.rewritten;
       existing += report.existing;
     }
   } finally {
     await close();
   }
-  const notes = [...(requeued ? [`re-queued ${requeued} failed`] : []), ...(existing ? [`${existing} already queued with the same content, model and options`] : [])];
+  const notes = [
+    ...(requeued ? [`re-queued ${requeued} failed`] : []),
+    ...(rewritten ? [`re-queued ${rewritten} whose files a later version had overwritten`] : []),
+    ...(existing ? [`${existing} already queued with the same content, model and options`] : []),
+    ...(outputsLeftOut ? [`${outputsLeftOut} file${outputsLeftOut === 1 ? '' : 's'} in the folders left out: this queue's own outputs`] : []),
+  ];
   ctx.log(`queued ${added} article${added === 1 ? '' : 's'} on "${args.queue}" at ${redactRedisUrl(args.redis)}${notes.length ? ` (${notes.join('; ')})` : ''}`);
   return 0;
+}
+
+/**
+ * As the translate command refuses (src/cli/output-plan.ts), before anything is queued: an output
+ * that is one of this call's inputs (by its path, or on disk through a link), and an output that
+ * exists already but is not this queue's output of that article (`holders`, from the claims): a
+ * file a worker would otherwise replace, the article it was kept for lost.
+ */
+async function refuseOverwrites(planned: readonly Planned[], claims: readonly OutputClaim[], holders: readonly (string | null)[], sources: ReadonlyMap<string, Planned>): Promise<void> {
+  const files = planned.filter((p) => p.input !== '-');
+  const inputs = new Set(files.map((p) => pathKey(p.input)));
+  for (const c of claims) {
+    if (inputs.has(pathKey(c.target))) throw new Da2enError('usage', `output ${c.target} is an input file; refusing to overwrite it. Nothing was queued`);
+  }
+  const present = (await Promise.all(claims.map(async (c) => ((await fileIdentity(c.target)) !== undefined || (await isLink(c.target)) ? c : null)))).filter((c) => c !== null);
+  if (present.length === 0) return;
+  const identities = new Map<string, string>();
+  for (const p of files) {
+    const id = await fileIdentity(p.input);
+    if (id !== undefined) identities.set(id, p.input);
+  }
+  for (const c of present) {
+    const id = await fileIdentity(c.target);
+    const input = id === undefined ? undefined : identities.get(id);
+    if (input !== undefined) throw new Da2enError('usage', `output ${c.target} is the input file ${input} (the same file under another name); refusing to overwrite it. Nothing was queued`);
+  }
+  const holderOf = new Map(claims.map((c, i) => [c.target, holders[i] ?? null]));
+  const foreign = present.filter((c) => holderOf.get(c.target) === null);
+  if (foreign.length > 0) {
+    const first = foreign[0]!;
+    const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
+    throw new Da2enError('usage', `${sources.get(first.source)!.name} would write ${first.target}, which exists and is no output of this queue${more}; refusing to overwrite it: move it away, or give another --out-dir. Nothing was queued`);
+  }
+}
+
+async function isLink(file: string): Promise<boolean> {
+  return lstat(file).then((s) => s.isSymbolicLink(), () => false);
 }
 
 function duration(seconds: number): string {
@@ -264,13 +322,17 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
 }
 
 export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): Promise<number> {
-  const { queue, close } = openQueue(args.redis, args.queue);
+  const { queue, connection, close } = openQueue(args.redis, args.queue);
   try {
-    const report = await writeResults(queue, args.outDir, (file) => ctx.verbose(`wrote ${file}`), { signal: ctx.signal }).catch((err: unknown) => {
+    const report = await writeResults(queue, connection, args.outDir, (file) => ctx.verbose(`wrote ${file}`), { signal: ctx.signal }).catch((err: unknown) => {
       throw queueUnreachable(args.redis, err);
     });
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
-    ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${report.onDisk ? ` (${report.onDisk} finished articles were written by the workers themselves, with --out-dir)` : ''}`);
+    const notes = [
+      ...(report.onDisk ? [`${report.onDisk} finished articles were written by the workers themselves, with --out-dir`] : []),
+      ...(report.superseded ? [`${report.superseded} file${report.superseded === 1 ? '' : 's'} of earlier versions of articles added again left out`] : []),
+    ];
+    ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${notes.length ? ` (${notes.join('; ')})` : ''}`);
   } finally {
     await close();
   }

@@ -31,6 +31,8 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       maxStalledCount: args.maxStalled,
       onJobDone: (job, r) => {
         totals = { translated: totals.translated + r.stats.modelChunks, cached: totals.cached + r.stats.cachedChunks, calls: totals.calls + r.stats.modelCalls };
+        const left = r.superseded ?? [];
+        if (left.length > 0) ctx.log(`${job.data.name}: ${left.join(', ')} left to a later-added version of the same article (not written)`);
         ctx.verbose(
           `${job.data.name}: ${r.paragraphs} paragraphs, ${r.stats.chunks} chunks (${r.stats.modelChunks} translated in ${r.stats.modelCalls} model calls, ${r.stats.cachedChunks} from the cache, ${r.stats.passthroughChunks} kept as is), ${(r.ms / 1000).toFixed(2)} s`,
         );
@@ -55,7 +57,9 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    ctx.log(`stopping: finishing the article${args.concurrency > 1 ? 's' : ''} in progress (up to ${args.grace} s, then ${args.concurrency > 1 ? 'they go' : 'it goes'} back to the queue)`);
+    const inProgress = worker.jobsInProgress;
+    if (inProgress === 0) ctx.log('stopping: no article in progress');
+    else ctx.log(`stopping: finishing the ${inProgress > 1 ? `${inProgress} articles` : 'article'} in progress (up to ${args.grace} s, then ${inProgress > 1 ? 'they go' : 'it goes'} back to the queue)`);
     const finished = await Promise.race([worker.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), args.grace * 1000).unref())]);
     if (!finished) await worker.returnJobs();
     ctx.log(`worker ${WORKER_ID}: ${worker.jobsDone} articles done, ${worker.jobsFailed} failed; ${totals.translated} segments translated in ${totals.calls} model calls, ${totals.cached} from the cache`);

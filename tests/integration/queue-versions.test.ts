@@ -1,0 +1,86 @@
+/**
+ * An article added again (edited, or with another model) is one article: its latest add's text is
+ * the one in its files, whichever version finishes last (workers with --out-dir), and the one that
+ * takes its names in `queue results` (--out-store redis).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addArticles, openQueue, startArticleWorker, writeResults, type ArticleToAdd, type ArticleWorker } from '../../src/queue/index.js';
+import type { JobEngine, JobPipeline } from '../../src/queue/job.js';
+import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
+import { FakeTranslator } from '../helpers/fake-translator.js';
+
+const ENGINE: JobEngine = { model: 'fake', dtype: 'none', beams: 1 };
+const PIPELINE: JobPipeline = { encoding: 'utf8', maxChunkTokens: 256, packSentences: false, batchTokens: 4096, maxBatchSize: 32 };
+const LONG = 'Den lange udgave af artiklen om havnen.\n\nDen har mange afsnit.\n';
+const SHORT = 'Den korte udgave.\n';
+
+function article(text: string): ArticleToAdd {
+  return { name: 'art.txt', source: '/arkiv/art.txt', bytes: Buffer.from(text), inputFormat: 'text', outputs: [{ format: 'en', file: 'art.en.txt' }] };
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('an article added again', () => {
+  let redis: TestRedis;
+  let work: string;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    work = mkdtempSync(path.join(os.tmpdir(), 'da2en-queue-versions-'));
+  });
+  afterAll(async () => {
+    await redis?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('--out-dir: the older version finishing last leaves the newer one\'s text; undoing the edit writes the old text back', async () => {
+    const outDir = path.join(work, 'out');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-dir');
+    // The long version's model calls take a while, so the short one, added after it, finishes first.
+    const translator = new FakeTranslator((texts) => (texts.some((t) => t.includes('lange')) ? 1500 : 0));
+    let worker: ArticleWorker | undefined;
+    const notes: string[] = [];
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir };
+      await addArticles(queue, connection, [article(LONG)], settings);
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'versions-dir', translator, engine: ENGINE, concurrency: 2, onJobDone: (job, r) => notes.push(...(r.superseded ?? []).map((f) => `${job.data.name}: ${f}`)) });
+      await waitFor(() => worker!.jobsDone === 2);
+      const file = path.join(outDir, 'art.en.txt');
+      expect(readFileSync(file, 'utf8')).toContain('KORTE');
+      expect(notes).toEqual([`art.txt: ${file}`]);
+      // The edit undone: the long version's job is done, but its text is no longer in the file.
+      const undo = await addArticles(queue, connection, [article(LONG)], settings);
+      expect(undo).toMatchObject({ added: 1, rewritten: 1, existing: 0 });
+      await waitFor(() => worker!.jobsDone === 3);
+      expect(readFileSync(file, 'utf8')).toContain('LANGE');
+    } finally {
+      await worker?.close();
+      await close();
+    }
+  });
+
+  it('--out-store redis: queue results writes the latest version under the plain name, the earlier one left out', async () => {
+    const outDir = path.join(work, 'results');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-redis');
+    let worker: ArticleWorker | undefined;
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir: null };
+      worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'versions-redis', translator: new FakeTranslator(), engine: ENGINE });
+      await addArticles(queue, connection, [article(LONG)], settings);
+      await waitFor(() => worker!.jobsDone === 1);
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      await waitFor(() => worker!.jobsDone === 2);
+      const report = await writeResults(queue, connection, outDir);
+      expect(report).toMatchObject({ renamed: [], superseded: 1, written: [path.join(outDir, 'art.en.txt')] });
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('KORTE');
+    } finally {
+      await worker?.close();
+      await close();
+    }
+  });
+});
