@@ -112,12 +112,13 @@ describe('da2en queue add / status / results, and bad articles', () => {
     expect((await waitForQueue(url, 'da2en', () => true)).total).toBe(200);
   }, 300_000);
 
-  it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file', async () => {
+  it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file, a URL', async () => {
     const file = writeQueueArticles(path.join(bed.work, 'one'), 1)[0]!;
-    const [noOut, down, missing] = await Promise.all([
+    const [noOut, down, missing, url] = await Promise.all([
       cli(['queue', 'add', file, '--redis', bed.redis.url]),
       cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']),
       cli(['queue', 'add', path.join(bed.work, 'nope.txt'), '--redis', bed.redis.url, '--out-store', 'redis']),
+      cli(['queue', 'add', file, 'https://example.dk/indland/artikel', '--redis', bed.redis.url, '--out-store', 'redis']),
     ]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/^da2en: say where the outputs go: --out-dir DIR .* or --out-store redis/);
@@ -125,6 +126,9 @@ describe('da2en queue add / status / results, and bad articles', () => {
     expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toBe(`da2en: cannot read ${path.join(bed.work, 'nope.txt')}: no such file\n`);
+    // Was: "cannot read https://…: no such file", exit 3.
+    expect(url.code).toBe(2);
+    expect(url.stderr).toBe('da2en: https://example.dk/indland/artikel: a URL cannot be queued (its bytes travel in the job); save the page and queue the file\n');
   }, 900_000);
 });
 

@@ -8,7 +8,7 @@ import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
-import { detectInputFormat } from '../../input/input-format.js';
+import { detectInputFormat, isUrl } from '../../input/input-format.js';
 import { fileIdentity, pathKey } from '../../io/same-file.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
@@ -52,6 +52,7 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       planned.push({ input, name, base: stemOf(name === 'stdin' ? '-' : name) });
       continue;
     }
+    if (isUrl(input)) throw new Da2enError('usage', `${input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
     if (!existsSync(input)) throw new Da2enError('input', `cannot read ${input}: no such file`);
     if (statSync(input).isDirectory()) {
       const files = await walk(input);
@@ -159,7 +160,8 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
         const outputs: JobOutput[] = formats.map((format) => ({ format, file: p.base + suffixFor(format) }));
         // As the translate command decides (standard input is text unless --input-format says otherwise).
         const inputFormat = detectInputFormat(p.input, { format: args.inputFormat, head: bytes.subarray(0, 1024) });
-        if (inputFormat === 'url') throw new Da2enError('usage', `${p.input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
+        // Only a URL is read as one, and planInputs refused those.
+        if (inputFormat === 'url') throw new Error(`${p.input} was planned as a URL`);
         articles.push({ name: p.name, bytes, inputFormat, outputs, source: sourceOf(p) });
       }
       // Ctrl-C stops between slices: what is queued stays queued, and the same command adds the rest.
