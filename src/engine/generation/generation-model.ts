@@ -120,6 +120,22 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
   return { source: bytes, fresh: true };
 }
 
+/**
+ * The name a file of the wrapped model or of its prepared copy is written under before it is renamed
+ * into place. It names the writing process: what a process stopped meanwhile leaves behind is removed
+ * by a later start (generationTempPid). The converter knows these names as the engine's own
+ * (output-folder.ts ENGINE_FILE).
+ */
+export function generationTempName(file: string, pid = process.pid): string {
+  return `${file}.tmp-${pid}-${Date.now()}`;
+}
+
+/** The process that wrote a temp file named by generationTempName (`name`: the bare file name); undefined for any other name. */
+export function generationTempPid(name: string): number | undefined {
+  const pid = /^da2en_generate(?:_quantized)?(?:\.prepared)?\.onnx(?:\.data|\.json)?\.tmp-(\d+)-\d+$/.exec(name)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}
+
 /** Makes the cached wrapped model not current (its stamp removed), so that no later load opens it. */
 export async function discardGenerationModel(dir: string, dtype: Dtype): Promise<void> {
   if (await ownsOnnxFolder(dir)) await rm(generationStampPath(dir, dtype), { force: true }).catch(() => undefined);
@@ -138,16 +154,14 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
   const split = splitExternalWeights(bytes, path.basename(weights));
   const dataHash = createHash('sha256');
   for (const chunk of split.data) dataHash.update(chunk);
-  // The temp names the converter recognises as the engine's own (output-folder.ts ENGINE_FILE).
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
   try {
     // Not fsynced: a file cut short by a crash fails the stamp's size check and is made again.
-    await replaceFile(weights, split.data, { sync: false, temp: weights + suffix });
-    await replaceFile(target, split.model, { sync: false, temp: target + suffix });
+    await replaceFile(weights, split.data, { sync: false, temp: generationTempName(weights) });
+    await replaceFile(target, split.model, { sync: false, temp: generationTempName(target) });
     const sha256: CopyHashes = { model: createHash('sha256').update(split.model).digest('hex'), data: dataHash.digest('hex') };
     const sizes: WrittenSizes = { model: split.model.length, data: split.dataBytes };
     const stamp = generationStampPath(dir, dtype);
-    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${JSON.stringify(sizes)}\n${JSON.stringify(sha256)}\n`, { temp: stamp + suffix });
+    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${JSON.stringify(sizes)}\n${JSON.stringify(sha256)}\n`, { temp: generationTempName(stamp) });
     return true;
   } catch {
     return false;
