@@ -116,7 +116,7 @@ export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearc
   if (current) return { source: current, fresh: false };
   const [encoder, decoder] = await Promise.all([readFile(path.join(dir, modelFile('encoder', dtype))), readFile(path.join(dir, modelFile('decoder', dtype)))]);
   const { wrapBeamSearch } = await import('./beam-search-graph.js');
-  const bytes = wrapBeamSearch(encoder, decoder, spec);
+  const bytes = wrapBeamSearch(encoder, decoder, spec, { encoder: modelFile('encoder', dtype), decoder: modelFile('decoder', dtype) });
   return { source: bytes, fresh: true };
 }
 
