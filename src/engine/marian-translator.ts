@@ -127,7 +127,7 @@ export class MarianTranslator implements Translator {
   ) {
     const beams = options.beams ?? 1;
     this.repetitionGuard = options.repetitionGuard ?? true;
-    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...options.lengthPolicy };
+    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.generation.maxLength, ...options.lengthPolicy };
     this.spans = ProtectedSpans.forTokenizer(tokenizer);
     this.decoding = {
       beams,
@@ -235,9 +235,9 @@ export class MarianTranslator implements Translator {
     return generator ? (generator.size ?? 1) : 0;
   }
 
-  /** Not the positions: the output needs room besides (longestFinishedInput). */
+  /** Not the positions: the output needs room besides, within the model's max_length (longestFinishedInput). */
   get maxInputTokens(): number {
-    return longestFinishedInput(this.model.config.maxPositions);
+    return longestFinishedInput(this.model.generation.maxLength);
   }
 
   tokenize(text: string): number[] {

@@ -7,7 +7,7 @@ export interface LengthPolicy {
   /** Output may be at most ratio × source tokens + slack (Marian outputs rarely exceed 1.5×). */
   ratio: number;
   slack: number;
-  /** Hard cap from the model's position table. */
+  /** Hard cap: the longest output incl. the decoder start token (the model's max_length, at most its positions). */
   maxPositions: number;
 }
 
