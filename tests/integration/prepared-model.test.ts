@@ -208,9 +208,12 @@ describe('a prepared copy that cannot be made', () => {
     expect(await preparedModelState(dir, 'q8')).toMatchObject({ state: 'current' });
   });
 
-  it("removes the wrapped model's temp files a stopped maker left behind, not those of a maker still running", async () => {
+  it("removes the wrapped model's temp files a stopped maker left behind, not those of a maker still running, also at a start with nothing to make", async () => {
     const dir = await copyModel();
     const onnx = path.join(dir, 'onnx');
+    // Made first: the start below opens the prepared copy and makes nothing.
+    await (await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 })).dispose();
+    expect(await opensWithoutMaking(dir, 'q8')).toBe(true);
     const named = (pid: number, file: string) => path.basename(generationTempName(path.join(onnx, file), pid));
     // 4194304: a process id that is not running (the highest possible one is never handed out here).
     const stopped = [named(4194304, 'da2en_generate_quantized.onnx.data'), named(4194304, 'da2en_generate_quantized.onnx'), named(4194304, 'da2en_generate_quantized.prepared.onnx.json')];

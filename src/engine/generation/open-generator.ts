@@ -8,7 +8,7 @@ import { verifyAgreement } from './agreement-probes.js';
 import { currentGenerationModel, discardGenerationModel, generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';
-import { preparedModelState, startPreparedCopy, type PreparedCopyInProgress } from './prepared-model.js';
+import { preparedModelState, removeAbandonedTemps, startPreparedCopy, type PreparedCopyInProgress } from './prepared-model.js';
 import type { SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
 
@@ -106,6 +106,7 @@ async function switchToPrepared(op: OrtGenerator, copy: PreparedCopyInProgress, 
  */
 export async function openGenerator(dir: string, dtype: Dtype, options: OpenGeneratorOptions = {}): Promise<OpenedGenerator> {
   const engine = options.engine ?? 'auto';
+  await removeAbandonedTemps(dir).catch(() => undefined);
   const settings: SessionSettings = { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
   if (engine === 'js') return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings));
   const model = await readModelConfig(dir);

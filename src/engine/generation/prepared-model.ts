@@ -127,10 +127,14 @@ export async function preparedModelState(dir: string, dtype: Dtype): Promise<Pre
 }
 
 /**
- * Removes what a process that died while making a copy or the wrapped model left behind: its temp
- * folder, its temp files (each holds up to the model's size).
+ * Removes what a process that died while making a copy or the wrapped model left in the model's
+ * onnx/ folder: its temp folder, its temp files (each holds up to the model's size). Run at every
+ * start, not only at one that makes something: a start right after a stop can find the stopped
+ * process still alive, and the start after it has nothing to make.
  */
-async function removeAbandonedTemps(folder: string): Promise<void> {
+export async function removeAbandonedTemps(dir: string): Promise<void> {
+  if (!(await ownsOnnxFolder(dir))) return;
+  const folder = path.join(dir, 'onnx');
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const pid = Number(/^\.prepared-(\d+)-/.exec(name)?.[1] ?? generationTempPid(name));
     if (!pid || pid === process.pid) continue;
@@ -159,7 +163,6 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
   if (!(await ownsOnnxFolder(dir))) return undefined;
   const finalModel = preparedModelPath(dir, dtype);
   const folder = path.dirname(finalModel);
-  await removeAbandonedTemps(folder);
   let temp: string;
   try {
     temp = await mkdtemp(path.join(folder, `${TEMP_PREFIX}${process.pid}-`));
