@@ -1,7 +1,9 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
+import { Da2enError } from '../errors.js';
 import type { Dtype } from './dtype.js';
+import { checkDeclaredWidths, type DeclaredValue } from './graph-dimensions.js';
 import { checkDecoderLayers, type GenerationSettings, type MarianConfig } from './model-config.js';
 import { boolScalar, emptyFloat, int64Tensor, selectRows, type Feeds, type OrtTensor } from './decoding/tensors.js';
 
@@ -63,6 +65,7 @@ export class MarianModel {
     }
     try {
       checkDecoderLayers(files.config.layers, decoder.inputNames, path.relative(dir, files.decoderPath));
+      checkDeclaredWidths(files.config, { encoderOutputs: declared(encoder.outputMetadata), decoderInputs: declared(decoder.inputMetadata), decoderOutputs: declared(decoder.outputMetadata) }, { encoder: path.relative(dir, files.encoderPath), decoder: path.relative(dir, files.decoderPath) });
     } catch (err) {
       await Promise.all([encoder.release(), decoder.release()]);
       throw err;
@@ -90,7 +93,7 @@ export class MarianModel {
       });
     });
     const attentionMask = int64Tensor(mask, [batch.length, width]);
-    const out = await this.encoderSession.run({ input_ids: int64Tensor(ids, [batch.length, width]), attention_mask: attentionMask });
+    const out = await runSession(this.encoderSession, { input_ids: int64Tensor(ids, [batch.length, width]), attention_mask: attentionMask });
     const hiddenStates = out['last_hidden_state'];
     if (!hiddenStates) throw new Error('encoder returned no last_hidden_state');
     return { hiddenStates, attentionMask, lengths: batch.map((r) => r.length) };
@@ -116,7 +119,7 @@ export class MarianModel {
     }
     // After the first step the graph only passes the encoder keys/values through; not fetching them
     // saves copying layers × 2 tensors of rows × heads × source × head_dim floats every step.
-    const out = cache ? await this.decoderSession.run(feeds, this.cachedStepOutputs) : await this.decoderSession.run(feeds);
+    const out = await runSession(this.decoderSession, feeds, cache ? this.cachedStepOutputs : undefined);
     const next: KvCache = new Map();
     for (const [name, tensor] of Object.entries(out)) {
       if (name.startsWith('present.')) next.set(`past_key_values.${name.slice('present.'.length)}`, tensor);
@@ -159,6 +162,26 @@ export class MarianModel {
     await Promise.all([this.encoderSession.release(), this.decoderSession.release()]);
   }
 }
+
+/** What ONNX Runtime says when a graph is fed (or passes on) values of widths it was not made for. */
+const SHAPES_DO_NOT_FIT = /invalid dimensions|invalid rank|dimension mismatch|incompatible dimensions|broadcast an axis|ShapeInferenceError/i;
+
+/**
+ * Runs a session; a run whose shapes do not fit is a model whose files do not belong together (one
+ * that declared nothing the load could check), not a fault of the input: kind model-corrupt.
+ */
+async function runSession(session: ort.InferenceSession, feeds: Feeds, fetches?: string[]): Promise<ort.InferenceSession.ReturnType> {
+  try {
+    return fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    if (!SHAPES_DO_NOT_FIT.test(message)) throw err;
+    throw new Da2enError('model-corrupt', `the model's encoder and decoder do not fit together (${message.split('\n')[0]!.slice(0, 200)}); its files may be damaged or come from different models: rebuild or re-copy the model directory, or run "da2en model verify"`, { cause: err });
+  }
+}
+
+/** A session's inputs or outputs as its file declares them. */
+const declared = (values: readonly ort.InferenceSession.ValueMetadata[]): DeclaredValue[] => values.map((v) => ({ name: v.name, shape: v.isTensor ? v.shape : undefined }));
 
 export function sessionOptions(settings: SessionSettings): ort.InferenceSession.SessionOptions {
   return {

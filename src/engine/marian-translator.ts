@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Dtype } from './dtype.js';
-import { DEFAULT_LENGTH_POLICY, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
+import { DEFAULT_LENGTH_POLICY, longestFinishedInput, maxNewTokens, type LengthPolicy } from './decoding/guards.js';
 import type { EngineKind, OpenedGenerator } from './generation/open-generator.js';
 import type { GenerateRequest, GeneratorKind } from './generation/sequence-generator.js';
 import { MAX_REPLICAS, type ThreadPlan } from './generation/thread-plan.js';
@@ -127,7 +127,7 @@ export class MarianTranslator implements Translator {
   ) {
     const beams = options.beams ?? 1;
     this.repetitionGuard = options.repetitionGuard ?? true;
-    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.config.maxPositions, ...options.lengthPolicy };
+    this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.generation.maxLength, ...options.lengthPolicy };
     this.spans = ProtectedSpans.forTokenizer(tokenizer);
     this.decoding = {
       beams,
@@ -235,8 +235,9 @@ export class MarianTranslator implements Translator {
     return generator ? (generator.size ?? 1) : 0;
   }
 
+  /** Not the positions: the output needs room besides, within the model's max_length (longestFinishedInput). */
   get maxInputTokens(): number {
-    return this.model.config.maxPositions;
+    return longestFinishedInput(this.model.generation.maxLength);
   }
 
   tokenize(text: string): number[] {

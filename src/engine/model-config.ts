@@ -20,14 +20,15 @@ export interface MarianConfig {
 
 /** The generation settings Hugging Face's generate() reads from generation_config.json (then config.json). */
 export interface GenerationSettings {
-  /** The model's own beam count (Helsinki ships 4–6); 1 when the files say nothing. */
+  /** The model's own beam count (Helsinki ships 4–6); 1 when the files say nothing. Not used: da2en is greedy unless asked (README). */
   numBeams: number;
-  /** Longest output incl. the decoder start token, as Hugging Face counts it. */
+  /**
+   * Longest output incl. the decoder start token, as Hugging Face counts it: the outputs' cap (the
+   * end token forced at it) and so the longest input (guards.ts). At most the positions.
+   */
   maxLength: number;
   /** Token ids never generated (single-token entries of bad_words_ids; Marian's is [[pad]]). */
   badWordIds: number[];
-  /** Forced at the last allowed step (ForcedEOSTokenLogitsProcessor); null when not configured. */
-  forcedEosId: number | null;
   /** Hugging Face's beam-search early_stopping (false unless the files say true). */
   earlyStopping: boolean;
 }
@@ -108,10 +109,10 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
   const early = g['early_stopping'] ?? c['early_stopping'];
   const generation: GenerationSettings = {
     numBeams: pick('num_beams') ?? 1,
-    maxLength: pick('max_length') ?? config.maxPositions,
+    // Past the position table a decoder has no positions to run at: Hugging Face fails there.
+    maxLength: Math.min(pick('max_length') ?? config.maxPositions, config.maxPositions),
     // Today's rule, and Marian's configured one: pad is never generated.
     badWordIds: [...new Set([padId, ...badWordIds])],
-    forcedEosId: id('forced_eos_token_id', pick('forced_eos_token_id')) ?? null,
     earlyStopping: early === true,
   };
   return { config, generation };

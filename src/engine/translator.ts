@@ -28,7 +28,7 @@ export interface Translator {
   readonly dtype: string;
   /** Settings that change the output; part of the translation-memory key. */
   readonly decoding: Record<string, unknown>;
-  /** Largest input, in tokens (incl. end-of-sentence), the model accepts. */
+  /** Largest input, in tokens (incl. end-of-sentence), whose translation the model can finish. */
   readonly maxInputTokens: number;
   readonly batchLimits?: BatchPreference | undefined;
   /** Batches the engine can run at the same time (its model processes): the pipeline keeps that many in flight. */

@@ -15,7 +15,7 @@ import { segmentDocument, type SegmentOptions } from './segment.js';
 /** What segmentation needs from a translator (the engine's Translator has it). */
 export interface TokenBudget {
   countTokens(text: string): number;
-  /** The most tokens the model takes in one input. */
+  /** The longest input whose translation the model can finish (a Marian model: its positions less room for the output's start and end tokens). */
   readonly maxInputTokens: number;
 }
 

@@ -135,6 +135,24 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     }
   });
 
+  it('a local model whose decoder comes from another model (other widths): exit 5, one line naming the file, with every engine and in `model verify` (was: exit 1 "unexpected error", and verify said ok)', async () => {
+    const mixed = mkdtempSync(path.join(dir, 'mixed-model-'));
+    cpSync(await builtModel('echo'), mixed, { recursive: true });
+    for (const f of readdirSync(path.join(mixed, 'onnx'))) if (f.startsWith('da2en_generate')) rmSync(path.join(mixed, 'onnx', f));
+    // The tiny model's decoder (d_model 32, 4 heads) beside the echo model's encoder and config.json (d_model 256, 2 heads).
+    cpSync(path.join(model, 'onnx', 'decoder_model_merged_quantized.onnx'), path.join(mixed, 'onnx', 'decoder_model_merged_quantized.onnx'));
+    const pattern = /onnx\/decoder_model_merged_quantized\.onnx declares encoder_hidden_states with 32 on axis 2 but config\.json's d_model is 256/;
+    for (const engine of ['auto', 'js', 'ort']) {
+      const out = mkdtempSync(path.join(dir, 'out-'));
+      const r = await runCli([file('mixed.txt', DANISH), '--model', mixed, '--engine', engine, '--offline', '--no-cache', '--quiet', '--out-dir', out]);
+      expectOneLineError({ ...r, files: readdirSync(out) }, 5, pattern);
+    }
+    const verify = await runCli(['model', 'verify', '--model', mixed]);
+    expect(verify.code).toBe(5);
+    expect(verify.stdout).toBe('');
+    expect(verify.stderr).toMatch(pattern);
+  });
+
   it('unknown option and bad option value get yargs messages', async () => {
     const unknown = await runCli(['x.txt', '--colour']);
     expect(unknown.code).toBe(2);

@@ -141,7 +141,7 @@ describe('the wrapped model file', () => {
       expect(bytes.length).toBeGreaterThan(0);
       // The weights live beside it, each at a 64 KiB boundary (mapped, not copied, when a session opens).
       const weights = await readFile(generationWeightsPath(dir, 'q8'));
-      expect(made.trim().split('\n')[1]).toBe(String(weights.length));
+      expect(JSON.parse(made.trim().split('\n')[1]!)).toEqual({ model: bytes.length, data: weights.length });
       const model = onnxProto.onnx.ModelProto.decode(bytes);
       const external = model.graph!.initializer!.filter((t) => t.dataLocation === onnxProto.onnx.TensorProto.DataLocation.EXTERNAL);
       expect(external.length).toBeGreaterThan(10);
@@ -179,6 +179,47 @@ describe('the wrapped model file', () => {
       expect((await readFile(generationWeightsPath(dir, 'q8'))).length).toBe(weights.length);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is made again when its model file is cut short, replaced by another model, or changed in place', async () => {
+    const dir = await copyModel(await builtModel('echo'));
+    const other = await copyModel(await builtModel('tiny'));
+    try {
+      const cached = generationModelPath(dir, 'q8');
+      const config = await readModelConfig(dir);
+      const probe = request(config, [[5, 6, 7, 8, 9, config.config.eosId]], 1, [12]);
+      const opened = async () => {
+        const op = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+        try {
+          expect(op.kind).toBe('ort');
+          // The echo model copies its input: a foreign wrapped model would not.
+          expect((await op.generate(probe)).map((s) => s.ids)).toEqual([[5, 6, 7, 8, 9]]);
+        } finally {
+          await op.dispose();
+        }
+      };
+      await opened();
+      await (await openGenerator(other, 'q8', { engine: 'ort', intraOpThreads: 1 })).dispose();
+      const bytes = await readFile(cached);
+      // Without the prepared copy, which would otherwise be opened instead (and was made from the wrapped model).
+      const dropPrepared = () => Promise.all(['.prepared.onnx', '.prepared.onnx.data', '.prepared.onnx.json'].map((s) => rm(cached.replace(/\.onnx$/, s), { force: true })));
+      await dropPrepared();
+      await truncate(cached, 1000);
+      await opened();
+      expect((await readFile(cached)).equals(bytes)).toBe(true);
+      await dropPrepared();
+      await cp(generationModelPath(other, 'q8'), cached);
+      await opened();
+      expect((await readFile(cached)).equals(bytes)).toBe(true);
+      // Same size, other bytes: the sizes cannot tell, but it does not open, and is made again once.
+      await dropPrepared();
+      await writeFile(cached, new Uint8Array(bytes.length));
+      await opened();
+      expect((await readFile(cached)).equals(bytes)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(other, { recursive: true, force: true });
     }
   });
 

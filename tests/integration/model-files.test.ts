@@ -62,7 +62,7 @@ describe('model files', () => {
       const files = await readModelDirectory(dir, 'q8');
       expect(files.config).toMatchObject({ eosId: 7, decoderStartId: 5, padId: config.pad_token_id, vocabSize: config.vocab_size, layers: 2, heads: 4, headDim: 8 });
       // Multi-token bad words cannot be a vocabulary mask; pad is always banned.
-      expect(files.generation).toEqual({ numBeams: 4, maxLength: 64, badWordIds: [config.pad_token_id, 9], forcedEosId: 7, earlyStopping: true });
+      expect(files.generation).toEqual({ numBeams: 4, maxLength: 64, badWordIds: [config.pad_token_id, 9], earlyStopping: true });
       expect(files.decoderPath).toBe(path.join(dir, 'onnx', 'decoder_model_merged_quantized.onnx'));
     } finally {
       await rm(dir, { recursive: true, force: true });

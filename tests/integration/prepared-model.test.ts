@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dtype } from '../../src/engine/dtype.js';
-import { generationModelPath, generationWeightsPath } from '../../src/engine/generation/generation-model.js';
+import { generationModelPath, generationTempName, generationTempPid, generationWeightsPath } from '../../src/engine/generation/generation-model.js';
 import { openGenerator, opensWithoutMaking } from '../../src/engine/generation/open-generator.js';
 import { OrtGenerator } from '../../src/engine/generation/ort-generator.js';
 import { machineFingerprint, preparedModelPath, preparedModelState, preparedStampPath, preparedWeightsPath } from '../../src/engine/generation/prepared-model.js';
@@ -206,6 +206,23 @@ describe('a prepared copy that cannot be made', () => {
     await generator.dispose();
     expect(await leftovers(dir)).toEqual([]);
     expect(await preparedModelState(dir, 'q8')).toMatchObject({ state: 'current' });
+  });
+
+  it("removes the wrapped model's temp files a stopped maker left behind, not those of a maker still running, also at a start with nothing to make", async () => {
+    const dir = await copyModel();
+    const onnx = path.join(dir, 'onnx');
+    // Made first: the start below opens the prepared copy and makes nothing.
+    await (await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 })).dispose();
+    expect(await opensWithoutMaking(dir, 'q8')).toBe(true);
+    const named = (pid: number, file: string) => path.basename(generationTempName(path.join(onnx, file), pid));
+    // 4194304: a process id that is not running (the highest possible one is never handed out here).
+    const stopped = [named(4194304, 'da2en_generate_quantized.onnx.data'), named(4194304, 'da2en_generate_quantized.onnx'), named(4194304, 'da2en_generate_quantized.prepared.onnx.json')];
+    const running = named(process.ppid, 'da2en_generate_quantized.onnx.data');
+    expect([...stopped, running].map(generationTempPid)).toEqual([4194304, 4194304, 4194304, process.ppid]);
+    for (const name of [...stopped, running]) await writeFile(path.join(onnx, name), Buffer.alloc(1000));
+    const generator = await openGenerator(dir, 'q8', { engine: 'ort', intraOpThreads: 1 });
+    await generator.dispose();
+    expect(await leftovers(dir)).toEqual([running]);
   });
 });
 

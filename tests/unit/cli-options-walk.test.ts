@@ -315,8 +315,10 @@ describe('the cases issue 11 named', () => {
     [['a.txt', '--threads', 'abc'], /--threads must be/],
     [['a.txt', '--threads', '1000'], /--threads must be a whole number from 1 to 256; got 1000/],
     [['a.txt', '--max-batch-size', '0'], /--max-batch-size must be a whole number from 1 to 1024; got 0/],
-    [['a.txt', '--max-chunk-tokens', '0'], /--max-chunk-tokens must be a whole number from 8 to 512; got 0/],
-    [['a.txt', '--max-chunk-tokens', '1'], /--max-chunk-tokens must be a whole number from 8 to 512; got 1/],
+    [['a.txt', '--max-chunk-tokens', '0'], /--max-chunk-tokens must be a whole number from 8 to 510; got 0/],
+    [['a.txt', '--max-chunk-tokens', '1'], /--max-chunk-tokens must be a whole number from 8 to 510; got 1/],
+    // 511 and 512 fill the positions an Opus-MT output needs besides: its translation was cut short.
+    [['a.txt', '--max-chunk-tokens', '511'], /--max-chunk-tokens must be a whole number from 8 to 510; got 511/],
     [['a.txt', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64; got 0/],
     [['a.txt', '--beams', '0x10'], /--beams must be .*got 0x10/],
     [['a.txt', '--beams'], /Not enough arguments following: beams/],

@@ -1,4 +1,5 @@
 import type { Argv, Options } from 'yargs';
+import { DEFAULT_LENGTH_POLICY, longestFinishedInput } from '../../engine/decoding/guards.js';
 import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
 import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/defaults.js';
@@ -10,8 +11,12 @@ import { CACHE_DIR_OPTIONS, checkCacheDir, PROGRESS_OPTIONS, engineOptionsFrom, 
 import type { CliContext } from '../context.js';
 import type { TranslateRunOptions } from './translate-run.js';
 
-/** Ranges shared with `queue add`, which takes the same segmentation and batching options. */
-export const MAX_CHUNK_TOKENS_RANGE = { integer: true, min: 8, max: 512 } as const;
+/**
+ * Ranges shared with `queue add`, which takes the same segmentation and batching options. Chunks end
+ * where an Opus-MT model (512 positions) still finishes their translation: a larger value would be
+ * lowered to that anyway (segmentation/for-translator.ts).
+ */
+export const MAX_CHUNK_TOKENS_RANGE = { integer: true, min: 8, max: longestFinishedInput(DEFAULT_LENGTH_POLICY.maxPositions) } as const;
 export const BATCH_TOKENS_RANGE = { integer: true, min: 1, max: 1_048_576 } as const;
 export const MAX_BATCH_SIZE_RANGE = { integer: true, min: 1, max: 1024 } as const;
 const FETCH_TIMEOUT_RANGE = { integer: false, min: 0, minExclusive: true, max: 3600, unit: 'seconds' } as const;

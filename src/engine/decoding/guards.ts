@@ -7,14 +7,25 @@ export interface LengthPolicy {
   /** Output may be at most ratio × source tokens + slack (Marian outputs rarely exceed 1.5×). */
   ratio: number;
   slack: number;
-  /** Hard cap from the model's position table. */
+  /** Hard cap: the longest output incl. the decoder start token (the model's max_length, at most its positions). */
   maxPositions: number;
 }
 
 export const DEFAULT_LENGTH_POLICY: LengthPolicy = { ratio: 2, slack: 10, maxPositions: 512 };
 
+/** New tokens at most, incl. the end token (forced at the last one): Hugging Face's max_length, the positions, counts the decoder's start token too. */
 export function maxNewTokens(sourceTokens: number, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): number {
   return Math.max(1, Math.min(policy.maxPositions - 1, Math.ceil(sourceTokens * policy.ratio + policy.slack)));
+}
+
+/**
+ * The longest input (in tokens, incl. its end token) whose translation as long as itself the decoder
+ * finishes on its own: of the positions, one holds the output's start token, and the last new token
+ * is the forced end token (flagged length-cap), so an output of n − 1 tokens ends by itself only
+ * when n − 1 + 1 (its end token) < maxPositions − 1.
+ */
+export function longestFinishedInput(maxPositions: number): number {
+  return maxPositions - 2;
 }
 
 /**

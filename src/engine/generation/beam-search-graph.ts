@@ -17,6 +17,7 @@
  * through untouched.
  */
 import onnxProto from 'onnx-proto';
+import { checkDeclaredWidths, type DeclaredValue } from '../graph-dimensions.js';
 import { checkDecoderLayers } from '../model-config.js';
 import { GraphSurgeryError, MAX_NEW_TOKENS_INPUT, type BeamSearchSpec } from './beam-search-spec.js';
 import { rowMajorTables, withRowMajorLookups } from './row-major-lookups.js';
@@ -257,9 +258,20 @@ function constants(spec: BeamSearchSpec): ITensor[] {
 const pastName = (i: number, part: 'decoder' | 'encoder', kv: 'key' | 'value') => `past_key_values.${i}.${part}.${kv}`;
 const presentName = (i: number, part: 'decoder' | 'encoder', kv: 'key' | 'value') => `present.${i}.${part}.${kv}`;
 
-function checkDecoder(decoder: IGraph, spec: BeamSearchSpec): void {
+/** A graph's inputs or outputs as its file declares them (a dimension is a number, a name, or neither). */
+const declared = (values: readonly IValueInfo[] | null | undefined): DeclaredValue[] =>
+  (values ?? []).map((v) => ({ name: v.name ?? '', shape: v.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue != null ? num(d.dimValue) : d.dimParam)) }));
+
+/** The source files' names, for messages. */
+export interface SourceNames {
+  encoder: string;
+  decoder: string;
+}
+
+function checkDecoder(encoder: IGraph, decoder: IGraph, spec: BeamSearchSpec, names: SourceNames): void {
   try {
-    checkDecoderLayers(spec.layers, (decoder.input ?? []).map((v) => v.name ?? ''), 'decoder_model_merged');
+    checkDecoderLayers(spec.layers, (decoder.input ?? []).map((v) => v.name ?? ''), names.decoder);
+    checkDeclaredWidths(spec, { encoderOutputs: declared(encoder.output), decoderInputs: declared(decoder.input), decoderOutputs: declared(decoder.output) }, names);
   } catch (err) {
     throw new GraphSurgeryError((err as Error).message, { cause: err });
   }
@@ -346,7 +358,7 @@ export interface WrappedModel {
 }
 
 /** Builds the BeamSearch model from the bytes of encoder_model(.onnx) and decoder_model_merged(.onnx). */
-export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Array, spec: BeamSearchSpec): Uint8Array {
+export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Array, spec: BeamSearchSpec, names: SourceNames = { encoder: 'encoder_model', decoder: 'decoder_model_merged' }): Uint8Array {
   let encoderModel: IModel;
   let decoderModel: IModel;
   try {
@@ -358,7 +370,7 @@ export function wrapBeamSearch(encoderBytes: Uint8Array, decoderBytes: Uint8Arra
   const enc = encoderModel.graph;
   const dec = decoderModel.graph;
   if (!enc || !dec) throw new GraphSurgeryError('model file has no graph');
-  checkDecoder(dec, spec);
+  checkDecoder(enc, dec, spec, names);
   const encInputs = new Set((enc.input ?? []).map((v) => v.name));
   if (!encInputs.has('input_ids') || !encInputs.has('attention_mask') || !(enc.output ?? []).some((v) => v.name === 'last_hidden_state')) {
     throw new GraphSurgeryError('encoder_model lacks input_ids, attention_mask or last_hidden_state');

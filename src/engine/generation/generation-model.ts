@@ -3,13 +3,13 @@
  * or build: on first load), verified against the step-by-step loop, and cached beside the model:
  * onnx/da2en_generate(_quantized).onnx, its weights in .onnx.data (external-weights.ts: mapped rather
  * than copied when a session opens), and a stamp naming the source files' sizes and times and the
- * weights file's size, so a changed source file (a re-download, a rebuild) makes it again, and a
- * truncated weights file too. Its third line holds the sha256 of the model and its weights as written,
+ * sizes of the model and weights files, so a changed source file (a re-download, a rebuild) makes it
+ * again, and a truncated or replaced model or weights file too. Its third line holds the sha256 of the model and its weights as written,
  * checked by `da2en model verify` (cached-copies.ts), not on every load: hashing ~300 MB costs more
  * than most of a start.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { replaceFile } from '../../io/replace-file.js';
 import { nameBeside } from '../../io/name-beside.js';
@@ -18,7 +18,7 @@ import type { Dtype } from '../dtype.js';
 import { modelFile } from '../model-store/model-files.js';
 
 /** Bump when the wrapping changes: cached files of another version are made again. */
-export const WRAPPER_VERSION = 5;
+export const WRAPPER_VERSION = 6;
 
 export interface CachedGenerationModel {
   /** The .onnx path (cached) or the bytes (the directory could not be written). */
@@ -86,29 +86,60 @@ export async function generationModelHashes(dir: string, dtype: Dtype): Promise<
   }
 }
 
+/** The sizes of the wrapped model and its weights file as written: each load compares them (the stamp's second line). */
+interface WrittenSizes {
+  model: number;
+  data: number;
+}
+
 /** The cached wrapped model's path if it is current (made for these source files), else undefined. */
 export async function currentGenerationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<string | undefined> {
   const target = generationModelPath(dir, dtype);
   try {
-    // The stamp's first line names the sources, its second the weights file's size.
-    const [sources, weights] = (await readFile(generationStampPath(dir, dtype), 'utf8')).split('\n');
-    if (sources !== (await stampFor(dir, dtype, spec)) || (await stat(target)).size === 0) return undefined;
-    if ((await stat(generationWeightsPath(dir, dtype))).size !== Number(weights)) return undefined;
-    return target;
+    // The stamp's first line names the sources, its second the sizes of the model and weights files as written.
+    const [sources, sizes] = (await readFile(generationStampPath(dir, dtype), 'utf8')).split('\n');
+    if (sources !== (await stampFor(dir, dtype, spec))) return undefined;
+    const written = JSON.parse(sizes ?? '') as Partial<WrittenSizes>;
+    const [model, data] = await Promise.all([stat(target), stat(generationWeightsPath(dir, dtype))]);
+    return model.size === written.model && data.size === written.data ? target : undefined;
   } catch {
     // No cached model yet.
   }
   return undefined;
 }
 
-/** The cached wrapped model if it is current, else a fresh one (written beside the model when possible). */
-export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec): Promise<CachedGenerationModel> {
-  const current = await currentGenerationModel(dir, dtype, spec);
+/**
+ * The cached wrapped model if it is current, else a fresh one (written beside the model when possible);
+ * `remake`: a fresh one whatever is cached (the cached one passed the size checks but did not open).
+ */
+export async function generationModel(dir: string, dtype: Dtype, spec: BeamSearchSpec, remake = false): Promise<CachedGenerationModel> {
+  const current = remake ? undefined : await currentGenerationModel(dir, dtype, spec);
   if (current) return { source: current, fresh: false };
   const [encoder, decoder] = await Promise.all([readFile(path.join(dir, modelFile('encoder', dtype))), readFile(path.join(dir, modelFile('decoder', dtype)))]);
   const { wrapBeamSearch } = await import('./beam-search-graph.js');
-  const bytes = wrapBeamSearch(encoder, decoder, spec);
+  const bytes = wrapBeamSearch(encoder, decoder, spec, { encoder: modelFile('encoder', dtype), decoder: modelFile('decoder', dtype) });
   return { source: bytes, fresh: true };
+}
+
+/**
+ * The name a file of the wrapped model or of its prepared copy is written under before it is renamed
+ * into place. It names the writing process: what a process stopped meanwhile leaves behind is removed
+ * by a later start (generationTempPid). The converter knows these names as the engine's own
+ * (output-folder.ts ENGINE_FILE).
+ */
+export function generationTempName(file: string, pid = process.pid): string {
+  return nameBeside(file, `.tmp-${pid}-${Date.now()}`);
+}
+
+/** The process that wrote a temp file named by generationTempName (`name`: the bare file name); undefined for any other name. */
+export function generationTempPid(name: string): number | undefined {
+  const pid = /^da2en_generate(?:_quantized)?(?:\.prepared)?\.onnx(?:\.data|\.json)?\.tmp-(\d+)-\d+$/.exec(name)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}
+
+/** Makes the cached wrapped model not current (its stamp removed), so that no later load opens it. */
+export async function discardGenerationModel(dir: string, dtype: Dtype): Promise<void> {
+  if (await ownsOnnxFolder(dir)) await rm(generationStampPath(dir, dtype), { force: true }).catch(() => undefined);
 }
 
 /**
@@ -124,15 +155,14 @@ export async function storeGenerationModel(dir: string, dtype: Dtype, spec: Beam
   const split = splitExternalWeights(bytes, path.basename(weights));
   const dataHash = createHash('sha256');
   for (const chunk of split.data) dataHash.update(chunk);
-  // The temp names the converter recognises as the engine's own (output-folder.ts ENGINE_FILE).
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
   try {
     // Not fsynced: a file cut short by a crash fails the stamp's size check and is made again.
-    await replaceFile(weights, split.data, { sync: false, temp: nameBeside(weights, suffix) });
-    await replaceFile(target, split.model, { sync: false, temp: nameBeside(target, suffix) });
+    await replaceFile(weights, split.data, { sync: false, temp: generationTempName(weights) });
+    await replaceFile(target, split.model, { sync: false, temp: generationTempName(target) });
     const sha256: CopyHashes = { model: createHash('sha256').update(split.model).digest('hex'), data: dataHash.digest('hex') };
+    const sizes: WrittenSizes = { model: split.model.length, data: split.dataBytes };
     const stamp = generationStampPath(dir, dtype);
-    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${split.dataBytes}\n${JSON.stringify(sha256)}\n`, { temp: nameBeside(stamp, suffix) });
+    await replaceFile(stamp, `${await stampFor(dir, dtype, spec)}\n${JSON.stringify(sizes)}\n${JSON.stringify(sha256)}\n`, { temp: generationTempName(stamp) });
     return true;
   } catch {
     return false;

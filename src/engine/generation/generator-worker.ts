@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { HEAP_WARM_BYTES, warmHeap } from './heap-warmer.js';
 import { busyCoresBetween, planThreads, readCpuTimes, type ThreadPlan } from './thread-plan.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { toWorkerError, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 // Started with its work (argv) or ahead of it (prestartModelProcess): then the first message says it.
 const given = process.argv[2] ? (JSON.parse(process.argv[2]) as WorkerInit) : undefined;
@@ -27,7 +27,6 @@ const reply = (message: WorkerReply) => {
     if (err) process.exit(0);
   });
 };
-const describe = (err: unknown) => ({ message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error' });
 
 process.on('disconnect', () => process.exit(0));
 // While ONNX Runtime builds a session or runs a batch it holds this thread for seconds (minutes for
@@ -102,10 +101,10 @@ try {
     warming.stop();
     generator.generate(request.request).then(
       (sequences) => reply({ type: 'result', id: request.id, sequences }),
-      (err: unknown) => reply({ type: 'error', id: request.id, error: describe(err) }),
+      (err: unknown) => reply({ type: 'error', id: request.id, error: toWorkerError(err) }),
     );
   });
   reply({ type: 'ready', kind: generator.kind, ...(generator.notice ? { notice: generator.notice } : {}), threads });
 } catch (err) {
-  reply({ type: 'failed', error: describe(err) });
+  reply({ type: 'failed', error: toWorkerError(err) });
 }

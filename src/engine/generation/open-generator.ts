@@ -5,10 +5,10 @@ import { MarianModel, sessionOptions, type SessionSettings } from '../marian-mod
 import { readModelConfig, type ModelConfig } from '../model-config.js';
 import type { BeamSearchSpec } from './beam-search-spec.js';
 import { verifyAgreement } from './agreement-probes.js';
-import { currentGenerationModel, generationModel, storeGenerationModel } from './generation-model.js';
+import { currentGenerationModel, discardGenerationModel, generationModel, storeGenerationModel } from './generation-model.js';
 import { JsLoopGenerator } from './js-loop-generator.js';
 import { OrtGenerator } from './ort-generator.js';
-import { preparedModelState, startPreparedCopy, type PreparedCopyInProgress } from './prepared-model.js';
+import { preparedModelState, removeAbandonedTemps, startPreparedCopy, type PreparedCopyInProgress } from './prepared-model.js';
 import type { SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
 
@@ -106,13 +106,24 @@ async function switchToPrepared(op: OrtGenerator, copy: PreparedCopyInProgress, 
  */
 export async function openGenerator(dir: string, dtype: Dtype, options: OpenGeneratorOptions = {}): Promise<OpenedGenerator> {
   const engine = options.engine ?? 'auto';
+  await removeAbandonedTemps(dir).catch(() => undefined);
   const settings: SessionSettings = { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
   if (engine === 'js') return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings));
   const model = await readModelConfig(dir);
+  try {
+    return await openInsideOrt(dir, dtype, model, settings);
+  } catch (err) {
+    if (engine === 'ort') throw err;
+    return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings), `generation inside ONNX Runtime is not available for this model (${firstLine(err)}); using the step-by-step loop, which is slower`);
+  }
+}
+
+/** The BeamSearch-wrapped model (see openGenerator); `remake`: made again whatever is cached. */
+async function openInsideOrt(dir: string, dtype: Dtype, model: ModelConfig, settings: SessionSettings, remake = false): Promise<OrtGenerator> {
   let copy: PreparedCopyInProgress | undefined;
   try {
     const spec = beamSearchSpec(model);
-    const cached = await generationModel(dir, dtype, spec);
+    const cached = await generationModel(dir, dtype, spec, remake);
     const sessionSettings = sessionOptions(settings);
     const prepared = cached.fresh ? undefined : await preparedModelState(dir, dtype);
     if (prepared?.state === 'current') {
@@ -124,7 +135,18 @@ export async function openGenerator(dir: string, dtype: Dtype, options: OpenGene
     // A wrapped model made just now is saved as the prepared copy too, by the same session: its
     // optimisation is paid once, and the next start takes the fast path.
     if (prepared === undefined || prepared.state === 'current' || prepared.state === 'missing') copy = await startPreparedCopy(dir, dtype);
-    const opened = await openWrapped(cached.source, sessionSettings, copy);
+    let opened: Awaited<ReturnType<typeof openWrapped>>;
+    try {
+      opened = await openWrapped(cached.source, sessionSettings, copy);
+    } catch (err) {
+      // openWrapped has removed what the copy had written.
+      copy = undefined;
+      if (cached.fresh) throw err;
+      // Cached, of the sizes recorded, yet it does not open (changed in place): made again, once,
+      // rather than falling back to the loop on every start.
+      await discardGenerationModel(dir, dtype);
+      return await openInsideOrt(dir, dtype, model, settings, true);
+    }
     if (!opened.saved) copy = undefined;
     const op = new OrtGenerator(opened.session, model.config);
     if (cached.fresh) {
@@ -147,7 +169,6 @@ export async function openGenerator(dir: string, dtype: Dtype, options: OpenGene
     return chosen;
   } catch (err) {
     await copy?.abandon();
-    if (engine === 'ort') throw err;
-    return new JsLoopGenerator(await MarianModel.load(dir, dtype, settings), `generation inside ONNX Runtime is not available for this model (${firstLine(err)}); using the step-by-step loop, which is slower`);
+    throw err;
   }
 }

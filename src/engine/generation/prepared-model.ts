@@ -17,9 +17,8 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Dtype } from '../dtype.js';
 import { replaceFile } from '../../io/replace-file.js';
-import { nameBeside } from '../../io/name-beside.js';
 import { sha256File } from '../model-store/manifest.js';
-import { generationModelPath, generationStampPath, ownsOnnxFolder, type CopyHashes } from './generation-model.js';
+import { generationModelPath, generationStampPath, generationTempName, generationTempPid, ownsOnnxFolder, type CopyHashes } from './generation-model.js';
 
 export function preparedModelPath(dir: string, dtype: Dtype): string {
   return generationModelPath(dir, dtype).replace(/\.onnx$/, '.prepared.onnx');
@@ -127,10 +126,17 @@ export async function preparedModelState(dir: string, dtype: Dtype): Promise<Pre
   return (await ownsOnnxFolder(dir)) && (await writable(path.dirname(model))) ? { state: 'missing' } : { state: 'unwritable' };
 }
 
-/** Removes temp folders left by a process that died while making a copy (each holds ~the model's size). */
-async function removeAbandonedTemps(folder: string): Promise<void> {
+/**
+ * Removes what a process that died while making a copy or the wrapped model left in the model's
+ * onnx/ folder: its temp folder, its temp files (each holds up to the model's size). Run at every
+ * start, not only at one that makes something: a start right after a stop can find the stopped
+ * process still alive, and the start after it has nothing to make.
+ */
+export async function removeAbandonedTemps(dir: string): Promise<void> {
+  if (!(await ownsOnnxFolder(dir))) return;
+  const folder = path.join(dir, 'onnx');
   for (const name of await readdir(folder).catch(() => [] as string[])) {
-    const pid = Number(/^\.prepared-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(/^\.prepared-(\d+)-/.exec(name)?.[1] ?? generationTempPid(name));
     if (!pid || pid === process.pid) continue;
     try {
       process.kill(pid, 0);
@@ -157,7 +163,6 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
   if (!(await ownsOnnxFolder(dir))) return undefined;
   const finalModel = preparedModelPath(dir, dtype);
   const folder = path.dirname(finalModel);
-  await removeAbandonedTemps(folder);
   let temp: string;
   try {
     temp = await mkdtemp(path.join(folder, `${TEMP_PREFIX}${process.pid}-`));
@@ -206,7 +211,7 @@ export async function startPreparedCopy(dir: string, dtype: Dtype): Promise<Prep
       try {
         const stamp: Stamp = { ...(await machineKey(dir, dtype)), failed: reason.slice(0, 300) };
         // A link at the stamp's name is replaced, never written through.
-        await replaceFile(files[2]!, `${JSON.stringify(stamp)}\n`, { temp: nameBeside(files[2]!, `.tmp-${process.pid}-${Date.now()}`) });
+        await replaceFile(files[2]!, `${JSON.stringify(stamp)}\n`, { temp: generationTempName(files[2]!) });
         // A damaged earlier copy is of no use any more.
         await Promise.all(files.slice(0, 2).map((f) => rm(f, { force: true })));
       } catch {

@@ -14,13 +14,7 @@ import type { DecodedSequence } from '../decoding/greedy.js';
 import { modelProcessEnv } from './model-process-env.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
-import type { WorkerError, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
-
-function toError(e: WorkerError): Error {
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
+import { fromWorkerError, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** What an aborted signal carries, as an Error. */
 export function abortReason(signal: AbortSignal): Error {
@@ -129,7 +123,7 @@ export class WorkerGenerator implements SequenceGenerator {
       if (!waiting) return;
       this.pending.delete(reply.id);
       if (reply.type === 'result') waiting.resolve(reply.sequences);
-      else waiting.reject(toError(reply.error));
+      else waiting.reject(fromWorkerError(reply.error));
       this.idle();
     });
     const fail = (err: Error) => {
@@ -202,7 +196,7 @@ export class WorkerGenerator implements SequenceGenerator {
         } else if (reply.type === 'failed') {
           cleanup();
           child.kill('SIGKILL');
-          reject(toError(reply.error));
+          reject(fromWorkerError(reply.error));
         }
       };
       const onError = (err: Error) => {

@@ -1,3 +1,4 @@
+import { Da2enError, type ErrorKind } from '../../errors.js';
 import type { Dtype } from '../dtype.js';
 import type { DecodedSequence } from '../decoding/greedy.js';
 import type { EngineKind } from './open-generator.js';
@@ -25,6 +26,21 @@ export type WorkerRequest =
 export interface WorkerError {
   message: string;
   name: string;
+  /** The domain error's kind, so the parent can rebuild it (a model found corrupt while it runs). */
+  kind?: ErrorKind;
+}
+
+/** An error as it crosses to the parent: a da2en error keeps its kind (a model found corrupt while it runs is exit 5, not "unexpected"). */
+export function toWorkerError(err: unknown): WorkerError {
+  return { message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error', ...(err instanceof Da2enError ? { kind: err.kind } : {}) };
+}
+
+/** The parent's side of toWorkerError. */
+export function fromWorkerError(e: WorkerError): Error {
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
 }
 
 export type WorkerReply =
