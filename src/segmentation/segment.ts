@@ -15,6 +15,7 @@
  */
 import type { SourceChunk, SourceDocument, SourceParagraph } from '../document/types.js';
 import { Da2enError } from '../errors.js';
+import { removeNuls } from '../nul-characters.js';
 import { packPieces, splitToBudget, type Piece, type TokenCounter } from './chunk.js';
 import { classifyMarkers, looksLikeHeading } from './classify.js';
 import { logicalLines } from './lines.js';
@@ -83,7 +84,9 @@ export function segmentParagraph(
 
 export function segmentDocument(text: string, opts: SegmentOptions): SourceDocument {
   if (!(opts.maxTokens > 0)) throw new Da2enError('usage', `maxTokens must be positive, got ${opts.maxTokens}`);
-  const normalized = normalizeInput(text);
+  // NULs go before the date marker is looked for ("\0date 2024-05"), as a file read by the CLI loses
+  // them before its paragraphs reach here; splitParagraphs would remove them only after.
+  const normalized = normalizeInput(removeNuls(text).text);
   const { date, rest } = opts.dateMarker === false ? { date: undefined, rest: normalized } : extractLeadingMetadata(normalized);
   const blocks = splitParagraphs(rest);
   const paragraphs = blocks.map((lines, i) => segmentParagraph(lines, i, blocks[i + 1]?.[0], opts));

@@ -287,6 +287,13 @@ describe('da2en serve: API contract', () => {
       const words = 'Et afsnit med nok ord til at være en artikel, som Readability vil læse, og så en sætning mere.';
       const page = await postJson(`${open.url}/v1/articles`, { html: `<html><body><article><h1>Tit\u0000el</h1><p>${words.replace('nok', 'n\u0000ok')}</p><p>${words}</p></article></body></html>` });
       expect(page.json.paragraphs.map((p: { target: string }) => p.target)).toEqual(['Titel', words, words]);
+      // The date marker is read with a NUL before or inside it, as the CLI reads it from a file.
+      for (const marked of ['\u0000date 2024-05\n\nTitel\n\nBrødtekst her.', 'date\u0000 2024-05\n\nTitel\n\nBrødtekst her.']) {
+        const dated = await postJson(`${open.url}/v1/articles`, { text: marked });
+        expect(dated.json.metadata.date, JSON.stringify(marked)).toBe('2024-05');
+        expect(dated.json.title.source).toBe('Titel');
+        expect(dated.json.paragraphs.map((p: { source: string }) => p.source)).toEqual(['Titel', 'Brødtekst her.']);
+      }
       const nothing = await postJson(`${open.url}/v1/articles`, { text: '\u0000\n\u0000' });
       expect(nothing.status).toBe(400);
       expect(nothing.json.error).toMatch(/text is empty/);

@@ -116,6 +116,15 @@ describe('title', () => {
     expect(segmentDocument('   \n\t\n', opts(60)).paragraphs).toEqual([]);
   });
 
+  it('reads the date marker with a NUL before or inside it, as a file read by the CLI (was: serve translated the marker as the first paragraph)', () => {
+    const clean = segmentDocument('date 2024-05\n\nTitel\n\nBrødtekst her.', opts(60));
+    expect(clean.metadata).toEqual({ date: '2024-05' });
+    expect(clean.title).toBe('Titel');
+    for (const text of ['\u0000date 2024-05\n\nTitel\n\nBrødtekst her.', 'date\u0000 2024-05\n\nTitel\n\nBrødtekst her.', '\u0000\ufeffd\u0000ate 2024-05\n\nTitel\n\nBrødtekst her.']) {
+      expect(segmentDocument(text, opts(60)), JSON.stringify(text)).toEqual(clean);
+    }
+  });
+
   it('copies opts.source to metadata', () => {
     expect(segmentDocument('Hej.', { ...opts(60), source: 'a.txt' }).metadata).toEqual({ source: 'a.txt' });
   });
