@@ -14,6 +14,8 @@
  *  - the leading ` date YYYY-MM ` marker is extracted from the first window only: later windows
  *    are segmented behind a throwaway first paragraph, so text that happens to start a later
  *    window is never taken for the marker;
+ *  - the first window holds at least two paragraphs: a first paragraph that is only the marker
+ *    leaves the title paragraph, and it still has its look-ahead for the heading heuristic;
  *  - the title and date come from the first window, as segmentDocument finds them, the target
  *    title from the first translated paragraph (`targetTitle`), the detected language from the
  *    first 4000 characters of the paragraphs (all detectLanguage looks at);
@@ -92,6 +94,8 @@ export const DEFAULT_WINDOW_CHARS = 1_000_000;
 const LANGUAGE_SAMPLE_CHARS = 4000;
 /** A paragraph put in front of later windows so that nothing there is read as the date marker. */
 const SHIELD = 'x';
+/** The marker paragraph and the one the title is read from (see the top of this file). */
+const FIRST_WINDOW_MIN_PARAGRAPHS = 2;
 
 /** The title's translation: none without a title, else the first paragraph's, or its first chunk's when the title is the paragraph's first sentence. */
 export function targetTitle(sourceTitle: string, first: BilingualParagraph): string {
@@ -133,7 +137,8 @@ async function* textWindows(strings: AsyncIterable<string> | Iterable<string>, t
     for (let windowNo = 0; !next.done || windowNo === 0; windowNo++) {
       const window: string[] = [];
       let chars = 0;
-      while (!next.done && window.length < windowParagraphs && chars < windowChars) {
+      const least = windowNo === 0 ? FIRST_WINDOW_MIN_PARAGRAPHS : 1;
+      while (!next.done && (window.length < least || (window.length < windowParagraphs && chars < windowChars))) {
         window.push(next.value);
         chars += next.value.length;
         next = await it.next();
