@@ -147,11 +147,9 @@ async function* textWindows(strings: AsyncIterable<string> | Iterable<string>, t
       const bytesAfter = o.input?.bytesRead ?? 0;
       const shielded = windowNo > 0;
       const text = [...(shielded ? [SHIELD] : []), ...window, ...(lookahead !== undefined ? [lookahead] : [])].join('\n\n');
-      const segmented = segmentForTranslator(text, translator, {
-        ...(o.maxChunkTokens !== undefined ? { maxChunkTokens: o.maxChunkTokens } : {}),
-        ...(o.packSentences !== undefined ? { packSentences: o.packSentences } : {}),
-        ...(o.source !== undefined ? { source: o.source } : {}),
-      });
+      // Every segmentation option as given (segmentOptionsFor takes its own): `dateMarker: false`
+      // was once left out here, and the marker was taken out of text meant to be translated.
+      const segmented = segmentForTranslator(text, translator, o);
       const own = segmented.paragraphs.slice(shielded ? 1 : 0, lookahead !== undefined ? -1 : undefined);
       yield { ...(windowNo === 0 ? { head: { title: segmented.title, metadata: segmented.metadata } } : {}), paragraphs: own, bytesAfter };
     }

@@ -4,6 +4,7 @@ import type { BilingualDocument, BilingualParagraph } from '../../src/document/t
 import { Da2enError, isDa2enError } from '../../src/errors.js';
 import { paragraphsFromBytes } from '../../src/io/paragraph-stream.js';
 import { ChunkBudgetError } from '../../src/segmentation/chunk.js';
+import { segmentForTranslator } from '../../src/segmentation/for-translator.js';
 import { splitParagraphStream } from '../../src/segmentation/paragraphs.js';
 import { translateParagraphStream, type StreamProgress } from '../../src/pipeline/translate-stream.js';
 import { OUTPUT_FORMATS, render } from '../../src/rendering/index.js';
@@ -102,6 +103,23 @@ describe('translateParagraphStream', () => {
         for await (const p of t) got.push(p);
         expect(got, `${JSON.stringify(strings)} window ${windowParagraphs}`).toEqual(whole.paragraphs);
       }
+    }
+  });
+
+  it('dateMarker false: a leading marker is text to translate, as segmentForTranslator keeps it, at any window size (was: removed all the same)', async () => {
+    const text = 'date 2024-05 Det regner.\n\nDet blæser.';
+    const kept = segmentForTranslator(text, new FakeTranslator(), { dateMarker: false });
+    expect(kept.metadata).toEqual({});
+    const whole = await translateArticle(text, { translator: new FakeTranslator(), dateMarker: false });
+    expect(whole.metadata.date).toBeUndefined();
+    expect(whole.paragraphs.map((p) => p.source)).toEqual(kept.paragraphs.map((p) => p.text));
+    expect(whole.paragraphs[0]!.target).toBe('EN(DATE 2024-05 DET REGNER.)');
+    for (const windowParagraphs of [1, 2]) {
+      const t = translateParagraphStream(['date 2024-05 Det regner.', 'Det blæser.'], new FakeTranslator(), { windowParagraphs, dateMarker: false });
+      const got: BilingualParagraph[] = [];
+      for await (const p of t) got.push(p);
+      expect(got).toEqual(whole.paragraphs);
+      expect(t.result().frame.metadata).toEqual(whole.metadata);
     }
   });
 
