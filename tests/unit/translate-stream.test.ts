@@ -47,7 +47,10 @@ async function streamed(text: string, window: { windowParagraphs?: number; windo
 
 describe('translateParagraphStream', () => {
   it('gives the same document as translateArticle on the whole text, for any window size (random articles)', async () => {
-    const windows = [1, 2, 3, 7, 200].map((windowParagraphs) => ({ windowParagraphs })).concat([1, 10, 40].map((windowChars) => ({ windowChars })));
+    const windows: { windowParagraphs?: number; windowChars?: number }[] = [
+      ...[1, 2, 3, 7, 200].map((windowParagraphs) => ({ windowParagraphs })),
+      ...[1, 10, 40].map((windowChars) => ({ windowChars })),
+    ];
     const titled = new Set<string>();
     for (let seed = 1; seed <= 60; seed++) {
       const text = article(seed);
