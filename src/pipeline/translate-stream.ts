@@ -24,7 +24,7 @@
 import type { BilingualDocument, BilingualParagraph, DocumentFrame, SourceDocument, SourceParagraph } from '../document/types.js';
 import type { Translator } from '../engine/translator.js';
 import { checkTranslationNumbers } from '../check-options.js';
-import { interruptedError } from '../errors.js';
+import { Da2enError, interruptedError } from '../errors.js';
 import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
 import { chunkBudgetUsageError, segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { Article } from '../input/article.js';
@@ -120,7 +120,11 @@ interface SegmentedWindow {
  */
 async function* asParagraphs(strings: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
   const splitter = new ParagraphSplitter();
-  for await (const s of strings) {
+  let item = 0;
+  for await (const s of strings as AsyncIterable<unknown> | Iterable<unknown>) {
+    // A JavaScript caller's number or object would otherwise be a TypeError from deep in the splitter.
+    if (typeof s !== 'string') throw new Da2enError('usage', `translateParagraphStream takes strings: item ${item} is ${s === null ? 'null' : typeof s}, not a string`);
+    item++;
     for (const lines of [...splitter.push(s), ...splitter.push('\n\n')]) yield lines.join('\n');
   }
   for (const lines of splitter.end()) yield lines.join('\n');
@@ -311,6 +315,20 @@ function translationError(err: unknown, signal: AbortSignal | undefined): unknow
 }
 
 /**
+ * A usage error for what is not an iterable of paragraphs. A string is iterable, but by character:
+ * taken as it is, each character was a paragraph of its own.
+ */
+function checkParagraphSource(paragraphs: unknown): void {
+  if (typeof paragraphs === 'string') {
+    throw new Da2enError('usage', 'translateParagraphStream takes an iterable of paragraphs, not one string (it would be read a character at a time): use translateArticle(text), or pass [text]');
+  }
+  const iterable = paragraphs !== null && (typeof paragraphs === 'object' || typeof paragraphs === 'function') && (Symbol.asyncIterator in paragraphs || Symbol.iterator in paragraphs);
+  if (!iterable) {
+    throw new Da2enError('usage', `translateParagraphStream takes an iterable of strings (an array, a generator, a stream), not ${paragraphs === null ? 'null' : typeof paragraphs}`);
+  }
+}
+
+/**
  * Translates paragraphs as they arrive, a window at a time. Iterate the result (once) for the
  * translated paragraphs in order; after the end, `result()` gives the title, metadata, timings,
  * QA summary and stats. Breaking out of the loop stops reading the input.
@@ -320,6 +338,7 @@ export function translateParagraphStream(
   translator: Translator,
   options: StreamTranslateOptions = {},
 ): StreamedTranslation {
+  checkParagraphSource(paragraphs);
   checkTranslationNumbers(options);
   return new WindowedTranslation(textWindows(paragraphs, translator, options), translator, options);
 }

@@ -170,6 +170,24 @@ describe('a bad value is kind usage', () => {
     }
   });
 
+  it('translateParagraphStream given one string, a non-string item or no iterable (was: a paragraph per character, or a raw TypeError)', async () => {
+    const fake = new FakeTranslator();
+    const read = async (source: unknown) => {
+      for await (const _ of translateParagraphStream(source as string[], fake));
+    };
+    expectUsage(await caught(() => translateParagraphStream('Det regner.', fake)), /not one string .*use translateArticle\(text\), or pass \[text\]$/);
+    for (const [source, shown] of [[42, 'number'], [null, 'null'], [undefined, 'undefined'], [{}, 'object']] as const) {
+      expectUsage(await caught(() => read(source)), new RegExp(`^translateParagraphStream takes an iterable of strings .*, not ${shown}$`));
+    }
+    expectUsage(await caught(() => read(['a', 5])), /^translateParagraphStream takes strings: item 1 is number, not a string$/);
+    expectUsage(await caught(() => read((async function* () {
+      yield 'Et.';
+      yield 'To.';
+      yield null;
+    })())), /item 2 is null/);
+    expect(fake.calls).toEqual([]);
+  });
+
   it('a fetch limit out of range, from fetchPage and fetchArticle, before any request', async () => {
     const cases: [string, number, RegExp][] = [
       ['timeoutMs', -1, /^timeoutMs must be a number of milliseconds above 0, at most 2147483647, not -1$/],
