@@ -1,4 +1,5 @@
 /** What `queue add`, `queue status` and `queue results` do, over a BullMQ queue. */
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { writeFileAtomically, type FileSinkOptions } from '../io/sinks.js';
@@ -236,9 +237,9 @@ export interface ResultsReport {
   written: string[];
   /** Completed jobs whose outputs went to a folder by the worker (nothing kept in Redis). */
   onDisk: number;
-  /** Files whose name an earlier-finished article had taken: written under their job's tag instead. */
+  /** Files whose name an earlier-finished article had taken: written under their article's tag instead. */
   renamed: { name: string; file: string; as: string }[];
-  /** Files of a version of an article added again since, whose latest version is finished: not written. */
+  /** Files of earlier versions of articles added again, another version's text written instead. */
   superseded: number;
 }
 
@@ -247,69 +248,105 @@ export function taggedName(file: string, tag: string): string {
   return file.replace(/(\.[^./\\]+\.[^./\\]+)$/, `.${tag}$1`);
 }
 
+/** What `queue results` needs of a finished job with its outputs in Redis, less the outputs themselves. */
+interface FinishedVersion {
+  id: string;
+  name: string;
+  source: string | undefined;
+  /** When it was added (BullMQ's job timestamp). */
+  added: number;
+  files: string[];
+}
+
+/** The versions of one article, first finished first, and what names its files are tagged with when taken. */
+interface FinishedArticle {
+  source: string | undefined;
+  versions: FinishedVersion[];
+  tags: string[];
+}
+
+/**
+ * Finished versions by article, in the order each article first finished. A job of an older da2en
+ * (no source) is the article of the one source added under its name, if there is one (the same file
+ * added again since); otherwise an article of its own.
+ */
+function finishedArticles(versions: readonly FinishedVersion[]): FinishedArticle[] {
+  const sourcesByName = new Map<string, Set<string>>();
+  for (const v of versions) if (v.source !== undefined) sourcesByName.set(v.name, (sourcesByName.get(v.name) ?? new Set()).add(v.source));
+  const articles = new Map<string, FinishedArticle>();
+  for (const v of versions) {
+    const named = sourcesByName.get(v.name);
+    const source = v.source ?? (named?.size === 1 ? [...named][0]! : undefined);
+    const key = source === undefined ? `job\n${v.id}` : `source\n${source}`;
+    let article = articles.get(key);
+    if (!article) {
+      // Tagged by what the article is, not by a version's content: an edit keeps its names.
+      const hash = source === undefined ? v.id.slice(1) : createHash('sha256').update(source).digest('hex');
+      article = { source, versions: [], tags: [hash.slice(0, 8), hash.slice(0, 40)] };
+      articles.set(key, article);
+    }
+    article.versions.push(v);
+  }
+  return [...articles.values()];
+}
+
 /**
  * Writes the outputs kept in Redis into `outDir`, each file atomically. Articles added apart may
  * share an output name (two `queue add -`, `a/x.txt` and `b/x.txt`); none is lost: in the order the
- * articles finished, the first keeps the name and each later one is written, all its files alike,
- * under a name tagged with its job id's first 8 hex digits (see taggedName): the same names every
- * time the results are written, whatever finishes later. An article added again (edited, or with
- * another model) is one article: its latest version's files take its names, once that version is
- * finished (see addArticles), and earlier versions are left out. `signal` ends a wait for a FIFO's reader.
+ * articles first finished, the first keeps the name and each later one is written, all its files
+ * alike, under a name tagged with the first 8 hex digits of its source's hash (see taggedName): the
+ * same names every time the results are written, whatever finishes later. An article added again
+ * (edited, or with another model) is one article: it keeps its names, and each file holds its latest
+ * version's text (see addArticles), or, while that is unfinished, the latest-added finished one's;
+ * earlier versions are left out. `signal` ends a wait for a FIFO's reader.
  */
 export async function writeResults(queue: ArticleQueue, client: Redis, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
   const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0 };
-  /** Names written so far, with the article's output (latestField) each was written for, if known. */
-  const taken = new Map<string, string | null>();
-  const written = new Set<string>();
-  const finished = new Map<string, boolean>();
-  const isFinished = async (id: string) => {
-    if (!finished.has(id)) finished.set(id, (await client.zscore(queue.toKey('completed'), id)) !== null);
-    return finished.get(id)!;
-  };
+  // First what finished, without the outputs (an archive's worth would not fit in memory), oldest
+  // finished first (BullMQ's completed set is ordered by finish time).
+  const versions: FinishedVersion[] = [];
   const page = 100;
-  // Oldest finished first (BullMQ's completed set is ordered by finish time).
   for (let start = 0; ; start += page) {
     const jobs = await queue.getJobs(['completed'], start, start + page - 1, true);
     if (jobs.length === 0) break;
     for (const job of jobs) {
-      const files = job?.returnvalue?.files;
-      if (!files) {
-        if (job) report.onDisk++;
-        continue;
-      }
-      const id = String(job.id);
-      // The article added again since (edited, another model): its latest version, once finished, is the one written.
-      const fields = files.map((f) => latestField({ outDir: null, source: job.data.source }, f.file));
-      const known = fields.filter((f) => f !== null);
-      const latest = known.length > 0 ? await hashValues(client, latestJobsKey(queue), known) : [];
-      const latestOf = new Map(known.map((f, i) => [f, latest[i] ?? null]));
-      const mine: { file: string; content: string; owner: string | null }[] = [];
-      for (const [i, f] of files.entries()) {
-        const owner = fields[i] ?? null;
-        const newer = owner === null ? null : latestOf.get(owner);
-        if (newer != null && newer !== id && (await isFinished(newer))) report.superseded++;
-        else mine.push({ ...f, owner });
-      }
-      if (mine.length === 0) continue;
-      // A name is free, or already this article's (an older version of it, finished while the latest was not).
-      const free = (target: string, owner: string | null) => !taken.has(target) || (owner !== null && taken.get(target) === owner);
-      const tags = [null, id.slice(1, 9), id];
-      const names = tags
-        .map((tag) => mine.map((f) => ({ file: f.file, as: tag === null ? f.file : taggedName(f.file, tag) })))
-        .find((set) => set.every((n, i) => free(safeJoin(outDir, n.as), mine[i]!.owner)));
-      if (!names) throw new Error(`cannot find a free name in ${outDir} for ${job.data.name}'s outputs (${mine.map((f) => f.file).join(', ')})`);
-      for (const [i, f] of mine.entries()) {
-        const { as } = names[i]!;
-        const target = safeJoin(outDir, as);
-        taken.set(target, f.owner);
-        if (as !== f.file) report.renamed.push({ name: job.data.name, file: f.file, as });
-        await writeFileAtomically(target, f.content, options);
-        if (!written.has(target)) report.written.push(target);
-        written.add(target);
-        onFile?.(target);
-      }
+      if (!job) continue;
+      const files = job.returnvalue?.files;
+      if (!files) report.onDisk++;
+      else versions.push({ id: String(job.id), name: job.data.name, source: job.data.source, added: job.timestamp, files: files.map((f) => f.file) });
     }
     if (jobs.length < page) break;
+  }
+  const finished = new Set(versions.map((v) => v.id));
+  const taken = new Set<string>();
+  for (const article of finishedArticles(versions)) {
+    const names = [...new Set(article.versions.flatMap((v) => v.files))];
+    const fields = article.source === undefined ? [] : names.map((f) => latestField({ outDir: null, source: article.source }, f)!);
+    const recorded = fields.length > 0 ? await hashValues(client, latestJobsKey(queue), fields) : [];
+    // Each file from its latest version: the one added last, once finished; else the latest-added finished one.
+    const chosen = names.map((file, i) => {
+      const holders = article.versions.filter((v) => v.files.includes(file));
+      const latest = recorded[i];
+      return (latest != null && finished.has(latest) ? holders.find((v) => v.id === latest) : undefined) ?? holders.reduce((a, b) => (b.added >= a.added ? b : a));
+    });
+    report.superseded += article.versions.reduce((n, v) => n + v.files.length, 0) - names.length;
+    const tags = [null, ...article.tags];
+    const as = tags.map((tag) => names.map((f) => (tag === null ? f : taggedName(f, tag)))).find((set) => set.every((n) => !taken.has(safeJoin(outDir, n))));
+    if (!as) throw new Error(`cannot find a free name in ${outDir} for ${chosen[0]!.name}'s outputs (${names.join(', ')})`);
+    const contents = new Map<string, { file: string; content: string }[]>();
+    for (const [i, file] of names.entries()) {
+      const version = chosen[i]!;
+      if (!contents.has(version.id)) contents.set(version.id, (await queue.getJob(version.id))?.returnvalue?.files ?? []);
+      const output = contents.get(version.id)!.find((f) => f.file === file);
+      // Removed since it was listed: nothing to write.
+      if (!output) continue;
+      const target = safeJoin(outDir, as[i]!);
+      taken.add(target);
+      if (as[i] !== file) report.renamed.push({ name: version.name, file, as: as[i]! });
+      await writeFileAtomically(target, output.content, options);
+      report.written.push(target);
+      onFile?.(target);
+    }
   }
   return report;
 }

@@ -66,8 +66,8 @@ describe('queue outputs into a FIFO nobody reads', () => {
         ],
       },
     };
-    // Only what writeResults reads of a BullMQ queue: one page of finished jobs.
-    const queue = { getJobs: async (_types: string[], start: number) => (start === 0 ? [job] : []) } as unknown as ArticleQueue;
+    // Only what writeResults reads of a BullMQ queue: one page of finished jobs, then each one's outputs.
+    const queue = { getJobs: async (_types: string[], start: number) => (start === 0 ? [job] : []), getJob: async () => job } as unknown as ArticleQueue;
     const stop = new AbortController();
     const reason = new Da2enError('interrupted', 'interrupted');
     // Stopped once the plain file is written, so that the FIFO is waited for after the stop.
