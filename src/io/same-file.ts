@@ -4,12 +4,26 @@
  * writeBilingualStream refuses two outputs that are one file with these, and the CLI's output plan
  * (src/cli/output-plan.ts) its outputs that are an input or each other.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What two spellings of one path have in common. */
 export function pathKey(file: string): string {
   return path.resolve(file);
+}
+
+/**
+ * The path with its links resolved, for a file or folder that may not exist yet: the real path of
+ * its nearest existing folder, and the rest as written. Two spellings of one place through a link
+ * (a linked output folder) get one key.
+ */
+export async function realPathKey(file: string): Promise<string> {
+  const absolute = path.resolve(file);
+  for (let existing = absolute; ; existing = path.dirname(existing)) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) return path.join(real, path.relative(existing, absolute));
+    if (path.dirname(existing) === existing) return absolute;
+  }
 }
 
 /** The file a path names, links followed (device and inode), or undefined where there is none (yet). */

@@ -56,6 +56,12 @@ export interface ArticleJobData {
   /** Absolute folder the worker writes into, or null: the outputs are kept in Redis (`queue results`). */
   outDir: string | null;
   /**
+   * The output folder's real path (links resolved) where it was added: the key of its files' records
+   * (claims, latest versions), so that a linked alias of the folder is the same folder. Absent in jobs
+   * of an older da2en (their records are keyed by outDir).
+   */
+  outKey?: string;
+  /**
    * Which article this is across adds (a file's absolute path; `-:` and a name or hash for standard
    * input): a later add of it supersedes this job's outputs. Absent in jobs of an older da2en.
    */
@@ -105,12 +111,12 @@ export function articleJobId(bytes: Uint8Array, job: JobIdentity): string {
 
 /**
  * The field under which a queue records the latest job for one output (see latestJobsKey): an
- * `--out-dir` file by its absolute path (its claim ties it to one article); a file kept in Redis by
+ * `--out-dir` file by its real path where it was added (outKey; its claim ties it to one article); a file kept in Redis by
  * its article and name (articles added apart may share a name there). Null: nothing to record (a
  * job without a source, from an older da2en).
  */
-export function latestField(job: { outDir: string | null; source?: string | undefined }, file: string): string | null {
-  if (job.outDir !== null) return path.resolve(job.outDir, file);
+export function latestField(job: { outDir: string | null; outKey?: string | undefined; source?: string | undefined }, file: string): string | null {
+  if (job.outDir !== null) return path.resolve(job.outKey ?? job.outDir, file);
   return job.source === undefined ? null : `redis\n${job.source}\n${file}`;
 }
 

@@ -23,6 +23,8 @@ export interface AddSettings {
   pipeline: JobPipeline;
   /** Absolute output folder for the workers, or null to keep outputs in Redis. */
   outDir: string | null;
+  /** The output folder's real path (see ArticleJobData.outKey), when it differs from outDir. */
+  outKey?: string;
   /** Tries per job before it fails for good (default 3). */
   attempts?: number;
 }
@@ -63,6 +65,7 @@ export async function addArticles(queue: ArticleQueue, client: Redis, articles: 
       pipeline: settings.pipeline,
       outputs: a.outputs,
       outDir: settings.outDir,
+      ...(settings.outKey !== undefined ? { outKey: settings.outKey } : {}),
       ...(a.source !== undefined ? { source: a.source } : {}),
     } satisfies ArticleJobData,
   }));
@@ -125,8 +128,10 @@ export async function isLatestJob(queue: { toKey(type: string): string }, client
 
 /** One output file of an `--out-dir` job and the article that writes it. */
 export interface OutputClaim {
-  /** Absolute path of the file. */
+  /** Absolute path of the file, as the output folder was given (for messages). */
   target: string;
+  /** What the claim is recorded under: the file's real path (see realPathKey). */
+  key: string;
   /** The article: its file's absolute path, or `-:` and a name for standard input. */
   source: string;
 }
@@ -150,7 +155,7 @@ const CLAIM_SLICE = HASH_SLICE;
 export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: readonly OutputClaim[]): Promise<ClaimConflict[]> {
   const key = claimsKey(queue);
   const conflicts = async (batch: readonly OutputClaim[]): Promise<ClaimConflict[]> => {
-    const holders = await outputHolders(queue, client, batch.map((c) => c.target));
+    const holders = await outputHolders(queue, client, batch.map((c) => c.key));
     return batch.flatMap((c, i) => {
       const holder = holders[i];
       return holder != null && holder !== c.source ? [{ ...c, holder }] : [];
@@ -161,9 +166,9 @@ export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: r
   const taken: string[] = [];
   for (let i = 0; i < claims.length; i += CLAIM_SLICE) {
     const slice = claims.slice(i, i + CLAIM_SLICE);
-    const set = (await client.multi(slice.map((c) => ['hsetnx', key, c.target, c.source])).exec()) ?? [];
+    const set = (await client.multi(slice.map((c) => ['hsetnx', key, c.key, c.source])).exec()) ?? [];
     slice.forEach((c, j) => {
-      if (set[j]?.[1] === 1) taken.push(c.target);
+      if (set[j]?.[1] === 1) taken.push(c.key);
     });
   }
   // Another `queue add` may have claimed a file between the look and the claim.
@@ -174,7 +179,7 @@ export async function claimOutputs(queue: ArticleQueue, client: Redis, claims: r
   return raced;
 }
 
-/** For each file (an absolute path), the article whose `--out-dir` output it is, or null: not one of this queue's outputs. */
+/** For each file (its real path, see realPathKey), the article whose `--out-dir` output it is, or null: not one of this queue's outputs. */
 export function outputHolders(queue: ArticleQueue, client: Redis, files: readonly string[]): Promise<(string | null)[]> {
   return hashValues(client, claimsKey(queue), files);
 }

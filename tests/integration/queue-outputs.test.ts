@@ -3,7 +3,7 @@
  * ids that follow the outputs, a failed article queued again, `queue results` with outputs that share
  * a name, readers that leave early, and a worker whose Redis is not there (at start, or gone).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useQueueBed } from '../helpers/queue-bed.js';
@@ -157,6 +157,33 @@ describe('queue add: output names across calls', () => {
     expect(unnamed.stderr).toContain(`stdin would write ${path.join(out, 'stdin.da-en.html')}, which another article from standard input queued earlier writes; give it another --name or --out-dir`);
     expect((await add(['-', '--name', 'dag', '--out-dir', out], 'Det er en dårlig dag.\n')).code).toBe(0);
     expect(await jobs()).toBe(6);
+  }, 300_000);
+});
+
+describe('queue add: an output folder through a link', () => {
+  it('is the folder it links to: another article\'s files are refused, and the queue\'s own outputs left out', async () => {
+    const url = `${bed.redis.url}/7`;
+    const dir = path.join(bed.work, 'linked');
+    for (const sub of ['a', 'b', 'out', 'in']) mkdirSync(path.join(dir, sub), { recursive: true });
+    writeFileSync(path.join(dir, 'a', 'x.txt'), 'Det regner i Aarhus.\n');
+    writeFileSync(path.join(dir, 'b', 'x.txt'), 'Solen skinner i Odense.\n');
+    writeFileSync(path.join(dir, 'in', 'a.txt'), 'Det blæser i Esbjerg.\n');
+    symlinkSync('out', path.join(dir, 'outlink'));
+    symlinkSync('in', path.join(dir, 'inlink'));
+    const add = (args: string[]) => cli(['queue', 'add', ...args, '--format', 'txt', '--redis', url, ...engine()]);
+
+    expect((await add([path.join(dir, 'a', 'x.txt'), '--out-dir', path.join(dir, 'out')])).code).toBe(0);
+    const clash = await add([path.join(dir, 'b', 'x.txt'), '--out-dir', path.join(dir, 'outlink')]);
+    expect(clash.stderr).toContain(`would write ${path.join(dir, 'outlink', 'x.da-en.txt')}, which ${path.join(dir, 'a', 'x.txt')} queued earlier writes`);
+    expect(clash.code).toBe(2);
+
+    const folder = path.join(dir, 'in');
+    expect((await add([folder, '--out-dir', path.join(dir, 'inlink')])).stderr).toMatch(/^queued 1 article /);
+    // As a worker leaves it.
+    writeFileSync(path.join(folder, 'a.da-en.txt'), 'Det blæser i Esbjerg.\nIt is windy in Esbjerg.\n');
+    const again = await add([folder, '--out-dir', path.join(dir, 'inlink')]);
+    expect(again.stderr).toMatch(/^queued 0 articles .*\(1 already queued with the same content, model and options; 1 file in the folders left out: this queue's own outputs\)\n$/);
+    expect(again.code).toBe(0);
   }, 300_000);
 });
 

@@ -9,7 +9,7 @@ import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat, isUrl } from '../../input/input-format.js';
-import { fileIdentity, pathKey } from '../../io/same-file.js';
+import { fileIdentity, pathKey, realPathKey } from '../../io/same-file.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -26,6 +26,8 @@ interface Planned {
   base: string;
   /** Found in a folder named on the command line (not named itself). */
   walked?: true;
+  /** The file's real path (links resolved): which article it is, across spellings and adds. */
+  real?: string;
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -65,11 +67,12 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       planned.push({ input, name: input, base: stemOf(input) });
     }
   }
+  for (const p of planned) if (p.input !== '-') p.real = await realPathKey(p.input);
   const walked = planned.filter((p) => p.walked);
-  const outputs = walked.length > 0 ? await isOutput(walked.map((p) => path.resolve(p.input))) : [];
+  const outputs = walked.length > 0 ? await isOutput(walked.map((p) => p.real!)) : [];
   const leftOut = new Set(walked.filter((_, i) => outputs[i]));
-  // The same file named twice (directly and through its folder) is one article.
-  const unique = [...new Map(planned.filter((p) => !leftOut.has(p)).map((p) => [p.input === '-' ? '-' : path.resolve(p.input), p])).values()];
+  // The same file named twice (directly, through its folder, or through a link) is one article.
+  const unique = [...new Map(planned.filter((p) => !leftOut.has(p)).map((p) => [p.real ?? '-', p])).values()];
   const seen = new Map<string, string>();
   for (const p of unique) {
     const other = seen.get(p.base);
@@ -85,11 +88,11 @@ export function jobModel(model: string): string {
 }
 
 /**
- * Which article writes a file, for the claims on --out-dir names: a file by its absolute path;
+ * Which article writes a file, for the claims on --out-dir names: a file by its real path;
  * standard input by its --name, else by its content (two different unnamed articles are two).
  */
 function articleSource(p: Planned, stdinName: string | undefined, stdinBytes: Buffer | null): string {
-  if (p.input !== '-') return path.resolve(p.input);
+  if (p.real !== undefined) return p.real;
   return stdinName !== undefined ? `-:name:${stdinName}` : `-:sha256:${createHash('sha256').update(stdinBytes ?? '').digest('hex')}`;
 }
 
@@ -127,6 +130,9 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     maxBatchSize: args.maxBatchSize,
   };
   const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
+  // Its files are recorded by their real paths, so that a link to the folder is the same folder; the
+  // workers write into outDir as given (their mounts of a share may differ from this machine's).
+  const outKey = outDir !== null ? await realPathKey(outDir) : null;
   const { queue, connection, close } = openQueue(args.redis, args.queue);
   const unreachable = (err: unknown) => {
     throw queueUnreachable(args.redis, err);
@@ -144,8 +150,8 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     const sourceOf = (p: Planned) => articleSource(p, args.name, stdinBytes);
     if (outDir !== null) {
       const sources = new Map(planned.map((p) => [sourceOf(p), p]));
-      const claims: OutputClaim[] = [...sources].flatMap(([source, p]) => formats.map((format) => ({ target: safeJoin(outDir, p.base + suffixFor(format)), source })));
-      await refuseOverwrites(planned, claims, await outputHolders(queue, connection, claims.map((c) => c.target)).catch(unreachable), sources);
+      const claims: OutputClaim[] = [...sources].flatMap(([source, p]) => formats.map((format) => ({ target: safeJoin(outDir, p.base + suffixFor(format)), key: safeJoin(outKey!, p.base + suffixFor(format)), source })));
+      await refuseOverwrites(planned, claims, await outputHolders(queue, connection, claims.map((c) => c.key)).catch(unreachable), sources);
       const conflicts = await claimOutputs(queue, connection, claims).catch(unreachable);
       if (conflicts.length > 0) throw claimError(conflicts, sources.get(conflicts[0]!.source)!);
     }
@@ -169,7 +175,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
         ctx.stopNote = `${added} article${added === 1 ? ' was' : 's were'} queued before the stop; the same command queues the rest`;
         ctx.signal.throwIfAborted();
       }
-      const report = await addArticles(queue, connection, articles, { engine, pipeline, outDir, attempts: args.attempts }).catch(unreachable);
+      const report = await addArticles(queue, connection, articles, { engine, pipeline, outDir, ...(outKey !== null && outKey !== outDir ? { outKey } : {}), attempts: args.attempts }).catch(unreachable);
       added += report.added;
       requeued += report.requeued;
       rewritten += report.rewritten;
