@@ -10,6 +10,7 @@ import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat, isUrl } from '../../input/input-format.js';
 import { fileIdentity, pathKey } from '../../io/same-file.js';
+import { checkNameLength } from '../../io/sinks.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -140,6 +141,15 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     const plan = await planInputs(args.inputs, args.name, async (files) => (await outputHolders(queue, connection, files).catch(unreachable)).map((h) => h !== null));
     const planned = plan.planned;
     outputsLeftOut = plan.outputsLeftOut;
+    // As the translate command refuses it, before anything is queued: a worker would fail on it at every try.
+    // Kept in Redis, a name's folder is `queue results`' to choose: only the name is measured.
+    for (const p of planned) {
+      for (const format of formats) {
+        const name = p.base + suffixFor(format);
+        if (outDir !== null) checkNameLength(safeJoin(outDir, name));
+        else checkNameLength(name, name);
+      }
+    }
     const stdinBytes = planned.some((p) => p.input === '-') ? await readStdin(ctx.stdin) : null;
     const sourceOf = (p: Planned) => articleSource(p, args.name, stdinBytes);
     if (outDir !== null) {
