@@ -1,6 +1,8 @@
 /** What `queue add`, `queue status` and `queue results` do, over a BullMQ queue. */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Da2enError } from '../errors.js';
+import { nameBeside } from '../io/name-beside.js';
 import { writeFileAtomically, type FileSinkOptions } from '../io/sinks.js';
 import { ARTICLE_JOB, articleJobId, latestField, latestJobsKey, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
@@ -240,11 +242,29 @@ export interface ResultsReport {
   renamed: { name: string; file: string; as: string }[];
   /** Files of a version of an article added again since, whose latest version is finished: not written. */
   superseded: number;
+  /** Files that could not be written for their own sake (see writeResults); the others were written. */
+  failed: { name: string; file: string; reason: string }[];
 }
 
-/** "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix, which is always two dotted parts. */
+/**
+ * "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix,
+ * which is always two dotted parts. The stem is cut short where the name would pass 255 bytes: the
+ * tag and the suffix, which tell the files apart, are kept whole.
+ */
 export function taggedName(file: string, tag: string): string {
-  return file.replace(/(\.[^./\\]+\.[^./\\]+)$/, `.${tag}$1`);
+  const suffix = /(\.[^./\\]+\.[^./\\]+)$/.exec(file)?.[1];
+  if (suffix === undefined) return file;
+  return nameBeside(file.slice(0, -suffix.length), `.${tag}${suffix}`);
+}
+
+/**
+ * Failures of one file that leave the others writable: its name, or what is at its path (a folder,
+ * a socket, a loop of links). Any other (the folder, the disk) would fail every file: it stops the rest.
+ */
+const ONE_FILE_FAILURES = new Set(['ENAMETOOLONG', 'EISDIR', 'ENXIO', 'ELOOP']);
+
+function failsOneFile(err: unknown): err is Da2enError {
+  return err instanceof Da2enError && err.kind === 'output' && ONE_FILE_FAILURES.has((err.cause as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
 
 /**
@@ -254,10 +274,12 @@ export function taggedName(file: string, tag: string): string {
  * under a name tagged with its job id's first 8 hex digits (see taggedName): the same names every
  * time the results are written, whatever finishes later. An article added again (edited, or with
  * another model) is one article: its latest version's files take its names, once that version is
- * finished (see addArticles), and earlier versions are left out. `signal` ends a wait for a FIFO's reader.
+ * finished (see addArticles), and earlier versions are left out. A file that cannot be written for
+ * its own sake (see failsOneFile) is reported in `failed`, and the rest are written; any other write
+ * failure is thrown at once. `signal` ends a wait for a FIFO's reader.
  */
 export async function writeResults(queue: ArticleQueue, client: Redis, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
-  const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0 };
+  const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0, failed: [] };
   /** Names written so far, with the article's output (latestField) each was written for, if known. */
   const taken = new Map<string, string | null>();
   const written = new Set<string>();
@@ -302,8 +324,14 @@ export async function writeResults(queue: ArticleQueue, client: Redis, outDir: s
         const { as } = names[i]!;
         const target = safeJoin(outDir, as);
         taken.set(target, f.owner);
+        try {
+          await writeFileAtomically(target, f.content, options);
+        } catch (err) {
+          if (!failsOneFile(err)) throw err;
+          report.failed.push({ name: job.data.name, file: target, reason: err.message });
+          continue;
+        }
         if (as !== f.file) report.renamed.push({ name: job.data.name, file: f.file, as });
-        await writeFileAtomically(target, f.content, options);
         if (!written.has(target)) report.written.push(target);
         written.add(target);
         onFile?.(target);

@@ -11,6 +11,7 @@ import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueS
 import { detectInputFormat, isUrl } from '../../input/input-format.js';
 import { fileIdentity, pathKey } from '../../io/same-file.js';
 import { checkNameLength } from '../../io/sinks.js';
+import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -340,13 +341,16 @@ export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): 
       throw queueUnreachable(args.redis, err);
     });
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
+    // Errors, so said even with --quiet; one failed file does not keep the others from being written.
+    for (const f of report.failed) ctx.stderr.write(`da2en: ${f.name}: ${f.reason}\n`);
     const notes = [
       ...(report.onDisk ? [`${report.onDisk} finished articles were written by the workers themselves, with --out-dir`] : []),
       ...(report.superseded ? [`${report.superseded} file${report.superseded === 1 ? '' : 's'} of earlier versions of articles added again left out`] : []),
+      ...(report.failed.length ? [`${report.failed.length} file${report.failed.length === 1 ? '' : 's'} could not be written, said above`] : []),
     ];
     ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+    return report.failed.length > 0 ? ExitCode.OutputError : ExitCode.Ok;
   } finally {
     await close();
   }
-  return 0;
 }
