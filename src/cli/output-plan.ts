@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
+import { NAME_MAX_BYTES, fitBytes } from '../io/name-limits.js';
 import { fileIdentity, pathKey } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
@@ -45,6 +46,13 @@ export function stemOf(input: string): string {
   return path.basename(input).replace(/\.(txt|text|md|markdown|html?|xhtml)$/i, '').replace(/\.da$/i, '');
 }
 
+/** A URL's stem is cut to this many characters, for a name one can read. */
+const URL_STEM_CHARACTERS = 100;
+/** The hash stemsOf may add ("-1a2b3c4d"). */
+const HASH_TAG_BYTES = 9;
+/** And to this many bytes: the file's name, with the hash stemsOf may add and the longest suffix, fits in 255 bytes. */
+const URL_STEM_BYTES = NAME_MAX_BYTES - HASH_TAG_BYTES - Math.max(...FORMATS.map((format) => Buffer.byteLength(suffixFor(format), 'utf8')));
+
 /**
  * "https://www.dr.dk/nyheder/indland/storm-lukker-faerger?x=1" → "storm-lukker-faerger" (else the
  * host name). With `parts` > 1, that many path parts from the end ("indland-storm-lukker-faerger"),
@@ -63,7 +71,8 @@ function urlStem(url: string, parts = 1, withQuery = false): string {
   const words = taken.length < parts || taken.length === 0 ? [parsed.hostname, ...taken] : taken;
   if (withQuery && parsed.search.length > 1) words.push(decodePathPart(parsed.search.slice(1)));
   const safe = words.join('-').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+|-+$/g, '');
-  return safe.slice(0, 100) || 'page';
+  // By characters (a cut surrogate pair would be U+FFFD in the name), then by bytes: "漢字" takes 3 each.
+  return fitBytes([...safe].slice(0, URL_STEM_CHARACTERS).join(''), URL_STEM_BYTES) || 'page';
 }
 
 /**
@@ -90,7 +99,7 @@ export function stemsOf(inputs: string[]): string[] {
   const renames: ((url: string, stem: string) => string)[] = [];
   for (let parts = 2; parts <= 16; parts++) renames.push((url) => urlStem(url, parts));
   renames.push((url) => urlStem(url, 16, true));
-  renames.push((url, stem) => `${stem}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`);
+  renames.push((url, stem) => `${stem}-${createHash('sha256').update(url).digest('hex').slice(0, HASH_TAG_BYTES - 1)}`);
   for (const rename of renames) {
     const count = new Map<string, number>();
     for (const stem of stems) count.set(stem, (count.get(stem) ?? 0) + 1);

@@ -7,19 +7,7 @@
  * whole: those other code recognises (output-folder.ts, code-cache.ts) stay as they are.
  */
 import path from 'node:path';
-
-/** The longest name (one path component) most file systems accept (ext4, XFS, Btrfs, APFS): NAME_MAX. */
-const NAME_MAX_BYTES = 255;
-
-const encoder = new TextEncoder();
-
-/** The longest start of `text` that takes at most `maxBytes` bytes in UTF-8. */
-function fitBytes(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  // encodeInto writes whole characters only (a surrogate pair is one), and says how much of `text` it took.
-  const { read } = encoder.encodeInto(text, new Uint8Array(Math.max(0, maxBytes)));
-  return text.slice(0, read);
-}
+import { NAME_MAX_BYTES, fitBytes } from './name-limits.js';
 
 /** `<folder of file>/<prefix><name of file><suffix>`, the name shortened so that the whole fits in 255 bytes. */
 export function nameBeside(file: string, suffix: string, prefix = ''): string {

@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
 import { nameBeside } from './name-beside.js';
+import { isNameTooLong } from './name-limits.js';
 import { setAside } from './set-aside.js';
 import { trackTemp } from './temp-registry.js';
 
@@ -131,24 +132,41 @@ async function danglingLinkTarget(file: string): Promise<string> {
   throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
 }
 
+/** A file written by a rename over `file`: the temporary file beside it, a longer path, must fit too. */
+function fileOutput(target: string, file: string): OutputPlace {
+  checkNameLength(target, tempName(file, 'part'));
+  return { kind: 'file', file };
+}
+
 /** Names of this process's open files: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N. */
 const OWN_OPEN_FILE = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
 
+/**
+ * Refuses `file` (by default `target` from the current folder) as the system would (ENAMETOOLONG)
+ * where a name on its path or the whole is too long, as the output error a write would give.
+ */
+export function checkNameLength(target: string, file = path.resolve(target)): void {
+  if (isNameTooLong(file)) throw outputError(target, Object.assign(new Error(`name too long: ${file}`), { code: 'ENAMETOOLONG' }));
+}
+
 async function outputPlace(target: string): Promise<OutputPlace> {
+  // Here, not left to the system: under a folder still to be made, it would see the name only once
+  // the work was done (a missing folder is all stat reports).
+  checkNameLength(target);
   let info;
   try {
     info = await stat(target);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Nothing there yet (or a link to where nothing is): created, beside where the links lead.
-    if (code === 'ENOENT') return { kind: 'file', file: await danglingLinkTarget(target) };
+    if (code === 'ENOENT') return fileOutput(target, await danglingLinkTarget(target));
     // A name the system refuses is refused before any work is done (checkWritable), not after.
     if (code === 'ELOOP' || code === 'ENAMETOOLONG') throw err;
     return { kind: 'file', file: target }; // a file in the way, no permission…: the write reports it
   }
   // An open file of this process (`-o /dev/stdout` with standard output sent to a file) is written
   // into, as the shell's `>` or `>>` set it up, not replaced behind the shell's back.
-  if (info.isFile() && !OWN_OPEN_FILE.test(path.resolve(target))) return { kind: 'file', file: await realpath(target) };
+  if (info.isFile() && !OWN_OPEN_FILE.test(path.resolve(target))) return fileOutput(target, await realpath(target));
   if (info.isDirectory()) throw Object.assign(new Error(`${target} is a folder`), { code: 'EISDIR' });
   // A socket cannot be opened as a file.
   if (info.isSocket()) throw Object.assign(new Error(`${target} is a socket`), { code: 'ENXIO' });

@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Da2enError } from '../errors.js';
+import { nameBeside } from '../io/name-beside.js';
 import { writeFileAtomically, type FileSinkOptions } from '../io/sinks.js';
 import { ARTICLE_JOB, articleJobId, latestField, latestJobsKey, type ArticleJobData, type ArticleJobResult, type JobEngine, type JobInputFormat, type JobOutput, type JobPipeline } from './job.js';
 import { safeJoin } from './process-article.js';
@@ -246,11 +248,29 @@ export interface ResultsReport {
   renamed: { name: string; file: string; as: string }[];
   /** Files of earlier versions of articles added again, another version's text written instead. */
   superseded: number;
+  /** Files that could not be written for their own sake (see writeResults); the others were written. */
+  failed: { name: string; file: string; reason: string }[];
 }
 
-/** "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix, which is always two dotted parts. */
+/**
+ * "x.da-en.html" → "x.<tag>.da-en.html", "x.en.txt" → "x.<tag>.en.txt": before the output suffix,
+ * which is always two dotted parts. The stem is cut short where the name would pass 255 bytes: the
+ * tag and the suffix, which tell the files apart, are kept whole.
+ */
 export function taggedName(file: string, tag: string): string {
-  return file.replace(/(\.[^./\\]+\.[^./\\]+)$/, `.${tag}$1`);
+  const suffix = /(\.[^./\\]+\.[^./\\]+)$/.exec(file)?.[1];
+  if (suffix === undefined) return file;
+  return nameBeside(file.slice(0, -suffix.length), `.${tag}${suffix}`);
+}
+
+/**
+ * Failures of one file that leave the others writable: its name, or what is at its path (a folder,
+ * a socket, a loop of links). Any other (the folder, the disk) would fail every file: it stops the rest.
+ */
+const ONE_FILE_FAILURES = new Set(['ENAMETOOLONG', 'EISDIR', 'ENXIO', 'ELOOP']);
+
+function failsOneFile(err: unknown): err is Da2enError {
+  return err instanceof Da2enError && err.kind === 'output' && ONE_FILE_FAILURES.has((err.cause as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
 
 /** What `queue results` needs of a finished job with its outputs in Redis, less the outputs themselves. */
@@ -303,10 +323,12 @@ function finishedArticles(versions: readonly FinishedVersion[]): FinishedArticle
  * same names every time the results are written, whatever finishes later. An article added again
  * (edited, or with another model) is one article: it keeps its names, and each file holds its latest
  * version's text (see addArticles), or, while that is unfinished, the latest-added finished one's;
- * earlier versions are left out. `signal` ends a wait for a FIFO's reader.
+ * earlier versions are left out. A file that cannot be written for its own sake (see failsOneFile)
+ * is reported in `failed`, and the rest are written; any other write failure is thrown at once.
+ * `signal` ends a wait for a FIFO's reader.
  */
 export async function writeResults(queue: ArticleQueue, client: Redis, outDir: string, onFile?: (path: string) => void, options: FileSinkOptions = {}): Promise<ResultsReport> {
-  const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0 };
+  const report: ResultsReport = { written: [], onDisk: 0, renamed: [], superseded: 0, failed: [] };
   // First what finished, without the outputs (an archive's worth would not fit in memory), oldest
   // finished first (BullMQ's completed set is ordered by finish time).
   const versions: FinishedVersion[] = [];
@@ -347,8 +369,14 @@ export async function writeResults(queue: ArticleQueue, client: Redis, outDir: s
       if (!output) continue;
       const target = safeJoin(outDir, as[i]!);
       taken.add(target);
+      try {
+        await writeFileAtomically(target, output.content, options);
+      } catch (err) {
+        if (!failsOneFile(err)) throw err;
+        report.failed.push({ name: version.name, file: target, reason: err.message });
+        continue;
+      }
       if (as[i] !== file) report.renamed.push({ name: version.name, file, as: as[i]! });
-      await writeFileAtomically(target, output.content, options);
       report.written.push(target);
       onFile?.(target);
     }

@@ -104,13 +104,24 @@ describe('names near the 255-byte limit', () => {
   });
 
   it('an output name over 255 bytes is one clear output error, before any work, never the system\'s ENAMETOOLONG', async () => {
-    const target = path.join(dir, nameOf(256, '.da-en.txt'));
-    for (const attempt of [() => checkWritable(target), () => writeFileAtomically(target, 'x')]) {
-      const err = await attempt().then(() => undefined, (e: unknown) => e);
-      expect(err).toBeInstanceOf(Da2enError);
-      expect((err as Da2enError).kind).toBe('output');
-      expect((err as Error).message).toBe(`cannot write ${target}: its name is too long for the file system (most allow 255 bytes a name, 4096 a path); choose a shorter name`);
+    const missing = path.join(dir, 'not-made-yet');
+    const targets = [
+      path.join(dir, nameOf(256, '.da-en.txt')),
+      // In a folder still to be made, the system would see the name only once the work was done.
+      path.join(missing, nameOf(256, '.da-en.txt')),
+      path.join(missing, nameOf(256, '-folder'), 'a.da-en.txt'),
+      // Every name fits, the whole path does not (4096 bytes).
+      path.join(missing, ...Array.from({ length: 17 }, () => nameOf(250, '')), 'a.da-en.txt'),
+    ];
+    for (const target of targets) {
+      for (const attempt of [() => checkWritable(target), () => writeFileAtomically(target, 'x')]) {
+        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(Da2enError);
+        expect((err as Da2enError).kind).toBe('output');
+        expect((err as Error).message).toBe(`cannot write ${target}: its name is too long for the file system (most allow 255 bytes a name, 4096 a path); choose a shorter name`);
+      }
     }
+    expect(readdirSync(dir)).not.toContain('not-made-yet');
   });
 
   it('the CLI writes an input\'s output of 250 bytes, and refuses one of 260 in one line (exit 8) before translating', async () => {
@@ -136,5 +147,13 @@ describe('names near the 255-byte limit', () => {
     expect(refused.stderr).not.toMatch(/ENAMETOOLONG|\.tmp|\.part/);
     expect(translator.calls.length).toBe(calls);
     expect(readdirSync(out)).toHaveLength(1);
+
+    // Into a folder still to be made, with another input before it: still refused before anything is translated.
+    const fresh = path.join(dir, 'fresh-out');
+    const both = await runCli([fits, tooLong, '--model', dir, '--offline', '--no-cache', '--quiet', '--format', 'txt', '--out-dir', fresh], '', { loadTranslator: async () => translator });
+    expect(both.code).toBe(8);
+    expect(both.stderr).toMatch(/^da2en: cannot write .*\.da-en\.txt: its name is too long for the file system/);
+    expect(translator.calls.length).toBe(calls);
+    expect(readdirSync(dir)).not.toContain('fresh-out');
   });
 });

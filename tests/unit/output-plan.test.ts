@@ -69,6 +69,26 @@ describe('planOutputs', () => {
     expect(stemOf('https://www.dr.dk/')).toBe('www.dr.dk');
   });
 
+  it('names a URL with a long path or query so that every output name fits in 255 bytes, never cut within a character', () => {
+    const urls = [
+      `http://h.dk/nyheder/${'漢字'.repeat(43)}`,
+      `http://h.dk/nyheder/${'a'.repeat(99)}𝐀𝐀`,
+      `http://h.dk/${'ø'.repeat(200)}`,
+      // Clashing: the query is taken, then the hash is added.
+      `http://h.dk/ok?q=${'漢'.repeat(120)}+b`,
+      `http://h.dk/ok?q=${'漢'.repeat(120)}%20b`,
+    ];
+    const plans = planOutputs({ inputs: urls, outDir: 'o', formats: ['html', 'json', 'md', 'txt', 'en'], stdoutIsTTY: true });
+    for (const target of plans.flatMap((p) => p.targets)) {
+      const name = path.basename(target.path!);
+      expect(Buffer.byteLength(name, 'utf8'), name).toBeLessThanOrEqual(255);
+      expect(name).not.toContain('\uFFFD');
+      expect(Buffer.from(name, 'utf8').toString('utf8')).toBe(name); // no half of a surrogate pair
+    }
+    expect(stemOf(urls[1]!)).toBe(`${'a'.repeat(99)}𝐀`);
+    expect(stemOf(urls[0]!)).toBe('漢字'.repeat(39));
+  });
+
   it('gives URLs that share a last path part names that differ, as far back in the path as needed', () => {
     const plans = planOutputs({ inputs: ['http://h.dk/a/index.html', 'http://h.dk/b/index.html', 'http://h.dk/c/x/y/index.html', 'http://h.dk/d/x/y/index.html'], outDir: 'o', formats: ['md'], stdoutIsTTY: true });
     expect(plans.map((p) => path.basename(p.targets[0]!.path!))).toEqual(['a-index.da-en.md', 'b-index.da-en.md', 'c-x-y-index.da-en.md', 'd-x-y-index.da-en.md']);

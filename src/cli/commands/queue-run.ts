@@ -10,6 +10,8 @@ import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat, isUrl } from '../../input/input-format.js';
 import { fileIdentity, pathKey, realPathKey } from '../../io/same-file.js';
+import { checkNameLength } from '../../io/sinks.js';
+import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
@@ -146,6 +148,15 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     const plan = await planInputs(args.inputs, args.name, async (files) => (await outputHolders(queue, connection, files).catch(unreachable)).map((h) => h !== null));
     const planned = plan.planned;
     outputsLeftOut = plan.outputsLeftOut;
+    // As the translate command refuses it, before anything is queued: a worker would fail on it at every try.
+    // Kept in Redis, a name's folder is `queue results`' to choose: only the name is measured.
+    for (const p of planned) {
+      for (const format of formats) {
+        const name = p.base + suffixFor(format);
+        if (outDir !== null) checkNameLength(safeJoin(outDir, name));
+        else checkNameLength(name, name);
+      }
+    }
     const stdinBytes = planned.some((p) => p.input === '-') ? await readStdin(ctx.stdin) : null;
     const sourceOf = (p: Planned) => articleSource(p, args.name, stdinBytes);
     if (outDir !== null) {
@@ -336,13 +347,16 @@ export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): 
       throw queueUnreachable(args.redis, err);
     });
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
+    // Errors, so said even with --quiet; one failed file does not keep the others from being written.
+    for (const f of report.failed) ctx.stderr.write(`da2en: ${f.name}: ${f.reason}\n`);
     const notes = [
       ...(report.onDisk ? [`${report.onDisk} finished articles were written by the workers themselves, with --out-dir`] : []),
       ...(report.superseded ? [`${report.superseded} file${report.superseded === 1 ? '' : 's'} of earlier versions of articles added again left out`] : []),
+      ...(report.failed.length ? [`${report.failed.length} file${report.failed.length === 1 ? '' : 's'} could not be written, said above`] : []),
     ];
     ctx.log(`wrote ${report.written.length} file${report.written.length === 1 ? '' : 's'} into ${args.outDir}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+    return report.failed.length > 0 ? ExitCode.OutputError : ExitCode.Ok;
   } finally {
     await close();
   }
-  return 0;
 }
