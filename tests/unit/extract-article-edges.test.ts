@@ -62,4 +62,9 @@ describe('a page that is only links is not an article (exit 7)', () => {
       expect(extractArticle(articlePage(inner)).blocks.length).toBeGreaterThan(2);
     }
   });
+
+  it('an <a> without href (a named anchor) is no link: an article wrapped in one is an article', () => {
+    const page = `<!doctype html><html><body><article><h1>Ny skole i Aarhus</h1><p><a id="a1">${TEXT}</a></p><p><a name="mere">${TEXT}</a></p></article></body></html>`;
+    expect(extractArticle(page).blocks.map((b) => b.text)).toEqual(['Ny skole i Aarhus', TEXT, TEXT]);
+  });
 });
