@@ -63,6 +63,35 @@ describe('a page that is only links is not an article (exit 7)', () => {
     }
   });
 
+  describe('a short article followed by a list of links ("Læs også", "Mest læste") is still an article', () => {
+    const BRIEF = [
+      'Efter en nat med spejlglatte veje i Nordjylland melder politiet om en helt problemfri morgen.',
+      'Selvom politikredsene melder om en rolig nat uden større uheld, kan bilister, der skal af sted lørdag morgen, godt forvente lidt længere rejsetid.',
+      'Der er nemlig stadig glatte veje, og der er faldet en del sne i Nordjylland.',
+      'Saltvogne og sneplove har allerede været på vejene, og politiet opfordrer fortsat bilisterne til at køre forsigtigt på de snefyldte veje.',
+    ];
+    const HEADLINES = Array.from({ length: 12 }, (_, i) => `Overskrift nummer ${i} om et vigtigt emne fra hele landet i dag`);
+    const briefWith = (list: string) => `<!doctype html><html lang="da"><body><article><h1>Glatte veje i Nordjylland</h1>${BRIEF.map((p) => `<p>${p}</p>`).join('')}${list}</article></body></html>`;
+    const items = HEADLINES.map((h, i) => `<li><a href="/nyheder/${i}">${h}</a></li>`).join('');
+
+    it.each([
+      ['<ul>', `<h2>Læs også</h2><ul>${items}</ul>`],
+      ['<ol>', `<h2>Mest læste</h2><ol>${items}</ol>`],
+      ['nested', `<h2>Læs også</h2><ul><li>Indland<ul>${items}</ul></li></ul>`],
+    ])('%s', (_, list) => {
+      const html = briefWith(list);
+      const texts = extractArticle(html).blocks.map((b) => b.text);
+      // The list stays in the article; it only does not count as the article's own text.
+      expect(texts.slice(0, 5)).toEqual(['Glatte veje i Nordjylland', ...BRIEF]);
+      expect(texts).toContain(HEADLINES[11]);
+    });
+
+    it('but a list of links with a line or two of text is not', () => {
+      const html = `<!doctype html><html><body><article><h1>Forside</h1><p>Dagens vigtigste nyheder.</p><ul>${items}</ul><ol>${items}</ol></article></body></html>`;
+      expect(() => extractArticle(html)).toThrow(NoArticleError);
+    });
+  });
+
   it('an <a> without href (a named anchor) is no link: an article wrapped in one is an article', () => {
     const page = `<!doctype html><html><body><article><h1>Ny skole i Aarhus</h1><p><a id="a1">${TEXT}</a></p><p><a name="mere">${TEXT}</a></p></article></body></html>`;
     expect(extractArticle(page).blocks.map((b) => b.text)).toEqual(['Ny skole i Aarhus', TEXT, TEXT]);

@@ -15,6 +15,8 @@ export interface DomElement extends DomNode {
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
+  cloneNode(deep: true): DomElement;
+  remove(): void;
 }
 
 export interface DomDocument extends DomNode {

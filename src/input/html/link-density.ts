@@ -7,6 +7,9 @@
  */
 import { isElement, isUnseen, tagOf, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 
+/** More of the text in links than this, and it is navigation or teasers, not an article. */
+export const MAX_LINK_DENSITY = 0.5;
+
 /** Readability's weight of an in-page link's text. */
 const HASH_LINK_WEIGHT = 0.3;
 
