@@ -24,6 +24,36 @@ describe('text a browser never shows', () => {
   });
 });
 
+describe('a whole page read as text (--input-format text on a URL) is its visible text', () => {
+  const whole = (html: string) => extractArticle(html, { url: 'https://nyheder.example.dk/', wholePage: true }).blocks.map((b) => b.text);
+
+  it('a page without one tag has its character references read, as with a tag around it', () => {
+    const text = 'Tom &amp; Jerry &aelig;der k&oslash;d &#248;l &#x3c;b&#x3e;\n\nAnden &quot;del&quot;<!-- skjult -->, 5 &lt; 7';
+    const expected = ['Tom & Jerry æder kød øl <b>', 'Anden "del", 5 < 7'];
+    expect(whole(text)).toEqual(expected);
+    expect(whole(text.split('\n\n').map((p) => `<p>${p}</p>`).join(''))).toEqual(expected);
+  });
+
+  it('what the page hides is left out, as the article path leaves it out', () => {
+    const hidden = [
+      '<p hidden>HIDDEN</p>',
+      '<p aria-hidden="true">ARIA</p>',
+      '<div style="display:none">NONE</div>',
+      '<div style="color: red; DISPLAY : None !important">NONE2</div>',
+      '<div style="visibility:hidden">INVISIBLE</div>',
+      '<dialog>DIALOG</dialog>',
+      '<template><p>TEMPLATE</p></template>',
+      '<title>BODYTITLE</title>',
+      '<p>Med <span hidden>SPAN</span>skjult ord.</p>',
+    ].join('');
+    const html = `<!doctype html><html><head><title>Forside</title></head><body><h1>Forsiden</h1><p>Synlig tekst.</p>${hidden}<dialog open>Åben dialog.</dialog><div style="display: block">Blok.</div><details><summary>Mere</summary>Detaljer.</details></body></html>`;
+    expect(whole(html)).toEqual(['Forsiden', 'Synlig tekst.', 'Med skjult ord.', 'Åben dialog.', 'Blok.', 'Mere', 'Detaljer.']);
+    // The article path: Readability drops most of these, the rest are dropped as here.
+    const article = articlePage(hidden);
+    expect(extractArticle(article).blocks.map((b) => b.text)).toEqual(['Ny skole i Aarhus', TEXT, 'Med skjult ord.']);
+  });
+});
+
 describe('link targets of a saved page (no URL to resolve them against)', () => {
   const links = (html: string, url?: string) => extractArticle(html, url ? { url } : {}).blocks.flatMap((b) => b.links ?? []);
 

@@ -14,7 +14,7 @@ import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
 import { InputFileError, NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
-import { tagOf, type DomDocument, type DomElement } from './dom.js';
+import { removeHiddenElements, tagOf, TEXT_NODE, type DomDocument, type DomElement } from './dom.js';
 import { linkDensity, MAX_LINK_DENSITY } from './link-density.js';
 import { withoutLinkLists } from './link-lists.js';
 import { MAX_PAGE_DEPTH, nestsDeeperThan } from './nesting-depth.js';
@@ -51,12 +51,13 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
   // document element of, and Readability needs one: no page, so no article in it.
   if (document.documentElement === null) {
-    if (options.wholePage) return withNulNote(textOnlyPage(html, inputName), removed);
+    if (options.wholePage) return withNulNote(textOnlyPage(document, inputName), removed);
     throw new NoArticleError(inputName);
   }
   // Read before Readability, which rewrites the document as it works.
   const page = readPageMetadata(document);
   if (options.wholePage) return withNulNote(wholePageOf(document, page, options, inputName), removed);
+  removeHiddenElements(document);
   const reader = new Readability(document as never, { keepClasses: true, serializer: (node: unknown) => node });
   const result = reader.parse() as (ReadabilityResult & { content: DomElement | null }) | null;
   if (!result?.content) throw new NoArticleError(inputName);
@@ -101,8 +102,10 @@ function provenanceOf(page: PageMetadata, options: ExtractOptions): ArticleProve
   return provenance;
 }
 
-/** A "page" of text without one tag (sent as HTML): its paragraphs as they are. */
-function textOnlyPage(text: string, inputName: string): Article {
+/** A "page" of text without one tag (sent as HTML): its paragraphs, character references read ("&amp;" is "&"). */
+function textOnlyPage(document: DomDocument, inputName: string): Article {
+  // The parser's text nodes (comments left out), not the markup: it has decoded the references.
+  const text = Array.from(document.childNodes, (node) => (node.nodeType === TEXT_NODE ? (node.textContent ?? '') : '')).join('');
   const blocks: ArticleBlock[] = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
   if (blocks.length === 0) throw new InputFileError(inputName, NO_VISIBLE_TEXT);
   return { title: '', blocks, provenance: {} };
