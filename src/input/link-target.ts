@@ -19,17 +19,43 @@ const UNKNOWN_PAGE = new URL('http://relative.invalid/');
 
 /**
  * A relative link of a page whose URL is unknown (a saved file), as written: it still says where
- * it pointed. The URL parser decides that it names no scheme, as a browser reads it (leading
- * spaces and control characters stripped, tabs and line breaks removed: " java\tscript:").
+ * it pointed. Whoever reads the JSON may resolve it with another parser, or trim it differently
+ * (String.trim removes a leading no-break space, which the URL parser keeps as a path character:
+ * "\u00a0javascript:…" would come alive), so only a plainly relative target is kept, and kept
+ * exactly as it was judged: after what every URL parser strips (tabs and line breaks anywhere,
+ * leading and trailing C0 controls and spaces), it starts with a path, "./", "../", "?" or a name
+ * character; names no scheme (no ":" before the first "/", "?" or "#"); is not "//host" in any
+ * spelling; hides no control or format character; and its NFKC form (full-width letters and
+ * slashes folded) passes the same checks.
  */
 function relativeHref(href: string): string | undefined {
-  let url: URL;
+  const written = stripC0EdgesAndSpaces(href.replace(/[\t\n\r]/g, ''));
+  if (!plainlyRelative(written) || !plainlyRelative(written.normalize('NFKC'))) return undefined;
+  // The parser as a second judge: the target must stay on the page's own origin.
   try {
-    url = new URL(href, UNKNOWN_PAGE);
+    if (new URL(written, UNKNOWN_PAGE).origin !== UNKNOWN_PAGE.origin) return undefined;
   } catch {
     return undefined;
   }
-  if (url.origin !== UNKNOWN_PAGE.origin) return undefined;
-  const written = href.replace(/[\t\n\r]/g, '').trim();
-  return written === '' || written.startsWith('#') ? undefined : written;
+  return written;
+}
+
+/** As the URL parser strips its input: code points up to U+0020 at either end, nothing else. */
+function stripC0EdgesAndSpaces(href: string): string {
+  let start = 0;
+  let end = href.length;
+  while (start < end && href.charCodeAt(start) <= 0x20) start++;
+  while (end > start && href.charCodeAt(end - 1) <= 0x20) end--;
+  return href.slice(start, end);
+}
+
+/** A path, "./", "../", "?query" or a name (letters, digits, "_", "-", "~", "%") to start with. */
+const RELATIVE_START = /^[\p{L}\p{N}_~%./?-]/u;
+/** Two slashes in any mix start a host ("\" is "/" in web URLs). */
+const HOST_START = /^[/\\]{2}/;
+const SCHEME = /^[^/?#]*:/;
+const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+function plainlyRelative(target: string): boolean {
+  return RELATIVE_START.test(target) && !HOST_START.test(target) && !SCHEME.test(target) && !HIDDEN_CHARACTER.test(target);
 }

@@ -21,9 +21,9 @@ export interface ReadArticleOptions {
   /** Largest file read (default: the fetcher's page limit, 8 MiB). */
   maxBytes?: number;
   /**
-   * How a file or standard input is decoded (default 'auto', as text is: decode-text.ts). A saved
-   * page's own charset (a BOM, <meta charset>) decides under 'auto'; another choice stands for
-   * the charset an HTTP header would give it.
+   * How a file or standard input is decoded (default 'auto', as text is: decode-text.ts). A page's
+   * own charset (a BOM, <meta charset>, a URL's HTTP header) decides under 'auto'; another choice
+   * stands for the charset of the HTTP header (a URL's is overridden).
    */
   encoding?: InputEncoding;
   /** Told what decoding found and fixed (Windows-1252 detected, NULs removed), one line each; for URLs too. */
@@ -91,7 +91,7 @@ function hasTextToTranslate(article: Article): boolean {
   return article.blocks.some((b) => b.type !== 'code' && b.text.trim() !== '');
 }
 
-/** The charset a saved page is read in when `--encoding` names one: WHATWG labels. */
+/** The charset a page (saved or fetched) is read in when `--encoding` names one: WHATWG labels. */
 const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
   utf8: 'utf-8',
   cp1252: 'windows-1252',
@@ -109,7 +109,8 @@ const PAGE_CHARSETS: Record<Exclude<InputEncoding, 'auto'>, string> = {
 export async function readArticle(input: string, format: Exclude<InputFormat, 'text'>, options: ReadArticleOptions = {}): Promise<Article> {
   if (format === 'url') {
     const { articleOfPage, fetchHtml } = await import('../input/fetch/fetch-article.js');
-    const page = await fetchHtml(input, options.fetch);
+    const { encoding = 'auto' } = options;
+    const page = await fetchHtml(input, options.fetch, encoding === 'auto' ? undefined : PAGE_CHARSETS[encoding]);
     page.notes.forEach((note) => options.onNote?.(note));
     const { parser = parseHere, signal } = options;
     const wholePage = options.wholePage ? { wholePage: true } : {};

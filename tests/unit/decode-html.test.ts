@@ -60,7 +60,7 @@ describe('damaged UTF-8 (one stray byte in a UTF-8 page)', () => {
         thrown = err;
       }
       expect(thrown, String(contentType)).toBeInstanceOf(InputFileError);
-      expect((thrown as Error).message).toBe(`side.html: not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252 (a URL: save the page first)`);
+      expect((thrown as Error).message).toBe(`side.html: not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
     }
   });
 

@@ -24,6 +24,36 @@ describe('text a browser never shows', () => {
   });
 });
 
+describe('a whole page read as text (--input-format text on a URL) is its visible text', () => {
+  const whole = (html: string) => extractArticle(html, { url: 'https://nyheder.example.dk/', wholePage: true }).blocks.map((b) => b.text);
+
+  it('a page without one tag has its character references read, as with a tag around it', () => {
+    const text = 'Tom &amp; Jerry &aelig;der k&oslash;d &#248;l &#x3c;b&#x3e;\n\nAnden &quot;del&quot;<!-- skjult -->, 5 &lt; 7';
+    const expected = ['Tom & Jerry æder kød øl <b>', 'Anden "del", 5 < 7'];
+    expect(whole(text)).toEqual(expected);
+    expect(whole(text.split('\n\n').map((p) => `<p>${p}</p>`).join(''))).toEqual(expected);
+  });
+
+  it('what the page hides is left out, as the article path leaves it out', () => {
+    const hidden = [
+      '<p hidden>HIDDEN</p>',
+      '<p aria-hidden="true">ARIA</p>',
+      '<div style="display:none">NONE</div>',
+      '<div style="color: red; DISPLAY : None !important">NONE2</div>',
+      '<div style="visibility:hidden">INVISIBLE</div>',
+      '<dialog>DIALOG</dialog>',
+      '<template><p>TEMPLATE</p></template>',
+      '<title>BODYTITLE</title>',
+      '<p>Med <span hidden>SPAN</span>skjult ord.</p>',
+    ].join('');
+    const html = `<!doctype html><html><head><title>Forside</title></head><body><h1>Forsiden</h1><p>Synlig tekst.</p>${hidden}<dialog open>Åben dialog.</dialog><div style="display: block">Blok.</div><details><summary>Mere</summary>Detaljer.</details></body></html>`;
+    expect(whole(html)).toEqual(['Forsiden', 'Synlig tekst.', 'Med skjult ord.', 'Åben dialog.', 'Blok.', 'Mere', 'Detaljer.']);
+    // The article path: Readability drops most of these, the rest are dropped as here.
+    const article = articlePage(hidden);
+    expect(extractArticle(article).blocks.map((b) => b.text)).toEqual(['Ny skole i Aarhus', TEXT, 'Med skjult ord.']);
+  });
+});
+
 describe('link targets of a saved page (no URL to resolve them against)', () => {
   const links = (html: string, url?: string) => extractArticle(html, url ? { url } : {}).blocks.flatMap((b) => b.links ?? []);
 
@@ -61,5 +91,39 @@ describe('a page that is only links is not an article (exit 7)', () => {
     for (const inner of [`<p>${linked}</p><p>${linked}</p>`, `${toc}<p>${TEXT}</p>`]) {
       expect(extractArticle(articlePage(inner)).blocks.length).toBeGreaterThan(2);
     }
+  });
+
+  describe('a short article followed by a list of links ("Læs også", "Mest læste") is still an article', () => {
+    const BRIEF = [
+      'Efter en nat med spejlglatte veje i Nordjylland melder politiet om en helt problemfri morgen.',
+      'Selvom politikredsene melder om en rolig nat uden større uheld, kan bilister, der skal af sted lørdag morgen, godt forvente lidt længere rejsetid.',
+      'Der er nemlig stadig glatte veje, og der er faldet en del sne i Nordjylland.',
+      'Saltvogne og sneplove har allerede været på vejene, og politiet opfordrer fortsat bilisterne til at køre forsigtigt på de snefyldte veje.',
+    ];
+    const HEADLINES = Array.from({ length: 12 }, (_, i) => `Overskrift nummer ${i} om et vigtigt emne fra hele landet i dag`);
+    const briefWith = (list: string) => `<!doctype html><html lang="da"><body><article><h1>Glatte veje i Nordjylland</h1>${BRIEF.map((p) => `<p>${p}</p>`).join('')}${list}</article></body></html>`;
+    const items = HEADLINES.map((h, i) => `<li><a href="/nyheder/${i}">${h}</a></li>`).join('');
+
+    it.each([
+      ['<ul>', `<h2>Læs også</h2><ul>${items}</ul>`],
+      ['<ol>', `<h2>Mest læste</h2><ol>${items}</ol>`],
+      ['nested', `<h2>Læs også</h2><ul><li>Indland<ul>${items}</ul></li></ul>`],
+    ])('%s', (_, list) => {
+      const html = briefWith(list);
+      const texts = extractArticle(html).blocks.map((b) => b.text);
+      // The list stays in the article; it only does not count as the article's own text.
+      expect(texts.slice(0, 5)).toEqual(['Glatte veje i Nordjylland', ...BRIEF]);
+      expect(texts).toContain(HEADLINES[11]);
+    });
+
+    it('but a list of links with a line or two of text is not', () => {
+      const html = `<!doctype html><html><body><article><h1>Forside</h1><p>Dagens vigtigste nyheder.</p><ul>${items}</ul><ol>${items}</ol></article></body></html>`;
+      expect(() => extractArticle(html)).toThrow(NoArticleError);
+    });
+  });
+
+  it('an <a> without href (a named anchor) is no link: an article wrapped in one is an article', () => {
+    const page = `<!doctype html><html><body><article><h1>Ny skole i Aarhus</h1><p><a id="a1">${TEXT}</a></p><p><a name="mere">${TEXT}</a></p></article></body></html>`;
+    expect(extractArticle(page).blocks.map((b) => b.text)).toEqual(['Ny skole i Aarhus', TEXT, TEXT]);
   });
 });

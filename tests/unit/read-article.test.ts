@@ -103,11 +103,34 @@ describe('a page without a declared charset', () => {
     }
   });
 
+  it('--encoding, which the notices suggest, stands for a URL\'s header charset too, as for a saved page', async () => {
+    const server = http.createServer((req, res) => res.writeHead(200, { 'content-type': req.url === '/utf8' ? 'text/html; charset=utf-8' : 'text/html' }).end(cp1252));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const read = async (url: string, options: ReadArticleOptions) => {
+        const notes: string[] = [];
+        const article = await readArticle(url, 'url', { ...options, onNote: (n) => notes.push(n) });
+        return { text: article.blocks[1]?.text, notes };
+      };
+      const right = 'Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.';
+      const declaredUtf8 = await read(`${base}/utf8`, {});
+      expect(declaredUtf8.text).toContain('\ufffd');
+      expect(declaredUtf8.notes).toEqual([expect.stringMatching(/^declares UTF-8 but is not valid UTF-8 .*\(pass --encoding to choose another\)$/)]);
+      for (const encoding of ['cp1252', 'latin1'] as const) {
+        expect(await read(`${base}/utf8`, { encoding })).toEqual({ text: right, notes: [] });
+        expect(await read(`${base}/none`, { encoding })).toEqual({ text: right, notes: [] });
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('damaged UTF-8 (one stray byte) is refused with its offset (exit 3), saved or fetched, as a text input is', async () => {
     const utf8 = Buffer.from(html);
     const at = utf8.indexOf('søstjerner');
     const damaged = Buffer.concat([utf8.subarray(0, at), Buffer.from([0xe6]), utf8.subarray(at)]);
-    const reason = `not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252 (a URL: save the page first)`;
+    const reason = `not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`;
     const p = file('damaged.html', damaged);
     expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p}: ${reason}` });
     const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(damaged));

@@ -27,14 +27,17 @@ export interface FetchedHtml {
   notes: string[];
 }
 
-/** The page at a URL, checked to be HTML and decoded. */
-export async function fetchHtml(url: string, options: FetchPageOptions = {}): Promise<FetchedHtml> {
+/**
+ * The page at a URL, checked to be HTML and decoded. `charset` (a WHATWG label: --encoding) stands
+ * for the charset of the HTTP header, as it does for a saved page: a byte order mark still wins.
+ */
+export async function fetchHtml(url: string, options: FetchPageOptions = {}, charset?: string): Promise<FetchedHtml> {
   const page = await fetchPage(url, options);
   if (!isHtmlResponse(page.contentType, page.body)) {
     const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
     throw new FetchError('not-html', page.finalUrl, `${page.finalUrl}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
   }
-  const { text, notes } = decodeHtml(page.body, page.contentType, url);
+  const { text, notes } = decodeHtml(page.body, charset ? `text/html; charset=${charset}` : page.contentType, url);
   return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text, notes };
 }
 

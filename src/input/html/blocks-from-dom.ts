@@ -4,7 +4,7 @@
  * are marked; everything inline (links, emphasis, spans) becomes plain text, <br> a line break.
  */
 import type { ArticleBlock, BlockLink, BlockType } from '../article.js';
-import { isElement, tagOf, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
+import { isElement, isUnseen, tagOf, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 import { linkTarget } from '../link-target.js';
 
 const HEADING = /^h([1-6])$/;
@@ -60,7 +60,7 @@ function walkNodes(nodes: readonly DomNode[], ctx: Context, where: Where, runTyp
   };
   for (const child of nodes) {
     const tag = tagOf(child);
-    if (SKIP_TAGS.has(tag)) continue;
+    if (SKIP_TAGS.has(tag) || isUnseen(child)) continue;
     if (isElement(child) && BLOCK_TAGS.has(tag)) {
       flush();
       walkBlock(child, ctx, where);
@@ -209,7 +209,7 @@ function inlineText(nodes: readonly DomNode[], baseUrl: string | undefined): Inl
     }
     if (!isElement(node)) return;
     const tag = tagOf(node);
-    if (SKIP_TAGS.has(tag)) return;
+    if (SKIP_TAGS.has(tag) || isUnseen(node)) return;
     if (tag === 'br') {
       raw += '\n';
       return;

@@ -14,13 +14,11 @@ import type { Article, ArticleBlock, ArticleProvenance } from '../article.js';
 import { InputFileError, NestingTooDeepError, NoArticleError } from '../errors.js';
 import { articleTitle } from './article-title.js';
 import { blocksFromDom } from './blocks-from-dom.js';
-import { tagOf, type DomDocument, type DomElement } from './dom.js';
-import { linkDensity } from './link-density.js';
+import { removeHiddenElements, tagOf, TEXT_NODE, type DomDocument, type DomElement } from './dom.js';
+import { linkDensity, MAX_LINK_DENSITY } from './link-density.js';
+import { withoutLinkLists } from './link-lists.js';
 import { MAX_PAGE_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { readPageMetadata, type PageMetadata } from './page-metadata.js';
-
-/** More of the article's text in links than this, and it is navigation or teasers, not an article (see link-density.ts). */
-const MAX_LINK_DENSITY = 0.5;
 
 export interface ExtractOptions {
   /** The page's URL: resolves relative links, and is the provenance's url. */
@@ -53,22 +51,25 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   // Text with no markup at all (plain text, an empty page) gives linkedom no element to make the
   // document element of, and Readability needs one: no page, so no article in it.
   if (document.documentElement === null) {
-    if (options.wholePage) return withNulNote(textOnlyPage(html, inputName), removed);
+    if (options.wholePage) return withNulNote(textOnlyPage(document, inputName), removed);
     throw new NoArticleError(inputName);
   }
   // Read before Readability, which rewrites the document as it works.
   const page = readPageMetadata(document);
   if (options.wholePage) return withNulNote(wholePageOf(document, page, options, inputName), removed);
+  removeHiddenElements(document);
   const reader = new Readability(document as never, { keepClasses: true, serializer: (node: unknown) => node });
   const result = reader.parse() as (ReadabilityResult & { content: DomElement | null }) | null;
   if (!result?.content) throw new NoArticleError(inputName);
 
-  let body = blocksFromDom(result.content, options.url);
-  const title = articleTitle(page, result.title, body);
-  // Readability keeps an <h1> that repeats the title; the title block stands for it.
-  body = body.filter((b, i) => !(i < 3 && b.type === 'heading' && b.text === title));
-  const textChars = body.reduce((n, b) => n + (b.type === 'code' ? 0 : b.text.length), 0);
-  if (textChars < (options.minTextChars ?? 140) || linkDensity(result.content) > MAX_LINK_DENSITY) throw new NoArticleError(inputName);
+  const all = blocksFromDom(result.content, options.url);
+  const title = articleTitle(page, result.title, all);
+  const body = withoutTitleHeading(all, title);
+  // The article's own text is what is left without its lists of links ("Læs også"): enough of it,
+  // and not mostly links itself (navigation, teasers), or there is no article.
+  const own = withoutLinkLists(result.content);
+  const ownText = own === result.content ? body : withoutTitleHeading(blocksFromDom(own, options.url), title);
+  if (textLength(ownText) < (options.minTextChars ?? 140) || linkDensity(own) > MAX_LINK_DENSITY) throw new NoArticleError(inputName);
 
   const blocks: ArticleBlock[] = title ? [{ type: 'title', text: title }, ...body] : body;
   const provenance = provenanceOf(page, options);
@@ -77,6 +78,15 @@ export function extractArticle(markup: string, options: ExtractOptions = {}): Ar
   if (result.siteName) provenance.siteName = result.siteName;
   if (!provenance.lang && result.lang) provenance.lang = result.lang;
   return withNulNote({ title, blocks, provenance }, removed);
+}
+
+/** Readability keeps an <h1> that repeats the title; the title block stands for it. */
+function withoutTitleHeading(blocks: ArticleBlock[], title: string): ArticleBlock[] {
+  return blocks.filter((b, i) => !(i < 3 && b.type === 'heading' && b.text === title));
+}
+
+function textLength(blocks: ArticleBlock[]): number {
+  return blocks.reduce((n, b) => n + (b.type === 'code' ? 0 : b.text.length), 0);
 }
 
 function withNulNote(article: Article, removed: number): Article {
@@ -92,8 +102,10 @@ function provenanceOf(page: PageMetadata, options: ExtractOptions): ArticleProve
   return provenance;
 }
 
-/** A "page" of text without one tag (sent as HTML): its paragraphs as they are. */
-function textOnlyPage(text: string, inputName: string): Article {
+/** A "page" of text without one tag (sent as HTML): its paragraphs, character references read ("&amp;" is "&"). */
+function textOnlyPage(document: DomDocument, inputName: string): Article {
+  // The parser's text nodes (comments left out), not the markup: it has decoded the references.
+  const text = Array.from(document.childNodes, (node) => (node.nodeType === TEXT_NODE ? (node.textContent ?? '') : '')).join('');
   const blocks: ArticleBlock[] = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
   if (blocks.length === 0) throw new InputFileError(inputName, NO_VISIBLE_TEXT);
   return { title: '', blocks, provenance: {} };
