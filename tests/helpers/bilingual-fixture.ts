@@ -1,5 +1,5 @@
 /** A hand-made BilingualDocument with hostile and awkward content, for renderer tests. */
-import type { BilingualDocument, BilingualParagraph, ParagraphKind, QaFinding } from '../../src/document/types.js';
+import type { BilingualDocument, BilingualParagraph, DocumentFrame, ParagraphKind, QaFinding } from '../../src/document/types.js';
 
 function para(
   index: number,
@@ -53,3 +53,11 @@ export function fixtureWithoutTargetPrefixes(): BilingualDocument {
   for (const p of doc.paragraphs) p.target = p.target.slice(p.prefix.length);
   return doc;
 }
+
+/** A plain document frame (no title, fixed timings), for tests that only write paragraphs. */
+export const PLAIN_FRAME: DocumentFrame = {
+  title: { source: '', target: '' },
+  metadata: { source: 'a.da.txt' },
+  model: { id: 'test', dtype: 'q8', decoding: {} },
+  timings: { loadMs: 1, translateMs: 2, totalMs: 3 },
+};

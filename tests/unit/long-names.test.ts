@@ -13,9 +13,10 @@ import { replaceFile } from '../../src/io/replace-file.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { swapIntoPlace } from '../../src/converter/output-folder.js';
 import { Da2enError } from '../../src/errors.js';
-import type { BilingualParagraph, DocumentFrame } from '../../src/document/types.js';
+import type { BilingualParagraph } from '../../src/document/types.js';
 import { runCli } from '../helpers/run-cli.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
+import { PLAIN_FRAME } from '../helpers/bilingual-fixture.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-long-names-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,12 +29,7 @@ function nameOf(total: number, ending: string, unit = 'b'): string {
   return units + 'b'.repeat(room - bytes(units)) + ending;
 }
 
-const FRAME: DocumentFrame = {
-  title: { source: '', target: '' },
-  metadata: { source: 'a.da.txt' },
-  model: { id: 'test', dtype: 'q8', decoding: {} },
-  timings: { loadMs: 1, translateMs: 2, totalMs: 3 },
-};
+const FRAME = PLAIN_FRAME;
 
 function translation(): FramedParagraphs {
   const para: BilingualParagraph = {

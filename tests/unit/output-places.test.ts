@@ -15,7 +15,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkWritable, createAtomicFileSink, writeFileAtomically } from '../../src/io/sinks.js';
 import { writeBilingualStream, type FramedParagraphs } from '../../src/io/bilingual-writer.js';
 import { Da2enError } from '../../src/errors.js';
-import type { BilingualParagraph, DocumentFrame } from '../../src/document/types.js';
+import type { BilingualParagraph } from '../../src/document/types.js';
+import { PLAIN_FRAME } from '../helpers/bilingual-fixture.js';
 
 // A full disk, for temporary files only while `disk.full` is set: their writes fail as the kernel's do.
 const disk = vi.hoisted(() => ({ full: false }));
@@ -57,12 +58,7 @@ async function readAll(file: string): Promise<string> {
   }
 }
 
-const FRAME: DocumentFrame = {
-  title: { source: '', target: '' },
-  metadata: { source: 'a.da.txt' },
-  model: { id: 'test', dtype: 'q8', decoding: {} },
-  timings: { loadMs: 1, translateMs: 2, totalMs: 3 },
-};
+const FRAME = PLAIN_FRAME;
 
 /** Two translated paragraphs, as a translation stream hands them to the writer. */
 function translation(): FramedParagraphs {
