@@ -11,6 +11,7 @@ import { addArticles, openQueue, startArticleWorker, writeResults, type ArticleT
 import { latestJobsKey, type JobEngine, type JobPipeline } from '../../src/queue/job.js';
 import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
+import { startRedisProxy } from '../helpers/redis-proxy.js';
 
 const ENGINE: JobEngine = { model: 'fake', dtype: 'none', beams: 1 };
 const PIPELINE: JobPipeline = { encoding: 'utf8', maxChunkTokens: 256, packSentences: false, batchTokens: 4096, maxBatchSize: 32 };
@@ -61,6 +62,34 @@ describe('an article added again', () => {
     } finally {
       await worker?.close();
       await close();
+    }
+  });
+
+  it('--out-dir: an edit undone while the old version\'s job is between holding its file back and its completion is written', async () => {
+    const outDir = path.join(work, 'race');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-race');
+    // The worker reaches Redis through the relay, which holds its commands after its look at the
+    // latest-version record: its job is still active while this test adds the undo.
+    const proxy = await startRedisProxy(redis.port);
+    let worker: ArticleWorker | undefined;
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir };
+      await addArticles(queue, connection, [article(LONG)], settings);
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      const looked = proxy.holdAfter(/hget\r\n\$\d+\r\n[^\r]*:da2en-latest\r\n/i);
+      worker = await startArticleWorker({ redisUrl: proxy.url(0), queueName: 'versions-race', translator: new FakeTranslator(), engine: ENGINE, concurrency: 1 });
+      // The long version, first in the queue, found the short one the latest and held its file back.
+      const held = await looked;
+      const undo = await addArticles(queue, connection, [article(LONG)], settings);
+      // Still active: not queued again, its worker is the one to write it.
+      expect(undo).toMatchObject({ added: 0, existing: 1 });
+      held.release();
+      await waitFor(() => worker!.jobsDone === 2);
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('LANGE');
+    } finally {
+      await worker?.close();
+      await close();
+      await proxy.close();
     }
   });
 
