@@ -93,6 +93,38 @@ describe('an article added again', () => {
     }
   });
 
+  it('--out-dir: an edit undone whose add reads the old version\'s job still active, which then completes, is written', async () => {
+    const outDir = path.join(work, 'race-state');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-race-state');
+    const proxy = await startRedisProxy(redis.port);
+    // The undo's add reaches Redis through the relay too, to be held after it has read the job's state.
+    const undoQueue = openQueue(proxy.url(0), 'versions-race-state');
+    let worker: ArticleWorker | undefined;
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir };
+      const [oldId] = (await addArticles(queue, connection, [article(LONG)], settings)).ids;
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      const looked = proxy.holdAfter(/hget\r\n\$\d+\r\n[^\r]*:da2en-latest\r\n/i);
+      worker = await startArticleWorker({ redisUrl: proxy.url(0), queueName: 'versions-race-state', translator: new FakeTranslator(), engine: ENGINE, concurrency: 1 });
+      const workerHeld = await looked;
+      // BullMQ reads a job's state with a script that names the job (sent whole the first time).
+      const stateRead = proxy.holdAfter(new RegExp(`eval(?:sha)?\\r\\n[\\s\\S]*${oldId}`, 'i'));
+      const undo = addArticles(undoQueue.queue, undoQueue.connection, [article(LONG)], settings);
+      const addHeld = await stateRead;
+      // The long version's job completes (and the short one's runs) before the add goes on.
+      workerHeld.release();
+      await waitFor(() => worker!.jobsDone === 2);
+      addHeld.release();
+      expect(await undo).toMatchObject({ added: 0, existing: 1 });
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('LANGE');
+    } finally {
+      await worker?.close();
+      await undoQueue.close();
+      await close();
+      await proxy.close();
+    }
+  });
+
   it('--out-store redis: queue results writes the latest version under the plain name, the earlier one left out', async () => {
     const outDir = path.join(work, 'results');
     const { queue, connection, close } = openQueue(redis.url, 'versions-redis');
