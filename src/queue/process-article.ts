@@ -27,6 +27,17 @@ export interface ProcessArticleOptions {
    * writes it (that job's text, not this older one's, belongs there). Without, every file is written.
    */
   mayWrite?: (file: string) => Promise<boolean>;
+  /** Given each file mayWrite held back, with its content: the add may become the latest again before the job is completed (see worker.ts). */
+  onHeldBack?: (held: HeldBackFile) => void;
+}
+
+/** An `--out-dir` file that mayWrite held back. */
+export interface HeldBackFile {
+  /** As in the job's outputs (what mayWrite was asked about). */
+  file: string;
+  /** Where it would have been written. */
+  target: string;
+  content: string;
 }
 
 export const WORKER_ID = `${hostname()}:${process.pid}`;
@@ -74,6 +85,7 @@ export async function processArticle(data: ArticleJobData, options: ProcessArtic
       const target = safeJoin(data.outDir, f.file);
       if (options.mayWrite && !(await options.mayWrite(f.file))) {
         (result.superseded ??= []).push(target);
+        options.onHeldBack?.({ file: f.file, target, content: f.content });
         continue;
       }
       await writeFileAtomically(target, f.content, options.signal ? { signal: options.signal } : {});

@@ -77,6 +77,13 @@ export async function addArticles(queue: ArticleQueue, client: Redis, articles: 
   const latest = unique.flatMap((j) => j.data.outputs.map((o) => ({ id: j.id, field: latestField(j.data, o.file) })).filter((l): l is { id: string; field: string } => l.field !== null));
   const before = await hashValues(client, latestJobsKey(queue), latest.map((l) => l.field));
   const overwritten = new Set(latest.filter((l, i) => settings.outDir !== null && before[i] != null && before[i] !== l.id).map((l) => l.id));
+  // Recorded first: a job taken before its record would find an older job's id there and write
+  // nothing. And before the states are read: a running job that held its files back checks the
+  // record again once completed, so it writes them or is seen completed here (see the worker).
+  for (let i = 0; i < latest.length; i += HASH_SLICE) {
+    const slice = latest.slice(i, i + HASH_SLICE);
+    await client.hset(latestJobsKey(queue), Object.fromEntries(slice.map((l) => [l.field, l.id])));
+  }
   const states = await Promise.all(unique.map((j) => queue.getJobState(j.id)));
   // Removed and added afresh (not retried in place): this call's name and --attempts apply. One
   // that another `queue add` took first (removed: 0) is that call's to add.
@@ -85,11 +92,6 @@ export async function addArticles(queue: ArticleQueue, client: Redis, articles: 
   const readded = new Set(again.filter((_, i) => removed[i] === 1).map((j) => j.id));
   const fresh = unique.filter((j, i) => states[i] === 'unknown' || readded.has(j.id));
   const requeued = unique.filter((j, i) => states[i] === 'failed' && readded.has(j.id)).length;
-  // Recorded first: a job taken before its record would find an older job's id there and write nothing.
-  for (let i = 0; i < latest.length; i += HASH_SLICE) {
-    const slice = latest.slice(i, i + HASH_SLICE);
-    await client.hset(latestJobsKey(queue), Object.fromEntries(slice.map((l) => [l.field, l.id])));
-  }
   if (fresh.length > 0) {
     await queue.addBulk(
       fresh.map((j) => ({

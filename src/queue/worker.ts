@@ -15,11 +15,12 @@ import { Da2enError, isDa2enError } from '../errors.js';
 import type { Translator } from '../engine/translator.js';
 import type { TranslationMemory } from '../pipeline/memory.js';
 import { ARTICLE_JOB, ARTICLE_JOB_V1, DEFAULT_QUEUE_NAME, type ArticleJobData, type ArticleJobResult, type JobEngine } from './job.js';
-import { processArticle } from './process-article.js';
+import { processArticle, type HeldBackFile } from './process-article.js';
 import { isLatestJob } from './queue-ops.js';
 import { ParseThread } from '../io/parse-thread.js';
 import { queueConnection } from './connection.js';
 import { closeRedisClient } from '../cache/redis-memory.js';
+import { writeFileAtomically } from '../io/sinks.js';
 
 export interface ArticleWorkerOptions {
   redisUrl: string;
@@ -36,7 +37,9 @@ export interface ArticleWorkerOptions {
   stalledInterval?: number;
   /** Times a job may stall (its worker died) before it fails (default 2). */
   maxStalledCount?: number;
+  /** Once the job is completed and any file it held back checked again (written, if its add had become the latest meanwhile). */
   onJobDone?: (job: Job<ArticleJobData, ArticleJobResult>, result: ArticleJobResult) => void;
+  /** Also told (final) of a held-back file found latest once the job was completed but that could not be written then. */
   onJobFailed?: (job: Job<ArticleJobData, ArticleJobResult>, reason: string, final: boolean) => void;
   onError?: (error: Error) => void;
   /** Aborted while Redis is being waited for at start: the worker closes and startArticleWorker throws. */
@@ -83,6 +86,10 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   // which come after the job's move in Redis). With none, a stop has nothing
   // to wait for; a forced close before that move would skip it, and the article would run twice.
   const unsettled = new Set<string | undefined>();
+  // The files each finished run held back (by its result, the object BullMQ hands to 'completed'),
+  // and the checks of them under way once their jobs were completed.
+  const heldBack = new WeakMap<ArticleJobResult, HeldBackFile[]>();
+  const lateWrites = new Set<Promise<void>>();
 
   const worker: Worker<ArticleJobData, ArticleJobResult> = new Worker<ArticleJobData, ArticleJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
@@ -92,14 +99,18 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       const mismatch = engineMismatch(job.data.engine, options.engine);
       if (mismatch) throw new UnrecoverableError(mismatch);
       const abort = AbortSignal.any([returning.signal, ...(signal ? [signal] : [])]);
+      const held: HeldBackFile[] = [];
       try {
-        return await processArticle(job.data, {
+        const result = await processArticle(job.data, {
           translator: options.translator,
           signal: abort,
           parser,
           mayWrite: (file) => isLatestJob(worker, connection, job.data, job.id, file),
+          onHeldBack: (file) => held.push(file),
           ...(options.memory ? { memory: options.memory } : {}),
         });
+        if (held.length > 0) heldBack.set(result, held);
+        return result;
       } catch (error) {
         if (returning.signal.aborted) {
           // Stopping now: hand the job back untouched (no attempt used) for another worker.
@@ -126,10 +137,46 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
   );
   // Taken from the queue (the processor starts just after).
   worker.on('active', (job) => unsettled.add(job.id));
-  worker.on('completed', (job, result) => {
-    unsettled.delete(job.id);
+  const finished = (job: Job<ArticleJobData, ArticleJobResult>, result: ArticleJobResult) => {
     done++;
     options.onJobDone?.(job, result);
+  };
+  /*
+   * A held-back file is checked again once BullMQ has marked its job completed, not before: an edit
+   * undone while the job ran would otherwise be written by nobody. `queue add` records the job as
+   * the latest and only then reads its state (addArticles); here the state is written (completed)
+   * and only then the record read. Redis runs commands one at a time, so at least one side sees
+   * the other's write: this check finds the job the latest and writes its text, or the add finds it
+   * completed and queues it again (or both: the same text written twice). A check before the
+   * completion leaves a gap: job checks, add records and finds the job still active, job completes.
+   */
+  const writeHeldBack = async (job: Job<ArticleJobData, ArticleJobResult>, result: ArticleJobResult, held: HeldBackFile[]): Promise<ArticleJobResult> => {
+    const written = [...(result.written ?? [])];
+    const superseded: string[] = [];
+    for (const file of held) {
+      try {
+        if (await isLatestJob(worker, connection, job.data, job.id, file.file)) {
+          await writeFileAtomically(file.target, file.content);
+          written.push(file.target);
+        } else {
+          superseded.push(file.target);
+        }
+      } catch (error) {
+        options.onJobFailed?.(job, `${file.target} not written once the job had finished: ${failureReason(error)}`, true);
+      }
+    }
+    const { superseded: _, ...rest } = result;
+    return { ...rest, written, ...(superseded.length > 0 ? { superseded } : {}) };
+  };
+  worker.on('completed', (job, result) => {
+    unsettled.delete(job.id);
+    const held = heldBack.get(result);
+    if (!held) return finished(job, result);
+    const late = writeHeldBack(job, result, held)
+      .then((r) => finished(job, r))
+      .catch((error: unknown) => options.onError?.(error as Error));
+    lateWrites.add(late);
+    void late.finally(() => lateWrites.delete(late));
   });
   worker.on('failed', (job, error) => {
     if (job) unsettled.delete(job.id);
@@ -151,6 +198,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
       // their locks expire, as a dead worker's do.
       const reachable = connection.status === 'ready';
       await worker.close(!reachable || unsettled.size === 0);
+      await Promise.all(lateWrites);
       await parser.close();
       await closeRedisClient(connection);
     })();

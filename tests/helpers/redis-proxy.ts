@@ -2,7 +2,8 @@
  * A TCP relay in front of a test Redis, to lose Redis one connection at a time: a worker's blocking
  * connection (the one that waits in BZPOPMIN) can be cut while its main connection stays open but
  * unanswered. That is how a Redis that dies looks to a process that has not yet read every socket's
- * end, the state in which BullMQ's graceful close used to wait for ever.
+ * end, the state in which BullMQ's graceful close used to wait for ever. It can also hold one
+ * connection's commands after a given one, to run another client's commands in between.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -11,6 +12,13 @@ interface Pair {
   upstream: Socket;
   /** Has sent BZPOPMIN: BullMQ's blocking connection. */
   blocking: boolean;
+  /** Commands held back (see holdAfter), or null: passed on as they come. */
+  held: Buffer[] | null;
+}
+
+export interface HeldConnection {
+  /** Passes on what was held, and what comes after. */
+  release(): void;
 }
 
 export interface RedisProxy {
@@ -23,6 +31,12 @@ export interface RedisProxy {
    * other connection stays open with nothing passed either way.
    */
   cutBlockingAndFreeze(): void;
+  /**
+   * Passes on the next write that matches `command` (its RESP bytes, latin1) and holds what its
+   * connection sends after it (its replies still come back): to the client, Redis is slow from
+   * there. Resolves once that command has been passed on.
+   */
+  holdAfter(command: RegExp): Promise<HeldConnection>;
   /** Ends every connection and the listener. */
   close(): Promise<void>;
 }
@@ -30,9 +44,10 @@ export interface RedisProxy {
 export async function startRedisProxy(targetPort: number): Promise<RedisProxy> {
   const pairs: Pair[] = [];
   let frozen = false;
+  let hold: { command: RegExp; found(held: HeldConnection): void } | null = null;
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
-    const pair: Pair = { client, upstream, blocking: false };
+    const pair: Pair = { client, upstream, blocking: false, held: null };
     pairs.push(pair);
     const end = () => {
       client.destroy();
@@ -42,8 +57,25 @@ export async function startRedisProxy(targetPort: number): Promise<RedisProxy> {
     upstream.on('error', end).on('close', end);
     client.on('data', (chunk: Buffer) => {
       // RESP sends the command name as a bulk string: plain bytes in the stream.
-      if (/bzpopmin/i.test(chunk.toString('latin1'))) pair.blocking = true;
+      const text = chunk.toString('latin1');
+      if (/bzpopmin/i.test(text)) pair.blocking = true;
+      if (pair.held) {
+        pair.held.push(chunk);
+        return;
+      }
       if (!frozen) upstream.write(chunk);
+      if (hold?.command.test(text)) {
+        const { found } = hold;
+        hold = null;
+        pair.held = [];
+        found({
+          release() {
+            const held = pair.held ?? [];
+            pair.held = null;
+            for (const c of held) upstream.write(c);
+          },
+        });
+      }
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!frozen) client.write(chunk);
@@ -65,6 +97,11 @@ export async function startRedisProxy(targetPort: number): Promise<RedisProxy> {
         p.client.destroy();
         p.upstream.destroy();
       }
+    },
+    holdAfter(command) {
+      return new Promise((found) => {
+        hold = { command, found };
+      });
     },
     async close() {
       for (const p of pairs) {

@@ -11,6 +11,7 @@ import { addArticles, openQueue, startArticleWorker, writeResults, type ArticleT
 import { latestJobsKey, type JobEngine, type JobPipeline } from '../../src/queue/job.js';
 import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
+import { startRedisProxy } from '../helpers/redis-proxy.js';
 
 const ENGINE: JobEngine = { model: 'fake', dtype: 'none', beams: 1 };
 const PIPELINE: JobPipeline = { encoding: 'utf8', maxChunkTokens: 256, packSentences: false, batchTokens: 4096, maxBatchSize: 32 };
@@ -61,6 +62,66 @@ describe('an article added again', () => {
     } finally {
       await worker?.close();
       await close();
+    }
+  });
+
+  it('--out-dir: an edit undone while the old version\'s job is between holding its file back and its completion is written', async () => {
+    const outDir = path.join(work, 'race');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-race');
+    // The worker reaches Redis through the relay, which holds its commands after its look at the
+    // latest-version record: its job is still active while this test adds the undo.
+    const proxy = await startRedisProxy(redis.port);
+    let worker: ArticleWorker | undefined;
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir };
+      await addArticles(queue, connection, [article(LONG)], settings);
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      const looked = proxy.holdAfter(/hget\r\n\$\d+\r\n[^\r]*:da2en-latest\r\n/i);
+      worker = await startArticleWorker({ redisUrl: proxy.url(0), queueName: 'versions-race', translator: new FakeTranslator(), engine: ENGINE, concurrency: 1 });
+      // The long version, first in the queue, found the short one the latest and held its file back.
+      const held = await looked;
+      const undo = await addArticles(queue, connection, [article(LONG)], settings);
+      // Still active: not queued again, its worker is the one to write it.
+      expect(undo).toMatchObject({ added: 0, existing: 1 });
+      held.release();
+      await waitFor(() => worker!.jobsDone === 2);
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('LANGE');
+    } finally {
+      await worker?.close();
+      await close();
+      await proxy.close();
+    }
+  });
+
+  it('--out-dir: an edit undone whose add reads the old version\'s job still active, which then completes, is written', async () => {
+    const outDir = path.join(work, 'race-state');
+    const { queue, connection, close } = openQueue(redis.url, 'versions-race-state');
+    const proxy = await startRedisProxy(redis.port);
+    // The undo's add reaches Redis through the relay too, to be held after it has read the job's state.
+    const undoQueue = openQueue(proxy.url(0), 'versions-race-state');
+    let worker: ArticleWorker | undefined;
+    try {
+      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir };
+      const [oldId] = (await addArticles(queue, connection, [article(LONG)], settings)).ids;
+      await addArticles(queue, connection, [article(SHORT)], settings);
+      const looked = proxy.holdAfter(/hget\r\n\$\d+\r\n[^\r]*:da2en-latest\r\n/i);
+      worker = await startArticleWorker({ redisUrl: proxy.url(0), queueName: 'versions-race-state', translator: new FakeTranslator(), engine: ENGINE, concurrency: 1 });
+      const workerHeld = await looked;
+      // BullMQ reads a job's state with a script that names the job (sent whole the first time).
+      const stateRead = proxy.holdAfter(new RegExp(`eval(?:sha)?\\r\\n[\\s\\S]*${oldId}`, 'i'));
+      const undo = addArticles(undoQueue.queue, undoQueue.connection, [article(LONG)], settings);
+      const addHeld = await stateRead;
+      // The long version's job completes (and the short one's runs) before the add goes on.
+      workerHeld.release();
+      await waitFor(() => worker!.jobsDone === 2);
+      addHeld.release();
+      expect(await undo).toMatchObject({ added: 0, existing: 1 });
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('LANGE');
+    } finally {
+      await worker?.close();
+      await undoQueue.close();
+      await close();
+      await proxy.close();
     }
   });
 
