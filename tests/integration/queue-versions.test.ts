@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addArticles, openQueue, startArticleWorker, writeResults, type ArticleToAdd, type ArticleWorker } from '../../src/queue/index.js';
 import { latestJobsKey, type JobEngine, type JobPipeline } from '../../src/queue/job.js';
+import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../../tools/redis-server.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 import { startRedisProxy } from '../helpers/redis-proxy.js';
@@ -125,76 +126,68 @@ describe('an article added again', () => {
     }
   });
 
-  it('--out-store redis: queue results writes the latest version under the plain name, the earlier one left out', async () => {
-    const outDir = path.join(work, 'results');
-    const { queue, connection, close } = openQueue(redis.url, 'versions-redis');
+  /** A queue kept in Redis (--out-store redis) with one worker; `add` adds an article and waits for the worker to finish it. */
+  async function withStoredQueue(name: string, test: (q: { queue: ReturnType<typeof openQueue>['queue']; connection: Redis; add: (a: ArticleToAdd) => Promise<string | undefined> }) => Promise<void>): Promise<void> {
+    const { queue, connection, close } = openQueue(redis.url, name);
     let worker: ArticleWorker | undefined;
+    let added = 0;
     try {
       const settings = { engine: ENGINE, pipeline: PIPELINE, outDir: null };
-      worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'versions-redis', translator: new FakeTranslator(), engine: ENGINE });
-      await addArticles(queue, connection, [article(LONG)], settings);
-      await waitFor(() => worker!.jobsDone === 1);
-      await addArticles(queue, connection, [article(SHORT)], settings);
-      await waitFor(() => worker!.jobsDone === 2);
-      const report = await writeResults(queue, connection, outDir);
-      expect(report).toMatchObject({ renamed: [], superseded: 1, written: [path.join(outDir, 'art.en.txt')] });
-      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('KORTE');
+      worker = await startArticleWorker({ redisUrl: redis.url, queueName: name, translator: new FakeTranslator(), engine: ENGINE });
+      const add = async (a: ArticleToAdd) => {
+        const [id] = (await addArticles(queue, connection, [a], settings)).ids;
+        added++;
+        await waitFor(() => worker!.jobsDone === added);
+        return id;
+      };
+      await test({ queue, connection, add });
     } finally {
       await worker?.close();
       await close();
     }
+  }
+
+  it('--out-store redis: queue results writes the latest version under the plain name, the earlier one left out', async () => {
+    const outDir = path.join(work, 'results');
+    await withStoredQueue('versions-redis', async ({ queue, connection, add }) => {
+      await add(article(LONG));
+      await add(article(SHORT));
+      const report = await writeResults(queue, connection, outDir);
+      expect(report).toMatchObject({ renamed: [], superseded: 1, written: [path.join(outDir, 'art.en.txt')] });
+      expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('KORTE');
+    });
   });
 
   it('--out-store redis: an edited article keeps its name, and the article that shares it keeps its tag', async () => {
     const outDir = path.join(work, 'results-shared');
-    const { queue, connection, close } = openQueue(redis.url, 'versions-shared');
-    let worker: ArticleWorker | undefined;
-    try {
-      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir: null };
-      worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'versions-shared', translator: new FakeTranslator(), engine: ENGINE });
-      const add = async (a: ArticleToAdd, done: number) => {
-        await addArticles(queue, connection, [a], settings);
-        await waitFor(() => worker!.jobsDone === done);
-      };
-      await add(article(LONG, '/arkiv/a/art.txt'), 1);
-      await add(article('Fra den anden mappe.\n', '/arkiv/b/art.txt'), 2);
+    await withStoredQueue('versions-shared', async ({ queue, connection, add }) => {
+      await add(article(LONG, '/arkiv/a/art.txt'));
+      await add(article('Fra den anden mappe.\n', '/arkiv/b/art.txt'));
       const first = await writeResults(queue, connection, outDir);
       const [tagged] = first.renamed.map((r) => r.as);
       expect(tagged).toMatch(/^art\.[0-9a-f]{8}\.en\.txt$/);
-      await add(article(SHORT, '/arkiv/a/art.txt'), 3);
+      await add(article(SHORT, '/arkiv/a/art.txt'));
       const second = await writeResults(queue, connection, outDir);
       expect(second).toMatchObject({ superseded: 1, renamed: [{ as: tagged }] });
       expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('KORTE');
       expect(readFileSync(path.join(outDir, tagged!), 'utf8')).toContain('ANDEN');
       expect(second.written.sort()).toEqual([path.join(outDir, 'art.en.txt'), path.join(outDir, tagged!)].sort());
-    } finally {
-      await worker?.close();
-      await close();
-    }
+    });
   });
 
   it('--out-store redis: a version added by an older da2en (no source) gives way to the one added since', async () => {
     const outDir = path.join(work, 'results-old');
-    const { queue, connection, close } = openQueue(redis.url, 'versions-old');
-    let worker: ArticleWorker | undefined;
-    try {
-      const settings = { engine: ENGINE, pipeline: PIPELINE, outDir: null };
-      worker = await startArticleWorker({ redisUrl: redis.url, queueName: 'versions-old', translator: new FakeTranslator(), engine: ENGINE });
-      const [id] = (await addArticles(queue, connection, [article(LONG)], settings)).ids;
-      await waitFor(() => worker!.jobsDone === 1);
+    await withStoredQueue('versions-old', async ({ queue, connection, add }) => {
+      const id = await add(article(LONG));
       // As an older da2en left it: no source, no record of the latest version.
       const old = (await queue.getJob(id!))!;
       const { source: _, ...data } = old.data;
       await old.updateData(data);
       await connection.del(latestJobsKey(queue));
-      await addArticles(queue, connection, [article(SHORT)], settings);
-      await waitFor(() => worker!.jobsDone === 2);
+      await add(article(SHORT));
       const report = await writeResults(queue, connection, outDir);
       expect(report).toMatchObject({ renamed: [], superseded: 1, written: [path.join(outDir, 'art.en.txt')] });
       expect(readFileSync(path.join(outDir, 'art.en.txt'), 'utf8')).toContain('KORTE');
-    } finally {
-      await worker?.close();
-      await close();
-    }
+    });
   });
 });
