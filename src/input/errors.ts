@@ -24,6 +24,19 @@ export class InputFileError extends Error {
 }
 
 /**
+ * A page with no charset declared whose bytes are not UTF-8 (offset: its first bad byte). Its
+ * message suggests `--encoding cp1252`; the server, whose clients have no such option, words its own.
+ */
+export class UndecodablePageError extends InputFileError {
+  constructor(
+    input: string,
+    readonly offset: number,
+  ) {
+    super(input, `not valid UTF-8 and no charset declared (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
+  }
+}
+
+/**
  * A page or Markdown file nested deeper than da2en reads. The parsers and Readability recurse and
  * slow down with nesting depth (a hostile 60 KB page took minutes, or overflowed the stack), and
  * real articles nest a few levels, so such an input is refused before it is parsed.

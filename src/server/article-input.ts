@@ -5,7 +5,7 @@
  */
 import type { Article } from '../input/article.js';
 import { inputUserError } from '../errors.js';
-import { NoArticleError } from '../input/errors.js';
+import { NoArticleError, UndecodablePageError } from '../input/errors.js';
 import { articleOfPage, fetchHtml } from '../input/fetch/fetch-article.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
 import { isPublicAddress } from './address-policy.js';
@@ -54,6 +54,9 @@ export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, si
     if (err instanceof HttpError || signal.aborted) throw err;
     if (err instanceof NoArticleError) {
       throw new HttpError(422, `${err.input}: no article text found in the page; send its text in the "text" field to translate all of it`, {}, { cause: err });
+    }
+    if (err instanceof UndecodablePageError) {
+      throw new HttpError(400, `${err.input}: not valid UTF-8 and no charset declared (first bad byte at offset ${err.offset}); send the page's text, decoded, in the "html" field`, {}, { cause: err });
     }
     // A fetch failure or a page without an article: its own status (502/504/403/422) and one line.
     throw toHttpError(inputUserError(err));

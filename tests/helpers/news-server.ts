@@ -104,6 +104,9 @@ export async function startNewsServer(): Promise<NewsServer> {
         return send(200, null, dr);
       case '/forside':
         return send(200, html, page('front-page.html'));
+      case '/skadet-utf8':
+        // No charset anywhere, and one stray byte (0xE6, Windows-1252's "æ") in otherwise UTF-8 text.
+        return send(200, 'text/html', Buffer.concat([Buffer.from('<html><body><p>Hej ø'), Buffer.from([0xe6]), Buffer.from(' med dig.</p></body></html>')]));
       case '/english':
         return send(200, html, page('english-like.html'));
       case '/gammel/storm':

@@ -20,7 +20,7 @@
 import sniffHtmlEncoding from 'html-encoding-sniffer';
 import { decode, labelToName } from 'whatwg-encoding';
 import { CP1252_NOTICE, firstBadUtf8Byte, wholeLooksLikeCp1252 } from '../../cp1252-detection.js';
-import { InputFileError } from '../errors.js';
+import { UndecodablePageError } from '../errors.js';
 
 export interface DecodedPage {
   text: string;
@@ -53,7 +53,7 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string, inputName = 
   const late = lateMetaCharset(bytes);
   if (late) return declaredAs(bytes, late);
   if (wholeLooksLikeCp1252(bytes)) return decoded(bytes, 'windows-1252', [CP1252_NOTICE]);
-  throw new InputFileError(inputName, `not valid UTF-8 and no charset declared (first bad byte at offset ${bad}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
+  throw new UndecodablePageError(inputName, bad);
 }
 
 function declaredAs(bytes: Uint8Array, encoding: string): DecodedPage {
