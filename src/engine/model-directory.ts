@@ -10,6 +10,7 @@ import { keepCompiledCode, tokenizerLibrary, type TransformersLibrary } from './
 import type { Dtype } from './dtype.js';
 import { modelFile } from './model-store/model-files.js';
 import { readJson, readModelConfig, type ModelConfig } from './model-config.js';
+import { checkTokenizerPatterns } from './tokenizer-patterns.js';
 
 export { readModelConfig, type GenerationSettings, type MarianConfig, type ModelConfig } from './model-config.js';
 
@@ -49,6 +50,8 @@ export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
   files.catch(() => undefined); // awaited below
   const library = await tokenizerLibrary();
   const [tokenizerJson, tokenizerConfig] = await files;
+  // Before the tokenizer is made: what it compiles from the file then runs on every text.
+  checkTokenizerPatterns(tokenizerJson);
   const tokenizer = makeTokenizer(library, tokenizerJson, tokenizerConfig);
   keepCompiledCode();
   return tokenizer;
