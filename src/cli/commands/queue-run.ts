@@ -251,14 +251,18 @@ function duration(seconds: number): string {
 }
 
 function statusLines(status: QueueStatus): string[] {
-  const left = status.waiting + status.active + status.delayed;
   const rate = status.perMinute;
   const lines = [
     `waiting ${status.waiting}, active ${status.active}, completed ${status.completed}, failed ${status.failed}${status.delayed ? `, retrying ${status.delayed}` : ''} (total ${status.total})`,
-    rate === null ? 'throughput: not enough finished articles yet' : `throughput ${rate.toFixed(1)} articles/min (latest completions)${left > 0 ? `, ETA ${duration((left / rate) * 60)}` : ''}`,
+    rate === null ? 'throughput: not enough finished articles yet' : `throughput ${rate.toFixed(1)} articles/min (latest completions)${status.etaSeconds ? `, ETA ${duration(status.etaSeconds)}` : ''}`,
   ];
   return lines;
 }
+
+// The text is for a person (a screenful); a script may want to act on many more.
+const FAILED_SHOWN = 10;
+// Each job read carries its article's bytes: a bounded number, the count says how many there are.
+const FAILED_IN_JSON = 100;
 
 export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Promise<number> {
   const { queue, connection, close } = openQueue(args.redis, args.queue);
@@ -269,13 +273,14 @@ export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Pr
     if (!args.watch) {
       const status = await read();
       if (args.json) {
-        ctx.stdout.write(JSON.stringify(status) + '\n');
+        const failedArticles = status.failed > 0 ? await failedJobs(queue, FAILED_IN_JSON) : [];
+        ctx.stdout.write(JSON.stringify({ ...status, failedArticles }) + '\n');
         return 0;
       }
       ctx.stdout.write(`queue "${args.queue}" at ${redactRedisUrl(args.redis)}\n`);
       for (const line of statusLines(status)) ctx.stdout.write(`${line}\n`);
       if (status.failed > 0) {
-        const failed = await failedJobs(queue, 10);
+        const failed = await failedJobs(queue, FAILED_SHOWN);
         ctx.stdout.write(`failed${status.failed > failed.length ? ` (first ${failed.length})` : ''}:\n`);
         for (const f of failed) ctx.stdout.write(`  ${f.name}: ${f.reason}\n`);
       }
@@ -311,7 +316,7 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
         active: s.active,
         rate: s.perMinute === null ? '– /min' : `${s.perMinute.toFixed(1)}/min`,
         // Not "eta": cli-progress puts its own value (NULL, INF at the start and end) under that name.
-        timeLeft: left === 0 ? '0s' : s.perMinute ? duration((left / s.perMinute) * 60) : '?',
+        timeLeft: s.etaSeconds === null ? '?' : duration(s.etaSeconds),
       };
       if (!started) {
         bar.start(Math.max(s.total, 1), finished, payload);
