@@ -8,7 +8,7 @@ import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
-import { detectInputFormat, isUrl } from '../../input/input-format.js';
+import { detectInputFormat, isUrl, shownInput } from '../../input/input-format.js';
 import { fileIdentity, pathKey, realPathKey } from '../../io/same-file.js';
 import { checkNameLength } from '../../io/sinks.js';
 import { ExitCode } from '../exit-codes.js';
@@ -56,7 +56,7 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       planned.push({ input, name, base: stemOf(name === 'stdin' ? '-' : name) });
       continue;
     }
-    if (isUrl(input)) throw new Da2enError('usage', `${input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
+    if (isUrl(input)) throw new Da2enError('usage', `${shownInput(input)}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
     if (!existsSync(input)) throw new Da2enError('input', `cannot read ${input}: no such file`);
     if (statSync(input).isDirectory()) {
       const files = await walk(input);
