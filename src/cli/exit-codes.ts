@@ -40,6 +40,13 @@ export const SIGNAL_OF_EXIT: Partial<Record<number, NodeJS.Signals>> = {
   [ExitCode.Terminated]: 'SIGTERM',
 };
 
+/** How a run stopped by each of them says so ("da2en: interrupted; …"), as the help's exit codes name them. */
+export const STOP_WORD_OF_EXIT: Partial<Record<number, string>> = {
+  [ExitCode.HungUp]: 'hung up (the terminal closed)',
+  [ExitCode.Interrupted]: 'interrupted',
+  [ExitCode.Terminated]: 'terminated',
+};
+
 const BY_KIND: Record<ErrorKind, ExitCodeValue> = {
   usage: ExitCode.Usage,
   input: ExitCode.InputError,

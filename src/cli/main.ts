@@ -6,7 +6,7 @@ import { Da2enError } from '../errors.js';
 import { removeTempFilesNow } from '../io/temp-registry.js';
 import { packageVersion } from '../package-root.js';
 import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
-import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT } from './exit-codes.js';
+import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT, STOP_WORD_OF_EXIT } from './exit-codes.js';
 import { quietWhenReaderLeaves } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
@@ -69,7 +69,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   // Ctrl-C / SIGTERM: stop the work in progress; the command says what is kept (ctx.stopNote).
   let signalExit: number | null = null;
   let signalledAt = 0;
-  const stopWord = () => (signalExit === ExitCode.Interrupted ? 'interrupted' : 'terminated');
+  const stopWord = () => STOP_WORD_OF_EXIT[signalExit ?? ExitCode.Terminated] ?? 'terminated';
   const onSignal = (code: number) => () => {
     if (signalExit !== null) {
       // Any stop signal within a second of the first is the same stop: one event delivered twice (to
@@ -87,7 +87,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     }
     signalExit = code;
     signalledAt = performance.now();
-    controller.abort(new Da2enError('interrupted', code === ExitCode.Interrupted ? 'interrupted' : 'terminated'));
+    controller.abort(new Da2enError('interrupted', stopWord()));
   };
   const sigint = onSignal(ExitCode.Interrupted);
   const sigterm = onSignal(ExitCode.Terminated);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Da2enError } from '../errors.js';
+import { shownInput } from '../input/input-format.js';
 import { NAME_MAX_BYTES, fitBytes } from '../io/name-limits.js';
 import { fileIdentity, pathKey } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
@@ -182,7 +183,7 @@ export function checkCollisions(plans: InputPlan[]): void {
       const resolved = pathKey(target.path);
       if (inputs.has(resolved)) throw new Da2enError('usage', `output ${target.path} is an input file; refusing to overwrite it`);
       const other = seen.get(resolved);
-      if (other !== undefined) throw new Da2enError('usage', `${other} and ${plan.input} would both write ${target.path}; give them different names`);
+      if (other !== undefined) throw new Da2enError('usage', `${shownInput(other)} and ${shownInput(plan.input)} would both write ${target.path}; give them different names`);
       seen.set(resolved, plan.input);
     }
   }

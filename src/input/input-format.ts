@@ -6,6 +6,7 @@
  * would turn a line starting "1." or "-" into a list.
  */
 // Not fetch-article: choosing a reader must not load every reader (linkedom, undici: ~0.3 s at start-up).
+import { redactUrl } from './fetch/redact-url.js';
 import { looksLikeHtml } from './html/looks-like-html.js';
 
 export const INPUT_FORMATS = ['text', 'html', 'md', 'url'] as const;
@@ -24,6 +25,11 @@ const BY_EXTENSION: Readonly<Record<string, InputFormat>> = {
 
 export function isUrl(arg: string): boolean {
   return /^https?:\/\//i.test(arg);
+}
+
+/** An input as messages and outputs name it: a URL with its credentials hidden, a file as given. */
+export function shownInput(arg: string): string {
+  return isUrl(arg) ? redactUrl(arg) : arg;
 }
 
 /**

@@ -203,6 +203,8 @@ export interface QueueStatus extends QueueCounts {
   perMinute: number | null;
   /** Completions in each of the last minutes, newest first (BullMQ's metrics, kept by the workers). */
   lastMinutes: number[];
+  /** Seconds until nothing is waiting, running or retrying, at `perMinute`: 0 with nothing left, null while the rate is unknown. */
+  etaSeconds: number | null;
 }
 
 export async function queueStatus(queue: ArticleQueue, client: Redis): Promise<QueueStatus> {
@@ -221,12 +223,19 @@ export async function queueStatus(queue: ArticleQueue, client: Redis): Promise<Q
   const span = times.length >= 2 ? times[0]! - times[times.length - 1]! : 0;
   const perMinute = span > 0 ? ((times.length - 1) / span) * 60_000 : null;
   const metrics = await queue.getMetrics('completed', 0, 9).catch(() => ({ data: [] as number[] }));
+  const left = counts.waiting + counts.active + counts.delayed;
   return {
     ...counts,
     total: counts.waiting + counts.active + counts.completed + counts.failed + counts.delayed,
     perMinute,
     lastMinutes: metrics.data.map(Number),
+    etaSeconds: etaSeconds(left, perMinute),
   };
+}
+
+export function etaSeconds(left: number, perMinute: number | null): number | null {
+  if (left === 0) return 0;
+  return perMinute ? Math.ceil((left / perMinute) * 60) : null;
 }
 
 export interface FailedJob {

@@ -20,6 +20,7 @@ import { libreTranslateRoutes } from './libretranslate.js';
 import { pageRoutes } from './page.js';
 import { SentenceScheduler, type SchedulerLimits } from './scheduler.js';
 import { SERVER_DEFAULTS } from './defaults.js';
+import { NOSNIFF } from './security-headers.js';
 
 export type { ServerContext } from './context.js';
 
@@ -174,6 +175,8 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   // Set once shutdown begins: answers then close their connection, so none is left waiting for more.
   let closing = false;
   app.addHook('onSend', async (_request, reply, payload) => {
+    // Every answer, errors and LibreTranslate's included: most of them echo the client's text.
+    void reply.headers(NOSNIFF);
     if (closing) void reply.header('Connection', 'close');
     return payload;
   });

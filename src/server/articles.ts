@@ -21,6 +21,7 @@ import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 import { articleChars, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
+import { NOSNIFF, articleCsp } from './security-headers.js';
 
 const CONTENT_TYPES: Record<OutputFormat, string> = {
   html: 'text/html; charset=utf-8',
@@ -95,9 +96,9 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const { document, modelCalls } = await translateWhole(source, ctx, signal, started);
         void reply.header('X-Da2en-Model-Calls', String(modelCalls));
         if (format && isOutputFormat(format) && format !== 'json') {
-          return reply.type(CONTENT_TYPES[format]).send(render(format, document));
+          return reply.type(CONTENT_TYPES[format]).header('Content-Security-Policy', articleCsp(format)).send(render(format, document));
         }
-        return reply.type(CONTENT_TYPES.json).send(JSON.stringify(toJsonObject(document)));
+        return reply.type(CONTENT_TYPES.json).header('Content-Security-Policy', articleCsp('json')).send(JSON.stringify(toJsonObject(document)));
       } catch (err) {
         if (reply.raw.headersSent) return reply;
         if (signal.aborted) throw ctx.abortError(signal);
@@ -122,7 +123,8 @@ async function translateWhole(source: SourceDocument, ctx: ServerContext, signal
 async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, files: readonly OutputFormat[]): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-  const headers = { ...reply.getHeaders(), 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  // Hijacked: the app's onSend hook does not run for this answer, so it sets its own headers.
+  const headers = { ...reply.getHeaders(), 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', ...NOSNIFF, 'content-security-policy': articleCsp('json') };
   raw.writeHead(200, headers as Record<string, string>);
   const send = (event: Record<string, unknown>) => {
     if (!raw.destroyed) raw.write(`${JSON.stringify(event)}\n`);

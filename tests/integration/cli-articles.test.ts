@@ -107,6 +107,26 @@ describe('a URL', () => {
     }
   });
 
+  it('with credentials in it: no message and no output carries them; links resolve without them', async () => {
+    const secret = 'hemmelig-kode';
+    const at = (route: string, password = secret) => `${server.url.replace('://', `://ana:${password}@`)}${route}`;
+    // Redirected by a relative Location: the credentials would go along to the final URL.
+    const r = await translate(at('/gammel/storm'));
+    expect(r.code, r.stderr).toBe(0);
+    for (const file of r.files) expect(readFileSync(path.join(r.out, file), 'utf8'), file).not.toContain(secret);
+    const json = JSON.parse(r.read('.json')) as BilingualJson;
+    expect(json.metadata).toMatchObject({ source: at('/gammel/storm', '***'), url: at('/gammel/storm', '***'), finalUrl: at('/nyheder/storm', '***') });
+    expect(JSON.stringify(json)).toContain(`"href":"${server.url}/profil/lars-moeller"`);
+    // Every kind of failure line names the URL as given, the password hidden.
+    for (const route of ['/findes-ikke', '/loop-a', '/forside']) {
+      const failed = await translate(at(route), ['--format', 'json']);
+      expect(failed.stderr, route).toContain(`da2en: ${at(route, '***')}: `);
+      expect(failed.stderr, route).not.toContain(secret);
+    }
+    const unparsable = await translate(`http://ana:${secret}@`, ['--format', 'json']);
+    expect(unparsable.stderr).toBe('da2en: http://***@: not a valid URL\n');
+  });
+
   it('of a page in English gets the same notice as English text', async () => {
     const out = mkdtempSync(path.join(dir, 'out-'));
     const r = await runCli([`${server.url}/english`, '--model', model, '--offline', '--no-cache', '--format', 'json', '--out-dir', out]);

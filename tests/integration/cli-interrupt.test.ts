@@ -107,13 +107,25 @@ describe.each([
 });
 
 // With --no-cache nothing of an unfinished input is kept: the stop says so, and names what was written.
-describe('SIGTERM with --no-cache', () => {
-  async function stopWhen(args: string[], ready: RegExp) {
+describe('SIGTERM (and SIGHUP) with --no-cache', () => {
+  async function stopWhen(args: string[], ready: RegExp, signal: NodeJS.Signals = 'SIGTERM') {
     const run = spawnCli(args);
     await waitFor(() => ready.test(run.stderr()), 60_000);
-    run.child.kill('SIGTERM');
+    run.child.kill(signal);
     return run.done;
   }
+
+  it('SIGHUP (the terminal closed) is the same stop, said as a hang-up: exit 129', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-hup-'));
+    const input = path.join(dir, 'long.da.txt');
+    writeFileSync(input, article(400, 6));
+    const out = path.join(dir, 'out');
+    const result = await stopWhen([input, '--model', model, '--offline', '--verbose', '--no-cache', '--max-batch-size', '2', '--format', 'html,json', '--out-dir', out], /loaded in/, 'SIGHUP');
+    expect(result.code).toBe(129);
+    expect(result.stderr).toMatch(/da2en: hung up \(the terminal closed\); nothing was kept \(--no-cache\): a new run starts over\n/);
+    expect(result.stderr).not.toMatch(/terminated/);
+    expect(readdirSync(dir)).toEqual(['long.da.txt']);
+  }, 300_000);
 
   it('in the middle of the only input: "nothing was kept", no output', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-int-nocache-'));

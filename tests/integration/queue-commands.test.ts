@@ -55,9 +55,11 @@ describe('da2en queue add / status / results, and bad articles', () => {
 
     // Each failure reason is exactly the line `da2en translate` prints for that file, and it was tried once.
     const { queue, close } = openQueue(url);
+    const reasons = new Map<string, string>();
     try {
       const failed = await queue.getJobs(['failed']);
       expect(failed).toHaveLength(3);
+      for (const job of failed) reasons.set(job.data.name, job.failedReason);
       const direct = await Promise.all(failed.map((job) => cli([job.data.name, ...engine(), '--offline', '-o', path.join(bed.work, `${job.id}.txt`)])));
       failed.forEach((job, i) => {
         expect(direct[i]!.code).toBe(3);
@@ -73,8 +75,14 @@ describe('da2en queue add / status / results, and bad articles', () => {
     expect(shown.stdout).toContain('waiting 0, active 0, completed 4, failed 3 (total 7)');
     expect(shown.stdout).toMatch(/throughput [\d.]+ articles\/min/);
     expect(shown.stdout).toContain(`${png}: ${png} looks like a PNG image, not a text file`);
-    const json = JSON.parse((await cli(['queue', 'status', '--redis', url, '--json'])).stdout) as Record<string, number>;
-    expect(json).toMatchObject({ waiting: 0, active: 0, completed: 4, failed: 3, total: 7 });
+    const json = JSON.parse((await cli(['queue', 'status', '--redis', url, '--json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ waiting: 0, active: 0, completed: 4, failed: 3, delayed: 0, total: 7, etaSeconds: 0 });
+    // The fields scripts already read stay as they were; the ETA and the failed articles come after.
+    expect(Object.keys(json)).toEqual(['waiting', 'active', 'completed', 'failed', 'delayed', 'total', 'perMinute', 'lastMinutes', 'etaSeconds', 'failedArticles']);
+    expect(json['perMinute']).toEqual(expect.any(Number));
+    const failedArticles = json['failedArticles'] as { id: string; name: string; reason: string; attempts: number }[];
+    expect(failedArticles.map((f) => f.name).sort()).toEqual([badUtf8, empty, png].sort());
+    for (const f of failedArticles) expect(f).toEqual({ id: expect.any(String), name: f.name, reason: reasons.get(f.name), attempts: 1 });
 
     const watched = await cli(['queue', 'status', '--watch', '--redis', url]);
     expect(watched.code).toBe(0);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { translate as libreTranslate } from 'libretranslate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTranslationMemory, type TranslationMemoryStore } from '../../src/cache/index.js';
+import { ALIGN_SCRIPT_HASH } from '../../src/rendering/index.js';
 import type { ServerEngine } from '../../src/server/engine.js';
 import { echoEngine, listen, postForm, postJson, type JsonBody, type RunningServer } from '../helpers/test-server.js';
 
@@ -275,6 +276,34 @@ describe('da2en serve: API contract', () => {
       const html = await r.text();
       expect(html).toMatch(/^<!DOCTYPE html>/);
       expect(html.match(/<section class="pair/g)).toHaveLength(3);
+    });
+
+    it('answers that carry the input are never sniffed; a rendered file runs under its own CSP', async () => {
+      const text = 'Det <script>alert(1)</script> regner.';
+      for (const format of ['html', 'md', 'txt', 'en', 'json']) {
+        const r = await fetch(`${open.url}/v1/articles?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+        expect(r.status).toBe(200);
+        expect(r.headers.get('x-content-type-options'), format).toBe('nosniff');
+        const csp = r.headers.get('content-security-policy') ?? '';
+        expect(csp, format).toMatch(/frame-ancestors 'none'/);
+        // The HTML file's own policy: its one alignment script by hash, and no other script.
+        if (format === 'html') expect(csp).toContain(`script-src '${ALIGN_SCRIPT_HASH}'`);
+        else expect(csp, format).toMatch(/^default-src 'none'/);
+        await r.text();
+      }
+      const streamed = await fetch(`${open.url}/v1/articles`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' }, body: JSON.stringify({ text }) });
+      expect(streamed.headers.get('x-content-type-options')).toBe('nosniff');
+      await streamed.text();
+      // Errors and LibreTranslate's answers echo text too; the CORS headers stay as they were.
+      const refused = await postJson(`${open.url}/v1/articles`, { text, colour: '<b>' });
+      expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      const translated = await postJson(`${open.url}/translate`, { q: text, source: 'da', target: 'en' });
+      expect(translated).toMatchObject({ status: 200, json: { translatedText: text } });
+      expect(translated.headers.get('x-content-type-options')).toBe('nosniff');
+      const cors = await fetch(`${corsServer.url}/translate`, { method: 'POST', headers: { origin: 'https://reader.example', 'content-type': 'application/json' }, body: JSON.stringify({ q: 'Ja.', source: 'da', target: 'en' }) });
+      expect(cors.headers.get('access-control-allow-origin')).toBe('https://reader.example');
+      expect(cors.headers.get('x-content-type-options')).toBe('nosniff');
+      await cors.text();
     });
 
     it('NULs are removed from text and html as the CLI removes them from a file: in no output', async () => {

@@ -70,6 +70,20 @@ describe('da2en serve: /v1/articles with HTML and URL input', () => {
     expect(kinds(r.json)).toContain('heading');
   });
 
+  it('url with credentials: the answer and its error lines name it with the password hidden', async () => {
+    const at = (route: string, password = 'hemmelig-kode') => `${news.url.replace('://', `://ana:${password}@`)}${route}`;
+    const r = await postJson(`${trusting.url}/v1/articles?format=json`, { url: at('/nyheder/storm') });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json.metadata).toMatchObject({ url: at('/nyheder/storm', '***') });
+    const html = await fetch(`${trusting.url}/v1/articles?format=html`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: at('/nyheder/storm') }) });
+    for (const body of [JSON.stringify(r.json), await html.text()]) expect(body).not.toContain('hemmelig-kode');
+    for (const route of ['/findes-ikke', '/forside', '/skadet-utf8']) {
+      const failed = await postJson(`${trusting.url}/v1/articles`, { url: at(route) });
+      expect(failed.json.error, route).toContain(`${at(route, '***')}: `);
+      expect(failed.json.error, route).not.toContain('hemmelig-kode');
+    }
+  });
+
   it('url streamed as NDJSON: start, the paragraphs in order, done', async () => {
     const r = await fetch(`${trusting.url}/v1/articles`, {
       method: 'POST',

@@ -8,7 +8,7 @@ import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
-import { detectInputFormat, isUrl } from '../../input/input-format.js';
+import { detectInputFormat, isUrl, shownInput } from '../../input/input-format.js';
 import { fileIdentity, pathKey, realPathKey } from '../../io/same-file.js';
 import { checkNameLength } from '../../io/sinks.js';
 import { ExitCode } from '../exit-codes.js';
@@ -56,7 +56,7 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
       planned.push({ input, name, base: stemOf(name === 'stdin' ? '-' : name) });
       continue;
     }
-    if (isUrl(input)) throw new Da2enError('usage', `${input}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
+    if (isUrl(input)) throw new Da2enError('usage', `${shownInput(input)}: a URL cannot be queued (its bytes travel in the job); save the page and queue the file`);
     if (!existsSync(input)) throw new Da2enError('input', `cannot read ${input}: no such file`);
     if (statSync(input).isDirectory()) {
       const files = await walk(input);
@@ -251,14 +251,18 @@ function duration(seconds: number): string {
 }
 
 function statusLines(status: QueueStatus): string[] {
-  const left = status.waiting + status.active + status.delayed;
   const rate = status.perMinute;
   const lines = [
     `waiting ${status.waiting}, active ${status.active}, completed ${status.completed}, failed ${status.failed}${status.delayed ? `, retrying ${status.delayed}` : ''} (total ${status.total})`,
-    rate === null ? 'throughput: not enough finished articles yet' : `throughput ${rate.toFixed(1)} articles/min (latest completions)${left > 0 ? `, ETA ${duration((left / rate) * 60)}` : ''}`,
+    rate === null ? 'throughput: not enough finished articles yet' : `throughput ${rate.toFixed(1)} articles/min (latest completions)${status.etaSeconds ? `, ETA ${duration(status.etaSeconds)}` : ''}`,
   ];
   return lines;
 }
+
+// The text is for a person (a screenful); a script may want to act on many more.
+const FAILED_SHOWN = 10;
+// Each job read carries its article's bytes: a bounded number, the count says how many there are.
+const FAILED_IN_JSON = 100;
 
 export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Promise<number> {
   const { queue, connection, close } = openQueue(args.redis, args.queue);
@@ -269,13 +273,14 @@ export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Pr
     if (!args.watch) {
       const status = await read();
       if (args.json) {
-        ctx.stdout.write(JSON.stringify(status) + '\n');
+        const failedArticles = status.failed > 0 ? await failedJobs(queue, FAILED_IN_JSON) : [];
+        ctx.stdout.write(JSON.stringify({ ...status, failedArticles }) + '\n');
         return 0;
       }
       ctx.stdout.write(`queue "${args.queue}" at ${redactRedisUrl(args.redis)}\n`);
       for (const line of statusLines(status)) ctx.stdout.write(`${line}\n`);
       if (status.failed > 0) {
-        const failed = await failedJobs(queue, 10);
+        const failed = await failedJobs(queue, FAILED_SHOWN);
         ctx.stdout.write(`failed${status.failed > failed.length ? ` (first ${failed.length})` : ''}:\n`);
         for (const f of failed) ctx.stdout.write(`  ${f.name}: ${f.reason}\n`);
       }
@@ -311,7 +316,7 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
         active: s.active,
         rate: s.perMinute === null ? '– /min' : `${s.perMinute.toFixed(1)}/min`,
         // Not "eta": cli-progress puts its own value (NULL, INF at the start and end) under that name.
-        timeLeft: left === 0 ? '0s' : s.perMinute ? duration((left / s.perMinute) * 60) : '?',
+        timeLeft: s.etaSeconds === null ? '?' : duration(s.etaSeconds),
       };
       if (!started) {
         bar.start(Math.max(s.total, 1), finished, payload);

@@ -12,7 +12,7 @@ import { openParagraphStream } from '../../io/paragraph-stream.js';
 import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { checkWritable } from '../../io/sinks.js';
 import type { StructuredArticle } from '../../pipeline/translate-stream.js';
-import { detectInputFormat, isUrl, type InputFormat } from '../../input/input-format.js';
+import { detectInputFormat, isUrl, shownInput, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../io/read-article.js';
 import { Da2enError, inputUserError } from '../../errors.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
@@ -110,7 +110,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const engineEntry = import('../../engine/load-translator.js');
   engineEntry.catch(() => undefined); // awaited below, unless an input fails first
   const url = args.inputFormat === 'md' ? args.inputs.find(isUrl) : undefined;
-  if (url !== undefined) throw new Da2enError('usage', `${url}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
+  if (url !== undefined) throw new Da2enError('usage', `${shownInput(url)}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
   const plans: InputPlan[] = planOutputs({
     inputs: args.inputs,
     ...(args.formats !== undefined ? { formats: args.formats } : {}),
@@ -135,13 +135,13 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (scans.has(plan.input) || articles.has(plan.input)) continue;
       const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
       if (format !== 'text') {
-        ctx.verbose(`${plan.input}: read as ${format}`);
+        ctx.verbose(`${shownInput(plan.input)}: read as ${format}`);
         try {
           parser ??= startParseThread(format);
           const article = await readArticle(plan.input, format, {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note) => ctx.log(`${plan.input}: ${note}`),
+            onNote: (note) => ctx.log(`${shownInput(plan.input)}: ${note}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
             // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
             wholePage: args.inputFormat === 'text',
@@ -234,13 +234,15 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       // whatever the size of the input, and every output is byte for byte the whole-document render.
       const article = articles.get(plan.input);
       const source = article ? null : await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
+      // Named in messages and kept in the outputs' metadata: a URL's credentials are not.
+      const name = shownInput(plan.input);
       const options = {
-        source: plan.input,
+        source: name,
         ...args.translation,
         loadMs,
         signal: ctx.signal,
         ...(memory ? { memory } : {}),
-        onProgress: progress.translation(plans.length > 1 ? plan.input : 'translating', article ? article.blocks.length : scans.get(plan.input)?.paragraphs),
+        onProgress: progress.translation(plans.length > 1 ? name : 'translating', article ? article.blocks.length : scans.get(plan.input)?.paragraphs),
       };
       const translation = article ? translateArticleStream(article, translator, options) : translateParagraphStream(source!, translator, { ...options, input: source! });
       loadMs = 0;
@@ -251,10 +253,10 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
-        ctx.log(`${plan.input}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
+        ctx.log(`${name}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
       ctx.verbose(
-        `${plan.input}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
+        `${name}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);

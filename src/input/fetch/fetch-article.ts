@@ -5,6 +5,7 @@ import { extractArticle, type ExtractOptions } from '../html/extract-article.js'
 import { looksLikeHtml } from '../html/looks-like-html.js';
 import { FetchError } from './fetch-error.js';
 import { fetchPage, type FetchPageOptions } from './fetch-page.js';
+import { redactUrl, withoutCredentials } from './redact-url.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
@@ -35,9 +36,10 @@ export async function fetchHtml(url: string, options: FetchPageOptions = {}, cha
   const page = await fetchPage(url, options);
   if (!isHtmlResponse(page.contentType, page.body)) {
     const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
-    throw new FetchError('not-html', page.finalUrl, `${page.finalUrl}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
+    const shown = redactUrl(page.finalUrl);
+    throw new FetchError('not-html', shown, `${shown}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
   }
-  const { text, notes } = decodeHtml(page.body, charset ? `text/html; charset=${charset}` : page.contentType, url);
+  const { text, notes } = decodeHtml(page.body, charset ? `text/html; charset=${charset}` : page.contentType, redactUrl(url));
   return { url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text, notes };
 }
 
@@ -45,14 +47,16 @@ export type Extractor = (html: string, options: ExtractOptions) => Article | Pro
 
 /**
  * The article in a fetched page, with where it came from. `extract` is extractArticle here, or the
- * same run elsewhere (the server runs it in a worker thread, off its event loop).
+ * same run elsewhere (the server runs it in a worker thread, off its event loop). The provenance,
+ * which outputs keep, names the URLs with their credentials hidden, and links are resolved against
+ * the page's URL without them.
  */
 export async function articleOfPage(page: FetchedHtml, extract: Extractor = extractArticle): Promise<Article> {
-  const article = await extract(page.html, { url: page.finalUrl, inputName: page.url });
+  const article = await extract(page.html, { url: withoutCredentials(page.finalUrl), inputName: redactUrl(page.url) });
   article.provenance = {
     ...article.provenance,
-    url: page.url,
-    ...(page.finalUrl !== page.url ? { finalUrl: page.finalUrl } : {}),
+    url: redactUrl(page.url),
+    ...(page.finalUrl !== page.url ? { finalUrl: redactUrl(page.finalUrl) } : {}),
     fetchedAt: page.fetchedAt,
   };
   return article;

@@ -33,6 +33,7 @@ export class FetchError extends Error {
   override readonly name = 'FetchError';
   constructor(
     readonly kind: FetchFailure,
+    /** The URL that failed, its credentials hidden as in the message (redact-url.ts). */
     readonly url: string,
     message: string,
     options: { cause?: unknown; status?: number } = {},

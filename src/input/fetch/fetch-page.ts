@@ -7,6 +7,8 @@
  * `allowAddress` vets every address before a connection is made to it (each DNS answer, and IP
  * literals in the URL, for the first request and every redirect): the server refuses private
  * ranges with it; the CLI, working for the person at the keyboard, allows everything.
+ *
+ * Messages (and FetchError's `url`) name URLs with their credentials hidden (redact-url.ts).
  */
 import dns from 'node:dns';
 import net from 'node:net';
@@ -15,6 +17,7 @@ import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { packageVersion } from '../../package-root.js';
 import { FetchError } from './fetch-error.js';
+import { redactUrl } from './redact-url.js';
 
 export const USER_AGENT = `da2en/${packageVersion()} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
 
@@ -85,35 +88,35 @@ export async function fetchPage(url: string, options: FetchPageOptions = {}): Pr
           bodyTimeout: timeoutMs,
         });
       } catch (err) {
-        throw classify(err, current.href, timeout, options.signal);
+        throw classify(err, redactUrl(current.href), timeout, options.signal);
       }
       const fetchedAt = new Date().toISOString();
       const { statusCode } = response;
       if (REDIRECT_STATUSES.has(statusCode)) {
         await response.body.dump().catch(() => {});
         const location = header(response.headers, 'location');
-        if (!location) throw new FetchError('http-status', current.href, `${current.href}: the server answered ${statusCode} (a redirect) without saying where to`, { status: statusCode });
+        if (!location) throw new FetchError('http-status', redactUrl(current.href), `${redactUrl(current.href)}: the server answered ${statusCode} (a redirect) without saying where to`, { status: statusCode });
         const next = resolveRedirect(location, current);
         redirects.push(current.href);
         if (redirects.length > maxRedirects) {
-          throw new FetchError('redirects', url, `${url}: more than ${maxRedirects} redirects (last to ${next.href}); open it in a browser to see where it leads`);
+          throw new FetchError('redirects', redactUrl(url), `${redactUrl(url)}: more than ${maxRedirects} redirects (last to ${redactUrl(next.href)}); open it in a browser to see where it leads`);
         }
-        if (redirects.includes(next.href)) throw new FetchError('redirects', url, `${url}: redirect loop at ${next.href}`);
+        if (redirects.includes(next.href)) throw new FetchError('redirects', redactUrl(url), `${redactUrl(url)}: redirect loop at ${redactUrl(next.href)}`);
         current = next;
         continue;
       }
       if (statusCode < 200 || statusCode > 299) {
         await response.body.dump().catch(() => {});
-        throw statusError(statusCode, current.href);
+        throw statusError(statusCode, redactUrl(current.href));
       }
       const contentType = header(response.headers, 'content-type') ?? '';
       const declared = Number(header(response.headers, 'content-length') ?? NaN);
       const encoding = (header(response.headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
       if (encoding === 'identity' && declared > maxBytes) {
         response.body.destroy();
-        throw tooBig(current.href, maxBytes);
+        throw tooBig(redactUrl(current.href), maxBytes);
       }
-      const body = await readBody(response.body, encoding, maxBytes, current.href, timeout, options.signal);
+      const body = await readBody(response.body, encoding, maxBytes, redactUrl(current.href), timeout, options.signal);
       return { url, finalUrl: current.href, redirects, status: statusCode, contentType, body, fetchedAt };
     }
   } finally {
@@ -126,10 +129,10 @@ function parseHttpUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch (err) {
-    throw new FetchError('http-status', url, `${url}: not a valid URL`, { cause: err });
+    throw new FetchError('http-status', redactUrl(url), `${redactUrl(url)}: not a valid URL`, { cause: err });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new FetchError('http-status', url, `${url}: only http and https URLs can be fetched`);
+    throw new FetchError('http-status', redactUrl(url), `${redactUrl(url)}: only http and https URLs can be fetched`);
   }
   return parsed;
 }
@@ -139,10 +142,10 @@ function resolveRedirect(location: string, from: URL): URL {
   try {
     next = new URL(location, from);
   } catch (err) {
-    throw new FetchError('redirects', from.href, `${from.href}: redirect to an invalid address (${location})`, { cause: err });
+    throw new FetchError('redirects', redactUrl(from.href), `${redactUrl(from.href)}: redirect to an invalid address (${redactUrl(location)})`, { cause: err });
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw new FetchError('redirects', from.href, `${from.href}: redirect to a ${next.protocol} address, which da2en does not follow`);
+    throw new FetchError('redirects', redactUrl(from.href), `${redactUrl(from.href)}: redirect to a ${next.protocol} address, which da2en does not follow`);
   }
   return next;
 }
@@ -183,7 +186,7 @@ function checkLiteralAddress(url: URL, options: FetchPageOptions): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const family = net.isIP(host);
   if (family !== 0 && !options.allowAddress(host, family === 6 ? 6 : 4)) {
-    throw new FetchError('address-refused', url.href, `${url.href}: the address ${host} is not allowed (private or local network)`);
+    throw new FetchError('address-refused', redactUrl(url.href), `${redactUrl(url.href)}: the address ${host} is not allowed (private or local network)`);
   }
 }
 
