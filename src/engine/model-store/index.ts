@@ -50,7 +50,7 @@ export async function filesToRepair(dir: string, id: string, dtype: Dtype): Prom
   for (const file of requiredFiles(dtype)) {
     // A manifest that has no entry for a file does not vouch for it: it is fetched again.
     if (manifest && !manifest.files[file]) bad.push(file);
-    else if ((await checkFile(dir, file, manifest?.files[file] ?? (known[file] !== undefined ? { size: known[file] } : undefined))).problem) bad.push(file);
+    else if ((await checkFile(dir, file, manifest?.files[file], known[file])).problem) bad.push(file);
   }
   return bad;
 }
@@ -195,9 +195,10 @@ export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyRepo
   const expected: [string, { size: number; sha256: string } | undefined][] = manifest
     ? Object.entries(manifest.files)
     : requiredFiles(dtype).map((f) => [f, undefined]);
+  const published = manifest ? (KNOWN_SIZES[manifest.id] ?? {}) : {};
   for (const [file, want] of expected) {
     report.checked.push(file);
-    const check = await checkFile(dir, file, want);
+    const check = await checkFile(dir, file, want, published[file]);
     if (!check.problem) continue;
     report.problems.push(check.problem);
     if (!check.missing) report.onlyMissing = false;
