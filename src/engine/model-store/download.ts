@@ -8,6 +8,7 @@ import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
 import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { makeDirectories } from '../../io/make-directories.js';
+import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
 import { isWebPage } from './web-page.js';
 
 export interface FileProgress {
@@ -145,6 +146,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     await removeEmptyDirs(staging, firstMade);
     if (err instanceof Da2enError) throw err;
     if ((err as Error).name === 'AbortError' || req.signal?.aborted) throw err;
+    if (isFolderWriteFailure(err)) throw modelsFolderError(path.dirname(req.dir), err);
     const done = opened.at(-1);
     const kept = done ? await fileSize(done.part) : 0;
     const where = done ? ` while fetching ${done.file}${kept > 0 ? ` (${kept} bytes kept in ${staging})` : ''}` : '';
@@ -157,7 +159,12 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     );
   }
 
-  return install(req, revision, verified);
+  try {
+    return await install(req, revision, verified);
+  } catch (err) {
+    if (isFolderWriteFailure(err)) throw modelsFolderError(path.dirname(req.dir), err);
+    throw err;
+  }
 }
 
 /** Moves the verified files from `<dir>.partial/` into the model directory and records them in its manifest. */
