@@ -15,7 +15,7 @@ export type ErrorKind =
   | 'input'
   /** A folder da2en keeps its own data in (the translation memory) cannot be used. */
   | 'storage'
-  /** An output file cannot be written (a read-only or missing folder, a full disk). */
+  /** An output file, or a model into the models folder, cannot be written (a read-only or missing folder, a full disk). */
   | 'output'
   /** The model is not there and may not (or cannot) be fetched. */
   | 'model-missing'

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { loadTranslator } from '../../src/engine/load-translator.js';
 import { installCheckpoint } from '../../src/engine/model-store/checkpoint.js';
 import { checkpointDir, ensureModel, requiredFiles, verifyModel } from '../../src/engine/model-store/index.js';
+import { sha256File } from '../../src/engine/model-store/manifest.js';
 import { startHub, type HubServer } from '../helpers/hub-server.js';
 import { writeTinyCheckpoint } from '../helpers/tiny-checkpoint.js';
 
@@ -143,6 +144,24 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     const offline = await model(hub.url, dir, 'download', '--dtype', 'fp32', '--offline');
     expect(offline.code).toBe(5);
     expect(offline.stderr).toContain(`the checkpoint of ${ID} kept in ${source} is damaged (model.safetensors: 100 bytes, expected`);
+    const repaired = await model(hub.url, dir, 'download', '--dtype', 'fp32');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(weightGets(hub)).toBe(before + 1);
+    expect((await model(hub.url, dir, 'verify', '--dtype', 'fp32')).code).toBe(0);
+  });
+
+  it('a kept checkpoint whose weights are a web page its manifest vouches for is fetched again (was: exit 5 on every run, "delete … and run")', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    expect((await model(hub.url, dir, 'download', '--keep-source')).code).toBe(0);
+    const source = checkpointDir(path.join(dir, ...ID.split('/')));
+    // As a download before web pages were refused left it: the page, and its size and sha256 in the manifest.
+    const weights = path.join(source, 'model.safetensors');
+    writeFileSync(weights, '<!DOCTYPE html><html><body>Sign in to the network</body></html>');
+    const manifest = JSON.parse(readFileSync(path.join(source, '.da2en-manifest.json'), 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
+    manifest.files['model.safetensors'] = { size: statSync(weights).size, sha256: await sha256File(weights) };
+    writeFileSync(path.join(source, '.da2en-manifest.json'), JSON.stringify(manifest));
+    const before = weightGets(hub);
     const repaired = await model(hub.url, dir, 'download', '--dtype', 'fp32');
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(weightGets(hub)).toBe(before + 1);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { locateModel } from '../../src/engine/model-store/locate.js';
+import { requiredFiles } from '../../src/engine/model-store/model-files.js';
+import { startHub } from '../helpers/hub-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-locate-'));
@@ -60,6 +62,73 @@ describe('--model: a folder or a hub id', () => {
         const result = await runCli([...argv, '--model', spec, '--models-dir', models], 'Hej.');
         expect(result.code, argv.join(' ')).toBe(ExitCode.Usage);
         expect(result.stderr.trim().split('\n'), argv.join(' ')).toEqual([`da2en: --model ${spec} is not a hub model id (owner/name, neither part "." or ".."); a local folder is given as a path, starting with ./`]);
+      }
+    });
+  });
+
+  describe('an owner/name beside a local folder (issue 11: a typo of a local folder gets "no model directory at …")', () => {
+    const here = path.join(tmp, 'typo');
+    mkdirSync(path.join(here, 'models', 'tiny'), { recursive: true });
+    writeFileSync(path.join(here, 'models', 'tiny', 'config.json'), '{}');
+    const missing = path.join(here, 'models', 'tinyy');
+
+    it('--offline: exit 4, "no model directory at" the folder, then why the hub model is not there', async () => {
+      await inFolder(here, async () => {
+        for (const argv of [['-', '--format', 'txt', '--offline'], ['model', 'download', '--offline']]) {
+          const result = await runCli([...argv, '--model', 'models/tinyy', '--models-dir', models], 'Hej.');
+          expect(result.code, argv.join(' ')).toBe(ExitCode.ModelMissing);
+          expect(result.stderr.trim().split('\n'), argv.join(' ')).toEqual([
+            `da2en: no model directory at ${missing}, and the hub model models/tinyy could not be fetched (--offline forbids downloading); check the path (a local folder given as ./models/tinyy is never taken for a hub model id)`,
+          ]);
+        }
+        const verify = await runCli(['model', 'verify', '--model', 'models/tinyy', '--models-dir', models]);
+        expect(verify.code).toBe(ExitCode.ModelMissing);
+        expect(verify.stderr).toContain(`da2en: no model directory at ${missing}, and the hub model models/tinyy is not downloaded`);
+      });
+    });
+
+    it('a mirror without it (HTTP 404): exit 4, the same line with the mirror\'s answer (was: exit 4 "has no file config.json")', async () => {
+      const hub = await startHub({});
+      const saved = process.env['DA2EN_REMOTE_HOST'];
+      process.env['DA2EN_REMOTE_HOST'] = hub.url;
+      try {
+        await inFolder(here, async () => {
+          const result = await runCli(['model', 'download', '--model', 'models/tinyy', '--models-dir', models]);
+          expect(result.code).toBe(ExitCode.ModelMissing);
+          expect(result.stderr).toContain(`da2en: no model directory at ${missing}, and the hub model models/tinyy could not be fetched (${hub.url}: HTTP 404)`);
+        });
+      } finally {
+        if (saved === undefined) delete process.env['DA2EN_REMOTE_HOST'];
+        else process.env['DA2EN_REMOTE_HOST'] = saved;
+        await hub.close();
+      }
+    });
+
+    it('a hub model whose owner is a folder here still downloads, and one missing from inside the models directory is said as ever', async () => {
+      const served = path.join(tmp, 'served');
+      for (const file of requiredFiles('q8')) {
+        mkdirSync(path.dirname(path.join(served, file)), { recursive: true });
+        writeFileSync(path.join(served, file), file.endsWith('.json') ? '{}' : 'weights');
+      }
+      const hub = await startHub({ 'models/opus-mt-da-en': served });
+      const saved = process.env['DA2EN_REMOTE_HOST'];
+      process.env['DA2EN_REMOTE_HOST'] = hub.url;
+      try {
+        await inFolder(here, async () => {
+          const result = await runCli(['model', 'download', '--model', 'models/opus-mt-da-en', '--models-dir', models]);
+          expect(result.code, result.stderr).toBe(0);
+          expect(result.stderr).toContain(`is ready in ${path.join(models, 'models', 'opus-mt-da-en')}`);
+        });
+        mkdirSync(path.join(models, 'Xenova'), { recursive: true });
+        await inFolder(models, async () => {
+          const result = await runCli(['-', '--format', 'txt', '--offline', '--model', 'Xenova/none', '--models-dir', models], 'Hej.');
+          expect(result.code).toBe(ExitCode.ModelMissing);
+          expect(result.stderr).toMatch(/^da2en: model Xenova\/none \(q8\) is not in .* and --offline forbids downloading/);
+        });
+      } finally {
+        if (saved === undefined) delete process.env['DA2EN_REMOTE_HOST'];
+        else process.env['DA2EN_REMOTE_HOST'] = saved;
+        await hub.close();
       }
     });
   });

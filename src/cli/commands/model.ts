@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
-import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, lookalikeFolder, missingFiles, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -83,6 +83,8 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
       const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}"` : 'point --model at a complete Marian export';
+      const folder = location.downloadable && !existsSync(location.dir) ? lookalikeFolder(model, modelsDir) : undefined;
+      if (folder !== undefined) throw new Da2enError('model-missing', `no model directory at ${folder}, and the hub model ${location.id} is not downloaded (not in ${location.dir}); check the path, or ${fix}`);
       throw new Da2enError('model-missing', `model ${location.id} (${dtype}) is not in ${location.dir} (${report.problems.length} file(s) missing); ${fix}`);
     }
     if (report.problems.length > 0) {

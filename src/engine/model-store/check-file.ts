@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from './manifest.js';
+import { isWebPage } from './web-page.js';
 
 export interface FileCheck {
   file: string;
@@ -11,19 +12,24 @@ export interface FileCheck {
 
 /**
  * One file against what it must be: the manifest's size and sha256 when the model was downloaded,
- * else the published size (default model), else only that it exists and is not empty.
+ * else only that it exists and is not empty; never a web page; and the size the hub publishes for
+ * it (`published`, the default model's), which outranks the manifest: a manifest written before
+ * downloads were checked against it may vouch for a page a mirror sent in the file's place.
  */
-export async function checkFile(dir: string, file: string, want: { size: number; sha256?: string } | undefined): Promise<FileCheck> {
+export async function checkFile(dir: string, file: string, want: { size: number; sha256?: string } | undefined, published?: number): Promise<FileCheck> {
+  const full = path.join(dir, file);
   let size: number;
   try {
-    size = (await stat(path.join(dir, file))).size;
+    size = (await stat(full)).size;
   } catch {
     return { file, problem: `${file}: missing`, missing: true };
   }
   if (size === 0) return { file, problem: `${file}: empty`, missing: false };
+  if (await isWebPage(full)) return { file, problem: `${file}: a web page, not the model file (sent by a captive portal or a mirror in its place)`, missing: false };
+  if (published !== undefined && size !== published) return { file, problem: `${file}: ${size} bytes, published as ${published}`, missing: false };
   if (!want) return { file, problem: null, missing: false };
   if (size !== want.size) return { file, problem: `${file}: ${size} bytes, expected ${want.size}`, missing: false };
   if (!want.sha256) return { file, problem: null, missing: false };
-  const sha = await sha256File(path.join(dir, file));
+  const sha = await sha256File(full);
   return { file, problem: sha === want.sha256 ? null : `${file}: sha256 ${sha.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…`, missing: false };
 }

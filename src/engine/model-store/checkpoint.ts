@@ -7,6 +7,7 @@ import { Da2enError, interruptedError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { checkFile } from './check-file.js';
+import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
 import { loadManifest, readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
 import { dtypeFlag, requiredFiles } from './model-files.js';
 
@@ -166,6 +167,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   } catch (err) {
     // A stop is no fault of the checkpoint: it stays what it is (the CLI's exit 130 or 143).
     if (isDa2enError(err, 'interrupted')) throw err;
+    if (isFolderWriteFailure(err)) throw modelsFolderError(path.dirname(req.dir), err);
     // A checkpoint damaged where its manifest cannot tell (a mirror that sent a short file without
     // stating its size or checksum) fails here on every run: say how to fetch it again.
     const refetch = isDa2enError(err, 'model-corrupt')

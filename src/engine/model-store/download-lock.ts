@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Da2enError } from '../../errors.js';
 import { makeDirectories } from '../../io/make-directories.js';
 import { nameBeside } from '../../io/name-beside.js';
+import { modelsFolderError } from './models-folder-error.js';
 
 export interface LockHolder {
   pid: number;
@@ -183,8 +184,7 @@ export async function withModelLock<T>(dir: string, options: ModelLockOptions, w
       made ??= makeDirectories(path.dirname(lock));
       return await tryCreate(lock, me);
     } catch (err) {
-      const code = codeOf(err) ?? (err as Error).message;
-      throw new Da2enError('storage', `cannot write in the models folder ${path.dirname(lock)} (${code}); give a writable one with --models-dir or DA2EN_MODELS_DIR`, { cause: err });
+      throw modelsFolderError(path.dirname(lock), err);
     }
   };
   try {

@@ -8,6 +8,8 @@ import { moveIntoPlace } from '../../io/sinks.js';
 import { KNOWN_SIZES } from './model-files.js';
 import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { makeDirectories } from '../../io/make-directories.js';
+import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
+import { isWebPage } from './web-page.js';
 
 export interface FileProgress {
   file: string;
@@ -135,7 +137,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       // Later files are opened only when their turn comes; announce what is known up front.
       if (opened.length === 1) req.onStart?.(req.files.map((f) => ({ file: f, total: f === file ? remote.size : (known[f] ?? req.sizes?.[f]) })));
       await receive(file, remote, part, offset, req);
-      const whole = await verifyPart(req.id, file, part, remote);
+      const whole = await verifyPart(req, file, part, remote, known[file]);
       verified[file] = whole;
       req.onProgress?.({ file, loaded: whole.size, total: whole.size });
     }
@@ -144,6 +146,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     await removeEmptyDirs(staging, firstMade);
     if (err instanceof Da2enError) throw err;
     if ((err as Error).name === 'AbortError' || req.signal?.aborted) throw err;
+    if (isFolderWriteFailure(err)) throw modelsFolderError(path.dirname(req.dir), err);
     const done = opened.at(-1);
     const kept = done ? await fileSize(done.part) : 0;
     const where = done ? ` while fetching ${done.file}${kept > 0 ? ` (${kept} bytes kept in ${staging})` : ''}` : '';
@@ -156,6 +159,17 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
     );
   }
 
+  try {
+    return await install(req, revision, verified);
+  } catch (err) {
+    if (isFolderWriteFailure(err)) throw modelsFolderError(path.dirname(req.dir), err);
+    throw err;
+  }
+}
+
+/** Moves the verified files from `<dir>.partial/` into the model directory and records them in its manifest. */
+async function install(req: DownloadRequest, revision: string, verified: Manifest['files']): Promise<Manifest> {
+  const staging = `${req.dir}.partial`;
   makeDirectories(req.dir);
   for (const file of req.files) {
     makeDirectories(path.dirname(path.join(req.dir, file)));
@@ -219,17 +233,32 @@ async function receive(file: string, remote: Remote, part: string, offset: numbe
 /**
  * Called after the server finished sending (a dropped connection never gets here: its part file is
  * kept for resuming). A complete response that is still short, long or fails its checksum is
- * corrupt at the source, so the part is discarded rather than resumed forever.
+ * corrupt at the source, so the part is discarded rather than resumed forever. So is a web page
+ * (a captive portal, a mirror's page) and a file whose size is not the one the hub publishes
+ * (`published`): the size and checksum the server states are then those of what it sent.
  */
-async function verifyPart(id: string, file: string, part: string, remote: Remote): Promise<{ size: number; sha256: string }> {
+async function verifyPart(req: DownloadRequest, file: string, part: string, remote: Remote, published: number | undefined): Promise<{ size: number; sha256: string }> {
+  if (await isWebPage(part)) {
+    await rm(part, { force: true });
+    throw new Da2enError(
+      'network',
+      `could not download model ${req.id} from ${req.remoteHost}: it answered ${file} with a web page, not the file (a captive portal or login page, or a mirror without this model); nothing was installed. ` +
+        'Log in to the network or check the connection, or set DA2EN_REMOTE_HOST (or HF_ENDPOINT) to a mirror that has the model, and run the same command again',
+    );
+  }
   const size = await fileSize(part);
   const sha256 = await sha256File(part);
   const badSize = remote.size !== undefined && size !== remote.size;
+  const unpublished = published !== undefined && size !== published;
   const badHash = remote.sha256 !== undefined && sha256 !== remote.sha256;
-  if (badSize || badHash) {
+  if (badSize || unpublished || badHash) {
     await rm(part, { force: true });
-    const what = badSize ? `${size} bytes instead of ${remote.size}` : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
-    throw new Da2enError('model-corrupt', `downloaded ${id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`);
+    const what = badSize
+      ? `${size} bytes instead of ${remote.size}`
+      : unpublished
+        ? `${size} bytes instead of the ${published} it is published with`
+        : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
+    throw new Da2enError('model-corrupt', `downloaded ${req.id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`);
   }
   return { size, sha256 };
 }

@@ -7,14 +7,14 @@ import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
 import { downloadModel, type DownloadRequest } from './download.js';
 import { withModelLock, type LockHolder } from './download-lock.js';
-import { locateModel, type ModelLocation } from './locate.js';
+import { locateModel, lookalikeFolder, type ModelLocation } from './locate.js';
 import { checkFile } from './check-file.js';
 import { MANIFEST_NAME, loadManifest, readManifest } from './manifest.js';
 import { DEFAULT_MODEL_ID, KNOWN_SIZES, dtypeFlag, missingFiles, modelFile, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, dtypeFlag, missingFiles, requiredFiles, type Quality } from './model-files.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
-export { defaultModelsDir, defaultRemoteHost, locateModel, type ModelLocation } from './locate.js';
+export { defaultModelsDir, defaultRemoteHost, locateModel, lookalikeFolder, type ModelLocation } from './locate.js';
 export { modelMemoryId } from './memory-id.js';
 
 export interface EnsureModelOptions {
@@ -50,7 +50,7 @@ export async function filesToRepair(dir: string, id: string, dtype: Dtype): Prom
   for (const file of requiredFiles(dtype)) {
     // A manifest that has no entry for a file does not vouch for it: it is fetched again.
     if (manifest && !manifest.files[file]) bad.push(file);
-    else if ((await checkFile(dir, file, manifest?.files[file] ?? (known[file] !== undefined ? { size: known[file] } : undefined))).problem) bad.push(file);
+    else if ((await checkFile(dir, file, manifest?.files[file], known[file])).problem) bad.push(file);
   }
   return bad;
 }
@@ -80,6 +80,44 @@ export interface EnsuredModel extends ModelLocation {
 export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredModel> {
   checkDtype(options.dtype);
   const location = locateModel(options.model, options.modelsDir);
+  try {
+    return await ensureLocated(location, options);
+  } catch (err) {
+    throw typoOfFolder(location, options, err) ?? err;
+  }
+}
+
+/** Why a download failed, in a word or two: a system code (ENOTFOUND, ECONNREFUSED) in `err`'s causes, the HTTP status, else fetch's own words. */
+function shortReason(err: Da2enError): string {
+  let innermost: Error = err;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code ?? (e.cause as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string') return code;
+    innermost = e;
+  }
+  const status = /HTTP \d{3}/.exec(err.message)?.[0];
+  if (status !== undefined) return status;
+  return innermost !== err && innermost.message.length <= 60 ? innermost.message : err.kind;
+}
+
+/**
+ * A hub model that cannot be had (not there, and not downloadable: --offline, HTTP 404, no network)
+ * whose id names a folder beside a folder here (`--model models/tinyy` beside `models/tiny`): said as
+ * the missing folder it more likely is, with the hub's answer after it. Undefined for any other failure.
+ */
+function typoOfFolder(location: ModelLocation, options: EnsureModelOptions, err: unknown): Da2enError | undefined {
+  if (!location.downloadable || !(isDa2enError(err, 'model-missing') || isDa2enError(err, 'network'))) return undefined;
+  const folder = lookalikeFolder(options.model, options.modelsDir);
+  if (folder === undefined) return undefined;
+  const reason = options.offline ? '--offline forbids downloading' : `${options.remoteHost}: ${shortReason(err)}`;
+  return new Da2enError(
+    'model-missing',
+    `no model directory at ${folder}, and the hub model ${location.id} could not be fetched (${reason}); check the path (a local folder given as ./${location.id} is never taken for a hub model id)`,
+    { cause: err },
+  );
+}
+
+async function ensureLocated(location: ModelLocation, options: EnsureModelOptions): Promise<EnsuredModel> {
   if (!location.downloadable && !existsSync(location.dir)) {
     throw new Da2enError(
       'model-missing',
@@ -195,9 +233,10 @@ export async function verifyModel(dir: string, dtype: Dtype): Promise<VerifyRepo
   const expected: [string, { size: number; sha256: string } | undefined][] = manifest
     ? Object.entries(manifest.files)
     : requiredFiles(dtype).map((f) => [f, undefined]);
+  const published = manifest ? (KNOWN_SIZES[manifest.id] ?? {}) : {};
   for (const [file, want] of expected) {
     report.checked.push(file);
-    const check = await checkFile(dir, file, want);
+    const check = await checkFile(dir, file, want, published[file]);
     if (!check.problem) continue;
     report.problems.push(check.problem);
     if (!check.missing) report.onlyMissing = false;

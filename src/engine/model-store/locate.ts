@@ -44,7 +44,8 @@ function isFolder(p: string): boolean {
  * `--model ./my-model` never reaches for the network), and so is an owner/name that names a
  * folder here, unless that folder is the models directory's own copy of the hub model (da2en run
  * from inside the models directory). Any other owner/name is a hub id, whatever folders the
- * current one holds: an unrelated `Helsinki-NLP/` here does not take `--quality best` away.
+ * current one holds: an unrelated `Helsinki-NLP/` here does not take `--quality best` away (when
+ * such a model cannot be had, ensureModel says first that the folder is not there: lookalikeFolder).
  */
 export function locateModel(spec: string, modelsDir: string): ModelLocation {
   const stored = path.join(modelsDir, ...spec.split('/'));
@@ -56,4 +57,16 @@ export function locateModel(spec: string, modelsDir: string): ModelLocation {
     throw new Da2enError('usage', `--model ${spec} is not a hub model id (owner/name, neither part "." or ".."); a local folder is given as a path, starting with ./`);
   }
   return { id: spec, dir: stored, downloadable: true };
+}
+
+/**
+ * The folder an owner/name hub id names here when its owner part is a folder here (not the models
+ * directory's own): `models/tinyy` beside a `models/tiny`. Such a value is still a hub id; but when
+ * that model cannot be had, a mistyped local folder is the likelier mistake, and is said first.
+ */
+export function lookalikeFolder(spec: string, modelsDir: string): string | undefined {
+  if (writtenAsPath(spec) || isFolder(spec)) return undefined;
+  const owner = spec.split('/')[0]!;
+  if (!isFolder(owner) || path.resolve(owner) === path.resolve(modelsDir, owner)) return undefined;
+  return path.resolve(spec);
 }
