@@ -15,7 +15,8 @@ import { pathOption } from './path-options.js';
 
 /** The model and how to run it: every command that loads a model. */
 export const ENGINE_OPTIONS = {
-  model: pathOption('--model', 'a hub model id or a model folder', { alias: 'm', default: DEFAULT_MODEL_ID, describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' }),
+  // No yargs default: --quality refuses a --model that was given, the default's id included, and a default would hide whether it was.
+  model: pathOption('--model', 'a hub model id or a model folder', { alias: 'm', defaultDescription: JSON.stringify(DEFAULT_MODEL_ID), describe: 'Hub model id (downloaded into the models directory; Helsinki-NLP checkpoints are converted on first use) or a local model directory' }),
   quality: { type: 'string', requiresArg: true, choices: ['fast', 'best'] as const, describe: `fast = ${QUALITY_MODELS.fast}; best = ${QUALITY_MODELS.best} (transformer-big, converted on first use); instead of --model` },
   'keep-source': { type: 'boolean', default: false, describe: 'When a hub checkpoint is converted, keep its raw files (<model>.checkpoint) instead of removing them' },
   'models-dir': pathOption('--models-dir', 'a folder', { describe: "Where downloaded models live (default: the project's models/, or $DA2EN_MODELS_DIR)" }),
@@ -55,12 +56,12 @@ export function withEngineOptions<T>(y: Argv<T>) {
   return y
     .options(ENGINE_OPTIONS)
     .options(VERBOSITY_OPTIONS)
-    .check((argv) => (argv.quality !== undefined && argv.model !== DEFAULT_MODEL_ID ? '--quality and --model both name a model: give one of them' : true));
+    .check((argv) => (argv.quality !== undefined && argv.model !== undefined ? '--quality and --model both name a model: give one of them' : true));
 }
 
-/** The model the arguments name: --quality's, else --model. */
+/** The model the arguments name: --quality's, else --model, else the default. */
 export function modelFrom(args: Pick<EngineArgs, 'model' | 'quality'>): string {
-  return args.quality ? QUALITY_MODELS[args.quality] : args.model;
+  return args.quality ? QUALITY_MODELS[args.quality] : (args.model ?? DEFAULT_MODEL_ID);
 }
 
 /** The parsed arguments a command's builder declares (camel-cased, as the handler gets them). */

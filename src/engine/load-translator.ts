@@ -4,7 +4,7 @@ import { checkBeams } from './check-dtype.js';
 import type { Dtype } from './dtype.js';
 import type { EngineKind } from './generation/open-generator.js';
 import { MarianTranslator, type MarianTranslatorOptions, type ModelStart } from './marian-translator.js';
-import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, modelMemoryId, type EnsureModelOptions } from './model-store/index.js';
+import { DEFAULT_MODEL_ID, defaultModelsDir, defaultRemoteHost, ensureModel, modelCommandLine, modelMemoryId, type EnsureModelOptions, type ModelLocation, type ModelTarget } from './model-store/index.js';
 import type { LengthPolicy } from './decoding/guards.js';
 
 export interface EngineOptions {
@@ -52,9 +52,10 @@ export async function loadTranslator(options: EngineOptions = {}): Promise<Maria
 async function findAndLoad(options: EngineOptions): Promise<MarianTranslator> {
   const dtype = options.dtype ?? DEFAULT_DTYPE;
   if (options.beams !== undefined) checkBeams(options.beams);
+  const modelsDir = options.modelsDir ?? defaultModelsDir();
   const location = await ensureModel({
     model: options.model ?? DEFAULT_MODEL_ID,
-    modelsDir: options.modelsDir ?? defaultModelsDir(),
+    modelsDir,
     dtype,
     offline: options.offline ?? false,
     remoteHost: options.remoteHost ?? defaultRemoteHost(),
@@ -80,18 +81,18 @@ async function findAndLoad(options: EngineOptions): Promise<MarianTranslator> {
     ...(options.startModel ? { startModel: options.startModel } : {}),
     ...(options.onModelStart ? { onModelStart: options.onModelStart } : {}),
     // A model started on first use fails there, with the same one line.
-    describeLoadError: (err) => describeLoadError(err, location.dir, location.id, location.downloadable),
+    describeLoadError: (err) => describeLoadError(err, location, { id: location.id, modelsDir, dtype }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
 /** Turns ONNX Runtime / tokenizer load failures into one line naming the file and the fix. */
-function describeLoadError(err: unknown, dir: string, id: string, downloadable: boolean): Error {
+function describeLoadError(err: unknown, location: ModelLocation, target: ModelTarget): Error {
   if (err instanceof Da2enError) return err;
   const message = (err as Error)?.message ?? String(err);
   const file = message.match(/[\w./-]*(?:onnx\/[\w.-]+\.onnx|tokenizer(?:_config)?\.json|(?:generation_)?config\.json)/)?.[0];
-  const fix = downloadable ? `run "da2en model verify --model ${id}" (and "da2en model download --model ${id}" to repair)` : `rebuild or re-copy the model directory`;
-  const what = file ? `model file ${file} could not be loaded` : `model in ${dir} could not be loaded`;
+  const fix = location.downloadable ? `run "${modelCommandLine('verify', target)}" (and "${modelCommandLine('download', target)}" to repair)` : `rebuild or re-copy the model directory`;
+  const what = file ? `model file ${file} could not be loaded` : `model in ${location.dir} could not be loaded`;
   const detail = message.split('\n')[0]!.slice(0, 200);
   return new Da2enError('model-corrupt', `${what} (${detail}); it may be corrupt or truncated: ${fix}`, { cause: err });
 }

@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outsideLimit, type MarianLimit } from '../builder/marian/limits.js';
+import { MIN_CHUNK_TOKENS } from '../segmentation/defaults.js';
+import { longestFinishedInput } from './decoding/guards.js';
 
 export interface MarianConfig {
   decoderStartId: number;
@@ -70,10 +72,53 @@ function required(value: number | undefined, what: string, file: string): number
   return value;
 }
 
+/** Not set: the key is not there, or null (as Hugging Face writes a setting left unset). */
+function absent(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+const notMarian = (file: string) => `this is not a Marian model's setting (a damaged or foreign ${file})`;
+
+/**
+ * A size of the graphs config.json states (`fallback` where it may leave it out): one there but
+ * no whole number, or out of range, is refused as such (was: -2 read as missing, "lacks decoder_layers").
+ */
+function dimension(c: Json, key: string, limit: MarianLimit, fallback?: number): number {
+  const raw = c[key];
+  if (absent(raw)) {
+    if (fallback === undefined) throw new Error(`config.json lacks ${key}`);
+    return fallback;
+  }
+  const value: unknown = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`config.json: ${key} ${JSON.stringify(raw)} is not a whole number; ${notMarian('config.json')}`);
+  return bounded(value, key, limit);
+}
+
+/**
+ * The least max_length da2en runs with: inputs get max_length − 2 tokens (longestFinishedInput),
+ * and chunks need room for at least MIN_CHUNK_TOKENS, the least --max-chunk-tokens, or a single word
+ * may not fit. Below it (0–2 left inputs no tokens at all, and segmentation failed as a usage error)
+ * is no Marian model's setting.
+ */
+export const MIN_MAX_LENGTH = MIN_CHUNK_TOKENS + 2;
+
+/** max_length as generate() reads it (generation_config.json, then config.json), at most the positions. */
+function maxLength(g: Json, c: Json, maxPositions: number): number {
+  const file = absent(g['max_length']) ? 'config.json' : 'generation_config.json';
+  const value = absent(g['max_length']) ? c['max_length'] : g['max_length'];
+  if (absent(value)) return maxPositions;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${file}: max_length ${JSON.stringify(value)} is not a whole number; ${notMarian(file)}`);
+  if (longestFinishedInput(value) < MIN_CHUNK_TOKENS) {
+    throw new Error(`${file}: max_length ${value} leaves no room to translate (at least ${MIN_MAX_LENGTH}: ${MIN_CHUNK_TOKENS} input tokens, and the output's start and end); ${notMarian(file)}`);
+  }
+  // Past the position table a decoder has no positions to run at: Hugging Face fails there.
+  return Math.min(value, maxPositions);
+}
+
 /** A value the graphs are built and fed from: one outside its range is a damaged or foreign file, refused before anything is sized by it. */
 function bounded(value: number, key: string, limit: MarianLimit): number {
   const outside = outsideLimit(key, value, limit);
-  if (outside) throw new Error(`config.json: ${outside}; this is not a Marian model's setting (a damaged or foreign config.json)`);
+  if (outside) throw new Error(`config.json: ${outside}; ${notMarian('config.json')}`);
   return value;
 }
 
@@ -86,10 +131,10 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
   const [c, g] = await Promise.all([readJson(dir, 'config.json'), readJson(dir, 'generation_config.json', true)]);
   // generate() reads the generation config first; the model config is the older home of the same keys.
   const pick = (key: string) => int(g[key]) ?? int(c[key]);
-  const dModel = bounded(required(int(c['d_model']), 'd_model', 'config.json'), 'd_model', 'd_model');
-  const heads = bounded(required(int(c['decoder_attention_heads']), 'decoder_attention_heads', 'config.json'), 'decoder_attention_heads', 'attention_heads');
+  const dModel = dimension(c, 'd_model', 'd_model');
+  const heads = dimension(c, 'decoder_attention_heads', 'attention_heads');
   if (dModel % heads !== 0) throw new Error(`config.json: d_model ${dModel} is not divisible by decoder_attention_heads ${heads}`);
-  const vocabSize = bounded(required(int(c['decoder_vocab_size']) ?? int(c['vocab_size']), 'vocab_size', 'config.json'), 'vocab_size', 'vocab_size');
+  const vocabSize = dimension(c, absent(c['decoder_vocab_size']) ? 'vocab_size' : 'decoder_vocab_size', 'vocab_size');
   const id = (key: string, value: number | undefined) => (value === undefined ? undefined : tokenId(value, key, vocabSize, int(g[key]) !== undefined ? 'generation_config.json' : 'config.json'));
   const padId = id('pad_token_id', required(pick('pad_token_id'), 'pad_token_id', 'config.json'))!;
   const eosId = id('eos_token_id', required(pick('eos_token_id'), 'eos_token_id', 'config.json'))!;
@@ -99,18 +144,17 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
     padId,
     unkId: tokenId(int(c['unk_token_id']) ?? 1, 'unk_token_id', vocabSize, 'config.json'),
     vocabSize,
-    layers: bounded(required(int(c['decoder_layers']), 'decoder_layers', 'config.json'), 'decoder_layers', 'layers'),
+    layers: dimension(c, 'decoder_layers', 'layers'),
     heads,
     headDim: dModel / heads,
-    maxPositions: bounded(int(c['max_position_embeddings']) ?? 512, 'max_position_embeddings', 'max_position_embeddings'),
+    maxPositions: dimension(c, 'max_position_embeddings', 'max_position_embeddings', 512),
   };
   const bad = (g['bad_words_ids'] ?? c['bad_words_ids']) as unknown;
   const badWordIds = Array.isArray(bad) ? bad.filter((w): w is number[] => Array.isArray(w) && w.length === 1).map((w) => int(w[0])).filter((v): v is number => v !== undefined) : [];
   const early = g['early_stopping'] ?? c['early_stopping'];
   const generation: GenerationSettings = {
     numBeams: pick('num_beams') ?? 1,
-    // Past the position table a decoder has no positions to run at: Hugging Face fails there.
-    maxLength: Math.min(pick('max_length') ?? config.maxPositions, config.maxPositions),
+    maxLength: maxLength(g, c, config.maxPositions),
     // Today's rule, and Marian's configured one: pad is never generated.
     badWordIds: [...new Set([padId, ...badWordIds])],
     earlyStopping: early === true,

@@ -113,6 +113,8 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
   it('a local model whose config.json holds values no Marian model has: exit 5, one line naming config.json, nothing written (was: a hang eating gigabytes, or exit 1 "unexpected error")', async () => {
     const cases: [string, Record<string, number>, RegExp][] = [
       ['config.json', { decoder_layers: 1_000_000_000 }, /config\.json: decoder_layers 1000000000 is outside 1–256/],
+      // Was: "config.json lacks decoder_layers".
+      ['config.json', { decoder_layers: -2 }, /config\.json: decoder_layers -2 is outside 1–256/],
       ['config.json', { d_model: 1e9 }, /config\.json: d_model 1000000000 is outside/],
       ['config.json', { decoder_attention_heads: 0 }, /config\.json: decoder_attention_heads 0 is outside/],
       ['config.json', { d_model: 30 }, /config\.json: d_model 30 is not divisible by decoder_attention_heads 4/],

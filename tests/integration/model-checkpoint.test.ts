@@ -84,7 +84,7 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     const onNotice = (m: string) => {
       if (m.startsWith('converting')) stop.abort(new Error('stopped by the test'));
     };
-    const err = await installCheckpoint({ id: ID, dir, dtype: 'q8', remoteHost: 'http://127.0.0.1:9', offline: true, onNotice, signal: stop.signal }).catch((e: unknown) => e);
+    const err = await installCheckpoint({ id: ID, dir, modelsDir: parent, dtype: 'q8', remoteHost: 'http://127.0.0.1:9', offline: true, onNotice, signal: stop.signal }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'interrupted', message: 'the conversion was stopped: stopped by the test' });
     expect(readdirSync(path.dirname(dir))).toEqual([`${path.basename(dir)}.checkpoint`]);
     expect(existsSync(path.join(checkpointDir(dir), 'model.safetensors'))).toBe(true);
@@ -93,8 +93,9 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
   it('says how big a large download is before it starts', async () => {
     hub = await startHub({ [ID]: ckpt.dir });
     const notices: string[] = [];
-    const dir = path.join(modelsDir(), ...ID.split('/'));
-    await installCheckpoint({ id: ID, dir, dtype: 'q8', remoteHost: hub.url, onNotice: (m) => notices.push(m), largeDownloadBytes: 1000 });
+    const parent = modelsDir();
+    const dir = path.join(parent, ...ID.split('/'));
+    await installCheckpoint({ id: ID, dir, modelsDir: parent, dtype: 'q8', remoteHost: hub.url, onNotice: (m) => notices.push(m), largeDownloadBytes: 1000 });
     const bytes = readFileSync(path.join(ckpt.dir, 'model.safetensors')).length;
     expect(notices[0]).toBe(`${ID} has no ONNX export: downloading its checkpoint, ${Math.round((bytes + readFileSync(path.join(ckpt.dir, 'source.spm')).length * 2 + readFileSync(path.join(ckpt.dir, 'vocab.json')).length + readFileSync(path.join(ckpt.dir, 'config.json')).length + readFileSync(path.join(ckpt.dir, 'tokenizer_config.json')).length) / 1e6)} MB (model.safetensors ${Math.round(bytes / 1e6)} MB), then converting it`);
   });
@@ -177,7 +178,7 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
     expect(broken.code).toBe(5);
     const line = broken.stderr.trim().split('\n').at(-1)!;
     expect(line).toMatch(/^da2en: could not convert Helsinki-NLP\/opus-mt-tiny-test: .*truncated/);
-    expect(line).toContain(`delete ${source} and run "da2en model download --model ${ID}" to fetch it again`);
+    expect(line).toContain(`delete ${source} and run "da2en model download --model ${ID} --models-dir ${dir}" to fetch it again`);
     // What the line says to do works once the mirror serves the whole file.
     await hub.close();
     hub = await startHub({ [ID]: ckpt.dir });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,7 +89,9 @@ describe('a damaged manifest', () => {
 
     const verify = await runCli(['model', 'verify', ...args]);
     expect(verify.code).toBe(ExitCode.ModelCorrupt);
-    expect(verify.stderr.trim().split('\n')).toEqual([expect.stringMatching(/manifest .* is damaged .*run "da2en model download --model test-org\/opus-mt-da-en-tiny" to repair it/)]);
+    expect(verify.stderr.trim().split('\n')).toEqual([expect.stringContaining(`is damaged`)]);
+    expect(verify.stderr).toMatch(/manifest .* is damaged/);
+    expect(verify.stderr).toContain(`run "da2en model download --model test-org/opus-mt-da-en-tiny --models-dir ${modelsDir}" to repair it`);
 
     const repair = await runCli(['model', 'download', ...args]);
     expect(repair.code).toBe(0);
@@ -147,13 +150,14 @@ describe('model verify and paths', () => {
     const modelsDir = tempModels();
     const result = await runCli(['model', 'verify', '--model', ID, '--models-dir', modelsDir]);
     expect(result.code).toBe(ExitCode.ModelMissing);
-    expect(result.stderr).toMatch(/is not in .*run "da2en model download --model test-org\/opus-mt-da-en-tiny"/);
+    expect(result.stderr).toMatch(/is not in .*run "da2en model download --model test-org\/opus-mt-da-en-tiny --models-dir /);
     expect(result.stderr).not.toMatch(/corrupt|failed verification/);
   });
 
   it.each(['./models/tinyy', '../tinyy', './tinyy', 'a/b/c', 'tinyy/'])('--model %s (a path, not a hub id) gets "no model directory at …"', async (spec) => {
     expect(locateModel(spec, '/nowhere').downloadable).toBe(false);
-    for (const argv of [['model', 'verify'], ['model', 'download'], ['-', '--format', 'txt']]) {
+    // `model path` too (was: exit 0, and a download hint for a folder download refuses).
+    for (const argv of [['model', 'verify'], ['model', 'download'], ['model', 'path'], ['-', '--format', 'txt']]) {
       const result = await runCli([...argv, '--model', spec], 'Hej.');
       expect(result.code, argv.join(' ')).toBe(ExitCode.ModelMissing);
       expect(result.stderr).toContain(`no model directory at ${path.resolve(spec)}`);
@@ -199,5 +203,62 @@ describe('a failed download', () => {
     }
     await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
     expect(existsSync(staging)).toBe(false);
+  });
+});
+
+/** The words a POSIX shell makes of `line`: what running a suggested command as written passes to da2en. */
+function shellWords(line: string): string[] {
+  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+}
+
+/** The arguments a shell gives da2en for each `da2en …` command a message names (a message naming none fails the test). */
+function suggested(message: string): string[][] {
+  const commands = [...message.matchAll(/"(da2en [^"]+)"/g)].map((m) => shellWords(m[1]!).slice(1));
+  expect(commands.length, message).toBeGreaterThan(0);
+  return commands;
+}
+
+// Was: the commands left out --models-dir (and --dtype), so they acted on the default models folder.
+describe('the commands error lines suggest fix the model that failed, run as written', () => {
+  it('offline and missing, in another models folder (a space and a quote in its name) and fp32: the download it names fetches that model', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = path.join(tempModels(), "Anne's models");
+    const args = ['-', '--format', 'txt', '--model', ID, '--models-dir', modelsDir, '--dtype', 'fp32', '--offline', '--no-cache'];
+    const offline = await runCli(args, 'Hej.');
+    expect(offline.code).toBe(ExitCode.ModelMissing);
+    const [download] = suggested(offline.stderr);
+    expect(download).toEqual(['model', 'download', '--model', ID, '--dtype', 'fp32', '--models-dir', modelsDir]);
+    expect((await runCli(download!)).code).toBe(0);
+    expect((await runCli(args, 'Hej.')).code).toBe(0);
+  });
+
+  it('a truncated file found when loading: the verify it names finds it, the download it names repairs it', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const modelsDir = tempModels();
+    expect((await runCli(['model', 'download', '--model', ID, '--models-dir', modelsDir])).code).toBe(0);
+    const file = path.join(modelsDir, ID, DECODER);
+    writeFileSync(file, readFileSync(file).subarray(0, 1000));
+    const args = ['-', '--format', 'txt', '--model', ID, '--models-dir', modelsDir, '--offline', '--no-cache'];
+    const load = await runCli(args, 'Hej.');
+    expect(load.code).toBe(ExitCode.ModelCorrupt);
+    const [verify, download] = suggested(load.stderr);
+    // The default models folder has no such model: a verify of that one would exit 4 (missing).
+    expect((await runCli(verify!)).code).toBe(ExitCode.ModelCorrupt);
+    expect((await runCli(download!)).code).toBe(0);
+    expect((await runCli(verify!)).code).toBe(0);
+    expect((await runCli(args, 'Hej.')).code).toBe(0);
+  });
+
+  it('model path names the download of that model, dtype and folder', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    const args = ['model', 'path', '--model', ID, '--models-dir', tempModels(), '--dtype', 'fp32'];
+    const before = await runCli(args);
+    expect(before.code).toBe(0);
+    const [download] = suggested(before.stderr);
+    expect((await runCli(download!)).code).toBe(0);
+    expect((await runCli(args)).stderr).toBe('');
   });
 });

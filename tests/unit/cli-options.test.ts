@@ -80,6 +80,10 @@ describe('translate command options', () => {
     // --quality names a model; with --model as well it is a usage error.
     expect(translateRunOptions(await parse(['a.txt', '--quality', 'best'])).engine.model).toBe('Helsinki-NLP/opus-mt-tc-big-gmq-en');
     await expect(parse(['a.txt', '--quality', 'best', '-m', 'x/y'])).rejects.toThrow(/--quality and --model/);
+    // The default model's id, given, is --model given too (was: taken for no --model, and --quality won).
+    for (const model of [['--model', DEFAULT_MODEL_ID], [`--model=${DEFAULT_MODEL_ID}`], ['-m', DEFAULT_MODEL_ID]]) {
+      await expect(parse(['a.txt', '--quality', 'fast', ...model])).rejects.toThrow(/--quality and --model/);
+    }
   });
 
   it('shared options are defined once', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../../engine/marian-model.js';
-import { defaultModelsDir, defaultRemoteHost, dtypeFlag, ensureModel, locateModel, lookalikeFolder, missingFiles, verifyModel } from '../../engine/model-store/index.js';
+import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, lookalikeFolder, missingFiles, modelCommandLine, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
@@ -44,16 +44,18 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   const model = modelFrom(args);
   const modelsDir = args.modelsDir ?? defaultModelsDir();
   const location = locateModel(model, modelsDir);
+  if (!location.downloadable && !existsSync(location.dir)) {
+    throw new Da2enError('model-missing', `no model directory at ${location.dir}; check the path (a hub model id has the form owner/name)`);
+  }
+  const download = (dtype: Dtype) => modelCommandLine('download', { id: location.id, modelsDir, dtype });
   if (args.action === 'path') {
     ctx.stdout.write(location.dir + '\n');
     for (const dtype of dtypes) {
       const missing = missingFiles(location.dir, dtype);
-      if (missing.length > 0) ctx.log(`(not complete for ${dtype}: missing ${missing.join(', ')}; run "da2en model download")`);
+      const fix = location.downloadable ? `run "${download(dtype)}"` : 'point --model at a complete Marian export';
+      if (missing.length > 0) ctx.log(`(not complete for ${dtype}: missing ${missing.join(', ')}; ${fix})`);
     }
     return 0;
-  }
-  if (!location.downloadable && !existsSync(location.dir)) {
-    throw new Da2enError('model-missing', `no model directory at ${location.dir}; check the path (a hub model id has the form owner/name)`);
   }
   if (args.action === 'download') {
     if (!location.downloadable) throw new Da2enError('usage', `${model} is a local directory; nothing to download`);
@@ -77,18 +79,18 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     const report = await verifyModel(location.dir, dtype).catch((err: unknown) => {
       // Only a damaged manifest fails the check itself; a download writes a new one.
       if (!isDa2enError(err, 'model-corrupt')) throw err;
-      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to repair it` : 'rebuild or re-copy the directory';
+      const fix = location.downloadable ? `run "${download(dtype)}" to repair it` : 'rebuild or re-copy the directory';
       throw new Da2enError('model-corrupt', `${err.message}; ${fix}`, { cause: err });
     });
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
-      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}"` : 'point --model at a complete Marian export';
+      const fix = location.downloadable ? `run "${download(dtype)}"` : 'point --model at a complete Marian export';
       const folder = location.downloadable && !existsSync(location.dir) ? lookalikeFolder(model, modelsDir) : undefined;
       if (folder !== undefined) throw new Da2enError('model-missing', `no model directory at ${folder}, and the hub model ${location.id} is not downloaded (not in ${location.dir}); check the path, or ${fix}`);
       throw new Da2enError('model-missing', `model ${location.id} (${dtype}) is not in ${location.dir} (${report.problems.length} file(s) missing); ${fix}`);
     }
     if (report.problems.length > 0) {
-      const fix = location.downloadable ? `run "da2en model download --model ${location.id}${dtypeFlag(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
+      const fix = location.downloadable ? `run "${download(dtype)}" to fetch them again` : 'rebuild or re-copy the directory';
       throw new Da2enError('model-corrupt', `model in ${location.dir} failed verification (${report.problems.length} problem(s) above); ${fix}`);
     }
     // The copies da2en made on first load are checked by their sizes when loaded; their bytes only here.

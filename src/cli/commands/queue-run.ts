@@ -14,6 +14,7 @@ import { checkNameLength } from '../../io/sinks.js';
 import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
+import { modelFrom } from '../shared-options.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
 
 /** Article files in a folder: .txt, .text and .md, in every subfolder, in name order. */
@@ -123,7 +124,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
   const formats: Format[] = args.format ?? ['html'];
-  const engine: JobEngine = { model: jobModel(args.model), dtype: args.dtype, beams: args.beams };
+  const engine: JobEngine = { model: jobModel(modelFrom(args)), dtype: args.dtype, beams: args.beams };
   const pipeline: JobPipeline = {
     encoding: args.encoding,
     maxChunkTokens: args.maxChunkTokens,

@@ -2,7 +2,7 @@ import type { Argv, Options } from 'yargs';
 import { DEFAULT_LENGTH_POLICY, longestFinishedInput } from '../../engine/decoding/guards.js';
 import { DEFAULT_ENCODING, INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { DEFAULT_BATCH_LIMITS } from '../../pipeline/defaults.js';
-import { DEFAULT_MAX_CHUNK_TOKENS } from '../../segmentation/defaults.js';
+import { DEFAULT_MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS } from '../../segmentation/defaults.js';
 import { parseFormats } from '../output-plan.js';
 import { numberOption } from '../number-options.js';
 import { pathOption } from '../path-options.js';
@@ -16,7 +16,7 @@ import type { TranslateRunOptions } from './translate-run.js';
  * where an Opus-MT model (512 positions) still finishes their translation: a larger value would be
  * lowered to that anyway (segmentation/for-translator.ts).
  */
-export const MAX_CHUNK_TOKENS_RANGE = { integer: true, min: 8, max: longestFinishedInput(DEFAULT_LENGTH_POLICY.maxPositions) } as const;
+export const MAX_CHUNK_TOKENS_RANGE = { integer: true, min: MIN_CHUNK_TOKENS, max: longestFinishedInput(DEFAULT_LENGTH_POLICY.maxPositions) } as const;
 export const BATCH_TOKENS_RANGE = { integer: true, min: 1, max: 1_048_576 } as const;
 export const MAX_BATCH_SIZE_RANGE = { integer: true, min: 1, max: 1024 } as const;
 const FETCH_TIMEOUT_RANGE = { integer: false, min: 0, minExclusive: true, max: 3600, unit: 'seconds' } as const;

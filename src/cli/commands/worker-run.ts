@@ -3,7 +3,7 @@ import { ExitCode } from '../exit-codes.js';
 import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
-import { engineOptionsFrom } from '../shared-options.js';
+import { engineOptionsFrom, modelFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { jobModel } from './queue-run.js';
 import type { WorkerArgs } from './worker-options.js';
@@ -23,7 +23,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       redisUrl: args.redis,
       queueName: args.queue,
       translator,
-      engine: { model: jobModel(args.model), dtype: args.dtype, beams: args.beams },
+      engine: { model: jobModel(modelFrom(args)), dtype: args.dtype, beams: args.beams },
       ...(memory ? { memory } : {}),
       concurrency: args.concurrency,
       lockDuration: args.lockDuration,

@@ -9,7 +9,8 @@ import { downloadModel, type DownloadRequest } from './download.js';
 import { checkFile } from './check-file.js';
 import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
 import { loadManifest, readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
-import { dtypeFlag, requiredFiles } from './model-files.js';
+import { modelCommandLine } from './model-command.js';
+import { requiredFiles } from './model-files.js';
 
 /** Above this, the CLI says how much a model download will fetch before it starts. */
 export const LARGE_DOWNLOAD_BYTES = 200 * 1024 * 1024;
@@ -56,6 +57,8 @@ export interface CheckpointInstallRequest {
   id: string;
   /** The model directory the converted files go to. */
   dir: string;
+  /** The models folder `dir` is in (for the commands error lines suggest). */
+  modelsDir: string;
   dtype: Dtype;
   /** Other dtypes to convert in the same run, from the same download. */
   moreDtypes?: Dtype[];
@@ -112,7 +115,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   const damaged = await checkpointProblems(source);
   if (damaged.length > 0 && req.offline) {
     const more = damaged.length > 1 ? ` and ${damaged.length - 1} more` : '';
-    throw new Da2enError('model-corrupt', `the checkpoint of ${req.id} kept in ${source} is damaged (${damaged[0]!.problem}${more}) and --offline forbids downloading it again; run "da2en model download --model ${req.id}${dtypeFlag(req.dtype)}" while online`);
+    throw new Da2enError('model-corrupt', `the checkpoint of ${req.id} kept in ${source} is damaged (${damaged[0]!.problem}${more}) and --offline forbids downloading it again; run "${modelCommandLine('download', req)}" while online`);
   }
   for (const { file } of damaged) await rm(path.join(source, file), { force: true });
   const have = (f: string) => existsSync(path.join(source, f));
@@ -121,7 +124,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   // A damaged optional file (generation_config.json…) is fetched again too, not converted without.
   if (needed.length > 0 || !haveWeights || damaged.length > 0) {
     if (req.offline) {
-      throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and --offline forbids downloading its checkpoint; run "da2en model download --model ${req.id}" while online`);
+      throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and --offline forbids downloading its checkpoint; run "${modelCommandLine('download', req)}" while online`);
     }
     const files: string[] = [];
     const sizes: number[] = [];
@@ -171,7 +174,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
     // A checkpoint damaged where its manifest cannot tell (a mirror that sent a short file without
     // stating its size or checksum) fails here on every run: say how to fetch it again.
     const refetch = isDa2enError(err, 'model-corrupt')
-      ? `; if its checkpoint is damaged (a download cut short), delete ${source} and run "da2en model download --model ${req.id}${dtypeFlag(req.dtype)}" to fetch it again`
+      ? `; if its checkpoint is damaged (a download cut short), delete ${source} and run "${modelCommandLine('download', req)}" to fetch it again`
       : '';
     throw new Da2enError('model-corrupt', `could not convert ${req.id}: ${(err as Error).message}${refetch}`, { cause: err });
   }

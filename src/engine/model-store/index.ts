@@ -10,9 +10,11 @@ import { withModelLock, type LockHolder } from './download-lock.js';
 import { locateModel, lookalikeFolder, type ModelLocation } from './locate.js';
 import { checkFile } from './check-file.js';
 import { MANIFEST_NAME, loadManifest, readManifest } from './manifest.js';
-import { DEFAULT_MODEL_ID, KNOWN_SIZES, dtypeFlag, missingFiles, modelFile, requiredFiles } from './model-files.js';
+import { modelCommandLine } from './model-command.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, modelFile, requiredFiles } from './model-files.js';
 
-export { DEFAULT_MODEL_ID, QUALITY_MODELS, dtypeFlag, missingFiles, requiredFiles, type Quality } from './model-files.js';
+export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
+export { modelCommandLine, type ModelTarget } from './model-command.js';
 export { LARGE_DOWNLOAD_BYTES, checkpointDir } from './checkpoint.js';
 export { defaultModelsDir, defaultRemoteHost, locateModel, lookalikeFolder, type ModelLocation } from './locate.js';
 export { modelMemoryId } from './memory-id.js';
@@ -133,7 +135,7 @@ async function ensureLocated(location: ModelLocation, options: EnsureModelOption
       `model directory ${location.dir} lacks ${missing.join(', ')}; point --model at a complete Marian export (see models/README.md)`,
     );
   }
-  const fix = `da2en model download --model ${location.id}${dtypeFlag(options.dtype)}`;
+  const fix = modelCommandLine('download', { id: location.id, modelsDir: options.modelsDir, dtype: options.dtype });
   // Offline, only a checkpoint kept from an earlier download can fill the gap (it converts without the network).
   if (options.offline && !existsSync(checkpointDir(location.dir))) {
     throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
@@ -177,6 +179,7 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
     await installCheckpoint({
       id: location.id,
       dir: location.dir,
+      modelsDir: options.modelsDir,
       dtype: options.dtype,
       moreDtypes: more,
       remoteHost: options.remoteHost,

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_DTYPE } from '../defaults.js';
 import type { Dtype } from '../dtype.js';
 
 export const DEFAULT_MODEL_ID = 'Xenova/opus-mt-da-en';
@@ -26,11 +25,6 @@ export function requiredFiles(dtype: Dtype): string[] {
 /** The files of `requiredFiles(dtype)` not in `dir`. */
 export function missingFiles(dir: string, dtype: Dtype): string[] {
   return requiredFiles(dtype).filter((f) => !existsSync(path.join(dir, f)));
-}
-
-/** What to add to a `da2en model …` command for `dtype` (nothing for the default). */
-export function dtypeFlag(dtype: Dtype): string {
-  return dtype === DEFAULT_DTYPE ? '' : ` --dtype ${dtype}`;
 }
 
 /** Where the Optimum / Transformers.js layout keeps a graph: onnx/encoder_model(_quantized).onnx etc. */
