@@ -3,15 +3,17 @@ import { writeSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
+import { streamOutputError } from '../io/sinks.js';
 import { removeTempFilesNow } from '../io/temp-registry.js';
 import { packageVersion } from '../package-root.js';
 import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
 import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT } from './exit-codes.js';
-import { quietWhenReaderLeaves } from './closed-pipe.js';
+import { quietWhenReaderLeaves, writesSettled } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { contradiction, flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
+import { standardOutput } from './standard-output.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
@@ -37,7 +39,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const verbose = (optionWords.includes('--verbose') || optionWords.includes('-v')) && !quiet;
   const stderr = io.stderr ?? process.stderr;
   const ctx: CliContext = {
-    stdout: io.stdout ?? process.stdout,
+    stdout: io.stdout ?? standardOutput(),
     stderr,
     stdin: io.stdin ?? process.stdin,
     signal: controller.signal,
@@ -139,11 +141,18 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     });
 
   for (const register of COMMANDS) register(cli, ctx);
-  // Every command's output may go to a reader that leaves early (`da2en … | head`).
-  quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
+  // Every command's output may go to a reader that leaves early (`da2en … | head`), or fail (a full
+  // disk). process.stdout too: yargs writes --help and --version there.
+  const outputs = [...new Set([ctx.stdout, io.stdout ?? process.stdout])];
+  quietWhenReaderLeaves(...outputs, ctx.stderr);
 
   try {
     await cli.parseAsync();
+    // A report written in one go (`model path`, `eval --json`) is not checked by its command.
+    for (const output of outputs) {
+      const failure = await writesSettled(output);
+      if (failure) throw streamOutputError('standard output', failure);
+    }
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {

@@ -550,27 +550,55 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
   };
 }
 
-/** Writes to a stream (standard output), waiting whenever it asks to. Seal, commit and abort do nothing. */
-export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
+/**
+ * A failure to write a stream (`name`: "standard output") as the user sees it. A reader that went
+ * away (EPIPE) is not one: callers pass it on as it is, to stop quietly.
+ */
+export function streamOutputError(name: string, err: unknown): Da2enError {
+  if (err instanceof Da2enError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' : ((err as Error | undefined)?.message ?? String(err));
+  return new Da2enError('output', `cannot write ${name}: ${reason}`, { cause: err });
+}
+
+/**
+ * Writes to a stream (standard output), waiting whenever it asks to. Every write's own callback is
+ * heard, so that a failure is the sink's (kind `output`, or EPIPE as it is), whichever write it was;
+ * `seal`, `commit` and `place` wait for the last one. Abort does nothing: what was written stays.
+ */
+export function createStreamSink(stream: NodeJS.WritableStream, name = 'standard output'): TextSink {
+  let failure: Error | undefined;
+  let lastWrite: Promise<void> = Promise.resolve();
+  const check = () => {
+    if (failure === undefined) return;
+    if ((failure as NodeJS.ErrnoException).code === 'EPIPE') throw failure;
+    throw streamOutputError(name, failure);
+  };
   const put = async (data: string | Uint8Array) => {
-    if (data.length === 0 || stream.write(data)) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        stream.off('drain', done);
-        stream.off('error', done);
-        if (err) reject(err);
-        else resolve();
-      };
-      stream.on('drain', done);
-      stream.on('error', done);
+    check();
+    if (data.length === 0) return;
+    let room = true;
+    lastWrite = new Promise<void>((resolve) => {
+      room = stream.write(data, (err) => {
+        if (err) failure ??= err;
+        resolve();
+      });
     });
+    // Full: its callback comes once this chunk, the last one in the queue, is written (a 'drain'
+    // could never come, should the stream fail).
+    if (!room) await lastWrite;
+    check();
+  };
+  const written = async () => {
+    await lastWrite;
+    check();
   };
   return {
     write: put,
     appendFile: (file) => copyFileChunks(file, put),
-    seal: async () => {},
-    commit: async () => {},
-    place: async () => WRITTEN_AS_IT_WENT,
+    seal: written,
+    commit: written,
+    place: () => written().then(() => WRITTEN_AS_IT_WENT),
     abort: async () => {},
   };
 }
