@@ -31,12 +31,10 @@ function usageLine(msg: string): string {
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const controller = new AbortController();
-  // Words after `--` are inputs (`da2en -- -q` translates a file named -q), not these options.
-  const end = argv.indexOf('--');
-  const optionWords = end === -1 ? argv : argv.slice(0, end);
-  const quiet = optionWords.includes('--quiet') || optionWords.includes('-q');
-  // With --quiet too the command line is refused as contradictory: in one line, without a stack.
-  const verbose = (optionWords.includes('--verbose') || optionWords.includes('-v')) && !quiet;
+  // As yargs reads them (`-qf html`, `--quiet=true`, `--no-quiet`; not `-q` after `--`, an input):
+  // set by the first middleware, before any check can fail.
+  let quiet = false;
+  let verbose = false;
   const stderr = io.stderr ?? process.stderr;
   const ctx: CliContext = {
     stdout: io.stdout ?? standardOutput(),
@@ -105,6 +103,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     // would otherwise read "0x10" as 16 and "1e3" as 1000 before the check could see them.
     // Words after `--` are kept apart, to be added to the inputs (takeWordsAfterDashDash).
     .parserConfiguration({ 'parse-numbers': false, 'populate--': true })
+    .middleware((parsed) => {
+      quiet = parsed['quiet'] === true;
+      // With --quiet too the command line is refused as contradictory: in one line, without a stack.
+      verbose = parsed['verbose'] === true && !quiet;
+    }, true)
     .middleware((parsed) => restoreLoneDashes(parsed), true)
     .middleware((parsed) => takeWordsAfterDashDash(parsed), true)
     // Before any option's own check (they run in the order added): one rule for an option given twice,

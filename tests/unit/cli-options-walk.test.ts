@@ -381,8 +381,10 @@ describe('words after -- are inputs, whatever they look like', () => {
       expect(outcome.stderr).toMatch(/^da2en: --beams must be/);
       expect(outcome.stderr.trim().split('\n'), outcome.stderr).toHaveLength(1);
     }
-    // Before --, it still does.
-    const verbose = await parse(['a.txt', '--beams', '0', '-v']);
-    expect(verbose.stderr).toMatch(/\n\s+at /);
+    // Before --, it still does, however yargs reads it (with a value, grouped with another short option).
+    for (const args of [['a.txt', '--beams', '0', '-v'], ['a.txt', '--beams', '0', '--verbose=true'], ['a.txt', '--beams', '0', '-vf', 'html']]) {
+      const verbose = await parse(args);
+      expect(verbose.stderr, args.join(' ')).toMatch(/\n\s+at /);
+    }
   });
 });
