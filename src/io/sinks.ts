@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
 import { nameBeside } from './name-beside.js';
+import { physicalPath } from './same-file.js';
 import { isNameTooLong } from './name-limits.js';
 import { setAside } from './set-aside.js';
 import { trackTemp } from './temp-registry.js';
@@ -122,12 +123,15 @@ type OutputPlace =
 
 /** Where a chain of symbolic links ending nowhere leads: the file to create (`file` itself if it is no link). */
 async function danglingLinkTarget(file: string): Promise<string> {
-  let current = path.resolve(file);
+  // `..` read as the system reads it (`link/../new.txt` is beside where the link leads).
+  let current = path.resolve(await physicalPath(file));
   // 40 links, as the kernel allows (ELOOP beyond).
   for (let hops = 0; hops < 40; hops++) {
     const info = await lstat(current).catch(() => undefined);
     if (!info?.isSymbolicLink()) return current;
-    current = path.resolve(path.dirname(current), await readlink(current));
+    const link = await readlink(current);
+    // Joined as written, not by path.join, which would read a `..` in the link before physicalPath can.
+    current = path.resolve(await physicalPath(path.isAbsolute(link) ? link : `${path.dirname(current)}${path.sep}${link}`));
   }
   throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
 }
