@@ -168,7 +168,11 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.
   for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
 
-  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY));
+  // By default, no bar when an output goes to standard output on a terminal: the bar and the text
+  // would share the screen's lines (the text glued to the bar, a stale bar after it), and there the
+  // text appearing is the progress. --progress still asks for it.
+  const outputOnTerminal = Boolean(ctx.stdout.isTTY) && plans.some((plan) => plan.targets.some((target) => target.path === null));
+  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY) && !outputOnTerminal);
   const progress = createProgress(showProgress, ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;
