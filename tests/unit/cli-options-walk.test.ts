@@ -256,6 +256,16 @@ describe('--no-cache with --cache-dir: exit 2 with one line, in every command th
   }
 });
 
+describe('eval --save-hyp -', () => {
+  it('is refused (standard output carries the scores), not written as a file named -; ./- is such a file', async () => {
+    const outcome = await parse(['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', '-']);
+    expectOneLineUsageError(outcome, 'eval --save-hyp -');
+    expect(outcome.stderr).toMatch(/^da2en: --save-hyp -: standard output carries eval's scores/);
+    const named = await parse(['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', './-']);
+    expect(named.code, named.stderr).toBe(0);
+  });
+});
+
 describe('an empty path (or address, Redis URL, queue name) is refused, never the default or the current folder', () => {
   const cases: [string[], string][] = [
     [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
