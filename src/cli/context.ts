@@ -3,7 +3,8 @@ import type { Translator } from '../engine/translator.js';
 
 /** What a command may touch: the streams, the abort signal, and the two kinds of messages. */
 export interface CliContext {
-  stdout: NodeJS.WriteStream;
+  /** Standard output: process.stdout, or a stream on its descriptor that writes every byte (standard-output.ts). */
+  stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadableStream;
   signal: AbortSignal;

@@ -3,15 +3,17 @@ import { writeSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
+import { streamOutputError } from '../io/sinks.js';
 import { removeTempFilesNow } from '../io/temp-registry.js';
 import { packageVersion } from '../package-root.js';
 import { endAtOnceOnSignalWhenSettled, mayEndNow, stoppedBySignal } from './early-exit.js';
 import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT, STOP_WORD_OF_EXIT } from './exit-codes.js';
-import { quietWhenReaderLeaves } from './closed-pipe.js';
+import { quietWhenReaderLeaves, writesSettled } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { contradiction, flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
+import { standardOutput } from './standard-output.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
   /**
@@ -29,15 +31,13 @@ function usageLine(msg: string): string {
 /** Runs the CLI and returns the exit code (the process is left to the caller, for tests). */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const controller = new AbortController();
-  // Words after `--` are inputs (`da2en -- -q` translates a file named -q), not these options.
-  const end = argv.indexOf('--');
-  const optionWords = end === -1 ? argv : argv.slice(0, end);
-  const quiet = optionWords.includes('--quiet') || optionWords.includes('-q');
-  // With --quiet too the command line is refused as contradictory: in one line, without a stack.
-  const verbose = (optionWords.includes('--verbose') || optionWords.includes('-v')) && !quiet;
+  // As yargs reads them (`-qf html`, `--quiet=true`, `--no-quiet`; not `-q` after `--`, an input):
+  // set by the first middleware, before any check can fail.
+  let quiet = false;
+  let verbose = false;
   const stderr = io.stderr ?? process.stderr;
   const ctx: CliContext = {
-    stdout: io.stdout ?? process.stdout,
+    stdout: io.stdout ?? standardOutput(),
     stderr,
     stdin: io.stdin ?? process.stdin,
     signal: controller.signal,
@@ -103,6 +103,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     // would otherwise read "0x10" as 16 and "1e3" as 1000 before the check could see them.
     // Words after `--` are kept apart, to be added to the inputs (takeWordsAfterDashDash).
     .parserConfiguration({ 'parse-numbers': false, 'populate--': true })
+    .middleware((parsed) => {
+      quiet = parsed['quiet'] === true;
+      // With --quiet too the command line is refused as contradictory: in one line, without a stack.
+      verbose = parsed['verbose'] === true && !quiet;
+    }, true)
     .middleware((parsed) => restoreLoneDashes(parsed), true)
     .middleware((parsed) => takeWordsAfterDashDash(parsed), true)
     // Before any option's own check (they run in the order added): one rule for an option given twice,
@@ -139,11 +144,18 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     });
 
   for (const register of COMMANDS) register(cli, ctx);
-  // Every command's output may go to a reader that leaves early (`da2en … | head`).
-  quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
+  // Every command's output may go to a reader that leaves early (`da2en … | head`), or fail (a full
+  // disk). process.stdout too: yargs writes --help and --version there.
+  const outputs = [...new Set([ctx.stdout, io.stdout ?? process.stdout])];
+  quietWhenReaderLeaves(...outputs, ctx.stderr);
 
   try {
     await cli.parseAsync();
+    // A report written in one go (`model path`, `eval --json`) is not checked by its command.
+    for (const output of outputs) {
+      const failure = await writesSettled(output);
+      if (failure) throw streamOutputError('standard output', failure);
+    }
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { shownInput } from '../input/input-format.js';
 import { NAME_MAX_BYTES, fitBytes } from '../io/name-limits.js';
-import { fileIdentity, pathKey } from '../io/same-file.js';
+import { fileIdentity, pathKey, physicalPath } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
 export type { Format };
@@ -139,6 +139,21 @@ function formatFromExtension(file: string, formats?: Format[]): Format {
   const format = formatFromPath(file);
   if (!format) throw new Da2enError('usage', `cannot tell the format from "${file}"; use a .html, .md, .txt or .json name, or give --format`);
   return format;
+}
+
+/**
+ * The request with its paths as the system reads them (physicalPath): `--out-dir link/..` is the
+ * folder holding where the link leads, as for the shell, not the one holding the link. For
+ * planOutputs, which joins names to them (and so would read such a `..` as written).
+ */
+export async function withPhysicalPaths(req: PlanRequest): Promise<PlanRequest> {
+  const inputs = await Promise.all(req.inputs.map((input) => (isFileInput(input) ? physicalPath(input) : input)));
+  return {
+    ...req,
+    inputs,
+    ...(req.output !== undefined && req.output !== '-' ? { output: await physicalPath(req.output) } : {}),
+    ...(req.outDir !== undefined ? { outDir: await physicalPath(req.outDir) } : {}),
+  };
 }
 
 /** Decides, before any work is done, every file each input will produce (pure). */

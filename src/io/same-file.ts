@@ -13,12 +13,34 @@ export function pathKey(file: string): string {
 }
 
 /**
+ * `file` as the system reads it. A `..` after a name is the parent on disk of what that name is:
+ * after a symbolic link (`link/..`), the folder holding where the link leads, which path.resolve and
+ * path.join would make the folder holding the link. So up to its last such `..`, the path is resolved
+ * through its links: the real path of its longest part that exists, then the rest (names still to be
+ * made, where reading `..` as written is right). A path without such a `..` is returned as it is.
+ */
+export async function physicalPath(file: string): Promise<string> {
+  const parts = file.split(path.sep);
+  const isName = (part: string) => part !== '' && part !== '.' && part !== '..';
+  let last = -1;
+  for (let i = 1; i < parts.length; i++) if (parts[i] === '..' && parts.slice(0, i).some(isName)) last = i;
+  for (let end = last; end >= 0; end--) {
+    const head = parts.slice(0, end + 1).join(path.sep);
+    if (head === '') continue;
+    // fs/promises' realpath is the system's, which reads `..` after a link as the kernel does (fs.realpathSync does not).
+    const real = await realpath(head).catch(() => undefined);
+    if (real !== undefined) return path.join(real, ...parts.slice(end + 1));
+  }
+  return file;
+}
+
+/**
  * The path with its links resolved, for a file or folder that may not exist yet: the real path of
  * its nearest existing folder, and the rest as written. Two spellings of one place through a link
  * (a linked output folder) get one key.
  */
 export async function realPathKey(file: string): Promise<string> {
-  const absolute = path.resolve(file);
+  const absolute = path.resolve(await physicalPath(file));
   for (let existing = absolute; ; existing = path.dirname(existing)) {
     const real = await realpath(existing).catch(() => undefined);
     if (real !== undefined) return path.join(real, path.relative(existing, absolute));

@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
 import { nameBeside } from './name-beside.js';
+import { physicalPath } from './same-file.js';
 import { isNameTooLong } from './name-limits.js';
 import { setAside } from './set-aside.js';
 import { trackTemp } from './temp-registry.js';
@@ -122,12 +123,15 @@ type OutputPlace =
 
 /** Where a chain of symbolic links ending nowhere leads: the file to create (`file` itself if it is no link). */
 async function danglingLinkTarget(file: string): Promise<string> {
-  let current = path.resolve(file);
+  // `..` read as the system reads it (`link/../new.txt` is beside where the link leads).
+  let current = path.resolve(await physicalPath(file));
   // 40 links, as the kernel allows (ELOOP beyond).
   for (let hops = 0; hops < 40; hops++) {
     const info = await lstat(current).catch(() => undefined);
     if (!info?.isSymbolicLink()) return current;
-    current = path.resolve(path.dirname(current), await readlink(current));
+    const link = await readlink(current);
+    // Joined as written, not by path.join, which would read a `..` in the link before physicalPath can.
+    current = path.resolve(await physicalPath(path.isAbsolute(link) ? link : `${path.dirname(current)}${path.sep}${link}`));
   }
   throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
 }
@@ -550,27 +554,55 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
   };
 }
 
-/** Writes to a stream (standard output), waiting whenever it asks to. Seal, commit and abort do nothing. */
-export function createStreamSink(stream: NodeJS.WritableStream): TextSink {
+/**
+ * A failure to write a stream (`name`: "standard output") as the user sees it. A reader that went
+ * away (EPIPE) is not one: callers pass it on as it is, to stop quietly.
+ */
+export function streamOutputError(name: string, err: unknown): Da2enError {
+  if (err instanceof Da2enError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' : ((err as Error | undefined)?.message ?? String(err));
+  return new Da2enError('output', `cannot write ${name}: ${reason}`, { cause: err });
+}
+
+/**
+ * Writes to a stream (standard output), waiting whenever it asks to. Every write's own callback is
+ * heard, so that a failure is the sink's (kind `output`, or EPIPE as it is), whichever write it was;
+ * `seal`, `commit` and `place` wait for the last one. Abort does nothing: what was written stays.
+ */
+export function createStreamSink(stream: NodeJS.WritableStream, name = 'standard output'): TextSink {
+  let failure: Error | undefined;
+  let lastWrite: Promise<void> = Promise.resolve();
+  const check = () => {
+    if (failure === undefined) return;
+    if ((failure as NodeJS.ErrnoException).code === 'EPIPE') throw failure;
+    throw streamOutputError(name, failure);
+  };
   const put = async (data: string | Uint8Array) => {
-    if (data.length === 0 || stream.write(data)) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        stream.off('drain', done);
-        stream.off('error', done);
-        if (err) reject(err);
-        else resolve();
-      };
-      stream.on('drain', done);
-      stream.on('error', done);
+    check();
+    if (data.length === 0) return;
+    let room = true;
+    lastWrite = new Promise<void>((resolve) => {
+      room = stream.write(data, (err) => {
+        if (err) failure ??= err;
+        resolve();
+      });
     });
+    // Full: its callback comes once this chunk, the last one in the queue, is written (a 'drain'
+    // could never come, should the stream fail).
+    if (!room) await lastWrite;
+    check();
+  };
+  const written = async () => {
+    await lastWrite;
+    check();
   };
   return {
     write: put,
     appendFile: (file) => copyFileChunks(file, put),
-    seal: async () => {},
-    commit: async () => {},
-    place: async () => WRITTEN_AS_IT_WENT,
+    seal: written,
+    commit: written,
+    place: () => written().then(() => WRITTEN_AS_IT_WENT),
     abort: async () => {},
   };
 }

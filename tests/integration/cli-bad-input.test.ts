@@ -68,6 +68,11 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     const noticed = await runCli([p, '--model', model, '--offline', '--no-cache', '--format', 'json', '--out-dir', out]);
     expect(noticed.code).toBe(0);
     expect(noticed.stderr).toContain(`${p}: not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)`);
+    // --quiet however yargs reads it: with a value, or grouped with another short option.
+    for (const quietly of [['--quiet=true', '--format', 'json'], ['-qf', 'json']]) {
+      const silent = await runCli([p, '--model', model, '--offline', '--no-cache', '--out-dir', mkdtempSync(path.join(dir, 'out-')), ...quietly]);
+      expect([silent.code, silent.stderr], quietly.join(' ')).toEqual([0, '']);
+    }
   });
   it('web pages and Markdown too: plain text read as HTML (exit 7), binary named .html/.md, Markdown with nothing to translate, BOM-less UTF-16 (exit 3)', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);

@@ -256,6 +256,16 @@ describe('--no-cache with --cache-dir: exit 2 with one line, in every command th
   }
 });
 
+describe('eval --save-hyp -', () => {
+  it('is refused (standard output carries the scores), not written as a file named -; ./- is such a file', async () => {
+    const outcome = await parse(['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', '-']);
+    expectOneLineUsageError(outcome, 'eval --save-hyp -');
+    expect(outcome.stderr).toMatch(/^da2en: --save-hyp -: standard output carries eval's scores/);
+    const named = await parse(['eval', '--ref', 'r.txt', '--src', 's.txt', '--save-hyp', './-']);
+    expect(named.code, named.stderr).toBe(0);
+  });
+});
+
 describe('an empty path (or address, Redis URL, queue name) is refused, never the default or the current folder', () => {
   const cases: [string[], string][] = [
     [['a.txt', '--cache-dir', ''], '--cache-dir needs a folder'],
@@ -381,8 +391,10 @@ describe('words after -- are inputs, whatever they look like', () => {
       expect(outcome.stderr).toMatch(/^da2en: --beams must be/);
       expect(outcome.stderr.trim().split('\n'), outcome.stderr).toHaveLength(1);
     }
-    // Before --, it still does.
-    const verbose = await parse(['a.txt', '--beams', '0', '-v']);
-    expect(verbose.stderr).toMatch(/\n\s+at /);
+    // Before --, it still does, however yargs reads it (with a value, grouped with another short option).
+    for (const args of [['a.txt', '--beams', '0', '-v'], ['a.txt', '--beams', '0', '--verbose=true'], ['a.txt', '--beams', '0', '-vf', 'html']]) {
+      const verbose = await parse(args);
+      expect(verbose.stderr, args.join(' ')).toMatch(/\n\s+at /);
+    }
   });
 });

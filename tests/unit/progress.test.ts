@@ -1,7 +1,12 @@
 /** Progress bars (issue 11, item 8): no "ETA NFs"/"ETA LLs", and the download bar ends at its total. */
-import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { createProgress, formatEta } from '../../src/cli/progress.js';
+import { FakeTranslator } from '../helpers/fake-translator.js';
 
 /** A non-terminal stderr: with progress forced on, cli-progress writes one plain line per redraw. */
 function logStream() {
@@ -102,5 +107,40 @@ describe('createProgress', () => {
     await redrawn();
     progress.stop();
     expect(log.lines()).toEqual(lines);
+  });
+});
+
+describe('the translate command on a terminal', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-progress-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** `printf … | da2en - …` with stdout and stderr on the terminal: what each received. */
+  async function onTerminal(args: string[]) {
+    const terminal = () => Object.assign(new PassThrough(), { isTTY: true, columns: 80 }) as unknown as NodeJS.WriteStream;
+    const stdout = terminal();
+    const stderr = terminal();
+    const text = { stdout: '', stderr: '' };
+    stdout.on('data', (c: Buffer) => (text.stdout += c.toString()));
+    stderr.on('data', (c: Buffer) => (text.stderr += c.toString()));
+    const code = await main(['-', '--model', dir, '--offline', '--no-cache', ...args], {
+      stdout,
+      stderr,
+      stdin: Readable.from([Buffer.from('Hej verden. Det er en god dag.\n\nEn to.\n')]),
+      loadTranslator: async () => new FakeTranslator(),
+    });
+    return { code, ...text };
+  }
+
+  it('draws no bar over an output written to that terminal (it would garble the text)', async () => {
+    const run = await onTerminal(['--format', 'txt']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Hej verden.');
+    expect(run.stderr).not.toContain('translating');
+  });
+
+  it('draws one while the output goes to a file', async () => {
+    const run = await onTerminal(['--format', 'txt', '--out-dir', path.join(dir, 'out')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('translating');
   });
 });

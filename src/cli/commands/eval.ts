@@ -16,6 +16,8 @@ function builder(y: Argv) {
     .check((a) => {
       if (!a.src && !a.hyp) throw new Da2enError('usage', 'eval needs --src (to translate) or --hyp (to score existing output) besides --ref');
       // --hyp scores a file as it is: nothing is translated, so there would be nothing to save.
+      // Elsewhere - is standard output, but here that carries eval's own report: the two would mix.
+      if (a.saveHyp === '-') throw new Da2enError('usage', "--save-hyp -: standard output carries eval's scores, which the translations would be mixed into; give a file (./- for one named -)");
       if (a.saveHyp && a.hyp) throw new Da2enError('usage', '--save-hyp saves the translations of --src, and --hyp scores an existing file without translating: give one of them');
       return true;
     })

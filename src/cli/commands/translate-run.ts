@@ -21,7 +21,7 @@ import { DEFAULT_DTYPE } from '../../engine/defaults.js';
 import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.js';
 import { modelMemoryId } from '../../engine/model-store/memory-id.js';
 import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
-import { checkOutputsOnDisk, planOutputs, type InputPlan } from '../output-plan.js';
+import { checkOutputsOnDisk, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
@@ -111,13 +111,15 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   engineEntry.catch(() => undefined); // awaited below, unless an input fails first
   const url = args.inputFormat === 'md' ? args.inputs.find(isUrl) : undefined;
   if (url !== undefined) throw new Da2enError('usage', `${shownInput(url)}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
-  const plans: InputPlan[] = planOutputs({
-    inputs: args.inputs,
-    ...(args.formats !== undefined ? { formats: args.formats } : {}),
-    ...(args.output !== undefined ? { output: args.output } : {}),
-    ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
-    stdoutIsTTY: Boolean(ctx.stdout.isTTY),
-  });
+  const plans: InputPlan[] = planOutputs(
+    await withPhysicalPaths({
+      inputs: args.inputs,
+      ...(args.formats !== undefined ? { formats: args.formats } : {}),
+      ...(args.output !== undefined ? { output: args.output } : {}),
+      ...(args.outDir !== undefined ? { outDir: args.outDir } : {}),
+      stdoutIsTTY: Boolean(ctx.stdout.isTTY),
+    }),
+  );
   // Markdown and pages are parsed in a worker thread that a stop ends: a hostile input can keep the
   // parsers busy for minutes, and on this thread it would hold Ctrl-C until they were done. Where the
   // inputs' names say so, it starts now, while the engine is imported (a thread costs ~0.1 s to start).
@@ -166,7 +168,11 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.
   for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
 
-  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY));
+  // By default, no bar when an output goes to standard output on a terminal: the bar and the text
+  // would share the screen's lines (the text glued to the bar, a stale bar after it), and there the
+  // text appearing is the progress. --progress still asks for it.
+  const outputOnTerminal = Boolean(ctx.stdout.isTTY) && plans.some((plan) => plan.targets.some((target) => target.path === null));
+  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY) && !outputOnTerminal);
   const progress = createProgress(showProgress, ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;

@@ -1,0 +1,74 @@
+/**
+ * A `..` after a symbolic link is read as the system reads it (the parent of where the link leads),
+ * not as written (the folder holding the link): an output lands where the shell would put it, and
+ * never replaces a file of the same name beside the link.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { physicalPath } from '../../src/io/same-file.js';
+import { writeFileAtomically } from '../../src/io/sinks.js';
+import { FakeTranslator } from '../helpers/fake-translator.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-physical-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** dir/real/sub, and dir/sl → real/sub: `sl/..` is dir/real to the system, dir as written. */
+function tree(name: string): { root: string; real: string; sl: string } {
+  const root = path.join(dir, name);
+  const real = path.join(root, 'real');
+  mkdirSync(path.join(real, 'sub'), { recursive: true });
+  symlinkSync(path.join('real', 'sub'), path.join(root, 'sl'));
+  return { root, real, sl: path.join(root, 'sl') };
+}
+
+describe('physicalPath', () => {
+  it('reads `..` after a link, and after names still to be made, as the system would', async () => {
+    const { root, real, sl } = tree('p');
+    expect(await physicalPath(`${sl}/..`)).toBe(real);
+    expect(await physicalPath(`${sl}/../x.txt`)).toBe(path.join(real, 'x.txt'));
+    expect(await physicalPath(`${sl}/new/../x.txt`)).toBe(path.join(real, 'sub', 'x.txt'));
+    // No `..` after a name: as written, links and all.
+    expect(await physicalPath(`${sl}/x.txt`)).toBe(`${sl}/x.txt`);
+    expect(await physicalPath(`${root}/../x.txt`)).toBe(path.join(dir, 'x.txt'));
+  });
+});
+
+describe('an output path with `..` after a link', () => {
+  it('a new file is written where the system reads the path, the file beside the link left alone', async () => {
+    const { root, real, sl } = tree('w');
+    writeFileSync(path.join(root, 'x.txt'), 'keep');
+    await writeFileAtomically(`${sl}/../x.txt`, 'new');
+    expect(readFileSync(path.join(root, 'x.txt'), 'utf8')).toBe('keep');
+    expect(readFileSync(path.join(real, 'x.txt'), 'utf8')).toBe('new');
+  });
+
+  it('the CLI: --out-dir link/.., -o link/../x.txt and an input named link/../a.txt', async () => {
+    const { root, real, sl } = tree('cli');
+    const input = path.join(root, 'a.txt');
+    writeFileSync(input, 'Hej verden.\n');
+    writeFileSync(path.join(root, 'x.txt'), 'keep');
+    const translator = new FakeTranslator();
+    const run = (args: string[]) => runCli([...args, '--model', dir, '--offline', '--no-cache', '--quiet', '--format', 'txt'], '', { loadTranslator: async () => translator });
+
+    expect((await run([input, '--out-dir', `${sl}/..`])).code).toBe(0);
+    expect((await run([input, '-o', `${sl}/../x.txt`])).code).toBe(0);
+    expect(readFileSync(path.join(root, 'x.txt'), 'utf8')).toBe('keep');
+    expect(readdirSync(root).sort()).toEqual(['a.txt', 'real', 'sl', 'x.txt']);
+    expect(readdirSync(real).sort()).toEqual(['a.da-en.txt', 'sub', 'x.txt']);
+
+    // An input so named is real/b.txt: its output goes beside it, and `-o real/b.txt` is refused as the input.
+    writeFileSync(path.join(real, 'b.txt'), 'Hej igen.\n');
+    writeFileSync(path.join(root, 'b.txt'), 'not the input');
+    const beside = await run([`${sl}/../b.txt`, input]);
+    expect(beside.code, beside.stderr).toBe(0);
+    expect(readdirSync(real)).toContain('b.da-en.txt');
+    const onInput = await run([`${sl}/../b.txt`, '-o', path.join(real, 'b.txt')]);
+    expect([onInput.code, onInput.stderr]).toEqual([2, `da2en: output ${path.join(real, 'b.txt')} is an input file; refusing to overwrite it\n`]);
+    // …and `-o b.txt` beside the link is not the input: written.
+    expect((await run([`${sl}/../b.txt`, '-o', path.join(root, 'b.txt')])).code).toBe(0);
+    expect(readFileSync(path.join(real, 'b.txt'), 'utf8')).toBe('Hej igen.\n');
+  });
+});
