@@ -8,7 +8,10 @@
  * literals in the URL, for the first request and every redirect): the server refuses private
  * ranges with it; the CLI, working for the person at the keyboard, allows everything.
  *
- * Messages (and FetchError's `url`) name URLs with their credentials hidden (redact-url.ts).
+ * Credentials in the URL are sent as HTTP Basic authentication (basic-auth.ts), to the URL's own
+ * origin only: a redirect that leaves it drops them for the rest of the fetch, as the Fetch standard
+ * does (a redirect from https to http leaves it too). Messages (and FetchError's `url`) name URLs
+ * with their credentials hidden (redact-url.ts).
  */
 import dns from 'node:dns';
 import net from 'node:net';
@@ -17,7 +20,8 @@ import zlib from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { packageVersion } from '../../package-root.js';
 import { FetchError } from './fetch-error.js';
-import { redactUrl } from './redact-url.js';
+import { basicAuthorization } from './basic-auth.js';
+import { redactedUrlError, redactUrl, withoutCredentials } from './redact-url.js';
 
 export const USER_AGENT = `da2en/${packageVersion()} (Danish-to-English article translator; +https://www.npmjs.com/package/da2en)`;
 
@@ -69,12 +73,16 @@ export async function fetchPage(url: string, options: FetchPageOptions = {}): Pr
   const dispatcher = createAgent(options);
   const redirects: string[] = [];
   let current = parseHttpUrl(url);
+  const credentialsOrigin = current.origin;
+  let authorization = basicAuthorization(current);
   try {
     for (;;) {
       checkLiteralAddress(current, options);
+      // Once left, for good: a page elsewhere could send the fetch back with a path of its choosing.
+      if (current.origin !== credentialsOrigin) authorization = undefined;
       let response: Dispatcher.ResponseData;
       try {
-        response = await request(current, {
+        response = await request(withoutCredentials(current.href), {
           method: 'GET',
           dispatcher,
           signal,
@@ -83,6 +91,7 @@ export async function fetchPage(url: string, options: FetchPageOptions = {}): Pr
             accept: options.accept ?? 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
             'accept-encoding': 'gzip, deflate, br',
             'accept-language': 'da, en;q=0.5',
+            ...(authorization ? { authorization } : {}),
           },
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
@@ -129,7 +138,7 @@ function parseHttpUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch (err) {
-    throw new FetchError('http-status', redactUrl(url), `${redactUrl(url)}: not a valid URL`, { cause: err });
+    throw new FetchError('http-status', redactUrl(url), `${redactUrl(url)}: not a valid URL`, { cause: redactedUrlError(err) });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new FetchError('http-status', redactUrl(url), `${redactUrl(url)}: only http and https URLs can be fetched`);
@@ -142,7 +151,7 @@ function resolveRedirect(location: string, from: URL): URL {
   try {
     next = new URL(location, from);
   } catch (err) {
-    throw new FetchError('redirects', redactUrl(from.href), `${redactUrl(from.href)}: redirect to an invalid address (${redactUrl(location)})`, { cause: err });
+    throw new FetchError('redirects', redactUrl(from.href), `${redactUrl(from.href)}: redirect to an invalid address (${redactUrl(location)})`, { cause: redactedUrlError(err) });
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
     throw new FetchError('redirects', redactUrl(from.href), `${redactUrl(from.href)}: redirect to a ${next.protocol} address, which da2en does not follow`);
