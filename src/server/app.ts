@@ -67,6 +67,14 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
   // A body holds the text (≤ 4 bytes per character in UTF-8, 6 when JSON-escaped) and a little more.
   const bodyLimit = charLimit < 0 ? 64 * 1024 * 1024 : Math.max(64 * 1024, charLimit * 6 + 64 * 1024);
 
+  // Set once shutdown begins: answers then close their connection, so none is left waiting for more.
+  let closing = false;
+  /** Headers every answer carries: most answers echo the client's text (errors and LibreTranslate's included). */
+  const answerHeaders = (reply: FastifyReply): void => {
+    void reply.headers(NOSNIFF);
+    if (closing) void reply.header('Connection', 'close');
+  };
+
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
@@ -74,11 +82,15 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // A URL Fastify cannot decode (`/%zz`) is answered before routing and the error handler; in our shape too.
-    frameworkErrors: (err, _request, reply) => {
-      const http = toHttpError(err);
+    // A URL Fastify cannot decode (`/%zz`) is answered before routing and the error handler; in our
+    // shape too. Its answer skips the hooks, those of @fastify/cors included: their headers are set here.
+    frameworkErrors: (err, _request, frameworkReply) => {
       // Fastify types this reply generically (any route's schema); it is a plain one here.
-      void (reply as FastifyReply).code(http.status).headers(http.headers).send({ error: http.message });
+      const reply = frameworkReply as FastifyReply;
+      const http = toHttpError(err);
+      answerHeaders(reply);
+      if (options.corsOrigin) void reply.header('Access-Control-Allow-Origin', options.corsOrigin);
+      void reply.code(http.status).headers(http.headers).send({ error: http.message });
     },
   });
   // Fastify parses text/plain by default; the API takes JSON and form bodies only (415 for the rest).
@@ -172,12 +184,8 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     },
   };
 
-  // Set once shutdown begins: answers then close their connection, so none is left waiting for more.
-  let closing = false;
   app.addHook('onSend', async (_request, reply, payload) => {
-    // Every answer, errors and LibreTranslate's included: most of them echo the client's text.
-    void reply.headers(NOSNIFF);
-    if (closing) void reply.header('Connection', 'close');
+    answerHeaders(reply);
     return payload;
   });
 

@@ -64,7 +64,8 @@ function fastifyMessage(e: { code?: string; message?: string; statusCode?: numbe
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send application/json or application/x-www-form-urlencoded';
     case 'FST_ERR_BAD_URL':
-      return `Invalid request: ${e.message ?? 'the URL cannot be decoded'}`;
+      // Fastify's message quotes the raw path, which is the client's to choose (markup, a script).
+      return 'Invalid request: the URL cannot be decoded (check its % escapes)';
     default:
       return e.message ?? 'Invalid request';
   }

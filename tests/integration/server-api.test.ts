@@ -206,10 +206,17 @@ describe('da2en serve: API contract', () => {
       expect(Object.keys((await r.json()) as JsonBody)).toEqual(['error']);
     });
 
-    it('a URL that cannot be decoded: 400 in the same shape', async () => {
-      const r = await fetch(`${open.url}/%zz`);
+    it('a URL that cannot be decoded: 400 in the same shape, never sniffed, the path not echoed', async () => {
+      const r = await fetch(`${open.url}/%zz%3Chtml%3E%3Cscript%3Ealert(1)%3C/script%3E`);
       expect(r.status).toBe(400);
-      expect(await r.json()).toEqual({ error: "Invalid request: '/%zz' is not a valid url component" });
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await r.json()).toEqual({ error: 'Invalid request: the URL cannot be decoded (check its % escapes)' });
+      // It is answered before routing, where the CORS plugin sets its header: --cors still holds.
+      const cors = await fetch(`${corsServer.url}/%zz`, { headers: { origin: 'https://reader.example' } });
+      expect(cors.status).toBe(400);
+      expect(cors.headers.get('access-control-allow-origin')).toBe('https://reader.example');
+      expect(cors.headers.get('x-content-type-options')).toBe('nosniff');
+      await cors.text();
     });
   });
 
