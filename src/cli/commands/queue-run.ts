@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import { Da2enError } from '../../errors.js';
 import { redactRedisUrl } from '../../cache/redis-memory.js';
@@ -271,11 +272,12 @@ export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Pr
     const read = () => queueStatus(queue, connection).catch((err: unknown) => {
       throw queueUnreachable(args.redis, err);
     });
+    // One line for scripts: the counts, and the failed articles they may act on.
+    const jsonLine = async (status: QueueStatus) => JSON.stringify({ ...status, failedArticles: status.failed > 0 ? await failedJobs(queue, FAILED_IN_JSON) : [] }) + '\n';
     if (!args.watch) {
       const status = await read();
       if (args.json) {
-        const failedArticles = status.failed > 0 ? await failedJobs(queue, FAILED_IN_JSON) : [];
-        ctx.stdout.write(JSON.stringify({ ...status, failedArticles }) + '\n');
+        ctx.stdout.write(await jsonLine(status));
         return 0;
       }
       ctx.stdout.write(`queue "${args.queue}" at ${redactRedisUrl(args.redis)}\n`);
@@ -287,7 +289,7 @@ export async function runQueueStatus(args: QueueStatusArgs, ctx: CliContext): Pr
       }
       return 0;
     }
-    return await watch(args, ctx, read);
+    return await (args.json ? watchJson(args, ctx, read, jsonLine) : watch(args, ctx, read));
   } finally {
     await close();
   }
@@ -311,7 +313,6 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
     for (;;) {
       const s = await read();
       const finished = s.completed + s.failed;
-      const left = s.waiting + s.active + s.delayed;
       const payload = {
         failed: s.failed,
         active: s.active,
@@ -326,15 +327,8 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
         bar.setTotal(Math.max(s.total, 1));
         bar.update(finished, payload);
       }
-      if (left === 0 && s.total > 0) break;
-      if (ctx.signal.aborted) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, args.interval * 1000);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      if (drained(s)) break;
+      await pause(args.interval, ctx.signal);
       if (ctx.signal.aborted) break;
     }
   } finally {
@@ -344,6 +338,27 @@ async function watch(args: QueueStatusArgs, ctx: CliContext, read: () => Promise
   const final = await read();
   for (const line of statusLines(final)) ctx.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** --watch --json: the object of `queue status --json`, one line each refresh, until the queue is drained. */
+async function watchJson(args: QueueStatusArgs, ctx: CliContext, read: () => Promise<QueueStatus>, jsonLine: (s: QueueStatus) => Promise<string>): Promise<number> {
+  for (;;) {
+    const s = await read();
+    ctx.stdout.write(await jsonLine(s));
+    if (drained(s)) return 0;
+    await pause(args.interval, ctx.signal);
+    ctx.signal.throwIfAborted();
+  }
+}
+
+/** Nothing waiting, running or retrying, and something was queued. */
+function drained(s: QueueStatus): boolean {
+  return s.waiting + s.active + s.delayed === 0 && s.total > 0;
+}
+
+/** `seconds`, or until the signal aborts (the caller looks at it). Its abort listener goes with each pause: a long watch piles up none. */
+async function pause(seconds: number, signal: AbortSignal): Promise<void> {
+  await sleep(seconds * 1000, undefined, { signal }).catch(() => {});
 }
 
 export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): Promise<number> {
