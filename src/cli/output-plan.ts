@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { shownInput } from '../input/input-format.js';
 import { NAME_MAX_BYTES, fitBytes } from '../io/name-limits.js';
-import { fileIdentity, pathKey, physicalPath } from '../io/same-file.js';
+import { fileIdentity, pathKey, physicalInputPath, physicalPath } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
 export type { Format };
@@ -147,7 +147,7 @@ function formatFromExtension(file: string, formats?: Format[]): Format {
  * planOutputs, which joins names to them (and so would read such a `..` as written).
  */
 export async function withPhysicalPaths(req: PlanRequest): Promise<PlanRequest> {
-  const inputs = await Promise.all(req.inputs.map((input) => (isFileInput(input) ? physicalPath(input) : input)));
+  const inputs = await Promise.all(req.inputs.map((input) => (isFileInput(input) ? physicalInputPath(input) : input)));
   return {
     ...req,
     inputs,
