@@ -3,7 +3,7 @@
  * not as written (the folder holding the link): an output lands where the shell would put it, and
  * never replaces a file of the same name beside the link.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,21 @@ describe('an output path with `..` after a link', () => {
     // …and `-o b.txt` beside the link is not the input: written.
     expect((await run([`${sl}/../b.txt`, '-o', path.join(root, 'b.txt')])).code).toBe(0);
     expect(readFileSync(path.join(real, 'b.txt'), 'utf8')).toBe('Hej igen.\n');
+  });
+
+  it('the CLI: an input named link/../a.txt is shown and recorded as given, its outputs beside where it is', async () => {
+    const { root, real, sl } = tree('shown');
+    writeFileSync(path.join(real, 'a.txt'), 'Hej verden.\n');
+    const input = `${sl}/../a.txt`;
+    const run = (args: string[]) => runCli([...args, '--model', dir, '--offline', '--no-cache', '--quiet'], '', { loadTranslator: async () => new FakeTranslator() });
+    // Two inputs: their outputs go beside them (one alone would go to standard output).
+    writeFileSync(path.join(root, 'c.txt'), 'Hej igen.\n');
+    const beside = await run([input, path.join(root, 'c.txt'), '--format', 'json,html']);
+    expect(beside.code, beside.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(real, 'a.da-en.json'), 'utf8')).metadata.source).toBe(input);
+    expect(readFileSync(path.join(real, 'a.da-en.html'), 'utf8')).toContain(`<dt>Source</dt><dd>${input}</dd>`);
+    const twice = await run([input, `${root}/real/a.txt`]);
+    expect([twice.code, twice.stderr]).toEqual([2, `da2en: ${input} and ${root}/real/a.txt would both write ${path.join(realpathSync(real), 'a.da-en.html')}; give them different names\n`]);
   });
 
   it('the CLI: a `..` after a link to nothing or a loop of links is refused in one line (exit 8), nothing written', async () => {
