@@ -6,6 +6,8 @@
  * quietly"). Any other failure (a full disk under `> out.txt`) is kept for `writesSettled`, which
  * main asks once the command is over: it is then said in one line, exit 8, never a stack trace.
  */
+import type { Writable } from 'node:stream';
+
 const failures = new WeakMap<NodeJS.WritableStream, Error | undefined>();
 
 /**
@@ -24,14 +26,29 @@ export function quietWhenReaderLeaves(...streams: NodeJS.WritableStream[]): void
 
 /**
  * Once every write to `stream` so far has been done: its first failure other than EPIPE, or undefined.
+ * Nothing is written here: an empty write is a write(2) of its own to a file or device (process.stdout
+ * there writes synchronously), which /dev/full refuses, and a command that wrote nothing to standard
+ * output must not fail on it. Only writes still queued are waited for.
  */
 export async function writesSettled(stream: NodeJS.WritableStream): Promise<Error | undefined> {
-  const writable = stream as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean; errored?: Error | null };
-  if (!writable.destroyed && !writable.writableEnded) {
-    // An empty write's callback comes after every earlier write's.
-    await new Promise<void>((resolve) => stream.write('', () => resolve()));
-  }
+  const writable = stream as NodeJS.WritableStream & Partial<Pick<Writable, 'destroyed' | 'errored' | 'writableLength' | 'writableNeedDrain'>>;
+  while ((writable.writableLength ?? 0) > 0 && !writable.destroyed && !writable.errored) await writesDone(writable);
   // `errored` is set as the write fails; its 'error' event (heard above) may still be to come.
   const failure = failures.get(stream) ?? writable.errored ?? undefined;
   return (failure as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' ? undefined : failure;
+}
+
+/** The next sign of progress: 'drain' where a write was told to wait for it, otherwise the next turn of the event loop. */
+function writesDone(stream: NodeJS.WritableStream & { writableNeedDrain?: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.writableNeedDrain) {
+      setImmediate(resolve);
+      return;
+    }
+    const done = () => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.once(event, done);
+  });
 }

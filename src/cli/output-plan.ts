@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Da2enError } from '../errors.js';
 import { shownInput } from '../input/input-format.js';
 import { NAME_MAX_BYTES, fitBytes } from '../io/name-limits.js';
-import { fileIdentity, pathKey, physicalPath } from '../io/same-file.js';
+import { fileIdentity, pathKey, physicalInputPath, physicalPath } from '../io/same-file.js';
 import { OUTPUT_FORMATS as FORMATS, extensionFor, formatFromPath, isOutputFormat, type OutputFormat as Format } from '../rendering/formats.js';
 
 export type { Format };
@@ -20,7 +20,10 @@ export interface OutputTarget {
 }
 
 export interface InputPlan {
+  /** As given: how it is shown and recorded (the outputs' source). */
   input: string;
+  /** A file input as the system reads it, where that differs (a `..` after a link): see withPhysicalPaths. */
+  inputOnDisk?: string;
   targets: OutputTarget[];
 }
 
@@ -29,6 +32,8 @@ export interface PlanRequest {
   formats?: Format[];
   output?: string;
   outDir?: string;
+  /** Each of `inputs` as the system reads it (withPhysicalPaths), for what goes beside it. */
+  inputsOnDisk?: string[];
   stdoutIsTTY: boolean;
 }
 
@@ -144,13 +149,15 @@ function formatFromExtension(file: string, formats?: Format[]): Format {
 /**
  * The request with its paths as the system reads them (physicalPath): `--out-dir link/..` is the
  * folder holding where the link leads, as for the shell, not the one holding the link. For
- * planOutputs, which joins names to them (and so would read such a `..` as written).
+ * planOutputs, which joins names to them (and so would read such a `..` as written). The inputs
+ * themselves stay as given (shown and recorded so, not by a real path that may name a home folder);
+ * where outputs go beside them, and whether an output is one, goes by inputsOnDisk.
  */
 export async function withPhysicalPaths(req: PlanRequest): Promise<PlanRequest> {
-  const inputs = await Promise.all(req.inputs.map((input) => (isFileInput(input) ? physicalPath(input) : input)));
+  const inputsOnDisk = await Promise.all(req.inputs.map((input) => (isFileInput(input) ? physicalInputPath(input) : input)));
   return {
     ...req,
-    inputs,
+    inputsOnDisk,
     ...(req.output !== undefined && req.output !== '-' ? { output: await physicalPath(req.output) } : {}),
     ...(req.outDir !== undefined ? { outDir: await physicalPath(req.outDir) } : {}),
   };
@@ -165,23 +172,33 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   if (req.output !== undefined) {
     if (req.inputs.length !== 1) throw new Da2enError('usage', '-o/--output takes one input; use --out-dir for several');
     const format = formatFromExtension(req.output, req.formats);
-    plans = [{ input: req.inputs[0]!, targets: [{ format, path: req.output === '-' ? null : req.output }] }];
+    plans = [{ ...inputAt(req, 0), targets: [{ format, path: req.output === '-' ? null : req.output }] }];
   } else if (req.outDir !== undefined) {
     const formats = req.formats ?? ['html'];
     const stems = stemsOf(req.inputs);
-    plans = req.inputs.map((input, i) => ({ input, targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stems[i]! + suffixFor(format)) })) }));
+    plans = req.inputs.map((_, i) => ({ ...inputAt(req, i), targets: formats.map((format) => ({ format, path: path.join(req.outDir!, stems[i]! + suffixFor(format)) })) }));
   } else if (req.inputs.length === 1 && (!req.stdoutIsTTY || req.inputs[0] === '-')) {
     const formats = req.formats ?? ['txt'];
     if (formats.length !== 1) throw new Da2enError('usage', `standard output takes one format; use --out-dir for ${formats.join(', ')}`);
-    plans = [{ input: req.inputs[0]!, targets: [{ format: formats[0]!, path: null }] }];
+    plans = [{ ...inputAt(req, 0), targets: [{ format: formats[0]!, path: null }] }];
   } else {
     if (req.inputs.includes('-')) throw new Da2enError('usage', 'with several inputs, standard input needs --out-dir');
     const formats = req.formats ?? ['html'];
     const stems = stemsOf(req.inputs);
-    plans = req.inputs.map((input, i) => ({ input, targets: formats.map((format) => ({ format, path: path.join(dirOf(input), stems[i]! + suffixFor(format)) })) }));
+    plans = req.inputs.map((_, i) => {
+      const input = inputAt(req, i);
+      return { ...input, targets: formats.map((format) => ({ format, path: path.join(dirOf(input.inputOnDisk ?? input.input), stems[i]! + suffixFor(format)) })) };
+    });
   }
   checkCollisions(plans);
   return plans;
+}
+
+/** The i-th input of the request, with where it is on disk when that is not how it is written. */
+function inputAt(req: PlanRequest, i: number): Pick<InputPlan, 'input' | 'inputOnDisk'> {
+  const input = req.inputs[i]!;
+  const onDisk = req.inputsOnDisk?.[i];
+  return onDisk !== undefined && onDisk !== input ? { input, inputOnDisk: onDisk } : { input };
 }
 
 function isFileInput(input: string): boolean {
@@ -190,7 +207,7 @@ function isFileInput(input: string): boolean {
 
 /** An output path that names an input, or another output (paths compared; checkOutputsOnDisk sees links too). */
 export function checkCollisions(plans: InputPlan[]): void {
-  const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => pathKey(p.input)));
+  const inputs = new Set(plans.filter((p) => isFileInput(p.input)).map((p) => pathKey(p.inputOnDisk ?? p.input)));
   const seen = new Map<string, string>();
   for (const plan of plans) {
     for (const target of plan.targets) {

@@ -4,8 +4,9 @@
  * writeBilingualStream refuses two outputs that are one file with these, and the CLI's output plan
  * (src/cli/output-plan.ts) its outputs that are an input or each other.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Da2enError } from '../errors.js';
 
 /** What two spellings of one path have in common. */
 export function pathKey(file: string): string {
@@ -18,6 +19,8 @@ export function pathKey(file: string): string {
  * path.join would make the folder holding the link. So up to its last such `..`, the path is resolved
  * through its links: the real path of its longest part that exists, then the rest (names still to be
  * made, where reading `..` as written is right). A path without such a `..` is returned as it is.
+ * Where that part is there but leads nowhere (a link to nothing, a loop of links) or is no folder, the
+ * system has no `..` after it, and neither has this: an `output` error naming the path and why.
  */
 export async function physicalPath(file: string): Promise<string> {
   const parts = file.split(path.sep);
@@ -28,10 +31,32 @@ export async function physicalPath(file: string): Promise<string> {
     const head = parts.slice(0, end + 1).join(path.sep);
     if (head === '') continue;
     // fs/promises' realpath is the system's, which reads `..` after a link as the kernel does (fs.realpathSync does not).
-    const real = await realpath(head).catch(() => undefined);
-    if (real !== undefined) return path.join(real, ...parts.slice(end + 1));
+    const real = await realpath(head).catch((err: NodeJS.ErrnoException) => err);
+    const rest = parts.slice(end + 1);
+    if (typeof real === 'string') {
+      if (rest.length > 0 && (await stat(real).catch(() => undefined))?.isDirectory() === false) throw noParent(file, head, 'is not a folder');
+      return path.join(real, ...rest);
+    }
+    // Not there at all: a name still to be made; the part before it tells.
+    if (!(await lstat(head).then(() => true, () => false))) continue;
+    throw noParent(file, head, real.code === 'ELOOP' ? 'is a loop of symbolic links' : real.code === 'ENOENT' ? `is a symbolic link to nothing (${await readlink(head).catch(() => '?')})` : `cannot be followed (${real.code ?? real.message})`);
   }
   return file;
+}
+
+function noParent(file: string, head: string, why: string): Da2enError {
+  return new Da2enError('output', `cannot write ${file}: ${head} ${why}, so the ".." after it leads nowhere`);
+}
+
+/**
+ * physicalPath for a file to be read: where the system cannot read it either, `file` as written,
+ * for the reading to say so (an input error, not an output's).
+ */
+export async function physicalInputPath(file: string): Promise<string> {
+  return physicalPath(file).catch((err: unknown) => {
+    if (err instanceof Da2enError) return file;
+    throw err;
+  });
 }
 
 /**

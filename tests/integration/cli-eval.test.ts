@@ -87,6 +87,16 @@ describe('eval --save-hyp never replaces an input', () => {
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(r.stdout));
   }, 60_000);
 
+  it('--save-hyp with a `..` after a link to nothing is refused (exit 8) before any model work, not written in the current folder', async () => {
+    symlinkSync(path.join('..', 'nowhere', 'dir'), path.join(dir, 'D'));
+    const r = await runEval(['--src', file('src5.da', SOURCE), '--ref', file('ref5.en', REFERENCE), '--save-hyp', `${dir}/D/../h5.en`]);
+    expectOneLine(r, 8, /^da2en: cannot write .*\/D\/\.\.\/h5\.en: .*\/D is a symbolic link to nothing \(\.\.\/nowhere\/dir\), so the "\.\." after it leads nowhere$/);
+    expect(r.loads).toBe(0);
+    // And a source so named is one that cannot be read (exit 3), not an output's failure.
+    const unread = await runEval(['--src', `${dir}/D/../src5.da`, '--ref', path.join(dir, 'ref5.en'), '--save-hyp', path.join(dir, 'h5.en')]);
+    expectOneLine(unread, 3, /^da2en: cannot read source .*\/D\/\.\.\/src5\.da: no such file$/);
+  });
+
   it('--save-hyp with --hyp is a usage error (nothing is translated), not silently ignored', async () => {
     const ref = file('ref3.en', REFERENCE);
     const r = await runEval(['--src', file('src3.da', SOURCE), '--ref', ref, '--hyp', ref, '--save-hyp', path.join(dir, 'never.en')]);

@@ -3,7 +3,7 @@
  * ids that follow the outputs, a failed article queued again, `queue results` with outputs that share
  * a name, readers that leave early, and a worker whose Redis is not there (at start, or gone).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useQueueBed } from '../helpers/queue-bed.js';
@@ -184,6 +184,25 @@ describe('queue add: an output folder through a link', () => {
     const again = await add([folder, '--out-dir', path.join(dir, 'inlink')]);
     expect(again.stderr).toMatch(/^queued 0 articles .*\(1 already queued with the same content, model and options; 1 file in the folders left out: this queue's own outputs\)\n$/);
     expect(again.code).toBe(0);
+  }, 300_000);
+
+  it('`link/..` is the folder holding where the link leads, as the system (and translate) reads it', async () => {
+    const url = `${bed.redis.url}/8`;
+    const dir = path.join(bed.work, 'dotdot');
+    mkdirSync(path.join(dir, 'real', 'sub'), { recursive: true });
+    mkdirSync(path.join(dir, 'w'));
+    symlinkSync(path.join('..', 'real', 'sub'), path.join(dir, 'w', 'L'));
+    const input = path.join(dir, 'w', 'a.txt');
+    writeFileSync(input, 'Det regner i Aarhus.\n');
+    const added = await cli(['queue', 'add', input, '--out-dir', `${dir}/w/L/../q`, '--redis', url, ...engine()]);
+    expect(added.code, added.stderr).toBe(0);
+    const { queue, close } = openQueue(url);
+    try {
+      const [job] = await queue.getJobs(['waiting']);
+      expect(job!.data.outDir).toBe(path.join(realpathSync(dir), 'real', 'q'));
+    } finally {
+      await close();
+    }
   }, 300_000);
 });
 

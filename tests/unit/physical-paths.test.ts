@@ -3,11 +3,12 @@
  * not as written (the folder holding the link): an output lands where the shell would put it, and
  * never replaces a file of the same name beside the link.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { physicalPath } from '../../src/io/same-file.js';
+import { Da2enError } from '../../src/errors.js';
+import { physicalInputPath, physicalPath } from '../../src/io/same-file.js';
 import { writeFileAtomically } from '../../src/io/sinks.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -33,6 +34,20 @@ describe('physicalPath', () => {
     // No `..` after a name: as written, links and all.
     expect(await physicalPath(`${sl}/x.txt`)).toBe(`${sl}/x.txt`);
     expect(await physicalPath(`${root}/../x.txt`)).toBe(path.join(dir, 'x.txt'));
+  });
+
+  it('refuses a `..` after a link to nothing, a loop of links or a file, as the system does (not read as written)', async () => {
+    const { root } = tree('nowhere');
+    symlinkSync(path.join('..', 'nowhere', 'dir'), path.join(root, 'D'));
+    symlinkSync('LOOP', path.join(root, 'LOOP'));
+    writeFileSync(path.join(root, 'f.txt'), '');
+    const refusal = (file: string) => physicalPath(file).then(() => undefined, (err: unknown) => [(err as Da2enError).kind, (err as Error).message]);
+    expect(await refusal(`${root}/D/../x.html`)).toEqual(['output', `cannot write ${root}/D/../x.html: ${root}/D is a symbolic link to nothing (../nowhere/dir), so the ".." after it leads nowhere`]);
+    expect(await refusal(`${root}/D/new/..`)).toEqual(['output', `cannot write ${root}/D/new/..: ${root}/D is a symbolic link to nothing (../nowhere/dir), so the ".." after it leads nowhere`]);
+    expect(await refusal(`${root}/LOOP/..`)).toEqual(['output', `cannot write ${root}/LOOP/..: ${root}/LOOP is a loop of symbolic links, so the ".." after it leads nowhere`]);
+    expect(await refusal(`${root}/f.txt/../x.html`)).toEqual(['output', `cannot write ${root}/f.txt/../x.html: ${root}/f.txt is not a folder, so the ".." after it leads nowhere`]);
+    // A file to read so named is left as written: its reading says it is not there.
+    expect(await physicalInputPath(`${root}/D/../a.txt`)).toBe(`${root}/D/../a.txt`);
   });
 });
 
@@ -70,5 +85,34 @@ describe('an output path with `..` after a link', () => {
     // …and `-o b.txt` beside the link is not the input: written.
     expect((await run([`${sl}/../b.txt`, '-o', path.join(root, 'b.txt')])).code).toBe(0);
     expect(readFileSync(path.join(real, 'b.txt'), 'utf8')).toBe('Hej igen.\n');
+  });
+
+  it('the CLI: an input named link/../a.txt is shown and recorded as given, its outputs beside where it is', async () => {
+    const { root, real, sl } = tree('shown');
+    writeFileSync(path.join(real, 'a.txt'), 'Hej verden.\n');
+    const input = `${sl}/../a.txt`;
+    const run = (args: string[]) => runCli([...args, '--model', dir, '--offline', '--no-cache', '--quiet'], '', { loadTranslator: async () => new FakeTranslator() });
+    // Two inputs: their outputs go beside them (one alone would go to standard output).
+    writeFileSync(path.join(root, 'c.txt'), 'Hej igen.\n');
+    const beside = await run([input, path.join(root, 'c.txt'), '--format', 'json,html']);
+    expect(beside.code, beside.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(real, 'a.da-en.json'), 'utf8')).metadata.source).toBe(input);
+    expect(readFileSync(path.join(real, 'a.da-en.html'), 'utf8')).toContain(`<dt>Source</dt><dd>${input}</dd>`);
+    const twice = await run([input, `${root}/real/a.txt`]);
+    expect([twice.code, twice.stderr]).toEqual([2, `da2en: ${input} and ${root}/real/a.txt would both write ${path.join(realpathSync(real), 'a.da-en.html')}; give them different names\n`]);
+  });
+
+  it('the CLI: a `..` after a link to nothing or a loop of links is refused in one line (exit 8), nothing written', async () => {
+    const { root } = tree('refused');
+    symlinkSync(path.join('..', 'nowhere', 'dir'), path.join(root, 'D'));
+    symlinkSync('LOOP', path.join(root, 'LOOP'));
+    const input = path.join(root, 'a.txt');
+    writeFileSync(input, 'Hej verden.\n');
+    const run = (args: string[]) => runCli([input, ...args, '--model', dir, '--offline', '--no-cache', '--quiet'], '', { loadTranslator: async () => new FakeTranslator() });
+    const file = await run(['-o', `${root}/D/../x.html`]);
+    expect([file.code, file.stderr]).toEqual([8, `da2en: cannot write ${root}/D/../x.html: ${root}/D is a symbolic link to nothing (../nowhere/dir), so the ".." after it leads nowhere\n`]);
+    const folder = await run(['--out-dir', `${root}/LOOP/..`]);
+    expect([folder.code, folder.stderr]).toEqual([8, `da2en: cannot write ${root}/LOOP/..: ${root}/LOOP is a loop of symbolic links, so the ".." after it leads nowhere\n`]);
+    expect(readdirSync(root).sort()).toEqual(['D', 'LOOP', 'a.txt', 'real', 'sl']);
   });
 });

@@ -1,11 +1,12 @@
 /** Progress bars (issue 11, item 8): no "ETA NFs"/"ETA LLs", and the download bar ends at its total. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createProgress, formatEta } from '../../src/cli/progress.js';
+import { writesToTerminal } from '../../src/cli/terminal-output.js';
 import { FakeTranslator } from '../helpers/fake-translator.js';
 
 /** A non-terminal stderr: with progress forced on, cli-progress writes one plain line per redraw. */
@@ -114,11 +115,16 @@ describe('the translate command on a terminal', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'da2en-progress-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** `printf … | da2en - …` with stdout and stderr on the terminal: what each received. */
-  async function onTerminal(args: string[]) {
+  /**
+   * `printf … | da2en - …` with stdout and stderr on the terminal: what each received. With
+   * `stderrDevice`, standard error's descriptor is open on that device (a terminal's stand-in).
+   */
+  async function onTerminal(args: string[], stderrDevice?: string) {
     const terminal = () => Object.assign(new PassThrough(), { isTTY: true, columns: 80 }) as unknown as NodeJS.WriteStream;
     const stdout = terminal();
     const stderr = terminal();
+    const fd = stderrDevice !== undefined ? openSync(stderrDevice, 'w') : undefined;
+    if (fd !== undefined) Object.assign(stderr, { fd });
     const text = { stdout: '', stderr: '' };
     stdout.on('data', (c: Buffer) => (text.stdout += c.toString()));
     stderr.on('data', (c: Buffer) => (text.stderr += c.toString()));
@@ -127,7 +133,7 @@ describe('the translate command on a terminal', () => {
       stderr,
       stdin: Readable.from([Buffer.from('Hej verden. Det er en god dag.\n\nEn to.\n')]),
       loadTranslator: async () => new FakeTranslator(),
-    });
+    }).finally(() => fd !== undefined && closeSync(fd));
     return { code, ...text };
   }
 
@@ -142,5 +148,24 @@ describe('the translate command on a terminal', () => {
     const run = await onTerminal(['--format', 'txt', '--out-dir', path.join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('translating');
+  });
+
+  it('draws none over an output file that is the terminal standard error is on (-o /dev/stdout, -o /dev/pts/N), one over another device', async () => {
+    const same = await onTerminal(['--format', 'txt', '-o', '/dev/null'], '/dev/null');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('translating');
+    const other = await onTerminal(['--format', 'txt', '-o', '/dev/zero'], '/dev/null');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toContain('translating');
+  });
+
+  it('/dev/tty is the process\'s own terminal, whatever terminal standard error is on', async () => {
+    const fd = openSync('/dev/null', 'w');
+    try {
+      expect(await writesToTerminal('/dev/tty', fd)).toBe(existsSync('/dev/tty'));
+      expect(await writesToTerminal(path.join(dir, 'a-file.txt'), fd)).toBe(false);
+    } finally {
+      closeSync(fd);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Da2enError } from '../../errors.js';
 import { evalResultJson, evaluate, formatEvalTable, splitLines } from '../../eval/index.js';
 import { firstBadUtf8Byte, sniffBinary } from '../../io/decode-text.js';
-import { physicalPath } from '../../io/same-file.js';
+import { physicalInputPath, physicalPath } from '../../io/same-file.js';
 import { checkWritable, writeFileAtomically } from '../../io/sinks.js';
 import { translateDocument } from '../../pipeline/translate-document.js';
 import { segmentLines } from '../../segmentation/for-translator.js';
@@ -54,8 +54,8 @@ async function checkSaveHyp(args: EvalRunOptions): Promise<void> {
   if (!args.saveHyp || !args.src) return; // without --src nothing is translated (eval.ts refuses --save-hyp with --hyp)
   // Compared as the system reads them (a `..` after a link), not as written.
   const plans: InputPlan[] = [
-    { input: await physicalPath(args.src), targets: [{ format: 'txt', path: await physicalPath(args.saveHyp) }] },
-    { input: await physicalPath(args.ref), targets: [] },
+    { input: await physicalInputPath(args.src), targets: [{ format: 'txt', path: await physicalPath(args.saveHyp) }] },
+    { input: await physicalInputPath(args.ref), targets: [] },
   ];
   checkCollisions(plans);
   await checkOutputsOnDisk(plans);

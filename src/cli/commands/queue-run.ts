@@ -10,7 +10,7 @@ import { redactRedisUrl } from '../../cache/redis-memory.js';
 import type { JobEngine, JobOutput, JobPipeline } from '../../queue/job.js';
 import { addArticles, claimOutputs, failedJobs, openQueue, outputHolders, queueStatus, queueUnreachable, safeJoin, writeResults, type ArticleToAdd, type ClaimConflict, type OutputClaim, type QueueStatus } from '../../queue/index.js';
 import { detectInputFormat, isUrl, shownInput } from '../../input/input-format.js';
-import { fileIdentity, pathKey, realPathKey } from '../../io/same-file.js';
+import { fileIdentity, pathKey, physicalPath, realPathKey } from '../../io/same-file.js';
 import { checkNameLength } from '../../io/sinks.js';
 import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
@@ -133,7 +133,8 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     batchTokens: args.batchTokens,
     maxBatchSize: args.maxBatchSize,
   };
-  const outDir = args.outDir !== undefined ? path.resolve(args.outDir) : null;
+  // `link/..` is where the link leads' parent, as translate's --out-dir reads it (physicalPath).
+  const outDir = args.outDir !== undefined ? path.resolve(await physicalPath(args.outDir)) : null;
   // Its files are recorded by their real paths, so that a link to the folder is the same folder; the
   // workers write into outDir as given (their mounts of a share may differ from this machine's).
   const outKey = outDir !== null ? await realPathKey(outDir) : null;

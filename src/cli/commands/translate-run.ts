@@ -23,6 +23,7 @@ import { modelMemoryId } from '../../engine/model-store/memory-id.js';
 import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
 import { checkOutputsOnDisk, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
+import { writesToTerminal } from '../terminal-output.js';
 import type { CliContext } from '../context.js';
 import type { EngineOptions } from '../../engine/load-translator.js';
 import type { InputEncoding } from '../../io/decode-text.js';
@@ -104,6 +105,16 @@ export function stopNote(cache: 'stored' | 'full' | null, inputsWritten: number,
   return `${written}; nothing of the rest was kept (--no-cache)`;
 }
 
+/** Whether an output goes to the terminal standard error is on (see showProgress). */
+async function outputOnTerminal(plans: readonly InputPlan[], ctx: CliContext): Promise<boolean> {
+  const targets = plans.flatMap((plan) => plan.targets);
+  if (ctx.stdout.isTTY && targets.some((target) => target.path === null)) return true;
+  const stderrFd: unknown = (ctx.stderr as { fd?: unknown }).fd;
+  if (typeof stderrFd !== 'number') return false;
+  for (const target of targets) if (target.path !== null && (await writesToTerminal(target.path, stderrFd))) return true;
+  return false;
+}
+
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   // The engine's entry point, which ctx.loadTranslator imports (main.ts): read while the inputs are,
   // and in place before the model is asked to start, so that the start waits for no file.
@@ -168,11 +179,11 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.
   for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
 
-  // By default, no bar when an output goes to standard output on a terminal: the bar and the text
-  // would share the screen's lines (the text glued to the bar, a stale bar after it), and there the
-  // text appearing is the progress. --progress still asks for it.
-  const outputOnTerminal = Boolean(ctx.stdout.isTTY) && plans.some((plan) => plan.targets.some((target) => target.path === null));
-  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY) && !outputOnTerminal);
+  // By default, no bar when an output goes to the terminal (standard output there, or a file that is
+  // that terminal: `-o /dev/stdout`, `-o /dev/tty`): the bar and the text would share the screen's
+  // lines (the text glued to the bar, a stale bar after it), and there the text appearing is the
+  // progress. --progress still asks for it.
+  const showProgress = args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY) && !(await outputOnTerminal(plans, ctx)));
   const progress = createProgress(showProgress, ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;
