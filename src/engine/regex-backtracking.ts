@@ -16,28 +16,26 @@
  *   never to a group, so no repeat nests in another and no alternation repeats;
  * - an unbounded repeat (`*`, `+`, `{n,}`) ends its top-level alternative: nothing after it can fail
  *   and send the engine back through it, so each try at a position is one greedy scan;
- * - the bounded choices before it (alternatives in groups, bounded repeats, multiplied along an
- *   alternative) number at most MAX_BRANCHES, and the steps of one try at a position (each way times
- *   what it may scan, lookarounds included) at most MAX_STEPS: few ways that each scan far
- *   (`(?:.|.)` eight times, then `.{100}` forty times) are as slow as many ways;
+ * - the steps of one try at a position are at most MAX_STEPS: the bounded choices before it
+ *   (alternatives in groups, bounded repeats, multiplied along an alternative), each with what it may
+ *   scan, lookarounds included. Counting ways alone is not enough: few ways that each scan far
+ *   (`(?:.|.)` eight times, then `.{100}` forty times) ran 40 s on 4,000 characters;
  * - the pattern is short and holds few wide classes, which V8 is slow to compile;
  * - no back-references, no named or flag groups, no nested classes or intersections: the syntax on
  *   which this reading and Oniguruma's could differ.
  */
 
-/** Most ways one top-level alternative may match at one position (the real patterns have 1). */
-const MAX_BRANCHES = 256;
 /** Largest count in a `{n,m}` repeat (the real patterns have 2). */
 const MAX_COUNT = 100;
 /**
- * Most steps (below) the whole pattern may take at one start position. The engine may start at every
- * position of the text, and the tokenizer is given up to `--max-chunk-tokens` × 16 characters at once
- * (4,096 by default; about 8,000 with a 512-position model), each chunk several times while it is
- * measured: 1,024 steps × 8,192 positions is 8.4 million steps, tens of milliseconds in V8, where the
- * hostile patterns this limit refuses took tens of seconds. Marian's patterns take at most 3: a
- * character class (1), ` {2,}` (3), `\s+` (2).
+ * Most steps (see Cost) the whole pattern may take at one start position; it bounds the ways too (a
+ * way is a step). The engine may start at every position of the text, and the tokenizer is given up
+ * to `--max-chunk-tokens` × 16 characters at once (4,096 by default; about 8,000 with a 512-position
+ * model), each chunk several times while it is measured. The slowest patterns of 1,024 steps took up
+ * to 0.2 s on 4,096 characters (lookarounds cost more than a character), so a quarter of that. Marian's
+ * patterns take at most 3: a character class (1), ` {2,}` (3), `\s+` (2).
  */
-const MAX_STEPS = 1024;
+const MAX_STEPS = 256;
 /** Longest pattern, in UTF-16 units: the builder's longest (a character class) is under 200. */
 const MAX_PATTERN_LENGTH = 1024;
 /**
@@ -91,7 +89,6 @@ const GROUP_OPENINGS = ['(?:', '(?=', '(?!', '(?<=', '(?<!'] as const;
 
 /** Refuses a cost over the limits; returns it otherwise. */
 function bounded(cost: Cost): Cost {
-  if (cost.ways > MAX_BRANCHES) throw new Refused(`more than ${MAX_BRANCHES} ways to match at one position`);
   if (cost.steps > MAX_STEPS) throw new Refused(`more than ${MAX_STEPS} steps to try at one position`);
   return cost;
 }
