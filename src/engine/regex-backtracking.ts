@@ -1,5 +1,6 @@
 /**
- * Whether a regular expression from a model's tokenizer.json could backtrack without bound.
+ * Whether a regular expression from a model's tokenizer.json could backtrack without bound, or take
+ * long all the same.
  *
  * Transformers.js' tokenizers compile tokenizer.json's `Regex` patterns (Oniguruma syntax, rewritten
  * for JavaScript) into RegExps and run them on every text, on the thread that asked. A pattern that
@@ -16,37 +17,113 @@
  *   never to a group, so no repeat nests in another and no alternation repeats;
  * - an unbounded repeat (`*`, `+`, `{n,}`) ends its top-level alternative: nothing after it can fail
  *   and send the engine back through it, so each try at a position is one greedy scan;
- * - the bounded choices before it (alternatives in groups, bounded repeats, multiplied along an
- *   alternative) number at most MAX_BRANCHES, so each try costs a bounded number of steps;
+ * - the steps of one try at a position are at most MAX_STEPS: the bounded choices before it
+ *   (alternatives in groups, bounded repeats, multiplied along an alternative), each with what it may
+ *   scan, lookarounds included. Counting ways alone is not enough: few ways that each scan far
+ *   (`(?:.|.)` eight times, then `.{100}` forty times) ran 40 s on 4,000 characters;
+ * - the pattern is short and holds few wide classes, which V8 is slow to compile;
  * - no back-references, no named or flag groups, no nested classes or intersections: the syntax on
  *   which this reading and Oniguruma's could differ.
  */
 
-/** Most ways one top-level alternative may match at one position (the real patterns have 1). */
-const MAX_BRANCHES = 256;
 /** Largest count in a `{n,m}` repeat (the real patterns have 2). */
 const MAX_COUNT = 100;
+/**
+ * Most steps (see Cost) the whole pattern may take at one start position; it bounds the ways too (a
+ * way is a step). The engine may start at every position of the text, and the tokenizer is given up
+ * to `--max-chunk-tokens` × 16 characters at once (4,096 by default; about 8,000 with a 512-position
+ * model), each chunk several times while it is measured. Of 2,800 generated patterns run through the
+ * tokenizer on 4,096 characters, the slowest accepted under 1,024 steps added 0.2 s to a call
+ * (lookarounds cost more than characters); under 256, a few hundredths. Marian's patterns take at
+ * most 3: a character class (1), ` {2,}` (3), `\s+` (2).
+ */
+const MAX_STEPS = 256;
+/** Longest pattern, in UTF-16 units: the builder's longest (a character class) is under 200. */
+const MAX_PATTERN_LENGTH = 1024;
+/**
+ * Most wide classes (a Unicode property, `\w`, `\d` and their negations, a class holding a character
+ * beyond U+FFFF) in a pattern. V8 compiles each into alternatives of surrogate pairs, and its analysis
+ * of a run of them grows several times with each one: five `\P{Cn}` in a row took 0.13 s to compile,
+ * six 1.9 s, twenty 11 s, on the first text with a character beyond Latin-1. Four took 0.05 s. A
+ * repeat of up to 3 is unrolled, so it counts as that many. Marian's patterns have none.
+ */
+const MAX_WIDE_CLASSES = 4;
 
 class Refused extends Error {}
 
-type Atom = { kind: 'char' } | { kind: 'group'; branches: number } | { kind: 'assertion'; branches: number };
+/**
+ * What trying a piece of pattern at one position can cost. Backtracking searches a tree: `steps`
+ * bounds its nodes (a character examined, an atom entered), `ways` its leaves, the ends from which
+ * the engine goes on with what follows. So `A` then `B` costs A's steps plus, from each of A's ways,
+ * B's steps; alternatives add up; a lookaround's tree is searched whole at each visit but is never
+ * re-entered (JavaScript's lookarounds are atomic): one way.
+ */
+interface Cost {
+  ways: number;
+  steps: number;
+}
+
+/**
+ * Assertions as Transformers.js rewrites them for JavaScript (`^` and `$` become alternatives of
+ * lookarounds, `\b` two pairs of them): their cost is read from the rewrite (`\w` standing for its
+ * word class, one character all the same).
+ */
+const ASSERTION_REWRITES: Record<string, string> = {
+  '^': '(?:(?<![\\s\\S])|(?<=\\n))',
+  $: '(?:(?=\\n)|(?![\\s\\S]))',
+  A: '(?<![\\s\\S])',
+  z: '(?![\\s\\S])',
+  Z: '(?=\\n?(?![\\s\\S]))',
+  b: '(?:(?<!\\w)(?=\\w)|(?<=\\w)(?!\\w))',
+  B: '(?:(?<!\\w)(?!\\w)|(?<=\\w)(?=\\w))',
+};
+
+type Atom = { kind: 'char'; wide?: boolean } | { kind: 'group'; cost: Cost } | { kind: 'assertion'; cost: Cost };
 
 /** Escapes of one character (Oniguruma's, as the tokenizers rewrite them). */
 const CHAR_ESCAPES = new Set('tnrfvaesSdDwWhH');
+/** Escapes the tokenizers rewrite as Unicode properties (`\s` too, but no space is beyond U+FFFF). */
+const WIDE_ESCAPES = new Set('wWdD');
 /** Escapes that match a position, not a character. */
 const ASSERTION_ESCAPES = new Set('bBAzZ');
 const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~ ]$/;
 const GROUP_OPENINGS = ['(?:', '(?=', '(?!', '(?<=', '(?<!'] as const;
 
+/** Refuses a cost over the limit; returns it otherwise. */
+function bounded(cost: Cost): Cost {
+  if (cost.steps > MAX_STEPS) throw new Refused(`more than ${MAX_STEPS} steps to try at one position`);
+  return cost;
+}
+
+/**
+ * The cost of one character, repeated or not. A bounded repeat scans up to `max` characters, then
+ * gives them back one by one: one way per count. An unbounded one ends its top-level alternative, so
+ * its scan beyond `min` ends a match: paid once per match, not once per way, and matches do not
+ * overlap, so over a whole text such scans add up to its length.
+ */
+function repeatCost(repeat: { min: number; max: number } | undefined): Cost {
+  if (!repeat) return { ways: 1, steps: 1 };
+  if (repeat.max === Infinity) return { ways: 1, steps: repeat.min + 1 };
+  return { ways: repeat.max - repeat.min + 1, steps: repeat.max + 1 };
+}
+
+/** The cost of an assertion, read from its rewrite. */
+function assertionCost(assertion: string): Cost {
+  return new PatternReader(ASSERTION_REWRITES[assertion]!).read();
+}
+
 class PatternReader {
   private at = 0;
+  private wideClasses = 0;
 
   constructor(private readonly source: string) {}
 
-  /** The whole pattern: top-level alternatives, each judged on its own. */
-  read(): void {
-    this.alternation(0);
+  /** The whole pattern: what one try at a position costs. */
+  read(): Cost {
+    if (this.source.length > MAX_PATTERN_LENGTH) throw new Refused(`a pattern longer than ${MAX_PATTERN_LENGTH} characters`);
+    const cost = this.alternation(0);
     if (this.at < this.source.length) throw new Refused(`an unmatched "${this.peek()}"`);
+    return cost;
   }
 
   private peek(offset = 0): string | undefined {
@@ -61,19 +138,19 @@ class PatternReader {
     return char;
   }
 
-  /** Alternatives up to a `)` or the end; the ways they can match at one position. */
-  private alternation(depth: number): number {
-    let branches = this.sequence(depth);
+  /** Alternatives up to a `)` or the end, tried in turn. */
+  private alternation(depth: number): Cost {
+    const cost = this.sequence(depth);
     while (this.peek() === '|') {
       this.at++;
-      branches += this.sequence(depth);
-      if (branches > MAX_BRANCHES) throw new Refused(`more than ${MAX_BRANCHES} ways to match at one position`);
+      const next = this.sequence(depth);
+      bounded({ ways: (cost.ways += next.ways), steps: (cost.steps += next.steps) });
     }
-    return branches;
+    return cost;
   }
 
-  private sequence(depth: number): number {
-    let branches = 1;
+  private sequence(depth: number): Cost {
+    const cost = { ways: 1, steps: 0 };
     let unbounded = false;
     for (let next = this.peek(); next !== undefined && next !== '|' && next !== ')'; next = this.peek()) {
       if (unbounded) throw new Refused('something after an unbounded repeat');
@@ -84,10 +161,18 @@ class PatternReader {
         if (depth > 0) throw new Refused('an unbounded repeat inside a group');
         unbounded = true;
       }
-      branches *= (atom.kind === 'char' ? 1 : atom.branches) * (repeat && repeat.max !== Infinity ? repeat.max - repeat.min + 1 : 1);
-      if (branches > MAX_BRANCHES) throw new Refused(`more than ${MAX_BRANCHES} ways to match at one position`);
+      if (atom.kind === 'char' && atom.wide) this.countWide(repeat);
+      const atomCost = atom.kind !== 'char' ? atom.cost : repeatCost(repeat);
+      cost.steps += cost.ways * atomCost.steps;
+      cost.ways *= atomCost.ways;
+      bounded(cost);
     }
-    return branches;
+    return cost;
+  }
+
+  private countWide(repeat: { min: number; max: number } | undefined): void {
+    this.wideClasses += repeat ? Math.min(3, repeat.max === Infinity ? repeat.min + 1 : repeat.max) : 1;
+    if (this.wideClasses > MAX_WIDE_CLASSES) throw new Refused(`more than ${MAX_WIDE_CLASSES} Unicode property classes (slow to compile)`);
   }
 
   private atom(depth: number): Atom {
@@ -97,19 +182,20 @@ class PatternReader {
         const opening = GROUP_OPENINGS.find((o) => this.source.startsWith(o.slice(1), this.at));
         if (opening === undefined && this.peek() === '?') throw new Refused(`the group syntax "(?${this.peek(1) ?? ''}"`);
         this.at += opening ? opening.length - 1 : 0;
-        const branches = this.alternation(depth + 1);
+        const inner = this.alternation(depth + 1);
         if (this.peek() !== ')') throw new Refused('an unclosed group');
         this.at++;
-        return { kind: opening === undefined || opening === '(?:' ? 'group' : 'assertion', branches };
+        const cost = bounded({ ways: inner.ways, steps: inner.steps + 1 });
+        if (opening === undefined || opening === '(?:') return { kind: 'group', cost };
+        return { kind: 'assertion', cost: { ways: 1, steps: cost.steps } };
       }
       case '[':
-        this.characterClass();
-        return { kind: 'char' };
+        return { kind: 'char', wide: this.characterClass() };
       case '\\':
         return this.escape(false);
       case '^':
       case '$':
-        return { kind: 'assertion', branches: 1 };
+        return { kind: 'assertion', cost: assertionCost(char) };
       case '*':
       case '+':
       case '?':
@@ -153,39 +239,42 @@ class PatternReader {
       const digits = hex.exec(this.source.slice(this.at));
       if (!digits) throw new Refused(`the escape "\\${char}${this.peek() ?? ''}"`);
       this.at += digits[0].length;
-      return { kind: 'char' };
+      return { kind: 'char', wide: parseInt(digits[0].replace(/[{}]/g, ''), 16) > 0xffff };
     }
     if (char === 'p' || char === 'P') {
       const name = /^\{[A-Za-z0-9_=]+\}/.exec(this.source.slice(this.at));
       if (!name) throw new Refused(`the escape "\\${char}${this.peek() ?? ''}"`);
       this.at += name[0].length;
-      return { kind: 'char' };
+      return { kind: 'char', wide: true };
     }
+    if (WIDE_ESCAPES.has(char)) return { kind: 'char', wide: true };
     if (CHAR_ESCAPES.has(char) || ASCII_PUNCTUATION.test(char)) return { kind: 'char' };
-    if (!inClass && ASSERTION_ESCAPES.has(char)) return { kind: 'assertion', branches: 1 };
+    if (!inClass && ASSERTION_ESCAPES.has(char)) return { kind: 'assertion', cost: assertionCost(char) };
     throw new Refused(`the escape "\\${char}"`);
   }
 
-  /** `[...]` after its `[`: one character, whatever it holds. */
-  private characterClass(): void {
+  /** `[...]` after its `[`: one character, whatever it holds; whether it is wide. */
+  private characterClass(): boolean {
     if (this.peek() === '^') this.at++;
     let items = 0;
+    let wide = false;
     for (;;) {
       const char = this.take();
       if (char === ']') {
         if (items === 0) throw new Refused('an empty class or a "]" first in a class');
-        return;
+        return wide;
       }
       if (char === '[') throw new Refused('a class inside a class');
       if (char === '&' && this.peek() === '&') throw new Refused('a class intersection ("&&")');
-      if (char === '\\') this.escape(true);
+      const item: Atom = char === '\\' ? this.escape(true) : { kind: 'char', wide: char.length > 1 };
+      wide ||= item.kind === 'char' && item.wide === true;
       items++;
     }
   }
 }
 
 /**
- * Why `pattern` (a tokenizer.json `Regex`, Oniguruma syntax) could backtrack without bound, or
+ * Why `pattern` (a tokenizer.json `Regex`, Oniguruma syntax) could backtrack without bound or take too long, or
  * undefined when it reads as bounded (the module comment says how).
  */
 export function unboundedBacktracking(pattern: string): string | undefined {

@@ -1,6 +1,6 @@
 /**
  * Refuses a tokenizer.json whose regular expressions could hold the thread that tokenizes for an
- * unbounded time (regex-backtracking.ts says which and why), before the tokenizer is made.
+ * unbounded or very long time (regex-backtracking.ts says which and why), before the tokenizer is made.
  */
 import { Da2enError } from '../errors.js';
 import { unboundedBacktracking } from './regex-backtracking.js';
@@ -31,7 +31,7 @@ function shortened(text: string, max: number, keep: 'start' | 'end'): string {
   return keep === 'start' ? `${text.slice(0, max)}…` : `…${text.slice(-max)}`;
 }
 
-/** Throws a model-corrupt error naming the first pattern that could backtrack without bound. */
+/** Throws a model-corrupt error naming the first pattern that could take too long. */
 export function checkTokenizerPatterns(tokenizerJson: Record<string, unknown>): void {
   for (const { where, regex } of regexPatterns(tokenizerJson)) {
     const why = unboundedBacktracking(regex);
@@ -39,7 +39,7 @@ export function checkTokenizerPatterns(tokenizerJson: Record<string, unknown>): 
     const what = `${shortened(where, 100, 'end')}: ${shortened(JSON.stringify(regex), 100, 'start')}: ${shortened(why, 100, 'start')}`;
     throw new Da2enError(
       'model-corrupt',
-      `model file tokenizer.json holds a regular expression that can take unbounded time on some texts (${what}); da2en does not run it: use a Marian model's own tokenizer.json (rebuild or re-copy the model directory)`,
+      `model file tokenizer.json holds a regular expression that can take too long on some texts (${what}); da2en does not run it: use a Marian model's own tokenizer.json (rebuild or re-copy the model directory)`,
     );
   }
 }

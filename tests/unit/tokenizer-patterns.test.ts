@@ -9,6 +9,7 @@ import { marianTokenizerJson } from '../../src/converter/tokenizer/marian-tokeni
 import { PieceType } from '../../src/converter/tokenizer/sentencepiece-model.js';
 import { unboundedBacktracking } from '../../src/engine/regex-backtracking.js';
 import { checkTokenizerPatterns } from '../../src/engine/tokenizer-patterns.js';
+import { tokenizerLibrary } from '../../src/engine/tokenizer-library.js';
 import { isDa2enError } from '../../src/errors.js';
 
 type Json = Record<string, unknown>;
@@ -35,7 +36,7 @@ describe('tokenizer.json regular expressions', () => {
     const converted = marianTokenizerJson(source, { '</s>': 0, '<unk>': 1, '▁Det': 2, '▁regner': 3, '<pad>': 4 }, { eos: '</s>', unk: '<unk>', pad: '<pad>' }).json;
     expect(JSON.stringify(converted)).toContain('"Regex":" {2,}"');
     expect(() => checkTokenizerPatterns(converted as Json)).not.toThrow();
-    for (const simple of ['\\s+', '^\\s+', '[^\\p{L}\\p{N}]', '(?:ab|cd)e?', '(?<!x)y', 'a{1,3}\\.{2}', '▁+']) expect(unboundedBacktracking(simple)).toBeUndefined();
+    for (const simple of ['\\s+', '^\\s+', '[^\\p{L}\\p{N}]', '(?:ab|cd)e?', '(?<!x)y', 'a{1,3}\\.{2}', '▁+', '\\bx\\b', '.{0,100}', '\\p{L}+']) expect(unboundedBacktracking(simple)).toBeUndefined();
   });
 
   it('a pattern that can backtrack without bound is refused, with why', () => {
@@ -52,12 +53,52 @@ describe('tokenizer.json regular expressions', () => {
       ['(?i:a)', /group syntax/],
       ['[a[b]]', /class inside a class/],
       ['[]a]', /empty class/],
-      ['a{0,100}b{0,100}', /more than 256 ways/],
-      [`${'(?:a|a)'.repeat(9)}x`, /more than 256 ways/],
+      ['a{0,100}b{0,100}', /more than 256 steps/],
+      [`${'(?:a|a)'.repeat(9)}x`, /more than 256 steps/],
       ['a{1000}', /repeat count/],
+      // Few ways, each scanning far: tens of seconds on 4,000 characters, within the ways allowed.
+      [`${'(?:.|.)'.repeat(8)}${'.{100}'.repeat(40)}b`, /more than 256 steps/],
+      [`a{0,100}a?${'a{100}'.repeat(100)}b`, /more than 256 steps/],
+      [`${`(?=${'.{100}'.repeat(30)})`.repeat(200)}b`, /longer than 1024 characters/],
+      [`${`(?=${'.{100}'.repeat(2)})`.repeat(2)}b`, /more than 256 steps/],
+      // Slow to compile, not to run: 11 s on the first text beyond Latin-1.
+      [`${'\\P{Cn}'.repeat(20)}b`, /more than 4 Unicode property classes/],
+      ['\\P{Cn}{2}[\\w]{2}\\d{2}', /more than 4 Unicode property classes/],
       ['(a', /unclosed group/],
     ];
     for (const [pattern, why] of refused) expect(unboundedBacktracking(pattern), pattern).toMatch(why);
+  });
+
+  it('the largest accepted patterns of each slow shape all finish on 4,096 hostile characters', { timeout: 30_000 }, async () => {
+    // Each shape grows with k until refused; its last accepted size runs through the real tokenizer.
+    // Accepted wrongly, such a pattern runs for seconds to minutes: the timeout above, not a clock, fails it.
+    const shapes: ((k: number) => string)[] = [
+      ...[0, 2, 4, 5, 8].map((ways) => (k: number) => `${'(?:.|.)'.repeat(ways)}${'.{2}'.repeat(k)}b`),
+      (k) => `a{0,20}a?${'a'.repeat(k)}b`,
+      (k) => `${'(?=.{20})'.repeat(k)}b`,
+      (k) => `${`(?=${'.{10}'.repeat(k)})`.repeat(3)}b`,
+      (k) => `${'(?<=.{0,9})'.repeat(k)}b`,
+      (k) => `${'\\B'.repeat(k)}b`,
+      (k) => `${'\\w'.repeat(k)}b`,
+      (k) => `${'\\P{Cn}'.repeat(k)}b`,
+      (k) => `${'.'.repeat(k * 10)}b`,
+      (k) => Array.from({ length: k }, () => '.{20}b').join('|'),
+    ];
+    const largest = shapes.flatMap((shape) => {
+      let k = 0;
+      while (k < 1000 && unboundedBacktracking(shape(k + 1)) === undefined) k++;
+      return k > 0 ? [shape(k)] : [];
+    });
+    expect(largest.length).toBeGreaterThanOrEqual(shapes.length - 1); // 8 ways alone: refused
+    const { PreTrainedTokenizer } = await tokenizerLibrary();
+    // Every position matches all but the last character (a letter, a word character, anything);
+    // the emoji text is the two-byte kind V8 compiles separately for.
+    for (const text of ['a'.repeat(4096), '😀'.repeat(2048)]) {
+      for (const regex of largest) {
+        const tokenizer = new PreTrainedTokenizer(withNormalizer(builderJson, regex), {});
+        expect(tokenizer.encode(text).length, regex).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('a refused pattern anywhere outside the vocabulary fails as model-corrupt, naming where it is; deep nesting is walked without recursion', () => {
