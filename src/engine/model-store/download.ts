@@ -5,11 +5,11 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Da2enError } from '../../errors.js';
 import { moveIntoPlace } from '../../io/sinks.js';
-import { KNOWN_SIZES } from './model-files.js';
+import { DEFAULT_MODEL_ID, KNOWN_SIZES } from './model-files.js';
 import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { makeDirectories } from '../../io/make-directories.js';
 import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
-import { isWebPage } from './web-page.js';
+import { contentProblem } from './file-content.js';
 
 export interface FileProgress {
   file: string;
@@ -233,16 +233,18 @@ async function receive(file: string, remote: Remote, part: string, offset: numbe
 /**
  * Called after the server finished sending (a dropped connection never gets here: its part file is
  * kept for resuming). A complete response that is still short, long or fails its checksum is
- * corrupt at the source, so the part is discarded rather than resumed forever. So is a web page
- * (a captive portal, a mirror's page) and a file whose size is not the one the hub publishes
- * (`published`): the size and checksum the server states are then those of what it sent.
+ * corrupt at the source, so the part is discarded rather than resumed forever. So is what cannot be
+ * the file its name says (a web page from a captive portal, a mirror's JSON error: file-content.ts)
+ * and a file whose size is not the one the hub publishes (`published`): the size and checksum the
+ * server states are then those of what it sent.
  */
 async function verifyPart(req: DownloadRequest, file: string, part: string, remote: Remote, published: number | undefined): Promise<{ size: number; sha256: string }> {
-  if (await isWebPage(part)) {
+  const content = await contentProblem(part, file);
+  if (content && content.sent !== 'not-the-file') {
     await rm(part, { force: true });
     throw new Da2enError(
       'network',
-      `could not download model ${req.id} from ${req.remoteHost}: it answered ${file} with a web page, not the file (a captive portal or login page, or a mirror without this model); nothing was installed. ` +
+      `could not download model ${req.id} from ${req.remoteHost}: it answered ${file} with ${content.problem}, not the file (a captive portal or login page, or a mirror without this model); nothing was installed. ` +
         'Log in to the network or check the connection, or set DA2EN_REMOTE_HOST (or HF_ENDPOINT) to a mirror that has the model, and run the same command again',
     );
   }
@@ -259,6 +261,14 @@ async function verifyPart(req: DownloadRequest, file: string, part: string, remo
         ? `${size} bytes instead of the ${published} it is published with`
         : `sha256 ${sha256.slice(0, 12)}… instead of ${remote.sha256!.slice(0, 12)}…`;
     throw new Da2enError('model-corrupt', `downloaded ${req.id}/${file} is corrupt or truncated (${what}); it was discarded, run the same command again`);
+  }
+  if (content) {
+    await rm(part, { force: true });
+    throw new Da2enError(
+      'model-corrupt',
+      `downloaded ${req.id}/${file} is not a model file da2en can use (${content.problem}); it was discarded and nothing was installed. ` +
+        `Check the model id (da2en translates with Marian models, like ${DEFAULT_MODEL_ID}), or the mirror set in DA2EN_REMOTE_HOST (or HF_ENDPOINT)`,
+    );
   }
   return { size, sha256 };
 }
