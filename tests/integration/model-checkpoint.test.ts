@@ -23,14 +23,20 @@ afterEach(async () => {
 let n = 0;
 const modelsDir = () => path.join(tmp, `models-${n++}`);
 
-/** A Writable stand-in that keeps what the CLI writes. */
+/**
+ * A Writable stand-in that keeps what the CLI writes. Like a real stream it calls back (later, never
+ * before write returns) when given a callback: a CLI that waits for its output to drain would
+ * otherwise wait for ever.
+ */
 function sink(): NodeJS.WriteStream & { text: () => string } {
   const chunks: string[] = [];
-  return Object.assign(Object.create(process.stderr) as NodeJS.WriteStream, {
-    isTTY: false,
-    write: (c: string | Uint8Array) => (chunks.push(String(c)), true),
-    text: () => chunks.join(''),
-  });
+  const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = rest.findLast((arg): arg is (err?: Error | null) => void => typeof arg === 'function');
+    if (done) process.nextTick(done);
+    return true;
+  };
+  return Object.assign(Object.create(process.stderr) as NodeJS.WriteStream, { isTTY: false, write, text: () => chunks.join('') });
 }
 
 describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', () => {
