@@ -73,6 +73,8 @@ export type EngineArgs = ArgumentsCamelCase<InferredOptionTypes<typeof ENGINE_OP
 export function engineOptionsFrom(args: EngineArgs): EngineOptions {
   return {
     model: modelFrom(args),
+    // --model has no yargs default, so a value here was typed (the default and --quality's are not).
+    modelTyped: args.model !== undefined,
     keepSource: args.keepSource,
     ...(args.modelsDir !== undefined ? { modelsDir: args.modelsDir } : {}),
     offline: args.offline,

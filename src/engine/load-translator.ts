@@ -10,6 +10,8 @@ import type { LengthPolicy } from './decoding/guards.js';
 export interface EngineOptions {
   /** Hub id or local directory (default Xenova/opus-mt-da-en). */
   model?: string;
+  /** `model` was typed by the user (the CLI's --model): a hub id that cannot be had may then be said as a mistyped local folder (EnsureModelOptions). */
+  modelTyped?: boolean;
   modelsDir?: string;
   dtype?: Dtype;
   offline?: boolean;
@@ -62,6 +64,7 @@ async function findAndLoad(options: EngineOptions): Promise<MarianTranslator> {
     ...(options.onDownloadStart ? { onStart: options.onDownloadStart } : {}),
     ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
     ...(options.keepSource !== undefined ? { keepSource: options.keepSource } : {}),
+    ...(options.modelTyped !== undefined ? { modelTyped: options.modelTyped } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

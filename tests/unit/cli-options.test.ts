@@ -47,7 +47,7 @@ describe('translate command options', () => {
       inputFormat: 'auto',
       fetchTimeout: 30,
       encoding: 'auto',
-      engine: { model: DEFAULT_MODEL_ID, keepSource: false, offline: false, dtype: DEFAULT_DTYPE, beams: 1, engine: 'auto' },
+      engine: { model: DEFAULT_MODEL_ID, modelTyped: false, keepSource: false, offline: false, dtype: DEFAULT_DTYPE, beams: 1, engine: 'auto' },
       // No batch sizes and no concurrency: the engine's own choice (OP_BATCH_LIMITS inside ONNX
       // Runtime, DEFAULT_BATCH_LIMITS for the loop; a batch in flight per model process).
       translation: {
@@ -70,7 +70,7 @@ describe('translate command options', () => {
       formats: ['md', 'json'],
       outDir: 'out',
       encoding: 'latin1',
-      engine: { model: 'x/y', keepSource: true, modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2, modelProcesses: 1, engine: 'js' },
+      engine: { model: 'x/y', modelTyped: true, keepSource: true, modelsDir: 'm', offline: true, dtype: 'fp32', beams: 4, threads: 2, modelProcesses: 1, engine: 'js' },
       translation: { maxChunkTokens: 100, packSentences: true, batchTokens: 999, maxBatchSize: 3, concurrency: 2 },
       cache: false,
       progress: true,
@@ -78,7 +78,11 @@ describe('translate command options', () => {
     });
     expect(translateRunOptions(await parse(['a.txt', '--cache-dir', 'c'])).cache).toEqual({ dir: 'c' });
     // --quality names a model; with --model as well it is a usage error.
-    expect(translateRunOptions(await parse(['a.txt', '--quality', 'best'])).engine.model).toBe('Helsinki-NLP/opus-mt-tc-big-gmq-en');
+    expect(translateRunOptions(await parse(['a.txt', '--quality', 'best'])).engine).toMatchObject({ model: 'Helsinki-NLP/opus-mt-tc-big-gmq-en', modelTyped: false });
+    // Typed is typed, the default model's id too: only then may a model that cannot be had be said as a mistyped folder.
+    for (const model of [['--model', DEFAULT_MODEL_ID], [`--model=${DEFAULT_MODEL_ID}`], ['-m', 'models/tinyy']]) {
+      expect(translateRunOptions(await parse(['a.txt', ...model])).engine.modelTyped, model.join(' ')).toBe(true);
+    }
     await expect(parse(['a.txt', '--quality', 'best', '-m', 'x/y'])).rejects.toThrow(/--quality and --model/);
     // The default model's id, given, is --model given too (was: taken for no --model, and --quality won).
     for (const model of [['--model', DEFAULT_MODEL_ID], [`--model=${DEFAULT_MODEL_ID}`], ['-m', DEFAULT_MODEL_ID]]) {

@@ -1,9 +1,12 @@
 /** How a `--model` value is read: a local folder or a hub id (vitest runs this file in a process of its own, so chdir is safe). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ensureModel } from '../../src/engine/model-store/index.js';
 import { locateModel } from '../../src/engine/model-store/locate.js';
 import { requiredFiles } from '../../src/engine/model-store/model-files.js';
 import { startHub } from '../helpers/hub-server.js';
@@ -12,6 +15,26 @@ import { runCli } from '../helpers/run-cli.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'da2en-locate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const models = path.join(tmp, 'models');
+
+/** Runs `work` with DA2EN_REMOTE_HOST set to `url`, as the CLI reads it. */
+async function withRemoteHost<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const saved = process.env['DA2EN_REMOTE_HOST'];
+  process.env['DA2EN_REMOTE_HOST'] = url;
+  try {
+    return await work();
+  } finally {
+    if (saved === undefined) delete process.env['DA2EN_REMOTE_HOST'];
+    else process.env['DA2EN_REMOTE_HOST'] = saved;
+  }
+}
+
+/** A mirror that answers every request with `status` (a failing one, or one that refuses). */
+async function statusServer(status: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(`HTTP ${status}`));
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
 
 async function inFolder<T>(cwd: string, work: () => Promise<T> | T): Promise<T> {
   const before = process.cwd();
@@ -100,6 +123,65 @@ describe('--model: a folder or a hub id', () => {
       } finally {
         if (saved === undefined) delete process.env['DA2EN_REMOTE_HOST'];
         else process.env['DA2EN_REMOTE_HOST'] = saved;
+        await hub.close();
+      }
+    });
+
+    it.each([500, 503, 401, 403])('a mirror that answers HTTP %i is said as such, never as a missing folder (the host is there, and answered)', async (status) => {
+      const mirror = await statusServer(status);
+      try {
+        await withRemoteHost(mirror.url, () =>
+          inFolder(here, async () => {
+            const result = await runCli(['model', 'download', '--model', 'models/tinyy', '--models-dir', models]);
+            expect(result.code, result.stderr).toBe(ExitCode.Network);
+            expect(result.stderr).toContain(`HTTP ${status}`);
+            expect(result.stderr).not.toContain('no model directory at');
+          }),
+        );
+      } finally {
+        await mirror.close();
+      }
+    });
+
+    it('a mirror that cannot be reached (connection refused): the same line as for a 404, with the system\'s code', async () => {
+      const mirror = await statusServer(404);
+      await mirror.close();
+      await withRemoteHost(mirror.url, () =>
+        inFolder(here, async () => {
+          const result = await runCli(['model', 'download', '--model', 'models/tinyy', '--models-dir', models]);
+          expect(result.code).toBe(ExitCode.ModelMissing);
+          expect(result.stderr).toContain(`da2en: no model directory at ${missing}, and the hub model models/tinyy could not be fetched (${mirror.url}: ECONNREFUSED)`);
+        }),
+      );
+    });
+
+    it('a model not typed with --model (the default, --quality\'s, a library call) is never said as a missing folder', async () => {
+      const project = path.join(tmp, 'untyped');
+      for (const owner of ['Xenova', 'Helsinki-NLP', 'models']) mkdirSync(path.join(project, owner, 'other'), { recursive: true });
+      const hub = await startHub({});
+      try {
+        await inFolder(project, async () => {
+          for (const argv of [['-', '--format', 'txt', '--offline'], ['model', 'download', '--offline'], ['-', '--format', 'txt', '--offline', '--quality', 'best']]) {
+            const result = await runCli([...argv, '--models-dir', models], 'Hej.');
+            expect(result.code, argv.join(' ')).toBe(ExitCode.ModelMissing);
+            expect(result.stderr, argv.join(' ')).toMatch(/^da2en: model (Xenova|Helsinki-NLP)\/\S+ \(q8\) is not (converted )?in .* --offline forbids downloading/);
+          }
+          const verify = await runCli(['model', 'verify', '--models-dir', models]);
+          expect(verify.code).toBe(ExitCode.ModelMissing);
+          expect(verify.stderr).toMatch(/^da2en: model Xenova\/opus-mt-da-en \(q8\) is not in /m);
+          expect(verify.stderr).not.toContain('no model directory at');
+          await withRemoteHost(hub.url, async () => {
+            const result = await runCli(['-', '--format', 'txt', '--models-dir', models], 'Hej.');
+            expect(result.code).toBe(ExitCode.ModelMissing);
+            expect(result.stderr).toMatch(/^da2en: model Xenova\/opus-mt-da-en has no file \S+ at .*\(HTTP 404\)/);
+          });
+          // The library says a missing folder only when told the id was typed.
+          const untyped = ensureModel({ model: 'models/tinyy', modelsDir: models, dtype: 'q8', offline: false, remoteHost: hub.url });
+          await expect(untyped).rejects.toThrow(/^model models\/tinyy has no file \S+ at .*\(HTTP 404\)/);
+          const typed = ensureModel({ model: 'models/tinyy', modelsDir: models, dtype: 'q8', offline: false, remoteHost: hub.url, modelTyped: true });
+          await expect(typed).rejects.toThrow(/^no model directory at /);
+        });
+      } finally {
         await hub.close();
       }
     });

@@ -67,7 +67,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
         // repair: every file is checked against the manifest, so a truncated or changed file is fetched
         // again (what `model verify` tells the user to do) instead of being reported as "already there".
         // A hub checkpoint converts the later dtypes too, from one download.
-        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
+        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, modelTyped: args.model !== undefined, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }
@@ -85,7 +85,8 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
       const fix = location.downloadable ? `run "${download(dtype)}"` : 'point --model at a complete Marian export';
-      const folder = location.downloadable && !existsSync(location.dir) ? lookalikeFolder(model, modelsDir) : undefined;
+      // As for a download (typoOfFolder): only a typed --model can be a mistyped folder.
+      const folder = args.model !== undefined && location.downloadable && !existsSync(location.dir) ? lookalikeFolder(model, modelsDir) : undefined;
       if (folder !== undefined) throw new Da2enError('model-missing', `no model directory at ${folder}, and the hub model ${location.id} is not downloaded (not in ${location.dir}); check the path, or ${fix}`);
       throw new Da2enError('model-missing', `model ${location.id} (${dtype}) is not in ${location.dir} (${report.problems.length} file(s) missing); ${fix}`);
     }

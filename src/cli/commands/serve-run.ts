@@ -50,6 +50,7 @@ export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<
     modelsDir: engineOptions.modelsDir ?? defaultModelsDir(),
     dtype: engineOptions.dtype!,
     offline: engineOptions.offline ?? false,
+    ...(engineOptions.modelTyped !== undefined ? { modelTyped: engineOptions.modelTyped } : {}),
     remoteHost: defaultRemoteHost(),
     onStart: (files) => ctx.log(`downloading ${engineOptions.model}: ${files.map((f) => f.file).join(', ')}…`),
     onNotice: ctx.log,

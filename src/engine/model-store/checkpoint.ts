@@ -6,6 +6,7 @@ import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
 import { Da2enError, interruptedError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { downloadModel, type DownloadRequest } from './download.js';
+import { HttpStatusError } from './not-there.js';
 import { checkFile } from './check-file.js';
 import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
 import { loadManifest, readManifestIfIntact, sha256File, writeManifest } from './manifest.js';
@@ -32,7 +33,7 @@ export async function remoteFileSize(url: string, signal?: AbortSignal): Promise
     throw new Da2enError('network', `cannot reach ${new URL(url).host} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check the connection or use --offline with a local --model DIR`, { cause: err });
   }
   if (response.status === 404) return null;
-  if (response.status >= 400) throw new Da2enError('network', `${url} answered HTTP ${response.status}; try again later`);
+  if (response.status >= 400) throw new Da2enError('network', `${url} answered HTTP ${response.status}; try again later`, { cause: new HttpStatusError(response.status, url) });
   const linked = Number(response.headers.get('x-linked-size'));
   if (linked > 0) return linked;
   const length = Number(response.headers.get('content-length'));

@@ -10,6 +10,7 @@ import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from '
 import { makeDirectories } from '../../io/make-directories.js';
 import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
 import { contentProblem } from './file-content.js';
+import { HttpStatusError } from './not-there.js';
 
 export interface FileProgress {
   file: string;
@@ -128,9 +129,9 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
         await truncate(part, 0); // the server ignored the range: start over
         offset = 0;
       } else if (status === 404) {
-        throw new Da2enError('model-missing', `model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`);
+        throw new Da2enError('model-missing', `model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`, { cause: new HttpStatusError(status, url) });
       } else if (status !== 200 && status !== 206) {
-        throw new Da2enError('network', `downloading ${url} failed: HTTP ${status}; try again later`);
+        throw new Da2enError('network', `downloading ${url} failed: HTTP ${status}; try again later`, { cause: new HttpStatusError(status, url) });
       }
       remote.size ??= known[file];
       opened.push({ file, remote, part, offset });

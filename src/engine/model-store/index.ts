@@ -11,6 +11,7 @@ import { locateModel, lookalikeFolder, type ModelLocation } from './locate.js';
 import { checkFile } from './check-file.js';
 import { MANIFEST_NAME, loadManifest, readManifest } from './manifest.js';
 import { modelCommandLine } from './model-command.js';
+import { meansNotThere } from './not-there.js';
 import { DEFAULT_MODEL_ID, KNOWN_SIZES, missingFiles, modelFile, requiredFiles } from './model-files.js';
 
 export { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, requiredFiles, type Quality } from './model-files.js';
@@ -39,6 +40,11 @@ export interface EnsureModelOptions {
    * those still missing in the same run, so that it is downloaded once, not once per dtype.
    */
   moreDtypes?: Dtype[];
+  /**
+   * The user named `model` (the CLI's --model), rather than it being a default or --quality's: only
+   * then can a model that cannot be had be a mistyped local folder, and be said as one (typoOfFolder).
+   */
+  modelTyped?: boolean;
 }
 
 /** The files of `dtype` that are missing or fail their check: what a repairing download fetches. */
@@ -103,12 +109,16 @@ function shortReason(err: Da2enError): string {
 }
 
 /**
- * A hub model that cannot be had (not there, and not downloadable: --offline, HTTP 404, no network)
- * whose id names a folder beside a folder here (`--model models/tinyy` beside `models/tiny`): said as
- * the missing folder it more likely is, with the hub's answer after it. Undefined for any other failure.
+ * A typed hub model id that cannot be had (not there, and not downloadable: --offline, HTTP 404, a
+ * host not found or refusing) whose id names a folder beside a folder here (`--model models/tinyy`
+ * beside `models/tiny`): said as the missing folder it more likely is, with the hub's answer after it.
+ * Undefined for any other failure: a host that answered but failed (HTTP 500, 401, 403), a corrupt
+ * file or a full disk is no sign of a typo, and a model the user did not name cannot be mistyped.
  */
 function typoOfFolder(location: ModelLocation, options: EnsureModelOptions, err: unknown): Da2enError | undefined {
-  if (!location.downloadable || !(isDa2enError(err, 'model-missing') || isDa2enError(err, 'network'))) return undefined;
+  if (!options.modelTyped || !location.downloadable) return undefined;
+  if (!(isDa2enError(err, 'model-missing') || isDa2enError(err, 'network'))) return undefined;
+  if (!(options.offline || meansNotThere(err))) return undefined;
   const folder = lookalikeFolder(options.model, options.modelsDir);
   if (folder === undefined) return undefined;
   const reason = options.offline ? '--offline forbids downloading' : `${options.remoteHost}: ${shortReason(err)}`;
