@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /**
  * A loopback stand-in for the Hugging Face hub, in its URL layout:
@@ -17,12 +18,19 @@ export interface HubFaults {
   truncate?: Record<string, number>;
   /** Answer requests for the file only once this settles (a slow mirror, under the test's control). */
   hold?: Record<string, Promise<unknown>>;
+  /**
+   * Answer every file gzip-compressed, whatever the request accepts (a compressing mirror or proxy):
+   * content-length and content-range count the compressed bytes, and a Range is a range of them.
+   */
+  gzip?: boolean;
 }
 
 export interface HubRequest {
   url: string;
   range: string | undefined;
   method: string;
+  /** The request's Accept-Encoding. */
+  acceptEncoding: string | undefined;
 }
 
 export interface HubServer {
@@ -51,7 +59,7 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
 
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '');
-    requests.push({ url, range: req.headers.range, method: req.method ?? 'GET' });
+    requests.push({ url, range: req.headers.range, method: req.method ?? 'GET', acceptEncoding: req.headers['accept-encoding'] });
     const resolve = url.match(/^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/);
     if (resolve) {
       const key = `${resolve[1]}/${resolve[2]}`;
@@ -76,7 +84,8 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
   }
 
   function sendBytes(name: string, full: Buffer, req: http.IncomingMessage, res: http.ServerResponse, etag: string) {
-    const bytes = faults.truncate?.[name] !== undefined ? full.subarray(0, faults.truncate[name]) : full;
+    const stored = faults.truncate?.[name] !== undefined ? full.subarray(0, faults.truncate[name]) : full;
+    const bytes = faults.gzip ? gzipSync(stored) : stored;
     const range = req.headers.range?.match(/^bytes=(\d+)-$/);
     const start = range ? Number(range[1]) : 0;
     if (start >= bytes.length && range) {
@@ -84,7 +93,7 @@ export async function startHub(models: Record<string, string>, faults: HubFaults
       return void res.end();
     }
     const body = bytes.subarray(start);
-    const headers: http.OutgoingHttpHeaders = { etag, 'content-length': String(body.length), 'accept-ranges': 'bytes' };
+    const headers: http.OutgoingHttpHeaders = { etag, 'content-length': String(body.length), 'accept-ranges': 'bytes', ...(faults.gzip ? { 'content-encoding': 'gzip' } : {}) };
     if (range) headers['content-range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
     res.writeHead(range ? 206 : 200, headers);
     const drop = faults.dropAfter?.[name];

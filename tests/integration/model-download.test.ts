@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTranslator } from '../../src/engine/load-translator.js';
@@ -104,5 +104,61 @@ describe('model download from a hub-layout server on loopback', () => {
     expect(report.problems).toEqual([expect.stringMatching(/^onnx\/decoder_model_merged_quantized\.onnx: \d+ bytes, expected \d+$/)]);
     const err = await expectDomainError(loadTranslator({ model: ID, modelsDir, offline: true }), 'model-corrupt', /decoder_model_merged_quantized\.onnx.*da2en model verify/);
     expect(err.cause).toBeInstanceOf(Error); // ONNX Runtime's own message, for --verbose
+  });
+});
+
+describe('a mirror or proxy that gzips what it sends (content-length and ranges of compressed bytes)', () => {
+  const DECODER = 'onnx/decoder_model_merged_quantized.onnx';
+
+  /** Leaves `bytes` as the partial download of `file`, where an interrupted download keeps it. */
+  function leavePart(modelsDir: string, file: string, bytes: Buffer): void {
+    const part = path.join(`${path.join(modelsDir, ID)}.partial`, `${file}.part`);
+    mkdirSync(path.dirname(part), { recursive: true });
+    writeFileSync(part, bytes);
+  }
+
+  function expectWholeModel(modelsDir: string): void {
+    const dir = path.join(modelsDir, ID);
+    for (const file of requiredFiles('q8')) expect(readFileSync(path.join(dir, file)), file).toEqual(readFileSync(path.join(bed.modelDir, file)));
+    expect(existsSync(`${dir}.partial`)).toBe(false);
+  }
+
+  it('asks for identity on every request, and a gzipped answer still gives the exact bytes (was: corrupt, the compressed length taken for the size)', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir }, { gzip: true });
+    const modelsDir = tempModels();
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    expectWholeModel(modelsDir);
+    expect((await verifyModel(path.join(modelsDir, ID), 'q8')).problems).toEqual([]);
+    expect(hub.requests.length).toBeGreaterThan(0);
+    expect(hub.requests.filter((r) => r.acceptEncoding !== 'identity')).toEqual([]);
+  });
+
+  it('a gzipped 206 to a resumed download: the partial file is dropped and the file fetched whole, without a Range', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir }, { gzip: true });
+    const modelsDir = tempModels();
+    for (const file of [DECODER, 'tokenizer.json']) leavePart(modelsDir, file, readFileSync(path.join(bed.modelDir, file)).subarray(0, 1000));
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    expectWholeModel(modelsDir);
+    for (const file of [DECODER, 'tokenizer.json']) {
+      const gets = hub.requests.filter((r) => r.method === 'GET' && r.url.endsWith(file));
+      // The resumed request, then (after the redirect of a large file) the whole file again.
+      expect(gets.at(0)?.range, file).toBe('bytes=1000-');
+      expect(gets.at(-1)?.range, file).toBeUndefined();
+    }
+  });
+
+  it('a 416 whose total is not the partial file\'s size starts the file again; one whose total is, keeps it', async () => {
+    const hub = await bed.start({ [ID]: bed.modelDir });
+    const modelsDir = tempModels();
+    const config = readFileSync(path.join(bed.modelDir, 'config.json'));
+    // Longer than the file (another file's bytes, or a mirror's file that changed since).
+    leavePart(modelsDir, 'config.json', Buffer.concat([config, Buffer.from('\n\n\n\n')]));
+    // Already whole: the 416 says the same size, and nothing is fetched again.
+    leavePart(modelsDir, 'tokenizer.json', readFileSync(path.join(bed.modelDir, 'tokenizer.json')));
+    await ensureModel({ model: ID, modelsDir, dtype: 'q8', offline: false, remoteHost: hub.url });
+    expectWholeModel(modelsDir);
+    const gets = (file: string) => hub.requests.filter((r) => r.method === 'GET' && r.url.endsWith(`/${file}`)).map((r) => r.range);
+    expect(gets('config.json')).toEqual([`bytes=${config.length + 4}-`, undefined]);
+    expect(gets('tokenizer.json')).toEqual([`bytes=${readFileSync(path.join(bed.modelDir, 'tokenizer.json')).length}-`]);
   });
 });

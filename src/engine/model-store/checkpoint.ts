@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
 import { Da2enError, interruptedError, isDa2enError } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
-import { downloadModel, type DownloadRequest } from './download.js';
+import { IDENTITY_ENCODING, downloadModel, isEncoded, type DownloadRequest } from './download.js';
 import { HttpStatusError } from './not-there.js';
 import { checkFile } from './check-file.js';
 import { isFolderWriteFailure, modelsFolderError } from './models-folder-error.js';
@@ -28,7 +28,7 @@ export function checkpointDir(modelDir: string): string {
 export async function remoteFileSize(url: string, signal?: AbortSignal): Promise<number | undefined | null> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'HEAD', redirect: 'manual', ...(signal ? { signal } : {}) });
+    response = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: IDENTITY_ENCODING, ...(signal ? { signal } : {}) });
   } catch (err) {
     throw new Da2enError('network', `cannot reach ${new URL(url).host} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check the connection or use --offline with a local --model DIR`, { cause: err });
   }
@@ -36,6 +36,8 @@ export async function remoteFileSize(url: string, signal?: AbortSignal): Promise
   if (response.status >= 400) throw new Da2enError('network', `${url} answered HTTP ${response.status}; try again later`, { cause: new HttpStatusError(response.status, url) });
   const linked = Number(response.headers.get('x-linked-size'));
   if (linked > 0) return linked;
+  // An encoded answer's content-length counts compressed bytes, not the file's.
+  if (isEncoded(response.headers)) return undefined;
   const length = Number(response.headers.get('content-length'));
   return response.status === 200 && length > 0 ? length : undefined;
 }

@@ -46,6 +46,26 @@ interface Remote {
   response: Response;
   sha256: string | undefined;
   size: number | undefined;
+  /** The answer came content-encoded (a gzip-compressing mirror or proxy): fetch decodes it, so its byte counts are not the file's. */
+  encoded: boolean;
+}
+
+/**
+ * Sent on every request: a mirror or proxy that compresses would otherwise make content-length and
+ * content-range describe compressed bytes, which neither add up to the file nor resume it.
+ */
+export const IDENTITY_ENCODING = { 'Accept-Encoding': 'identity' } as const;
+
+/** Whether an answer's body is content-encoded anyway (some proxies ignore Accept-Encoding). */
+export function isEncoded(headers: Headers): boolean {
+  const coding = headers.get('content-encoding')?.trim().toLowerCase();
+  return coding !== undefined && coding !== '' && coding !== 'identity';
+}
+
+/** The total N a content-range states (`bytes 0-9/N`; a 416's has a star for the range), when stated. */
+function rangeTotal(headers: Headers): number | undefined {
+  const total = headers.get('content-range')?.match(/\/(\d+)\s*$/);
+  return total ? Number(total[1]) : undefined;
 }
 
 /**
@@ -54,7 +74,7 @@ interface Remote {
  * redirect is followed by hand to keep them.
  */
 async function openRemote(url: string, offset: number, signal?: AbortSignal): Promise<Remote> {
-  const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+  const headers: Record<string, string> = { ...IDENTITY_ENCODING, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) };
   let response = await fetch(url, { redirect: 'manual', headers, ...(signal ? { signal } : {}) });
   let sha256 = unquoteEtag(response.headers.get('x-linked-etag'));
   let size = Number(response.headers.get('x-linked-size')) || undefined;
@@ -67,12 +87,37 @@ async function openRemote(url: string, offset: number, signal?: AbortSignal): Pr
     size ??= Number(response.headers.get('x-linked-size')) || undefined;
   }
   sha256 ??= unquoteEtag(response.headers.get('etag'));
-  if (size === undefined) {
-    const range = response.headers.get('content-range')?.match(/\/(\d+)$/);
-    if (range) size = Number(range[1]);
-    else if (response.status === 200 && response.headers.get('content-length')) size = Number(response.headers.get('content-length'));
+  const encoded = isEncoded(response.headers);
+  // Encoded, content-length and content-range count the compressed bytes, not the file's.
+  if (size === undefined && !encoded) {
+    size = rangeTotal(response.headers);
+    if (size === undefined && response.status === 200 && response.headers.get('content-length')) size = Number(response.headers.get('content-length'));
   }
-  return { response, sha256, size };
+  return { response, sha256, size, encoded };
+}
+
+/**
+ * Whether the answer to a ranged request cannot continue the partial file of `offset` bytes: an
+ * encoded 206 (its range is of compressed bytes), or a 416 ("nothing after that") whose stated
+ * total, or the size known otherwise, is not the partial file's size (the part is longer than the
+ * file, or not of it), or that is encoded and no size says the part is whole.
+ */
+function cannotResume(remote: Remote, offset: number, published: number | undefined): boolean {
+  const { status, headers } = remote.response;
+  if (status === 206) return remote.encoded;
+  if (status !== 416) return false;
+  // An encoded answer's own total counts compressed bytes: only the sizes known otherwise tell.
+  const totals = [remote.encoded ? undefined : rangeTotal(headers), remote.size, published].filter((t) => t !== undefined);
+  return (remote.encoded && totals.length === 0) || totals.some((total) => total !== offset);
+}
+
+/** Opens `url` to continue `part` (`offset` bytes on disk); an answer that cannot continue it truncates the part and asks again for the whole file. */
+async function openResuming(url: string, part: string, offset: number, published: number | undefined, signal?: AbortSignal): Promise<{ remote: Remote; offset: number }> {
+  const remote = await openRemote(url, offset, signal);
+  if (offset === 0 || !cannotResume(remote, offset, published)) return { remote, offset };
+  await remote.response.body?.cancel();
+  await truncate(part, 0);
+  return { remote: await openRemote(url, 0, signal), offset: 0 };
 }
 
 async function fileSize(file: string): Promise<number> {
@@ -120,8 +165,9 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       const made = makeDirectories(path.dirname(part));
       firstMade ??= made;
       const url = `${base}/${req.id}/resolve/${encodeURIComponent(revision)}/${file}`;
-      let offset = await partOffset(part);
-      const remote = await openRemote(url, offset, req.signal);
+      const opening = await openResuming(url, part, await partOffset(part), known[file], req.signal);
+      const { remote } = opening;
+      let { offset } = opening;
       const { status } = remote.response;
       if (status === 416) {
         // Nothing left to fetch: the partial file is already whole (verified below).
