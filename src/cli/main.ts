@@ -145,12 +145,22 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
 
   for (const register of COMMANDS) register(cli, ctx);
   // Every command's output may go to a reader that leaves early (`da2en … | head`), or fail (a full
-  // disk). process.stdout too: yargs writes --help and --version there.
-  const outputs = [...new Set([ctx.stdout, io.stdout ?? process.stdout])];
+  // disk): --help and --version too, which yargs hands over (below) to be written there.
+  const outputs = [ctx.stdout];
   quietWhenReaderLeaves(...outputs, ctx.stderr);
 
   try {
-    await cli.parseAsync();
+    // Given a callback, yargs keeps what it would print itself (--help, --version) and does not end
+    // the process: written to the command's standard output, a failure there (`--help > /dev/full`)
+    // is checked below as any command's output is, instead of lost inside console.log.
+    let printed = '';
+    let exitError: unknown;
+    await cli.parseAsync(args, (err: unknown, _argv: unknown, output: string) => {
+      exitError = err;
+      printed = output;
+    });
+    if (exitError) throw exitError;
+    if (printed !== '') ctx.stdout.write(`${printed}\n`);
     // A report written in one go (`model path`, `eval --json`) is not checked by its command.
     for (const output of outputs) {
       const failure = await writesSettled(output);

@@ -9,6 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from '../builder/marian/decoder.js';
 import type { MarianDims } from '../builder/marian/dims.js';
+import { checkedMaxLength } from '../builder/marian/limits.js';
 import { buildEncoder } from '../builder/marian/encoder.js';
 import type { Model } from '../builder/onnx/ir.js';
 import { quantizeDynamic } from '../builder/onnx/quantize.js';
@@ -98,6 +99,15 @@ export async function writeConversion(job: ConversionJob, stage: (stage: string)
   const tmp = job.tmp;
   const configJson = (await readJson(path.join(dir, 'config.json'), true))!;
   const cfg = readMarianConfig(configJson);
+  const genJson = await readJson(path.join(dir, 'generation_config.json'), false);
+  // A max_length the engine would refuse (below 10, or no whole number) is refused before the weights
+  // are read, naming the file it is in (the generation config written from config.json has it too).
+  try {
+    checkedMaxLength(genJson ?? {}, configJson, cfg.maxPositions);
+  } catch (err) {
+    throw new CheckpointError((err as Error).message, { cause: err });
+  }
+  const gen = genJson ?? generationFromConfig(configJson);
   const tokCfg = (await readJson(path.join(dir, 'tokenizer_config.json'), false)) ?? {};
   const specialMap = (await readJson(path.join(dir, 'special_tokens_map.json'), false)) ?? {};
   if (tokCfg['separate_vocabs'] === true) throw new CheckpointError('tokenizer_config.json: separate source and target vocabularies (separate_vocabs) are not supported');
@@ -133,7 +143,6 @@ export async function writeConversion(job: ConversionJob, stage: (stage: string)
   makeDirectories(path.join(tmp, 'onnx'));
   const json = (v: object) => JSON.stringify(v, null, 2) + '\n';
   await writeFile(path.join(tmp, 'config.json'), json(configJson));
-  const gen = (await readJson(path.join(dir, 'generation_config.json'), false)) ?? generationFromConfig(configJson);
   await writeFile(path.join(tmp, 'generation_config.json'), json(gen));
   await writeFile(path.join(tmp, 'tokenizer_config.json'), json({ tokenizer_class: 'MarianTokenizer', ...tokCfg, eos_token: special.eos, unk_token: special.unk, pad_token: special.pad }));
   await writeFile(path.join(tmp, 'tokenizer.json'), JSON.stringify(tok.json));

@@ -4,9 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { outsideLimit, type MarianLimit } from '../builder/marian/limits.js';
-import { MIN_CHUNK_TOKENS } from '../segmentation/defaults.js';
-import { longestFinishedInput } from './decoding/guards.js';
+import { checkedMaxLength, MIN_MAX_LENGTH, outsideLimit, type MarianLimit } from '../builder/marian/limits.js';
 
 export interface MarianConfig {
   decoderStartId: number;
@@ -94,26 +92,8 @@ function dimension(c: Json, key: string, limit: MarianLimit, fallback?: number):
   return bounded(value, key, limit);
 }
 
-/**
- * The least max_length da2en runs with: inputs get max_length − 2 tokens (longestFinishedInput),
- * and chunks need room for at least MIN_CHUNK_TOKENS, the least --max-chunk-tokens, or a single word
- * may not fit. Below it (0–2 left inputs no tokens at all, and segmentation failed as a usage error)
- * is no Marian model's setting.
- */
-export const MIN_MAX_LENGTH = MIN_CHUNK_TOKENS + 2;
-
-/** max_length as generate() reads it (generation_config.json, then config.json), at most the positions. */
-function maxLength(g: Json, c: Json, maxPositions: number): number {
-  const file = absent(g['max_length']) ? 'config.json' : 'generation_config.json';
-  const value = absent(g['max_length']) ? c['max_length'] : g['max_length'];
-  if (absent(value)) return maxPositions;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${file}: max_length ${JSON.stringify(value)} is not a whole number; ${notMarian(file)}`);
-  if (longestFinishedInput(value) < MIN_CHUNK_TOKENS) {
-    throw new Error(`${file}: max_length ${value} leaves no room to translate (at least ${MIN_MAX_LENGTH}: ${MIN_CHUNK_TOKENS} input tokens, and the output's start and end); ${notMarian(file)}`);
-  }
-  // Past the position table a decoder has no positions to run at: Hugging Face fails there.
-  return Math.min(value, maxPositions);
-}
+/** The least max_length da2en runs with (see limits.ts); the rule is shared with `model convert`. */
+export { MIN_MAX_LENGTH };
 
 /** A value the graphs are built and fed from: one outside its range is a damaged or foreign file, refused before anything is sized by it. */
 function bounded(value: number, key: string, limit: MarianLimit): number {
@@ -154,7 +134,7 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
   const early = g['early_stopping'] ?? c['early_stopping'];
   const generation: GenerationSettings = {
     numBeams: pick('num_beams') ?? 1,
-    maxLength: maxLength(g, c, config.maxPositions),
+    maxLength: checkedMaxLength(g, c, config.maxPositions),
     // Today's rule, and Marian's configured one: pad is never generated.
     badWordIds: [...new Set([padId, ...badWordIds])],
     earlyStopping: early === true,

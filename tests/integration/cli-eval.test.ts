@@ -27,9 +27,9 @@ const SOURCE = 'Hunden løber.\nKatten sover.\n';
 const REFERENCE = 'The dog runs.\nThe cat sleeps.\n';
 
 /** Runs eval with a stand-in engine; `loads` counts how often a model was asked for. */
-async function runEval(args: string[]) {
+async function runEval(args: string[], stdin = '') {
   let loads = 0;
-  const result = await runCli(['eval', ...args], '', {
+  const result = await runCli(['eval', ...args], stdin, {
     loadTranslator: async () => {
       loads++;
       return new FakeTranslator();
@@ -139,5 +139,56 @@ describe('eval reads lines as sacreBLEU 2.x does', () => {
     const r = await runEval(['--ref', ref, '--hyp', file('cr.en', 'a b c\rd e\r\nf g h i j'), '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ bleu: { score: 100 }, lines: 2 });
+  });
+});
+
+describe('eval reads - as standard input, for one of its files', () => {
+  const HYPOTHESIS = 'The dog runs.\nThe cat sleep.\n';
+
+  it('--hyp -, --ref - and --src - read standard input: the scores of the same files given by name', async () => {
+    const ref = file('ref-stdin.en', REFERENCE);
+    const hyp = file('hyp-stdin.en', HYPOTHESIS);
+    const named = await runEval(['--ref', ref, '--hyp', hyp, '--json']);
+    expect(named.code, named.stderr).toBe(0);
+    const scores = JSON.parse(named.stdout);
+    expect(scores.bleu.score).toBeLessThan(100);
+
+    const hypIn = await runEval(['--ref', ref, '--hyp', '-', '--json'], HYPOTHESIS);
+    expect(hypIn.code, hypIn.stderr).toBe(0);
+    expect(JSON.parse(hypIn.stdout)).toEqual(scores);
+    const refIn = await runEval(['--ref=-', '--hyp', hyp, '--json'], REFERENCE);
+    expect(refIn.code, refIn.stderr).toBe(0);
+    expect(JSON.parse(refIn.stdout)).toEqual(scores);
+
+    // Translated from standard input, saved, and scored as the same source file would be.
+    const saved = path.join(dir, 'saved-stdin.en');
+    const srcIn = await runEval(['--src', '-', '--ref', ref, '--save-hyp', saved, '--json'], SOURCE);
+    expect(srcIn.code, srcIn.stderr).toBe(0);
+    expect(srcIn.loads).toBe(1);
+    expect(readFileSync(saved, 'utf8')).toBe('EN(HUNDEN LØBER.)\nEN(KATTEN SOVER.)\n');
+    const srcFile = await runEval(['--src', file('src-stdin.da', SOURCE), '--ref', ref, '--json']);
+    expect(JSON.parse(srcIn.stdout)).toEqual(JSON.parse(srcFile.stdout));
+  });
+
+  it('two of them - is a usage error (exit 2) before anything is read or translated', async () => {
+    const both = await runEval(['--src', '-', '--ref', '-'], SOURCE);
+    expectOneLine(both, 2, /^da2en: standard input \(-\) can be read only once: --src and --ref are both -; give a file for one of them \(\.\/- for a file named -\)$/);
+    expect(both.loads).toBe(0);
+    const hypRef = await runEval(['--ref', '-', '--hyp', '-'], REFERENCE);
+    expectOneLine(hypRef, 2, /^da2en: standard input \(-\) can be read only once: --ref and --hyp are both -/);
+  });
+
+  it('what standard input holds is checked as a file is (exit 3), named "standard input"', async () => {
+    const ref = file('ref-stdin2.en', REFERENCE);
+    expectOneLine(await runEval(['--ref', ref, '--hyp', '-'], ''), 3, /^da2en: Line counts differ \(reference 2, hypothesis 0\)/);
+    const binary = await runEval(['--ref', ref, '--hyp', '-'], '\x01\x02\x03\x04\x05\x06\x07\x08'.repeat(8));
+    expectOneLine(binary, 3, /^da2en: hypothesis \(standard input\) looks like binary data, not a UTF-8 text file$/);
+  });
+
+  it('a path that ends in - is a file, not standard input', async () => {
+    const dash = file('-', HYPOTHESIS);
+    const r = await runEval(['--ref', file('ref-stdin3.en', REFERENCE), '--hyp', dash, '--json'], 'nothing like it\nat all\n');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).bleu.score).toBeGreaterThan(50);
   });
 });

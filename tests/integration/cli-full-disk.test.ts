@@ -55,6 +55,14 @@ describe('standard output that cannot be written', () => {
     expect(run.code).toBe(8);
   });
 
+  // yargs prints these itself (with console.log, which loses a failed write): main writes them to the
+  // same checked standard output as any command's.
+  it.each(['--help', '--version', 'model --help', 'eval -h'])('what `da2en %s` prints: one line, exit 8', async (line) => {
+    const run = await toFullDisk(line.split(' '));
+    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device\n');
+    expect(run.code).toBe(8);
+  });
+
   it('a report written in one go (model path): one line, exit 8', async () => {
     const run = await toFullDisk(['model', 'path', '--model', model]);
     expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device\n');

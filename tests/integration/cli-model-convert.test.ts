@@ -109,6 +109,56 @@ describe('da2en model convert', () => {
     }
   });
 
+  it('a max_length the engine would refuse (below 10, no whole number): exit 3 with the engine\'s line, before anything is written (was: converted, then every translation failed with exit 5)', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'ckpt-max-length'), 'opus', 'F32');
+    const config = JSON.parse(readFileSync(path.join(ckpt.dir, 'config.json'), 'utf8'));
+    // An --out that holds an earlier conversion stays as it was.
+    const kept = path.join(tmp, 'max-length-kept');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', kept])).code).toBe(0);
+    const before = snapshot(kept);
+    const cases: [unknown, RegExp][] = [
+      [9, /^da2en: config\.json: max_length 9 leaves no room to translate \(at least 10: .*\); this is not a Marian model's setting/],
+      [0, /^da2en: config\.json: max_length 0 leaves no room to translate/],
+      [-5, /^da2en: config\.json: max_length -5 leaves no room to translate/],
+      [12.5, /^da2en: config\.json: max_length 12\.5 is not a whole number/],
+      ['64', /^da2en: config\.json: max_length "64" is not a whole number/],
+    ];
+    for (const [value, message] of cases) {
+      writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_length: value }));
+      const out = path.join(tmp, `max-length-${String(value)}`);
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(ExitCode.InputError);
+      expect(oneLine(r.stderr)).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+      const again = await runCli(['model', 'convert', ckpt.dir, '--out', kept]);
+      expect(again.code, again.stderr).toBe(ExitCode.InputError);
+      expect(snapshot(kept)).toEqual(before);
+    }
+    expect(readdirSync(tmp).filter((f) => f.includes('.converting-'))).toEqual([]);
+
+    // Read as the engine reads it: generation_config.json's first, config.json's where it has none.
+    writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_length: 5 }));
+    writeFileSync(path.join(ckpt.dir, 'generation_config.json'), JSON.stringify({ max_length: 64, eos_token_id: config.eos_token_id }));
+    const generationWins = path.join(tmp, 'max-length-generation-64');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', generationWins])).code).toBe(0);
+    const t = await runCli(['-', '--model', generationWins, '--offline', '--no-cache', '--quiet', '-o', '-'], 'Hej med dig.\n');
+    expect(t.code, t.stderr).toBe(0);
+    writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_length: 512 }));
+    writeFileSync(path.join(ckpt.dir, 'generation_config.json'), JSON.stringify({ max_length: 3 }));
+    const generationLow = await runCli(['model', 'convert', ckpt.dir, '--out', path.join(tmp, 'max-length-generation-3')]);
+    expect(generationLow.code, generationLow.stderr).toBe(ExitCode.InputError);
+    expect(oneLine(generationLow.stderr)).toMatch(/^da2en: generation_config\.json: max_length 3 leaves no room to translate/);
+    expect(existsSync(path.join(tmp, 'max-length-generation-3'))).toBe(false);
+
+    // The least the engine takes converts, and translates.
+    rmSync(path.join(ckpt.dir, 'generation_config.json'));
+    writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_length: 10 }));
+    const least = path.join(tmp, 'max-length-10');
+    expect((await runCli(['model', 'convert', ckpt.dir, '--out', least])).code).toBe(0);
+    const u = await runCli(['-', '--model', least, '--offline', '--no-cache', '--quiet', '-o', '-'], 'Hej med dig.\n');
+    expect(u.code, u.stderr).toBe(0);
+  });
+
   it('never writes over or around the checkpoint it reads: refused with exit 2, every file kept', async () => {
     const ckpt = writeTinyCheckpoint(path.join(tmp, 'guard', 'ckpt'), 'opus', 'F32');
     const before = snapshot(ckpt.dir);

@@ -155,6 +155,23 @@ describe('conversion errors', () => {
     expect((err as Error).message).toBe('model.safetensors: model.encoder.layers.0.fc1.weight has shape [64, 32], config.json implies [128, 32]');
   });
 
+  it('refuses a max_length the engine refuses, in the engine\'s words and kind (model-corrupt), before the weights are read', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'maxlen-ckpt'), 'opus', 'F32');
+    const config = JSON.parse(readFileSync(path.join(ckpt.dir, 'config.json'), 'utf8'));
+    writeFileSync(path.join(ckpt.dir, 'config.json'), JSON.stringify({ ...config, max_length: 9 }));
+    // No weights at all: the max_length is what is refused, not the missing weights.
+    rmSync(path.join(ckpt.dir, 'model.safetensors'));
+    rmSync(path.join(ckpt.dir, 'pytorch_model.bin'), { force: true });
+    const out = path.join(tmp, 'maxlen-out');
+    const err = await convertCheckpoint({ checkpointDir: ckpt.dir, outDir: out }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as CheckpointError).kind).toBe('model-corrupt');
+    expect((err as Error).message).toBe(
+      "config.json: max_length 9 leaves no room to translate (at least 10: 8 input tokens, and the output's start and end); this is not a Marian model's setting (a damaged or foreign config.json)",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a folder without weights', async () => {
     const ckpt = writeTinyCheckpoint(path.join(tmp, 'noweights-ckpt'), 'tc-big', 'F16');
     rmSync(path.join(ckpt.dir, 'model.safetensors'));

@@ -28,23 +28,34 @@ export interface EvalRunOptions {
 /**
  * A file's lines, read as sacreBLEU reads them: UTF-8, strictly (a bad byte stops it, never becomes
  * U+FFFD), a byte order mark kept as text, nothing else changed. A binary file is refused outright.
+ * `-` is standard input, as for translate's inputs (a file named - is `./-`).
  */
-async function readLines(file: string, what: string): Promise<string[]> {
+async function readLines(file: string, what: string, stdin: NodeJS.ReadableStream): Promise<string[]> {
+  const name = file === '-' ? '(standard input)' : file;
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = file === '-' ? await readAll(stdin) : await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Da2enError('input', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+    throw new Da2enError('input', `cannot read ${what} ${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
   const binary = sniffBinary(bytes);
-  if (binary !== null) throw new Da2enError('input', `${what} ${file} looks like ${binary}, not a UTF-8 text file`);
+  if (binary !== null) throw new Da2enError('input', `${what} ${name} looks like ${binary}, not a UTF-8 text file`);
   const bad = firstBadUtf8Byte(bytes, true);
   if (bad >= 0) {
-    throw new Da2enError('input', `${what} ${file} is not valid UTF-8 (first bad byte at offset ${bad}); eval reads UTF-8 only, as sacreBLEU does: convert it first (e.g. iconv -f cp1252 -t utf-8)`);
+    throw new Da2enError('input', `${what} ${name} is not valid UTF-8 (first bad byte at offset ${bad}); eval reads UTF-8 only, as sacreBLEU does: convert it first (e.g. iconv -f cp1252 -t utf-8)`);
   }
   return splitLines(bytes.toString('utf8'));
 }
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(typeof part === 'string' ? Buffer.from(part) : (part as Buffer));
+  return Buffer.concat(parts);
+}
+
+/** An input as the output checks compare it: standard input is no file, and stays `-`. */
+const inputOnDisk = (file: string): Promise<string> => (file === '-' ? Promise.resolve(file) : physicalInputPath(file));
 
 /**
  * --save-hyp must not replace a file being read, under any name (a symbolic or hard link), nor be
@@ -54,8 +65,8 @@ async function checkSaveHyp(args: EvalRunOptions): Promise<void> {
   if (!args.saveHyp || !args.src) return; // without --src nothing is translated (eval.ts refuses --save-hyp with --hyp)
   // Compared as the system reads them (a `..` after a link), not as written.
   const plans: InputPlan[] = [
-    { input: await physicalInputPath(args.src), targets: [{ format: 'txt', path: await physicalPath(args.saveHyp) }] },
-    { input: await physicalInputPath(args.ref), targets: [] },
+    { input: await inputOnDisk(args.src), targets: [{ format: 'txt', path: await physicalPath(args.saveHyp) }] },
+    { input: await inputOnDisk(args.ref), targets: [] },
   ];
   checkCollisions(plans);
   await checkOutputsOnDisk(plans);
@@ -64,9 +75,9 @@ async function checkSaveHyp(args: EvalRunOptions): Promise<void> {
 
 export async function runEval(args: EvalRunOptions, ctx: CliContext): Promise<number> {
   await checkSaveHyp(args);
-  const refs = await readLines(args.ref, 'reference');
-  const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis') : undefined;
-  const src = args.src ? await readLines(args.src, 'source') : undefined;
+  const refs = await readLines(args.ref, 'reference', ctx.stdin);
+  const hyps = args.hyp ? await readLines(args.hyp, 'hypothesis', ctx.stdin) : undefined;
+  const src = args.src ? await readLines(args.src, 'source', ctx.stdin) : undefined;
   // Unusable input (line counts that differ, nothing to score) is an EvalInputError: kind 'input'.
   const result = await evaluate({
     refs,
