@@ -29,6 +29,7 @@ import { addQaSummary, emptyQaSummary, qaParagraphs } from '../qa/index.js';
 import { chunkBudgetUsageError, segmentForTranslator, segmentOptionsFor, type TranslatorSegmentOptions } from '../segmentation/for-translator.js';
 import type { Article } from '../input/article.js';
 import { metadataFromProvenance, segmentBlock } from '../segmentation/article.js';
+import { normalizeWhitespace } from '../segmentation/normalize.js';
 import { ParagraphSplitter } from '../segmentation/paragraphs.js';
 import { addPipelineStats, emptyPipelineStats, translateDocument, type PipelineOptions, type PipelineStats } from './translate-document.js';
 
@@ -100,7 +101,10 @@ const FIRST_WINDOW_MIN_PARAGRAPHS = 2;
 /** The title's translation: none without a title, else the first paragraph's, or its first chunk's when the title is the paragraph's first sentence. */
 export function targetTitle(sourceTitle: string, first: BilingualParagraph): string {
   if (sourceTitle === '') return ''; // no title (a lede, one paragraph): none in English either
-  return sourceTitle === first.source ? first.target : (first.chunks[0]?.target ?? first.target);
+  // The title is the paragraph less its marker ("# "), on one line (makeTitle): compared with the
+  // source as it stands, a "# " heading of two sentences got only its first one's translation.
+  const body = (s: string) => normalizeWhitespace(first.prefix !== '' && s.startsWith(first.prefix) ? s.slice(first.prefix.length) : s);
+  return sourceTitle === body(first.source) ? body(first.target) : (first.chunks[0]?.target ?? first.target);
 }
 
 /** Paragraphs segmented for the model, a window at a time; the first window also brings the title and metadata. */

@@ -45,14 +45,16 @@ export function addQaSummary(total: QaSummary, more: QaSummary): void {
 /** Checks paragraphs: each comes back with its `qa` list, with the summary over them. */
 export function qaParagraphs(
   paragraphs: readonly BilingualParagraph[],
-  opts: Omit<QaOptions, 'guardFlags'> = {},
+  opts: Omit<QaOptions, 'guardFlags' | 'emptyChunks'> = {},
 ): { paragraphs: BilingualParagraph[]; summary: QaSummary } {
   const summary = emptyQaSummary();
   const checked = paragraphs.map((p) => {
     const guardFlags = p.chunks.flatMap((c) => c.flags ?? []);
+    // A sentence the model (or the memory) gave back empty is dropped from the joined translation.
+    const emptyChunks = p.chunks.filter((c) => c.origin !== 'passthrough' && c.target.trim() === '' && /\p{L}/u.test(c.text)).map((c) => c.text);
     const qa = passedThrough(p)
       ? []
-      : qaParagraph(stripPrefix(p.source, p.prefix), stripPrefix(p.target, p.prefix), { ...opts, guardFlags });
+      : qaParagraph(stripPrefix(p.source, p.prefix), stripPrefix(p.target, p.prefix), { ...opts, guardFlags, emptyChunks });
     if (qa.length > 0) summary.paragraphsFlagged++;
     summary.findings += qa.length;
     for (const f of qa) summary.byKind[f.kind]++;
@@ -63,7 +65,7 @@ export function qaParagraphs(
 }
 
 /** Checks a document again: its paragraphs' `qa` lists and its `qa` summary (what the renderers show) both from this check. */
-export function qaDocument(doc: BilingualDocument, opts: Omit<QaOptions, 'guardFlags'> = {}): QaReport {
+export function qaDocument(doc: BilingualDocument, opts: Omit<QaOptions, 'guardFlags' | 'emptyChunks'> = {}): QaReport {
   const { paragraphs, summary } = qaParagraphs(doc.paragraphs, opts);
   return { document: { ...doc, paragraphs, qa: { ...summary, byKind: { ...summary.byKind } } }, summary };
 }

@@ -4,6 +4,8 @@
  * Rules, in the order their findings are listed:
  * - `empty`: the source has non-whitespace text and the target has none. When it fires, the
  *   unrestored, untranslated, length and number rules are skipped (they would only repeat it).
+ *   Also when the target has text but sentences of the source came back empty
+ *   (`opts.emptyChunks`): they are missing from it, which the length rule alone may not see.
  * - `guard`: a runaway-decoding guard fired on a chunk of the paragraph (`opts.guardFlags`),
  *   one finding per distinct guard name.
  * - `unrestored`: text of the source the model could not spell (its tokenizer's `<unk>`: ğ, Ł, ½ …)
@@ -35,9 +37,11 @@ export interface QaOptions {
   untranslatedMinWords?: number;
   /** Flags of the paragraph's chunks: runaway guards that fired, and `unrestored:<text>`. */
   guardFlags?: readonly string[];
+  /** Chunks (sentences) of the source with letters whose translation is empty. */
+  emptyChunks?: readonly string[];
 }
 
-export const QA_DEFAULTS: Required<Omit<QaOptions, 'guardFlags'>> = {
+export const QA_DEFAULTS: Required<Omit<QaOptions, 'guardFlags' | 'emptyChunks'>> = {
   minChars: 20,
   minRatio: 0.5,
   maxRatio: 2.0,
@@ -82,6 +86,16 @@ export function qaParagraph(source: string, target: string, opts: QaOptions = {}
 
   if (tgt === '') {
     findings.push({ kind: 'empty', message: 'The translation is empty but the source is not.' });
+  } else if (opts.emptyChunks && opts.emptyChunks.length > 0) {
+    const [first, ...more] = opts.emptyChunks;
+    const shown = cpLength(first!) > 60 ? `${Array.from(first!).slice(0, 59).join('')}…` : first!;
+    findings.push({
+      kind: 'empty',
+      message:
+        more.length === 0
+          ? `The sentence "${shown}" came back empty: it is missing from the translation.`
+          : `The sentence "${shown}" and ${more.length} more came back empty: they are missing from the translation.`,
+    });
   }
 
   const flags = new Set(opts.guardFlags ?? []);

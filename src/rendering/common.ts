@@ -22,7 +22,7 @@ export function targetText(p: BilingualParagraph): string {
 
 /** Markdown heading level from a prefix like "## " (0 when the prefix is not a marker). */
 export function headingLevel(prefix: string): number {
-  const m = /^(#{1,6}) $/.exec(prefix);
+  const m = /^(#{1,6})\s$/.exec(prefix);
   return m?.[1]?.length ?? 0;
 }
 

@@ -2,8 +2,10 @@
  * Paragraph kinds and the prefix kept verbatim in front of the translation.
  *
  * - Quote: the first line starts with a dash `-`, `–` or `—` followed by whitespace and text.
- *   prefix = the dash as written + one space ("- ", "– ", "— ").
- * - Markdown heading: `#` … `######` followed by whitespace and text. prefix = marker + one space.
+ *   prefix = the dash and the first whitespace character after it, as written ("- ", "– ", "-\t",
+ *   "–\u00a0"), so the paragraph's text always starts with its prefix.
+ * - Markdown heading: `#` … `######` followed by whitespace and text. prefix = marker + the first
+ *   whitespace character, as written ("# ", "##\t").
  * - Detected heading (prefix ''), conservative; all of:
  *     one line; not the last paragraph; the next paragraph does not start with a lower-case
  *     letter (else it is a sentence cut by a stray blank line); at most 100 characters and 12
@@ -28,11 +30,13 @@ const MD_HEADING_RE = /^(#{1,6})\s+(?=\S)/u;
 export function classifyMarkers(text: string): Classified {
   const q = QUOTE_RE.exec(text);
   if (q && q[1] !== undefined) {
-    return { kind: 'quote', prefix: `${q[1]} `, body: text.slice(q[0].length) };
+    // The whitespace as written: a tab or no-break space made "- " a prefix the text did not start
+    // with, and every output showed the dash twice ("- -\tDet …").
+    return { kind: 'quote', prefix: text.slice(0, q[1].length + 1), body: text.slice(q[0].length) };
   }
   const h = MD_HEADING_RE.exec(text);
   if (h && h[1] !== undefined) {
-    return { kind: 'heading', prefix: `${h[1]} `, body: text.slice(h[0].length) };
+    return { kind: 'heading', prefix: text.slice(0, h[1].length + 1), body: text.slice(h[0].length) };
   }
   return { kind: 'text', prefix: '', body: text };
 }

@@ -86,7 +86,8 @@ export function segmentLines(lines: readonly string[], translator: TokenBudget):
   const lineOf: number[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    for (const p of segmentForTranslator(flattenLineBreaks(line), translator, { packSentences: true }).paragraphs) {
+    // Every character of a line is text to score: a line starting "date 2024-05" lost those words.
+    for (const p of segmentForTranslator(flattenLineBreaks(line), translator, { packSentences: true, dateMarker: false }).paragraphs) {
       document.paragraphs.push({ ...p, index: document.paragraphs.length });
       lineOf.push(i);
     }

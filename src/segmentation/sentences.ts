@@ -145,7 +145,8 @@ export const SENTENCE_WINDOW = 4096;
  * ICU's sentence segments (text between them included: they concatenate to `text`), found in
  * windows of SENTENCE_WINDOW characters. Each window's last segment may be cut by the window's
  * edge, so the next window starts at that segment; a window with no break at all is cut at its
- * last space (or, with none, at its edge), which the budget splitter treats like any other piece.
+ * last space (or, with none, before its last grapheme cluster), which the budget splitter treats like
+ * any other piece.
  */
 export function icuSentences(text: string): string[] {
   if (text.length <= SENTENCE_WINDOW) return Array.from(segmenter.segment(text), (s) => s.segment);
@@ -167,14 +168,35 @@ export function icuSentences(text: string): string[] {
     }
     let cut = window.lastIndexOf(' ') + 1;
     if (cut <= 0) {
-      cut = window.length;
-      // Never between the two halves of a surrogate pair.
-      if (/[\uD800-\uDBFF]/.test(window.charAt(cut - 1))) cut--;
+      cut = lastGraphemeStart(text, pos, end);
+      if (cut === 0) {
+        cut = window.length;
+        // Never between the two halves of a surrogate pair.
+        if (/[\uD800-\uDBFF]/.test(window.charAt(cut - 1))) cut--;
+      }
     }
     out.push(window.slice(0, cut));
     pos += cut;
   }
   return out;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Where a window (text[pos, end)) without a space is cut: before the last grapheme cluster that
+ * starts in it, seen with a little of the text after it so that the window's edge cannot cut it
+ * short; 0 when one cluster fills the window. Cut at the edge itself, "👨‍👩‍👧" lost its joiner and
+ * "e\u0301" its accent in translation, and a space just past the edge was dropped between two
+ * pieces ("xxx Ord" became "xxxOrd").
+ */
+function lastGraphemeStart(text: string, pos: number, end: number): number {
+  let last = 0;
+  for (const { index } of graphemes.segment(text.slice(pos, Math.min(text.length, end + 64)))) {
+    if (index >= end - pos) break;
+    last = index;
+  }
+  return last;
 }
 
 const INLINE_QUOTE_DASH = /(?<=[.!?…]["'”’»]*\s+)(?=[-–—]\s+\p{Lu})/u;

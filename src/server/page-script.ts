@@ -23,7 +23,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   }
 
   function headingLevel(prefix) {
-    const m = /^(#{1,6}) $/.exec(prefix || '');
+    const m = /^(#{1,6})\s$/.exec(prefix || '');
     return m ? m[1].length : 0;
   }
 

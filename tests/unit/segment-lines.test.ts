@@ -12,4 +12,11 @@ describe('segmentLines (an evaluation set: one segment per line)', () => {
     expect(document.paragraphs.map((p) => joinChunks(p.chunks))).toEqual(['Det er godt. Og skidt.', 'En to tre.', 'Fire fem seks syv otte.', 'Hej.']);
     for (const p of document.paragraphs) for (const c of p.chunks) expect(c.joinBefore).not.toContain('\n');
   });
+
+  it('a line that starts like the date marker is text to translate (was: "date 2024-05" left out, a line of only that gave nothing)', () => {
+    const { document, lineOf } = segmentLines(['date 2024-05 Det regner i dag.', 'date 2024-05', 'Hej.'], words);
+    expect(lineOf).toEqual([0, 1, 2]);
+    expect(document.paragraphs.map((p) => joinChunks(p.chunks))).toEqual(['date 2024-05 Det regner i dag.', 'date 2024-05', 'Hej.']);
+    expect(document.metadata).toEqual({});
+  });
 });
