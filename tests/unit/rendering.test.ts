@@ -88,6 +88,13 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/\son\w+\s*=/i);
   });
 
+  it("names a page without a title after its input, and text from standard input plainly (was: \"- (Danish–English)\")", () => {
+    const untitled = (source: string) => renderHtml({ ...fixtureDocument(), title: { source: '', target: '' }, metadata: { source } });
+    expect(untitled('samples/bro.da.txt')).toContain('<title>bro.da.txt (Danish–English)</title>');
+    expect(untitled('-')).toContain('<title>Danish–English</title>');
+    expect(untitled('./-')).toContain('<title>- (Danish–English)</title>');
+  });
+
   it('has one row per paragraph with lang-tagged cells, escaped', () => {
     const doc = fixtureDocument();
     expect(html.match(/<section class="pair /g)?.length).toBe(doc.paragraphs.length);
@@ -253,6 +260,26 @@ describe('renderEnglish', () => {
     expect(paras[4]).toBe('## Economy');
     expect(en).not.toContain('Byrådet');
     expect(renderEnglish(fixtureWithoutTargetPrefixes())).toBe(en);
+  });
+
+  it("keeps a list item's bullet or number, as the text output does (was: a Markdown or web page list lost its numbers)", () => {
+    const item = (index: number, source: string, target: string, list: { ordered: boolean; number?: number; depth: number }) => ({
+      index, kind: 'list-item' as const, list, structured: true, prefix: '', source, target,
+      chunks: [{ index: 0, text: source, joinBefore: '' as const, tokens: 1, target, origin: 'model' as const }],
+    });
+    const doc: BilingualDocument = {
+      ...fixtureDocument(),
+      metadata: { source: 'opskrift.md', inputFormat: 'md' },
+      paragraphs: [
+        item(0, 'Bland mel', 'Mix flour', { ordered: true, number: 3, depth: 1 }),
+        item(1, 'Rør', 'Stir', { ordered: false, depth: 2 }),
+        item(2, 'Bag', 'Bake', { ordered: true, number: 4, depth: 1 }),
+      ],
+    };
+    expect(renderEnglish(doc)).toBe('3. Mix flour\n\n  - Stir\n\n4. Bake\n');
+    // The same marks as the text output's English lines.
+    const txtEnglish = renderText(doc).split('\n\n').slice(1, 4).map((block) => block.split('\n')[1]);
+    expect(txtEnglish).toEqual(['3. Mix flour', '  - Stir', '4. Bake']);
   });
 });
 
