@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import {
   ALIGN_SCRIPT,
@@ -189,6 +192,23 @@ describe('renderMarkdown', () => {
     );
     expect(en).toContain('\\*bold\\*');
     expect(md).not.toMatch(/<script/i);
+  });
+
+  it('shows bare URLs and e-mail addresses as written (was: "…/Niels\\_Bohr", "&amp;" shown in the link)', () => {
+    const texts = [
+      'Læs mere på https://da.wikipedia.org/wiki/Niels_Bohr i dag.',
+      'Se https://www.dr.dk/nyheder?side=2&sort=ny | www.tv2.dk/nyheder_2024.',
+      'Skriv til jens_hansen@dr.dk eller https://x.dk/~jens/.',
+    ];
+    const doc: BilingualDocument = {
+      ...fixtureDocument(),
+      paragraphs: texts.map((text, index) => ({ index, kind: 'text', prefix: '', source: text, target: text, chunks: [] })),
+    };
+    const tree = fromMarkdown(renderMarkdown(doc), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+    const table = tree.children.find((n) => n.type === 'table');
+    const cellText = (n: object): string =>
+      'value' in n ? String(n.value) : 'children' in n ? (n.children as object[]).map(cellText).join('') : '';
+    expect(table?.type === 'table' && table.children.slice(1).map((row) => row.children.map(cellText))).toEqual(texts.map((t) => [t, t]));
   });
 
   it('keeps line breaks as <br>, prefixes as text, headings bold', () => {
