@@ -20,6 +20,15 @@ export function targetText(p: BilingualParagraph): string {
   return withPrefix(p.prefix, p.target);
 }
 
+/**
+ * The bullet or number a list item from a marked-up input is shown with in the plain-text outputs
+ * (txt, en): "- " or "3. ", indented two spaces a level; '' for any other paragraph.
+ */
+export function listMark(p: Pick<BilingualParagraph, 'kind' | 'list'>): string {
+  if (p.kind !== 'list-item' || !p.list) return '';
+  return `${'  '.repeat(Math.max(0, p.list.depth - 1))}${p.list.ordered ? `${p.list.number ?? 1}. ` : '- '}`;
+}
+
 /** Markdown heading level from a prefix like "## " (0 when the prefix is not a marker). */
 export function headingLevel(prefix: string): number {
   const m = /^(#{1,6})\s$/.exec(prefix);

@@ -1,6 +1,9 @@
-/** English only: the translated paragraphs (prefixes kept), blank-line separated. */
+/**
+ * English only: the translated paragraphs (prefixes kept), blank-line separated; a list item from a
+ * marked-up input keeps its bullet or number, as in the text output.
+ */
 import type { BilingualDocument } from '../document/types.js';
-import { targetText } from './common.js';
+import { listMark, targetText } from './common.js';
 import { renderWhole, type StreamRenderer } from './writer.js';
 
 /** Pieces of the English-only file. Nothing in it depends on the end of the document. */
@@ -13,7 +16,7 @@ export function englishWriter(): StreamRenderer {
     paragraph(p) {
       const text = targetText(p);
       if (text === '') return '';
-      return `${written++ === 0 ? '' : '\n'}${text}\n`;
+      return `${written++ === 0 ? '' : '\n'}${listMark(p)}${text}\n`;
     },
     tail: () => '',
   };

@@ -172,9 +172,12 @@ function headMeta(frame: DocumentFrame): string {
     .join('');
 }
 
-/** The tab's name for a document without a title: its input's file name (or URL), else a plain label. */
+/**
+ * The tab's name for a document without a title: its input's file name (or URL), else a plain label
+ * (standard input, recorded as "-", has no name).
+ */
 function pageName(frame: DocumentFrame): string {
-  const source = frame.metadata.url ?? frame.metadata.source;
+  const source = frame.metadata.url ?? (frame.metadata.source === '-' ? undefined : frame.metadata.source);
   const name = source ? (/^https?:\/\//i.test(source) ? source : source.split(/[\\/]/).pop()) : '';
   return name ? `${name} (Danish–English)` : 'Danish–English';
 }

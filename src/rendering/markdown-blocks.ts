@@ -14,9 +14,14 @@
 import type { BilingualParagraph } from '../document/types.js';
 import { escapeMarkdownInline } from './markdown-escape.js';
 
-/** Escapes one line of text for a Markdown block (inline markup and a leading block marker). */
-export function escapeMarkdownLine(line: string): string {
-  const text = escapeMarkdownInline(line.replace(/[\s\u00a0]+/g, ' ').trim());
+/**
+ * Escapes one line of text for a Markdown block (inline markup and a leading block marker).
+ * `breakAfter`: a hard line break (a backslash) follows the line.
+ */
+export function escapeMarkdownLine(line: string, breakAfter = false): string {
+  const trimmed = line.replace(/[\s\u00a0]+/g, ' ').trim();
+  // A final '#' is escaped below (or follows an escaped backslash): a backslash ends the line either way.
+  const text = escapeMarkdownInline(trimmed, breakAfter || trimmed.endsWith('#'));
   return text
     .replace(/^([#+-])/, '\\$1')
     .replace(/^(\d{1,9})([.)])/, '$1\\$2')
@@ -32,14 +37,13 @@ function inline(text: string, indent: string): string {
 
 /** A heading's lines on its one line (an ATX heading cannot hold a line break). */
 function headingLine(text: string): string {
-  return lines(text).join(' ');
+  return lines(text, false).join(' ');
 }
 
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map(escapeMarkdownLine)
-    .filter((l) => l !== '');
+/** The text's non-empty lines, escaped; `breaks`: each but the last ends in a hard line break. */
+function lines(text: string, breaks = true): string[] {
+  const kept = text.split('\n').filter((l) => l.replace(/[\s\u00a0]+/g, '') !== '');
+  return kept.map((l, i) => escapeMarkdownLine(l, breaks && i < kept.length - 1));
 }
 
 /**

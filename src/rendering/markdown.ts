@@ -10,7 +10,10 @@
  *  - `|` → `\|` (the table's column separator; GFM honours this escape everywhere in a row);
  *  - each line break → `<br>`; whitespace runs (tabs, no-break spaces) → one space; the cell is
  *    trimmed (GFM trims cells anyway).
- * Not neutralised: bare URLs (GitHub may still autolink `http://…` text) and `:emoji:` codes.
+ *  - a bare URL or e-mail address in a word that needed any of these escapes (or is followed by
+ *    one): its `://`, `www.` and `@` escaped too, since GFM would link it showing the escapes;
+ *    a clean one (`https://www.dr.dk/nyheder`) is left for GitHub to link.
+ * Not neutralised: `:emoji:` codes.
  * No well-kept library covers GFM table cells (pipes, <br>, HTML), hence this small function.
  */
 import type { BilingualDocument, BilingualParagraph } from '../document/types.js';

@@ -5,7 +5,7 @@
  * Line breaks inside paragraphs are kept.
  */
 import type { BilingualDocument } from '../document/types.js';
-import { metadataEntries, QaNotes, sourceText, targetText } from './common.js';
+import { listMark, metadataEntries, QaNotes, sourceText, targetText } from './common.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
 /** The header: the metadata line. The title is the first pair, shown once there. */
@@ -29,7 +29,7 @@ export function textWriter(): StreamRenderer {
     paragraph: (p) => {
       qa.add(p);
       // A list item from a marked-up input keeps its bullet or number on both lines.
-      const mark = p.kind === 'list-item' && p.list ? `${'  '.repeat(p.list.depth - 1)}${p.list.ordered ? `${p.list.number ?? 1}. ` : '- '}` : '';
+      const mark = listMark(p);
       const en = targetText(p);
       return `${written++ === 0 ? '' : '\n\n'}${`${mark}${sourceText(p)}\n${en === '' ? '' : mark + en}`.trimEnd()}`;
     },

@@ -160,3 +160,26 @@ describe('bilingual Markdown: lists', () => {
     expect(output.map(shape)).toEqual(['h2', 'h2', 'p', 'p', { ul: [['p', 'p'], ['p', 'p']] }]);
   });
 });
+
+/** Bare URLs and e-mail addresses, as Danish articles write them, each with a character Markdown escapes or not. */
+const BARE_LINKS = [
+  'Læs mere på https://da.wikipedia.org/wiki/Niels_Bohr i dag.',
+  'Se https://www.dr.dk/nyheder?side=2&sort=ny og www.tv2.dk/nyheder_2024.',
+  'Hjemmesiden https://x.dk/~jens/ og (https://x.dk/a_b).',
+  'Skriv til jens_hansen@dr.dk eller jens@dr.dk.',
+  'Rent link: https://www.dr.dk/nyheder/indland og www.dr.dk.',
+];
+
+/** A block's text as the parser reads it: link text included, a hard line break as "\n". */
+const readText = (n: Nodes): string => nodes(n).map((c) => ('value' in c && c.type !== 'html' ? c.value : c.type === 'break' ? '\n' : '')).join('');
+
+describe('bilingual Markdown: bare URLs', () => {
+  it('come back exactly as written, also at the end of a line before a line break or a final "#" (was: "…/Niels\\_Bohr", "&amp;")', () => {
+    const texts = [...BARE_LINKS, 'Linket https://x.dk/side\nstår på sin egen linje', 'www.dr.dk\nog mere', 'Se https://x.dk/#'];
+    const blocks: BilingualParagraph[] = texts.map((text, index) => ({ index, kind: 'text', structured: true, prefix: '', source: text, target: text, chunks: [] }));
+    const output = parse(renderMarkdown(echoed(blocks, 'html'))).children.slice(1);
+    expect(output.map(readText)).toEqual(texts.flatMap((t) => [t, t]));
+    // A link that shows as written is still a link: "https://www.dr.dk/nyheder/indland" stays clickable.
+    expect(nodes(output[8]!).filter((n) => n.type === 'link').map((n) => n.type === 'link' && n.url)).toEqual(['https://www.dr.dk/nyheder/indland', 'http://www.dr.dk']);
+  });
+});

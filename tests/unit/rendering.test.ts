@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import {
   ALIGN_SCRIPT,
@@ -86,6 +89,13 @@ describe('renderHtml', () => {
     expect(html.match(/https?:/g)?.length).toBe(2);
     expect(html.match(/http/g)?.length).toBe(3); // + http-equiv
     expect(html).not.toMatch(/\son\w+\s*=/i);
+  });
+
+  it("names a page without a title after its input, and text from standard input plainly (was: \"- (Danish–English)\")", () => {
+    const untitled = (source: string) => renderHtml({ ...fixtureDocument(), title: { source: '', target: '' }, metadata: { source } });
+    expect(untitled('samples/bro.da.txt')).toContain('<title>bro.da.txt (Danish–English)</title>');
+    expect(untitled('-')).toContain('<title>Danish–English</title>');
+    expect(untitled('./-')).toContain('<title>- (Danish–English)</title>');
   });
 
   it('has one row per paragraph with lang-tagged cells, escaped', () => {
@@ -184,6 +194,23 @@ describe('renderMarkdown', () => {
     expect(md).not.toMatch(/<script/i);
   });
 
+  it('shows bare URLs and e-mail addresses as written (was: "…/Niels\\_Bohr", "&amp;" shown in the link)', () => {
+    const texts = [
+      'Læs mere på https://da.wikipedia.org/wiki/Niels_Bohr i dag.',
+      'Se https://www.dr.dk/nyheder?side=2&sort=ny | www.tv2.dk/nyheder_2024.',
+      'Skriv til jens_hansen@dr.dk eller https://x.dk/~jens/.',
+    ];
+    const doc: BilingualDocument = {
+      ...fixtureDocument(),
+      paragraphs: texts.map((text, index) => ({ index, kind: 'text', prefix: '', source: text, target: text, chunks: [] })),
+    };
+    const tree = fromMarkdown(renderMarkdown(doc), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+    const table = tree.children.find((n) => n.type === 'table');
+    const cellText = (n: object): string =>
+      'value' in n ? String(n.value) : 'children' in n ? (n.children as object[]).map(cellText).join('') : '';
+    expect(table?.type === 'table' && table.children.slice(1).map((row) => row.children.map(cellText))).toEqual(texts.map((t) => [t, t]));
+  });
+
   it('keeps line breaks as <br>, prefixes as text, headings bold', () => {
     expect(md).toContain('| Byrådet mødtes kl. 14 i går.<br>Mødet varede ca. 3 timer. |');
     expect(md).toContain('| - Det er en god dag for byen, siger borgmesteren. | - It is a good day for the city, says the mayor. |');
@@ -253,6 +280,26 @@ describe('renderEnglish', () => {
     expect(paras[4]).toBe('## Economy');
     expect(en).not.toContain('Byrådet');
     expect(renderEnglish(fixtureWithoutTargetPrefixes())).toBe(en);
+  });
+
+  it("keeps a list item's bullet or number, as the text output does (was: a Markdown or web page list lost its numbers)", () => {
+    const item = (index: number, source: string, target: string, list: { ordered: boolean; number?: number; depth: number }) => ({
+      index, kind: 'list-item' as const, list, structured: true, prefix: '', source, target,
+      chunks: [{ index: 0, text: source, joinBefore: '' as const, tokens: 1, target, origin: 'model' as const }],
+    });
+    const doc: BilingualDocument = {
+      ...fixtureDocument(),
+      metadata: { source: 'opskrift.md', inputFormat: 'md' },
+      paragraphs: [
+        item(0, 'Bland mel', 'Mix flour', { ordered: true, number: 3, depth: 1 }),
+        item(1, 'Rør', 'Stir', { ordered: false, depth: 2 }),
+        item(2, 'Bag', 'Bake', { ordered: true, number: 4, depth: 1 }),
+      ],
+    };
+    expect(renderEnglish(doc)).toBe('3. Mix flour\n\n  - Stir\n\n4. Bake\n');
+    // The same marks as the text output's English lines.
+    const txtEnglish = renderText(doc).split('\n\n').slice(1, 4).map((block) => block.split('\n')[1]);
+    expect(txtEnglish).toEqual(['3. Mix flour', '  - Stir', '4. Bake']);
   });
 });
 
