@@ -20,6 +20,9 @@ export function targetText(p: BilingualParagraph): string {
   return withPrefix(p.prefix, p.target);
 }
 
+/** What stands in a paragraph's English place when the model gave back nothing (QA flags it too). */
+export const NO_TRANSLATION = '(no translation)';
+
 /**
  * The bullet or number a list item from a marked-up input is shown with in the plain-text outputs
  * (txt, en): "- " or "3. ", indented two spaces a level; '' for any other paragraph.

@@ -3,7 +3,7 @@
  * marked-up input keeps its bullet or number, as in the text output.
  */
 import type { BilingualDocument } from '../document/types.js';
-import { listMark, targetText } from './common.js';
+import { listMark, NO_TRANSLATION, targetText } from './common.js';
 import { renderWhole, type StreamRenderer } from './writer.js';
 
 /** Pieces of the English-only file. Nothing in it depends on the end of the document. */
@@ -12,10 +12,10 @@ export function englishWriter(): StreamRenderer {
   return {
     headNeedsFinal: false,
     head: () => '',
-    // Each non-empty paragraph ends with a newline; a blank line goes before every one but the first.
+    // Each paragraph ends with a newline; a blank line goes before every one but the first. An empty
+    // translation keeps its place (as the HTML's does), so paragraph i is still the input's paragraph i.
     paragraph(p) {
-      const text = targetText(p);
-      if (text === '') return '';
+      const text = targetText(p) || NO_TRANSLATION;
       return `${written++ === 0 ? '' : '\n'}${listMark(p)}${text}\n`;
     },
     tail: () => '',

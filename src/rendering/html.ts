@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
-import { displayText, isTitlePair, levelOf, metadataEntries, sourceText, targetText } from './common.js';
+import { displayText, isTitlePair, levelOf, metadataEntries, NO_TRANSLATION, sourceText, targetText } from './common.js';
 import { ALIGN_SCRIPT, sentenceSpans } from './sentence-spans.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
@@ -146,7 +146,7 @@ function renderPair(p: BilingualParagraph): string {
   // Cells are <div>s (block children such as <details> are allowed there); the text element
   // inside carries the semantics.
   const en = targetText(p);
-  const enInner = en === '' ? `<p class="text empty">(no translation)</p>` : wrap(p, cellHtml(p, 'target'));
+  const enInner = en === '' ? `<p class="text empty">${NO_TRANSLATION}</p>` : wrap(p, cellHtml(p, 'target'));
   return (
     `<section class="${classes.join(' ')}" id="p${p.index + 1}">` +
     `<div class="cell da" lang="da">${wrap(p, cellHtml(p, 'source'))}</div>` +

@@ -282,6 +282,17 @@ describe('renderEnglish', () => {
     expect(renderEnglish(fixtureWithoutTargetPrefixes())).toBe(en);
   });
 
+  it('keeps the place of an empty translation, so paragraph i is still the input\'s paragraph i (was: left out)', () => {
+    const doc = fixtureDocument();
+    const before = renderEnglish(doc).trimEnd().split('\n\n');
+    doc.paragraphs[1]!.target = '';
+    doc.paragraphs[1]!.chunks = doc.paragraphs[1]!.chunks.map((c) => ({ ...c, target: '' }));
+    const after = renderEnglish(doc).trimEnd().split('\n\n');
+    expect(after).toHaveLength(doc.paragraphs.length);
+    expect(after[1]).toBe('(no translation)');
+    expect(after.filter((_, i) => i !== 1)).toEqual(before.filter((_, i) => i !== 1));
+  });
+
   it("keeps a list item's bullet or number, as the text output does (was: a Markdown or web page list lost its numbers)", () => {
     const item = (index: number, source: string, target: string, list: { ordered: boolean; number?: number; depth: number }) => ({
       index, kind: 'list-item' as const, list, structured: true, prefix: '', source, target,
