@@ -285,10 +285,13 @@ class WindowedTranslation implements StreamedTranslation {
         if (this.targetTitle === undefined && first) this.targetTitle = targetTitle(this.head?.title ?? '', first);
         for (const p of checked.paragraphs) {
           if (p.kind !== 'code') this.sampleLanguage(p.source);
+          // A stop while the consumer reads a translated window ends the stream there, not after the window.
+          o.signal?.throwIfAborted();
           this.count++;
           yield p;
         }
       }
+      o.signal?.throwIfAborted();
       const finished = performance.now();
       // A model started on first use during this run: load time, not translation time.
       const deferred = (this.translator.deferredLoadMs ?? 0) - deferredBefore;

@@ -186,6 +186,26 @@ describe('translateParagraphStream', () => {
       })(),
     ).rejects.toThrow('interrupted');
   });
+
+  it('an abort while the last window is being read stops the stream there, as kind interrupted (it finished normally)', async () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `Afsnit ${i}.`);
+    for (const abortAt of [3, 11]) {
+      const controller = new AbortController();
+      const reason = new Error('stopped by the user');
+      const t = translateParagraphStream(paragraphs, new FakeTranslator(), { signal: controller.signal });
+      const seen: number[] = [];
+      const err = await (async () => {
+        for await (const p of t) {
+          seen.push(p.index);
+          if (p.index === abortAt) controller.abort(reason);
+        }
+      })().catch((e: unknown) => e);
+      expect(isDa2enError(err, 'interrupted')).toBe(true);
+      expect((err as Error).cause).toBe(reason);
+      expect(seen.at(-1)).toBe(abortAt);
+      expect(t.done).toBe(false);
+    }
+  });
 });
 
 describe('the whole-article API is the streaming one, collected', () => {
