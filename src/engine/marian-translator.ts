@@ -134,6 +134,9 @@ export class MarianTranslator implements Translator {
       maxLengthRatio: this.lengthPolicy.ratio,
       maxLengthSlack: this.lengthPolicy.slack,
       repetitionGuard: this.repetitionGuard,
+      // A cap other than the model's own max_length (a library caller's lengthPolicy.maxPositions) shapes
+      // the output too; the model's own is part of its identity, so it is named only when it differs.
+      ...(this.lengthPolicy.maxPositions !== model.generation.maxLength ? { maxPositions: this.lengthPolicy.maxPositions } : {}),
       // Text the model cannot spell is put back (protected-spans.ts): translations cached before it lost it.
       unknownText: 'restored',
       // Hugging Face's rules: end token forced at the cap, bans after the log-softmax, its beam scoring.

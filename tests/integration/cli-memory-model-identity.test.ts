@@ -51,3 +51,26 @@ describe('a local model in the translation memory', () => {
     expect(again.stderr).toContain('model not loaded');
   });
 });
+
+describe('a library caller\'s length cap in the translation memory', () => {
+  it('a translation capped by lengthPolicy.maxPositions is not served for the model\'s own cap (nor the other way round)', async () => {
+    const { loadTranslator } = await import('../../src/engine/load-translator.js');
+    const { openTranslationMemory } = await import('../../src/cache/translation-memory.js');
+    const { translateArticle } = await import('../../src/translate-article.js');
+    const memory = openTranslationMemory(path.join(tmp, 'cache-cap'));
+    const text = 'Børn og voksne fejrede sejren på torvet i går aftes.';
+    const capped = await loadTranslator({ model: echo, offline: true, threads: 1, modelProcesses: 1, lengthPolicy: { maxPositions: 6 } });
+    const plain = await loadTranslator({ model: echo, offline: true, threads: 1, modelProcesses: 1 });
+    try {
+      const short = await translateArticle(text, { translator: capped, memory });
+      expect(short.paragraphs[0]!.target.length).toBeLessThan(text.length);
+      const whole = await translateArticle(text, { translator: plain, memory });
+      expect(whole.paragraphs[0]!.target).toBe(text);
+      expect(whole.model.decoding).not.toHaveProperty('maxPositions');
+      expect(short.model.decoding).toMatchObject({ maxPositions: 6 });
+    } finally {
+      await Promise.all([capped.dispose(), plain.dispose()]);
+      await memory.close();
+    }
+  });
+});
