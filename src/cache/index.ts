@@ -8,6 +8,7 @@ export {
   type TranslationMemoryStore,
 } from './translation-memory.js';
 export {
+  checkRedisMemory,
   DEFAULT_REDIS_MEMORY_PREFIX,
   openRedisTranslationMemory,
   redactRedisUrl,

@@ -102,6 +102,31 @@ function hitOf(raw: string | null): MemoryHit | undefined {
   }
 }
 
+/**
+ * Throws (kind 'network', as for the queue's Redis) unless the Redis memory at `url` answers: a worker
+ * checks this before it loads its model. Its memory waits through later outages, so a wrong
+ * `--memory-redis` (or password) would otherwise hold its first article for ever, without a word.
+ */
+export async function checkRedisMemory(url: string): Promise<void> {
+  let client: Redis;
+  try {
+    client = new Redis(url, { ...redisClientOptions(false), lazyConnect: true });
+  } catch (error) {
+    throw unusable(url, error);
+  }
+  // What went wrong on the way (ECONNREFUSED, a DNS error), rather than ioredis' "max retries" that ends the ping.
+  let connectError: unknown;
+  client.on('error', (err) => (connectError = err));
+  try {
+    await client.ping();
+  } catch (error) {
+    const { message, cause } = unusable(url, connectError ?? error);
+    throw new Da2enError('network', message, { cause });
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Opens the Redis translation memory at `url` (redis://host:port/db). Connects on first use. */
 export function openRedisTranslationMemory(url: string, options: RedisMemoryOptions = {}): RedisTranslationMemory {
   let client: Redis;

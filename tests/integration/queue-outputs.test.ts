@@ -296,4 +296,14 @@ describe('queue results and the worker', () => {
     expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.* \(is redis-server running there\? see --redis\)\n$/);
     expect(down.code).toBe(6);
   }, 120_000);
+
+  it('so does a worker whose --memory-redis cannot be reached, or refuses its password (it took a job and waited on it for ever)', async () => {
+    const down = await cli(['worker', '--redis', bed.redis.url, '--memory-redis', 'redis://127.0.0.1:1', ...engine(), '--offline']);
+    expect(down.stderr).toMatch(/^da2en: cannot use the translation memory in Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.* \(is redis-server running there\?\)\n$/);
+    expect(down.code).toBe(6);
+    const denied = await cli(['worker', '--redis', bed.redis.url, '--memory-redis', `redis://nosuch:wrong@${new URL(bed.redis.url).host}`, ...engine(), '--offline']);
+    expect(denied.stderr).toMatch(/^da2en: cannot use the translation memory in Redis at redis:\/\/nosuch:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS .*\n$/);
+    expect(denied.stderr).not.toContain('wrong');
+    expect(denied.code).toBe(6);
+  }, 120_000);
 });

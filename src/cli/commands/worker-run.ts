@@ -1,6 +1,6 @@
 /** The worker command's work (loaded only when it runs: it pulls in the engine and BullMQ). */
 import { ExitCode } from '../exit-codes.js';
-import { openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
+import { checkRedisMemory, openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
@@ -11,6 +11,8 @@ import type { WorkerArgs } from './worker-options.js';
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
   // As the other queue commands do, and before the model loads: a wrong --redis is one line, not a silent wait.
   await checkQueueRedis(args.redis);
+  // Its own Redis (--memory-redis) too: the memory waits through outages, so a wrong one held the first article for ever.
+  if (args.memory === 'redis' && args.memoryRedis !== undefined) await checkRedisMemory(args.memoryRedis);
   let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
   if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
   else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);
