@@ -335,6 +335,14 @@ function checkParagraphSource(paragraphs: unknown): void {
   }
 }
 
+/** The options (translateArticle's `{ translator, … }`) passed where the translator belongs failed later as "maxTokens must be positive, got NaN". */
+function checkTranslator(translator: unknown): void {
+  const t = translator as Partial<Translator> | null | undefined;
+  if (typeof t?.translateBatch !== 'function' || typeof t.countTokens !== 'function') {
+    throw new Da2enError('usage', 'translateParagraphStream(paragraphs, translator, options) takes a translator (from loadTranslator()) as its second argument');
+  }
+}
+
 /**
  * Translates paragraphs as they arrive, a window at a time. Iterate the result (once) for the
  * translated paragraphs in order; after the end, `result()` gives the title, metadata, timings,
@@ -346,6 +354,7 @@ export function translateParagraphStream(
   options: StreamTranslateOptions = {},
 ): StreamedTranslation {
   checkParagraphSource(paragraphs);
+  checkTranslator(translator);
   checkTranslationNumbers(options);
   return new WindowedTranslation(textWindows(paragraphs, translator, options), translator, options);
 }

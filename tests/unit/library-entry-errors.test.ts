@@ -188,6 +188,14 @@ describe('a bad value is kind usage', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('translateParagraphStream given translateArticle\'s options in place of the translator (was: "maxTokens must be positive, got NaN")', async () => {
+    const fake = new FakeTranslator();
+    for (const translator of [{ translator: fake }, undefined, null]) {
+      expectUsage(await caught(() => translateParagraphStream(['Det regner.'], translator as unknown as FakeTranslator)), /^translateParagraphStream\(paragraphs, translator, options\) takes a translator \(from loadTranslator\(\)\) as its second argument$/);
+    }
+    expect(fake.calls).toEqual([]);
+  });
+
   it('a fetch limit out of range, from fetchPage and fetchArticle, before any request', async () => {
     const cases: [string, number, RegExp][] = [
       ['timeoutMs', -1, /^timeoutMs must be a number of milliseconds above 0, at most 2147483647, not -1$/],
