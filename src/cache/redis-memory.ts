@@ -144,7 +144,8 @@ export function openRedisTranslationMemory(url: string, options: RedisMemoryOpti
   // is gone would otherwise keep them (and whoever awaits them) forever.
   const closing = new AbortController();
   const live = () => {
-    if (closed) throw new Error('the translation memory is closed');
+    // As a translator used after dispose(): the caller's mistake, kind usage (was a plain Error, no kind).
+    if (closed) throw new Da2enError('usage', 'the translation memory has been closed; open it again to use it');
   };
   const run = async <T>(what: () => Promise<T>): Promise<T> => {
     live();

@@ -239,7 +239,8 @@ export function openTranslationMemory(dir?: string): TranslationMemoryStore {
 
   let closed: Promise<void> | null = null;
   const live = () => {
-    if (closed) throw new Error('the translation memory is closed');
+    // As a translator used after dispose(): the caller's mistake, kind usage (was a plain Error, no kind).
+    if (closed) throw new Da2enError('usage', 'the translation memory has been closed; open it again to use it');
   };
 
   const lookupWithFlags = (keys: readonly string[]): Map<string, MemoryHit> => {

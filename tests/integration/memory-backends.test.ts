@@ -13,7 +13,7 @@ import { DATA_FILE, openRedisTranslationMemory, openTranslationMemory } from '..
 import { REDIS_SEGMENTS_KEY } from '../../src/cache/redis-memory.js';
 import { SEGMENTS_DB_OPTIONS } from '../../src/cache/translation-memory.js';
 import type { SourceDocument } from '../../src/document/types.js';
-import { Da2enError } from '../../src/errors.js';
+import { Da2enError, isDa2enError } from '../../src/errors.js';
 import { memoryKey, type MemoryEntry, type MemoryHit, type TranslationMemory } from '../../src/pipeline/memory.js';
 import { translateDocument } from '../../src/pipeline/translate-document.js';
 import { qaParagraphs } from '../../src/qa/index.js';
@@ -84,6 +84,11 @@ describe.each(backends)('translation memory contract: %s', (_name, fresh) => {
     await first.close();
     await first.close();
     await expect(async () => first.lookup([a.key])).rejects.toThrow(/closed/);
+    // Kind usage, as a translator used after dispose() (was a plain Error with no kind).
+    for (const use of [() => first.lookup([a.key]), () => first.store([a])]) {
+      const err = await (async () => use())().catch((e: unknown) => e);
+      expect(isDa2enError(err, 'usage'), String(err)).toBe(true);
+    }
     const second = open();
     try {
       expect((await second.lookup([a.key])).get(a.key)).toBe('A sentence.');
