@@ -60,4 +60,28 @@ describe('disposing of the model process', () => {
     await generator.dispose();
     expect(alive(pid)).toBe(false);
   }, 60_000);
+
+  it('a request in flight when it is disposed fails with kind usage (was a plain Error, no kind), and so does a translation', async () => {
+    const { isDa2enError } = await import('../../src/errors.js');
+    const generator = await WorkerGenerator.start({ dir, dtype: 'q8', engine: 'ort', intraOpThreads: 1 });
+    // Long enough to be inside ONNX Runtime when the dispose arrives: the process ends without answering it.
+    const rows = Array.from({ length: 32 }, (_, r) => [...Array.from({ length: 60 }, (_, i) => 10 + ((i * 7 + r) % 900)), 0]);
+    const pending = generator.generate({ inputs: rows, beams: 4, maxNewTokens: rows.map(() => 200), flagLengthCap: true, repetitionGuard: false, lengthPenalty: 1, earlyStopping: false, bannedIds: [] }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await generator.dispose();
+    const err = await pending;
+    expect(isDa2enError(err, 'usage'), String(err)).toBe(true);
+    expect((err as Error).message).toBe('the translator was disposed');
+
+    const { loadTranslator } = await import('../../src/engine/load-translator.js');
+    for (const modelProcesses of [1, 2]) {
+      const translator = await loadTranslator({ model: dir, offline: true, threads: modelProcesses, modelProcesses });
+      const texts = Array.from({ length: 16 }, (_, i) => `Dette er afsnit nummer ${i}. Han gik hjem i går og spiste brød med sin familie.`);
+      // Asked for before the dispose: answered, or refused with kind usage, whichever the timing gives.
+      const batch = translator.translateBatch(texts).catch((e: unknown) => e);
+      await translator.dispose();
+      const out = await batch;
+      if (!Array.isArray(out)) expect(isDa2enError(out, 'usage'), String(out)).toBe(true);
+    }
+  }, 120_000);
 });

@@ -25,6 +25,7 @@ import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequen
 import type { ThreadPlan } from './thread-plan.js';
 import { abortReason, WorkerGenerator } from './worker-generator.js';
 import type { WorkerInit } from './worker-protocol.js';
+import { Da2enError } from '../../errors.js';
 
 /** A model process as the pool sees it. */
 export interface Replica extends SequenceGenerator {
@@ -183,7 +184,7 @@ export class ReplicaPool implements SequenceGenerator {
   }
 
   private acquire(signal?: AbortSignal): Promise<Replica> {
-    if (this.disposed) return Promise.reject(new Error('the translator was disposed'));
+    if (this.disposed) return Promise.reject(new Da2enError('usage', 'the translator was disposed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const free = this.idle.shift();
     if (free) return Promise.resolve(free);
@@ -221,7 +222,7 @@ export class ReplicaPool implements SequenceGenerator {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.failWaiting(new Error('the translator was disposed'));
+    this.failWaiting(new Da2enError('usage', 'the translator was disposed'));
     const running = this.replicas.splice(0);
     this.idle.length = 0;
     // A process still starting is stopped (or, already up, disposed as it arrives: add).

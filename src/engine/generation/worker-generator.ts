@@ -15,6 +15,7 @@ import { modelProcessEnv } from './model-process-env.js';
 import type { GenerateRequest, GeneratorKind, SequenceGenerator } from './sequence-generator.js';
 import type { ThreadPlan } from './thread-plan.js';
 import { fromWorkerError, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import { Da2enError } from '../../errors.js';
 
 /** What an aborted signal carries, as an Error. */
 export function abortReason(signal: AbortSignal): Error {
@@ -106,6 +107,8 @@ export class WorkerGenerator implements SequenceGenerator {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (s: DecodedSequence[]) => void; reject: (e: Error) => void }>();
   private dead: Error | null = null;
+  /** Set by dispose(): requests it cuts short (the process ends without answering them) fail with it, kind usage. */
+  private disposedWith: Error | null = null;
   private killedOnAbort = false;
 
   private constructor(
@@ -126,7 +129,8 @@ export class WorkerGenerator implements SequenceGenerator {
       else waiting.reject(fromWorkerError(reply.error));
       this.idle();
     });
-    const fail = (err: Error) => {
+    const fail = (failure: Error) => {
+      const err = this.disposedWith ?? failure;
       this.dead ??= err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
@@ -251,7 +255,8 @@ export class WorkerGenerator implements SequenceGenerator {
   }
 
   async dispose(): Promise<void> {
-    this.dead ??= new Error('the translator was disposed');
+    this.disposedWith ??= new Da2enError('usage', 'the translator was disposed');
+    this.dead ??= this.disposedWith;
     // Already killed (an abort): SIGKILL cannot fail to end it, and a caller that is stopping need not wait.
     if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.killed) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
