@@ -2,6 +2,7 @@ export { defaultCacheDir } from '../io/cache-dir.js';
 export {
   DATA_FILE,
   deleteTranslationMemory,
+  emptyMemoryStats,
   openTranslationMemory,
   type MemoryRecord,
   type TranslationMemoryStats,
@@ -17,3 +18,4 @@ export {
   type RedisMemoryStats,
   type RedisTranslationMemory,
 } from './redis-memory.js';
+export { isDamagedMemory } from './memory-errors.js';

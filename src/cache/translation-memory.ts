@@ -124,7 +124,7 @@ function checkDataFile(path: string): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
       ok = valid();
     }
-    if (!ok) throw new DamagedDataFile(DAMAGED);
+    if (!ok) throw new DamagedDataFile(DAMAGED, true);
   } finally {
     closeSync(fd);
   }
@@ -207,6 +207,26 @@ export function deleteTranslationMemory(dir?: string): string {
   removeOwnFile(folder, `${path}-lock`);
   removeOwnFile(folder, path);
   return path;
+}
+
+/**
+ * For `cache stats`: the stats of an empty memory when `dir` (default: `defaultCacheDir()`) holds no
+ * data file nor lock file, the folder itself missing included, so that looking creates nothing;
+ * undefined when there is one (or something else in its place, or it cannot be looked at): open it to count.
+ */
+export function emptyMemoryStats(dir?: string): TranslationMemoryStats | undefined {
+  const folder = dir ? resolve(dir) : defaultCacheDir();
+  const path = join(folder, DATA_FILE);
+  const absent = (file: string) => {
+    try {
+      lstatSync(file);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  };
+  // A lock file alone (or something in its place) is opened, to be checked as opening checks it.
+  return absent(path) && absent(`${path}-lock`) ? { entries: 0, bytes: 0, path } : undefined;
 }
 
 /**

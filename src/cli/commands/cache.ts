@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import type { TranslationMemoryStats } from '../../cache/index.js';
+import { Da2enError, isDa2enError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { CACHE_DIR_OPTIONS, type ArgsOf } from '../shared-options.js';
 
@@ -16,7 +18,19 @@ export function cacheCommand(yargs: Argv, ctx: CliContext) {
 }
 
 async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
-  const { deleteTranslationMemory, openTranslationMemory } = await import('../../cache/index.js');
+  const { isDamagedMemory } = await import('../../cache/index.js');
+  try {
+    return await cacheAction(args, ctx);
+  } catch (error) {
+    // A memory that cannot be used: a damaged data file is an unreadable input (exit 3); a read-only
+    // folder, a file where the folder should be, a folder in a file's place cannot be written (exit 8).
+    if (!isDa2enError(error, 'storage')) throw error;
+    throw new Da2enError(isDamagedMemory(error) ? 'input' : 'output', error.message, { cause: error.cause });
+  }
+}
+
+async function cacheAction(args: CacheArgs, ctx: CliContext): Promise<number> {
+  const { deleteTranslationMemory, emptyMemoryStats, openTranslationMemory } = await import('../../cache/index.js');
   if (args.action === 'clear') {
     // Deleted unread: a data file damaged inside can fail or crash any read, so none is counted.
     const path = deleteTranslationMemory(args.cacheDir);
@@ -24,10 +38,17 @@ async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
     ctx.stdout.write(`cleared the translation memory: ${path} is empty now\n`);
     return 0;
   }
+  const write = (stats: TranslationMemoryStats) =>
+    ctx.stdout.write(args.json ? JSON.stringify(stats) + '\n' : `${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB in ${stats.path}\n`);
+  // No memory there (no folder even): an empty one, and nothing is created by looking.
+  const empty = emptyMemoryStats(args.cacheDir);
+  if (empty) {
+    write(empty);
+    return 0;
+  }
   const memory = openTranslationMemory(args.cacheDir);
   try {
-    const stats = memory.stats();
-    ctx.stdout.write(args.json ? JSON.stringify(stats) + '\n' : `${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB in ${stats.path}\n`);
+    write(memory.stats());
   } finally {
     await memory.close();
   }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { openTranslationMemory } from '../../cache/translation-memory.js';
+import { openMemoryOrSay } from '../open-memory.js';
 import { ensureModel, defaultModelsDir, defaultRemoteHost } from '../../engine/model-store/index.js';
 import { Da2enError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -42,7 +42,8 @@ async function readApiKeys(file: string): Promise<Set<string>> {
 
 export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<number> {
   const apiKeys = args.apiKeys ? await readApiKeys(args.apiKeys) : undefined;
-  const memory = args.cache ? openTranslationMemory(args.cache.dir) : null;
+  // One that cannot be opened (a read-only folder, a damaged data file) is said once: requests are answered without it.
+  const memory = args.cache ? await openMemoryOrSay(args.cache.dir, ctx, 'da2en serve: ') : null;
   const engineOptions = args.engine;
   // Downloaded here (with the CLI's messages), loaded in the worker thread.
   await ensureModel({

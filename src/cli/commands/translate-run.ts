@@ -15,6 +15,7 @@ import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, isUrl, shownInput, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../io/read-article.js';
 import { Da2enError, inputUserError } from '../../errors.js';
+import { openMemoryOrSay } from '../open-memory.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
@@ -96,9 +97,10 @@ function describeThreads({ replicas, threads, spinning, busyCores }: ThreadPlan)
  * (writeBilingualStream lets those finish) or later, before the command finished, leaves everything
  * written.
  */
-export function stopNote(cache: 'stored' | 'full' | null, inputsWritten: number, inputs: number): string {
+export function stopNote(cache: 'stored' | 'full' | 'unusable' | null, inputsWritten: number, inputs: number): string {
   if (inputsWritten === inputs) return 'the stop came as the run was finishing: all of its outputs were written';
   const written = `the outputs of the first ${inputsWritten === 1 ? 'input were' : `${inputsWritten} inputs were`} written`;
+  if (cache === 'unusable') return inputsWritten === 0 ? 'nothing was kept (no translation memory): a new run starts over' : `${written}; nothing of the rest was kept (no translation memory)`;
   if (cache === 'full') return `${inputsWritten > 0 ? `${written}; ` : ''}only translations finished before the translation memory failed are kept in it, run again to continue`;
   if (cache) return `${inputsWritten > 0 ? `${written}; ` : ''}translations finished so far are kept in the cache, run again to continue`;
   if (inputsWritten === 0) return 'nothing was kept (--no-cache): a new run starts over';
@@ -187,10 +189,11 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   const progress = createProgress(showProgress, ctx.stderr);
   const download = progress.download();
   let translator: Translator | null = null;
-  // Opened before the model so an unusable cache folder fails fast, with its own one-line error.
-  const opened = args.cache ? (await import('../../cache/translation-memory.js')).openTranslationMemory(args.cache.dir) : null;
+  // Opened before the model. One that cannot be opened (a read-only folder, a file in the folder's
+  // place, a damaged data file) costs the run its caching, not its outputs, as a full disk does.
+  const opened = args.cache ? await openMemoryOrSay(args.cache.dir, ctx) : null;
   // A memory that cannot be written (a full disk) costs the rest of the run its caching, not its outputs.
-  let memoryState: 'stored' | 'full' | null = opened ? 'stored' : null;
+  let memoryState: 'stored' | 'full' | 'unusable' | null = opened ? 'stored' : args.cache ? 'unusable' : null;
   let inputsWritten = 0;
   const memory =
     opened &&

@@ -1,6 +1,7 @@
 /** The worker command's work (loaded only when it runs: it pulls in the engine and BullMQ). */
 import { ExitCode } from '../exit-codes.js';
-import { checkRedisMemory, openRedisTranslationMemory, openTranslationMemory, redactRedisUrl } from '../../cache/index.js';
+import { checkRedisMemory, openRedisTranslationMemory, redactRedisUrl } from '../../cache/index.js';
+import { openMemoryOrSay } from '../open-memory.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
@@ -15,7 +16,8 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
   if (args.memory === 'redis' && args.memoryRedis !== undefined) await checkRedisMemory(args.memoryRedis);
   let memory: (TranslationMemory & { close(): Promise<void> }) | null = null;
   if (args.memory === 'redis') memory = openRedisTranslationMemory(args.memoryRedis ?? args.redis, { waitForReconnect: true });
-  else if (args.memory === 'local') memory = openTranslationMemory(args.cacheDir);
+  // One that cannot be opened (a read-only folder, a damaged data file) is said once: jobs are done without it.
+  else if (args.memory === 'local') memory = await openMemoryOrSay(args.cacheDir, ctx, '', '--memory none');
 
   const translator = await ctx.loadTranslator({ ...engineOptionsFrom(args), signal: ctx.signal });
   let totals = { translated: 0, cached: 0, calls: 0 };
@@ -52,7 +54,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       ctx.log(`worker ${WORKER_ID}: stopped before Redis answered; no article taken`);
       return ExitCode.Ok;
     }
-    ctx.log(`worker ${WORKER_ID} taking jobs from "${args.queue}" at ${redactRedisUrl(args.redis)} (model ${translator.modelId}, ${translator.dtype}; memory: ${args.memory})`);
+    ctx.log(`worker ${WORKER_ID} taking jobs from "${args.queue}" at ${redactRedisUrl(args.redis)} (model ${translator.modelId}, ${translator.dtype}; memory: ${memory ? args.memory : 'none'})`);
 
     // Runs until SIGTERM / Ctrl-C (the CLI turns them into this abort).
     await new Promise<void>((resolve) => {
