@@ -57,34 +57,24 @@ export class DamagedDataFile extends Error {
  */
 const LMDB_DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|INVALID|INCOMPATIBLE|VERSION_MISMATCH)\b/;
 
-/** Errors about a data file whose contents are damaged (not a folder or a lock in the way): see isDamagedMemory. */
-const DAMAGED_CONTENTS = new WeakSet<Error>();
-
-/** A data file whose contents are not a memory, or whose own kind marks it damaged (`DamagedDataFile` with `contents`). */
-function damagedContents(error: Da2enError): Da2enError {
-  DAMAGED_CONTENTS.add(error);
-  return error;
-}
-
 /**
- * Whether a memory's storage error is about its data file's contents (not a translation memory, cut
- * short, damaged inside), rather than about the folder or a file in the way: `cache stats` gives them
- * different exit codes.
+ * Whether a memory's storage error (from memoryFailure) is about its data file's contents (not a
+ * translation memory, cut short, damaged inside), rather than about the folder or a file in the way:
+ * `cache stats` gives them different exit codes. Told by the cause memoryFailure kept.
  */
 export function isDamagedMemory(error: unknown): boolean {
-  return error instanceof Error && DAMAGED_CONTENTS.has(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof DamagedDataFile) return cause.contents;
+  return cause instanceof Error && LMDB_DAMAGE.test(cause.message);
 }
 
 function damaged(dir: string, error: unknown): Da2enError {
-  return damagedContents(new Da2enError('storage', `the translation memory in ${dir} is damaged (${memoryFailureReason(error)}); ${START_AFRESH}`, { cause: error }));
+  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${memoryFailureReason(error)}); ${START_AFRESH}`, { cause: error });
 }
 
 /** The one-line error for a failed use of the memory: damaged, or unusable for another reason. */
 export function memoryFailure(dir: string, error: unknown): Da2enError {
-  if (error instanceof DamagedDataFile) {
-    const result = new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
-    return error.contents ? damagedContents(result) : result;
-  }
+  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
   return LMDB_DAMAGE.test(error instanceof Error ? error.message : '') ? damaged(dir, error) : unusableMemory(dir, error);
 }
 

@@ -146,8 +146,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   for (const register of COMMANDS) register(cli, ctx);
   // Every command's output may go to a reader that leaves early (`da2en … | head`), or fail (a full
   // disk): --help and --version too, which yargs hands over (below) to be written there.
-  const outputs = [ctx.stdout];
-  quietWhenReaderLeaves(...outputs, ctx.stderr);
+  quietWhenReaderLeaves(ctx.stdout, ctx.stderr);
 
   try {
     // Given a callback, yargs keeps what it would print itself (--help, --version) and does not end
@@ -162,10 +161,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     if (exitError) throw exitError;
     if (printed !== '') ctx.stdout.write(`${printed}\n`);
     // A report written in one go (`model path`, `eval --json`) is not checked by its command.
-    for (const output of outputs) {
-      const failure = await writesSettled(output);
-      if (failure) throw streamOutputError('standard output', failure);
-    }
+    const failure = await writesSettled(ctx.stdout);
+    if (failure) throw streamOutputError('standard output', failure);
     return ctx.exitCode;
   } catch (err) {
     if (signalExit !== null) {
