@@ -9,6 +9,7 @@ import path from 'node:path';
 import { foreignEntry } from '../model-folder-names.js';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { outputError } from '../io/sinks.js';
 import { nameBeside } from '../io/name-beside.js';
 import { CheckpointError } from './errors.js';
 
@@ -50,7 +51,10 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
     stat = lstatSync(path.resolve(outDir));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new CheckpointError(`cannot use ${outDir} as the model folder: ${(err as Error).message}`, { cause: err });
+    // The model folder is the command's output: a path that cannot be one (a file where a folder
+    // should be, a name too long) is exit 8 as for any output, not a damaged checkpoint (was exit 3
+    // with the system's "ENOTDIR: not a directory, lstat …").
+    throw outputError(outDir, err);
   }
   if (!stat.isDirectory()) throw new CheckpointError(`refusing to replace ${outDir}: it is not a folder (a file or a link)`);
   if (!replace) return true;

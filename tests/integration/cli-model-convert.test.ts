@@ -299,6 +299,26 @@ describe('da2en model convert', () => {
     expect(readdirSync(path.dirname(real)).sort()).toEqual(['ckpt', 'link', 'real']);
   });
 
+  it('an --out the file system cannot hold: exit 8 naming --out in one line (was: exit 1 "unexpected error: ENOENT … mkdir \'<out>.converting-<pid>\'", or exit 3 with "ENOTDIR: … lstat")', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'unwritable', 'ckpt'), 'opus', 'F32');
+    const file = path.join(tmp, 'unwritable', 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const cases: [string, RegExp][] = [
+      // Nothing can be made in /proc: the temporary folder beside --out fails in the worker thread.
+      ['/proc/da2en-model', /^da2en: cannot write \/proc\/da2en-model: cannot create it in \/proc \(/],
+      [path.join(file, 'model'), /^da2en: cannot write .*notes\.txt\/model: cannot create it in .*notes\.txt \(a part of that path is missing or is not a folder\)$/],
+      [path.join(tmp, 'unwritable', 'x'.repeat(300)), /^da2en: cannot write .*x{300}: its name is too long for the file system/],
+    ];
+    for (const [out, line] of cases) {
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect({ out, code: r.code }).toEqual({ out, code: ExitCode.OutputError });
+      expect(oneLine(r.stderr)).toMatch(line);
+      expect(r.stderr).not.toContain('.converting-');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    expect(readdirSync(path.join(tmp, 'unwritable')).sort()).toEqual(['ckpt', 'notes.txt']);
+  });
+
   // Was: the signal waited for the whole conversion, which then replaced --out, said "converted …"
   // and ended 0; a second signal left <out>.converting-<pid>/ behind.
   it('a stop signal in the middle of a conversion: exit 130 / 143, no temp folder, --out as it was', async () => {

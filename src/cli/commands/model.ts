@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
+import { outputError } from '../../io/sinks.js';
 import type { Dtype } from '../../engine/marian-model.js';
 import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, lookalikeFolder, missingFiles, modelCommandLine, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
@@ -122,6 +123,10 @@ async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Pr
   } catch (err) {
     // A checkpoint given on the command line is the user's input.
     if (isDa2enError(err, 'model-corrupt')) throw new Da2enError('input', err.message, { cause: err });
+    // The file system refusing the model folder or its temporary twin (permission denied, a
+    // read-only or full disk): exit 8 naming --out, as for any output (was exit 1, "unexpected
+    // error: EACCES … mkdir '<out>.converting-<pid>'").
+    if (!(err instanceof Da2enError) && typeof (err as NodeJS.ErrnoException).code === 'string') throw outputError(args.out, err);
     throw err;
   }
 }
