@@ -64,15 +64,18 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
       let fetched: string[];
+      let converted: boolean | undefined;
       try {
         // repair: every file is checked against the manifest, so a truncated or changed file is fetched
         // again (what `model verify` tells the user to do) instead of being reported as "already there".
         // A hub checkpoint converts the later dtypes too, from one download.
-        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, modelTyped: args.model !== undefined, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
+        ({ fetched, converted } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, modelTyped: args.model !== undefined, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }
-      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${fetched.length} file(s): ${fetched.join(', ')}`);
+      // Files converted from a checkpoint were not downloaded as they are (and --offline downloads nothing).
+      const how = converted ? `made ${fetched.length} file(s) from its checkpoint` : `downloaded ${fetched.length} file(s)`;
+      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; ${how}: ${fetched.join(', ')}`);
     }
     return 0;
   }
