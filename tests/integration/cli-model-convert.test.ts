@@ -77,6 +77,16 @@ describe('da2en model convert', () => {
     expect(oneLine(missing.stderr)).toMatch(/nope/);
     expect(existsSync(path.join(tmp, 'nope-out'))).toBe(false);
 
+    // A checkpoint folder lacking a file it must have: said in words (was: "cannot read config.json in …: ENOENT: no such file or directory, open '…'").
+    for (const file of ['config.json', 'vocab.json', 'source.spm']) {
+      const partial = writeTinyCheckpoint(path.join(tmp, `ckpt-no-${file}`), 'opus', 'F32');
+      rmSync(path.join(partial.dir, file));
+      const r = await runCli(['model', 'convert', partial.dir, '--out', path.join(tmp, 'partial-out')]);
+      expect({ file, code: r.code }).toEqual({ file, code: ExitCode.InputError });
+      expect(oneLine(r.stderr)).toBe(`da2en: ${partial.dir} has no ${file}; a MarianMTModel checkpoint folder holds config.json, vocab.json, source.spm and model.safetensors or pytorch_model.bin`);
+      expect(existsSync(path.join(tmp, 'partial-out'))).toBe(false);
+    }
+
     const bart = writeTinyCheckpoint(path.join(tmp, 'ckpt-bart'), 'opus', 'F32');
     const config = JSON.parse(readFileSync(path.join(bart.dir, 'config.json'), 'utf8'));
     writeFileSync(path.join(bart.dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BartForConditionalGeneration'], model_type: 'bart' }));
