@@ -118,6 +118,11 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   // alone is no sign (a Hugging Face checkpoint or a project folder has one too).
   if (existsSync(req.outDir)) {
     if (!statSync(req.outDir).isDirectory()) throw new Error(`refusing to replace ${req.outDir}: it is not a folder`);
+    // Removing the current folder fails half-way (EINVAL on "."), or leaves the shell in a removed folder.
+    const fromOut = path.relative(path.resolve(req.outDir), process.cwd());
+    if (fromOut === '' || (fromOut !== '..' && !fromOut.startsWith(`..${path.sep}`) && !path.isAbsolute(fromOut))) {
+      throw new Error(`refusing to replace ${req.outDir}: it ${fromOut === '' ? 'is' : 'holds'} the current folder; run the command from outside it`);
+    }
     const foreign = readdirSync(req.outDir).length > 0 ? foreignEntry(req.outDir) : undefined;
     if (foreign !== undefined) throw new Error(`refusing to replace ${req.outDir}: it is not empty and is not a model da2en wrote (it holds ${foreign}); choose another folder or empty it first`);
   }

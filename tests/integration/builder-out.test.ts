@@ -39,6 +39,21 @@ describe('npm run build-model: what --out may replace', () => {
     expect(existsSync(path.join(out, 'onnx', 'decoder_model_merged_quantized.onnx'))).toBe(true);
   });
 
+  it('refuses the current folder, or one holding it, even when it is its own earlier build (was: "EINVAL: invalid argument, rmdir \'.\'")', async () => {
+    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'da2en-build-cwd-')), 'tiny');
+    await buildModel({ preset: 'tiny', outDir: out });
+    const before = readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
+    const cwd = process.cwd();
+    try {
+      process.chdir(path.join(out, 'onnx'));
+      await expect(buildModel({ preset: 'tiny', outDir: '.' })).rejects.toThrow("refusing to replace .: it is the current folder; run the command from outside it");
+      await expect(buildModel({ preset: 'tiny', outDir: '..' })).rejects.toThrow("refusing to replace ..: it holds the current folder; run the command from outside it");
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(out, { recursive: true, encoding: 'utf8' }).sort()).toEqual(before);
+  });
+
   it('through the script: a checkpoint folder is refused (exit 1, one line) and left whole', async () => {
     const parent = await mkdtemp(path.join(os.tmpdir(), 'da2en-build-cli-'));
     const ckpt = path.join(parent, 'opus-mt-da-en');
