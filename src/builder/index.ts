@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from './marian/decoder.js';
@@ -12,6 +12,7 @@ import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizer-json.js';
 import { buildVocabulary } from './tokenizer/vocab.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { foreignEntry } from '../model-folder-names.js';
 
 export { PRESETS, isPresetName, type PresetName } from './presets.js';
 
@@ -91,20 +92,39 @@ function generationConfigJson(d: MarianDims): object {
   };
 }
 
+/**
+ * Why `seed` cannot be a build's seed, or undefined when it can. The weights' generator takes a
+ * uint32 (rng.ts): anything else was truncated silently, so 1.5 built seed 1's model, 2^32 seed 0's,
+ * and "--seed abc" (NaN) seed 0's while the report said "seed NaN".
+ */
+export function seedProblem(seed: number): string | undefined {
+  return Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff ? undefined : `--seed must be a whole number from 0 to 4294967295 (got ${String(seed)})`;
+}
+
 /** Writes a Marian model directory that Transformers.js loads like Xenova/opus-mt-da-en. */
 export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   if (!isPresetName(req.preset)) throw new Error(`unknown preset "${req.preset}"; choose ${Object.keys(PRESETS).join(' or ')}`);
   const started = performance.now();
   const preset = PRESETS[req.preset];
   const seed = req.seed ?? 1;
+  const badSeed = seedProblem(seed);
+  if (badSeed) throw new Error(badSeed);
   const vocab = buildVocabulary({ source: preset.systemWords ? 'system' : 'tiny', ...(preset.vocabSize === null ? { maxSize: TINY_MAX_VOCAB } : { size: preset.vocabSize }) });
   const vocabSize = vocab.pieces.length;
   if (preset.vocabSize !== null && vocabSize !== preset.vocabSize) throw new Error(`vocabulary has ${vocabSize} pieces, expected ${preset.vocabSize}`);
   const dims: MarianDims = { ...preset.dims, vocabSize, padId: vocabSize - 1 };
 
-  // Replace an earlier build, but never wipe a directory that is something else.
-  if (existsSync(req.outDir) && readdirSync(req.outDir).length > 0 && !existsSync(path.join(req.outDir, 'config.json'))) {
-    throw new Error(`refusing to replace ${req.outDir}: it is not empty and holds no model (config.json)`);
+  // Replace an earlier build, but never wipe a directory that is something else: a config.json
+  // alone is no sign (a Hugging Face checkpoint or a project folder has one too).
+  if (existsSync(req.outDir)) {
+    if (!statSync(req.outDir).isDirectory()) throw new Error(`refusing to replace ${req.outDir}: it is not a folder`);
+    // Removing the current folder fails half-way (EINVAL on "."), or leaves the shell in a removed folder.
+    const fromOut = path.relative(path.resolve(req.outDir), process.cwd());
+    if (fromOut === '' || (fromOut !== '..' && !fromOut.startsWith(`..${path.sep}`) && !path.isAbsolute(fromOut))) {
+      throw new Error(`refusing to replace ${req.outDir}: it ${fromOut === '' ? 'is' : 'holds'} the current folder; run the command from outside it`);
+    }
+    const foreign = readdirSync(req.outDir).length > 0 ? foreignEntry(req.outDir) : undefined;
+    if (foreign !== undefined) throw new Error(`refusing to replace ${req.outDir}: it is not empty and is not a model da2en wrote (it holds ${foreign}); choose another folder or empty it first`);
   }
   await rm(req.outDir, { recursive: true, force: true });
   makeDirectories(path.join(req.outDir, 'onnx'));

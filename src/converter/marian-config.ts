@@ -32,8 +32,9 @@ export function readMarianConfig(config: Json, file = 'config.json'): MarianChec
   const archs = Array.isArray(config['architectures']) ? (config['architectures'] as unknown[]).map(String) : [];
   const type = config['model_type'];
   if (type !== 'marian' || (archs.length > 0 && !archs.includes('MarianMTModel'))) {
-    const what = archs.length > 0 ? archs.join(', ') : `model_type ${JSON.stringify(type ?? null)}`;
-    throw new CheckpointError(`${file}: unsupported architecture ${what}; da2en converts MarianMTModel (Opus-MT) checkpoints`);
+    // Name the part that is wrong: a MarianMTModel architecture with another model_type is refused for the model_type.
+    const what = archs.length > 0 && !archs.includes('MarianMTModel') ? `architecture ${archs.join(', ')}` : `model_type ${JSON.stringify(type ?? null)}`;
+    throw new CheckpointError(`${file}: unsupported ${what}; da2en converts MarianMTModel (Opus-MT) checkpoints`);
   }
   const int = (key: string, fallback?: number): number => {
     const v = config[key] ?? fallback;

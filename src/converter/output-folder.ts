@@ -6,36 +6,12 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { MANIFEST_NAME } from '../model-folder-names.js';
+import { foreignEntry } from '../model-folder-names.js';
 import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { outputError } from '../io/sinks.js';
 import { nameBeside } from '../io/name-beside.js';
 import { CheckpointError } from './errors.js';
-
-/** What convertCheckpoint writes at the top of a model folder. */
-const CONVERTED_FILES = new Set(['config.json', 'generation_config.json', 'tokenizer_config.json', 'tokenizer.json']);
-
-/**
- * What a hub download adds at the top: its manifest, and the temp the manifest is written through
- * (sinks.ts tempName: `.<name>.<pid>.<8 hex>.part.tmp`), left behind only by a kill.
- */
-function isDownloadFile(name: string): boolean {
-  const temp = `.${MANIFEST_NAME}.`;
-  return name === MANIFEST_NAME || (name.startsWith(temp) && /^\d+\.[0-9a-f]{8}\.part\.tmp$/.test(name.slice(temp.length)));
-}
-
-/** The graphs convertCheckpoint writes into onnx/. */
-const CONVERTED_GRAPH = /^(encoder_model|decoder_model_merged)(_quantized)?\.onnx$/;
-
-/**
- * What the engine adds beside the graphs on first load: the BeamSearch wrapping, its weights,
- * stamp and prepared copy (generation-model.ts, prepared-model.ts), and the `.tmp-<pid>-<time>`
- * each is written through before its rename, left behind when a first load is killed.
- */
-const ENGINE_FILE = /^da2en_generate(_quantized)?(\.prepared)?\.onnx(\.data|\.json)?(\.tmp-\d+-\d+)?$/;
-
-/** The folder ONNX Runtime saves a prepared copy into (prepared-model.ts: mkdtemp `.prepared-<pid>-`), under the copy's names. */
-const PREPARED_TEMP = /^\.prepared-\d+-[A-Za-z0-9]{6}$/;
 
 /** The real path of `p`, also where its tail does not exist yet (resolved through its nearest existing folder). */
 function realPath(p: string): string {
@@ -58,33 +34,6 @@ function isWithin(parent: string, child: string): boolean {
 }
 
 /**
- * What in `dir` da2en would not have written ("notes.txt", "no onnx/"), or undefined when it holds
- * only da2en's own files: a conversion's, a download's, the engine's. Those names alone are not
- * enough (a project folder holding just a config.json): the graphs or the manifest must be there.
- */
-function foreignEntry(dir: string): string | undefined {
-  const entries = readdirSync(dir, { withFileTypes: true });
-  let hasGraph = false;
-  for (const e of entries) {
-    if (e.name === 'onnx' && e.isDirectory()) {
-      for (const g of readdirSync(path.join(dir, 'onnx'), { withFileTypes: true })) {
-        if (g.isDirectory() && PREPARED_TEMP.test(g.name)) {
-          const odd = readdirSync(path.join(dir, 'onnx', g.name), { withFileTypes: true }).find((f) => !f.isFile() || !ENGINE_FILE.test(f.name));
-          if (odd) return `onnx/${g.name}/${odd.name}`;
-        } else if (!g.isFile() || !(CONVERTED_GRAPH.test(g.name) || ENGINE_FILE.test(g.name))) {
-          return `onnx/${g.name}`;
-        }
-        hasGraph ||= g.isFile() && CONVERTED_GRAPH.test(g.name);
-      }
-    } else if (!e.isFile() || !(CONVERTED_FILES.has(e.name) || isDownloadFile(e.name))) {
-      return e.name;
-    }
-  }
-  if (hasGraph || entries.some((e) => e.name === MANIFEST_NAME)) return undefined;
-  return entries.some((e) => e.name === 'onnx') ? 'no onnx/ graphs' : 'no onnx/';
-}
-
-/**
  * Checks that a conversion of `checkpointDir` may be written to `outDir` (replacing it when
  * `replace`); returns whether `outDir` already exists. Throws a 'usage' error when the two folders
  * overlap or a replaced `outDir` is or holds the current folder, a CheckpointError when `outDir`
@@ -102,7 +51,10 @@ export function checkOutputFolder(checkpointDir: string, outDir: string, replace
     stat = lstatSync(path.resolve(outDir));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new CheckpointError(`cannot use ${outDir} as the model folder: ${(err as Error).message}`, { cause: err });
+    // The model folder is the command's output: a path that cannot be one (a file where a folder
+    // should be, a name too long) is exit 8 as for any output, not a damaged checkpoint (was exit 3
+    // with the system's "ENOTDIR: not a directory, lstat …").
+    throw outputError(outDir, err);
   }
   if (!stat.isDirectory()) throw new CheckpointError(`refusing to replace ${outDir}: it is not a folder (a file or a link)`);
   if (!replace) return true;

@@ -47,6 +47,19 @@ export interface WrittenConversion {
 
 type Json = Record<string, unknown>;
 
+/**
+ * A checkpoint file that could not be read, in one line: a missing one says what a checkpoint folder
+ * holds (was the system's "ENOENT: no such file or directory, open '…'").
+ */
+function unreadable(file: string, err: unknown): CheckpointError {
+  const name = path.basename(file);
+  const dir = path.dirname(file);
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new CheckpointError(`${dir} has no ${name}; a MarianMTModel checkpoint folder holds config.json, vocab.json, source.spm and model.safetensors or pytorch_model.bin`, { cause: err });
+  }
+  return new CheckpointError(`cannot read ${name} in ${dir}: ${(err as Error).message}`, { cause: err });
+}
+
 async function readJson(file: string, required: boolean, limit: number = SMALL_FILE_LIMITS.json): Promise<Json | undefined> {
   let text: string;
   try {
@@ -54,7 +67,7 @@ async function readJson(file: string, required: boolean, limit: number = SMALL_F
   } catch (err) {
     if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (err instanceof CheckpointError) throw err;
-    throw new CheckpointError(`cannot read ${path.basename(file)} in ${path.dirname(file)}: ${(err as Error).message}`, { cause: err });
+    throw unreadable(file, err);
   }
   try {
     const v = JSON.parse(text) as unknown;
@@ -122,7 +135,7 @@ export async function writeConversion(job: ConversionJob, stage: (stage: string)
     spmBytes = await readSmallFile(path.join(dir, 'source.spm'), SMALL_FILE_LIMITS.vocabulary);
   } catch (err) {
     if (err instanceof CheckpointError) throw err;
-    throw new CheckpointError(`cannot read source.spm in ${dir}: ${(err as Error).message}`, { cause: err });
+    throw unreadable(path.join(dir, 'source.spm'), err);
   }
   const tok = marianTokenizerJson(parseSentencePieceModel(spmBytes, 'source.spm'), vocab, special);
   if (tok.vocabSize !== cfg.vocabSize) throw new CheckpointError(`vocab.json has ${tok.vocabSize} entries but config.json says vocab_size ${cfg.vocabSize}`);

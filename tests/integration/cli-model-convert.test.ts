@@ -77,6 +77,16 @@ describe('da2en model convert', () => {
     expect(oneLine(missing.stderr)).toMatch(/nope/);
     expect(existsSync(path.join(tmp, 'nope-out'))).toBe(false);
 
+    // A checkpoint folder lacking a file it must have: said in words (was: "cannot read config.json in …: ENOENT: no such file or directory, open '…'").
+    for (const file of ['config.json', 'vocab.json', 'source.spm']) {
+      const partial = writeTinyCheckpoint(path.join(tmp, `ckpt-no-${file}`), 'opus', 'F32');
+      rmSync(path.join(partial.dir, file));
+      const r = await runCli(['model', 'convert', partial.dir, '--out', path.join(tmp, 'partial-out')]);
+      expect({ file, code: r.code }).toEqual({ file, code: ExitCode.InputError });
+      expect(oneLine(r.stderr)).toBe(`da2en: ${partial.dir} has no ${file}; a MarianMTModel checkpoint folder holds config.json, vocab.json, source.spm and model.safetensors or pytorch_model.bin`);
+      expect(existsSync(path.join(tmp, 'partial-out'))).toBe(false);
+    }
+
     const bart = writeTinyCheckpoint(path.join(tmp, 'ckpt-bart'), 'opus', 'F32');
     const config = JSON.parse(readFileSync(path.join(bart.dir, 'config.json'), 'utf8'));
     writeFileSync(path.join(bart.dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BartForConditionalGeneration'], model_type: 'bart' }));
@@ -297,6 +307,26 @@ describe('da2en model convert', () => {
       process.chdir(cwd);
     }
     expect(readdirSync(path.dirname(real)).sort()).toEqual(['ckpt', 'link', 'real']);
+  });
+
+  it('an --out the file system cannot hold: exit 8 naming --out in one line (was: exit 1 "unexpected error: ENOENT … mkdir \'<out>.converting-<pid>\'", or exit 3 with "ENOTDIR: … lstat")', async () => {
+    const ckpt = writeTinyCheckpoint(path.join(tmp, 'unwritable', 'ckpt'), 'opus', 'F32');
+    const file = path.join(tmp, 'unwritable', 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const cases: [string, RegExp][] = [
+      // Nothing can be made in /proc: the temporary folder beside --out fails in the worker thread.
+      ['/proc/da2en-model', /^da2en: cannot write \/proc\/da2en-model: cannot create it in \/proc \(/],
+      [path.join(file, 'model'), /^da2en: cannot write .*notes\.txt\/model: cannot create it in .*notes\.txt \(a part of that path is missing or is not a folder\)$/],
+      [path.join(tmp, 'unwritable', 'x'.repeat(300)), /^da2en: cannot write .*x{300}: its name is too long for the file system/],
+    ];
+    for (const [out, line] of cases) {
+      const r = await runCli(['model', 'convert', ckpt.dir, '--out', out]);
+      expect({ out, code: r.code }).toEqual({ out, code: ExitCode.OutputError });
+      expect(oneLine(r.stderr)).toMatch(line);
+      expect(r.stderr).not.toContain('.converting-');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    expect(readdirSync(path.join(tmp, 'unwritable')).sort()).toEqual(['ckpt', 'notes.txt']);
   });
 
   // Was: the signal waited for the whole conversion, which then replaced --out, said "converted …"

@@ -141,6 +141,26 @@ describe('hub checkpoints (no onnx/): downloaded, converted, kept as a model', (
   }
   const weightGets = (h: HubServer) => h.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/model.safetensors')).length;
 
+  it('da2en model download says a converted model\'s files were converted, not downloaded (was: "downloaded 2 file(s)" from an --offline conversion of a kept checkpoint)', async () => {
+    hub = await startHub({ [ID]: ckpt.dir });
+    const dir = modelsDir();
+    const saved = { ...process.env };
+    process.env['DA2EN_REMOTE_HOST'] = hub.url;
+    try {
+      const first = sink();
+      expect(await main(['model', 'download', '--model', ID, '--models-dir', dir, '--keep-source'], { stdout: sink(), stderr: first }), first.text()).toBe(0);
+      expect(first.text()).toMatch(/\(q8\) is ready in .*; made 6 file\(s\) from its checkpoint: config\.json, /);
+      const before = hub.requests.length;
+      const offline = sink();
+      expect(await main(['model', 'download', '--model', ID, '--models-dir', dir, '--dtype', 'fp32', '--offline'], { stdout: sink(), stderr: offline }), offline.text()).toBe(0);
+      expect(hub.requests.length).toBe(before);
+      expect(offline.text()).toMatch(/\(fp32\) is ready in .*; made 2 file\(s\) from its checkpoint: onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx\n/);
+      expect(first.text() + offline.text()).not.toContain('downloaded');
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('a kept checkpoint cut short is checked against its manifest and fetched again (was: exit 5 "the file is truncated" on every run, no request)', async () => {
     hub = await startHub({ [ID]: ckpt.dir });
     const dir = modelsDir();

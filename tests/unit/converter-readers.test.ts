@@ -255,6 +255,9 @@ describe('config.json', () => {
 
   const bad: [string, object, RegExp][] = [
     ['an unsupported architecture', { architectures: ['BartForConditionalGeneration'], model_type: 'bart' }, /unsupported architecture BartForConditionalGeneration; da2en converts MarianMTModel/],
+    // Was: "unsupported architecture MarianMTModel; da2en converts MarianMTModel", naming the one part that was right.
+    ['a model_type other than marian under a MarianMTModel architecture', { architectures: ['MarianMTModel'], model_type: 'bart' }, /^config\.json: unsupported model_type "bart"; da2en converts MarianMTModel \(Opus-MT\) checkpoints$/],
+    ['no model_type', { architectures: ['MarianMTModel'], model_type: undefined }, /^config\.json: unsupported model_type null; da2en converts MarianMTModel/],
     ['pre-LayerNorm blocks', { normalize_before: true }, /normalize_before .* not supported/],
     ['an unknown activation', { activation_function: 'tanh' }, /activation_function "tanh" is not supported/],
     ['a separate target vocabulary', { decoder_vocab_size: 120 }, /separate target vocabulary/],

@@ -27,4 +27,13 @@ describe('README', () => {
     expect(line, 'the build-model line').not.toBeNull();
     expect(line![1]!.split('|').sort()).toEqual(Object.keys(PRESETS).sort());
   });
+
+  it('the builder\'s README lists the same presets, in its command line and its table', () => {
+    const builder = readFileSync(path.join(root, 'src/builder/README.md'), 'utf8');
+    const line = /--preset ([a-z|-]+) --out DIR/.exec(builder);
+    expect(line, 'the build-model line').not.toBeNull();
+    expect(line![1]!.split('|').sort()).toEqual(Object.keys(PRESETS).sort());
+    const rows = [...builder.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!).sort();
+    expect(rows).toEqual(Object.keys(PRESETS).sort());
+  });
 });

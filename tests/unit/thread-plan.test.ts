@@ -15,6 +15,8 @@ describe('thread plan: how many model processes and ONNX Runtime threads, spinni
     expect(planThreads(2, 3.5)).toEqual({ replicas: 1, threads: 1, spinning: false, busyCores: 3.5 });
     // 5.8 free: 5 whole cores → two processes of 2 threads, 1.8 cores to spare.
     expect(planThreads(8, 2.2)).toEqual({ replicas: 2, threads: 2, spinning: true, busyCores: 2.2 });
+    // README's example: in one model process (a short job, --model-processes 1), 5 threads, spinning.
+    expect(planThreads(8, 2.2, undefined, 1)).toEqual({ replicas: 1, threads: 5, spinning: true, busyCores: 2.2 });
     // 4.3 free: 4 → 2 × 2, 0.3 to spare.
     expect(planThreads(8, 3.7)).toEqual({ replicas: 2, threads: 2, spinning: false, busyCores: 3.7 });
   });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Da2enError, isDa2enError } from '../../errors.js';
+import { outputError } from '../../io/sinks.js';
 import type { Dtype } from '../../engine/marian-model.js';
 import { defaultModelsDir, defaultRemoteHost, ensureModel, locateModel, lookalikeFolder, missingFiles, modelCommandLine, verifyModel } from '../../engine/model-store/index.js';
 import { createProgress } from '../progress.js';
@@ -63,15 +64,18 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       const progress = createProgress(args.progress ?? (!args.quiet && Boolean(ctx.stderr.isTTY)), ctx.stderr);
       const bar = progress.download();
       let fetched: string[];
+      let converted: boolean | undefined;
       try {
         // repair: every file is checked against the manifest, so a truncated or changed file is fetched
         // again (what `model verify` tells the user to do) instead of being reported as "already there".
         // A hub checkpoint converts the later dtypes too, from one download.
-        ({ fetched } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, modelTyped: args.model !== undefined, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
+        ({ fetched, converted } = await ensureModel({ model, modelsDir, dtype, offline: args.offline, modelTyped: args.model !== undefined, remoteHost: defaultRemoteHost(), keepSource: args.keepSource, repair: true, moreDtypes: dtypes.slice(i + 1), onStart: bar.start, onProgress: bar.progress, onNotice: ctx.log, signal: ctx.signal }));
       } finally {
         progress.stop();
       }
-      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; downloaded ${fetched.length} file(s): ${fetched.join(', ')}`);
+      // Files converted from a checkpoint were not downloaded as they are (and --offline downloads nothing).
+      const how = converted ? `made ${fetched.length} file(s) from its checkpoint` : `downloaded ${fetched.length} file(s)`;
+      ctx.log(fetched.length === 0 ? `${model} (${dtype}) is already in ${location.dir}` : `${model} (${dtype}) is ready in ${location.dir}; ${how}: ${fetched.join(', ')}`);
     }
     return 0;
   }
@@ -122,6 +126,10 @@ async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Pr
   } catch (err) {
     // A checkpoint given on the command line is the user's input.
     if (isDa2enError(err, 'model-corrupt')) throw new Da2enError('input', err.message, { cause: err });
+    // The file system refusing the model folder or its temporary twin (permission denied, a
+    // read-only or full disk): exit 8 naming --out, as for any output (was exit 1, "unexpected
+    // error: EACCES … mkdir '<out>.converting-<pid>'").
+    if (!(err instanceof Da2enError) && typeof (err as NodeJS.ErrnoException).code === 'string') throw outputError(args.out, err);
     throw err;
   }
 }

@@ -79,6 +79,8 @@ async function dropOtherWeights(dir: string, dtype: Dtype): Promise<void> {
 export interface EnsuredModel extends ModelLocation {
   /** The files this call downloaded (or converted); empty when they were there, or another process fetched them meanwhile. */
   fetched: string[];
+  /** True when `fetched` were made from a hub checkpoint (downloaded now, or kept with --keep-source), not downloaded as they are. */
+  converted?: boolean;
 }
 
 /**
@@ -157,8 +159,8 @@ async function ensureLocated(location: ModelLocation, options: EnsureModelOption
     if (damaged) await dropOtherWeights(location.dir, options.dtype);
     // What the process that held the lock fetched is not fetched again; a damaged manifest vouches for nothing.
     const still = damaged ? requiredFiles(options.dtype) : await toFetch();
-    const also = still.length > 0 ? await fetchModel(location, still, options) : [];
-    return { ...location, fetched: [...new Set([...still, ...also])] };
+    const { also, converted } = still.length > 0 ? await fetchModel(location, still, options) : { also: [], converted: false };
+    return { ...location, fetched: [...new Set([...still, ...also])], converted };
   });
 }
 
@@ -172,9 +174,10 @@ async function filesToFetch(location: ModelLocation, dtype: Dtype, repair: boole
 
 /**
  * Downloads (or converts from a hub checkpoint) the `missing` files; the caller holds the model's
- * download lock. Returns the files of `moreDtypes` converted along with them.
+ * download lock. Returns the files of `moreDtypes` converted along with them, and whether the files
+ * were converted.
  */
-async function fetchModel(location: ModelLocation, missing: string[], options: EnsureModelOptions): Promise<string[]> {
+async function fetchModel(location: ModelLocation, missing: string[], options: EnsureModelOptions): Promise<{ also: string[]; converted: boolean }> {
   const install = async () => {
     // The other dtypes still wanted are converted in the same run: one download of the checkpoint, not one per dtype.
     const more: Dtype[] = [];
@@ -200,7 +203,7 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return also;
+    return { also, converted: true };
   };
   // A checkpoint kept from an earlier download converts without the network.
   if (existsSync(checkpointDir(location.dir))) return install();
@@ -223,7 +226,7 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
     }
     throw err;
   }
-  return [];
+  return { also: [], converted: false };
 }
 
 export interface VerifyReport {
