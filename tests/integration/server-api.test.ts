@@ -356,6 +356,12 @@ describe('da2en serve: API contract', () => {
       const blank = await postJson(`${open.url}/v1/articles`, { text: ' \n\t ' });
       expect(blank.status).toBe(400);
       expect(blank.json.error).toMatch(/text is empty/);
+      // A line of only invisible characters is blank, as it is to a reader and to the CLI.
+      const invisible = await postJson(`${open.url}/v1/articles`, { text: '\u200b\n\u2060\n\u00ad' });
+      expect(invisible.status).toBe(400);
+      expect(invisible.json.error).toMatch(/text is empty/);
+      const split = await postJson(`${open.url}/v1/articles`, { text: 'Første afsnit.\n\u200b\nAndet afsnit.' });
+      expect(split.json.paragraphs.map((p: { source: string }) => p.source)).toEqual(['Første afsnit.', 'Andet afsnit.']);
       expect((await postJson(`${open.url}/v1/articles`, { text: 'Ja.', url: 'https://example.com/' })).status).toBe(400);
       expect((await postJson(`${open.url}/v1/articles`, { text: 42 })).json.error).toMatch(/body\.text must be string/);
       const form = await postForm(`${open.url}/v1/articles`, { text: 'Ja.' }).catch(() => null);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ChunkBudgetError,
+  chunkLine,
   joinChunks,
   makeTitle,
   segmentDocument,
@@ -143,7 +144,8 @@ describe('invisible break hints', () => {
     expect(joinChunks(segmentDocument(text, opts(100)).paragraphs[0]!.chunks)).toBe(text);
   });
 
-  it('a line of nothing else keeps them (it still gives a chunk)', () => {
-    expect(segmentDocument('\u200b', opts(100)).paragraphs[0]!.chunks.map((c) => c.text)).toEqual(['\u200b']);
+  it('a line of nothing else keeps them (it still gives a chunk); in text input such a line is blank', () => {
+    expect(chunkLine('\u200b', opts(100)).map((c) => c.text)).toEqual(['\u200b']);
+    expect(segmentDocument('\u200b', opts(100)).paragraphs).toEqual([]);
   });
 });
