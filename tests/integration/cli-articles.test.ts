@@ -74,11 +74,11 @@ describe('a URL', () => {
     expect(html).toMatch(/<dt>Published<\/dt><dd>2026-01-14T06:12:00\+01:00<\/dd>/);
     expect(html.match(/<section class="pair kind-heading level-2"/g)).toHaveLength(2);
     // The page's <h2> stays <h2> in both columns (it once came out as <h3>).
-    expect(html.match(/<h2 class="text">/g)).toHaveLength(4);
+    expect(html.match(/<h2 class="text" dir="auto">/g)).toHaveLength(4);
     expect(html).not.toMatch(/<h[3-6]\b/);
     expect(html.match(/<section class="pair kind-list-item"/g)).toHaveLength(3);
-    expect(html.match(/<ul class="text"><li>/g)).toHaveLength(6); // both columns
-    expect(html.match(/<blockquote class="text">/g)).toHaveLength(2);
+    expect(html.match(/<ul class="text" dir="auto"><li>/g)).toHaveLength(6); // both columns
+    expect(html.match(/<blockquote class="text" dir="auto">/g)).toHaveLength(2);
     expect(html).not.toContain('HIJACKED'); // the page's own script is gone, not shown, not run
     expect(html).not.toMatch(/cdn\.example\.invalid|images\.example\.invalid/);
 
@@ -234,10 +234,10 @@ describe('saved pages and Markdown files', () => {
     expect(note!.target).toMatch(/^\[\^1\]: \S/);
 
     const html = r.read('.html').replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
-    expect(html).toContain('<div class="cell da" lang="da"><p class="text">Fodnote her[^1]. Mere tekst følger.</p>');
-    expect(html).toContain('<div class="cell da" lang="da"><p class="text">[^1]: Fodnoten forklarer.</p>');
-    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">[^<]*\[\^1\]\.[^<]*<\/p>/);
-    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">\[\^1\]: \S/);
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text" dir="auto">Fodnote her[^1]. Mere tekst følger.</p>');
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text" dir="auto">[^1]: Fodnoten forklarer.</p>');
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">[^<]*\[\^1\]\.[^<]*<\/p>/);
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">\[\^1\]: \S/);
 
     // Markdown: as text ("\[^1\]"), so the Danish and the English note do not fight over one label.
     const md = r.read('.md');
