@@ -405,6 +405,28 @@ export function numberPresent(n: SourceNumber, t: TargetNumbers): boolean {
   );
 }
 
+/**
+ * A source number written with Danish separators ("3.850", "2,5", "1.234,5", also in "2,5 mio."
+ * or "12,5 %") that stands in the target exactly so, and that English reads as another number
+ * ("3.850" as 3.85, "2,500" as 2500): the English spelling it should have ("3,850", "2.5"), else null.
+ */
+export function danishFormatCopied(n: SourceNumber, target: string): string | null {
+  if (n.kind !== 'number' && n.kind !== 'percent' && n.kind !== 'scaled') return null;
+  const blob = /^\d+(?:[.,]\d+)+/.exec(n.raw)?.[0];
+  if (blob === undefined) return null;
+  let english: string;
+  if (/^\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(blob)) {
+    const [int, frac] = blob.split(',');
+    english = int!.replace(/\./g, ',') + (frac !== undefined ? `.${frac}` : '');
+  } else if (/^\d+,\d+$/.test(blob)) {
+    english = blob.replace(',', '.');
+  } else {
+    return null;
+  }
+  const escaped = blob.replace(/[.]/g, '\\.');
+  return new RegExp(`(?<![\\d.,])${escaped}(?![\\d]|[.,]\\d)`).test(target) ? english : null;
+}
+
 /** Source numbers absent from the target. */
 export function missingNumbers(source: string, target: string): SourceNumber[] {
   const src = extractSourceNumbers(source);
