@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Heading, ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BilingualJson } from '../../src/rendering/json.js';
 import { builtModel } from '../../tools/builder-models.js';
@@ -239,16 +241,20 @@ describe('saved pages and Markdown files', () => {
     expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">[^<]*\[\^1\]\.[^<]*<\/p>/);
     expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">\[\^1\]: \S/);
 
-    // Markdown: as text ("\[^1\]"), so the Danish and the English note do not fight over one label.
+    // Markdown: GFM footnotes a reader can follow (was "\\[^1\\]", text): the references link in both
+    // columns, and the one definition holds the Danish note and its English, so no label is defined twice.
     const md = r.read('.md');
-    expect(md).toContain('\nFodnote her\\[^1\\]. Mere tekst følger.\n\n');
-    expect(md).toContain('\n\\[^1\\]: Fodnoten forklarer.\n\n\\[^1\\]: ');
-    const paragraphs: string[] = [];
-    walk(fromMarkdown(md) as Root, (n) => {
-      if (n.type === 'paragraph') paragraphs.push(n.children.map((c) => ('value' in c ? c.value : '')).join(''));
+    expect(md).toContain('\nFodnote her[^1]. Mere tekst følger.\n\n');
+    expect(md).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\n {4}\S/);
+    const tree = fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as Root;
+    const references: string[] = [];
+    const definitions: string[] = [];
+    walk(tree, (n) => {
+      if (n.type === 'footnoteReference') references.push(n.identifier);
+      if (n.type === 'footnoteDefinition') definitions.push(n.identifier);
     });
-    expect(paragraphs).toContain('[^1]: Fodnoten forklarer.');
-    expect(paragraphs.filter((t) => t.includes('[^1]'))).toHaveLength(4); // text and note, each in both languages
+    expect(references).toEqual(['1', '1']); // the Danish sentence and its English
+    expect(definitions).toEqual(['1']);
 
     expect(r.read('.da-en.txt')).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\[\^1\]: \S/);
     expect(r.read('.en.txt')).toMatch(/\n\[\^1\]: \S/);
