@@ -10,7 +10,7 @@
  * - `3 mio.`, `2,5 mia.`, `3 millioner`, `1 milliard`, `5 tusind`, `2 billioner` (Danish
  *   billion = 10¹²) → either the mantissa or the full value may appear in the target;
  * - `3.` before a lower-case word (`3. maj`, `den 21. plads`) → ordinal 3 (`3rd`, `3`, `third`);
- * - `1990'erne`, `60’erne` → decade (`1990s`; `60s`, `1960s`, `sixties`); `1800-tallet` →
+ * - `1990'erne`, `60’erne`, `00'ere` → decade (`1990s`; `60s`, `1960s`, `sixties`; `2000s`); `1800-tallet` →
  *   `1800s` or `19th century`;
  * - `kl. 14.30`, `klokken 14:30`, `14.30` (hour ≤ 23 with minutes < 60, or `24.00`) → time: the target needs
  *   a time with the same minutes and the same hour on the 12-hour clock (`14:30`, `2:30 pm`,
@@ -203,10 +203,11 @@ function classifySource(blob: string, after: string, afterKl: boolean, afterDen:
     if (value % 100 === 0) values.push(value / 100 + 1);
     return { raw: `${blob}-tallet`, kind: 'decade', values };
   }
-  if (/^\d+$/.test(blob) && /^['’]?erne\b/i.test(after)) {
+  // "1990'erne", and the indefinite "00'ere" ("de tidlige 00'ere": the early 2000s).
+  if (/^\d+$/.test(blob) && /^['’]?(?:erne|ere)\b/i.test(after)) {
     const values = [value];
     if (value < 100) values.push(1900 + value, 2000 + value);
-    return { raw: `${blob}${after.match(/^['’]?erne/i)![0]}`, kind: 'decade', values };
+    return { raw: `${blob}${after.match(/^['’]?(?:erne|ere)/i)![0]}`, kind: 'decade', values };
   }
   if (/^\d{1,3}$/.test(blob) && /^\.\s+\p{Ll}/u.test(after)) {
     return { raw: `${blob}.`, kind: 'ordinal', values: [value] };
@@ -240,7 +241,8 @@ const SCALE_WORDS: Record<string, number> = {
   hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12,
   hundreds: 100, thousands: 1e3, millions: 1e6, billions: 1e9,
 };
-const OTHER_WORDS: Record<string, number> = { dozen: 12, half: 0.5 };
+// "100 år" is often "a century", "10 år" "a decade".
+const OTHER_WORDS: Record<string, number> = { dozen: 12, half: 0.5, decade: 10, century: 100 };
 
 function wordValue(w: string): { v: number; kind: 'unit' | 'tens' | 'scale' | 'final' } | null {
   if (w in UNITS) return { v: UNITS[w]!, kind: 'unit' };

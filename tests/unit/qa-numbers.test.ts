@@ -104,6 +104,12 @@ describe('missing numbers: hits and non-hits', () => {
     expect(missing("Han var i 60'erne.", 'He was in his sixties.')).toEqual([]);
     expect(missing('Siden 1800-tallet.', 'Since the 19th century.')).toEqual([]);
     expect(missing("Det var i 1990'erne.", 'It was in the eighties.')).toEqual(["1990'erne"]);
+    // Found in a human translation (articles/21, 26): "00'ere" was read as the number 0, "100 år" missed "century".
+    expect(missing("Et tiltag i de tidlige 00'ere.", 'A joint venture in the early 2000s.')).toEqual([]);
+    expect(missing("Et tiltag i de tidlige 00'ere.", 'A joint venture in the early 1990s.')).toEqual(["00'ere"]);
+    expect(missing('Faldet over de sidste 100 år.', 'Declined over the past century.')).toEqual([]);
+    expect(missing('Steget i over 10 år.', 'Risen for over a decade.')).toEqual([]);
+    expect(missing('Faldet over de sidste 100 år.', 'Declined over the past decade.')).toEqual(['100']);
   });
 
   it('a day.month with no year is a date: the day and the month (a number or an English month name)', () => {
