@@ -126,6 +126,13 @@ describe('title', () => {
     }
   });
 
+  it('reads the date marker after a line of only invisible characters, or one glued in front, as after white space (was: "date 2024-05" the first paragraph here, the date in the CLI)', () => {
+    const clean = segmentDocument('date 2024-05\n\nTitel\n\nBrødtekst her.', opts(60));
+    for (const text of ['\u200b\ndate 2024-05\n\nTitel\n\nBrødtekst her.', ' \u2060 \n\ndate 2024-05\n\nTitel\n\nBrødtekst her.', '\u200bdate 2024-05\n\nTitel\n\nBrødtekst her.']) {
+      expect(segmentDocument(text, opts(60)), JSON.stringify(text)).toEqual(clean);
+    }
+  });
+
   it('copies opts.source to metadata', () => {
     expect(segmentDocument('Hej.', { ...opts(60), source: 'a.txt' }).metadata).toEqual({ source: 'a.txt' });
   });
