@@ -23,6 +23,7 @@
  *   `December 31`, `12/31`); where it could be a time (`10.05.`), that time also satisfies it;
  * - anything else made of digits and separators (`1.2.3`, `12.5`) must appear verbatim or as
  *   its separate digit runs.
+ * - `7-8.000` → the range's first number also as thousands (7000), as English writes it (`7,000-8,000`).
  * Years are plain integers. Signs are ignored.
  *
  * Target side (English conventions): `1,037`, `1037`, `2.5`, `1 000` (no-break/thin space);
@@ -124,6 +125,9 @@ export function extractSourceNumbers(source: string): SourceNumber[] {
     const afterKl = KL_BEFORE.test(before);
     const n = classifySource(blob, after, afterKl, DEN_BEFORE.test(before));
     if (!n) continue;
+    // A range's first number shares the second's thousands: "7-8.000" is 7,000 to 8,000.
+    const range = /^[-–](\d{1,3})((?:\.\d{3})+)(?![\d,.]\d)/.exec(after);
+    if (n.kind === 'number' && /^\d{1,3}$/.test(blob) && range) n.values.push(n.values[0]! * 1000 ** (range[2]!.length / 4));
     if (afterKl && (n.kind === 'time' || n.kind === 'hour')) n.raw = `${KL_BEFORE.exec(before)![0]}${n.raw}`;
     if (seen.has(n.raw)) continue;
     seen.add(n.raw);

@@ -112,6 +112,15 @@ describe('missing numbers: hits and non-hits', () => {
     expect(missing('Faldet over de sidste 100 år.', 'Declined over the past decade.')).toEqual(['100']);
   });
 
+  it('a range whose first number shares the second\'s thousands ("7-8.000") is found in English ranges (was: "7" missing)', () => {
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 7,000-8,000 people.')).toEqual([]);
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 7-8,000 people.')).toEqual([]);
+    expect(missing('Der kom 2–3.000.000 mennesker.', 'There were 2,000,000–3,000,000 people.')).toEqual([]);
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 6,000-8,000 people.')).toEqual(['7']);
+    // Not a range of thousands: "7-8" stays 7.
+    expect(missing('Der kom 7-8 mennesker.', 'There were 7000 people.')).toEqual(['7', '8']);
+  });
+
   it('a day.month with no year is a date: the day and the month (a number or an English month name)', () => {
     expect(extractSourceNumbers('Vi holder fri den 31.12. og starter igen.')).toMatchObject([{ raw: '31.12', kind: 'date' }]);
     for (const en of ['We take 31 December off.', 'We take December 31 off.', 'We take Dec. 31st off.', 'We take 31.12. off.', 'We take 12/31 off.', 'We take the thirty-first of December off.']) {
