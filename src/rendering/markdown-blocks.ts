@@ -38,8 +38,11 @@ export function escapeMarkdownLine(line: string, breakAfter = false): string {
  */
 const FOOTNOTE_REFERENCE = /\[\^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?\]/gu;
 
-/** A footnote's label prefix, as segmentation writes it ("[^1]: "). */
-const FOOTNOTE_LABEL = /^\[\^[^\]\s]+\]: $/;
+/**
+ * A footnote's label prefix, as segmentation writes it ("[^1]: "), with a label its references are
+ * kept for: a note whose references stay text would be defined and never shown.
+ */
+const FOOTNOTE_LABEL = /^\[\^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?\]: $/u;
 
 /** Text escaped as escapeMarkdownInline does, but with its footnote references left to link. */
 function escapeKeepingFootnoteReferences(text: string, escapedAfter: boolean): string {
@@ -48,7 +51,7 @@ function escapeKeepingFootnoteReferences(text: string, escapedAfter: boolean): s
   for (const m of text.matchAll(FOOTNOTE_REFERENCE)) {
     // At the start of a line and followed by ":", it would define a footnote: that stays text.
     if (m.index === 0 && text[m[0].length] === ':') continue;
-    // "!" before it would make "![^1]" an image: the "!" is escaped.
+    // "!" before it: "![^1]" can be read as the start of an image, so the "!" is escaped.
     out += escapeMarkdownInline(text.slice(at, m.index), true).replace(/!$/, '\\!') + m[0];
     at = m.index + m[0].length;
   }

@@ -201,6 +201,10 @@ describe('bilingual Markdown: footnotes', () => {
   });
 
   it('text that only looks like footnote markup stays text: an escaped "[^1]:" at a line start, a label Markdown would misread', () => {
+    // A note labelled so that its references stay text is text too: as a definition nothing would lead to, it would not be shown.
+    const odd = parse(renderMarkdown(echoedMarkdown('Se [^*].\n\n[^*]: Den skæve note.\n'))).children.slice(1);
+    expect(odd.map((n) => n.type)).toEqual(['paragraph', 'paragraph', 'paragraph', 'paragraph']);
+    expect(odd.map(readText)).toEqual(['Se [^*].', 'Se [^*].', '[^*]: Den skæve note.', '[^*]: Den skæve note.']);
     const tree = parse(renderMarkdown(echoedMarkdown('\\[^1\\]: ikke en note, og [^*] heller ikke.\n\n[^1]: En note.\n')));
     const texts = tree.children.slice(1).filter((n) => n.type === 'paragraph').map(readText);
     expect(texts).toEqual(['[^1]: ikke en note, og [^*] heller ikke.', '[^1]: ikke en note, og [^*] heller ikke.']);
