@@ -113,7 +113,8 @@ export function lostText(flags: readonly string[] | undefined): boolean {
 }
 
 export interface QaFinding {
-  kind: 'missing-number' | 'length-ratio' | 'guard' | 'untranslated' | 'empty' | 'unrestored';
+  /** `number-format`: a source number copied in Danish format ("3.850", "2,5"), which reads as another number in English. */
+  kind: 'missing-number' | 'number-format' | 'length-ratio' | 'guard' | 'untranslated' | 'empty' | 'unrestored';
   message: string;
 }
 

@@ -136,7 +136,7 @@ export async function openParagraphStream(
       if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err });
       throw err; // a file that cannot be read is already kind `input` (readParagraphsFromFile)
     }
-    if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but whitespace); nothing to translate`);
+    if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but white space or invisible characters); nothing to translate`);
   }
   const paragraphs = checked();
   return {

@@ -11,6 +11,7 @@ import { InputFileError } from '../input/errors.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
 import { DEFAULT_MAX_BYTES } from '../input/fetch/limits.js';
 import type { InputFormat } from '../input/input-format.js';
+import { isBlank } from '../segmentation/normalize.js';
 import { parseHere, type ArticleParser } from '../input/parse-article.js';
 
 export interface ReadArticleOptions {
@@ -84,11 +85,11 @@ function named(err: unknown, name: string): unknown {
   return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err }) : err;
 }
 
-const EMPTY = 'empty (nothing but whitespace); nothing to translate';
+const EMPTY = 'empty (nothing but white space or invisible characters); nothing to translate';
 
 /** Blocks the model is given: code is shown as it is, never translated. */
 function hasTextToTranslate(article: Article): boolean {
-  return article.blocks.some((b) => b.type !== 'code' && b.text.trim() !== '');
+  return article.blocks.some((b) => b.type !== 'code' && !isBlank(b.text));
 }
 
 /** The charset a page (saved or fetched) is read in when `--encoding` names one: WHATWG labels. */
@@ -132,7 +133,7 @@ export async function articleFromBytes(bytes: Uint8Array, name: string, format: 
     } catch (err) {
       throw named(err, name);
     }
-    if (text.trim() === '') throw new InputFileError(name, EMPTY);
+    if (isBlank(text)) throw new InputFileError(name, EMPTY);
     const article = noted(await parser.parse({ job: 'markdown', text, inputName: name }, signal), options);
     // Like an empty text file: a file of front matter, rules or images without alt text would give a header and nothing else.
     if (!hasTextToTranslate(article)) throw new InputFileError(name, 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');

@@ -10,7 +10,7 @@
  * - `3 mio.`, `2,5 mia.`, `3 millioner`, `1 milliard`, `5 tusind`, `2 billioner` (Danish
  *   billion = 10¹²) → either the mantissa or the full value may appear in the target;
  * - `3.` before a lower-case word (`3. maj`, `den 21. plads`) → ordinal 3 (`3rd`, `3`, `third`);
- * - `1990'erne`, `60’erne` → decade (`1990s`; `60s`, `1960s`, `sixties`); `1800-tallet` →
+ * - `1990'erne`, `60’erne`, `00'ere` → decade (`1990s`; `60s`, `1960s`, `sixties`; `2000s`); `1800-tallet` →
  *   `1800s` or `19th century`;
  * - `kl. 14.30`, `klokken 14:30`, `14.30` (hour ≤ 23 with minutes < 60, or `24.00`) → time: the target needs
  *   a time with the same minutes and the same hour on the 12-hour clock (`14:30`, `2:30 pm`,
@@ -23,6 +23,7 @@
  *   `December 31`, `12/31`); where it could be a time (`10.05.`), that time also satisfies it;
  * - anything else made of digits and separators (`1.2.3`, `12.5`) must appear verbatim or as
  *   its separate digit runs.
+ * - `7-8.000` → the range's first number also as thousands (7000), as English writes it (`7,000-8,000`).
  * Years are plain integers. Signs are ignored.
  *
  * Target side (English conventions): `1,037`, `1037`, `2.5`, `1 000` (no-break/thin space);
@@ -124,6 +125,9 @@ export function extractSourceNumbers(source: string): SourceNumber[] {
     const afterKl = KL_BEFORE.test(before);
     const n = classifySource(blob, after, afterKl, DEN_BEFORE.test(before));
     if (!n) continue;
+    // A range's first number shares the second's thousands: "7-8.000" is 7,000 to 8,000.
+    const range = /^[-–](\d{1,3})((?:\.\d{3})+)(?![\d,.]\d)/.exec(after);
+    if (n.kind === 'number' && /^\d{1,3}$/.test(blob) && range) n.values.push(n.values[0]! * 1000 ** (range[2]!.length / 4));
     if (afterKl && (n.kind === 'time' || n.kind === 'hour')) n.raw = `${KL_BEFORE.exec(before)![0]}${n.raw}`;
     if (seen.has(n.raw)) continue;
     seen.add(n.raw);
@@ -203,10 +207,11 @@ function classifySource(blob: string, after: string, afterKl: boolean, afterDen:
     if (value % 100 === 0) values.push(value / 100 + 1);
     return { raw: `${blob}-tallet`, kind: 'decade', values };
   }
-  if (/^\d+$/.test(blob) && /^['’]?erne\b/i.test(after)) {
+  // "1990'erne", and the indefinite "00'ere" ("de tidlige 00'ere": the early 2000s).
+  if (/^\d+$/.test(blob) && /^['’]?(?:erne|ere)\b/i.test(after)) {
     const values = [value];
     if (value < 100) values.push(1900 + value, 2000 + value);
-    return { raw: `${blob}${after.match(/^['’]?erne/i)![0]}`, kind: 'decade', values };
+    return { raw: `${blob}${after.match(/^['’]?(?:erne|ere)/i)![0]}`, kind: 'decade', values };
   }
   if (/^\d{1,3}$/.test(blob) && /^\.\s+\p{Ll}/u.test(after)) {
     return { raw: `${blob}.`, kind: 'ordinal', values: [value] };
@@ -240,7 +245,8 @@ const SCALE_WORDS: Record<string, number> = {
   hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12,
   hundreds: 100, thousands: 1e3, millions: 1e6, billions: 1e9,
 };
-const OTHER_WORDS: Record<string, number> = { dozen: 12, half: 0.5 };
+// "100 år" is often "a century", "10 år" "a decade".
+const OTHER_WORDS: Record<string, number> = { dozen: 12, half: 0.5, decade: 10, century: 100 };
 
 function wordValue(w: string): { v: number; kind: 'unit' | 'tens' | 'scale' | 'final' } | null {
   if (w in UNITS) return { v: UNITS[w]!, kind: 'unit' };
@@ -403,6 +409,28 @@ export function numberPresent(n: SourceNumber, t: TargetNumbers): boolean {
     all.length > 0 &&
     all.every((alts) => alts.some((v) => hasValue(t.values, v) || hasValue(t.runs, v)))
   );
+}
+
+/**
+ * A source number written with Danish separators ("3.850", "2,5", "1.234,5", also in "2,5 mio."
+ * or "12,5 %") that stands in the target exactly so, and that English reads as another number
+ * ("3.850" as 3.85, "2,500" as 2500): the English spelling it should have ("3,850", "2.5"), else null.
+ */
+export function danishFormatCopied(n: SourceNumber, target: string): string | null {
+  if (n.kind !== 'number' && n.kind !== 'percent' && n.kind !== 'scaled') return null;
+  const blob = /^\d+(?:[.,]\d+)+/.exec(n.raw)?.[0];
+  if (blob === undefined) return null;
+  let english: string;
+  if (/^\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(blob)) {
+    const [int, frac] = blob.split(',');
+    english = int!.replace(/\./g, ',') + (frac !== undefined ? `.${frac}` : '');
+  } else if (/^\d+,\d+$/.test(blob)) {
+    english = blob.replace(',', '.');
+  } else {
+    return null;
+  }
+  const escaped = blob.replace(/[.]/g, '\\.');
+  return new RegExp(`(?<![\\d.,])${escaped}(?![\\d]|[.,]\\d)`).test(target) ? english : null;
 }
 
 /** Source numbers absent from the target. */

@@ -31,7 +31,7 @@ function passedThrough(p: BilingualParagraph): boolean {
 
 /** A summary of nothing checked yet. */
 export function emptyQaSummary(): QaSummary {
-  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } };
+  return { paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'number-format': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } };
 }
 
 /** Adds `more` into `total` (the summaries of consecutive parts of one document). */

@@ -19,9 +19,11 @@
  *   target/source length ratio is outside [`minRatio`, `maxRatio`].
  * - `missing-number`: each number of the source not found in the target, with Danish and
  *   English number formats reconciled (see numbers.ts).
+ * - `number-format` in its place: the number is there, but copied in Danish format ("3.850" for
+ *   3850, "2,5" for 2.5), which an English reader takes for another number (3.85; 2 and 5 or 25).
  */
 import { UNRESTORED_FLAG, type QaFinding } from '../document/types.js';
-import { missingNumbers, type SourceNumber } from './numbers.js';
+import { danishFormatCopied, missingNumbers, type SourceNumber } from './numbers.js';
 import { normaliseForCompare, similarity } from './similarity.js';
 
 export interface QaOptions {
@@ -147,7 +149,15 @@ export function qaParagraph(source: string, target: string, opts: QaOptions = {}
 
   // numbers
   for (const n of missingNumbers(src, tgt)) {
-    findings.push({ kind: 'missing-number', message: `The source ${describeNumber(n)} is not in the translation.` });
+    const english = danishFormatCopied(n, tgt);
+    findings.push(
+      english === null
+        ? { kind: 'missing-number', message: `The source ${describeNumber(n)} is not in the translation.` }
+        : {
+            kind: 'number-format',
+            message: `The source ${describeNumber(n)} is in the translation in Danish format, which reads as a different number in English; in English it is "${english}".`,
+          },
+    );
   }
 
   return findings;

@@ -110,7 +110,12 @@ function cellHtml(p: BilingualParagraph, side: 'source' | 'target'): string {
   return sentenceSpans(display, p.chunks, side, p.index) ?? esc(display);
 }
 
-/** The element a cell's text sits in, carrying its meaning: heading, list item, quote, code, paragraph. */
+/**
+ * The element a cell's text sits in, carrying its meaning: heading, list item, quote, code, paragraph.
+ * Each text block takes its direction from its own first strong letter (dir="auto"): a quote in
+ * Arabic or Hebrew reads right to left with its punctuation in place, and a Danish paragraph
+ * holding such a quote stays left to right. Code keeps the page's direction, as written.
+ */
 function wrap(p: BilingualParagraph, inner: string): string {
   const level = levelOf(p);
   switch (p.kind) {
@@ -120,20 +125,20 @@ function wrap(p: BilingualParagraph, inner: string): string {
       // heading that is not the title (a second "# " in Markdown) and a heading of no known level
       // (guessed in plain text) become <h2>: a section heading under the title.
       const tag = isTitlePair(p) ? 'h1' : `h${Math.min(6, Math.max(2, level))}`;
-      return `<${tag} class="text">${inner}</${tag}>`;
+      return `<${tag} class="text" dir="auto">${inner}</${tag}>`;
     }
     case 'quote':
-      return `<blockquote class="text">${inner}</blockquote>`;
+      return `<blockquote class="text" dir="auto">${inner}</blockquote>`;
     case 'list-item': {
       const list = p.list ?? { ordered: false, depth: 1 };
       return list.ordered
-        ? `<ol class="text" start="${list.number ?? 1}"><li>${inner}</li></ol>`
-        : `<ul class="text"><li>${inner}</li></ul>`;
+        ? `<ol class="text" dir="auto" start="${list.number ?? 1}"><li>${inner}</li></ol>`
+        : `<ul class="text" dir="auto"><li>${inner}</li></ul>`;
     }
     case 'code':
       return `<pre class="text"><code>${inner}</code></pre>`;
     default:
-      return `<p class="text">${inner}</p>`;
+      return `<p class="text" dir="auto">${inner}</p>`;
   }
 }
 

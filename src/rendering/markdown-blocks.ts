@@ -9,7 +9,8 @@
  *
  * Text is escaped as in table cells (escapeMarkdownInline), and a line that would start a block
  * by itself ("1. maj", "- ", "# ", "> ", "+ ", a "---" or "===" line) gets its marker escaped, so
- * Danish text never turns into structure it did not have.
+ * Danish text never turns into structure it did not have. Footnotes are the exception kept on
+ * purpose: a reference ("[^1]") stays one, and a note is one definition for both languages.
  */
 import type { BilingualParagraph } from '../document/types.js';
 import { escapeMarkdownInline } from './markdown-escape.js';
@@ -21,13 +22,40 @@ import { escapeMarkdownInline } from './markdown-escape.js';
 export function escapeMarkdownLine(line: string, breakAfter = false): string {
   const trimmed = line.replace(/[\s\u00a0]+/g, ' ').trim();
   // A final '#' is escaped below (or follows an escaped backslash): a backslash ends the line either way.
-  const text = escapeMarkdownInline(trimmed, breakAfter || trimmed.endsWith('#'));
+  const text = escapeKeepingFootnoteReferences(trimmed, breakAfter || trimmed.endsWith('#'));
   return text
     .replace(/^([#+-])/, '\\$1')
     .replace(/^(\d{1,9})([.)])/, '$1\\$2')
     .replace(/^(=+)$/, '\\$1')
     // A heading's closing sequence ("## Vi er nummer #" reads "Vi er nummer"); a '#' after a backslash is none.
     .replace(/(?<!\\)#$/, '\\#');
+}
+
+/**
+ * A footnote reference as Markdown input writes it ("[^1]", "[^kilde-2]"), kept as such so it links
+ * to its note. Labels of other characters ("[^*]") stay escaped text: written raw, one the article
+ * does not define would be read as emphasis or a link.
+ */
+const FOOTNOTE_REFERENCE = /\[\^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?\]/gu;
+
+/**
+ * A footnote's label prefix, as segmentation writes it ("[^1]: "), with a label its references are
+ * kept for: a note whose references stay text would be defined and never shown.
+ */
+const FOOTNOTE_LABEL = /^\[\^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?\]: $/u;
+
+/** Text escaped as escapeMarkdownInline does, but with its footnote references left to link. */
+function escapeKeepingFootnoteReferences(text: string, escapedAfter: boolean): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(FOOTNOTE_REFERENCE)) {
+    // At the start of a line and followed by ":", it would define a footnote: that stays text.
+    if (m.index === 0 && text[m[0].length] === ':') continue;
+    // "!" before it: "![^1]" can be read as the start of an image, so the "!" is escaped.
+    out += escapeMarkdownInline(text.slice(at, m.index), true).replace(/!$/, '\\!') + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + escapeMarkdownInline(text.slice(at), escapedAfter);
 }
 
 /** Lines of a block's text, escaped, joined by hard line breaks; continuation lines indented. */
@@ -138,10 +166,24 @@ function blockPair(p: BilingualParagraph, da: string, en: string, within: string
       const q = within + '> '.repeat(Math.max(1, p.depth ?? 1));
       return `${q}${inline(da, q)}\n\n${en ? `${q}${inline(en, q)}\n\n` : ''}`;
     }
+    case 'text':
+      if (FOOTNOTE_LABEL.test(p.prefix) && da.startsWith(p.prefix)) return footnote(p.prefix, da, en, within);
+      return `${within}${inline(da, within)}\n\n${en ? `${within}${inline(en, within)}\n\n` : ''}`;
     case 'caption':
     case 'byline':
       return `${within}*${inline(da, within)}*\n\n${en ? `${within}*${inline(en, within)}*\n\n` : ''}`;
     default:
       return `${within}${inline(da, within)}\n\n${en ? `${within}${inline(en, within)}\n\n` : ''}`;
   }
+}
+
+/**
+ * A footnote ("[^1]: …"): one definition holding the Danish note and, as its second paragraph, the
+ * English one, so the label is defined once and a reference in either column leads to both (two
+ * definitions of one label: Markdown shows only the first).
+ */
+function footnote(prefix: string, da: string, en: string, within: string): string {
+  const inner = `${within}    `;
+  const english = en.startsWith(prefix) ? en.slice(prefix.length) : en;
+  return `${within}${prefix}${inline(da.slice(prefix.length), inner)}\n\n${english.trim() ? `${inner}${inline(english, inner)}\n\n` : ''}`;
 }

@@ -6,7 +6,8 @@
  * to the model.
  */
 
-const DATE_MARKER = /^\s*date[ \t]+(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?=\s|$)[ \t]*/i;
+// What stands before it may also be invisible (a zero-width space, a line of one): a reader sees nothing there.
+const DATE_MARKER = /^[\s\p{Default_Ignorable_Code_Point}]*date[ \t]+(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?=\s|$)[ \t]*/iu;
 
 export interface LeadingMetadata {
   date?: string;

@@ -72,6 +72,17 @@ export function withoutBreakHints(s: string): { text: string; at: (index: number
   return { text, at };
 }
 
+/**
+ * White space, and characters that show nothing (Unicode's Default_Ignorable_Code_Point: zero-width
+ * space, U+FEFF, word joiner, soft hyphen, direction marks …). A line of only these reads as blank.
+ */
+const SHOWS_NOTHING = /^[\s\p{Default_Ignorable_Code_Point}]*$/u;
+
+/** Whether the text shows nothing to a reader (empty, white space, invisible characters). */
+export function isBlank(s: string): boolean {
+  return SHOWS_NOTHING.test(s);
+}
+
 /** Unicode's mandatory line breaks (UAX #14 BK, CR, LF, NL): LF, CR, VT, FF, NEL, LS, PS. */
 const LINE_BREAK_CHARS = /[\n\v\f\r\u0085\u2028\u2029]/g;
 

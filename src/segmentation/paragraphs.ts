@@ -5,7 +5,9 @@
  * - a leading BOM (U+FEFF) is removed;
  * - CRLF, CR and LF all end a line;
  * - every line is trimmed on both sides (JavaScript's `\s`: tabs and U+00A0 count too);
- * - a line that is empty after trimming is blank; one or more blank lines end a paragraph;
+ * - a line that is empty after trimming, or holds only characters that show nothing (zero-width
+ *   space, U+FEFF, word joiner, a lone soft hyphen …: see isBlank), is blank, as a reader sees it;
+ *   one or more blank lines end a paragraph;
  * - single line breaks inside a paragraph are kept.
  *
  * The splitter keeps one partial line and the current paragraph, however the pieces are cut, so
@@ -13,6 +15,7 @@
  */
 
 import { removeNuls } from '../nul-characters.js';
+import { isBlank } from './normalize.js';
 
 /** Takes text piece by piece and hands back each paragraph (its trimmed lines) once it is complete. */
 export class ParagraphSplitter {
@@ -48,7 +51,7 @@ export class ParagraphSplitter {
       start = nl + 1;
       const line = this.partial.join('').trim();
       this.partial = [];
-      if (line !== '') this.lines.push(line);
+      if (!isBlank(line)) this.lines.push(line);
       else if (this.lines.length > 0) {
         done.push(this.lines);
         this.lines = [];
@@ -62,7 +65,7 @@ export class ParagraphSplitter {
   end(): string[][] {
     const last = this.partial.join('').trim();
     this.partial = [];
-    if (last !== '') this.lines.push(last);
+    if (!isBlank(last)) this.lines.push(last);
     const rest = this.lines.length > 0 ? [this.lines] : [];
     this.lines = [];
     return rest;

@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { BilingualDocument, SourceDocument } from '../document/types.js';
 import { removeNuls } from '../nul-characters.js';
 import { render, toJsonObject } from '../rendering/index.js';
+import { isBlank } from '../segmentation/normalize.js';
 import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
@@ -73,7 +74,7 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       // Text is checked now; a page once its article is extracted (markup is not translation work: the body limit bounds it).
       if (body.text !== undefined) {
         // As the CLI refuses an empty file: an answer with no paragraphs would look like a lost article.
-        if (removeNuls(body.text).text.trim() === '') throw new HttpError(400, 'Invalid request: text is empty (nothing but whitespace); nothing to translate');
+        if (isBlank(removeNuls(body.text).text)) throw new HttpError(400, 'Invalid request: text is empty (nothing but white space or invisible characters); nothing to translate');
         ctx.checkChars(body.text.length);
       }
       const format = request.query.format;

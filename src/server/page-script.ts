@@ -42,6 +42,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     return e;
   }
 
+  /** A text block takes its direction from its first strong letter, as in the HTML output: an Arabic or Hebrew quote reads right to left. */
+  function textBlock(tag, text) {
+    const e = el(tag, 'text', text);
+    e.dir = 'auto';
+    return e;
+  }
+
   function pairOf(p) {
     const level = headingLevel(p.prefix);
     const section = el('section', 'pair kind-' + p.kind + (p.kind === 'heading' ? ' level-' + (level || 2) : ''));
@@ -49,11 +56,11 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     const tag = p.kind === 'heading' ? 'h' + Math.min(6, (level || 1) + 1) : p.kind === 'quote' ? 'blockquote' : 'p';
     const da = el('div', 'cell da');
     da.lang = 'da';
-    da.appendChild(el(tag, 'text', shown(p, p.source)));
+    da.appendChild(textBlock(tag, shown(p, p.source)));
     const en = el('div', 'cell en');
     en.lang = 'en';
     const target = shown(p, p.target);
-    en.appendChild(target === '' ? el('p', 'text empty', '(no translation)') : el(tag, 'text', target));
+    en.appendChild(target === '' ? el('p', 'text empty', '(no translation)') : textBlock(tag, target));
     if (p.qa && p.qa.length) {
       const details = el('details', 'qa');
       const summary = el('summary', '', p.qa.length === 1 ? '1 QA note' : p.qa.length + ' QA notes');

@@ -8,7 +8,7 @@ export async function expectHtmlInOrder(file: string, paragraphs: number): Promi
   let next = 0;
   for await (const line of createInterface({ input: createReadStream(file) })) {
     if (!line.startsWith('<section class="pair')) continue;
-    const m = /^<section class="pair [^"]*" id="p(\d+)">.*<div class="cell en" lang="en"><p class="text">(?:<span class="s"[^>]*>)?EN\(AFSNIT (\d+):/.exec(line);
+    const m = /^<section class="pair [^"]*" id="p(\d+)">.*<div class="cell en" lang="en"><p class="text" dir="auto">(?:<span class="s"[^>]*>)?EN\(AFSNIT (\d+):/.exec(line);
     expect(m, line.slice(0, 200)).not.toBeNull();
     expect(Number(m![1])).toBe(next + 1);
     expect(Number(m![2])).toBe(next);

@@ -47,7 +47,7 @@ export function randomDocument(seed: number): BilingualDocument {
   if (rand() < 0.6) doc.metadata.source = pick(rand, ['-', 'a|b.txt', 'x/<y>.txt']);
   if (rand() < 0.5) doc.metadata.detectedLanguage = pick(rand, ['da', 'nb']);
   if (rand() < 0.6) {
-    doc.qa = { paragraphs: n, paragraphsFlagged: 1, findings: 2, byKind: { 'missing-number': 1, 'length-ratio': 1, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } };
+    doc.qa = { paragraphs: n, paragraphsFlagged: 1, findings: 2, byKind: { 'missing-number': 1, 'number-format': 0, 'length-ratio': 1, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } };
   }
   return doc;
 }

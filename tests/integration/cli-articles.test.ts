@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Heading, ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BilingualJson } from '../../src/rendering/json.js';
 import { builtModel } from '../../tools/builder-models.js';
@@ -74,11 +76,11 @@ describe('a URL', () => {
     expect(html).toMatch(/<dt>Published<\/dt><dd>2026-01-14T06:12:00\+01:00<\/dd>/);
     expect(html.match(/<section class="pair kind-heading level-2"/g)).toHaveLength(2);
     // The page's <h2> stays <h2> in both columns (it once came out as <h3>).
-    expect(html.match(/<h2 class="text">/g)).toHaveLength(4);
+    expect(html.match(/<h2 class="text" dir="auto">/g)).toHaveLength(4);
     expect(html).not.toMatch(/<h[3-6]\b/);
     expect(html.match(/<section class="pair kind-list-item"/g)).toHaveLength(3);
-    expect(html.match(/<ul class="text"><li>/g)).toHaveLength(6); // both columns
-    expect(html.match(/<blockquote class="text">/g)).toHaveLength(2);
+    expect(html.match(/<ul class="text" dir="auto"><li>/g)).toHaveLength(6); // both columns
+    expect(html.match(/<blockquote class="text" dir="auto">/g)).toHaveLength(2);
     expect(html).not.toContain('HIJACKED'); // the page's own script is gone, not shown, not run
     expect(html).not.toMatch(/cdn\.example\.invalid|images\.example\.invalid/);
 
@@ -234,21 +236,25 @@ describe('saved pages and Markdown files', () => {
     expect(note!.target).toMatch(/^\[\^1\]: \S/);
 
     const html = r.read('.html').replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
-    expect(html).toContain('<div class="cell da" lang="da"><p class="text">Fodnote her[^1]. Mere tekst følger.</p>');
-    expect(html).toContain('<div class="cell da" lang="da"><p class="text">[^1]: Fodnoten forklarer.</p>');
-    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">[^<]*\[\^1\]\.[^<]*<\/p>/);
-    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text">\[\^1\]: \S/);
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text" dir="auto">Fodnote her[^1]. Mere tekst følger.</p>');
+    expect(html).toContain('<div class="cell da" lang="da"><p class="text" dir="auto">[^1]: Fodnoten forklarer.</p>');
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">[^<]*\[\^1\]\.[^<]*<\/p>/);
+    expect(html).toMatch(/<div class="cell en" lang="en"><p class="text" dir="auto">\[\^1\]: \S/);
 
-    // Markdown: as text ("\[^1\]"), so the Danish and the English note do not fight over one label.
+    // Markdown: GFM footnotes a reader can follow (was "\\[^1\\]", text): the references link in both
+    // columns, and the one definition holds the Danish note and its English, so no label is defined twice.
     const md = r.read('.md');
-    expect(md).toContain('\nFodnote her\\[^1\\]. Mere tekst følger.\n\n');
-    expect(md).toContain('\n\\[^1\\]: Fodnoten forklarer.\n\n\\[^1\\]: ');
-    const paragraphs: string[] = [];
-    walk(fromMarkdown(md) as Root, (n) => {
-      if (n.type === 'paragraph') paragraphs.push(n.children.map((c) => ('value' in c ? c.value : '')).join(''));
+    expect(md).toContain('\nFodnote her[^1]. Mere tekst følger.\n\n');
+    expect(md).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\n {4}\S/);
+    const tree = fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as Root;
+    const references: string[] = [];
+    const definitions: string[] = [];
+    walk(tree, (n) => {
+      if (n.type === 'footnoteReference') references.push(n.identifier);
+      if (n.type === 'footnoteDefinition') definitions.push(n.identifier);
     });
-    expect(paragraphs).toContain('[^1]: Fodnoten forklarer.');
-    expect(paragraphs.filter((t) => t.includes('[^1]'))).toHaveLength(4); // text and note, each in both languages
+    expect(references).toEqual(['1', '1']); // the Danish sentence and its English
+    expect(definitions).toEqual(['1']);
 
     expect(r.read('.da-en.txt')).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\[\^1\]: \S/);
     expect(r.read('.en.txt')).toMatch(/\n\[\^1\]: \S/);

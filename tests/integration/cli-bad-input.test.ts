@@ -47,6 +47,8 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
   });
   it('empty file', async () => expectOneLineError(await translate(file('empty.txt', '')), 3, /is empty/));
   it('whitespace-only file', async () => expectOneLineError(await translate(file('ws.txt', ' \n\t\n\r\n  ')), 3, /is empty/));
+  it('file of only invisible characters (zero-width space, U+FEFF, word joiner, soft hyphen)', async () =>
+    expectOneLineError(await translate(file('invisible.txt', '\u200b\n\u2060 \ufeff\n\u00ad\n')), 3, /is empty \(nothing but white space or invisible characters\)/));
   it('binary file (PNG)', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
     expectOneLineError(await translate(file('pic.png', png)), 3, /looks like a PNG image, not a text file/);

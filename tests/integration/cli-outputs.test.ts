@@ -41,7 +41,7 @@ describe('outputs say what they promise', () => {
     const html = read(out, 'storm.da-en.html');
     const body = html.slice(html.indexOf('<body>'));
     expect(body.split('Storm lukker færger').length - 1).toBe(1);
-    expect(body).toMatch(/<section class="pair kind-heading title" id="p1"><div class="cell da" lang="da"><h1 class="text">(<span[^>]*>)?Storm lukker færger/);
+    expect(body).toMatch(/<section class="pair kind-heading title" id="p1"><div class="cell da" lang="da"><h1 class="text" dir="auto">(<span[^>]*>)?Storm lukker færger/);
     expect(body.match(/<h1\b/g)).toHaveLength(2); // Danish and English cell of the title pair
     expect(html).toContain(`<title>${json.title.target.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}</title>`);
   });

@@ -123,6 +123,24 @@ describe.skipIf(SKIP)('HTML output in headless Chromium', () => {
     await page.close();
   });
 
+  it('right-to-left text reads right to left: an Arabic quote is an RTL block, a Danish paragraph holding a Hebrew name stays LTR', async () => {
+    const doc = fixtureDocument();
+    const arabic = '"مرحبا بكم في الدنمارك!" sagde han.';
+    const danish = 'Han citerede "שלום עולם" på hebraisk, 3 gange.';
+    doc.paragraphs = [
+      { ...doc.paragraphs[1]!, index: 0, source: arabic, target: arabic, chunks: [] },
+      { ...doc.paragraphs[1]!, index: 1, source: danish, target: 'He quoted "שלום עולם" in Hebrew, 3 times.', chunks: [] },
+    ];
+    const file = join(dir, 'bidi.html');
+    writeFileSync(file, renderHtml(doc));
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    const directions = await page.evaluate(`Array.from(document.querySelectorAll('section.pair .text'), (e) => getComputedStyle(e).direction)`);
+    // Before dir="auto" every block inherited the page's "ltr": the Arabic sentence's "!" and quotes sat at the wrong end.
+    expect(directions).toEqual(['rtl', 'rtl', 'ltr', 'ltr']);
+    await page.close();
+  });
+
   it('content <script> did not execute, nothing was loaded, text is shown literally', async () => {
     const page = await open(1200, 900);
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');

@@ -324,7 +324,8 @@ describe('da2en serve: API contract', () => {
       const page = await postJson(`${open.url}/v1/articles`, { html: `<html><body><article><h1>Tit\u0000el</h1><p>${words.replace('nok', 'n\u0000ok')}</p><p>${words}</p></article></body></html>` });
       expect(page.json.paragraphs.map((p: { target: string }) => p.target)).toEqual(['Titel', words, words]);
       // The date marker is read with a NUL before or inside it, as the CLI reads it from a file.
-      for (const marked of ['\u0000date 2024-05\n\nTitel\n\nBrødtekst her.', 'date\u0000 2024-05\n\nTitel\n\nBrødtekst her.']) {
+      // And after a line of only invisible characters, which is blank (was: "date 2024-05" a paragraph, where the CLI found the date).
+      for (const marked of ['\u0000date 2024-05\n\nTitel\n\nBrødtekst her.', 'date\u0000 2024-05\n\nTitel\n\nBrødtekst her.', '\u200b\ndate 2024-05\n\nTitel\n\nBrødtekst her.']) {
         const dated = await postJson(`${open.url}/v1/articles`, { text: marked });
         expect(dated.json.metadata.date, JSON.stringify(marked)).toBe('2024-05');
         expect(dated.json.title.source).toBe('Titel');
@@ -356,6 +357,12 @@ describe('da2en serve: API contract', () => {
       const blank = await postJson(`${open.url}/v1/articles`, { text: ' \n\t ' });
       expect(blank.status).toBe(400);
       expect(blank.json.error).toMatch(/text is empty/);
+      // A line of only invisible characters is blank, as it is to a reader and to the CLI.
+      const invisible = await postJson(`${open.url}/v1/articles`, { text: '\u200b\n\u2060\n\u00ad' });
+      expect(invisible.status).toBe(400);
+      expect(invisible.json.error).toMatch(/text is empty/);
+      const split = await postJson(`${open.url}/v1/articles`, { text: 'Første afsnit.\n\u200b\nAndet afsnit.' });
+      expect(split.json.paragraphs.map((p: { source: string }) => p.source)).toEqual(['Første afsnit.', 'Andet afsnit.']);
       expect((await postJson(`${open.url}/v1/articles`, { text: 'Ja.', url: 'https://example.com/' })).status).toBe(400);
       expect((await postJson(`${open.url}/v1/articles`, { text: 42 })).json.error).toMatch(/body\.text must be string/);
       const form = await postForm(`${open.url}/v1/articles`, { text: 'Ja.' }).catch(() => null);

@@ -56,7 +56,7 @@ describe('da2en serve: /v1/articles with HTML and URL input', () => {
     });
     expect(r.status).toBe(200);
     const html = await r.text();
-    expect(html).toMatch(/<h2 class="text">(?:<span[^>]*>)?Sådan bliver du berørt/);
+    expect(html).toMatch(/<h2 class="text" dir="auto">(?:<span[^>]*>)?Sådan bliver du berørt/);
     expect(html).not.toMatch(/alert\(/);
   });
 

@@ -94,6 +94,8 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     const en = await page.locator('section.pair .cell.en .text').allInnerTexts();
     expect(da).toEqual(PARAGRAPHS);
     expect(en).toEqual(PARAGRAPHS); // the echo model copies its input
+    // Each text block takes its direction from its text, as in the HTML output (an Arabic quote reads right to left).
+    expect(await page.locator('section.pair .text[dir="auto"]').count()).toBe(2 * PARAGRAPHS.length);
     expect(await page.locator('#title').innerText()).toBe('Færgen sejler igen');
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(await page.locator('main img, main script').count()).toBe(0);

@@ -183,3 +183,31 @@ describe('bilingual Markdown: bare URLs', () => {
     expect(nodes(output[8]!).filter((n) => n.type === 'link').map((n) => n.type === 'link' && n.url)).toEqual(['https://www.dr.dk/nyheder/indland', 'http://www.dr.dk']);
   });
 });
+
+describe('bilingual Markdown: footnotes', () => {
+  it('references link to their note in both columns; each note is one definition holding the Danish and the English (was: "\\[^1\\]", shown as text)', () => {
+    const input = '# Titel\n\nDet er besluttet[^1]. Han sagde[^kilde-2] at det var vildt![^1]\n\n[^1]: Kilde: Danmarks Statistik.\n\n[^kilde-2]: En anden note\nover to linjer.\n';
+    const tree = parse(renderMarkdown(echoedMarkdown(input)));
+    const all = nodes(tree);
+    const references = all.filter((n) => n.type === 'footnoteReference').map((n) => n.type === 'footnoteReference' && n.identifier);
+    expect(references).toEqual(['1', 'kilde-2', '1', '1', 'kilde-2', '1']); // the Danish paragraph, then its English partner
+    const definitions = tree.children.filter((n) => n.type === 'footnoteDefinition');
+    expect(definitions.map((d) => [d.identifier, d.children.map(readText)])).toEqual([
+      ['1', ['Kilde: Danmarks Statistik.', 'Kilde: Danmarks Statistik.']],
+      ['kilde-2', ['En anden note over to linjer.', 'En anden note over to linjer.']],
+    ]);
+    // Nothing of the markup is left as text.
+    expect(all.some((n) => n.type === 'text' && /\[\^|\]:/.test(n.value))).toBe(false);
+  });
+
+  it('text that only looks like footnote markup stays text: an escaped "[^1]:" at a line start, a label Markdown would misread', () => {
+    // A note labelled so that its references stay text is text too: as a definition nothing would lead to, it would not be shown.
+    const odd = parse(renderMarkdown(echoedMarkdown('Se [^*].\n\n[^*]: Den skæve note.\n'))).children.slice(1);
+    expect(odd.map((n) => n.type)).toEqual(['paragraph', 'paragraph', 'paragraph', 'paragraph']);
+    expect(odd.map(readText)).toEqual(['Se [^*].', 'Se [^*].', '[^*]: Den skæve note.', '[^*]: Den skæve note.']);
+    const tree = parse(renderMarkdown(echoedMarkdown('\\[^1\\]: ikke en note, og [^*] heller ikke.\n\n[^1]: En note.\n')));
+    const texts = tree.children.slice(1).filter((n) => n.type === 'paragraph').map(readText);
+    expect(texts).toEqual(['[^1]: ikke en note, og [^*] heller ikke.', '[^1]: ikke en note, og [^*] heller ikke.']);
+    expect(tree.children.filter((n) => n.type === 'footnoteDefinition')).toHaveLength(1);
+  });
+});

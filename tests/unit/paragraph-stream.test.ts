@@ -7,7 +7,7 @@ import { CP1252_NOTICE, type InputEncoding } from '../../src/io/decode-text.js';
 import { decodeText } from '../helpers/whole-text-decoder.js';
 import { firstBadUtf8Byte } from '../../src/io/decode-text.js';
 import { openParagraphStream, paragraphsFromBytes, readParagraphsFromFile } from '../../src/io/paragraph-stream.js';
-import { normalizeInput, splitParagraphs, splitParagraphStream } from '../../src/segmentation/index.js';
+import { normalizeInput, segmentDocument, splitParagraphs, splitParagraphStream } from '../../src/segmentation/index.js';
 import { pick, prng } from '../helpers/prng.js';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -49,6 +49,19 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
       const got = await collect(paragraphsFromBytes(pieces(bytes, rand, 1 + Math.floor(rand() * 9))));
       expect(got, JSON.stringify(bytes.toString())).toEqual(expected(bytes));
     }
+  });
+
+  it('a line of only invisible characters is blank, as a white-space line is (every path: whole text, stream, segmentDocument)', async () => {
+    // Zero-width space, U+FEFF mid-text, word joiner, a lone soft hyphen, direction marks, with white space around.
+    const text = 'Første afsnit.\n\u200b\nAndet afsnit.\n \ufeff \nTredje.\n\u2060\nFjerde.\n\u00ad\nFemte.\n\u200e\u200f\u200d\n\u00ad\nSjette.\n\u200b';
+    const want = ['Første afsnit.', 'Andet afsnit.', 'Tredje.', 'Fjerde.', 'Femte.', 'Sjette.'];
+    expect(splitParagraphs(text).map((lines) => lines.join('\n'))).toEqual(want);
+    expect(await collect(splitParagraphStream(Readable.from(text.split(''))))).toEqual(want);
+    expect(await collect(paragraphsFromBytes(pieces(utf8(text), prng(3), 4)))).toEqual(want);
+    const doc = segmentDocument(text, { countTokens: (s) => s.length, maxTokens: 100 });
+    expect(doc.paragraphs.map((p) => p.text)).toEqual(want);
+    // Visible text keeps its invisible characters (the Danish side shows the input as it is).
+    expect(splitParagraphs('Blom\u00adster\u200b\n\u200bvisner')).toEqual([['Blom\u00adster\u200b', '\u200bvisner']]);
   });
 
   it('handles CRLF, CR-only, many blank lines and whitespace-only lines', async () => {

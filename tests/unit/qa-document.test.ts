@@ -40,7 +40,7 @@ describe('qaDocument', () => {
       paragraphs: 4,
       paragraphsFlagged: 3,
       findings: 3,
-      byKind: { 'missing-number': 1, 'length-ratio': 0, guard: 1, untranslated: 0, empty: 1, unrestored: 0 },
+      byKind: { 'missing-number': 1, 'number-format': 0, 'length-ratio': 0, guard: 1, untranslated: 0, empty: 1, unrestored: 0 },
     });
   });
 
@@ -51,7 +51,7 @@ describe('qaDocument', () => {
   });
 
   it('gives the document the summary of this check, not the one it came with (the renderers show document.qa)', () => {
-    const stale = { ...doc, qa: { paragraphs: 4, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } } };
+    const stale = { ...doc, qa: { paragraphs: 4, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'number-format': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } } };
     const { document, summary } = qaDocument(stale);
     expect(summary.findings).toBe(3);
     expect(document.qa).toEqual(summary);

@@ -104,6 +104,21 @@ describe('missing numbers: hits and non-hits', () => {
     expect(missing("Han var i 60'erne.", 'He was in his sixties.')).toEqual([]);
     expect(missing('Siden 1800-tallet.', 'Since the 19th century.')).toEqual([]);
     expect(missing("Det var i 1990'erne.", 'It was in the eighties.')).toEqual(["1990'erne"]);
+    // Found in a human translation (articles/21, 26): "00'ere" was read as the number 0, "100 år" missed "century".
+    expect(missing("Et tiltag i de tidlige 00'ere.", 'A joint venture in the early 2000s.')).toEqual([]);
+    expect(missing("Et tiltag i de tidlige 00'ere.", 'A joint venture in the early 1990s.')).toEqual(["00'ere"]);
+    expect(missing('Faldet over de sidste 100 år.', 'Declined over the past century.')).toEqual([]);
+    expect(missing('Steget i over 10 år.', 'Risen for over a decade.')).toEqual([]);
+    expect(missing('Faldet over de sidste 100 år.', 'Declined over the past decade.')).toEqual(['100']);
+  });
+
+  it('a range whose first number shares the second\'s thousands ("7-8.000") is found in English ranges (was: "7" missing)', () => {
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 7,000-8,000 people.')).toEqual([]);
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 7-8,000 people.')).toEqual([]);
+    expect(missing('Der kom 2–3.000.000 mennesker.', 'There were 2,000,000–3,000,000 people.')).toEqual([]);
+    expect(missing('Der kom 7-8.000 mennesker.', 'There were 6,000-8,000 people.')).toEqual(['7']);
+    // Not a range of thousands: "7-8" stays 7.
+    expect(missing('Der kom 7-8 mennesker.', 'There were 7000 people.')).toEqual(['7', '8']);
   });
 
   it('a day.month with no year is a date: the day and the month (a number or an English month name)', () => {

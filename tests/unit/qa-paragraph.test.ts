@@ -57,9 +57,29 @@ describe('qaParagraph', () => {
     expect(f).toEqual([
       { kind: 'missing-number', message: 'The source time "kl. 14.30" (14:30) is not in the translation.' },
     ]);
-    expect(qaParagraph('Over 1.000 mennesker.', 'Over 1.000 people.')[0]!.message).toBe(
+    expect(qaParagraph('Over 1.000 mennesker.', 'Over 100 people.')[0]!.message).toBe(
       'The source number "1.000" (1000) is not in the translation.',
     );
+  });
+
+  it('number-format: a number copied in Danish format is there, but reads as another number in English (was: missing-number)', () => {
+    expect(qaParagraph('Over 1.000 mennesker.', 'Over 1.000 people.')).toEqual([
+      { kind: 'number-format', message: 'The source number "1.000" (1000) is in the translation in Danish format, which reads as a different number in English; in English it is "1,000".' },
+    ]);
+    expect(qaParagraph('Huset kostede 3.850 kr.', 'The house cost 3.850 kr.')[0]!.message).toMatch(/"3\.850" \(3850\) .*Danish format.*"3,850"/);
+    expect(qaParagraph('Prisen steg 2,5 gange.', 'The price rose 2,5 times.')).toEqual([
+      { kind: 'number-format', message: 'The source number "2,5" (2.5) is in the translation in Danish format, which reads as a different number in English; in English it is "2.5".' },
+    ]);
+    // "2,500" is 2.5 in Danish and 2500 in English: the worst copy of all.
+    expect(kinds('Renten er 2,500 procentpoint.', 'The rate is 2,500 points.')).toEqual(['number-format']);
+    expect(qaParagraph('Den koster 1.234,5 kr.', 'It costs 1.234,5 kr.')[0]!.message).toContain('"1,234.5"');
+    expect(qaParagraph('Det koster 2,5 mio. kr.', 'It costs 2,5 million kroner.')[0]!.message).toMatch(/^The source number "2,5 mio\." .*"2\.5"\.$/);
+    expect(kinds('Arbejdsløsheden er 4,3 %.', 'Unemployment is 4,3%.')).toEqual(['number-format']);
+    // Written the English way, or not there at all, it is what it was.
+    expect(kinds('Huset kostede 3.850 kr.', 'The house cost 3,850 kr.')).toEqual([]);
+    expect(kinds('Prisen steg 2,5 gange.', 'The price rose 2.5 times.')).toEqual([]);
+    expect(kinds('Prisen steg 2,5 gange.', 'The price rose 12,55 times.')).toEqual(['missing-number']);
+    expect(kinds('Huset kostede 3.850 kr.', 'The house cost 13.850 kr.')).toEqual(['missing-number']);
   });
 
   it('guard: one finding per distinct guard that fired', () => {

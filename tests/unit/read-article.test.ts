@@ -200,6 +200,10 @@ describe('a Markdown file is decoded as text is', () => {
       });
     }
     expect(await failure(file('empty.md', '\n \n'), 'md')).toMatchObject({ kind: 'input', message: expect.stringMatching(/empty\.md: empty/) });
+    // Only invisible characters, as in a text file (was: translated as two paragraphs of a zero-width space and a word joiner).
+    expect(await failure(file('invisible.md', '\u200b\n\n\u2060\n'), 'md')).toMatchObject({ kind: 'input', message: expect.stringMatching(/invisible\.md: empty \(nothing but white space or invisible characters\)/) });
+    const hr = file('invisible-blocks.md', '***\n\n\u200b\n\n> \u00ad\n');
+    expect(await failure(hr, 'md')).toMatchObject({ kind: 'input', message: `${hr}: no text to translate (front matter, rules, images without alt text and code blocks are not translated)` });
     // An image with alt text is something to translate.
     expect((await readArticle(file('alt.md', '![Et billede af havnen](a.png)\n'), 'md')).blocks).toEqual([{ type: 'paragraph', text: 'Et billede af havnen' }]);
   });

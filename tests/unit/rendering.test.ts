@@ -111,13 +111,13 @@ describe('renderHtml', () => {
   it('styles headings as headings (Markdown marker not shown) and quotes as blockquotes', () => {
     const plain = html.replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
     // The title pair is the page's one <h1> (issue 11: the title was shown twice, in a header <h1> and the first pair).
-    expect(plain).toContain('<section class="pair kind-heading title" id="p1"><div class="cell da" lang="da"><h1 class="text">Borgmester vil bygge ny bro</h1>');
-    expect(plain).toContain('<h1 class="text">Mayor wants to build new bridge</h1>');
+    expect(plain).toContain('<section class="pair kind-heading title" id="p1"><div class="cell da" lang="da"><h1 class="text" dir="auto">Borgmester vil bygge ny bro</h1>');
+    expect(plain).toContain('<h1 class="text" dir="auto">Mayor wants to build new bridge</h1>');
     expect(plain.match(/<h1\b/g)).toHaveLength(2); // the Danish and the English cell, nothing in the header
     expect(plain).not.toContain('<p class="source-title"');
-    expect(plain).toContain('<h2 class="text">Økonomi</h2>');
+    expect(plain).toContain('<h2 class="text" dir="auto">Økonomi</h2>');
     expect(html).not.toContain('## Økonomi');
-    expect(plain).toContain('<blockquote class="text">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
+    expect(plain).toContain('<blockquote class="text" dir="auto">- Det er en god dag for byen, siger borgmesteren.</blockquote>');
   });
 
   it('keeps an article heading at its level; the title alone is <h1>', () => {
@@ -131,7 +131,7 @@ describe('renderHtml', () => {
       paragraphs: [heading(0, 1, 'Titel'), heading(1, 2, 'Ung borgmester'), heading(2, 3, 'Tre'), heading(3, 6, 'Seks'), heading(4, 1, 'Igen et')],
     };
     const plain = renderHtml(doc).replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
-    const tags = Array.from(plain.matchAll(/<(h\d) class="text">([^<]*)</g), (m) => `${m[1]} ${m[2]}`);
+    const tags = Array.from(plain.matchAll(/<(h\d) class="text" dir="auto">([^<]*)</g), (m) => `${m[1]} ${m[2]}`);
     expect(tags).toEqual([
       'h1 Titel', 'h1 Titel', 'h2 Ung borgmester', 'h2 Ung borgmester', 'h3 Tre', 'h3 Tre', 'h6 Seks', 'h6 Seks',
       // A level-1 heading after the title is a section under it: the page keeps one <h1>.
@@ -159,6 +159,21 @@ describe('renderHtml', () => {
     const a = renderHtml(fixtureDocument());
     const b = renderHtml(fixtureWithoutTargetPrefixes());
     expect(b).toBe(a);
+  });
+
+  it('lets each text block take its direction from its text (dir="auto"), so an Arabic or Hebrew quote reads right to left; code keeps the page\'s', () => {
+    const doc = fixtureDocument();
+    const item = { ...doc.paragraphs[1]!, index: 8, kind: 'list-item' as const, list: { ordered: true, number: 2, depth: 1 }, source: 'شكرا', target: 'شكرا', chunks: [] };
+    const code = { ...doc.paragraphs[1]!, index: 9, kind: 'code' as const, source: 'x = "שלום"', target: 'x = "שלום"', chunks: [] };
+    doc.paragraphs.push(item, code);
+    const page = renderHtml(doc);
+    const blocks = Array.from(page.matchAll(/<(p|h\d|blockquote|ul|ol|pre) class="text"([^>]*)>/g), (m) => `${m[1]}${m[2]}`);
+    expect(blocks).toHaveLength(2 * doc.paragraphs.length);
+    expect(blocks.filter((b) => !b.startsWith('pre'))).toEqual(expect.arrayContaining(['ol dir="auto" start="2"', 'p dir="auto"', 'h1 dir="auto"', 'blockquote dir="auto"']));
+    expect(blocks.filter((b) => !b.startsWith('pre')).every((b) => / dir="auto"/.test(b))).toBe(true);
+    expect(blocks.filter((b) => b.startsWith('pre'))).toEqual(['pre', 'pre']);
+    // Nothing else changes: without the attribute the page is the one written before.
+    expect(page.replace(/ dir="auto"/g, '')).not.toContain('dir=');
   });
 
   it('marks an empty translation', () => {

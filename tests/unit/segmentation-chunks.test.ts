@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ChunkBudgetError,
+  chunkLine,
   joinChunks,
   makeTitle,
   segmentDocument,
@@ -125,6 +126,13 @@ describe('title', () => {
     }
   });
 
+  it('reads the date marker after a line of only invisible characters, or one glued in front, as after white space (was: "date 2024-05" the first paragraph here, the date in the CLI)', () => {
+    const clean = segmentDocument('date 2024-05\n\nTitel\n\nBrødtekst her.', opts(60));
+    for (const text of ['\u200b\ndate 2024-05\n\nTitel\n\nBrødtekst her.', ' \u2060 \n\ndate 2024-05\n\nTitel\n\nBrødtekst her.', '\u200bdate 2024-05\n\nTitel\n\nBrødtekst her.']) {
+      expect(segmentDocument(text, opts(60)), JSON.stringify(text)).toEqual(clean);
+    }
+  });
+
   it('copies opts.source to metadata', () => {
     expect(segmentDocument('Hej.', { ...opts(60), source: 'a.txt' }).metadata).toEqual({ source: 'a.txt' });
   });
@@ -143,7 +151,8 @@ describe('invisible break hints', () => {
     expect(joinChunks(segmentDocument(text, opts(100)).paragraphs[0]!.chunks)).toBe(text);
   });
 
-  it('a line of nothing else keeps them (it still gives a chunk)', () => {
-    expect(segmentDocument('\u200b', opts(100)).paragraphs[0]!.chunks.map((c) => c.text)).toEqual(['\u200b']);
+  it('a line of nothing else keeps them (it still gives a chunk); in text input such a line is blank', () => {
+    expect(chunkLine('\u200b', opts(100)).map((c) => c.text)).toEqual(['\u200b']);
+    expect(segmentDocument('\u200b', opts(100)).paragraphs).toEqual([]);
   });
 });

@@ -66,10 +66,10 @@ describe('a quote dash or heading marker followed by a tab or no-break space', (
     expect(md).toContain('| **Baggrund** | **Baggrund** |');
     expect(md).toContain('| - Det er godt, siger han. | - Det er godt, siger han. |');
     const html = render('html', bilingual);
-    expect(html).toMatch(/<h1 class="text"><span[^>]*>Overskrift med tab<\/span><\/h1>/);
-    expect(html).toMatch(/<h2 class="text"><span[^>]*>Baggrund<\/span><\/h2>/);
+    expect(html).toMatch(/<h1 class="text" dir="auto"><span[^>]*>Overskrift med tab<\/span><\/h1>/);
+    expect(html).toMatch(/<h2 class="text" dir="auto"><span[^>]*>Baggrund<\/span><\/h2>/);
     const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
-    expect(main).toContain('<blockquote class="text">-\t<span');
+    expect(main).toContain('<blockquote class="text" dir="auto">-\t<span');
     expect(main).not.toMatch(/[-–#]\s*[-–#]/u);
   });
 });
@@ -155,13 +155,16 @@ const FRAGMENTS = [
 ];
 const GAPS = [' ', ' ', ' ', '  ', '\t', '\u00a0', '\u2028', '\u2029', '\f', '\v', '\u3000', '\n', '\n', '\r\n', '\r', '\n\n', '\r\n\r\n', '\r\r', '\n \t\n', '\n\f\n', '\n\u00a0\n'];
 
-/** The paragraphs the README promises: CR LF, CR and LF end lines; lines trimmed (JavaScript's \s); blank lines end paragraphs. */
+/**
+ * The paragraphs the README promises: CR LF, CR and LF end lines; lines trimmed (JavaScript's \s);
+ * blank lines (white space, or characters that show nothing: a zero-width space alone) end paragraphs.
+ */
 function expectedParagraphs(text: string): string[] {
   const paragraphs: string[] = [];
   let lines: string[] = [];
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)) {
     const line = raw.trim();
-    if (line !== '') lines.push(line);
+    if (!/^[\s\p{Default_Ignorable_Code_Point}]*$/u.test(line)) lines.push(line);
     else if (lines.length > 0) {
       paragraphs.push(lines.join('\n'));
       lines = [];

@@ -225,7 +225,7 @@ describe('the whole-article API is the streaming one, collected', () => {
     expect(doc.paragraphs).toEqual([]);
     expect(doc.title).toEqual({ source: '', target: '' });
     expect(doc.metadata).toEqual({ source: 'empty.txt' });
-    expect(doc.qa).toEqual({ paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } });
+    expect(doc.qa).toEqual({ paragraphs: 0, paragraphsFlagged: 0, findings: 0, byKind: { 'missing-number': 0, 'number-format': 0, 'length-ratio': 0, guard: 0, untranslated: 0, empty: 0, unrestored: 0 } });
   });
 
   it('removes NULs as a file read by the CLI loses them, with the same note: the same document, no NUL in any output', async () => {
