@@ -121,7 +121,11 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<number> {
-  if ((args.outDir === undefined) === (args.outStore === undefined)) {
+  if (args.outDir !== undefined && args.outStore !== undefined) {
+    // Both given: "say where the outputs go" read as if neither had been.
+    throw new Da2enError('usage', 'give one place for the outputs, not both: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
+  }
+  if (args.outDir === undefined && args.outStore === undefined) {
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
   const formats: Format[] = args.format ?? ['html'];
