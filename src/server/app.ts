@@ -59,6 +59,20 @@ export interface DaServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
+/** The most of an over-limit body read and dropped so that its client reads the 413 (see the onRequest hook). */
+const DRAIN_LIMIT = 128 * 1024 * 1024;
+
+/** Reads a request body to its end (or the client's going away) and drops it. */
+function drainBody(raw: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean }): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    raw.once('end', resolve);
+    raw.once('close', resolve);
+    raw.once('error', () => resolve());
+    raw.resume();
+  });
+}
+
 export async function createServer(options: ServerOptions): Promise<DaServer> {
   const charLimit = options.charLimit ?? SERVER_DEFAULTS.charLimit;
   const maxQueue = options.maxQueue ?? SERVER_DEFAULTS.maxQueue;
@@ -184,6 +198,16 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     },
   };
 
+  // A body declared over the limit: Fastify answered 413 at once and closed the connection while the
+  // client was still sending, so a client that sends its whole body before reading (Python's urllib,
+  // curl with Expect: 100-continue) got a broken pipe, not the 413. The body is read and dropped
+  // first, then answered; past DRAIN_LIMIT the connection is cut at once, as before.
+  app.addHook('onRequest', async (request) => {
+    const declared = Number(request.headers['content-length']);
+    if (!(declared > bodyLimit)) return;
+    if (declared <= DRAIN_LIMIT) await drainBody(request.raw);
+    throw new HttpError(413, 'Request body is too large', { Connection: 'close' });
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     answerHeaders(reply);
     return payload;

@@ -5,6 +5,7 @@
  * npm (`libretranslate`) and with raw HTTP in both body encodings LibreTranslate accepts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { translate as libreTranslate } from 'libretranslate';
@@ -186,6 +187,26 @@ describe('da2en serve: API contract', () => {
       const r = await postJson(`${open.url}/translate`, { q: 'x'.repeat(200_000), source: 'da', target: 'en' });
       expect(r.status).toBe(413);
       expect(r.json.error).toMatch(/too large/i);
+    });
+
+    it('a body over the size limit from a client that sends all of it before reading: the 413, not a broken pipe', async () => {
+      // Python's urllib sends Connection: close and its whole body, then reads. The server answered at
+      // once and closed with megabytes unread: the client's send failed (EPIPE) and it never saw the 413.
+      const port = Number(new URL(open.url).port);
+      const body = Buffer.from(JSON.stringify({ q: 'Hej', source: 'da', target: 'en', pad: ' '.repeat(6 * 1024 * 1024) }));
+      for (const path of ['/translate', '/v1/articles']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          const received: Buffer[] = [];
+          socket.on('data', (d: Buffer) => received.push(d));
+          socket.on('error', reject);
+          socket.on('close', () => resolve(Buffer.concat(received).toString('utf8')));
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+          socket.write(body);
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+        expect(answer.endsWith('{"error":"Request body is too large"}')).toBe(true);
+      }
     });
 
     it('an unknown route: 404 in the same shape', async () => {
