@@ -62,13 +62,23 @@ export interface DaServer {
 /** The most of an over-limit body read and dropped so that its client reads the 413 (see the onRequest hook). */
 const DRAIN_LIMIT = 128 * 1024 * 1024;
 
-/** Reads a request body to its end (or the client's going away) and drops it. */
-function drainBody(raw: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean }): Promise<void> {
+/** Reads a request body to its end (or the client's going away, or `limit` bytes) and drops it. */
+function drainBody(raw: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean }, limit = DRAIN_LIMIT): Promise<void> {
   if (raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    raw.once('end', resolve);
-    raw.once('close', resolve);
-    raw.once('error', () => resolve());
+    let read = 0;
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > limit) done();
+    };
+    const done = () => {
+      raw.removeListener('data', onData);
+      resolve();
+    };
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
     raw.resume();
   });
 }
@@ -213,10 +223,13 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     return payload;
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler(async (err, request, reply) => {
     const http = toHttpError(err);
     if (http.status >= 500 && !(http instanceof RequestAborted)) reply.log.error(err);
-    void reply.code(http.status).headers(http.headers).send({ error: http.message });
+    // A chunked body over the limit (no length to check first) is found mid-way: what the client is
+    // still sending is read and dropped too, so that it reads the 413 (see the onRequest hook).
+    if (http.status === 413 && !request.raw.complete) await drainBody(request.raw);
+    return reply.code(http.status).headers(http.headers).send({ error: http.message });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]}` });
