@@ -199,7 +199,7 @@ export interface QueueCounts {
 
 export interface QueueStatus extends QueueCounts {
   total: number;
-  /** Articles per minute over the most recent completions (up to 200), or null with fewer than 2. */
+  /** Articles per minute over the latest completions (up to 200) since the queue last stood idle, or null with fewer than 2. */
   perMinute: number | null;
   /** Completions in each of the last minutes, newest first (BullMQ's metrics, kept by the workers). */
   lastMinutes: number[];
@@ -216,12 +216,7 @@ export async function queueStatus(queue: ArticleQueue, client: Redis): Promise<Q
     failed: raw['failed'] ?? 0,
     delayed: raw['delayed'] ?? 0,
   };
-  // The completed set is scored by finish time: the rate over the latest completions is cheap and
-  // exact, however long ago the queue started.
-  const recent = await client.zrevrange(queue.toKey('completed'), 0, 199, 'WITHSCORES');
-  const times = recent.filter((_, i) => i % 2 === 1).map(Number);
-  const span = times.length >= 2 ? times[0]! - times[times.length - 1]! : 0;
-  const perMinute = span > 0 ? ((times.length - 1) / span) * 60_000 : null;
+  const perMinute = await latestRate(queue, client);
   const metrics = await queue.getMetrics('completed', 0, 9).catch(() => ({ data: [] as number[] }));
   const left = counts.waiting + counts.active + counts.delayed;
   return {
@@ -231,6 +226,41 @@ export async function queueStatus(queue: ArticleQueue, client: Redis): Promise<Q
     lastMinutes: metrics.data.map(Number),
     etaSeconds: etaSeconds(left, perMinute),
   };
+}
+
+/**
+ * A gap between one completion and the next article's start longer than this is the queue standing
+ * idle (drained, then added to again), not work: worker pickup and clocks stay well under it.
+ */
+const IDLE_GAP_MS = 5_000;
+
+/**
+ * Articles per minute over the latest completions (up to 200) that were one stretch of work, or null
+ * with fewer than 2. The completed set is scored by finish time; each job keeps when its last try
+ * started. Counting back from the newest, the stretch ends at a completion that came before the
+ * stretch's earliest start by more than IDLE_GAP_MS: the rate of a batch added to a queue drained
+ * yesterday is this batch's, not spread over the night (which put "ETA 50m" on seconds of work).
+ */
+async function latestRate(queue: ArticleQueue, client: Redis): Promise<number | null> {
+  const recent = await client.zrevrange(queue.toKey('completed'), 0, 199, 'WITHSCORES');
+  const ids = recent.filter((_, i) => i % 2 === 0);
+  const finishes = recent.filter((_, i) => i % 2 === 1).map(Number);
+  if (ids.length < 2) return null;
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.hget(queue.toKey(id), 'processedOn');
+  const starts = ((await pipeline.exec()) ?? []).map(([, value], i) => {
+    const start = Number(value);
+    return Number.isFinite(start) && value !== null && start <= finishes[i]! ? start : finishes[i]!;
+  });
+  let count = 1;
+  let earliestStart = starts[0]!;
+  while (count < ids.length && finishes[count]! >= earliestStart - IDLE_GAP_MS) {
+    earliestStart = Math.min(earliestStart, starts[count]!);
+    count += 1;
+  }
+  if (count < 2) return null;
+  const span = finishes[0]! - earliestStart;
+  return span > 0 ? (count / span) * 60_000 : null;
 }
 
 export function etaSeconds(left: number, perMinute: number | null): number | null {

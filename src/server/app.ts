@@ -59,6 +59,30 @@ export interface DaServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
+/** The most of an over-limit body read and dropped so that its client reads the 413 (see the onRequest hook). */
+const DRAIN_LIMIT = 128 * 1024 * 1024;
+
+/** Reads a request body to its end (or the client's going away, or `limit` bytes) and drops it. */
+function drainBody(raw: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean }, limit = DRAIN_LIMIT): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > limit) done();
+    };
+    const done = () => {
+      raw.removeListener('data', onData);
+      resolve();
+    };
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+    raw.resume();
+  });
+}
+
 export async function createServer(options: ServerOptions): Promise<DaServer> {
   const charLimit = options.charLimit ?? SERVER_DEFAULTS.charLimit;
   const maxQueue = options.maxQueue ?? SERVER_DEFAULTS.maxQueue;
@@ -184,15 +208,28 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     },
   };
 
+  // A body declared over the limit: Fastify answered 413 at once and closed the connection while the
+  // client was still sending, so a client that sends its whole body before reading (Python's urllib,
+  // curl with Expect: 100-continue) got a broken pipe, not the 413. The body is read and dropped
+  // first, then answered; past DRAIN_LIMIT the connection is cut at once, as before.
+  app.addHook('onRequest', async (request) => {
+    const declared = Number(request.headers['content-length']);
+    if (!(declared > bodyLimit)) return;
+    if (declared <= DRAIN_LIMIT) await drainBody(request.raw);
+    throw new HttpError(413, 'Request body is too large', { Connection: 'close' });
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     answerHeaders(reply);
     return payload;
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler(async (err, request, reply) => {
     const http = toHttpError(err);
     if (http.status >= 500 && !(http instanceof RequestAborted)) reply.log.error(err);
-    void reply.code(http.status).headers(http.headers).send({ error: http.message });
+    // A chunked body over the limit (no length to check first) is found mid-way: what the client is
+    // still sending is read and dropped too, so that it reads the 413 (see the onRequest hook).
+    if (http.status === 413 && !request.raw.complete) await drainBody(request.raw);
+    return reply.code(http.status).headers(http.headers).send({ error: http.message });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]}` });

@@ -120,16 +120,20 @@ describe('da2en queue add / status / results, and bad articles', () => {
     expect((await waitForQueue(url, 'da2en', () => true)).total).toBe(200);
   }, 300_000);
 
-  it('says what is wrong in one line: no output choice, an unreachable Redis, a missing file, a URL', async () => {
+  it('says what is wrong in one line: no output choice, two output choices, an unreachable Redis, a missing file, a URL', async () => {
     const file = writeQueueArticles(path.join(bed.work, 'one'), 1)[0]!;
-    const [noOut, down, missing, url] = await Promise.all([
+    const [noOut, bothOut, down, missing, url] = await Promise.all([
       cli(['queue', 'add', file, '--redis', bed.redis.url]),
+      cli(['queue', 'add', file, '--redis', bed.redis.url, '--out-dir', path.join(bed.work, 'out-both'), '--out-store', 'redis']),
       cli(['queue', 'add', file, '--redis', 'redis://127.0.0.1:1', '--out-store', 'redis']),
       cli(['queue', 'add', path.join(bed.work, 'nope.txt'), '--redis', bed.redis.url, '--out-store', 'redis']),
       cli(['queue', 'add', file, 'https://example.dk/indland/artikel', '--redis', bed.redis.url, '--out-store', 'redis']),
     ]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/^da2en: say where the outputs go: --out-dir DIR .* or --out-store redis/);
+    // Was "say where the outputs go", as if neither had been given.
+    expect(bothOut.code).toBe(2);
+    expect(bothOut.stderr).toBe('da2en: give one place for the outputs, not both: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")\n');
     expect(down.code).toBe(6);
     expect(down.stderr).toMatch(/^da2en: cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
     expect(missing.code).toBe(3);

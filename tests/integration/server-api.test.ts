@@ -5,6 +5,7 @@
  * npm (`libretranslate`) and with raw HTTP in both body encodings LibreTranslate accepts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { translate as libreTranslate } from 'libretranslate';
@@ -186,6 +187,37 @@ describe('da2en serve: API contract', () => {
       const r = await postJson(`${open.url}/translate`, { q: 'x'.repeat(200_000), source: 'da', target: 'en' });
       expect(r.status).toBe(413);
       expect(r.json.error).toMatch(/too large/i);
+    });
+
+    it('a body over the size limit from a client that sends all of it before reading: the 413, not a broken pipe', async () => {
+      // Python's urllib sends Connection: close and its whole body, then reads. The server answered at
+      // once and closed with megabytes unread: the client's send failed (EPIPE) and it never saw the 413.
+      const port = Number(new URL(open.url).port);
+      const body = Buffer.from(JSON.stringify({ q: 'Hej', source: 'da', target: 'en', pad: ' '.repeat(6 * 1024 * 1024) }));
+      // A length given, and chunks (the limit found mid-way).
+      for (const [path, chunked] of [['/translate', false], ['/v1/articles', false], ['/translate', true]] as const) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          const received: Buffer[] = [];
+          socket.on('data', (d: Buffer) => received.push(d));
+          socket.on('error', reject);
+          socket.on('close', () => resolve(Buffer.concat(received).toString('utf8')));
+          const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`;
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`);
+          if (!chunked) socket.write(body);
+          else {
+            for (let at = 0; at < body.length; at += 65536) {
+              const piece = body.subarray(at, at + 65536);
+              socket.write(`${piece.length.toString(16)}\r\n`);
+              socket.write(piece);
+              socket.write('\r\n');
+            }
+            socket.write('0\r\n\r\n');
+          }
+        });
+        expect(answer, `${path}${chunked ? ', chunked' : ''}`).toMatch(/^HTTP\/1\.1 413 /);
+        expect(answer.endsWith('{"error":"Request body is too large"}')).toBe(true);
+      }
     });
 
     it('an unknown route: 404 in the same shape', async () => {

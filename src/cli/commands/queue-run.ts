@@ -121,7 +121,11 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<number> {
-  if ((args.outDir === undefined) === (args.outStore === undefined)) {
+  if (args.outDir !== undefined && args.outStore !== undefined) {
+    // Both given: "say where the outputs go" read as if neither had been.
+    throw new Da2enError('usage', 'give one place for the outputs, not both: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
+  }
+  if (args.outDir === undefined && args.outStore === undefined) {
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
   const formats: Format[] = args.format ?? ['html'];
@@ -371,8 +375,17 @@ export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): 
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
     // Errors, so said even with --quiet; one failed file does not keep the others from being written.
     for (const f of report.failed) ctx.stderr.write(`da2en: ${f.name}: ${f.reason}\n`);
+    // Run before the queue is drained, "wrote 0 files" alone read as if the outputs were lost.
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'active', 'delayed', 'failed').catch((err: unknown) => {
+      throw queueUnreachable(args.redis, err);
+    });
+    const unfinished = ['waiting', 'prioritized', 'waiting-children', 'active', 'delayed'].reduce((n, k) => n + (counts[k] ?? 0), 0);
+    const failedCount = counts['failed'] ?? 0;
+    const articles = (n: number) => `${n} article${n === 1 ? '' : 's'}`;
     const notes = [
-      ...(report.onDisk ? [`${report.onDisk} finished articles were written by the workers themselves, with --out-dir`] : []),
+      ...(report.onDisk ? [`${articles(report.onDisk)} written by the workers themselves, with --out-dir`] : []),
+      ...(unfinished ? [`${articles(unfinished)} not finished yet: run it again once "da2en queue status" shows them done`] : []),
+      ...(failedCount ? [`${articles(failedCount)} failed: see "da2en queue status"`] : []),
       ...(report.superseded ? [`${report.superseded} file${report.superseded === 1 ? '' : 's'} of earlier versions of articles added again left out`] : []),
       ...(report.failed.length ? [`${report.failed.length} file${report.failed.length === 1 ? '' : 's'} could not be written, said above`] : []),
     ];
