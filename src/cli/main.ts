@@ -12,7 +12,7 @@ import { quietWhenReaderLeaves, writesSettled } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
-import { contradiction, flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
+import { contradiction, flagWithValue, optionTableOf, repeatedOption, unknownOptionsLine } from './option-words.js';
 import { standardOutput } from './standard-output.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
@@ -138,7 +138,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       // yargs' own messages (unknown options, bad choices, a check's or an option's rejection —
       // yargs rethrows those as a YError carrying the message), as one line with a pointer to --help.
       if (err === undefined || err === null || typeof err === 'string' || (err instanceof Error && err.name === 'YError')) {
-        throw new Da2enError('usage', usageLine(msg ?? String(err)), err instanceof Error ? { cause: err } : undefined);
+        const text = msg ?? String(err);
+        throw new Da2enError('usage', usageLine(unknownOptionsLine(text, args) ?? text), err instanceof Error ? { cause: err } : undefined);
       }
       throw err; // a command's own failure, passed on by yargs
     });

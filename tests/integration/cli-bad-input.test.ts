@@ -163,7 +163,22 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
   it('unknown option and bad option value get yargs messages', async () => {
     const unknown = await runCli(['x.txt', '--colour']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown argument: colour/);
+    expect(unknown.stderr).toMatch(/unknown option --colour/);
+    // Named as typed, once each: yargs said "Unknown arguments: out-dirr, outDirr" for a typo, and
+    // "cache" for --no-cache given to a command without it.
+    const cases: [string[], string][] = [
+      [['x.txt', '--out-dirr', 'out/'], 'unknown option --out-dirr'],
+      [['x.txt', '--no-colour', '-x'], 'unknown options --no-colour, -x'],
+      [['cache', 'stats', '--no-cache'], 'unknown option --no-cache'],
+      [['cache', 'stats', 'extra', '--max-chunk-tokens', '8'], 'unknown option --max-chunk-tokens; unknown argument: extra'],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`da2en: ${line} (run "da2en --help" for usage)\n`);
+    }
+    // A word that is no option keeps yargs' wording.
+    expect((await runCli(['cache', 'stats', 'extra'])).stderr).toMatch(/^da2en: Unknown argument: extra /);
     const bad = await runCli(['x.txt', '--dtype', 'q4']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Invalid values:[\s\S]*dtype/);
