@@ -28,7 +28,7 @@ export const TRANSLATE_OPTIONS = {
     requiresArg: true,
     choices: ['auto', ...INPUT_FORMATS] as const,
     default: 'auto' as const,
-    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
+    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm are web pages, .md is Markdown, .txt text; any other file is a web page when it starts <!doctype html> or <html>, else text)',
   },
   format: {
     alias: 'f',
