@@ -41,6 +41,10 @@ const DANISH = 'Kommunen bygger en ny skole.\n\nDen åbner i 2027 med plads til 
 
 describe('bad input gets one clear line, a non-zero exit code and no output file', () => {
   it('missing file', async () => expectOneLineError(await translate(path.join(dir, 'nope.txt')), 3, /cannot read .*nope\.txt: no such file/));
+  it('a URL da2en does not fetch (ftp:, file:): exit 24 saying so, as --input-format url does (was: exit 3 "no such file")', async () => {
+    expectOneLineError(await translate('ftp://user:secret@example.com/artikel.txt'), 24, /^da2en: ftp:\/\/user:\*\*\*@example\.com\/artikel\.txt: only http and https URLs can be fetched; give a file by its path\n$/);
+    expectOneLineError(await translate(`file://${file('local.html', '<p>x</p>')}`), 24, /only http and https URLs can be fetched/);
+  });
   it('directory instead of a file', async () => {
     mkdirSync(path.join(dir, 'a-dir'), { recursive: true });
     expectOneLineError(await translate(path.join(dir, 'a-dir')), 3, /is a directory/);

@@ -6,6 +6,7 @@
  * memory's database (~0.2 s to import together) are imported after it has been asked to start, while
  * it loads (`afterModelStart`).
  */
+import { existsSync } from 'node:fs';
 import type { Translator } from '../../engine/translator.js';
 import { processesForWork, type ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
@@ -15,6 +16,8 @@ import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, isUrl, shownInput, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../io/read-article.js';
 import { Da2enError, inputUserError } from '../../errors.js';
+import { FetchError } from '../../input/fetch/fetch-error.js';
+import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
@@ -148,6 +151,12 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
     for (const plan of plans) {
       if (scans.has(plan.input) || articles.has(plan.input)) continue;
+      // `ftp://…`, `file:///…`: a URL da2en does not fetch is said to be one (exit 24, as with
+      // --input-format url), not "no such file" (exit 3), unless a file by that name is there.
+      if (!isUrl(plan.input) && /^[a-z][a-z\d+.-]*:\/\//i.test(plan.input) && !existsSync(plan.input)) {
+        const shown = redactUrl(plan.input);
+        throw inputUserError(new FetchError('http-status', shown, `${shown}: only http and https URLs can be fetched; give a file by its path`));
+      }
       const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
       if (format !== 'text') {
         ctx.verbose(`${shownInput(plan.input)}: read as ${format}`);
