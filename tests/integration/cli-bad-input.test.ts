@@ -292,6 +292,18 @@ describe('odd but valid input is handled', () => {
     expect(r.stderr).toMatch(/nul\.txt: removed 1 NUL character/);
     expect(JSON.parse(readFileSync(path.join(dir, 'nul.json'), 'utf8')).paragraphs[0].source).toBe('Kommunen bygger en ny skole.');
   });
+  it('standard input is named so in notices and errors (was "-: removed 1 NUL…", "standard input: standard input is larger…")', async () => {
+    const engine = ['--model', model, '--offline', '--no-cache', '--format', 'en'];
+    const text = await runCli(['-', ...engine], 'Kommunen\u0000 bygger en ny skole.\n');
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/^standard input: removed 1 NUL character/m);
+    const md = await runCli(['-', '--input-format', 'md', ...engine], '# Skolen\n\nKommunen\u0000 bygger en ny skole.\n');
+    expect(md.code).toBe(0);
+    expect(md.stderr).toMatch(/^standard input: removed 1 NUL character/m);
+    const big = await runCli(['-', '--input-format', 'md', ...engine], `${'Kommunen bygger en ny skole. '.repeat(40)}\n\n`.repeat(8000));
+    expect(big.code).toBe(3);
+    expect(big.stderr).toBe('da2en: standard input: larger than 8388608 bytes, the most a Markdown or HTML input may have (text inputs have no limit)\n');
+  });
   it('a 50,000-character paragraph without punctuation is translated whole', async () => {
     const words = ['kommunen', 'bygger', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen'];
     let text = '';

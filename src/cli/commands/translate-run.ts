@@ -120,6 +120,11 @@ async function outputOnTerminal(plans: readonly InputPlan[], ctx: CliContext): P
   return false;
 }
 
+/** An input as a notice on stderr names it: standard input as such (its errors say so too), not "-". */
+function noticeName(input: string): string {
+  return input === '-' ? 'standard input' : shownInput(input);
+}
+
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   // The engine's entry point, which ctx.loadTranslator imports (main.ts): read while the inputs are,
   // and in place before the model is asked to start, so that the start waits for no file.
@@ -165,7 +170,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           const article = await readArticle(plan.input, format, {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note) => ctx.log(`${shownInput(plan.input)}: ${note}`),
+            onNote: (note) => ctx.log(`${noticeName(plan.input)}: ${note}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
             // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
             wholePage: args.inputFormat === 'text',
@@ -278,14 +283,14 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout, signal: ctx.signal });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
-      if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
-        ctx.log(`${name}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
+        ctx.log(`${noticeName(plan.input)}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
       ctx.verbose(
-        `${name}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
+        `${noticeName(plan.input)}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);
