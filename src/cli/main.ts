@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
@@ -134,6 +134,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 8 cannot write an output, 20–30 fetching a URL (see README), 129 hung up (terminal closed), 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err: unknown) => {
+      // `da2en -notes.txt`: yargs reads the name as options (-n -o …) and fails on one of them
+      // ("-o/--output needs a file"), which does not say why. A dashed word that is a file here is
+      // most likely meant as one.
+      const dashed = args.slice(0, args.includes('--') ? args.indexOf('--') : args.length).find((a) => /^-[^-]./.test(a) && existsSync(a));
+      if (dashed !== undefined) throw new Da2enError('usage', `${dashed} is read as options, as it starts with a dash; to translate that file, write -- ${dashed} (or ./${dashed})`);
       if (err instanceof Da2enError) throw err;
       // yargs' own messages (unknown options, bad choices, a check's or an option's rejection —
       // yargs rethrows those as a YError carrying the message), as one line with a pointer to --help.

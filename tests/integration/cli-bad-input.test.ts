@@ -187,6 +187,20 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Invalid values:[\s\S]*dtype/);
   });
+  it('a file whose name starts with a dash, given without --: said so (was "-o/--output needs a file …", -n -o … read from -notes.txt)', async () => {
+    const here = mkdtempSync(path.join(dir, 'dash-'));
+    writeFileSync(path.join(here, '-notes.txt'), DANISH);
+    const cwd = process.cwd();
+    process.chdir(here);
+    try {
+      const r = await runCli(['-notes.txt', '--model', model]);
+      expect([r.code, r.stderr]).toEqual([2, 'da2en: -notes.txt is read as options, as it starts with a dash; to translate that file, write -- -notes.txt (or ./-notes.txt)\n']);
+      // Not there: yargs' own reading stands.
+      expect((await runCli(['-nonexist.txt'])).stderr).toMatch(/^da2en: -o\/--output needs a file/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
   it('options given twice, numbers out of range, -o against --format: exit 2, one line, in a real process too (issue 11)', async () => {
     const input = file('opts.txt', DANISH);
     const out = mkdtempSync(path.join(dir, 'opts-'));
