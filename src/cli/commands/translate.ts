@@ -48,7 +48,7 @@ export const TRANSLATE_OPTIONS = {
     describe: `Most inputs per model call (default: the engine's measured choice, 8 greedy / 4 with beams inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
   }),
   concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
-    describe: 'Batches in flight at once (default: one per model process, 2 on a machine with 2 cores or more)',
+    describe: 'Batches in flight at once (default: 2, one per model process; with one process, the next batch waits ready while it generates)',
   }),
   cache: { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' },
   ...PROGRESS_OPTIONS,
