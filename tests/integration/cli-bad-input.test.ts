@@ -1,4 +1,5 @@
 import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +319,19 @@ describe('odd but valid input is handled', () => {
     expect(big.code).toBe(3);
     expect(big.stderr).toBe('da2en: standard input: larger than 8388608 bytes, the most a Markdown or HTML input may have (text inputs have no limit)\n');
   });
+  it('a FIFO input (as `da2en <(iconv …)` gives) is read once, whole (was: its first KiB taken by the read-ahead, then a wait for ever)', async () => {
+    const fifo = path.join(mkdtempSync(path.join(dir, 'fifo-')), 'in.txt');
+    execFileSync('mkfifo', [fifo]);
+    const text = `${'Kommunen bygger en ny skole til mange børn. '.repeat(40)}\n\nDen åbner i 2027, siger Søren.\n`;
+    const writer = spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo], { stdio: ['pipe', 'ignore', 'ignore'] });
+    writer.stdin.end(Buffer.from(text, 'latin1'));
+    const out = path.join(dir, 'fifo.json');
+    const r = await runCli([fifo, '--model', model, '--offline', '--no-cache', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/in\.txt: not valid UTF-8: read as Windows-1252/);
+    const sources = JSON.parse(readFileSync(out, 'utf8')).paragraphs.map((p: { source: string }) => p.source);
+    expect(sources).toEqual(text.trim().split('\n\n').map((p) => p.trim()));
+  }, 60_000);
   it('a 50,000-character paragraph without punctuation is translated whole', async () => {
     const words = ['kommunen', 'bygger', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen'];
     let text = '';

@@ -6,7 +6,7 @@
  * memory's database (~0.2 s to import together) are imported after it has been asked to start, while
  * it loads (`afterModelStart`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Translator } from '../../engine/translator.js';
 import { processesForWork, type ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
@@ -120,6 +120,16 @@ async function outputOnTerminal(plans: readonly InputPlan[], ctx: CliContext): P
   return false;
 }
 
+/** Whether `file` is there but not a regular file or a folder: a pipe or a device, read once. */
+function readableOnce(file: string): boolean {
+  try {
+    const stat = statSync(file);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false; // the reader proper reports what is wrong with it
+  }
+}
+
 /** An input as a notice on stderr names it: standard input as such (its errors say so too), not "-". */
 function noticeName(input: string): string {
   return input === '-' ? 'standard input' : shownInput(input);
@@ -162,7 +172,10 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         const shown = redactUrl(plan.input);
         throw inputUserError(new FetchError('http-status', shown, `${shown}: only http and https URLs can be fetched; give a file by its path`));
       }
-      const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
+      // A FIFO or a device (`da2en <(iconv …)`, /dev/stdin) can be read only once, as standard input:
+      // reading ahead took its first KiB, and the translation then waited for ever on a drained pipe.
+      const once = plan.input !== '-' && readableOnce(plan.input);
+      const format = detectInputFormat(plan.input, { format: args.inputFormat, ...(once ? {} : { head: await readHead(plan.input) }) });
       if (format !== 'text') {
         ctx.verbose(`${shownInput(plan.input)}: read as ${format}`);
         try {
@@ -183,7 +196,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         }
         continue;
       }
-      if (plan.input === '-') continue;
+      if (plan.input === '-' || once) continue;
       const scan = await scanInput(plan.input, { encoding: args.encoding });
       scans.set(plan.input, scan);
       scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
@@ -283,7 +296,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout, signal: ctx.signal });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
-      if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
+      // Said once read: standard input, a FIFO (an input read ahead said them then).
+      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
