@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { Da2enError } from '../errors.js';
@@ -12,7 +12,7 @@ import { quietWhenReaderLeaves, writesSettled } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
-import { contradiction, flagWithValue, optionTableOf, repeatedOption } from './option-words.js';
+import { contradiction, flagWithValue, optionTableOf, repeatedOption, unknownOptionsLine } from './option-words.js';
 import { standardOutput } from './standard-output.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
@@ -134,11 +134,17 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 unreadable input, 4 model missing, 5 model corrupt, 6 network, 7 no article in the page, 8 cannot write an output, 20–30 fetching a URL (see README), 129 hung up (terminal closed), 130 interrupted (Ctrl-C), 143 terminated.')
     .fail((msg, err: unknown) => {
+      // `da2en -notes.txt`: yargs reads the name as options (-n -o …) and fails on one of them
+      // ("-o/--output needs a file"), which does not say why. A dashed word that is a file here is
+      // most likely meant as one.
+      const dashed = args.slice(0, args.includes('--') ? args.indexOf('--') : args.length).find((a) => /^-[^-]./.test(a) && existsSync(a));
+      if (dashed !== undefined) throw new Da2enError('usage', `${dashed} is read as options, as it starts with a dash; to translate that file, write -- ${dashed} (or ./${dashed})`);
       if (err instanceof Da2enError) throw err;
       // yargs' own messages (unknown options, bad choices, a check's or an option's rejection —
       // yargs rethrows those as a YError carrying the message), as one line with a pointer to --help.
       if (err === undefined || err === null || typeof err === 'string' || (err instanceof Error && err.name === 'YError')) {
-        throw new Da2enError('usage', usageLine(msg ?? String(err)), err instanceof Error ? { cause: err } : undefined);
+        const text = msg ?? String(err);
+        throw new Da2enError('usage', usageLine(unknownOptionsLine(text, args) ?? text), err instanceof Error ? { cause: err } : undefined);
       }
       throw err; // a command's own failure, passed on by yargs
     });

@@ -146,3 +146,45 @@ export function contradiction(args: readonly string[], table: OptionTable): stri
   }
   return undefined;
 }
+
+/**
+ * yargs' strict-mode line for unknown options names each by its parsed key, not as typed: a typo
+ * such as `--out-dirr` came back as "Unknown arguments: out-dirr, outDirr" (its camelCase twin too),
+ * `--no-cahce` as "cahce" and `-x` as "x", which reads like a stray word rather than an option.
+ * This names each unknown option as the command line spells it (`unknown option --out-dirr`); words
+ * that are no option (a positional too many) keep yargs' wording. Undefined for any other message.
+ */
+export function unknownOptionsLine(message: string, args: readonly string[]): string | undefined {
+  const m = /^Unknown arguments?: (.*)$/s.exec(message.trim());
+  if (!m) return undefined;
+  const keys = new Set(m[1]!.split(', ').map((k) => k.trim()).filter((k) => k !== ''));
+  const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const typed: string[] = [];
+  const covered = new Set<string>();
+  const claim = (word: string, names: readonly string[]) => {
+    const hits = names.filter((n) => keys.has(n));
+    if (hits.length === 0) return;
+    for (const n of hits) covered.add(n);
+    if (!typed.includes(word)) typed.push(word);
+  };
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-' || /^-\d|^-\.\d/.test(arg)) continue;
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0]!;
+      const names = [name, camel(name)];
+      // yargs reads --no-x as x turned off, and names x when it knows no such option.
+      if (name.startsWith('no-')) names.push(name.slice(3), camel(name.slice(3)));
+      claim(`--${name}`, names);
+    } else {
+      for (const ch of arg.slice(1)) {
+        if (!/[A-Za-z]/.test(ch)) break;
+        claim(`-${ch}`, [ch]);
+      }
+    }
+  }
+  if (typed.length === 0) return undefined;
+  const others = [...keys].filter((k) => !covered.has(k));
+  const options = `unknown option${typed.length > 1 ? 's' : ''} ${typed.join(', ')}`;
+  return others.length === 0 ? options : `${options}; unknown argument${others.length > 1 ? 's' : ''}: ${others.join(', ')}`;
+}

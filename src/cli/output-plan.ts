@@ -215,6 +215,8 @@ export function checkCollisions(plans: InputPlan[]): void {
       const resolved = pathKey(target.path);
       if (inputs.has(resolved)) throw new Da2enError('usage', `output ${target.path} is an input file; refusing to overwrite it`);
       const other = seen.get(resolved);
+      // The same input twice has no names to change (a URL none at all): said as what it is.
+      if (other === plan.input) throw new Da2enError('usage', `${shownInput(other)} is given twice; give it once`);
       if (other !== undefined) throw new Da2enError('usage', `${shownInput(other)} and ${shownInput(plan.input)} would both write ${target.path}; give them different names`);
       seen.set(resolved, plan.input);
     }

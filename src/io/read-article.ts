@@ -62,7 +62,7 @@ async function readAll(input: string, options: ReadArticleOptions): Promise<Buff
     for await (const part of options.stdin ?? process.stdin) {
       const b = typeof part === 'string' ? Buffer.from(part) : (part as Buffer);
       size += b.length;
-      if (size > max) throw new InputFileError(input, `standard input is larger than ${max} bytes`);
+      if (size > max) throw new InputFileError(input, `larger than ${max} bytes, the most a Markdown or HTML input may have (text inputs have no limit)`);
       parts.push(b);
     }
     return Buffer.concat(parts);

@@ -1,4 +1,5 @@
 import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,10 @@ const DANISH = 'Kommunen bygger en ny skole.\n\nDen åbner i 2027 med plads til 
 
 describe('bad input gets one clear line, a non-zero exit code and no output file', () => {
   it('missing file', async () => expectOneLineError(await translate(path.join(dir, 'nope.txt')), 3, /cannot read .*nope\.txt: no such file/));
+  it('a URL da2en does not fetch (ftp:, file:): exit 24 saying so, as --input-format url does (was: exit 3 "no such file")', async () => {
+    expectOneLineError(await translate('ftp://user:secret@example.com/artikel.txt'), 24, /^da2en: ftp:\/\/user:\*\*\*@example\.com\/artikel\.txt: only http and https URLs can be fetched; give a file by its path\n$/);
+    expectOneLineError(await translate(`file://${file('local.html', '<p>x</p>')}`), 24, /only http and https URLs can be fetched/);
+  });
   it('directory instead of a file', async () => {
     mkdirSync(path.join(dir, 'a-dir'), { recursive: true });
     expectOneLineError(await translate(path.join(dir, 'a-dir')), 3, /is a directory/);
@@ -165,10 +170,39 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
   it('unknown option and bad option value get yargs messages', async () => {
     const unknown = await runCli(['x.txt', '--colour']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown argument: colour/);
+    expect(unknown.stderr).toMatch(/unknown option --colour/);
+    // Named as typed, once each: yargs said "Unknown arguments: out-dirr, outDirr" for a typo, and
+    // "cache" for --no-cache given to a command without it.
+    const cases: [string[], string][] = [
+      [['x.txt', '--out-dirr', 'out/'], 'unknown option --out-dirr'],
+      [['x.txt', '--no-colour', '-x'], 'unknown options --no-colour, -x'],
+      [['cache', 'stats', '--no-cache'], 'unknown option --no-cache'],
+      [['cache', 'stats', 'extra', '--max-chunk-tokens', '8'], 'unknown option --max-chunk-tokens; unknown argument: extra'],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`da2en: ${line} (run "da2en --help" for usage)\n`);
+    }
+    // A word that is no option keeps yargs' wording.
+    expect((await runCli(['cache', 'stats', 'extra'])).stderr).toMatch(/^da2en: Unknown argument: extra /);
     const bad = await runCli(['x.txt', '--dtype', 'q4']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Invalid values:[\s\S]*dtype/);
+  });
+  it('a file whose name starts with a dash, given without --: said so (was "-o/--output needs a file …", -n -o … read from -notes.txt)', async () => {
+    const here = mkdtempSync(path.join(dir, 'dash-'));
+    writeFileSync(path.join(here, '-notes.txt'), DANISH);
+    const cwd = process.cwd();
+    process.chdir(here);
+    try {
+      const r = await runCli(['-notes.txt', '--model', model]);
+      expect([r.code, r.stderr]).toEqual([2, 'da2en: -notes.txt is read as options, as it starts with a dash; to translate that file, write -- -notes.txt (or ./-notes.txt)\n']);
+      // Not there: yargs' own reading stands.
+      expect((await runCli(['-nonexist.txt'])).stderr).toMatch(/^da2en: -o\/--output needs a file/);
+    } finally {
+      process.chdir(cwd);
+    }
   });
   it('options given twice, numbers out of range, -o against --format: exit 2, one line, in a real process too (issue 11)', async () => {
     const input = file('opts.txt', DANISH);
@@ -275,6 +309,31 @@ describe('odd but valid input is handled', () => {
     expect(r.stderr).toMatch(/nul\.txt: removed 1 NUL character/);
     expect(JSON.parse(readFileSync(path.join(dir, 'nul.json'), 'utf8')).paragraphs[0].source).toBe('Kommunen bygger en ny skole.');
   });
+  it('standard input is named so in notices and errors (was "-: removed 1 NUL…", "standard input: standard input is larger…")', async () => {
+    const engine = ['--model', model, '--offline', '--no-cache', '--format', 'en'];
+    const text = await runCli(['-', ...engine], 'Kommunen\u0000 bygger en ny skole.\n');
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/^standard input: removed 1 NUL character/m);
+    const md = await runCli(['-', '--input-format', 'md', ...engine], '# Skolen\n\nKommunen\u0000 bygger en ny skole.\n');
+    expect(md.code).toBe(0);
+    expect(md.stderr).toMatch(/^standard input: removed 1 NUL character/m);
+    const big = await runCli(['-', '--input-format', 'md', ...engine], `${'Kommunen bygger en ny skole. '.repeat(40)}\n\n`.repeat(8000));
+    expect(big.code).toBe(3);
+    expect(big.stderr).toBe('da2en: standard input: larger than 8388608 bytes, the most a Markdown or HTML input may have (text inputs have no limit)\n');
+  });
+  it('a FIFO input (as `da2en <(iconv …)` gives) is read once, whole (was: its first KiB taken by the read-ahead, then a wait for ever)', async () => {
+    const fifo = path.join(mkdtempSync(path.join(dir, 'fifo-')), 'in.txt');
+    execFileSync('mkfifo', [fifo]);
+    const text = `${'Kommunen bygger en ny skole til mange børn. '.repeat(40)}\n\nDen åbner i 2027, siger Søren.\n`;
+    const writer = spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo], { stdio: ['pipe', 'ignore', 'ignore'] });
+    writer.stdin.end(Buffer.from(text, 'latin1'));
+    const out = path.join(dir, 'fifo.json');
+    const r = await runCli([fifo, '--model', model, '--offline', '--no-cache', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/in\.txt: not valid UTF-8: read as Windows-1252/);
+    const sources = JSON.parse(readFileSync(out, 'utf8')).paragraphs.map((p: { source: string }) => p.source);
+    expect(sources).toEqual(text.trim().split('\n\n').map((p) => p.trim()));
+  }, 60_000);
   it('a 50,000-character paragraph without punctuation is translated whole', async () => {
     const words = ['kommunen', 'bygger', 'skole', 'til', 'børn', 'og', 'voksne', 'i', 'byen'];
     let text = '';

@@ -242,6 +242,20 @@ describe('the title', () => {
     }
   });
 
+  it("a headline set as an <h2> (the <h1> being the site's logo) is the title, shown once", () => {
+    // Readability keeps a short headline's site name in its title ("… - Lokalavisen", four words
+    // or fewer), so that title matched no heading and was shown above the headline.
+    const article = extractArticle(
+      `<!DOCTYPE html><html><head><title>Borgmesteren træder tilbage nu - Lokalavisen</title></head><body>
+       <header><h1 class="logo"><a href="/">Lokalavisen</a></h1></header>
+       <main><article><h2>Borgmesteren træder tilbage nu</h2>${paragraphs}<h2>Byrådet samles</h2><p>Mødet er åbent for alle borgere i kommunen.</p></article></main></body></html>`,
+    );
+    expect(article.title).toBe('Borgmesteren træder tilbage nu');
+    expect(article.blocks.map((b) => summary(b).slice(0, -1).join(' '))).toEqual(['title', 'paragraph', 'paragraph', 'heading 2', 'paragraph']);
+    expect(article.blocks[0]).toEqual({ type: 'title', text: 'Borgmesteren træder tilbage nu' });
+    expect(article.blocks[3]?.text).toBe('Byrådet samles');
+  });
+
   it('a headline Readability keeps in the article is the title when Readability found no title', () => {
     const article = extractArticle(
       `<!DOCTYPE html><html><body><div id="header"><h1 class="logo">Lokalavisen</h1></div>

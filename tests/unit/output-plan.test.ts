@@ -104,7 +104,9 @@ describe('planOutputs', () => {
     expect(names[4]).toBe('other.da-en.md');
     expect(new Set(names).size).toBe(names.length);
     // The same URL twice is still refused: nothing could tell the two outputs apart.
-    expect(() => planOutputs({ inputs: ['http://h.dk/a', 'http://h.dk/a'], outDir: 'o', stdoutIsTTY: true })).toThrow(/would both write/);
+    // Said as such (it was "… would both write o/h.dk-a-1a2b3c4d.da-en.html; give them different names").
+    expect(() => planOutputs({ inputs: ['http://u:pw@h.dk/a', 'http://u:pw@h.dk/a'], outDir: 'o', stdoutIsTTY: true })).toThrow(/^http:\/\/u:\*\*\*@h\.dk\/a is given twice; give it once$/);
+    expect(() => planOutputs({ inputs: ['x.txt', 'x.txt'], outDir: 'o', stdoutIsTTY: true })).toThrow(/^x\.txt is given twice; give it once$/);
     // Files are named by the user: a clash is still refused, with the advice to rename.
     expect(() => planOutputs({ inputs: ['a/x.txt', 'b/x.txt'], outDir: 'o', stdoutIsTTY: true })).toThrow(/give them different names/);
   });

@@ -6,6 +6,7 @@
  * memory's database (~0.2 s to import together) are imported after it has been asked to start, while
  * it loads (`afterModelStart`).
  */
+import { existsSync, statSync } from 'node:fs';
 import type { Translator } from '../../engine/translator.js';
 import { processesForWork, type ThreadPlan } from '../../engine/generation/thread-plan.js';
 import { openParagraphStream } from '../../io/paragraph-stream.js';
@@ -15,6 +16,8 @@ import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, isUrl, shownInput, type InputFormat } from '../../input/input-format.js';
 import { readArticle, readHead } from '../../io/read-article.js';
 import { Da2enError, inputUserError } from '../../errors.js';
+import { FetchError } from '../../input/fetch/fetch-error.js';
+import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
@@ -117,6 +120,21 @@ async function outputOnTerminal(plans: readonly InputPlan[], ctx: CliContext): P
   return false;
 }
 
+/** Whether `file` is there but not a regular file or a folder: a pipe or a device, read once. */
+function readableOnce(file: string): boolean {
+  try {
+    const stat = statSync(file);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false; // the reader proper reports what is wrong with it
+  }
+}
+
+/** An input as a notice on stderr names it: standard input as such (its errors say so too), not "-". */
+function noticeName(input: string): string {
+  return input === '-' ? 'standard input' : shownInput(input);
+}
+
 export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): Promise<number> {
   // The engine's entry point, which ctx.loadTranslator imports (main.ts): read while the inputs are,
   // and in place before the model is asked to start, so that the start waits for no file.
@@ -148,7 +166,16 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     // Web pages and Markdown are read (URLs fetched, articles extracted) before the model loads too.
     for (const plan of plans) {
       if (scans.has(plan.input) || articles.has(plan.input)) continue;
-      const format = detectInputFormat(plan.input, { format: args.inputFormat, head: await readHead(plan.input) });
+      // `ftp://…`, `file:///…`: a URL da2en does not fetch is said to be one (exit 24, as with
+      // --input-format url), not "no such file" (exit 3), unless a file by that name is there.
+      if (!isUrl(plan.input) && /^[a-z][a-z\d+.-]*:\/\//i.test(plan.input) && !existsSync(plan.input)) {
+        const shown = redactUrl(plan.input);
+        throw inputUserError(new FetchError('http-status', shown, `${shown}: only http and https URLs can be fetched; give a file by its path`));
+      }
+      // A FIFO or a device (`da2en <(iconv …)`, /dev/stdin) can be read only once, as standard input:
+      // reading ahead took its first KiB, and the translation then waited for ever on a drained pipe.
+      const once = plan.input !== '-' && readableOnce(plan.input);
+      const format = detectInputFormat(plan.input, { format: args.inputFormat, ...(once ? {} : { head: await readHead(plan.input) }) });
       if (format !== 'text') {
         ctx.verbose(`${shownInput(plan.input)}: read as ${format}`);
         try {
@@ -156,7 +183,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           const article = await readArticle(plan.input, format, {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note) => ctx.log(`${shownInput(plan.input)}: ${note}`),
+            onNote: (note) => ctx.log(`${noticeName(plan.input)}: ${note}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
             // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
             wholePage: args.inputFormat === 'text',
@@ -169,7 +196,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         }
         continue;
       }
-      if (plan.input === '-') continue;
+      if (plan.input === '-' || once) continue;
       const scan = await scanInput(plan.input, { encoding: args.encoding });
       scans.set(plan.input, scan);
       scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
@@ -269,14 +296,15 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       await writeBilingualStream(translation, plan.targets, { stdout: ctx.stdout, signal: ctx.signal });
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
-      if (plan.input === '-' && source) source.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      // Said once read: standard input, a FIFO (an input read ahead said them then).
+      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
-        ctx.log(`${name}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
+        ctx.log(`${noticeName(plan.input)}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
       ctx.verbose(
-        `${name}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
+        `${noticeName(plan.input)}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const finishedKey = finishedKeys.get(plan.input);

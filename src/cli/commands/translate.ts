@@ -28,7 +28,7 @@ export const TRANSLATE_OPTIONS = {
     requiresArg: true,
     choices: ['auto', ...INPUT_FORMATS] as const,
     default: 'auto' as const,
-    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm and pages starting <!doctype html> or <html> are web pages; .md is Markdown; else text)',
+    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm are web pages, .md is Markdown, .txt text; any other file is a web page when it starts <!doctype html> or <html>, else text)',
   },
   format: {
     alias: 'f',
@@ -48,7 +48,7 @@ export const TRANSLATE_OPTIONS = {
     describe: `Most inputs per model call (default: the engine's measured choice, 8 greedy / 4 with beams inside ONNX Runtime; ${DEFAULT_BATCH_LIMITS.maxBatchSize} for the step-by-step loop)`,
   }),
   concurrency: numberOption('concurrency', { integer: true, min: 1, max: 64 }, {
-    describe: 'Batches in flight at once (default: one per model process, 2 on a machine with 2 cores or more)',
+    describe: 'Batches in flight at once (default: 2, one per model process; with one process, the next batch waits ready while it generates)',
   }),
   cache: { type: 'boolean', default: true, describe: 'Reuse translations of unchanged segments (--no-cache: translate everything, store nothing)' },
   ...PROGRESS_OPTIONS,

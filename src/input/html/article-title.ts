@@ -16,6 +16,10 @@ export function articleTitle(page: PageMetadata, readabilityTitle: string | null
     (title && page.headlines.find((h) => carriesHeadline(title, normalize(h)))) ||
     page.headlines.find((h) => body.some((b) => b.type === 'heading' && normalize(b.text) === normalize(h))) ||
     page.articleHeadline ||
+    // A page whose only <h1> is the logo may set its headline as an <h2> at the article's top:
+    // Readability keeps it, and its title ("Headline - Site") standing in for it showed the
+    // headline twice, the second time as a heading.
+    (title && body.slice(0, 3).find((b) => b.type === 'heading' && carriesHeadline(title, normalize(b.text)))?.text) ||
     readabilityTitle?.replace(/\s+/g, ' ').trim() ||
     page.headlines[0] ||
     page.pageTitle;
