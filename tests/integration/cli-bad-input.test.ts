@@ -95,6 +95,9 @@ describe('bad input gets one clear line, a non-zero exit code and no output file
     expectOneLineError(await translate(file('u16-odd.txt', oddByte)), 3, new RegExp(`not valid UTF-16LE \\(an unpaired surrogate or a lone last byte at offset ${oddByte.length - 1}\\)`));
     const stdin = await runCli(['-', '--input-format', 'html', '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'json'], 'Hej med dig.\n');
     expect([stdin.code, stdin.stderr.trim()]).toEqual([7, 'da2en: standard input: no article text found in the page; to translate all of its text, pass --input-format text']);
+    // Standard input is no address: a usage error before anything is read (was "-: not a valid URL", exit 24).
+    const asUrl = await runCli(['-', '--input-format', 'url', '--model', model, '--offline', '--no-cache', '--quiet', '--format', 'json'], 'https://example.com/\n');
+    expect([asUrl.code, asUrl.stderr.trim()]).toEqual([2, 'da2en: --input-format url fetches the URL given as the input, and standard input (-) is no URL; give the address itself, or pipe the page with --input-format html']);
   });
   it('a page or Markdown file nested too deeply: exit 3, one line naming it (was: "unexpected error: Maximum call stack size exceeded", exit 1)', async () => {
     const page = `<html><body><article>${'<blockquote>'.repeat(5000)}<p>${DANISH}</p></article></body></html>`;

@@ -142,6 +142,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   engineEntry.catch(() => undefined); // awaited below, unless an input fails first
   const url = args.inputFormat === 'md' ? args.inputs.find(isUrl) : undefined;
   if (url !== undefined) throw new Da2enError('usage', `${shownInput(url)}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
+  // Standard input holds text, not an address: "-: not a valid URL" (exit 24) blamed the network.
+  if (args.inputFormat === 'url' && args.inputs.includes('-')) throw new Da2enError('usage', '--input-format url fetches the URL given as the input, and standard input (-) is no URL; give the address itself, or pipe the page with --input-format html');
   const plans: InputPlan[] = planOutputs(
     await withPhysicalPaths({
       inputs: args.inputs,
@@ -177,7 +179,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       const once = plan.input !== '-' && readableOnce(plan.input);
       const format = detectInputFormat(plan.input, { format: args.inputFormat, ...(once ? {} : { head: await readHead(plan.input) }) });
       if (format !== 'text') {
-        ctx.verbose(`${shownInput(plan.input)}: read as ${format}`);
+        ctx.verbose(`${noticeName(plan.input)}: read as ${format}`);
         try {
           parser ??= startParseThread(format);
           const article = await readArticle(plan.input, format, {
