@@ -41,3 +41,32 @@ export function takeWordsAfterDashDash(parsed: Record<string, unknown>): void {
   if (!Array.isArray(inputs)) throw new Da2enError('usage', `this command takes no inputs after --; remove ${words.map((w) => JSON.stringify(w)).join(' ')}`);
   parsed['inputs'] = [...inputs.map(String), ...words];
 }
+
+/** Options whose value is a path, as they may be written; a value may be a name that starts with a dash. */
+const PATH_OPTION_WORDS = new Set(['-o', '--output', '--out-dir', '--outDir', '--cache-dir', '--cacheDir']);
+
+/**
+ * `-o -.html`: yargs reads a dashed word after an option as options of its own (here a cluster that
+ * holds -h, so the help was printed, exit 0, and nothing written). After an option that takes a path,
+ * a dashed word with an extension plainly names a file, and is bound to that option (`-o=-.html`,
+ * which yargs reads as a value); any other dashed word there (`-o -x`) is refused, saying how to write
+ * it, rather than guessed at. Words after `--` are inputs and are left alone.
+ */
+export function bindDashedPathValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (!PATH_OPTION_WORDS.has(arg) || next === undefined || !/^-[^-]/.test(next)) {
+      out.push(arg);
+      continue;
+    }
+    if (!/^-.*\.[A-Za-z0-9]+$/s.test(next)) {
+      throw new Da2enError('usage', `${arg} ${next}: ${next} starts with a dash, so it is read as options; to name a file so, write ${arg} ./${next}`);
+    }
+    out.push(`${arg}=${next}`);
+    i++;
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { ExitCode, exitCodeFor, SIGNAL_OF_EXIT, STOP_WORD_OF_EXIT } from './exit
 import { quietWhenReaderLeaves, writesSettled } from './closed-pipe.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
-import { protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
+import { bindDashedPathValues, protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { contradiction, flagWithValue, optionTableOf, repeatedOption, unknownOptionsLine } from './option-words.js';
 import { standardOutput } from './standard-output.js';
 
@@ -93,11 +93,20 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const sigterm = onSignal(ExitCode.Terminated);
   // A closed terminal: the same clean stop (its default would kill the process mid-write, leaving a temp file).
   const sighup = onSignal(ExitCode.HungUp);
+  // Before yargs, which would act on the words first (`-o -.html` printed the help).
+  let bound: string[];
+  try {
+    bound = bindDashedPathValues(argv);
+  } catch (err) {
+    if (!(err instanceof Da2enError)) throw err;
+    stderr.write(`da2en: ${err.message}\n`);
+    return exitCodeFor(err.kind);
+  }
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   process.on('SIGHUP', sighup);
 
-  const args = protectLoneDashes(argv);
+  const args = protectLoneDashes(bound);
   const cli = yargs(args)
     // Numbers are read by each option's own check (number-options.ts), exactly as typed: yargs
     // would otherwise read "0x10" as 16 and "1e3" as 1000 before the check could see them.
