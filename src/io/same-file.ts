@@ -17,10 +17,10 @@ export function pathKey(file: string): string {
  * `file` as the system reads it. A `..` after a name is the parent on disk of what that name is:
  * after a symbolic link (`link/..`), the folder holding where the link leads, which path.resolve and
  * path.join would make the folder holding the link. So up to its last such `..`, the path is resolved
- * through its links: the real path of its longest part that exists, then the rest (names still to be
- * made, where reading `..` as written is right). A path without such a `..` is returned as it is.
- * Where that part is there but leads nowhere (a link to nothing, a loop of links) or is no folder, the
- * system has no `..` after it, and neither has this: an `output` error naming the path and why.
+ * through its links: the real path of its longest part that exists, then the rest. A path without
+ * such a `..` is returned as it is. Where a name before a `..` is not there (`nolink/../x.html`: the
+ * shell's `cat >` says ENOENT), or leads nowhere (a link to nothing, a loop of links), or is no folder,
+ * the system has no `..` after it, and neither has this: an `output` error naming the path and why.
  */
 export async function physicalPath(file: string): Promise<string> {
   const parts = file.split(path.sep);
@@ -35,11 +35,18 @@ export async function physicalPath(file: string): Promise<string> {
     const rest = parts.slice(end + 1);
     if (typeof real === 'string') {
       if (rest.length > 0 && (await stat(real).catch(() => undefined))?.isDirectory() === false) throw noParent(file, head, 'is not a folder');
+      // The next name is not there (else it would have been the longest part), and a `..` follows it.
+      if (end < last) throw noParent(file, parts.slice(0, end + 2).join(path.sep), 'does not exist');
       return path.join(real, ...rest);
     }
-    // Not there at all: a name still to be made; the part before it tells.
+    // Not there at all: the part before it tells.
     if (!(await lstat(head).then(() => true, () => false))) continue;
     throw noParent(file, head, real.code === 'ELOOP' ? 'is a loop of symbolic links' : real.code === 'ENOENT' ? `is a symbolic link to nothing (${await readlink(head).catch(() => '?')})` : `cannot be followed (${real.code ?? real.message})`);
+  }
+  // Not even the first name is there (`nolink/../x.html`), and a `..` follows it.
+  if (last !== -1) {
+    const first = parts.findIndex(isName);
+    throw noParent(file, parts.slice(0, first + 1).join(path.sep), 'does not exist');
   }
   return file;
 }

@@ -26,11 +26,10 @@ function tree(name: string): { root: string; real: string; sl: string } {
 }
 
 describe('physicalPath', () => {
-  it('reads `..` after a link, and after names still to be made, as the system would', async () => {
+  it('reads `..` after a link as the system would', async () => {
     const { root, real, sl } = tree('p');
     expect(await physicalPath(`${sl}/..`)).toBe(real);
     expect(await physicalPath(`${sl}/../x.txt`)).toBe(path.join(real, 'x.txt'));
-    expect(await physicalPath(`${sl}/new/../x.txt`)).toBe(path.join(real, 'sub', 'x.txt'));
     // No `..` after a name: as written, links and all.
     expect(await physicalPath(`${sl}/x.txt`)).toBe(`${sl}/x.txt`);
     expect(await physicalPath(`${root}/../x.txt`)).toBe(path.join(dir, 'x.txt'));
@@ -48,6 +47,19 @@ describe('physicalPath', () => {
     expect(await refusal(`${root}/f.txt/../x.html`)).toEqual(['output', `cannot write ${root}/f.txt/../x.html: ${root}/f.txt is not a folder, so the ".." after it leads nowhere`]);
     // A file to read so named is left as written: its reading says it is not there.
     expect(await physicalInputPath(`${root}/D/../a.txt`)).toBe(`${root}/D/../a.txt`);
+  });
+
+  it('refuses a `..` after a name that is not there, as the system does (was: read as written, `nolink/../x.html` wrote ./x.html)', async () => {
+    const { root, sl } = tree('missing');
+    const refusal = (file: string) => physicalPath(file).then((p) => p, (err: unknown) => [(err as Da2enError).kind, (err as Error).message]);
+    expect(await refusal(`${root}/nolink/../x.html`)).toEqual(['output', `cannot write ${root}/nolink/../x.html: ${root}/nolink does not exist, so the ".." after it leads nowhere`]);
+    expect(await refusal(`${sl}/new/../x.txt`)).toEqual(['output', `cannot write ${sl}/new/../x.txt: ${sl}/new does not exist, so the ".." after it leads nowhere`]);
+    expect(await refusal(`${root}/a/b/../../x.txt`)).toEqual(['output', `cannot write ${root}/a/b/../../x.txt: ${root}/a does not exist, so the ".." after it leads nowhere`]);
+    // A relative path whose first name is not there.
+    expect(await refusal('da2en-no-such-folder/./../x.html')).toEqual(['output', 'cannot write da2en-no-such-folder/./../x.html: da2en-no-such-folder does not exist, so the ".." after it leads nowhere']);
+    // Names still to be made after the last `..` are fine.
+    expect(await refusal(`${root}/real/../new/x.txt`)).toBe(path.join(root, 'new', 'x.txt'));
+    expect(await physicalInputPath(`${root}/nolink/../a.txt`)).toBe(`${root}/nolink/../a.txt`);
   });
 });
 
@@ -114,5 +126,17 @@ describe('an output path with `..` after a link', () => {
     const folder = await run(['--out-dir', `${root}/LOOP/..`]);
     expect([folder.code, folder.stderr]).toEqual([8, `da2en: cannot write ${root}/LOOP/..: ${root}/LOOP is a loop of symbolic links, so the ".." after it leads nowhere\n`]);
     expect(readdirSync(root).sort()).toEqual(['D', 'LOOP', 'a.txt', 'real', 'sl']);
+  });
+
+  it('the CLI: -o nolink/../x.html and --out-dir nolink/../out, nolink not there, are refused in one line (exit 8), nothing written (was: ./x.html written)', async () => {
+    const { root } = tree('nolink');
+    const input = path.join(root, 'a.txt');
+    writeFileSync(input, 'Hej verden.\n');
+    const run = (args: string[]) => runCli([input, ...args, '--model', dir, '--offline', '--no-cache', '--quiet'], '', { loadTranslator: async () => new FakeTranslator() });
+    const file = await run(['-o', `${root}/nolink/../x.html`]);
+    expect([file.code, file.stderr]).toEqual([8, `da2en: cannot write ${root}/nolink/../x.html: ${root}/nolink does not exist, so the ".." after it leads nowhere\n`]);
+    const folder = await run(['--out-dir', `${root}/nolink/../out`]);
+    expect([folder.code, folder.stderr]).toEqual([8, `da2en: cannot write ${root}/nolink/../out: ${root}/nolink does not exist, so the ".." after it leads nowhere\n`]);
+    expect(readdirSync(root).sort()).toEqual(['a.txt', 'real', 'sl']);
   });
 });
