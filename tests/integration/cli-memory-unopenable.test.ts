@@ -85,8 +85,12 @@ describe('a translation memory that cannot be opened', () => {
   });
 
   // Root may write anywhere.
-  it.skipIf(isRoot)('a read-only folder: translate goes on without it (exit 0); cache stats fails with exit 8', async () => {
+  it.skipIf(isRoot)('a read-only folder: translate goes on without it (exit 0); cache clear of a memory in one fails with exit 8', async () => {
     const parent = mkdtempSync(path.join(dir, 'ro-'));
+    // A memory that is there, in a folder that cannot be written: clear cannot delete it.
+    const existing = path.join(parent, 'existing');
+    await openTranslationMemory(existing).close();
+    chmodSync(existing, 0o555);
     chmodSync(parent, 0o555);
     const cache = path.join(parent, 'cache');
     try {
@@ -96,10 +100,13 @@ describe('a translation memory that cannot be opened', () => {
       const stats = await runCli(['cache', 'stats', '--cache-dir', path.join(parent, 'sub')]);
       // Nothing there: an empty memory, not an error (nothing is made by looking).
       expect(stats.code).toBe(ExitCode.Ok);
-      const clear = await runCli(['cache', 'clear', '--cache-dir', cache]);
+      // Nothing there either: nothing to clear.
+      expect((await runCli(['cache', 'clear', '--cache-dir', cache])).code).toBe(ExitCode.Ok);
+      const clear = await runCli(['cache', 'clear', '--cache-dir', existing]);
       expect(clear.code).toBe(ExitCode.OutputError);
     } finally {
       chmodSync(parent, 0o700);
+      chmodSync(existing, 0o700);
     }
   });
 });
@@ -119,5 +126,18 @@ describe('cache stats on a folder that does not exist', () => {
     const there = await runCli(['cache', 'stats', '--json', '--cache-dir', empty]);
     expect(JSON.parse(there.stdout)).toMatchObject({ entries: 0 });
     expect(existsSync(path.join(empty, DATA_FILE))).toBe(false);
+  });
+});
+
+describe('cache clear on a folder that does not exist', () => {
+  it('says there is nothing to clear (exit 0) and creates nothing (was: the folder and an empty memory made)', async () => {
+    const cache = path.join(dir, 'never-made', 'cache');
+    const clear = await runCli(['cache', 'clear', '--cache-dir', cache]);
+    expect([clear.code, clear.stdout, clear.stderr]).toEqual([0, `nothing to clear: there is no translation memory at ${path.join(cache, DATA_FILE)}\n`, '']);
+    expect(existsSync(path.join(dir, 'never-made'))).toBe(false);
+    // An existing folder without a memory in it: the same, and no memory is made in it.
+    const empty = mkdtempSync(path.join(dir, 'clear-empty-'));
+    expect((await runCli(['cache', 'clear', '--cache-dir', empty])).code).toBe(0);
+    expect(readdirSync(empty)).toEqual([]);
   });
 });

@@ -32,6 +32,13 @@ async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
 async function cacheAction(args: CacheArgs, ctx: CliContext): Promise<number> {
   const { deleteTranslationMemory, emptyMemoryStats, openTranslationMemory } = await import('../../cache/index.js');
   if (args.action === 'clear') {
+    // No memory there (no folder even): nothing to delete, and nothing is created by clearing it
+    // (opening an empty memory would make the folder and its files).
+    const none = emptyMemoryStats(args.cacheDir);
+    if (none) {
+      ctx.stdout.write(`nothing to clear: there is no translation memory at ${none.path}\n`);
+      return 0;
+    }
     // Deleted unread: a data file damaged inside can fail or crash any read, so none is counted.
     const path = deleteTranslationMemory(args.cacheDir);
     await openTranslationMemory(args.cacheDir).close();
