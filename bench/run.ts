@@ -20,7 +20,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pipeline } from '@huggingface/transformers';
-import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { SourceDocument } from '../src/document/types.js';
 import type { Dtype } from '../src/engine/dtype.js';
@@ -31,6 +30,7 @@ import { translateDocument } from '../src/pipeline/translate-document.js';
 import { segmentForTranslator } from '../src/segmentation/for-translator.js';
 import { builtModel } from '../tools/builder-models.js';
 import { flopsPerTargetToken, measureMatmul } from './matmul-limit.js';
+import { BenchUsageError, readBenchArgs, type BenchArgs } from './run-options.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env['DA2EN_SHARED'] ?? path.resolve(root, '../shared');
@@ -134,27 +134,24 @@ interface Cell {
 }
 
 async function main() {
-  const args = await yargs(hideBin(process.argv))
-    .option('n', { type: 'number', default: 96, describe: 'FLORES dev sentences per round' })
-    .option('naive-n', { type: 'number', default: 24, describe: 'sentences for the naive Transformers.js pipeline' })
-    .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds (medians are reported)' })
-    .option('seed-runs', { type: 'number', default: 3, describe: 'CLI runs on the seed article per configuration' })
-    .option('dtypes', { type: 'string', default: 'q8,fp32' })
-    .option('batch-sizes', { type: 'string', default: '', describe: 'also time the op at these largest batch sizes (comma-separated)' })
-    .option('model', { type: 'string', describe: 'model directory (default: build the echo-opus-da-en preset)' })
-    .option('json', { type: 'boolean', default: false })
-    .strict()
-    .parse();
+  let args: BenchArgs;
+  try {
+    args = readBenchArgs(hideBin(process.argv));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(2);
+  }
   const dir = args.model ? path.resolve(args.model) : (log('echo-opus-da-en builder model (built into .cache/test-models on first use, minutes) …'), await builtModel('echo-opus-da-en', 1));
   const sources = readFileSync(path.join(shared, 'data/eval/flores200-dev.da'), 'utf8').split('\n').slice(0, args.n);
-  const dtypes = args.dtypes.split(',') as Dtype[];
+  const dtypes = args.dtypes;
   const configs: Config[] = (['greedy', 'beams4'] as Decoding[]).flatMap((decoding) => [
     { decoding, engine: 'ort' as const },
     { decoding, engine: 'ort' as const, oneProcess: true },
     { decoding, engine: 'js' as const, oneProcess: true },
   ]);
-  const sweep: Config[] = args['batch-sizes']
-    ? args['batch-sizes'].split(',').map(Number).flatMap((batch) => (['greedy', 'beams4'] as Decoding[]).map((decoding) => ({ decoding, engine: 'ort' as const, batch })))
+  const sweep: Config[] = args['batch-sizes'].length > 0
+    ? args['batch-sizes'].flatMap((batch) => (['greedy', 'beams4'] as Decoding[]).map((decoding) => ({ decoding, engine: 'ort' as const, batch })))
     : [];
   const timed = [...configs, ...sweep];
   const key = (d: Dtype, c: Config) => `${d}/${c.decoding}/${c.engine}${c.oneProcess ? '/1 process' : ''}${c.batch ? `/batch ${c.batch}` : ''}`;
