@@ -58,7 +58,9 @@ export function bindDashedPathValues(argv: readonly string[]): string[] {
     const arg = argv[i]!;
     if (arg === '--') return [...out, ...argv.slice(i)];
     const next = argv[i + 1];
-    if (!PATH_OPTION_WORDS.has(arg) || next === undefined || !/^-[^-]/.test(next)) {
+    // -qo and -vo are -o after on/off letters (-q, -v), -o taking the next word all the same.
+    const takesPath = PATH_OPTION_WORDS.has(arg) || /^-[qv]+o$/.test(arg);
+    if (!takesPath || next === undefined || !/^-[^-]/.test(next)) {
       out.push(arg);
       continue;
     }

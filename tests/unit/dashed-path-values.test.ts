@@ -33,6 +33,7 @@ describe('a dashed value after an option that takes a path', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.parsed).toMatchObject({ inputs: ['a.txt'], output: '-.html' });
     }
+    expect((await parse(['a.txt', '-qo', '-.md'])).parsed).toMatchObject({ quiet: true, output: '-.md' });
     expect((await parse(['a.txt', '--out-dir', '-out.d'])).parsed).toMatchObject({ outDir: '-out.d' });
     expect((await parse(['a.txt', '--cache-dir', '-c.d'])).parsed).toMatchObject({ cacheDir: '-c.d' });
   });
