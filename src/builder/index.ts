@@ -12,6 +12,7 @@ import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer/tokenizer-json.js';
 import { buildVocabulary } from './tokenizer/vocab.js';
 import { makeDirectories } from '../io/make-directories.js';
+import { isWithin } from '../io/same-file.js';
 import { foreignEntry } from '../model-folder-names.js';
 
 export { PRESETS, isPresetName, type PresetName } from './presets.js';
@@ -119,9 +120,9 @@ export async function buildModel(req: BuildRequest): Promise<BuildReport> {
   if (existsSync(req.outDir)) {
     if (!statSync(req.outDir).isDirectory()) throw new Error(`refusing to replace ${req.outDir}: it is not a folder`);
     // Removing the current folder fails half-way (EINVAL on "."), or leaves the shell in a removed folder.
-    const fromOut = path.relative(path.resolve(req.outDir), process.cwd());
-    if (fromOut === '' || (fromOut !== '..' && !fromOut.startsWith(`..${path.sep}`) && !path.isAbsolute(fromOut))) {
-      throw new Error(`refusing to replace ${req.outDir}: it ${fromOut === '' ? 'is' : 'holds'} the current folder; run the command from outside it`);
+    const out = path.resolve(req.outDir);
+    if (isWithin(out, process.cwd())) {
+      throw new Error(`refusing to replace ${req.outDir}: it ${out === process.cwd() ? 'is' : 'holds'} the current folder; run the command from outside it`);
     }
     const foreign = readdirSync(req.outDir).length > 0 ? foreignEntry(req.outDir) : undefined;
     if (foreign !== undefined) throw new Error(`refusing to replace ${req.outDir}: it is not empty and is not a model da2en wrote (it holds ${foreign}); choose another folder or empty it first`);

@@ -11,6 +11,7 @@ import { Da2enError } from '../errors.js';
 import { makeDirectories } from '../io/make-directories.js';
 import { outputError } from '../io/sinks.js';
 import { nameBeside } from '../io/name-beside.js';
+import { isWithin } from '../io/same-file.js';
 import { CheckpointError } from './errors.js';
 
 /** The real path of `p`, also where its tail does not exist yet (resolved through its nearest existing folder). */
@@ -26,11 +27,6 @@ function realPath(p: string): string {
       missing.push(path.basename(current));
     }
   }
-}
-
-function isWithin(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**

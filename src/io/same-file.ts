@@ -13,6 +13,12 @@ export function pathKey(file: string): string {
   return path.resolve(file);
 }
 
+/** Whether `child` is `parent` or lies inside it (both resolved the same way by the caller). */
+export function isWithin(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
 /**
  * `file` as the system reads it. A `..` after a name is the parent on disk of what that name is:
  * after a symbolic link (`link/..`), the folder holding where the link leads, which path.resolve and
