@@ -8,12 +8,11 @@
  * command's yargs definitions, so a new command or option is walked without touching this file.
  * The real parser runs (main, with its checks); only the command's work is left out (parseOnly).
  */
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import yargs, { type Argv } from 'yargs';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
+import { parseCli, type ParseOutcome } from '../helpers/parse-cli.js';
 
 interface Leaf {
   /** The words that name the command ("queue", "add"). */
@@ -99,26 +98,8 @@ function without(args: string[], name: string): string[] {
   return i === -1 ? args : [...args.slice(0, i), ...args.slice(i + 2)];
 }
 
-interface Outcome {
-  code: number;
-  stderr: string;
-  parsed: Record<string, unknown> | undefined;
-}
-
-async function parse(args: string[]): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  let parsed: Record<string, unknown> | undefined;
-  const code = await main(args, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: Readable.from([]),
-    parseOnly: (a) => (parsed = a),
-  });
-  return { code, stderr: err, parsed };
-}
+type Outcome = ParseOutcome;
+const parse = parseCli;
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 

@@ -3,27 +3,11 @@
  * options, one of them -h, so the help was printed, exit 0, and nothing written. The real parser runs
  * (main, with its checks); only the command's work is left out (parseOnly).
  */
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { bindDashedPathValues } from '../../src/cli/lone-dash.js';
-import { main } from '../../src/cli/main.js';
+import { parseCli } from '../helpers/parse-cli.js';
 
-async function parse(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  let parsed: Record<string, unknown> | undefined;
-  const code = await main(args, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: Readable.from([]),
-    parseOnly: (a) => (parsed = a),
-  });
-  return { code, stdout: out, stderr: err, parsed };
-}
+const parse = parseCli;
 
 describe('a dashed value after an option that takes a path', () => {
   it('is the value when it plainly names a file (it has an extension)', async () => {

@@ -6,11 +6,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs, { type Options } from 'yargs';
 import { translateBuilder, TRANSLATE_OPTIONS } from '../../src/cli/commands/translate.js';
-import { main } from '../../src/cli/main.js';
+import { parseCli } from '../helpers/parse-cli.js';
 import { optionTableOf } from '../../src/cli/option-words.js';
 import { CACHE_DIR_OPTIONS, ENGINE_OPTIONS, VERBOSITY_OPTIONS } from '../../src/cli/shared-options.js';
 import { readWords, workAhead } from '../../src/cli/work-ahead.js';
@@ -21,15 +20,7 @@ import { builtModel } from '../../tools/builder-models.js';
 /** The translate command's options as its builder declares them. */
 const TABLE: Record<string, Options> = { ...ENGINE_OPTIONS, ...VERBOSITY_OPTIONS, ...TRANSLATE_OPTIONS, ...CACHE_DIR_OPTIONS };
 
-/** The CLI's own parse of a command line (main: its yargs, lone-dash handling and checks), the command not run. */
-async function yargsParse(args: string[]): Promise<{ code: number; stderr: string; parsed: Record<string, unknown> | undefined }> {
-  let parsed: Record<string, unknown> | undefined;
-  const stderr = new PassThrough();
-  let err = '';
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(args, { parseOnly: (a) => (parsed = a), stderr: stderr as unknown as NodeJS.WriteStream, stdout: new PassThrough() as unknown as NodeJS.WriteStream });
-  return { code, stderr: err, parsed };
-}
+const yargsParse = parseCli;
 
 describe('readWords reads a translate command line as yargs does', () => {
   // Long and short aliases, = forms, camelCase, --no-x, a flag with true/false after it, - for stdin, the command word.
