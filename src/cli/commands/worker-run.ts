@@ -6,7 +6,7 @@ import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
-import { jobModel } from './queue-run.js';
+import { jobEngine } from './job-engine.js';
 import type { WorkerArgs } from './worker-options.js';
 import { workerSummaryLine } from './worker-summary.js';
 
@@ -28,7 +28,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       redisUrl: args.redis,
       queueName: args.queue,
       translator,
-      engine: { model: jobModel(modelFrom(args)), dtype: args.dtype, beams: args.beams },
+      engine: jobEngine(modelFrom(args), args.dtype, args.beams),
       ...(memory ? { memory } : {}),
       concurrency: args.concurrency,
       lockDuration: args.lockDuration,
