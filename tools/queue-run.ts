@@ -15,9 +15,9 @@ export interface WorkerSummary {
   cached: number;
 }
 
-/** The summary line a worker prints when it stops. */
+/** The summary line a worker prints when it stops (src/cli/commands/worker-summary.ts): "1 article", "2 articles". */
 export function workerSummary(stderr: string): WorkerSummary | null {
-  const m = stderr.match(/: (\d+) articles done, (\d+) failed; (\d+) segments translated in (\d+) model calls, (\d+) from the cache/);
+  const m = stderr.match(/: (\d+) articles? done, (\d+) failed; (\d+) segments? translated in (\d+) model calls?, (\d+) from the cache/);
   return m ? { done: Number(m[1]), failed: Number(m[2]), translated: Number(m[3]), calls: Number(m[4]), cached: Number(m[5]) } : null;
 }
 

@@ -14,9 +14,10 @@ export interface SpawnedCli {
  * The CLI in its own process (from source, through tsx), for signals and whole-process behaviour.
  * `entry` runs another script in its place (src/cli/bin.ts, tests/helpers/cli-with-fake-engine.ts).
  */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string; stdin?: 'ignore' | 'pipe'; detached?: boolean } = {}): SpawnedCli {
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string; stdin?: 'ignore' | 'pipe'; detached?: boolean; cwd?: string } = {}): SpawnedCli {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, options.entry ?? 'src/cli/main.ts'), ...args], {
-    cwd: root,
+    // Another working folder must lie inside the package: tsx (here and in the model process) is found from it.
+    cwd: options.cwd ?? root,
     env: { ...process.env, ...env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     // Its own process group, so a test can signal the group as a terminal does.

@@ -27,6 +27,12 @@ export interface JobEngine {
   model: string;
   dtype: string;
   beams: number;
+  /**
+   * For a model folder: its files' fingerprint (model-store/memory-id.ts), so that a worker whose
+   * copy of the folder lies at another path knows it for the same model. Absent for a hub id, and
+   * in jobs of an older da2en (they are matched by path alone).
+   */
+  modelFiles?: string;
 }
 
 export interface JobPipeline {

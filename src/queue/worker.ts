@@ -67,9 +67,24 @@ export function failureReason(error: unknown): string {
   return message.split('\n')[0]!.trim() || 'unknown error';
 }
 
-function engineMismatch(asked: JobEngine, mine: JobEngine): string | null {
-  if (asked.model === mine.model && asked.dtype === mine.dtype && asked.beams === mine.beams) return null;
-  return `the job asks for model ${asked.model} (${asked.dtype}, beams ${asked.beams}) but this worker runs ${mine.model} (${mine.dtype}, beams ${mine.beams}); use one queue per model (--queue)`;
+/**
+ * A model folder is the same model wherever it lies, when its files are (a copy keeping their times,
+ * as rsync -a, cp -p or a container image make): `queue add` records the path where it ran, and
+ * another machine or working folder keeps its copy elsewhere.
+ */
+function sameModel(asked: JobEngine, mine: JobEngine): boolean {
+  return asked.model === mine.model || (asked.modelFiles !== undefined && asked.modelFiles === mine.modelFiles);
+}
+
+export function engineMismatch(asked: JobEngine, mine: JobEngine): string | null {
+  const model = sameModel(asked, mine);
+  if (model && asked.dtype === mine.dtype && asked.beams === mine.beams) return null;
+  const base = `the job asks for model ${asked.model} (${asked.dtype}, beams ${asked.beams}) but this worker runs ${mine.model} (${mine.dtype}, beams ${mine.beams})`;
+  // A folder this worker has no same copy of: say how to give it one, the files the fingerprint knows.
+  if (!model && asked.modelFiles !== undefined && asked.dtype === mine.dtype) {
+    return `${base}; give the worker's --model a copy of that model folder with the same files (copied keeping their times: rsync -a, cp -p), or use one queue per model (--queue)`;
+  }
+  return `${base}; use one queue per model (--queue)`;
 }
 
 /** How long returnJobs waits for Redis to take the jobs back before it drops the connection. */

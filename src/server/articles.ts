@@ -9,7 +9,8 @@
  *     {"event":"paragraph","paragraph":{…}}            (12 times, in order)
  *     {"event":"done","document":{…},"files":{"html":"…"}}   (or {"event":"error","error":"…","status":503})
  *
- * `?format=html|md|txt|en|json` answers with that rendered file instead of the JSON document.
+ * `?format=html|md|txt|en|json` answers with that rendered file instead of the JSON document, and
+ * instead of the stream: a format given wins over the Accept header.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { BilingualDocument, SourceDocument } from '../document/types.js';
@@ -78,7 +79,9 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.checkChars(body.text.length);
       }
       const format = request.query.format;
-      const streaming = /application\/x-ndjson/i.test(request.headers.accept ?? '');
+      // The query names one file for this request; Accept is often a client's standing default, so
+      // a `format` given wins over it (the stream was sent instead, `format` silently dropped).
+      const streaming = format === undefined && /application\/x-ndjson/i.test(request.headers.accept ?? '');
 
       const signal = ctx.begin(request, reply);
       const started = performance.now();

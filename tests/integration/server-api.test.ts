@@ -382,6 +382,24 @@ describe('da2en serve: API contract', () => {
       expect(done.files.md).toMatch(/\| Dansk \| English \|/);
     });
 
+    it('an explicit ?format= wins over Accept: application/x-ndjson: the file asked for, not the stream', async () => {
+      const ndjson = { 'content-type': 'application/json', accept: 'application/x-ndjson' };
+      const plain = await fetch(`${open.url}/v1/articles?format=en`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: ARTICLE }) });
+      const expected = await plain.text();
+      const en = await fetch(`${open.url}/v1/articles?format=en`, { method: 'POST', headers: ndjson, body: JSON.stringify({ text: ARTICLE }) });
+      expect(en.status).toBe(200);
+      expect(en.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await en.text()).toBe(expected);
+      // A client whose Accept lists NDJSON among others too; and json is a format like the others.
+      const json = await fetch(`${open.url}/v1/articles?format=json`, { method: 'POST', headers: { ...ndjson, accept: 'application/x-ndjson, */*' }, body: JSON.stringify({ text: ARTICLE }) });
+      expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(JSON.parse(await json.text())).toMatchObject({ format: 'da2en-bilingual', paragraphs: expect.any(Array) });
+      // Without a format the header still asks for the stream.
+      const streamed = await fetch(`${open.url}/v1/articles`, { method: 'POST', headers: ndjson, body: JSON.stringify({ text: ARTICLE }) });
+      expect(streamed.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+      expect(JSON.parse((await streamed.text()).split('\n')[0]!)).toMatchObject({ event: 'start' });
+    });
+
     it('rejects unknown fields, a missing input and two inputs at once (400), other body types (415)', async () => {
       const unknown = await postJson(`${open.url}/v1/articles`, { text: 'Ja.', colour: 'blue' });
       expect(unknown).toMatchObject({ status: 400, json: { error: expect.stringMatching(/additional properties "colour"/) } });

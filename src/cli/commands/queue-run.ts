@@ -16,6 +16,7 @@ import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import { modelFrom } from '../shared-options.js';
+import { jobEngine } from './job-engine.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
 
 /** Article files in a folder: .txt, .text and .md, in every subfolder, in name order. */
@@ -86,11 +87,6 @@ async function planInputs(inputs: readonly string[], stdinName: string | undefin
   return { planned: unique, outputsLeftOut: leftOut.size };
 }
 
-/** A local model folder is named by its absolute path, so workers compare like with like. */
-export function jobModel(model: string): string {
-  return existsSync(model) && statSync(model).isDirectory() ? path.resolve(model) : model;
-}
-
 /**
  * Which article writes a file, for the claims on --out-dir names: a file by its real path;
  * standard input by its --name, else by its content (two different unnamed articles are two).
@@ -129,7 +125,7 @@ export async function runQueueAdd(args: QueueAddArgs, ctx: CliContext): Promise<
     throw new Da2enError('usage', 'say where the outputs go: --out-dir DIR (written by the workers) or --out-store redis (then "da2en queue results")');
   }
   const formats: Format[] = args.format ?? ['html'];
-  const engine: JobEngine = { model: jobModel(modelFrom(args)), dtype: args.dtype, beams: args.beams };
+  const engine: JobEngine = jobEngine(modelFrom(args), args.dtype, args.beams);
   const pipeline: JobPipeline = {
     encoding: args.encoding,
     maxChunkTokens: args.maxChunkTokens,

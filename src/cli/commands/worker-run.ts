@@ -6,8 +6,9 @@ import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
 import type { CliContext } from '../context.js';
-import { jobModel } from './queue-run.js';
+import { jobEngine } from './job-engine.js';
 import type { WorkerArgs } from './worker-options.js';
+import { workerSummaryLine } from './worker-summary.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
   // As the other queue commands do, and before the model loads: a wrong --redis is one line, not a silent wait.
@@ -27,7 +28,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
       redisUrl: args.redis,
       queueName: args.queue,
       translator,
-      engine: { model: jobModel(modelFrom(args)), dtype: args.dtype, beams: args.beams },
+      engine: jobEngine(modelFrom(args), args.dtype, args.beams),
       ...(memory ? { memory } : {}),
       concurrency: args.concurrency,
       lockDuration: args.lockDuration,
@@ -66,7 +67,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
     else ctx.log(`stopping: finishing the ${inProgress > 1 ? `${inProgress} articles` : 'article'} in progress (up to ${args.grace} s, then ${inProgress > 1 ? 'they go' : 'it goes'} back to the queue)`);
     const finished = await Promise.race([worker.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), args.grace * 1000).unref())]);
     if (!finished) await worker.returnJobs();
-    ctx.log(`worker ${WORKER_ID}: ${worker.jobsDone} articles done, ${worker.jobsFailed} failed; ${totals.translated} segments translated in ${totals.calls} model calls, ${totals.cached} from the cache`);
+    ctx.log(workerSummaryLine(WORKER_ID, { done: worker.jobsDone, failed: worker.jobsFailed, ...totals }));
   } finally {
     await translator.dispose();
     await memory?.close();

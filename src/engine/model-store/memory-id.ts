@@ -22,12 +22,21 @@ import { requiredFiles } from './model-files.js';
 
 export function modelMemoryId(location: ModelLocation, dtype: Dtype): string {
   if (location.downloadable) return location.id;
+  return `${location.dir}#${modelFilesFingerprint(location.dir, dtype)}`;
+}
+
+/**
+ * The part of a local model's identity that does not depend on where it lies: 16 hex digits from
+ * the size and time of each file the dtype's translations come from. The queue knows a model folder
+ * copied to another path (another machine, another working folder) by it.
+ */
+export function modelFilesFingerprint(dir: string, dtype: Dtype): string {
   const hash = createHash('sha256');
   for (const file of requiredFiles(dtype)) {
-    const s = statOrNull(path.join(location.dir, file));
+    const s = statOrNull(path.join(dir, file));
     hash.update(JSON.stringify([file, s ? [String(s.size), String((s.mtimeNs + 500_000n) / 1_000_000n)] : null]));
   }
-  return `${location.dir}#${hash.digest('hex').slice(0, 16)}`;
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
