@@ -19,6 +19,7 @@ import { Da2enError, inputUserError } from '../../errors.js';
 import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
+import { cliMessage } from '../setting-words.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
@@ -232,7 +233,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     withBestEffortWrites(opened, (error) => {
       memoryState = 'full';
       ctx.stopNote = stopNote(memoryState, inputsWritten, plans.length);
-      ctx.log(`${error.message}; going on without storing translations in it`);
+      ctx.log(`${cliMessage(error)}; going on without storing translations in it`);
       if (error.cause instanceof Error) ctx.verbose(`the translation memory's error: ${error.cause.message}`);
     });
   ctx.stopNote = stopNote(memoryState, 0, plans.length);
