@@ -43,15 +43,34 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   ...FETCH_FAILURES.map((failure) => `fetch-${failure}` as const),
 ];
 
+/**
+ * Settings a library message names, in the library's own words (a library caller passes
+ * `{ offline: true }`, not `--offline`). A front end with its own names for them puts those in their
+ * place: the CLI its options (src/cli/setting-words.ts), so one failure reads right both ways.
+ */
+export const SETTING_WORDS = {
+  offline: 'offline mode',
+  model: 'the model option',
+  localModel: 'a local model folder',
+  modelsDir: 'the modelsDir option',
+  sameModel: 'the same model, dtype and models folder',
+  noCache: 'without the translation memory',
+} as const;
+
+export type SettingName = keyof typeof SETTING_WORDS;
+
 export class Da2enError extends Error {
   override readonly name: string = 'Da2enError';
+  /** The settings its message names, each in the words SETTING_WORDS gives it (none: an empty list). */
+  readonly settings: readonly SettingName[];
 
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; settings?: readonly SettingName[] },
   ) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.settings = options?.settings ?? [];
   }
 }
 

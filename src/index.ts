@@ -41,7 +41,7 @@ export { writeBilingualStream, type StreamTarget } from './io/bilingual-writer.j
 
 // The document model every step shares, and the errors.
 export type * from './document/types.js';
-export { Da2enError, isDa2enError, ERROR_KINDS, type ErrorKind } from './errors.js';
+export { Da2enError, isDa2enError, ERROR_KINDS, SETTING_WORDS, type ErrorKind, type SettingName } from './errors.js';
 // The page readers throw Da2enError like every other entry point (their own errors as the cause).
 export { fetchArticle, fetchPage, extractArticle } from './page-readers.js';
 export { parseMarkdown, detectInputFormat, decodeHtml, FetchError, NoArticleError, USER_AGENT, type Article, type ArticleBlock, type ArticleProvenance, type BlockType, type FetchFailure, type FetchPageOptions, type FetchedPage, type InputFormat } from './input/index.js';

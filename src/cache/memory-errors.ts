@@ -3,7 +3,7 @@
  * the user's words, and what to do. The original error stays the `cause`, for --verbose.
  */
 import { writeSync } from 'node:fs';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 
 /**
  * lmdb's own words after a failed page write: it prints "Write error: <strerror> position …" to
@@ -31,13 +31,13 @@ export function memoryFailureReason(error: unknown): string {
 export function unusableMemory(dir: string, error: unknown): Da2enError {
   return new Da2enError(
     'storage',
-    `cannot use the translation memory in ${dir}: ${memoryFailureReason(error)} (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)`,
-    { cause: error },
+    `cannot use the translation memory in ${dir}: ${memoryFailureReason(error)} (run ${SETTING_WORDS.noCache}, or set DA2EN_CACHE_DIR to a writable folder)`,
+    { cause: error, settings: ['noCache'] },
   );
 }
 
 /** How to get past a damaged data file, the same in every message that reports one. */
-export const START_AFRESH = 'run da2en cache clear to start afresh (or translate with --no-cache)';
+export const START_AFRESH = `run da2en cache clear to start afresh (or translate ${SETTING_WORDS.noCache})`;
 
 /** A memory file LMDB must not be given; its message is the whole reason. */
 export class DamagedDataFile extends Error {
@@ -69,12 +69,12 @@ export function isDamagedMemory(error: unknown): boolean {
 }
 
 function damaged(dir: string, error: unknown): Da2enError {
-  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${memoryFailureReason(error)}); ${START_AFRESH}`, { cause: error });
+  return new Da2enError('storage', `the translation memory in ${dir} is damaged (${memoryFailureReason(error)}); ${START_AFRESH}`, { cause: error, settings: ['noCache'] });
 }
 
 /** The one-line error for a failed use of the memory: damaged, or unusable for another reason. */
 export function memoryFailure(dir: string, error: unknown): Da2enError {
-  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error });
+  if (error instanceof DamagedDataFile) return new Da2enError('storage', `cannot use the translation memory in ${dir}: ${error.message}`, { cause: error, settings: ['noCache'] });
   return LMDB_DAMAGE.test(error instanceof Error ? error.message : '') ? damaged(dir, error) : unusableMemory(dir, error);
 }
 

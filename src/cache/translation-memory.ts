@@ -27,7 +27,7 @@
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 import { DamagedDataFile, endLmdbWriteErrorLine, memoryFailure, START_AFRESH, unusableMemory } from './memory-errors.js';
 import { defaultCacheDir } from '../io/cache-dir.js';
 import type { MemoryEntry, MemoryHit, TranslationMemory } from '../pipeline/memory.js';
@@ -155,7 +155,7 @@ function checkFileKinds(path: string): void {
     if (info.isFile()) continue;
     // cache clear removes an empty folder, but not one with something in it (removeOwnFile).
     if (info.isDirectory() && readdirSync(file).length > 0) {
-      throw new DamagedDataFile(`${basename(file)} is a folder with files in it, not a file; move it out of the way (or translate with --no-cache)`);
+      throw new DamagedDataFile(`${basename(file)} is a folder with files in it, not a file; move it out of the way (or translate ${SETTING_WORDS.noCache})`);
     }
     throw new DamagedDataFile(`${basename(file)} is ${kindOf(info)}, not a file; ${START_AFRESH}`);
   }

@@ -13,6 +13,7 @@ import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { bindDashedPathValues, protectLoneDashes, restoreLoneDashes, takeWordsAfterDashDash } from './lone-dash.js';
 import { contradiction, flagWithValue, optionTableOf, repeatedOption, unknownOptionsLine } from './option-words.js';
+import { cliMessage } from './setting-words.js';
 import { standardOutput } from './standard-output.js';
 
 export interface MainIo extends Partial<Pick<CliContext, 'stdout' | 'stderr' | 'stdin' | 'loadTranslator' | 'finished'>> {
@@ -99,7 +100,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     bound = bindDashedPathValues(argv);
   } catch (err) {
     if (!(err instanceof Da2enError)) throw err;
-    stderr.write(`da2en: ${err.message}\n`);
+    stderr.write(`da2en: ${cliMessage(err)}\n`);
     return exitCodeFor(err.kind);
   }
   process.on('SIGINT', sigint);
@@ -187,7 +188,7 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     // The reader of our standard output went away (`da2en … | head`): nothing is wrong, stop quietly.
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return ExitCode.Ok;
     if (err instanceof Da2enError) {
-      stderr.write(`da2en: ${err.message}\n`);
+      stderr.write(`da2en: ${cliMessage(err)}\n`);
       if (verbose) writeStack(stderr, err);
       return exitCodeFor(err.kind);
     }

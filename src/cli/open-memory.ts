@@ -2,6 +2,7 @@
 import type { TranslationMemoryStore } from '../cache/translation-memory.js';
 import { isDa2enError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { cliMessage } from './setting-words.js';
 
 /**
  * The local memory in `dir`, or null, said once on one line, when it cannot be opened (a read-only
@@ -13,7 +14,7 @@ export async function openMemoryOrSay(dir: string | undefined, ctx: Pick<CliCont
     return openTranslationMemory(dir);
   } catch (error) {
     if (!isDa2enError(error, 'storage')) throw error;
-    ctx.log(`${who}${error.message}; going on without it (${off} says nothing of it, --cache-dir picks another folder)`);
+    ctx.log(`${who}${cliMessage(error)}; going on without it (${off} says nothing of it, --cache-dir picks another folder)`);
     if (error.cause instanceof Error) ctx.verbose(`the translation memory's error: ${error.cause.message}`);
     return null;
   }

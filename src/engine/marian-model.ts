@@ -1,7 +1,7 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 import type { Dtype } from './dtype.js';
 import { checkDeclaredWidths, type DeclaredValue } from './graph-dimensions.js';
 import { checkDecoderLayers, type GenerationSettings, type MarianConfig } from './model-config.js';
@@ -176,7 +176,7 @@ async function runSession(session: ort.InferenceSession, feeds: Feeds, fetches?:
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     if (!SHAPES_DO_NOT_FIT.test(message)) throw err;
-    throw new Da2enError('model-corrupt', `the model's encoder and decoder do not fit together (${message.split('\n')[0]!.slice(0, 200)}); its files may be damaged or come from different models: rebuild or re-copy the model directory, or run "da2en model verify" with the same --model, --dtype and --models-dir`, { cause: err });
+    throw new Da2enError('model-corrupt', `the model's encoder and decoder do not fit together (${message.split('\n')[0]!.slice(0, 200)}); its files may be damaged or come from different models: rebuild or re-copy the model directory, or run "da2en model verify" with ${SETTING_WORDS.sameModel}`, { cause: err, settings: ['sameModel'] });
   }
 }
 

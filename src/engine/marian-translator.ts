@@ -6,6 +6,7 @@ import type { EngineKind, OpenedGenerator } from './generation/open-generator.js
 import type { GenerateRequest, GeneratorKind } from './generation/sequence-generator.js';
 import { MAX_REPLICAS, type ThreadPlan } from './generation/thread-plan.js';
 import { ReplicaPool } from './generation/replica-pool.js';
+import { expectedGenerator, generationKeyPart } from './generation/engine-in-memory-key.js';
 import type { SessionSettings } from './marian-model.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
 import type { BatchPreference, TranslateOptions, TranslationResult, Translator } from './translator.js';
@@ -102,7 +103,8 @@ function loadFailure(err: unknown, options: MarianTranslatorOptions): unknown {
 
 /** Translator backed by a Marian model directory (see the model store for how it gets there). */
 export class MarianTranslator implements Translator {
-  readonly decoding: Record<string, unknown>;
+  /** The decoding settings but the engine (see `decoding`). */
+  private readonly settings: Record<string, unknown>;
   readonly batchLimits: BatchPreference | undefined;
   /** Batches the pipeline keeps in flight (batchesInFlight). */
   readonly concurrency: number;
@@ -129,7 +131,7 @@ export class MarianTranslator implements Translator {
     this.repetitionGuard = options.repetitionGuard ?? true;
     this.lengthPolicy = { ...DEFAULT_LENGTH_POLICY, maxPositions: model.generation.maxLength, ...options.lengthPolicy };
     this.spans = ProtectedSpans.forTokenizer(tokenizer);
-    this.decoding = {
+    this.settings = {
       beams,
       maxLengthRatio: this.lengthPolicy.ratio,
       maxLengthSlack: this.lengthPolicy.slack,
@@ -194,6 +196,16 @@ export class MarianTranslator implements Translator {
 
   get beams(): number {
     return this.options.beams ?? 1;
+  }
+
+  /**
+   * Settings that change the output (the translation memory's key), the engine among them where it
+   * can change the text (engine-in-memory-key.ts): the engine running, or before a start on first use
+   * the one expected. The pipeline stores a batch under the key as it is after the batch ran.
+   */
+  get decoding(): Record<string, unknown> {
+    const kind = this.generator?.kind ?? expectedGenerator(this.options.engine ?? 'auto');
+    return { ...this.settings, ...generationKeyPart(kind, { dtype: this.dtype, beams: this.beams, repetitionGuard: this.repetitionGuard }) };
   }
 
   /** Where generation runs: 'ort' (the BeamSearch op) or 'js' (the step-by-step loop); undefined until the model has started. */

@@ -26,7 +26,10 @@ export interface Translator {
   /** The model in translation-memory keys (model-store/memory-id.ts); modelId when absent. */
   readonly memoryId?: string | undefined;
   readonly dtype: string;
-  /** Settings that change the output; part of the translation-memory key. */
+  /**
+   * Settings that change the output; part of the translation-memory key. May change once a model
+   * started on first use has started (the engine it runs on: engine-in-memory-key.ts).
+   */
   readonly decoding: Record<string, unknown>;
   /** Largest input, in tokens (incl. end-of-sentence), whose translation the model can finish. */
   readonly maxInputTokens: number;

@@ -54,6 +54,11 @@ function canonicalJson(value: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** Whether two sets of key parts give every source the same key. */
+export function sameKeyParts(a: MemoryKeyParts, b: MemoryKeyParts): boolean {
+  return a.modelId === b.modelId && a.dtype === b.dtype && canonicalJson(a.decoding) === canonicalJson(b.decoding);
+}
+
 export function memoryKey(parts: MemoryKeyParts, source: string): string {
   return createHash('sha256').update(JSON.stringify([parts.modelId, parts.dtype, canonicalJson(parts.decoding), source])).digest('hex');
 }

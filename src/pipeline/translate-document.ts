@@ -6,7 +6,7 @@ import { interruptedError } from '../errors.js';
 import { isFootnoteReference } from '../segmentation/footnote-references.js';
 import { planBatches, type BatchLimits } from './batching.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_CONCURRENCY } from './defaults.js';
-import { lookupMemory, memoryKey, memoryKeyParts, type MemoryHit, type TranslationMemory } from './memory.js';
+import { lookupMemory, memoryKey, memoryKeyParts, sameKeyParts, type MemoryHit, type TranslationMemory } from './memory.js';
 
 export interface PipelineProgress {
   paragraphsDone: number;
@@ -145,11 +145,16 @@ export async function translateDocument(
         });
         // Stored per batch, so an interrupted run keeps everything finished so far, with the guards
         // that fired (a re-run shows the same QA). A translation that lost text the model cannot
-        // spell is not kept: a memory reader that drops flags would lose that QA finding.
+        // spell is not kept: a memory reader that drops flags would lose that QA finding. Keyed by
+        // the settings as they are now: a model started by this batch may run on another engine than
+        // the lookup expected (engine-in-memory-key.ts), and its text is that engine's.
+        const storeParts = memoryKeyParts(translator);
+        const sameParts = sameKeyParts(storeParts, keyParts);
         await options.memory?.store(
           items.flatMap((item, i) => {
             const r = out[i]!;
-            return lostText(r.flags) ? [] : [{ key: item.key, source: item.slot.text, target: r.text, ...(r.flags.length ? { flags: r.flags } : {}) }];
+            const key = sameParts ? item.key : memoryKey(storeParts, item.slot.text);
+            return lostText(r.flags) ? [] : [{ key, source: item.slot.text, target: r.text, ...(r.flags.length ? { flags: r.flags } : {}) }];
           }),
         );
         report();

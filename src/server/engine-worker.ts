@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTranslator, type EngineOptions } from '../engine/load-translator.js';
 import type { Translator } from '../engine/translator.js';
-import { Da2enError, type ErrorKind } from '../errors.js';
+import { Da2enError, type ErrorKind, type SettingName } from '../errors.js';
 import type { Article } from '../input/article.js';
 import { segmentArticleWith, segmentWith, type SegmentRequest } from './engine.js';
 
@@ -21,6 +21,8 @@ export interface WorkerError {
   name: string;
   /** The domain error's kind, so the other side can rebuild it. */
   kind?: ErrorKind;
+  /** The settings its message names (Da2enError.settings), so the CLI can still say them as its options. */
+  settings?: SettingName[];
 }
 
 export type WorkerReply =
@@ -31,7 +33,7 @@ export type WorkerReply =
 
 function describe(err: unknown): WorkerError {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { message: e.message, name: e.name, ...(e instanceof Da2enError ? { kind: e.kind } : {}) };
+  return { message: e.message, name: e.name, ...(e instanceof Da2enError ? { kind: e.kind, settings: [...e.settings] } : {}) };
 }
 
 const port = parentPort!;

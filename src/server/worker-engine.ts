@@ -15,7 +15,7 @@ import { siblingModule, startWorkerModule } from '../process/spawn-worker.js';
 export type WorkerEngineOptions = Omit<EngineOptions, 'onDownloadStart' | 'onDownloadProgress' | 'signal'>;
 
 function toError(e: WorkerError): Error {
-  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message, { settings: e.settings ?? [] });
   const err = new Error(e.message);
   err.name = e.name;
   return err;

@@ -137,8 +137,10 @@ describe('default cache folder', () => {
 });
 
 describe('unusable cache folder', () => {
-  const oneLine = /^cannot use the translation memory in .+: .+ \(run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder\)$/;
-  const damagedLine = /^.*translation memory.* run da2en cache clear to start afresh \(or translate with --no-cache\)$/;
+  // The library's words (a library caller has no --no-cache); the CLI says its option (src/cli/setting-words.ts).
+  const oneLine = /^cannot use the translation memory in .+: .+ \(run without the translation memory, or set DA2EN_CACHE_DIR to a writable folder\)$/;
+  const damagedLine = /^.*translation memory.* run da2en cache clear to start afresh \(or translate without the translation memory\)$/;
+  const cliDamagedLine = /^.*translation memory.* run da2en cache clear to start afresh \(or translate with --no-cache\)$/;
 
   function openError(path: string): Da2enError {
     try {
@@ -202,7 +204,7 @@ describe('unusable cache folder', () => {
         // A folder or FIFO in a file's place: as for an output, exit 8.
         expect({ name, kind, args: args[0], signal: result.signal, code: result.code }).toEqual({ name, kind, args: args[0], signal: null, code: 8 });
         expect(result.stderr.trim().split('\n')).toHaveLength(1);
-        expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(damagedLine);
+        expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(cliDamagedLine);
         expect(result.stderr).toContain(`${name} is ${kind}, not a file`);
       }
       const cleared = await spawnCli(['cache', 'clear', '--cache-dir', cache]).done;
@@ -269,7 +271,7 @@ describe('unusable cache folder', () => {
       writeFileSync(file, good.subarray(0, size));
       const result = await spawnCli(['cache', 'stats', '--cache-dir', dir]).done;
       expect({ size, signal: result.signal, code: result.code }).toEqual({ size, signal: null, code: 3 });
-      expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(damagedLine);
+      expect(result.stderr.trim().replace(/^da2en: /, '')).toMatch(cliDamagedLine);
       expect(result.stderr).toContain('is not a translation memory');
     }
     const cleared = await spawnCli(['cache', 'clear', '--cache-dir', dir]).done;

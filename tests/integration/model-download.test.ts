@@ -75,7 +75,7 @@ describe('model download from a hub-layout server on loopback', () => {
 
   it('offline and missing: one line naming the path and the command to fix it', async () => {
     const modelsDir = tempModels();
-    const err = await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'fp32', offline: true, remoteHost: 'http://127.0.0.1:9' }), 'model-missing', /--offline/);
+    const err = await expectDomainError(ensureModel({ model: ID, modelsDir, dtype: 'fp32', offline: true, remoteHost: 'http://127.0.0.1:9' }), 'model-missing', /offline mode forbids downloading/);
     expect(err.message).toContain(path.join(modelsDir, ID));
     expect(err.message).toContain(`da2en model download --model ${ID} --dtype fp32`);
   });

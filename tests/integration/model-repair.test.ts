@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureModel, locateModel } from '../../src/engine/model-store/index.js';
 import { ExitCode } from '../../src/cli/exit-codes.js';
+import { cliMessage } from '../../src/cli/setting-words.js';
 import { Da2enError } from '../../src/errors.js';
 import { useHubBed } from '../helpers/hub-bed.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -184,7 +185,9 @@ describe('a failed download', () => {
     expect((err as Da2enError).kind).toBe('network');
     const message = (err as Da2enError).message;
     expect(message).toContain('DA2EN_REMOTE_HOST');
-    expect(message).toContain('--model');
+    // In the library's words; the CLI names its options (src/cli/setting-words.ts).
+    expect(message).toContain('or use a local model folder (no download, no offline mode needed)');
+    expect(cliMessage(err as Da2enError)).toContain('or use a local --model DIR (no download, no --offline needed)');
     expect(message).toContain('build-model');
     expect(message).not.toContain('--offline with');
     expect(tree(modelsDir)).toEqual([]);

@@ -36,7 +36,7 @@ describe('a translate run with a memory it can no longer write', () => {
     run.store([entry('c')]); // the disk is full: no throw
     run.store([]);
     run.markFinished('article');
-    expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)']);
+    expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run without the translation memory, or set DA2EN_CACHE_DIR to a writable folder)']);
     expect([...stored.keys()]).toEqual(['a', 'b']);
     expect(run.hasFinished('article')).toBe(false);
     expect(run.lookup(['a', 'c'])).toEqual(new Map([['a', 'a en']]));

@@ -4,7 +4,7 @@ import { memoryFailure } from '../../src/cache/memory-errors.js';
 
 /** What lmdb 3.5.6 throws when a page write fails (mdb.c): the C library's text, then its detail; no code. */
 const LMDB_FULL_DISK = 'No space left on device: Attempting to write page at position 20480, size 20480, blocks 3, buffer sizes 4096 4096 12288';
-const ADVICE = '(run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)';
+const ADVICE = '(run without the translation memory, or set DA2EN_CACHE_DIR to a writable folder)';
 
 describe('the translation memory failures in one line', () => {
   it("a full disk, as lmdb says it (no code) or as Node does (ENOSPC): the same words, without lmdb's page detail", () => {

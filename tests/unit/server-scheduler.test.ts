@@ -140,7 +140,7 @@ describe('shared sentence scheduler', () => {
     const s = new SentenceScheduler(t, { batchTokens: 4096, maxBatchSize: 8 }, memory, (error) => failures.push(error));
     const first = await s.submit(chunks('x', 2));
     expect(first.chunks.map((c) => [c.target, c.origin])).toEqual([['EN:x0', 'model'], ['EN:x1', 'model']]);
-    expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run with --no-cache, or set DA2EN_CACHE_DIR to a writable folder)']);
+    expect(failures.map((f) => f.message)).toEqual(['cannot use the translation memory in /c: no space left on the device (run without the translation memory, or set DA2EN_CACHE_DIR to a writable folder)']);
     full = false; // space was freed
     await s.submit(chunks('y', 1));
     expect(memory.map.size).toBe(0); // not tried again at once

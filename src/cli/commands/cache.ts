@@ -25,7 +25,7 @@ async function runCache(args: CacheArgs, ctx: CliContext): Promise<number> {
     // A memory that cannot be used: a damaged data file is an unreadable input (exit 3); a read-only
     // folder, a file where the folder should be, a folder in a file's place cannot be written (exit 8).
     if (!isDa2enError(error, 'storage')) throw error;
-    throw new Da2enError(isDamagedMemory(error) ? 'input' : 'output', error.message, { cause: error.cause });
+    throw new Da2enError(isDamagedMemory(error) ? 'input' : 'output', error.message, { cause: error.cause, settings: error.settings });
   }
 }
 

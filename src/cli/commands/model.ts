@@ -84,7 +84,7 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
       // Only a damaged manifest fails the check itself; a download writes a new one.
       if (!isDa2enError(err, 'model-corrupt')) throw err;
       const fix = location.downloadable ? `run "${download(dtype)}" to repair it` : 'rebuild or re-copy the directory';
-      throw new Da2enError('model-corrupt', `${err.message}; ${fix}`, { cause: err });
+      throw new Da2enError('model-corrupt', `${err.message}; ${fix}`, { cause: err, settings: err.settings });
     });
     for (const problem of report.problems) ctx.stderr.write(`  ${problem}\n`);
     if (report.problems.length > 0 && report.onlyMissing) {
@@ -125,7 +125,7 @@ async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Pr
     return 0;
   } catch (err) {
     // A checkpoint given on the command line is the user's input.
-    if (isDa2enError(err, 'model-corrupt')) throw new Da2enError('input', err.message, { cause: err });
+    if (isDa2enError(err, 'model-corrupt')) throw new Da2enError('input', err.message, { cause: err, settings: err.settings });
     // The file system refusing the model folder or its temporary twin (permission denied, a
     // read-only or full disk): exit 8 naming --out, as for any output (was exit 1, "unexpected
     // error: EACCES … mkdir '<out>.converting-<pid>'").

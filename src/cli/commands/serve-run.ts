@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { openMemoryOrSay } from '../open-memory.js';
+import { cliMessage } from '../setting-words.js';
 import { ensureModel, defaultModelsDir, defaultRemoteHost } from '../../engine/model-store/index.js';
 import { Da2enError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -62,7 +63,7 @@ export async function runServe(args: ServeRunOptions, ctx: CliContext): Promise<
   try {
     server = await createServer({
       engine,
-      ...(memory ? { memory, onMemoryWriteFailure: (error: Da2enError) => ctx.log(`da2en serve: ${error.message}; requests are still answered, and storing is tried again in a minute`) } : {}),
+      ...(memory ? { memory, onMemoryWriteFailure: (error: Da2enError) => ctx.log(`da2en serve: ${cliMessage(error)}; requests are still answered, and storing is tried again in a minute`) } : {}),
       charLimit: args.charLimit,
       maxQueue: args.maxQueue,
       requestTimeoutMs: args.timeout * 1000,

@@ -19,11 +19,13 @@ import { Da2enError, inputUserError } from '../../errors.js';
 import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
+import { cliMessage } from '../setting-words.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
 import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.js';
 import { modelMemoryId } from '../../engine/model-store/memory-id.js';
+import { expectedGenerator, generationKeyPart } from '../../engine/generation/engine-in-memory-key.js';
 import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
 import { checkOutputsOnDisk, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
@@ -59,14 +61,16 @@ export interface TranslateRunOptions {
 
 /**
  * Each input's key in the memory's list of inputs translated to the end (finished-inputs.ts): its
- * content and the settings that shape its translation. Standard input has none (it is never known).
+ * content and the settings that shape its translation, the engine among them where the memory's keys
+ * name it (`generation`: the translator's `decoding.generation`; undefined keeps the keys of before).
+ * Standard input has none (it is never known).
  */
-function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredArticle>, scans: Map<string, InputScan>, args: TranslateRunOptions): Map<string, string> {
+function finishedInputKeys(plans: InputPlan[], articles: Map<string, StructuredArticle>, scans: Map<string, InputScan>, args: TranslateRunOptions, generation: unknown): Map<string, string> {
   const { model, modelsDir, dtype = DEFAULT_DTYPE, beams, lengthPolicy, repetitionGuard } = args.engine;
   const { maxChunkTokens, packSentences } = args.translation;
   // The model as the memory's segment keys know it: a directory by where it is and what it holds.
   const memoryId = modelMemoryId(locateModel(model ?? DEFAULT_MODEL_ID, modelsDir ?? defaultModelsDir()), dtype);
-  const settings = { model: { memoryId, dtype, beams, lengthPolicy, repetitionGuard }, inputFormat: args.inputFormat, segmentation: { maxChunkTokens, packSentences } };
+  const settings = { model: { memoryId, dtype, beams, lengthPolicy, repetitionGuard, generation }, inputFormat: args.inputFormat, segmentation: { maxChunkTokens, packSentences } };
   const keys = new Map<string, string>();
   for (const plan of plans) {
     const content = articles.has(plan.input) ? JSON.stringify(articles.get(plan.input)!.blocks) : scans.get(plan.input)?.digest;
@@ -229,12 +233,17 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
     withBestEffortWrites(opened, (error) => {
       memoryState = 'full';
       ctx.stopNote = stopNote(memoryState, inputsWritten, plans.length);
-      ctx.log(`${error.message}; going on without storing translations in it`);
+      ctx.log(`${cliMessage(error)}; going on without storing translations in it`);
       if (error.cause instanceof Error) ctx.verbose(`the translation memory's error: ${error.cause.message}`);
     });
   ctx.stopNote = stopNote(memoryState, 0, plans.length);
   // Without a memory there is nothing to look up or record.
-  const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args) : new Map<string, string>();
+  // The engine as the memory's keys will name it before the model starts (engine-in-memory-key.ts). A
+  // model that falls back to the loop marks its inputs under the loop's key, so that a re-run of them
+  // starts it up front and looks its segments up under that engine.
+  const { dtype = DEFAULT_DTYPE, beams = 1, repetitionGuard = true, engine = 'auto' } = args.engine;
+  const expectedGeneration = generationKeyPart(expectedGenerator(engine), { dtype, beams, repetitionGuard }).generation;
+  const finishedKeys = memory ? finishedInputKeys(plans, articles, scans, args, expectedGeneration) : new Map<string, string>();
   // If every input was translated to the end before, the model starts only should a segment be missing
   // from the memory; otherwise now, loading while the tokenizer does.
   const translatedBefore = memory !== null && plans.every((p) => finishedKeys.has(p.input) && memory.hasFinished(finishedKeys.get(p.input)!));
@@ -309,7 +318,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         `${noticeName(plan.input)}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
       );
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
-      const finishedKey = finishedKeys.get(plan.input);
+      const ranAs = translator.decoding['generation'];
+      const finishedKey = !memory || ranAs === expectedGeneration ? finishedKeys.get(plan.input) : finishedInputKeys([plan], articles, scans, args, ranAs).get(plan.input);
       if (memory && finishedKey) memory.markFinished(finishedKey);
       inputsWritten = plans.indexOf(plan) + 1;
       ctx.stopNote = stopNote(memoryState, inputsWritten, plans.length);

@@ -1,4 +1,4 @@
-import { Da2enError, type ErrorKind } from '../../errors.js';
+import { Da2enError, type ErrorKind, type SettingName } from '../../errors.js';
 import type { Dtype } from '../dtype.js';
 import type { DecodedSequence } from '../decoding/greedy.js';
 import type { EngineKind } from './open-generator.js';
@@ -28,16 +28,18 @@ export interface WorkerError {
   name: string;
   /** The domain error's kind, so the parent can rebuild it (a model found corrupt while it runs). */
   kind?: ErrorKind;
+  /** The settings its message names (Da2enError.settings), so the CLI can still say them as its options. */
+  settings?: SettingName[];
 }
 
 /** An error as it crosses to the parent: a da2en error keeps its kind (a model found corrupt while it runs is exit 5, not "unexpected"). */
 export function toWorkerError(err: unknown): WorkerError {
-  return { message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error', ...(err instanceof Da2enError ? { kind: err.kind } : {}) };
+  return { message: (err as Error)?.message ?? String(err), name: (err as Error)?.name ?? 'Error', ...(err instanceof Da2enError ? { kind: err.kind, settings: [...err.settings] } : {}) };
 }
 
 /** The parent's side of toWorkerError. */
 export function fromWorkerError(e: WorkerError): Error {
-  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message, { settings: e.settings ?? [] });
   const err = new Error(e.message);
   err.name = e.name;
   return err;

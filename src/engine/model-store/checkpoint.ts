@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 // The converter itself (ONNX builder, protobuf, zip reader) is imported only when a checkpoint is converted.
 import { CHECKPOINT_FILES } from '../../converter/checkpoint-files.js';
-import { Da2enError, interruptedError, isDa2enError } from '../../errors.js';
+import { Da2enError, interruptedError, isDa2enError, SETTING_WORDS } from '../../errors.js';
 import type { Dtype } from '../marian-model.js';
 import { IDENTITY_ENCODING, downloadModel, isEncoded, type DownloadRequest } from './download.js';
 import { HttpStatusError } from './not-there.js';
@@ -30,7 +30,7 @@ export async function remoteFileSize(url: string, signal?: AbortSignal): Promise
   try {
     response = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: IDENTITY_ENCODING, ...(signal ? { signal } : {}) });
   } catch (err) {
-    throw new Da2enError('network', `cannot reach ${new URL(url).host} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check the connection or use --offline with a local --model DIR`, { cause: err });
+    throw new Da2enError('network', `cannot reach ${new URL(url).host} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check the connection or use ${SETTING_WORDS.offline} with ${SETTING_WORDS.localModel}`, { cause: err, settings: ['offline', 'localModel'] });
   }
   if (response.status === 404) return null;
   if (response.status >= 400) throw new Da2enError('network', `${url} answered HTTP ${response.status}; try again later`, { cause: new HttpStatusError(response.status, url) });
@@ -118,7 +118,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   const damaged = await checkpointProblems(source);
   if (damaged.length > 0 && req.offline) {
     const more = damaged.length > 1 ? ` and ${damaged.length - 1} more` : '';
-    throw new Da2enError('model-corrupt', `the checkpoint of ${req.id} kept in ${source} is damaged (${damaged[0]!.problem}${more}) and --offline forbids downloading it again; run "${modelCommandLine('download', req)}" while online`);
+    throw new Da2enError('model-corrupt', `the checkpoint of ${req.id} kept in ${source} is damaged (${damaged[0]!.problem}${more}) and ${SETTING_WORDS.offline} forbids downloading it again; run "${modelCommandLine('download', req)}" while online`, { settings: ['offline'] });
   }
   for (const { file } of damaged) await rm(path.join(source, file), { force: true });
   const have = (f: string) => existsSync(path.join(source, f));
@@ -127,7 +127,7 @@ export async function installCheckpoint(req: CheckpointInstallRequest): Promise<
   // A damaged optional file (generation_config.json…) is fetched again too, not converted without.
   if (needed.length > 0 || !haveWeights || damaged.length > 0) {
     if (req.offline) {
-      throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and --offline forbids downloading its checkpoint; run "${modelCommandLine('download', req)}" while online`);
+      throw new Da2enError('model-missing', `model ${req.id} (${req.dtype}) is not converted in ${req.dir} and ${SETTING_WORDS.offline} forbids downloading its checkpoint; run "${modelCommandLine('download', req)}" while online`, { settings: ['offline'] });
     }
     const files: string[] = [];
     const sizes: number[] = [];

@@ -3,7 +3,7 @@ import { lstat, readdir, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Da2enError } from '../../errors.js';
+import { Da2enError, SETTING_WORDS } from '../../errors.js';
 import { moveIntoPlace } from '../../io/sinks.js';
 import { DEFAULT_MODEL_ID, KNOWN_SIZES } from './model-files.js';
 import { readManifestIfIntact, sha256File, writeManifest, type Manifest } from './manifest.js';
@@ -175,7 +175,7 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
         await truncate(part, 0); // the server ignored the range: start over
         offset = 0;
       } else if (status === 404) {
-        throw new Da2enError('model-missing', `model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id with --model`, { cause: new HttpStatusError(status, url) });
+        throw new Da2enError('model-missing', `model ${req.id} has no file ${file} at ${url} (HTTP 404); check the model id given as ${SETTING_WORDS.model}`, { cause: new HttpStatusError(status, url), settings: ['model'] });
       } else if (status !== 200 && status !== 206) {
         throw new Da2enError('network', `downloading ${url} failed: HTTP ${status}; try again later`, { cause: new HttpStatusError(status, url) });
       }
@@ -201,8 +201,8 @@ export async function downloadModel(req: DownloadRequest): Promise<Manifest> {
       'network',
       `could not download model ${req.id} from ${req.remoteHost}${where}: ${describeNetworkError(err)}. ` +
         'Check the connection and run the same command again to resume; behind a mirror, set DA2EN_REMOTE_HOST (or HF_ENDPOINT) to its URL; ' +
-        'or give --model a local model directory (no download, no --offline needed) — to try the pipeline offline, build one with "npm run build-model -- --preset tiny --out models/tiny"',
-      { cause: err },
+        `or use ${SETTING_WORDS.localModel} (no download, no ${SETTING_WORDS.offline} needed) — to try the pipeline offline, build one with "npm run build-model -- --preset tiny --out models/tiny"`,
+      { cause: err, settings: ['localModel', 'offline'] },
     );
   }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Da2enError, isDa2enError } from '../../errors.js';
+import { Da2enError, isDa2enError, SETTING_WORDS } from '../../errors.js';
 import { checkDtype } from '../check-dtype.js';
 import type { Dtype } from '../dtype.js';
 import { checkpointDir, installCheckpoint, isCheckpointRepo } from './checkpoint.js';
@@ -123,11 +123,11 @@ function typoOfFolder(location: ModelLocation, options: EnsureModelOptions, err:
   if (!(options.offline || meansNotThere(err))) return undefined;
   const folder = lookalikeFolder(options.model, options.modelsDir);
   if (folder === undefined) return undefined;
-  const reason = options.offline ? '--offline forbids downloading' : `${options.remoteHost}: ${shortReason(err)}`;
+  const reason = options.offline ? `${SETTING_WORDS.offline} forbids downloading` : `${options.remoteHost}: ${shortReason(err)}`;
   return new Da2enError(
     'model-missing',
     `no model directory at ${folder}, and the hub model ${location.id} could not be fetched (${reason}); check the path (a local folder given as ./${location.id} is never taken for a hub model id)`,
-    { cause: err },
+    { cause: err, settings: options.offline ? ['offline'] : [] },
   );
 }
 
@@ -144,13 +144,14 @@ async function ensureLocated(location: ModelLocation, options: EnsureModelOption
   if (!location.downloadable) {
     throw new Da2enError(
       'model-missing',
-      `model directory ${location.dir} lacks ${missing.join(', ')}; point --model at a complete Marian export (see models/README.md)`,
+      `model directory ${location.dir} lacks ${missing.join(', ')}; point ${SETTING_WORDS.model} at a complete Marian export (see models/README.md)`,
+      { settings: ['model'] },
     );
   }
   const fix = modelCommandLine('download', { id: location.id, modelsDir: options.modelsDir, dtype: options.dtype });
   // Offline, only a checkpoint kept from an earlier download can fill the gap (it converts without the network).
   if (options.offline && !existsSync(checkpointDir(location.dir))) {
-    throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and --offline forbids downloading; run "${fix}" while online`);
+    throw new Da2enError('model-missing', `model ${location.id} (${options.dtype}) is not in ${location.dir} and ${SETTING_WORDS.offline} forbids downloading; run "${fix}" while online`, { settings: ['offline'] });
   }
   const onWait = ({ pid, host }: LockHolder, lock: string) =>
     options.onNotice?.(`waiting for another da2en (pid ${pid} on ${host}) downloading ${location.id} into ${location.dir}; if none is running, delete ${lock}`);
@@ -222,7 +223,7 @@ async function fetchModel(location: ModelLocation, missing: string[], options: E
     });
   } catch (err) {
     if (isDa2enError(err, 'network')) {
-      throw new Da2enError('network', `model ${location.id} is not in ${location.dir} and ${err.message}`, { cause: err });
+      throw new Da2enError('network', `model ${location.id} is not in ${location.dir} and ${err.message}`, { cause: err, settings: err.settings });
     }
     throw err;
   }

@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Da2enError } from '../../errors.js';
+import { Da2enError, SETTING_WORDS } from '../../errors.js';
 import { packageRoot } from '../../package-root.js';
 
 /** Where models are kept: DA2EN_MODELS_DIR, else the models/ folder beside da2en's package.json. */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['DA2EN_MODELS_DIR']) return path.resolve(env['DA2EN_MODELS_DIR']);
   const root = packageRoot();
-  if (root === undefined) throw new Da2enError('usage', "da2en's own folder (its package.json) was not found, so it has no models folder here; give one with --models-dir or DA2EN_MODELS_DIR");
+  if (root === undefined) throw new Da2enError('usage', `da2en's own folder (its package.json) was not found, so it has no models folder here; give one with ${SETTING_WORDS.modelsDir} or DA2EN_MODELS_DIR`, { settings: ['modelsDir'] });
   return path.join(root, 'models');
 }
 
@@ -54,7 +54,7 @@ export function locateModel(spec: string, modelsDir: string): ModelLocation {
   }
   // `Helsinki-NLP/..` would be the models directory itself, and its checkpoint go beside it.
   if (spec.split('/').some((part) => part === '.' || part === '..')) {
-    throw new Da2enError('usage', `--model ${spec} is not a hub model id (owner/name, neither part "." or ".."); a local folder is given as a path, starting with ./`);
+    throw new Da2enError('usage', `${SETTING_WORDS.model} ${spec} is not a hub model id (owner/name, neither part "." or ".."); a local folder is given as a path, starting with ./`, { settings: ['model'] });
   }
   return { id: spec, dir: stored, downloadable: true };
 }

@@ -3,7 +3,7 @@
  * it. It is kind `output`, exit 8 like any output da2en cannot write, not `storage`: that kind's exit
  * (1) belongs to the translation memory, and a full disk is no unexpected error.
  */
-import { Da2enError } from '../../errors.js';
+import { Da2enError, SETTING_WORDS } from '../../errors.js';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -31,5 +31,5 @@ export function modelsFolderError(folder: string, err: unknown): Da2enError {
   const code = codeOf(err);
   const reason = (code !== undefined && Object.hasOwn(REASONS, code) ? REASONS[code] : code) ?? (err as Error).message;
   const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run the same command again (a download resumes), or give' : 'give';
-  return new Da2enError('output', `cannot write in the models folder ${folder} (${reason}); ${fix} another models folder with --models-dir or DA2EN_MODELS_DIR`, { cause: err });
+  return new Da2enError('output', `cannot write in the models folder ${folder} (${reason}); ${fix} another models folder with ${SETTING_WORDS.modelsDir} or DA2EN_MODELS_DIR`, { cause: err, settings: ['modelsDir'] });
 }
