@@ -25,7 +25,7 @@ import { DEFAULT_DTYPE } from '../../engine/defaults.js';
 import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.js';
 import { modelMemoryId } from '../../engine/model-store/memory-id.js';
 import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
-import { checkOutputsOnDisk, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
+import { checkOutputsOnDisk, pipedOutputNote, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import { writesToTerminal } from '../terminal-output.js';
 import type { CliContext } from '../context.js';
@@ -209,6 +209,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.
   for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
+  // Once the inputs and outputs are known good (a bad input is still its one line), before the model loads.
+  const piped = pipedOutputNote({ ...args, stdoutIsTTY: Boolean(ctx.stdout.isTTY) }, plans);
+  if (piped !== undefined) ctx.log(piped);
 
   // By default, no bar when an output goes to the terminal (standard output there, or a file that is
   // that terminal: `-o /dev/stdout`, `-o /dev/tty`): the bar and the text would share the screen's
