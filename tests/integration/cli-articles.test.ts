@@ -178,7 +178,7 @@ describe('URL failures: one line, their own exit code, no output', () => {
     expect([html.code, html.stderr.trim()]).toEqual([7, `da2en: ${url}: no article text found in the page; to translate all of its text, pass --input-format text`]);
     const md = await translate(url, ['--format', 'json', '--input-format', 'md']);
     expect(md.code).toBe(2);
-    expect(md.stderr).toMatch(/a URL is fetched as a web page, not read as Markdown/);
+    expect(md.stderr).toMatch(/the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md/);
     expect(md.files).toEqual([]);
   });
 
