@@ -6,7 +6,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { Da2enError } from '../errors.js';
 import { decodeBytes, DecodeError, notTextError, type InputEncoding } from './decode-text.js';
-import type { Article } from '../input/article.js';
+import type { Article, ArticleProvenance } from '../input/article.js';
 import { InputFileError } from '../input/errors.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
 import { DEFAULT_MAX_BYTES } from '../input/fetch/limits.js';
@@ -122,8 +122,14 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
 }
 
-/** A URL's answer as readUrl reads it: an article (a web page, a Markdown answer), or plain text, to be read as a text file is. */
-export type UrlInput = { article: Article; inputFormat: 'url' | 'md' } | { text: TextAnswer };
+/** Where a URL's answer came from, its URLs with their credentials hidden (an article keeps the same in its provenance). */
+export type UrlProvenance = Required<Pick<ArticleProvenance, 'url' | 'fetchedAt'>> & Pick<ArticleProvenance, 'finalUrl'>;
+
+/**
+ * A URL's answer as readUrl reads it: an article (a web page, a Markdown answer), or plain text, to
+ * be read as a text file is (with where it came from: the server's metadata says it).
+ */
+export type UrlInput = { article: Article; inputFormat: 'url' | 'md' } | { text: TextAnswer; provenance: UrlProvenance };
 
 /**
  * A URL read as `as` (--input-format) asks. By its Content-Type: a web page is its article (with
@@ -153,14 +159,10 @@ export async function readUrl(url: string, as: InputFormat | 'auto', options: Re
     return { article: noted(article, options), inputFormat: 'url' };
   }
   const answer = textAnswer(page.body, page.contentType, encoding);
-  if ((as === 'text' || as === 'md' ? as : kind) === 'text') return { text: answer };
-  const article = await articleFromBytes(answer.bytes, redactUrl(url), 'md', { encoding: answer.encoding, ...(options.onNote ? { onNote: options.onNote } : {}), parser, ...(signal ? { signal } : {}) });
-  article.provenance = {
-    ...article.provenance,
-    url: redactUrl(url),
-    ...(page.finalUrl !== url ? { finalUrl: redactUrl(page.finalUrl) } : {}),
-    fetchedAt: page.fetchedAt,
-  };
+  const provenance: UrlProvenance = { url: redactUrl(url), ...(page.finalUrl !== url ? { finalUrl: redactUrl(page.finalUrl) } : {}), fetchedAt: page.fetchedAt };
+  if ((as === 'text' || as === 'md' ? as : kind) === 'text') return { text: answer, provenance };
+  const article = await articleFromBytes(answer.bytes, provenance.url, 'md', { encoding: answer.encoding, ...(options.onNote ? { onNote: options.onNote } : {}), parser, ...(signal ? { signal } : {}) });
+  article.provenance = { ...article.provenance, ...provenance };
   return { article, inputFormat: 'md' };
 }
 
