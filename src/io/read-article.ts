@@ -89,7 +89,7 @@ function named(err: unknown, name: string): unknown {
 const EMPTY = 'empty (nothing but white space or invisible characters); nothing to translate';
 
 /** Blocks the model is given: code is shown as it is, never translated. */
-function hasTextToTranslate(article: Article): boolean {
+export function hasTextToTranslate(article: Article): boolean {
   return article.blocks.some((b) => b.type !== 'code' && !isBlank(b.text));
 }
 

@@ -3,7 +3,8 @@
  * answers, read as the CLI reads a URL (src/io/read-article.ts readUrl: a web page's article, a
  * text/markdown answer as Markdown, a text/plain one as text; anything else refused), fetched under
  * the server's fetch policy: the same limits as the CLI, and no private address unless the server
- * was started with --allow-private-fetch.
+ * was started with --allow-private-fetch. `input_format` chooses otherwise, as --input-format does
+ * for the CLI.
  */
 import type { DocumentMetadata } from '../document/types.js';
 import type { Article } from '../input/article.js';
@@ -14,11 +15,11 @@ import { redactUrl } from '../input/fetch/redact-url.js';
 import type { ArticleParser } from '../input/parse-article.js';
 import { decodeBytes, DecodeError } from '../io/decode-text.js';
 import type { TextAnswer } from '../io/fetched-text.js';
-import { readUrl } from '../io/read-article.js';
+import { hasTextToTranslate, readUrl } from '../io/read-article.js';
 import { removeNuls } from '../nul-characters.js';
 import { isBlank } from '../segmentation/normalize.js';
 import { isPublicAddress } from './address-policy.js';
-import type { ArticleBody, ServerContext } from './context.js';
+import type { ApiInputFormat, ArticleBody, ServerContext } from './context.js';
 import { HttpError, toHttpError } from './http-error.js';
 
 export type ArticleInput =
@@ -26,9 +27,27 @@ export type ArticleInput =
   | { kind: 'text'; text: string; metadata?: DocumentMetadata }
   | { kind: 'article'; article: Article; inputFormat: 'html' | 'url' | 'md' };
 
+/** input_format's values, in the order a 400 lists them. */
+export const API_INPUT_FORMATS: readonly ApiInputFormat[] = ['auto', 'text', 'html', 'md'];
+
 /** Characters of text an article holds (what the character limit counts). */
 export function articleChars(article: Article): number {
   return article.title.length + article.blocks.reduce((n, b) => n + b.text.length, 0);
+}
+
+/**
+ * Refuses an input_format that does not fit the field it would read (before the request takes a
+ * place in the queue): the html field is a web page, never Markdown, and a page sent as text goes
+ * in the html field. A URL's answer is only known once fetched (readUrl refuses what does not fit).
+ */
+export function checkInputFormat(body: ArticleBody): void {
+  const as = body.input_format ?? 'auto';
+  if (body.html !== undefined && as === 'md') {
+    throw new HttpError(400, 'Invalid request: the html field is read as a web page, not as Markdown; send Markdown in the "text" field with "input_format": "md"');
+  }
+  if (body.text !== undefined && as === 'html') {
+    throw new HttpError(400, 'Invalid request: "input_format": "html" reads a web page; send the page in the "html" field instead of "text"');
+  }
 }
 
 function checkUrl(url: string): void {
@@ -51,10 +70,24 @@ async function answerText(answer: TextAnswer, name: string): Promise<string> {
   return text;
 }
 
+/** The text field, as text or (`md`) as Markdown, parsed off the event loop. */
+async function textInput(text: string, as: ApiInputFormat, ctx: ServerContext, signal: AbortSignal): Promise<ArticleInput> {
+  if (as !== 'md') return { kind: 'text', text };
+  const article = await ctx.parseMarkdown(text, 'the text field', signal);
+  // As a Markdown file of front matter or code alone: a header and nothing else would look like a lost article.
+  if (!hasTextToTranslate(article)) throw new InputFileError('the text field', 'no text to translate (front matter, rules, images without alt text and code blocks are not translated)');
+  return { kind: 'article', article, inputFormat: 'md' };
+}
+
 export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, signal: AbortSignal): Promise<ArticleInput> {
+  const as = body.input_format ?? 'auto';
   try {
-    if (body.text !== undefined) return { kind: 'text', text: body.text };
-    if (body.html !== undefined) return { kind: 'article', article: await ctx.extractArticle(body.html, { inputName: 'the html field' }, signal), inputFormat: 'html' };
+    if (body.text !== undefined) return await textInput(body.text, as, ctx, signal);
+    if (body.html !== undefined) {
+      // `text`: all of the page's visible text, as --input-format text reads a URL's page.
+      const article = await ctx.extractArticle(body.html, { inputName: 'the html field', ...(as === 'text' ? { wholePage: true } : {}) }, signal);
+      return { kind: 'article', article, inputFormat: 'html' };
+    }
     if (body.url === undefined) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
     if (!ctx.fetch.enabled) throw new HttpError(403, 'URL input is disabled on this server (--no-fetch)');
     checkUrl(body.url);
@@ -70,8 +103,8 @@ export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, si
     const parser: ArticleParser = {
       parse: (job) => (job.job === 'html' ? ctx.extractArticle(job.html, job.options, signal) : ctx.parseMarkdown(job.text, job.inputName, signal)),
     };
-    // No field says how to read the answer: its Content-Type does, as for the CLI without --input-format.
-    const read = await readUrl(body.url, 'auto', { fetch: options, parser, signal });
+    // By its Content-Type unless input_format says otherwise, as for the CLI's --input-format.
+    const read = await readUrl(body.url, as, { fetch: options, parser, signal });
     if ('article' in read) return { kind: 'article', ...read };
     return { kind: 'text', text: await answerText(read.text, read.provenance.url), metadata: read.provenance };
   } catch (err) {

@@ -21,7 +21,7 @@ import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
-import { articleChars, loadArticleInput } from './article-input.js';
+import { API_INPUT_FORMATS, articleChars, checkInputFormat, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
 import { NOSNIFF, articleCsp } from './security-headers.js';
 
@@ -40,6 +40,7 @@ const bodySchema = {
     text: { type: 'string' },
     html: { type: 'string' },
     url: { type: 'string', maxLength: 2048 },
+    input_format: { type: 'string', enum: API_INPUT_FORMATS },
     render: { type: 'array', maxItems: 5, items: { type: 'string', enum: ['html', 'md', 'txt', 'en', 'json'] } },
     api_key: { type: 'string' },
   },
@@ -60,7 +61,12 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schemaErrorFormatter: (errors, dataVar) => {
         const e = errors[0]!;
         const field = `${dataVar}${e.instancePath.replace(/\//g, '.')}`;
-        const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+        const extra =
+          e.keyword === 'additionalProperties'
+            ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+            : e.keyword === 'enum'
+              ? `: ${(e.params as { allowedValues: readonly string[] }).allowedValues.join(', ')}`
+              : '';
         return new HttpError(400, `Invalid request: ${field} ${e.message ?? 'is invalid'}${extra}`);
       },
     },
@@ -72,6 +78,7 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = request.body;
       const given = (['text', 'html', 'url'] as const).filter((k) => body[k] !== undefined);
       if (given.length !== 1) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
+      checkInputFormat(body);
       // Text is checked now; a page once its article is extracted (markup is not translation work: the body limit bounds it).
       if (body.text !== undefined) {
         // As the CLI refuses an empty file: an answer with no paragraphs would look like a lost article.
