@@ -1,15 +1,18 @@
 /**
- * `da2en serve`'s /v1/articles: how its input is read. `input_format` chooses as the CLI's
- * --input-format does (auto, text, html, md), passed to the library's readUrl for a URL (here a
- * loopback site). The real engine: the echo builder model, which copies its input.
+ * `da2en serve`'s /v1/articles: how its input is read, and what reading it found. `input_format`
+ * chooses as the CLI's --input-format does (auto, text, html, md), passed to the library's readUrl
+ * for a URL (here a loopback site); decoding and reading notices (Windows-1252 detected, NULs
+ * removed) reach the client. The real engine: the echo builder model, which copies its input.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CP1252_NOTICE } from '../../src/io/decode-text.js';
 import type { ServerEngine } from '../../src/server/engine.js';
-import { page } from '../helpers/news-server.js';
+import { encodeWindows1252, page } from '../helpers/news-server.js';
 import { echoEngine, listen, postJson, type JsonBody, type RunningServer } from '../helpers/test-server.js';
 
+const TEXT = 'Færgerne sejler igen\n\nStormen er ovre, og færgerne til Bornholm sejler igen i dag.\n';
 const MARKDOWN = '# Færgerne sejler igen\n\nStormen er **ovre**.\n\n- Bornholm\n- Ærø\n';
 const MARKDOWN_PARAGRAPHS = [
   ['heading', 'Færgerne sejler igen'],
@@ -23,9 +26,12 @@ const ROUTES: Record<string, [string, Buffer | string]> = {
   '/noter.md': ['text/markdown; charset=utf-8', MARKDOWN],
   '/forside': ['text/html; charset=utf-8', page('front-page.html')],
   '/side': ['text/html; charset=utf-8', page('dr-like.html')],
+  '/uden-charset.txt': ['text/plain', encodeWindows1252(TEXT)],
+  '/uden-charset.html': ['text/html', encodeWindows1252(page('dr-like.html').replace(/<meta charset[^>]*>/i, ''))],
+  '/nul.txt': ['text/plain; charset=utf-8', 'Stormen er ovre.\u0000\n'],
 };
 
-describe('da2en serve: /v1/articles input_format', () => {
+describe('da2en serve: /v1/articles input_format and notices', () => {
   let engine: ServerEngine;
   let site: http.Server;
   let base: string;
@@ -97,5 +103,41 @@ describe('da2en serve: /v1/articles input_format', () => {
       const r = await articles(body);
       expect([r.status, r.json], JSON.stringify(body)).toEqual([400, { error }]);
     }
+  });
+
+  it('notices from reading reach the client: the JSON answer, the stream (start and done), the X-Da2en-Notices header', async () => {
+    const text = await articles({ url: `${base}/uden-charset.txt` });
+    expect(text.status, JSON.stringify(text.json)).toBe(200);
+    expect(text.json.notices).toEqual([CP1252_NOTICE]);
+    expect(JSON.parse(text.headers.get('x-da2en-notices')!)).toEqual([CP1252_NOTICE]);
+    expect(text.json.paragraphs[1].source).toBe('Stormen er ovre, og færgerne til Bornholm sejler igen i dag.');
+
+    const pageAnswer = await articles({ url: `${base}/uden-charset.html` });
+    expect(pageAnswer.status, JSON.stringify(pageAnswer.json)).toBe(200);
+    expect(pageAnswer.json.notices).toEqual([CP1252_NOTICE]);
+
+    const nul = await articles({ url: `${base}/nul.txt` });
+    expect(nul.json.notices).toEqual(['removed 1 NUL character(s)']);
+    expect((await articles({ text: 'Stormen\u0000 er ovre.' })).json.notices).toEqual(['removed 1 NUL character(s)']);
+
+    // Nothing found: no notices field, no header (the answer is the CLI's JSON as it was).
+    const clean = await articles({ url: `${base}/noter.md` });
+    expect(clean.json).not.toHaveProperty('notices');
+    expect(clean.headers.get('x-da2en-notices')).toBeNull();
+
+    const streamed = await fetch(`${server.url}/v1/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify({ url: `${base}/uden-charset.txt` }),
+    });
+    const events = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ event: 'start', notices: [CP1252_NOTICE] });
+    expect(events.at(-1)).toMatchObject({ event: 'done', notices: [CP1252_NOTICE] });
+
+    // A rendered file is the file as it is: the notices come in the header.
+    const file = await fetch(`${server.url}/v1/articles?format=md`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${base}/uden-charset.txt` }) });
+    expect(file.status).toBe(200);
+    expect(JSON.parse(file.headers.get('x-da2en-notices')!)).toEqual([CP1252_NOTICE]);
+    expect(await file.text()).not.toContain('Windows-1252');
   });
 });
