@@ -9,19 +9,18 @@
  */
 import type { DocumentMetadata } from '../document/types.js';
 import type { Article } from '../input/article.js';
-import { inputUserError } from '../errors.js';
-import { InputFileError, NoArticleError, UndecodablePageError } from '../input/errors.js';
+import { InputFileError } from '../input/errors.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
-import { redactUrl } from '../input/fetch/redact-url.js';
 import type { ArticleParser } from '../input/parse-article.js';
-import { decodeBytes, DecodeError } from '../io/decode-text.js';
+import { decodeBytes } from '../io/decode-text.js';
 import type { TextAnswer } from '../io/fetched-text.js';
 import { hasTextToTranslate, readUrl } from '../io/read-article.js';
 import { nulsRemovedNote, removeNuls } from '../nul-characters.js';
 import { isBlank } from '../segmentation/normalize.js';
 import { isPublicAddress } from './address-policy.js';
 import type { ApiInputFormat, ArticleBody, ServerContext } from './context.js';
-import { HttpError, toHttpError } from './http-error.js';
+import { HttpError } from './http-error.js';
+import { inputHttpError } from './input-errors.js';
 
 type ReadInput =
   /** `metadata`: a URL's plain-text answer, where it came from. */
@@ -130,23 +129,6 @@ export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, si
     return { kind: 'text', text: await answerText(read.text, read.provenance.url, onNote), metadata: read.provenance, notices };
   } catch (err) {
     if (err instanceof HttpError || signal.aborted) throw err;
-    // A text or Markdown answer's bytes that are not text (the Markdown reader's error wraps the decoder's).
-    const decoding = err instanceof DecodeError ? err : (err as Error | undefined)?.cause;
-    if (body.url !== undefined && decoding instanceof DecodeError) {
-      // Its advice ("pass --encoding cp1252") names a CLI option an HTTP client does not have: the reason alone, and the server's way out.
-      throw new HttpError(400, `${redactUrl(body.url)} ${decoding.message.split('; ')[0]!}; send its text, decoded, in the "text" field`, {}, { cause: err });
-    }
-    if (err instanceof NoArticleError) {
-      throw new HttpError(422, `${err.input}: no article text found in the page; send its text in the "text" field to translate all of it`, {}, { cause: err });
-    }
-    if (err instanceof UndecodablePageError) {
-      throw new HttpError(400, `${err.input}: not valid UTF-8 and no charset declared (first bad byte at offset ${err.offset}); send the page's text, decoded, in the "html" field`, {}, { cause: err });
-    }
-    if (err instanceof InputFileError) {
-      // A Markdown or text answer with nothing to translate in it: as a page without an article.
-      throw new HttpError(422, err.message, {}, { cause: err });
-    }
-    // A fetch failure or a page without an article: its own status (502/504/403/422) and one line.
-    throw toHttpError(inputUserError(err));
+    throw inputHttpError(err, body);
   }
 }

@@ -2,7 +2,8 @@
  * `da2en serve`'s /v1/articles: how its input is read, and what reading it found. `input_format`
  * chooses as the CLI's --input-format does (auto, text, html, md), passed to the library's readUrl
  * for a URL (here a loopback site); decoding and reading notices (Windows-1252 detected, NULs
- * removed) reach the client. The real engine: the echo builder model, which copies its input.
+ * removed) reach the client; and refusals are worded for an HTTP client from the library errors'
+ * data, not with the CLI's advice. The real engine: the echo builder model, which copies its input.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,12 +27,13 @@ const ROUTES: Record<string, [string, Buffer | string]> = {
   '/noter.md': ['text/markdown; charset=utf-8', MARKDOWN],
   '/forside': ['text/html; charset=utf-8', page('front-page.html')],
   '/side': ['text/html; charset=utf-8', page('dr-like.html')],
+  '/data.json': ['application/json', '{"tekst":"Hej"}'],
   '/uden-charset.txt': ['text/plain', encodeWindows1252(TEXT)],
   '/uden-charset.html': ['text/html', encodeWindows1252(page('dr-like.html').replace(/<meta charset[^>]*>/i, ''))],
   '/nul.txt': ['text/plain; charset=utf-8', 'Stormen er ovre.\u0000\n'],
 };
 
-describe('da2en serve: /v1/articles input_format and notices', () => {
+describe('da2en serve: /v1/articles input_format, notices and errors worded for HTTP', () => {
   let engine: ServerEngine;
   let site: http.Server;
   let base: string;
@@ -139,5 +141,22 @@ describe('da2en serve: /v1/articles input_format and notices', () => {
     expect(file.status).toBe(200);
     expect(JSON.parse(file.headers.get('x-da2en-notices')!)).toEqual([CP1252_NOTICE]);
     expect(await file.text()).not.toContain('Windows-1252');
+  });
+
+  it('refusals are worded for an HTTP client (no CLI options), with the statuses they had', async () => {
+    const cases: [unknown, number, string][] = [
+      [{ url: `${base}/data.json` }, 502, `${base}/data.json: the server sent application/json, which is not a web page, plain text or Markdown; send the article's text in the "text" field`],
+      [
+        { url: `${base}/artikel.txt`, input_format: 'html' },
+        502,
+        `${base}/artikel.txt: the server sent text/plain, not the HTML page "input_format": "html" asks for; leave input_format out to read a plain-text or Markdown answer as such`,
+      ],
+      [{ url: `${base}/side`, input_format: 'md' }, 400, `${base}/side: the server sent an HTML page, which is read as a web page, not as Markdown; leave out "input_format": "md"`],
+      [{ url: `${base}/forside` }, 422, `${base}/forside: no article text found in the page; to translate all of its text, set "input_format": "text"`],
+    ];
+    for (const [body, status, error] of cases) {
+      const r = await articles(body);
+      expect([r.status, r.json], JSON.stringify(body)).toEqual([status, { error }]);
+    }
   });
 });
