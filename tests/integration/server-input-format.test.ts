@@ -31,6 +31,7 @@ const ROUTES: Record<string, [string, Buffer | string]> = {
   '/uden-charset.txt': ['text/plain', encodeWindows1252(TEXT)],
   '/uden-charset.html': ['text/html', encodeWindows1252(page('dr-like.html').replace(/<meta charset[^>]*>/i, ''))],
   '/nul.txt': ['text/plain; charset=utf-8', 'Stormen er ovre.\u0000\n'],
+  '/skadet.html': ['text/html; charset=utf-8', encodeWindows1252(page('dr-like.html'))],
 };
 
 describe('da2en serve: /v1/articles input_format, notices and errors worded for HTTP', () => {
@@ -117,6 +118,11 @@ describe('da2en serve: /v1/articles input_format, notices and errors worded for 
     const pageAnswer = await articles({ url: `${base}/uden-charset.html` });
     expect(pageAnswer.status, JSON.stringify(pageAnswer.json)).toBe(200);
     expect(pageAnswer.json.notices).toEqual([CP1252_NOTICE]);
+
+    // A page that declares UTF-8 and is not: read as a browser shows it, with U+FFFD for its bad bytes (lossy), and said.
+    const lossy = await articles({ url: `${base}/skadet.html` });
+    expect(lossy.status, JSON.stringify(lossy.json)).toBe(200);
+    expect(lossy.json.notices).toEqual([expect.stringMatching(/^declares UTF-8 but is not valid UTF-8 \(first bad byte at offset \d+\): bad bytes read as U\+FFFD/)]);
 
     const nul = await articles({ url: `${base}/nul.txt` });
     expect(nul.json.notices).toEqual(['removed 1 NUL character(s)']);
