@@ -29,12 +29,18 @@ export function checkInputEncoding(encoding: unknown): InputEncoding {
   return encoding as InputEncoding;
 }
 
-/** Bytes that are not text in the chosen encoding; the message reads after the input's name. */
+/**
+ * Bytes that are not text in the chosen encoding; the message reads after the input's name.
+ * `problem` is what is wrong without the advice that follows it in the message ("; pass --encoding
+ * cp1252"), for front ends whose users have another way out (the server's clients).
+ */
 export class DecodeError extends Da2enError {
   override readonly name: string = 'DecodeError';
+  readonly problem: string;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; problem?: string }) {
     super('input', message, options);
+    this.problem = options?.problem ?? message;
   }
 }
 
@@ -101,7 +107,10 @@ export function notTextError(bytes: Uint8Array): DecodeError | null {
   const binary = sniffBinary(bytes);
   if (binary === null) return null;
   const utf16 = binary === 'binary data' ? sniffBomlessUtf16(bytes) : null;
-  if (utf16) return new DecodeError(`looks like ${utf16 === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} text without a byte order mark; pass --encoding ${utf16}`);
+  if (utf16) {
+    const problem = `looks like ${utf16 === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} text without a byte order mark`;
+    return new DecodeError(`${problem}; pass --encoding ${utf16}`, { problem });
+  }
   return new DecodeError(`looks like ${binary}, not a text file`);
 }
 
@@ -188,7 +197,8 @@ function incompleteUtf16Tail(bytes: Uint8Array, start: number, le: boolean): Uin
 }
 
 function invalidUtf8(offset: number, cause: unknown): DecodeError {
-  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`, { cause });
+  const problem = `is not valid UTF-8 (first bad byte at offset ${offset})`;
+  return new DecodeError(`${problem}; if it is Windows-1252 (or Latin-1), pass --encoding cp1252`, { cause, problem });
 }
 
 function invalidUtf16(le: boolean, offset: number, cause: unknown): DecodeError {

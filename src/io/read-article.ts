@@ -89,7 +89,7 @@ function named(err: unknown, name: string): unknown {
 const EMPTY = 'empty (nothing but white space or invisible characters); nothing to translate';
 
 /** Blocks the model is given: code is shown as it is, never translated. */
-function hasTextToTranslate(article: Article): boolean {
+export function hasTextToTranslate(article: Article): boolean {
   return article.blocks.some((b) => b.type !== 'code' && !isBlank(b.text));
 }
 
@@ -131,6 +131,14 @@ export type UrlProvenance = Required<Pick<ArticleProvenance, 'url' | 'fetchedAt'
  */
 export type UrlInput = { article: Article; inputFormat: 'url' | 'md' } | { text: TextAnswer; provenance: UrlProvenance };
 
+/** A URL asked to be read as Markdown that answered a web page (a usage error: the CLI's exit 2); `url` answered, its credentials hidden. */
+export class PageNotMarkdownError extends Da2enError {
+  override readonly name: string = 'PageNotMarkdownError';
+  constructor(readonly url: string) {
+    super('usage', `${url}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md`);
+  }
+}
+
 /**
  * A URL read as `as` (--input-format) asks. By its Content-Type: a web page is its article (with
  * `text`, all of its visible text), a text/plain answer is text and a text/markdown one Markdown;
@@ -148,7 +156,7 @@ export async function readUrl(url: string, as: InputFormat | 'auto', options: Re
   const kind = responseKind(page.contentType, page.body);
   const { encoding = 'auto', parser = parseHere, signal } = options;
   if (kind === 'html' && as === 'md') {
-    throw new Da2enError('usage', `${redactUrl(page.finalUrl)}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md`);
+    throw new PageNotMarkdownError(redactUrl(page.finalUrl));
   }
   if (kind === 'html' || kind === undefined || as === 'html') {
     // Not HTML here (a PDF, JSON, or text asked to be a page): refused as not an HTML page.

@@ -11,6 +11,11 @@
  *
  * `?format=html|md|txt|en|json` answers with that rendered file instead of the JSON document, and
  * instead of the stream: a format given wins over the Accept header.
+ *
+ * What reading the input found and fixed (Windows-1252 detected, NULs removed: the notices the CLI
+ * says on stderr) is added where it cannot change a file: a `notices` array in the JSON answer and
+ * in the stream's `start` and `done` events, and the X-Da2en-Notices header (a JSON array) on
+ * every answer that is not streamed. No notices: none of these.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { BilingualDocument, DocumentMetadata, SourceDocument } from '../document/types.js';
@@ -21,7 +26,7 @@ import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
-import { articleChars, loadArticleInput } from './article-input.js';
+import { API_INPUT_FORMATS, articleChars, checkInputFormat, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
 import { NOSNIFF, articleCsp } from './security-headers.js';
 
@@ -40,6 +45,7 @@ const bodySchema = {
     text: { type: 'string' },
     html: { type: 'string' },
     url: { type: 'string', maxLength: 2048 },
+    input_format: { type: 'string', enum: API_INPUT_FORMATS },
     render: { type: 'array', maxItems: 5, items: { type: 'string', enum: ['html', 'md', 'txt', 'en', 'json'] } },
     api_key: { type: 'string' },
   },
@@ -60,7 +66,12 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schemaErrorFormatter: (errors, dataVar) => {
         const e = errors[0]!;
         const field = `${dataVar}${e.instancePath.replace(/\//g, '.')}`;
-        const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+        const extra =
+          e.keyword === 'additionalProperties'
+            ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+            : e.keyword === 'enum'
+              ? `: ${(e.params as { allowedValues: readonly string[] }).allowedValues.join(', ')}`
+              : '';
         return new HttpError(400, `Invalid request: ${field} ${e.message ?? 'is invalid'}${extra}`);
       },
     },
@@ -72,6 +83,7 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = request.body;
       const given = (['text', 'html', 'url'] as const).filter((k) => body[k] !== undefined);
       if (given.length !== 1) throw new HttpError(400, 'Invalid request: give exactly one of text, html or url');
+      checkInputFormat(body);
       // Text is checked now; a page once its article is extracted (markup is not translation work: the body limit bounds it).
       if (body.text !== undefined) {
         // As the CLI refuses an empty file: an answer with no paragraphs would look like a lost article.
@@ -93,16 +105,18 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
             ? withMetadata(await ctx.engine.segment(input.text), input.metadata)
             : withInputFormat(await ctx.engine.segmentArticle(input.article), input.inputFormat);
         signal.throwIfAborted();
+        const notices = input.notices.length > 0 ? { notices: input.notices } : {};
         if (streaming) {
-          await streamArticle(reply, source, ctx, signal, started, body.render ?? []);
+          await streamArticle(reply, source, ctx, signal, started, body.render ?? [], notices);
           return reply;
         }
         const { document, modelCalls } = await translateWhole(source, ctx, signal, started);
         void reply.header('X-Da2en-Model-Calls', String(modelCalls));
+        if (input.notices.length > 0) void reply.header('X-Da2en-Notices', asciiJson(input.notices));
         if (format && isOutputFormat(format) && format !== 'json') {
           return reply.type(CONTENT_TYPES[format]).header('Content-Security-Policy', articleCsp(format)).send(render(format, document));
         }
-        return reply.type(CONTENT_TYPES.json).header('Content-Security-Policy', articleCsp('json')).send(JSON.stringify(toJsonObject(document)));
+        return reply.type(CONTENT_TYPES.json).header('Content-Security-Policy', articleCsp('json')).send(JSON.stringify({ ...toJsonObject(document), ...notices }));
       } catch (err) {
         if (reply.raw.headersSent) return reply;
         if (signal.aborted) throw ctx.abortError(signal);
@@ -110,6 +124,11 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
     },
   );
+}
+
+/** JSON with every character outside ASCII escaped: a header value carries bytes, not text. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function withInputFormat(source: SourceDocument, inputFormat: 'html' | 'url' | 'md'): SourceDocument {
@@ -129,7 +148,7 @@ async function translateWhole(source: SourceDocument, ctx: ServerContext, signal
 }
 
 /** NDJSON events written straight to the socket as paragraphs finish (see the file comment). */
-async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, files: readonly OutputFormat[]): Promise<void> {
+async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, files: readonly OutputFormat[], notices: { notices?: string[] }): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   // Hijacked: the app's onSend hook does not run for this answer, so it sets its own headers.
@@ -138,11 +157,11 @@ async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: S
   const send = (event: Record<string, unknown>) => {
     if (!raw.destroyed) raw.write(`${JSON.stringify(event)}\n`);
   };
-  send({ event: 'start', paragraphs: source.paragraphs.length, title: { source: source.title }, metadata: source.metadata });
+  send({ event: 'start', paragraphs: source.paragraphs.length, title: { source: source.title }, metadata: source.metadata, ...notices });
   try {
     const { document, modelCalls } = await translateWhole(source, ctx, signal, started, (paragraph) => send({ event: 'paragraph', paragraph }));
     const rendered = Object.fromEntries(files.map((f) => [f, render(f, document)]));
-    send({ event: 'done', document: toJsonObject(document), modelCalls, ...(files.length ? { files: rendered } : {}) });
+    send({ event: 'done', document: toJsonObject(document), modelCalls, ...(files.length ? { files: rendered } : {}), ...notices });
   } catch (err) {
     const http = signal.aborted ? ctx.abortError(signal) : err instanceof HttpError ? err : new HttpError(500, `Cannot translate text: ${(err as Error).message}`);
     send({ event: 'error', status: http.status, error: http.message });

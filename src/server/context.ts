@@ -21,10 +21,14 @@ export interface FetchPolicy {
   maxRedirects?: number;
 }
 
+/** How /v1/articles reads its input (the CLI's --input-format, less `url`: the url field says that). */
+export type ApiInputFormat = 'auto' | 'text' | 'html' | 'md';
+
 export interface ArticleBody {
   text?: string;
   html?: string;
   url?: string;
+  input_format?: ApiInputFormat;
   /** Rendered files to include in the stream's `done` event (for the reading page's downloads). */
   render?: OutputFormat[];
   api_key?: string;

@@ -115,7 +115,8 @@ describe('da2en serve: /v1/articles with a URL that answers text or Markdown', (
 
   it('still refused: an answer that is not text (502), text with nothing to translate (422), text that is not in its charset (400), one line each', async () => {
     const cases: [string, number, string][] = [
-      ['/data.json', 502, `${base}/data.json: the server sent application/json, not an HTML page; save the text and pass the file instead`],
+      // Not "… save the text and pass the file instead", the CLI's way out.
+      ['/data.json', 502, `${base}/data.json: the server sent application/json, which is not a web page, plain text or Markdown; send the article's text in the "text" field`],
       ['/tom.txt', 422, `${base}/tom.txt: the server sent no text (nothing but white space or invisible characters); nothing to translate`],
       ['/kun-kode.md', 422, `${base}/kun-kode.md: no text to translate (front matter, rules, images without alt text and code blocks are not translated)`],
       // Not "… pass --encoding cp1252", an option an HTTP client does not have.

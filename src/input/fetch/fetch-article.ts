@@ -55,9 +55,9 @@ export async function fetchHtml(url: string, options: FetchPageOptions = {}, cha
 /** A fetched page checked to be HTML and decoded, as fetchHtml gives it. */
 export function htmlOfPage(page: FetchedPage, charset?: string): FetchedHtml {
   if (!isHtmlResponse(page.contentType, page.body)) {
-    const what = page.contentType.split(';')[0]!.trim() || 'something that is not HTML';
+    const contentType = page.contentType.split(';')[0]!.trim();
     const shown = redactUrl(page.finalUrl);
-    throw new FetchError('not-html', shown, `${shown}: the server sent ${what}, not an HTML page; save the text and pass the file instead`);
+    throw new FetchError('not-html', shown, `${shown}: the server sent ${contentType || 'something that is not HTML'}, not an HTML page; save the text and pass the file instead`, { contentType });
   }
   const { text, notes } = decodeHtml(page.body, charset ? `text/html; charset=${charset}` : page.contentType, redactUrl(page.url));
   return { url: page.url, finalUrl: page.finalUrl, fetchedAt: page.fetchedAt, html: text, notes };

@@ -36,11 +36,14 @@ export class FetchError extends Error {
     /** The URL that failed, its credentials hidden as in the message (redact-url.ts). */
     readonly url: string,
     message: string,
-    options: { cause?: unknown; status?: number } = {},
+    options: { cause?: unknown; status?: number; contentType?: string } = {},
   ) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     if (options.status !== undefined) this.status = options.status;
+    if (options.contentType !== undefined) this.contentType = options.contentType;
   }
   /** The HTTP status, for the status kinds. */
   readonly status?: number;
+  /** For `not-html`: the media type the server sent ('' when it named none), so a front end can word its own advice. */
+  readonly contentType?: string;
 }
