@@ -20,6 +20,7 @@ import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
 import { cliMessage } from '../setting-words.js';
+import { articleCountsLine } from './article-counts.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
@@ -314,9 +315,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (!looksDanish(frame.metadata.detectedLanguage)) {
         ctx.log(`${noticeName(plan.input)}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
-      ctx.verbose(
-        `${noticeName(plan.input)}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
-      );
+      ctx.verbose(`${noticeName(plan.input)}: ${articleCountsLine(paragraphs, stats, frame.timings.translateMs)}`);
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const ranAs = translator.decoding['generation'];
       const finishedKey = !memory || ranAs === expectedGeneration ? finishedKeys.get(plan.input) : finishedInputKeys([plan], articles, scans, args, ranAs).get(plan.input);

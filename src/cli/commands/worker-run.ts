@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { jobEngine } from './job-engine.js';
 import type { WorkerArgs } from './worker-options.js';
 import { workerSummaryLine } from './worker-summary.js';
+import { articleCountsLine } from './article-counts.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
   // As the other queue commands do, and before the model loads: a wrong --redis is one line, not a silent wait.
@@ -38,9 +39,7 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
         totals = { translated: totals.translated + r.stats.modelChunks, cached: totals.cached + r.stats.cachedChunks, calls: totals.calls + r.stats.modelCalls };
         const left = r.superseded ?? [];
         if (left.length > 0) ctx.log(`${job.data.name}: ${left.join(', ')} left to a later-added version of the same article (not written)`);
-        ctx.verbose(
-          `${job.data.name}: ${r.paragraphs} paragraphs, ${r.stats.chunks} chunks (${r.stats.modelChunks} translated in ${r.stats.modelCalls} model calls, ${r.stats.cachedChunks} from the cache, ${r.stats.passthroughChunks} kept as is), ${(r.ms / 1000).toFixed(2)} s`,
-        );
+        ctx.verbose(`${job.data.name}: ${articleCountsLine(r.paragraphs, r.stats, r.ms)}`);
       },
       onJobFailed: (job, reason, final) => ctx.log(`${job.data?.name ?? job.id}: ${reason}${final ? '' : ' (will be retried)'}`),
       onError: (error) => ctx.verbose(`queue connection: ${error.message.split('\n')[0]}`),
