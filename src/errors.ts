@@ -55,6 +55,7 @@ export const SETTING_WORDS = {
   modelsDir: 'the modelsDir option',
   sameModel: 'the same model, dtype and models folder',
   noCache: 'without the translation memory',
+  outputFolder: 'write it into another folder',
 } as const;
 
 export type SettingName = keyof typeof SETTING_WORDS;
