@@ -6,7 +6,7 @@
 import { TextDecoder } from 'node:util';
 
 import { CP1252_NOTICE, CP1252_WINDOW, firstBadUtf8Byte, looksLikeCp1252 } from '../cp1252-detection.js';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS, type SettingName } from '../errors.js';
 
 // Text inputs and web pages detect Windows-1252 alike; these were born here and are still imported from here.
 export { CP1252_NOTICE, CP1252_WINDOW, firstBadUtf8Byte, looksLikeCp1252 } from '../cp1252-detection.js';
@@ -33,7 +33,7 @@ export function checkInputEncoding(encoding: unknown): InputEncoding {
 export class DecodeError extends Da2enError {
   override readonly name: string = 'DecodeError';
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; settings?: readonly SettingName[] }) {
     super('input', message, options);
   }
 }
@@ -101,7 +101,7 @@ export function notTextError(bytes: Uint8Array): DecodeError | null {
   const binary = sniffBinary(bytes);
   if (binary === null) return null;
   const utf16 = binary === 'binary data' ? sniffBomlessUtf16(bytes) : null;
-  if (utf16) return new DecodeError(`looks like ${utf16 === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} text without a byte order mark; pass --encoding ${utf16}`);
+  if (utf16) return new DecodeError(`looks like ${utf16 === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} text without a byte order mark; ${SETTING_WORDS.encoding} ${utf16}`, { settings: ['encoding'] });
   return new DecodeError(`looks like ${binary}, not a text file`);
 }
 
@@ -188,7 +188,7 @@ function incompleteUtf16Tail(bytes: Uint8Array, start: number, le: boolean): Uin
 }
 
 function invalidUtf8(offset: number, cause: unknown): DecodeError {
-  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`, { cause });
+  return new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), ${SETTING_WORDS.encoding} cp1252`, { cause, settings: ['encoding'] });
 }
 
 function invalidUtf16(le: boolean, offset: number, cause: unknown): DecodeError {

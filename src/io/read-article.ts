@@ -82,7 +82,7 @@ async function readAll(input: string, options: ReadArticleOptions): Promise<Buff
 
 /** A decoding error as one line naming the input, as a text input's reads (paragraph-stream.ts). */
 function named(err: unknown, name: string): unknown {
-  return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err }) : err;
+  return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err, settings: err.settings }) : err;
 }
 
 const EMPTY = 'empty (nothing but white space or invisible characters); nothing to translate';

@@ -19,7 +19,7 @@ import { Da2enError, inputUserError } from '../../errors.js';
 import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
-import { cliMessage } from '../setting-words.js';
+import { cliMessage, cliNotice } from '../setting-words.js';
 import { articleCountsLine } from './article-counts.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
@@ -190,7 +190,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           const article = await readArticle(plan.input, format, {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note) => ctx.log(`${noticeName(plan.input)}: ${note}`),
+            onNote: (note) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(note)}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
             // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
             wholePage: args.inputFormat === 'text',
@@ -206,7 +206,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (plan.input === '-' || once) continue;
       const scan = await scanInput(plan.input, { encoding: args.encoding });
       scans.set(plan.input, scan);
-      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${cliNotice(n)}`));
     }
   } finally {
     await (await parser)?.close();
@@ -309,7 +309,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
       // Said once read: standard input, a FIFO (an input read ahead said them then).
-      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
+      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(n)}`));
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {

@@ -2,6 +2,7 @@
 import { ExitCode } from '../exit-codes.js';
 import { checkRedisMemory, openRedisTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import { openMemoryOrSay } from '../open-memory.js';
+import { cliMessage } from '../setting-words.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
@@ -41,6 +42,9 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
         if (left.length > 0) ctx.log(`${job.data.name}: ${left.join(', ')} left to a later-added version of the same article (not written)`);
         ctx.verbose(`${job.data.name}: ${articleCountsLine(r.paragraphs, r.stats, r.ms)}`);
       },
+      // Reasons are kept with the jobs, which `queue status` shows: in the CLI's words, as its own errors.
+      // A full disk: the folder is the one `queue add --out-dir` gave.
+      errorWords: (error) => cliMessage(error, { outputFolder: 'add the article again with another --out-dir' }),
       onJobFailed: (job, reason, final) => ctx.log(`${job.data?.name ?? job.id}: ${reason}${final ? '' : ' (will be retried)'}`),
       onError: (error) => ctx.verbose(`queue connection: ${error.message.split('\n')[0]}`),
       // Redis gone since the check: the worker waits for it, and a SIGTERM meanwhile still stops it.
