@@ -194,6 +194,18 @@ export function planOutputs(req: PlanRequest): InputPlan[] {
   return plans;
 }
 
+/**
+ * What stderr says when standard output is a pipe but is not written to: one input goes there as
+ * text, but several would run together in it, so they are written as files beside themselves, as at
+ * a terminal. Said before the work starts, so that an empty pipe (`da2en a.txt b.txt | less`) is
+ * not a mystery; undefined where standard output gets what was asked for.
+ */
+export function pipedOutputNote(req: Pick<PlanRequest, 'output' | 'outDir' | 'stdoutIsTTY'>, plans: readonly InputPlan[]): string | undefined {
+  if (req.stdoutIsTTY || req.output !== undefined || req.outDir !== undefined || plans.length < 2) return undefined;
+  const first = plans[0]!.targets[0]!.path;
+  return `standard output takes one input; these ${plans.length} are written as files beside them (${first}, …), as they would be at a terminal: give one input for its text on standard output, or --out-dir to choose the folder`;
+}
+
 /** The i-th input of the request, with where it is on disk when that is not how it is written. */
 function inputAt(req: PlanRequest, i: number): Pick<InputPlan, 'input' | 'inputOnDisk'> {
   const input = req.inputs[i]!;

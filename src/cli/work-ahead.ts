@@ -22,6 +22,7 @@ import { defaultModelsDir, locateModel } from '../engine/model-store/locate.js';
 import { DEFAULT_MODEL_ID, QUALITY_MODELS, missingFiles, type Quality } from '../engine/model-store/model-files.js';
 import { TRANSLATE_OPTIONS } from './commands/translate.js';
 import { kebab } from './option-words.js';
+import { expandHome } from './path-options.js';
 import { CACHE_DIR_OPTIONS, ENGINE_OPTIONS, VERBOSITY_OPTIONS } from './shared-options.js';
 
 /** The options of the translate command (translateBuilder's), with yargs' own two. */
@@ -145,6 +146,11 @@ export function workAhead(args: readonly string[], env: NodeJS.ProcessEnv = proc
     const value = options.get(name);
     return typeof value === 'string' ? value : undefined;
   };
+  // As the parse will read them (path-options.ts): `--model=~/x` is a folder in the home folder.
+  const pathText = (name: string) => {
+    const value = text(name);
+    return value === undefined ? undefined : expandHome(value);
+  };
   if (options.get('help') === true || options.get('version') === true) return undefined;
 
   const threads = positiveInteger(options.get('threads'));
@@ -160,11 +166,11 @@ export function workAhead(args: readonly string[], env: NodeJS.ProcessEnv = proc
 
   const quality = text('quality');
   if (quality !== undefined && !(quality in QUALITY_MODELS)) return undefined;
-  const model = quality !== undefined ? QUALITY_MODELS[quality as Quality] : (text('model') ?? DEFAULT_MODEL_ID);
+  const model = quality !== undefined ? QUALITY_MODELS[quality as Quality] : (pathText('model') ?? DEFAULT_MODEL_ID);
   const dtype = (text('dtype') ?? DEFAULT_DTYPE) as Dtype;
   const engine = (text('engine') ?? 'auto') as EngineKind;
   if (!(ENGINE_OPTIONS.dtype.choices as readonly string[]).includes(dtype) || !(ENGINE_OPTIONS.engine.choices as readonly string[]).includes(engine)) return undefined;
-  const location = locateModel(model, text('models-dir') ?? defaultModelsDir(env));
+  const location = locateModel(model, pathText('models-dir') ?? defaultModelsDir(env));
   // A model still to download or convert is opened once it is there.
   if (missingFiles(location.dir, dtype).length > 0) return undefined;
   return { dir: location.dir, dtype, engine, ...(threads ? { intraOpThreads: threads } : {}), ...(replicas ? { replicas } : {}) };

@@ -29,6 +29,14 @@ export interface ParagraphStructure {
   depth?: number;
   /** Code: the language named on the fence. */
   lang?: string;
+  /**
+   * Markdown input: the label of the footnote definition the block is part of ("1" for `[^1]`), on
+   * every block of the note: its first paragraph (which shows the label as its prefix, "[^1]: ")
+   * and whatever follows it in the note (more paragraphs, list items, quotes, code). A note that
+   * opens with no paragraph (a list) has no block with the prefix: its first block is the first
+   * one with its label.
+   */
+  footnote?: string;
   links?: ParagraphLink[];
   /**
    * True when the kind came from the input's markup (a web page, Markdown) rather than from

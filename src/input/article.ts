@@ -42,6 +42,11 @@ export interface ArticleBlock {
   lang?: string;
   /** Footnotes: the label their references use ("1" for `[^1]`). */
   label?: string;
+  /**
+   * Every block of a footnote definition, its first paragraph included (a second paragraph, a list,
+   * a quote, code): the note's label ("1" for `[^1]`).
+   */
+  footnote?: string;
   links?: BlockLink[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Parsing a Markdown file or a web page in a worker thread that a stop ends. Some hostile inputs
- * well under the size limit keep micromark or Readability busy for tens of seconds (5,000 sibling
- * block quotes, 20,000 levels of emphasis); the CLI and a queue worker parse in a ParseThread, so
+ * well under the size limit keep micromark or Readability busy for tens of seconds (a 31 KB
+ * paragraph of "<!--", 20,000 levels of emphasis); the CLI and a queue worker parse in a ParseThread, so
  * that their own thread stays free to hear Ctrl-C, SIGTERM or a job's end, and the parse ends with them.
  */
 import type { Article } from '../input/article.js';

@@ -6,13 +6,14 @@
 import { open, readFile } from 'node:fs/promises';
 import { Da2enError } from '../errors.js';
 import { decodeBytes, DecodeError, notTextError, type InputEncoding } from './decode-text.js';
-import type { Article } from '../input/article.js';
+import type { Article, ArticleProvenance } from '../input/article.js';
 import { InputFileError } from '../input/errors.js';
 import type { FetchPageOptions } from '../input/fetch/fetch-page.js';
 import { DEFAULT_MAX_BYTES } from '../input/fetch/limits.js';
 import type { InputFormat } from '../input/input-format.js';
 import { isBlank } from '../segmentation/normalize.js';
 import { parseHere, type ArticleParser } from '../input/parse-article.js';
+import type { TextAnswer } from './fetched-text.js';
 
 export interface ReadArticleOptions {
   /** For URLs. */
@@ -119,6 +120,50 @@ export async function readArticle(input: string, format: Exclude<InputFormat, 't
   }
   const bytes = await readAll(input, options);
   return articleFromBytes(bytes, input === '-' ? 'standard input' : input, format, options);
+}
+
+/** Where a URL's answer came from, its URLs with their credentials hidden (an article keeps the same in its provenance). */
+export type UrlProvenance = Required<Pick<ArticleProvenance, 'url' | 'fetchedAt'>> & Pick<ArticleProvenance, 'finalUrl'>;
+
+/**
+ * A URL's answer as readUrl reads it: an article (a web page, a Markdown answer), or plain text, to
+ * be read as a text file is (with where it came from: the server's metadata says it).
+ */
+export type UrlInput = { article: Article; inputFormat: 'url' | 'md' } | { text: TextAnswer; provenance: UrlProvenance };
+
+/**
+ * A URL read as `as` (--input-format) asks. By its Content-Type: a web page is its article (with
+ * `text`, all of its visible text), a text/plain answer is text and a text/markdown one Markdown;
+ * `text` and `md` read either of those two as asked. Refused: a web page as Markdown (a usage
+ * error), and any other answer (a PDF, JSON; text with `html`) as not an HTML page.
+ */
+export async function readUrl(url: string, as: InputFormat | 'auto', options: ReadArticleOptions = {}): Promise<UrlInput> {
+  const [{ fetchPage }, { articleOfPage, htmlOfPage, responseKind }, { redactUrl }, { textAnswer }] = await Promise.all([
+    import('../input/fetch/fetch-page.js'),
+    import('../input/fetch/fetch-article.js'),
+    import('../input/fetch/redact-url.js'),
+    import('./fetched-text.js'),
+  ]);
+  const page = await fetchPage(url, options.fetch);
+  const kind = responseKind(page.contentType, page.body);
+  const { encoding = 'auto', parser = parseHere, signal } = options;
+  if (kind === 'html' && as === 'md') {
+    throw new Da2enError('usage', `${redactUrl(page.finalUrl)}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md`);
+  }
+  if (kind === 'html' || kind === undefined || as === 'html') {
+    // Not HTML here (a PDF, JSON, or text asked to be a page): refused as not an HTML page.
+    const html = htmlOfPage(page, encoding === 'auto' ? undefined : PAGE_CHARSETS[encoding]);
+    html.notes.forEach((note) => options.onNote?.(note));
+    const wholePage = as === 'text' ? { wholePage: true } : {};
+    const article = await articleOfPage(html, (text, extractOptions) => parser.parse({ job: 'html', html: text, options: { ...extractOptions, ...wholePage } }, signal));
+    return { article: noted(article, options), inputFormat: 'url' };
+  }
+  const answer = textAnswer(page.body, page.contentType, encoding);
+  const provenance: UrlProvenance = { url: redactUrl(url), ...(page.finalUrl !== url ? { finalUrl: redactUrl(page.finalUrl) } : {}), fetchedAt: page.fetchedAt };
+  if ((as === 'text' || as === 'md' ? as : kind) === 'text') return { text: answer, provenance };
+  const article = await articleFromBytes(answer.bytes, provenance.url, 'md', { encoding: answer.encoding, ...(options.onNote ? { onNote: options.onNote } : {}), parser, ...(signal ? { signal } : {}) });
+  article.provenance = { ...article.provenance, ...provenance };
+  return { article, inputFormat: 'md' };
 }
 
 /** A saved page's or Markdown file's bytes, already read (a queued job's), named `name` in errors. */

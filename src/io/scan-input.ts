@@ -17,8 +17,9 @@ export interface InputScan {
  * can fail (missing, a directory, binary, bad UTF-8 anywhere, empty) is found before the model
  * loads or earlier inputs are translated, and the paragraph count gives the progress bar its total.
  * Memory stays bounded by the largest paragraph. Not for standard input, which cannot be read twice.
+ * `contents`: the input's bytes, already here (a URL's plain-text answer), read under `file` as its name.
  */
-export async function scanInput(file: string, options: ParagraphStreamOptions = {}): Promise<InputScan> {
+export async function scanInput(file: string, options: ParagraphStreamOptions & { contents?: Iterable<Uint8Array> } = {}): Promise<InputScan> {
   const source = await openParagraphStream(file, { ...options, highWaterMark: 1 << 20 });
   let paragraphs = 0;
   const hash = createHash('sha256');

@@ -99,3 +99,42 @@ export function metadataEntries(doc: Pick<BilingualDocument, 'metadata' | 'model
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** Where a pair stands in a footnote: see FootnoteBlocks. */
+export interface NotePlace {
+  /** A block of a note after its first paragraph (that paragraph shows the label as its prefix, "[^1]: "). */
+  inNote: boolean;
+  /** The label of a note that opens with this block and has no first paragraph to show it (a note that is a list). */
+  opens?: string;
+}
+
+/**
+ * Follows a Markdown input's footnotes through the pairs (ParagraphStructure.footnote), for the
+ * outputs that show a note's blocks together: below its label, indented (Markdown: inside the
+ * definition). One per output file, fed every pair in order.
+ */
+export class FootnoteBlocks {
+  private label: string | undefined;
+
+  place(p: Pick<BilingualParagraph, 'footnote' | 'prefix'>): NotePlace {
+    const label = p.footnote;
+    const previous = this.label;
+    this.label = label;
+    if (label === undefined) return { inNote: false };
+    if (p.prefix === `[^${label}]: `) return { inNote: false };
+    return label === previous ? { inNote: true } : { inNote: true, opens: label };
+  }
+}
+
+/** How far the plain-text outputs (txt, en) indent a footnote's further blocks, as Markdown does. */
+const NOTE_INDENT = '    ';
+
+/** A pair's text in the plain-text outputs, placed in its note: indented, below the label of a note it opens. */
+export function placedInNote(place: NotePlace, text: string): string {
+  return `${place.opens === undefined ? '' : `[^${place.opens}]:\n`}${place.inNote ? indentLines(text, NOTE_INDENT) : text}`;
+}
+
+/** Each non-empty line of `text` indented by `indent`. */
+export function indentLines(text: string, indent: string): string {
+  return indent === '' ? text : text.replace(/^(?=[^\n])/gm, indent);
+}

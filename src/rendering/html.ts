@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { BilingualDocument, BilingualParagraph, QaFinding } from '../document/types.js';
-import { displayText, isTitlePair, levelOf, metadataEntries, NO_TRANSLATION, sourceText, targetText } from './common.js';
+import { displayText, FootnoteBlocks, isTitlePair, levelOf, metadataEntries, NO_TRANSLATION, sourceText, targetText, type NotePlace } from './common.js';
 import { ALIGN_SCRIPT, sentenceSpans } from './sentence-spans.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
@@ -59,6 +59,8 @@ ul.text, ol.text { padding-left: 1.4rem; }
 .kind-code pre.text { font: .85rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre;
   overflow-x: auto; padding: .5rem; border: 1px solid var(--rule); border-radius: 4px; }
 .kind-table-cell .cell { font-size: .95rem; }
+.in-note .cell { margin-left: 1.5rem; }
+.in-note .cell > .note-label { margin-left: -1.5rem; }
 .s { border-radius: 3px; }
 .s:focus { outline: 2px solid var(--quote); outline-offset: 1px; }
 .s.hl { background: var(--hl); box-shadow: 0 0 0 2px var(--hl); }
@@ -142,9 +144,16 @@ function wrap(p: BilingualParagraph, inner: string): string {
   }
 }
 
-function renderPair(p: BilingualParagraph): string {
+/**
+ * One row. A Markdown footnote's blocks after its first paragraph (which shows the label, "[^1]: ")
+ * are indented under it (class in-note); a note that opens with no paragraph shows its label above
+ * its first block, in both columns.
+ */
+function renderPair(p: BilingualParagraph, note: NotePlace): string {
   const level = levelOf(p);
   const classes = ['pair', `kind-${p.kind}`];
+  if (note.inNote) classes.push('in-note');
+  const label = note.opens === undefined ? '' : `<p class="text note-label">${esc(`[^${note.opens}]:`)}</p>`;
   if (p.kind === 'heading') classes.push(isTitlePair(p) ? 'title' : `level-${level || 2}`);
   const depth = p.list?.depth ?? p.depth;
   if (depth !== undefined && depth > 1) classes.push(`depth-${Math.min(depth, 3)}`);
@@ -154,8 +163,8 @@ function renderPair(p: BilingualParagraph): string {
   const enInner = en === '' ? `<p class="text empty">${NO_TRANSLATION}</p>` : wrap(p, cellHtml(p, 'target'));
   return (
     `<section class="${classes.join(' ')}" id="p${p.index + 1}">` +
-    `<div class="cell da" lang="da">${wrap(p, cellHtml(p, 'source'))}</div>` +
-    `<div class="cell en" lang="en">${enInner}${qaBadge(p.qa)}</div>` +
+    `<div class="cell da" lang="da">${label}${wrap(p, cellHtml(p, 'source'))}</div>` +
+    `<div class="cell en" lang="en">${label}${enInner}${qaBadge(p.qa)}</div>` +
     `</section>`
   );
 }
@@ -190,6 +199,7 @@ function pageName(frame: DocumentFrame): string {
 /** Pieces of the HTML page: everything up to the column heads, one row per pair, then the footer. */
 export function htmlWriter(): StreamRenderer {
   let written = 0;
+  const notes = new FootnoteBlocks();
   return {
     headNeedsFinal: true, // the metadata list shows the time taken
     head(frame) {
@@ -218,7 +228,7 @@ ${headMeta(frame)}<title>${esc(titleEn)}</title>
 <div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>
 `;
     },
-    paragraph: (p) => `${written++ === 0 ? '' : '\n'}${renderPair(p)}`,
+    paragraph: (p) => `${written++ === 0 ? '' : '\n'}${renderPair(p, notes.place(p))}`,
     tail: (frame) => `
 </main>
 <footer class="doc">Machine translation by da2en${frame.model.id ? ` with ${esc(frame.model.id)}` : ''}. Check important details against the Danish original.</footer>

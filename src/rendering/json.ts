@@ -17,7 +17,7 @@ const KEY_ORDER: Record<Level, readonly string[]> = {
   metadata: ['date', 'source', 'inputFormat', 'url', 'finalUrl', 'fetchedAt', 'pageTitle', 'siteName', 'byline', 'published', 'detectedLanguage'],
   model: ['id', 'dtype', 'decoding'],
   timings: ['loadMs', 'translateMs', 'totalMs'],
-  paragraph: ['index', 'kind', 'level', 'list', 'inListItem', 'depth', 'lang', 'structured', 'prefix', 'source', 'target', 'links', 'qa', 'chunks'],
+  paragraph: ['index', 'kind', 'level', 'list', 'inListItem', 'depth', 'lang', 'footnote', 'structured', 'prefix', 'source', 'target', 'links', 'qa', 'chunks'],
   chunk: ['index', 'joinBefore', 'text', 'tokens', 'target', 'origin', 'flags'],
   qa: ['kind', 'message'],
   other: [],

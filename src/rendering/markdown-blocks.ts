@@ -13,6 +13,7 @@
  * purpose: a reference ("[^1]") stays one, and a note is one definition for both languages.
  */
 import type { BilingualParagraph } from '../document/types.js';
+import { FootnoteBlocks, indentLines } from './common.js';
 import { escapeMarkdownInline } from './markdown-escape.js';
 
 /**
@@ -118,13 +119,56 @@ function numberedMarker(number: number, previous: OpenItem | undefined): Require
 }
 
 /**
+ * Writes one pair as Markdown blocks. `margin`: the indentation a block that is not a list item is
+ * written with (that of the list item it stands in); `endLists` ends every open list item (a block
+ * at the margin follows).
+ */
+type BlockWriter = ((p: BilingualParagraph, da: string, en: string) => string) & {
+  margin(p: BilingualParagraph): string;
+  endLists(): void;
+};
+
+/**
  * Writes an article's pairs as Markdown blocks, one pair at a time, each followed by a blank line.
+ * A footnote's blocks after its first paragraph (more paragraphs, a list, code) go into its
+ * definition, indented four columns past it, where GFM reads them as the note's; they are written
+ * as a document of their own (a list in a note starts at the note's margin). A note that opens with
+ * no paragraph gets its label on a line of its own ("[^2]:") with its blocks below it.
+ */
+export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: string) => string {
+  const main = blockWriter();
+  const notes = new FootnoteBlocks();
+  /** The note being written: how far its blocks are indented, and their writer. */
+  let note: { indent: string; write: BlockWriter } | undefined;
+  return (p, da, en) => {
+    const place = notes.place(p);
+    if (!place.inNote) {
+      // The note's first paragraph: a definition when its label could be kept, else plain text
+      // (see FOOTNOTE_LABEL), and then what follows it stays text at its margin too.
+      const margin = main.margin(p);
+      note = p.footnote === undefined ? undefined : { indent: isDefinition(p, da) ? `${margin}    ` : margin, write: blockWriter() };
+      return main(p, da, en);
+    }
+    let opening = '';
+    if (place.opens !== undefined || note === undefined) {
+      const label = `[^${place.opens ?? p.footnote}]:`;
+      const definition = FOOTNOTE_LABEL.test(`${label} `);
+      main.endLists();
+      opening = definition ? `${label}\n` : `${escapeMarkdownLine(label)}\n\n`;
+      note = { indent: definition ? '    ' : '', write: blockWriter() };
+    }
+    return opening + indentLines(note.write(p, da, en), note.indent);
+  };
+}
+
+/**
+ * Writes pairs as Markdown blocks, one pair at a time, each followed by a blank line.
  * What sits in a list item (a nested list, a second paragraph, a quote, code) must start at that
  * item's content column, which its marker sets: "- " and "1. " put it at 2 and 3, "100. " at 5.
  * Fewer spaces end the item; four or more past the column make an indented code block. So the
  * writer keeps the item open at each list depth.
  */
-export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: string) => string {
+function blockWriter(): BlockWriter {
   /** open[d]: the list item last written at depth d, while nothing has ended it (open[0]: none, no list). */
   const open: (OpenItem | undefined)[] = [undefined];
   /** The content column of the open item at `depth`, or of the deepest open item above it (a level with no item of its own, as in <li><ul>…). */
@@ -132,7 +176,8 @@ export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: s
     for (let d = Math.min(depth, open.length - 1); d > 0; d--) if (open[d] !== undefined) return open[d]!.column;
     return 0;
   };
-  return (p, da, en) => {
+  const margin = (p: BilingualParagraph): string => ' '.repeat(columnAt(Math.max(0, p.inListItem ?? 0)));
+  const write = (p: BilingualParagraph, da: string, en: string): string => {
     if (p.kind === 'list-item') {
       const list = p.list ?? { ordered: false, depth: 1 };
       const depth = Math.max(1, list.depth);
@@ -147,10 +192,16 @@ export function markdownBlockWriter(): (p: BilingualParagraph, da: string, en: s
     }
     // Any other block ends the items deeper than the one it stands in (all of them, outside a list).
     const depth = Math.max(0, p.inListItem ?? 0);
-    const within = ' '.repeat(columnAt(depth));
+    const within = margin(p);
     open.length = Math.min(open.length, depth + 1);
     return blockPair(p, da, en, within);
   };
+  return Object.assign(write, {
+    margin,
+    endLists: () => {
+      open.length = 1;
+    },
+  });
 }
 
 /** A pair that is not a list item, indented by `within` (into the list item it stands in). */
@@ -167,7 +218,7 @@ function blockPair(p: BilingualParagraph, da: string, en: string, within: string
       return `${q}${inline(da, q)}\n\n${en ? `${q}${inline(en, q)}\n\n` : ''}`;
     }
     case 'text':
-      if (FOOTNOTE_LABEL.test(p.prefix) && da.startsWith(p.prefix)) return footnote(p.prefix, da, en, within);
+      if (isDefinition(p, da)) return footnote(p.prefix, da, en, within);
       return `${within}${inline(da, within)}\n\n${en ? `${within}${inline(en, within)}\n\n` : ''}`;
     case 'caption':
     case 'byline':
@@ -175,6 +226,11 @@ function blockPair(p: BilingualParagraph, da: string, en: string, within: string
     default:
       return `${within}${inline(da, within)}\n\n${en ? `${within}${inline(en, within)}\n\n` : ''}`;
   }
+}
+
+/** Whether a pair is a footnote's first paragraph written as a definition ("[^1]: …"). */
+function isDefinition(p: BilingualParagraph, da: string): boolean {
+  return p.kind === 'text' && FOOTNOTE_LABEL.test(p.prefix) && da.startsWith(p.prefix);
 }
 
 /**

@@ -2,10 +2,12 @@
  * Plain text: a header (the metadata on one line), a blank line, then each Danish
  * paragraph followed directly by its English partner, pairs separated by one blank line, then
  * the QA notes (one line per finding) when there are any.
- * Line breaks inside paragraphs are kept.
+ * Line breaks inside paragraphs are kept. A Markdown footnote's blocks after its first paragraph
+ * (which shows the label, "[^1]: ") are indented four spaces below it, as Markdown writes them; a
+ * note that opens with no paragraph gets its label on a line of its own ("[^2]:").
  */
 import type { BilingualDocument } from '../document/types.js';
-import { listMark, metadataEntries, QaNotes, sourceText, targetText } from './common.js';
+import { FootnoteBlocks, listMark, metadataEntries, placedInNote, QaNotes, sourceText, targetText } from './common.js';
 import { renderWhole, type DocumentFrame, type StreamRenderer } from './writer.js';
 
 /** The header: the metadata line. The title is the first pair, shown once there. */
@@ -20,6 +22,7 @@ function header(frame: DocumentFrame): string {
 export function textWriter(): StreamRenderer {
   let written = 0;
   const qa = new QaNotes();
+  const notes = new FootnoteBlocks();
   return {
     headNeedsFinal: true, // the header shows the time taken
     head(frame, paragraphCount) {
@@ -31,7 +34,8 @@ export function textWriter(): StreamRenderer {
       // A list item from a marked-up input keeps its bullet or number on both lines.
       const mark = listMark(p);
       const en = targetText(p);
-      return `${written++ === 0 ? '' : '\n\n'}${`${mark}${sourceText(p)}\n${en === '' ? '' : mark + en}`.trimEnd()}`;
+      const pair = `${mark}${sourceText(p)}\n${en === '' ? '' : mark + en}`.trimEnd();
+      return `${written++ === 0 ? '' : '\n\n'}${placedInNote(notes.place(p), pair)}`;
     },
     // The QA notes, one line per finding, after the pairs (none: nothing).
     tail: () => {

@@ -38,6 +38,7 @@ export function segmentBlock(block: ArticleBlock, index: number, opts: SegmentOp
   else if (block.depth !== undefined && block.depth > 1) paragraph.depth = block.depth;
   if (block.inListItem !== undefined) paragraph.inListItem = block.inListItem;
   if (block.lang) paragraph.lang = block.lang;
+  if (block.footnote !== undefined) paragraph.footnote = block.footnote;
   if (block.links && block.links.length > 0) paragraph.links = block.links;
   if (kind === 'code') {
     paragraph.chunks = [{ index: 0, text: block.text, joinBefore: '', tokens: 0 }];

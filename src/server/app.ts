@@ -186,6 +186,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
       return AbortSignal.any([client.signal, timeout.signal, shutdownController.signal]);
     },
     extractArticle: (html, extractOptions, signal) => extraction.extract(html, extractOptions, signal),
+    parseMarkdown: (text, inputName, signal) => extraction.parseMarkdown(text, inputName, signal),
     prepareHtmlFragment: (html, signal) => extraction.prepareHtmlFragment(html, signal),
     abortError(signal) {
       const reason = signal.reason as unknown;

@@ -13,7 +13,7 @@
  * instead of the stream: a format given wins over the Accept header.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { BilingualDocument, SourceDocument } from '../document/types.js';
+import type { BilingualDocument, DocumentMetadata, SourceDocument } from '../document/types.js';
 import { removeNuls } from '../nul-characters.js';
 import { render, toJsonObject } from '../rendering/index.js';
 import { isBlank } from '../segmentation/normalize.js';
@@ -90,7 +90,7 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.checkChars(input.kind === 'text' ? input.text.length : articleChars(input.article));
         const source: SourceDocument =
           input.kind === 'text'
-            ? await ctx.engine.segment(input.text)
+            ? withMetadata(await ctx.engine.segment(input.text), input.metadata)
             : withInputFormat(await ctx.engine.segmentArticle(input.article), input.inputFormat);
         signal.throwIfAborted();
         if (streaming) {
@@ -112,8 +112,13 @@ export function articleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   );
 }
 
-function withInputFormat(source: SourceDocument, inputFormat: 'html' | 'url'): SourceDocument {
+function withInputFormat(source: SourceDocument, inputFormat: 'html' | 'url' | 'md'): SourceDocument {
   return { ...source, metadata: { ...source.metadata, inputFormat } };
+}
+
+/** A URL's plain-text answer: where it came from (no inputFormat, as the CLI's JSON for a text input has none). */
+function withMetadata(source: SourceDocument, metadata: DocumentMetadata | undefined): SourceDocument {
+  return metadata ? { ...source, metadata: { ...source.metadata, ...metadata } } : source;
 }
 
 async function translateWhole(source: SourceDocument, ctx: ServerContext, signal: AbortSignal, started: number, onParagraph?: TranslateSourceOptions['onParagraph']): Promise<{ document: BilingualDocument; modelCalls: number }> {

@@ -41,6 +41,8 @@ export interface ServerContext {
   begin(request: FastifyRequest, reply: FastifyReply): AbortSignal;
   /** The article in a page's HTML, extracted off the event loop; rejects when `signal` fires. */
   extractArticle(html: string, options: ExtractOptions, signal: AbortSignal): Promise<Article>;
+  /** The article in a Markdown text (a URL's text/markdown answer), parsed off the event loop; rejects when `signal` fires. */
+  parseMarkdown(text: string, inputName: string, signal: AbortSignal): Promise<Article>;
   /** A `format: "html"` fragment's markup and texts, parsed off the event loop; rejects when `signal` fires. */
   prepareHtmlFragment(html: string, signal: AbortSignal): Promise<FragmentTemplate>;
   /** Throws the right HttpError when a request's signal fired. */

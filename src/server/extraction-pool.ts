@@ -1,7 +1,7 @@
 /**
  * Article extraction off the HTTP event loop: a few worker threads (./extract-worker.ts) run
- * extractArticle for the server's `html` and `url` inputs (and split `/translate`'s HTML
- * fragments, ./html-fragment.ts). A 570 KB page of nested links took 9 s of CPU on the event
+ * extractArticle for the server's `html` and `url` inputs, parse a URL's Markdown answer (and split
+ * `/translate`'s HTML fragments, ./html-fragment.ts). A 570 KB page of nested links took 9 s of CPU on the event
  * loop, during which /health and every other client waited. A job whose request ends (its
  * timeout, the client gone, shutdown) terminates its worker (src/io/thread-pool.ts).
  */
@@ -31,6 +31,11 @@ export class ExtractionPool {
   /** extractArticle(html, options) in a worker; rejects with the signal's reason once it fires. */
   extract(html: string, options: ExtractOptions, signal: AbortSignal): Promise<Article> {
     return this.pool.run({ job: 'article', html, options }, signal);
+  }
+
+  /** A Markdown text's article (parseMarkdown) in a worker; rejects with the signal's reason once it fires. */
+  parseMarkdown(text: string, inputName: string, signal: AbortSignal): Promise<Article> {
+    return this.pool.run({ job: 'markdown', text, inputName }, signal);
   }
 
   /** fragmentTemplate(html) in a worker; rejects with the signal's reason once it fires. */

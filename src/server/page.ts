@@ -49,7 +49,7 @@ function page(): string {
 <form class="input" id="form">
 <label for="text">Danish text (the first line is the title)</label>
 <textarea id="text" name="text" lang="da" spellcheck="false" placeholder="Indsæt en dansk artikel her…"></textarea>
-<label for="url">…or the address of a Danish web page</label>
+<label for="url">…or the address of a Danish web page (or of a text or Markdown file)</label>
 <input id="url" name="url" type="url" placeholder="https://…" autocomplete="off">
 <div id="key-row" class="hidden"><label for="key">API key</label><input id="key" name="key" type="password" autocomplete="off"></div>
 <div class="actions">

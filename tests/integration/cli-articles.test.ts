@@ -178,7 +178,7 @@ describe('URL failures: one line, their own exit code, no output', () => {
     expect([html.code, html.stderr.trim()]).toEqual([7, `da2en: ${url}: no article text found in the page; to translate all of its text, pass --input-format text`]);
     const md = await translate(url, ['--format', 'json', '--input-format', 'md']);
     expect(md.code).toBe(2);
-    expect(md.stderr).toMatch(/a URL is fetched as a web page, not read as Markdown/);
+    expect(md.stderr).toMatch(/the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md/);
     expect(md.files).toEqual([]);
   });
 
@@ -258,6 +258,43 @@ describe('saved pages and Markdown files', () => {
 
     expect(r.read('.da-en.txt')).toMatch(/\n\[\^1\]: Fodnoten forklarer\.\n\[\^1\]: \S/);
     expect(r.read('.en.txt')).toMatch(/\n\[\^1\]: \S/);
+  });
+
+  it('Markdown footnotes of several blocks: every block is translated and stays in its note in every output', async () => {
+    // All but a note's first paragraph left the note (in Markdown they stood in the article's text),
+    // and a note that opened with a list lost its label, so its reference led nowhere.
+    const file = path.join(dir, 'lange-noter.md');
+    writeFileSync(file, 'Tekst[^1] og[^2].\n\n[^1]: Første afsnit.\n\n    Andet afsnit.\n\n    - punkt en\n\n[^2]:\n    - liste først\n\nSlut her.\n');
+    const r = await translate(file, ['--format', 'json,html,md,txt,en']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.read('.json')) as BilingualJson;
+    expect(json.paragraphs.map((p) => [p.footnote, p.source])).toEqual([
+      [undefined, 'Tekst[^1] og[^2].'],
+      ['1', '[^1]: Første afsnit.'],
+      ['1', 'Andet afsnit.'],
+      ['1', 'punkt en'],
+      ['2', 'liste først'],
+      [undefined, 'Slut her.'],
+    ]);
+    const english = json.paragraphs.map((p) => p.target);
+    for (const en of english) expect(en.trim()).not.toBe('');
+
+    const tree = fromMarkdown(r.read('.md'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as Root;
+    const definitions = tree.children.flatMap((n) => (n.type === 'footnoteDefinition' ? [[n.identifier, n.children.map((c) => c.type)]] : []));
+    // Each Danish block followed by its English (a list item: the English as its second paragraph).
+    expect(definitions).toEqual([
+      ['1', ['paragraph', 'paragraph', 'paragraph', 'paragraph', 'list']],
+      ['2', ['list']],
+    ]);
+    const items = tree.children.flatMap((n) => (n.type === 'footnoteDefinition' ? n.children.filter((c) => c.type === 'list').flatMap((l) => l.children) : []));
+    expect(items.map((i) => i.children.length)).toEqual([2, 2]);
+
+    const html = r.read('.html').replace(/<span class="s" data-s="\d+-\d+" tabindex="0">([^<]*)<\/span>/g, '$1');
+    expect(html).toContain('<section class="pair kind-text in-note" id="p3"><div class="cell da" lang="da"><p class="text" dir="auto">Andet afsnit.</p>');
+    expect(html).toContain('<section class="pair kind-list-item in-note" id="p5"><div class="cell da" lang="da"><p class="text note-label">[^2]:</p>');
+    expect(r.read('.da-en.txt')).toContain('\n\n    Andet afsnit.\n    ');
+    expect(r.read('.da-en.txt')).toContain('\n\n[^2]:\n    - liste først\n    - ');
+    expect(r.read('.en.txt')).toContain('\n\n[^2]:\n    - ');
   });
 
   it('Markdown in, bilingual Markdown out: headings, lists, quotes kept, code untouched', async () => {

@@ -4,6 +4,8 @@
  * against a server with the real engine (echo builder model in a worker thread).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEngine } from '../../src/server/engine.js';
@@ -26,6 +28,9 @@ interface Box { top: number; left: number; right: number; bottom: number }
 describe.skipIf(SKIP)('reading page in headless Chromium', () => {
   let engine: ServerEngine;
   let srv: RunningServer;
+  let fetching: RunningServer; // --allow-private-fetch: may fetch the loopback site below
+  let site: http.Server; // a text file and a Markdown file, as a web server sends them
+  let siteUrl: string;
   let browser: Browser;
   const dialogs: string[] = [];
   const foreign: string[] = [];
@@ -36,6 +41,14 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     engine = await echoEngine();
     // Small model calls, so the paragraphs arrive over several of them.
     srv = await listen(engine, { limits: { batchTokens: 4096, maxBatchSize: 2 } });
+    fetching = await listen(engine, { fetch: { enabled: true, allowPrivate: true } });
+    site = http.createServer((req, res) => {
+      if (req.url === '/artikel.txt') return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(PARAGRAPHS.slice(0, 3).join('\n\n'));
+      if (req.url === '/noter.md') return void res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' }).end('# Færgen sejler igen\n\nDet regner i **dag**.\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -43,23 +56,23 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await srv?.close();
+    await Promise.all([srv?.close(), fetching?.close(), new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()))]);
     await engine?.dispose();
   });
 
-  async function openPage(width: number): Promise<Page> {
+  async function openPage(width: number, server = srv): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
     page.on('request', (r) => {
-      if (!r.url().startsWith(srv.url) && !r.url().startsWith('blob:')) foreign.push(r.url());
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('blob:')) foreign.push(r.url());
     });
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
-    const response = await page.goto(`${srv.url}/`);
+    const response = await page.goto(`${server.url}/`);
     expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
     return page;
   }
@@ -125,6 +138,23 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     const [da, en] = (await page.evaluate(`(() => { const s = document.querySelector('section.pair:last-of-type');
       return [s.querySelector('.cell.da').getBoundingClientRect().bottom, s.querySelector('.cell.en').getBoundingClientRect().top]; })()`)) as number[];
     expect(en!).toBeGreaterThanOrEqual(da! - 1);
+    await page.close();
+  });
+
+  it("the address of a text file or a Markdown file: read as the CLI reads it (was: 'not an HTML page')", async () => {
+    const page = await openPage(1200, fetching);
+    await page.fill('#url', `${siteUrl}/artikel.txt`);
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"], #status.error', { timeout: 60_000 });
+    expect(await page.locator('#status.error').count(), await page.locator('#status').innerText()).toBe(0);
+    expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(PARAGRAPHS.slice(0, 3));
+    expect(await page.locator('#title').innerText()).toBe('Færgen sejler igen');
+    await page.fill('#url', `${siteUrl}/noter.md`);
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"] section.pair.kind-text', { timeout: 60_000 });
+    expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(['Færgen sejler igen', 'Det regner i dag.']);
+    expect(await page.locator('section.pair.kind-heading').count()).toBe(1);
+    expect(foreign).toEqual([]);
     await page.close();
   });
 

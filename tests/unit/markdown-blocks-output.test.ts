@@ -200,6 +200,64 @@ describe('bilingual Markdown: footnotes', () => {
     expect(all.some((n) => n.type === 'text' && /\[\^|\]:/.test(n.value))).toBe(false);
   });
 
+  it('a note of several blocks is one definition holding them all, each Danish then English (was: all but the first paragraph left the note, and a note opening with a list was gone)', () => {
+    const input =
+      'Tekst[^1] og[^2] og[^3].\n\n- liste\n\n  [^3]: I listen.\n\n      Mere i listen.\n\n- liste to\n\n' +
+      '[^1]: Første afsnit.\n\n    Andet afsnit.\n\n    - punkt en\n\n      mere i punkt\n    - punkt to\n\n    ```js\n    kode\n\n    linje\n    ```\n\n    > citat\n\n' +
+      '[^2]:\n    1. liste først\n\nSlut her.\n';
+    const tree = parse(renderMarkdown(echoedMarkdown(input)));
+    /** A block as [type, its text] (a list: its items' blocks; a quote: its blocks; a note: its label). */
+    const shape = (n: Nodes): unknown =>
+      n.type === 'list' || n.type === 'listItem' || n.type === 'blockquote'
+        ? [n.type, ...n.children.map(shape)]
+        : n.type === 'code'
+          ? ['code', n.value]
+          : n.type === 'footnoteDefinition'
+            ? [n.type, n.identifier]
+            : [n.type, readText(n)];
+    const definitions = nodes(tree).flatMap((n) => (n.type === 'footnoteDefinition' ? [[n.identifier, ...n.children.map(shape)]] : []));
+    expect(definitions).toEqual([
+      ['3', ['paragraph', 'I listen.'], ['paragraph', 'I listen.'], ['paragraph', 'Mere i listen.'], ['paragraph', 'Mere i listen.']],
+      [
+        '1',
+        ['paragraph', 'Første afsnit.'],
+        ['paragraph', 'Første afsnit.'],
+        ['paragraph', 'Andet afsnit.'],
+        ['paragraph', 'Andet afsnit.'],
+        ['list', ['listItem', ['paragraph', 'punkt en'], ['paragraph', 'punkt en'], ['paragraph', 'mere i punkt'], ['paragraph', 'mere i punkt']], ['listItem', ['paragraph', 'punkt to'], ['paragraph', 'punkt to']]],
+        ['code', 'kode\n\nlinje'],
+        ['blockquote', ['paragraph', 'citat']],
+        ['blockquote', ['paragraph', 'citat']],
+      ],
+      ['2', ['list', ['listItem', ['paragraph', 'liste først'], ['paragraph', 'liste først']]]],
+    ]);
+    // The article around the notes is as it was: the list goes on after the note in its item.
+    expect(tree.children.slice(1).filter((n) => n.type !== 'footnoteDefinition').map(shape)).toEqual([
+      ['paragraph', 'Tekst og og.'],
+      ['paragraph', 'Tekst og og.'],
+      ['list', ['listItem', ['paragraph', 'liste'], ['paragraph', 'liste'], ['footnoteDefinition', '3']], ['listItem', ['paragraph', 'liste to'], ['paragraph', 'liste to']]],
+      ['paragraph', 'Slut her.'],
+      ['paragraph', 'Slut her.'],
+    ]);
+  });
+
+  it('a note whose label stays text keeps its further blocks as text after it, in order', () => {
+    const tree = parse(renderMarkdown(echoedMarkdown('Se [^*] og [^+].\n\n[^*]: Den skæve note.\n\n    Mere.\n\n[^+]:\n    - punkt\n\nSlut.\n')));
+    const blocks = tree.children.slice(1).map((n) => [n.type, readText(n)]);
+    expect(blocks).toEqual([
+      ['paragraph', 'Se [^*] og [^+].'],
+      ['paragraph', 'Se [^*] og [^+].'],
+      ['paragraph', '[^*]: Den skæve note.'],
+      ['paragraph', '[^*]: Den skæve note.'],
+      ['paragraph', 'Mere.'],
+      ['paragraph', 'Mere.'],
+      ['paragraph', '[^+]:'],
+      ['list', 'punktpunkt'],
+      ['paragraph', 'Slut.'],
+      ['paragraph', 'Slut.'],
+    ]);
+  });
+
   it('text that only looks like footnote markup stays text: an escaped "[^1]:" at a line start, a label Markdown would misread', () => {
     // A note labelled so that its references stay text is text too: as a definition nothing would lead to, it would not be shown.
     const odd = parse(renderMarkdown(echoedMarkdown('Se [^*].\n\n[^*]: Den skæve note.\n'))).children.slice(1);

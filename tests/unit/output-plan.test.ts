@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFormats, planOutputs, stemOf } from '../../src/cli/output-plan.js';
+import { parseFormats, pipedOutputNote, planOutputs, stemOf } from '../../src/cli/output-plan.js';
 import { Da2enError } from '../../src/errors.js';
 
 describe('planOutputs', () => {
@@ -109,5 +109,21 @@ describe('planOutputs', () => {
     expect(() => planOutputs({ inputs: ['x.txt', 'x.txt'], outDir: 'o', stdoutIsTTY: true })).toThrow(/^x\.txt is given twice; give it once$/);
     // Files are named by the user: a clash is still refused, with the advice to rename.
     expect(() => planOutputs({ inputs: ['a/x.txt', 'b/x.txt'], outDir: 'o', stdoutIsTTY: true })).toThrow(/give them different names/);
+  });
+});
+
+describe('pipedOutputNote', () => {
+  const note = (req: Parameters<typeof planOutputs>[0]) => pipedOutputNote(req, planOutputs(req));
+  it('says why a pipe stays empty: several inputs without -o or --out-dir are files beside themselves', () => {
+    const req = { inputs: ['news/a.txt', 'b.txt'], stdoutIsTTY: false };
+    expect(planOutputs(req).map((p) => p.targets)).toEqual([[{ format: 'html', path: 'news/a.da-en.html' }], [{ format: 'html', path: 'b.da-en.html' }]]);
+    expect(note(req)).toBe(
+      'standard output takes one input; these 2 are written as files beside them (news/a.da-en.html, …), as they would be at a terminal: give one input for its text on standard output, or --out-dir to choose the folder',
+    );
+  });
+  it('says nothing where standard output gets what was asked for, or is a terminal', () => {
+    expect(note({ inputs: ['a.txt'], stdoutIsTTY: false })).toBeUndefined();
+    expect(note({ inputs: ['a.txt', 'b.txt'], stdoutIsTTY: true })).toBeUndefined();
+    expect(note({ inputs: ['a.txt', 'b.txt'], outDir: 'o', stdoutIsTTY: false })).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import yargs, { type Options } from 'yargs';
 import { translateBuilder, TRANSLATE_OPTIONS } from '../../src/cli/commands/translate.js';
 import { parseCli } from '../helpers/parse-cli.js';
@@ -150,6 +150,19 @@ describe('workAhead: the first model process’s work, from the words and the fi
     expect(workAhead([input, '--models-dir', models], {})).toEqual({ dir: path.join(models, ...DEFAULT_MODEL_ID.split('/')), dtype: 'q8', engine: 'auto', replicas: 1 });
     // Not there: it is downloaded (or converted) first, and opened once it is.
     expect(workAhead([input], { DA2EN_MODELS_DIR: path.join(tmp, 'empty') })).toBeUndefined();
+  });
+
+  it('a leading ~ in --model and --models-dir is the home folder, as the parse reads it (path-options.ts)', () => {
+    const home = path.join(tmp, 'home');
+    cpSync(dir, path.join(home, 'm'), { recursive: true });
+    cpSync(dir, path.join(home, 'models', ...DEFAULT_MODEL_ID.split('/')), { recursive: true });
+    vi.stubEnv('HOME', home);
+    try {
+      expect(workAhead([input, '--model=~/m'], {})).toEqual({ dir: path.join(home, 'm'), dtype: 'q8', engine: 'auto', replicas: 1 });
+      expect(workAhead([input, '--models-dir', '~/models'], {})).toEqual({ dir: path.join(home, 'models', ...DEFAULT_MODEL_ID.split('/')), dtype: 'q8', engine: 'auto', replicas: 1 });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('standard input counts as one article when it is read as text', () => {

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { INPUT_ENCODINGS } from '../../io/decode-text.js';
 import { withEngineOptions, VERBOSITY_OPTIONS, type ArgsOf } from '../shared-options.js';
 import { numberOption } from '../number-options.js';
-import { pathOption } from '../path-options.js';
+import { pathOption, textOption } from '../path-options.js';
 import { parseFormats } from '../output-plan.js';
 import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE, MAX_CHUNK_TOKENS_RANGE } from './translate.js';
 
@@ -13,8 +13,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export function withQueueOptions<T>(y: Argv<T>) {
   return y
     // An empty --redis would be ioredis' localhost, an empty --queue a BullMQ error and a hang: both refused.
-    .option('redis', pathOption('--redis', 'a Redis URL', { default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' }))
-    .option('queue', pathOption('--queue', 'a queue name', { default: 'da2en', describe: 'Queue name (one queue per model and settings)' }));
+    .option('redis', textOption('--redis', 'a Redis URL', { default: process.env['DA2EN_REDIS_URL'] || DEFAULT_REDIS_URL, describe: 'Redis URL of the queue (default: $DA2EN_REDIS_URL, else redis://127.0.0.1:6379)' }))
+    .option('queue', textOption('--queue', 'a queue name', { default: 'da2en', describe: 'Queue name (one queue per model and settings)' }));
 }
 
 /** --quiet and --verbose for the queue commands that load no model (withEngineOptions has them otherwise). */
@@ -31,7 +31,7 @@ export function addBuilder(a: Argv) {
     .option('out-dir', pathOption('--out-dir', 'a folder', { describe: 'Folder the workers write <name>.da-en.<format> into (must be the same path on every worker machine)' }))
     .option('out-store', { type: 'string', requiresArg: true, choices: ['redis'] as const, describe: 'Keep the outputs in Redis; write them later with "da2en queue results --out-dir DIR"' })
     .option('format', { alias: 'f', type: 'string', requiresArg: true, coerce: parseFormats, describe: 'Comma-separated: html, md, txt, json, en (default html)' })
-    .option('name', pathOption('--name', 'a name', { describe: 'Name of the article read from standard input (default: stdin)' }))
+    .option('name', textOption('--name', 'a name', { describe: 'Name of the article read from standard input (default: stdin)' }))
     .option('input-format', {
       type: 'string',
       requiresArg: true,

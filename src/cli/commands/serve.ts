@@ -4,14 +4,14 @@ import { SERVER_DEFAULTS } from '../../server/defaults.js';
 import { CACHE_DIR_OPTIONS, checkCacheDir, engineOptionsFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { numberOption } from '../number-options.js';
-import { pathOption } from '../path-options.js';
+import { pathOption, textOption } from '../path-options.js';
 import { BATCH_TOKENS_RANGE, MAX_BATCH_SIZE_RANGE } from './translate.js';
 import type { ServeRunOptions } from './serve-run.js';
 
 /** The serve command's own options (the engine options and --cache-dir are shared). */
 export const SERVE_OPTIONS = {
   // Empty would be Node's "every interface": `--host "$HOST"` with HOST unset must not expose the server.
-  host: pathOption('--host', 'an address to listen on', { default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 exposes the server to your network)' }),
+  host: textOption('--host', 'an address to listen on', { default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 exposes the server to your network)' }),
   port: numberOption('port', { integer: true, min: 0, max: 65535 }, { default: 5000, describe: 'Port to listen on (0: any free port)' }),
   'api-keys': pathOption('--api-keys', 'a file', { describe: 'File with one accepted API key per line; translation endpoints then need one (api_key)' }),
   'char-limit': numberOption('char-limit', { integer: true, min: 1, max: 100_000_000, special: { value: -1, means: 'no limit' } }, { default: SERVER_DEFAULTS.charLimit, describe: 'Most characters of text per request' }),

@@ -14,7 +14,8 @@ import { scanInput, type InputScan } from '../../io/scan-input.js';
 import { checkWritable } from '../../io/sinks.js';
 import type { StructuredArticle } from '../../pipeline/translate-stream.js';
 import { detectInputFormat, isUrl, shownInput, type InputFormat } from '../../input/input-format.js';
-import { readArticle, readHead } from '../../io/read-article.js';
+import { readArticle, readHead, readUrl } from '../../io/read-article.js';
+import type { TextAnswer } from '../../io/fetched-text.js';
 import { Da2enError, inputUserError } from '../../errors.js';
 import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
@@ -28,7 +29,7 @@ import { defaultModelsDir, locateModel } from '../../engine/model-store/locate.j
 import { modelMemoryId } from '../../engine/model-store/memory-id.js';
 import { expectedGenerator, generationKeyPart } from '../../engine/generation/engine-in-memory-key.js';
 import { DEFAULT_MODEL_ID } from '../../engine/model-store/model-files.js';
-import { checkOutputsOnDisk, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
+import { checkOutputsOnDisk, pipedOutputNote, planOutputs, withPhysicalPaths, type InputPlan } from '../output-plan.js';
 import { createProgress } from '../progress.js';
 import { writesToTerminal } from '../terminal-output.js';
 import type { CliContext } from '../context.js';
@@ -145,8 +146,6 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   // and in place before the model is asked to start, so that the start waits for no file.
   const engineEntry = import('../../engine/load-translator.js');
   engineEntry.catch(() => undefined); // awaited below, unless an input fails first
-  const url = args.inputFormat === 'md' ? args.inputs.find(isUrl) : undefined;
-  if (url !== undefined) throw new Da2enError('usage', `${shownInput(url)}: a URL is fetched as a web page, not read as Markdown; leave out --input-format md, or save the file and pass it`);
   // Standard input holds text, not an address: "-: not a valid URL" (exit 24) blamed the network.
   if (args.inputFormat === 'url' && args.inputs.includes('-')) throw new Da2enError('usage', '--input-format url fetches the URL given as the input, and standard input (-) is no URL; give the address itself, or pipe the page with --input-format html');
   const plans: InputPlan[] = planOutputs(
@@ -165,6 +164,8 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
   let parser: Promise<ParseThread> | null = firstKind ? startParseThread(firstKind) : null;
   const scans = new Map<string, InputScan>();
   const articles = new Map<string, StructuredArticle>();
+  /** URLs that answered with plain text: their bytes, read as a text file is. */
+  const texts = new Map<string, TextAnswer>();
   try {
     await checkOutputsOnDisk(plans);
     // Every file is read through once before the model loads: a bad third file (or a bad byte deep
@@ -187,17 +188,29 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
         ctx.verbose(`${noticeName(plan.input)}: read as ${format}`);
         try {
           parser ??= startParseThread(format);
-          const article = await readArticle(plan.input, format, {
+          const reading = {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(note)}`),
+            onNote: (note: string) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(note)}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
-            // A URL is always fetched; asked for as text, it is all of the page's text (the way out of "no article").
-            wholePage: args.inputFormat === 'text',
             parser: await parser,
             signal: ctx.signal,
-          });
-          articles.set(plan.input, { ...article, inputFormat: format });
+          };
+          if (format !== 'url') {
+            articles.set(plan.input, { ...(await readArticle(plan.input, format, reading)), inputFormat: format });
+            continue;
+          }
+          // A URL is always fetched: a web page (asked for as text, all of its text: the way out of
+          // "no article"), Markdown, or plain text, which is read from here on as a text file is.
+          const read = await readUrl(plan.input, args.inputFormat, reading);
+          if ('article' in read) {
+            articles.set(plan.input, { ...read.article, inputFormat: read.inputFormat });
+            continue;
+          }
+          texts.set(plan.input, read.text);
+          const scan = await scanInput(shownInput(plan.input), { encoding: read.text.encoding, contents: [read.text.bytes] });
+          scans.set(plan.input, scan);
+          scan.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(n)}`));
         } catch (err) {
           throw inputUserError(err);
         }
@@ -214,6 +227,9 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
 
   // An output that cannot be written (a read-only folder) is found before the model loads, too.
   for (const plan of plans) for (const target of plan.targets) if (target.path !== null) await checkWritable(target.path);
+  // Once the inputs and outputs are known good (a bad input is still its one line), before the model loads.
+  const piped = pipedOutputNote({ ...args, stdoutIsTTY: Boolean(ctx.stdout.isTTY) }, plans);
+  if (piped !== undefined) ctx.log(piped);
 
   // By default, no bar when an output goes to the terminal (standard output there, or a file that is
   // that terminal: `-o /dev/stdout`, `-o /dev/tty`): the bar and the text would share the screen's
@@ -292,7 +308,12 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       // Read, translated and written a window of paragraphs at a time: memory stays bounded
       // whatever the size of the input, and every output is byte for byte the whole-document render.
       const article = articles.get(plan.input);
-      const source = article ? null : await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
+      const text = texts.get(plan.input);
+      const source = article
+        ? null
+        : text
+          ? await openParagraphStream(shownInput(plan.input), { encoding: text.encoding, contents: [text.bytes] })
+          : await openParagraphStream(plan.input, { encoding: args.encoding, stdin: ctx.stdin });
       // Named in messages and kept in the outputs' metadata: a URL's credentials are not.
       const name = shownInput(plan.input);
       const options = {

@@ -28,7 +28,7 @@ export const TRANSLATE_OPTIONS = {
     requiresArg: true,
     choices: ['auto', ...INPUT_FORMATS] as const,
     default: 'auto' as const,
-    describe: 'How to read the inputs (a URL is always fetched, with text as all of its visible text; auto: .html/.htm are web pages, .md is Markdown, .txt text; any other file is a web page when it starts <!doctype html> or <html>, else text)',
+    describe: 'How to read the inputs (a URL is always fetched: a web page, with text as all of its visible text; a text/plain or text/markdown answer as text or Markdown, or as asked with text or md; auto: .html/.htm are web pages, .md is Markdown, .txt text; any other file is a web page when it starts <!doctype html> or <html>, else text)',
   },
   format: {
     alias: 'f',

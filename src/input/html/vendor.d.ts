@@ -8,4 +8,5 @@ declare module 'html-encoding-sniffer' {
 declare module 'whatwg-encoding' {
   export function labelToName(label: string): string | null;
   export function decode(bytes: Uint8Array, encodingName: string): string;
+  export function isSupported(encodingName: string): boolean;
 }

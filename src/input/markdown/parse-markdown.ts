@@ -4,7 +4,9 @@
  * list items their list, block quotes their depth; code blocks are kept verbatim and never
  * translated; tables are translated cell by cell. Inline markup becomes plain text (link targets
  * kept beside it); footnote references stay "[^1]", and footnotes are translated blocks with their
- * label. A leading YAML front matter block is not article text and is dropped (stripFrontMatter).
+ * label: every block of a note (more paragraphs, a list, a quote, code) carries the note's label, so
+ * outputs keep it in the note. A leading YAML front matter block is not article text and is dropped
+ * (stripFrontMatter).
  */
 import type { ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -12,7 +14,8 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
-import { NestingTooDeepError } from '../errors.js';
+import { InputFileError, NestingTooDeepError } from '../errors.js';
+import { hasMoreBlocksThan, MAX_MARKDOWN_BLOCKS } from './block-count.js';
 import { MAX_MARKDOWN_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { linkTarget } from '../link-target.js';
 
@@ -22,6 +25,7 @@ export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Art
   const { text: withoutNuls, removed } = removeNuls(markdown);
   const text = stripFrontMatter(withoutNuls);
   if (nestsDeeperThan(text, MAX_MARKDOWN_DEPTH)) throw new NestingTooDeepError(inputName, 'the Markdown has block quotes or lists', MAX_MARKDOWN_DEPTH);
+  if (hasMoreBlocksThan(text, MAX_MARKDOWN_BLOCKS)) throw new InputFileError(inputName, `more than ${MAX_MARKDOWN_BLOCKS} block quotes, lists and underlined headings, which da2en does not read (the Markdown parser slows down with the square of their number); to translate all of its text, pass --input-format text`);
   const tree: Root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const blocks = walk(tree);
   // The first level-1 heading, when it opens the document, is the title.
@@ -65,11 +69,18 @@ interface Where {
   quoteDepth: number;
   /** Depth of the list item the blocks are in (0: in none). */
   listDepth: number;
+  /** The label of the footnote definition the blocks are in. */
+  footnote?: string;
 }
 
-/** Where a block other than a list item's first paragraph sits: in which list item, if any. */
+/** Which footnote, if any, a block belongs to. */
+function inNote(where: Where): Partial<ArticleBlock> {
+  return where.footnote !== undefined ? { footnote: where.footnote } : {};
+}
+
+/** Where a block other than a list item's first paragraph sits: in which list item and footnote, if any. */
 function inItem(where: Where): Partial<ArticleBlock> {
-  return where.listDepth > 0 ? { inListItem: where.listDepth } : {};
+  return { ...(where.listDepth > 0 ? { inListItem: where.listDepth } : {}), ...inNote(where) };
 }
 
 /** What is left to walk: blocks where they sit, or one list item. */
@@ -122,7 +133,7 @@ function walk(tree: Root): ArticleBlock[] {
         const depth = where.listDepth + 1;
         // Walked in order, each with all it holds, before what follows the list.
         for (let i = child.children.length - 1; i >= 0; i--) {
-          const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth };
+          const extra: Partial<ArticleBlock> = { ordered: Boolean(child.ordered), depth, ...inNote(where) };
           if (child.ordered) extra.number = (child.start ?? 1) + i;
           todo.push({ item: child.children[i]!, extra, where });
         }
@@ -135,13 +146,18 @@ function walk(tree: Root): ArticleBlock[] {
         for (const row of child.children) for (const cell of row.children) push(out, 'table-cell', cell, inItem(where));
         break;
       case 'footnoteDefinition': {
-        // The footnote's first paragraph carries its label; more paragraphs follow as they are.
+        // The footnote's first paragraph carries its label. What the note holds besides (more
+        // paragraphs, a list, code; or all of it, when it opens with no paragraph) is the note's
+        // own: outputs show it in the note, where Markdown does (at the end, out of any list or
+        // quote the definition stood in), so it is walked as a document of its own.
+        const label = child.label ?? child.identifier;
         const [head, ...rest] = child.children as Nodes[];
+        const note: Where = { quoteDepth: 0, listDepth: 0, footnote: label };
         if (head?.type === 'paragraph') {
-          push(out, 'footnote', head, { label: child.label ?? child.identifier, ...inItem(where) });
-          later(rest, where);
+          push(out, 'footnote', head, { label, ...inItem(where), footnote: label });
+          later(rest, note);
         } else {
-          later(child.children as Nodes[], where);
+          later(child.children as Nodes[], note);
         }
         break;
       }
