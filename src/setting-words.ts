@@ -15,6 +15,7 @@ export const SETTING_WORDS = {
   noCache: 'without the translation memory',
   outputFolder: 'write it into another folder',
   textInput: 'use the text input format',
+  markdownInput: 'leave out the Markdown input format',
   encoding: 'set the encoding option to',
   otherEncoding: 'choose another with the encoding option',
   redisUrl: 'the redisUrl option',

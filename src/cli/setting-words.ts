@@ -16,6 +16,7 @@ const OPTION_WORDS: Record<SettingName, string> = {
   // translate's outputs; `model convert` says --out (cliMessage's `words`).
   outputFolder: 'choose another --out-dir or -o',
   textInput: 'pass --input-format text',
+  markdownInput: 'leave out --input-format md',
   encoding: 'pass --encoding',
   otherEncoding: 'pass --encoding to choose another',
   redisUrl: '--redis',

@@ -4,7 +4,7 @@
  * (src/io/paragraph-stream.ts).
  */
 import { open, readFile } from 'node:fs/promises';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 import { decodeBytes, DecodeError, notTextError, type InputEncoding } from './decode-text.js';
 import type { Article, ArticleProvenance } from '../input/article.js';
 import { InputFileError } from '../input/errors.js';
@@ -148,7 +148,7 @@ export async function readUrl(url: string, as: InputFormat | 'auto', options: Re
   const kind = responseKind(page.contentType, page.body);
   const { encoding = 'auto', parser = parseHere, signal } = options;
   if (kind === 'html' && as === 'md') {
-    throw new Da2enError('usage', `${redactUrl(page.finalUrl)}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md`);
+    throw new Da2enError('usage', `${redactUrl(page.finalUrl)}: the server sent an HTML page, which is read as a web page, not as Markdown; ${SETTING_WORDS.markdownInput}`, { settings: ['markdownInput'] });
   }
   if (kind === 'html' || kind === undefined || as === 'html') {
     // Not HTML here (a PDF, JSON, or text asked to be a page): refused as not an HTML page.
