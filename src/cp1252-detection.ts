@@ -3,6 +3,7 @@
  * uses (src/io/decode-text.ts) and a web page without a declared charset falls back to
  * (src/input/html/decode-html.ts), so both read the same bytes the same way, with the same notice.
  */
+import { SETTING_WORDS } from './setting-words.js';
 
 /** Bytes Windows-1252 leaves undefined: text that has them is not Windows-1252. */
 function hasUndefinedCp1252(bytes: Uint8Array): boolean {
@@ -40,8 +41,8 @@ export function looksLikeCp1252(window: Uint8Array, final: boolean): boolean {
   return firstBadUtf8Byte(window, final) >= 0 && !hasUtf8Multibyte(window) && !hasUndefinedCp1252(window);
 }
 
-/** Said on stderr when 'auto' reads Windows-1252, so a wrong guess is seen. */
-export const CP1252_NOTICE = 'not valid UTF-8: read as Windows-1252 (pass --encoding to choose another)';
+/** Said on stderr when 'auto' reads Windows-1252, so a wrong guess is seen (the CLI says --encoding: `cliNotice`). */
+export const CP1252_NOTICE = `not valid UTF-8: read as Windows-1252 (${SETTING_WORDS.otherEncoding})`;
 
 /**
  * Offset of the first byte of the first ill-formed UTF-8 sequence in `bytes` (its lead byte when

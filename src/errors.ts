@@ -7,6 +7,7 @@
  */
 import { InputFileError, NestingTooDeepError, NoArticleError } from './input/errors.js';
 import { FETCH_FAILURES, FetchError, type FetchFailure } from './input/fetch/fetch-error.js';
+import type { SettingName } from './setting-words.js';
 
 export type ErrorKind =
   /** Options that do not fit together, an unknown format, a bad value. */
@@ -43,21 +44,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   ...FETCH_FAILURES.map((failure) => `fetch-${failure}` as const),
 ];
 
-/**
- * Settings a library message names, in the library's own words (a library caller passes
- * `{ offline: true }`, not `--offline`). A front end with its own names for them puts those in their
- * place: the CLI its options (src/cli/setting-words.ts), so one failure reads right both ways.
- */
-export const SETTING_WORDS = {
-  offline: 'offline mode',
-  model: 'the model option',
-  localModel: 'a local model folder',
-  modelsDir: 'the modelsDir option',
-  sameModel: 'the same model, dtype and models folder',
-  noCache: 'without the translation memory',
-} as const;
-
-export type SettingName = keyof typeof SETTING_WORDS;
+// In a module of their own: the input readers' errors (imported above) name settings too.
+export { SETTING_WORDS, type SettingName } from './setting-words.js';
 
 export class Da2enError extends Error {
   override readonly name: string = 'Da2enError';
@@ -89,7 +77,7 @@ export function interruptedError(reason: unknown, what = 'the translation'): Da2
 /** The input readers' own errors as da2en errors, one kind each (the CLI gives each kind an exit code, the server a status); anything else is returned as it is. */
 export function inputUserError(err: unknown): unknown {
   if (err instanceof FetchError) return new Da2enError(`fetch-${err.kind}`, err.message, { cause: err });
-  if (err instanceof NoArticleError) return new Da2enError('no-article', err.message, { cause: err });
-  if (err instanceof InputFileError || err instanceof NestingTooDeepError) return new Da2enError('input', err.message, { cause: err });
+  if (err instanceof NoArticleError) return new Da2enError('no-article', err.message, { cause: err, settings: err.settings });
+  if (err instanceof InputFileError || err instanceof NestingTooDeepError) return new Da2enError('input', err.message, { cause: err, settings: err.settings });
   return err;
 }

@@ -33,7 +33,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: {
   return { child, stderr: () => stderr, done };
 }
 
-/** Numbers from the --verbose summary line of each article. */
+/** Numbers from the --verbose summary line of each article ("1 model call" or "2 model calls": src/cli/commands/article-counts.ts). */
 export function verboseCounts(stderr: string): { translated: number; cached: number }[] {
-  return [...stderr.matchAll(/(\d+) translated in \d+ model calls, (\d+) from the cache/g)].map((m) => ({ translated: Number(m[1]), cached: Number(m[2]) }));
+  return [...stderr.matchAll(/(\d+) translated in \d+ model calls?, (\d+) from the cache/g)].map((m) => ({ translated: Number(m[1]), cached: Number(m[2]) }));
 }

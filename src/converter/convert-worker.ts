@@ -5,14 +5,14 @@
  * ends this one at once.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isDa2enError, type ErrorKind } from '../errors.js';
+import { isDa2enError, type ErrorKind, type SettingName } from '../errors.js';
 import { writeConversion, type ConversionJob, type WrittenConversion } from './write-conversion.js';
 
 export type ConversionMessage =
   | { stage: string }
   | { done: WrittenConversion }
-  /** `kind` for a Da2enError and `code` for a system error, so the other side can rebuild them. */
-  | { failed: { name: string; message: string; kind?: ErrorKind; code?: string } };
+  /** `kind` (and the settings its message names) for a Da2enError and `code` for a system error, so the other side can rebuild them. */
+  | { failed: { name: string; message: string; kind?: ErrorKind; settings?: SettingName[]; code?: string } };
 
 const port = parentPort!;
 const post = (message: ConversionMessage) => port.postMessage(message);
@@ -22,6 +22,6 @@ writeConversion(workerData as ConversionJob, (stage) => post({ stage })).then(
   (err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
     const code = (e as NodeJS.ErrnoException).code;
-    post({ failed: { name: e.name, message: e.message, ...(isDa2enError(e) ? { kind: e.kind } : {}), ...(typeof code === 'string' ? { code } : {}) } });
+    post({ failed: { name: e.name, message: e.message, ...(isDa2enError(e) ? { kind: e.kind, settings: [...e.settings] } : {}), ...(typeof code === 'string' ? { code } : {}) } });
   },
 );

@@ -52,7 +52,7 @@ export interface ConvertReport {
 /** A failure posted by the worker, rebuilt: a Da2enError (a CheckpointError) of its kind, or an Error with its system code. */
 function rebuilt(failed: Extract<ConversionMessage, { failed: unknown }>['failed']): Error {
   if (failed.kind === 'model-corrupt' && failed.name.endsWith('CheckpointError')) return new CheckpointError(failed.message);
-  if (failed.kind !== undefined) return new Da2enError(failed.kind, failed.message);
+  if (failed.kind !== undefined) return new Da2enError(failed.kind, failed.message, { settings: failed.settings ?? [] });
   return Object.assign(new Error(failed.message), { name: failed.name }, failed.code !== undefined ? { code: failed.code } : {});
 }
 

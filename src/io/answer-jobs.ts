@@ -20,7 +20,7 @@ export function answerJobs<Request>(handle: (request: Request) => unknown): void
         const e = mapped instanceof Error ? mapped : new Error(String(mapped));
         reply = {
           ok: false,
-          error: { name: e.name, message: e.message, ...(e instanceof NoArticleError ? { input: e.input } : {}), ...(isDa2enError(e) ? { kind: e.kind } : {}) },
+          error: { name: e.name, message: e.message, ...(e instanceof NoArticleError ? { input: e.input } : {}), ...(isDa2enError(e) ? { kind: e.kind, settings: [...e.settings] } : {}) },
         };
       }
       port.postMessage(reply);

@@ -91,7 +91,9 @@ async function openTarget(target: StreamTarget, options: WriteStreamOptions): Pr
   // error (exit 8) naming the output, or, in the temporary folder, that folder.
   const tmpRoot = options.tmpDir ?? os.tmpdir();
   const spoolError = (err: unknown): never => {
-    throw outputError(scratchBeside === null ? path.join(tmpRoot, 'da2en-spool') : target.path!, err);
+    if (scratchBeside !== null) throw outputError(target.path!, err);
+    // Another output folder would not help a full temporary folder.
+    throw outputError(path.join(tmpRoot, 'da2en-spool'), err, { fix: 'free some space, or point TMPDIR at a folder on another disk', settings: [] });
   };
   let spoolDir: string | undefined;
   let untrackSpoolDir = () => {};

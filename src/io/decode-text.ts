@@ -6,7 +6,7 @@
 import { TextDecoder } from 'node:util';
 
 import { CP1252_NOTICE, CP1252_WINDOW, firstBadUtf8Byte, looksLikeCp1252 } from '../cp1252-detection.js';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS, type SettingName } from '../errors.js';
 
 // Text inputs and web pages detect Windows-1252 alike; these were born here and are still imported from here.
 export { CP1252_NOTICE, CP1252_WINDOW, firstBadUtf8Byte, looksLikeCp1252 } from '../cp1252-detection.js';
@@ -38,7 +38,7 @@ export class DecodeError extends Da2enError {
   override readonly name: string = 'DecodeError';
   readonly problem: string;
 
-  constructor(message: string, options?: { cause?: unknown; problem?: string }) {
+  constructor(message: string, options?: { cause?: unknown; problem?: string; settings?: readonly SettingName[] }) {
     super('input', message, options);
     this.problem = options?.problem ?? message;
   }
@@ -109,7 +109,7 @@ export function notTextError(bytes: Uint8Array): DecodeError | null {
   const utf16 = binary === 'binary data' ? sniffBomlessUtf16(bytes) : null;
   if (utf16) {
     const problem = `looks like ${utf16 === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} text without a byte order mark`;
-    return new DecodeError(`${problem}; pass --encoding ${utf16}`, { problem });
+    return new DecodeError(`${problem}; ${SETTING_WORDS.encoding} ${utf16}`, { problem, settings: ['encoding'] });
   }
   return new DecodeError(`looks like ${binary}, not a text file`);
 }
@@ -198,7 +198,7 @@ function incompleteUtf16Tail(bytes: Uint8Array, start: number, le: boolean): Uin
 
 function invalidUtf8(offset: number, cause: unknown): DecodeError {
   const problem = `is not valid UTF-8 (first bad byte at offset ${offset})`;
-  return new DecodeError(`${problem}; if it is Windows-1252 (or Latin-1), pass --encoding cp1252`, { cause, problem });
+  return new DecodeError(`${problem}; if it is Windows-1252 (or Latin-1), ${SETTING_WORDS.encoding} cp1252`, { cause, problem, settings: ['encoding'] });
 }
 
 function invalidUtf16(le: boolean, offset: number, cause: unknown): DecodeError {

@@ -133,7 +133,7 @@ export async function openParagraphStream(
         yield paragraph;
       }
     } catch (err) {
-      if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err });
+      if (err instanceof DecodeError) throw new Da2enError('input', `${label} ${err.message}`, { cause: err, settings: err.settings });
       throw err; // a file that cannot be read is already kind `input` (readParagraphsFromFile)
     }
     if (count === 0) throw new Da2enError('input', `${label} is empty (nothing but white space or invisible characters); nothing to translate`);

@@ -4,7 +4,7 @@
  * (src/io/paragraph-stream.ts).
  */
 import { open, readFile } from 'node:fs/promises';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 import { decodeBytes, DecodeError, notTextError, type InputEncoding } from './decode-text.js';
 import type { Article, ArticleProvenance } from '../input/article.js';
 import { InputFileError } from '../input/errors.js';
@@ -83,7 +83,7 @@ async function readAll(input: string, options: ReadArticleOptions): Promise<Buff
 
 /** A decoding error as one line naming the input, as a text input's reads (paragraph-stream.ts). */
 function named(err: unknown, name: string): unknown {
-  return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err }) : err;
+  return err instanceof DecodeError ? new Da2enError('input', `${name} ${err.message}`, { cause: err, settings: err.settings }) : err;
 }
 
 const EMPTY = 'empty (nothing but white space or invisible characters); nothing to translate';
@@ -135,7 +135,7 @@ export type UrlInput = { article: Article; inputFormat: 'url' | 'md' } | { text:
 export class PageNotMarkdownError extends Da2enError {
   override readonly name: string = 'PageNotMarkdownError';
   constructor(readonly url: string) {
-    super('usage', `${url}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out --input-format md`);
+    super('usage', `${url}: the server sent an HTML page, which is read as a web page, not as Markdown; ${SETTING_WORDS.markdownInput}`, { settings: ['markdownInput'] });
   }
 }
 

@@ -19,7 +19,7 @@ import { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS, type SettingName } from '../errors.js';
 import { makeDirectories } from './make-directories.js';
 import { nameBeside } from './name-beside.js';
 import { physicalPath } from './same-file.js';
@@ -106,12 +106,21 @@ function writeFailure(code: string | undefined, folder: string): string | undefi
  * A failure to write `target` (or the temporary file beside it) as the user sees it: the output's
  * own path and the reason in words — never the hidden temporary file's name.
  */
-export function outputError(target: string, err: unknown): Da2enError {
+export function outputError(target: string, err: unknown, fullDisk: { fix: string; settings: readonly SettingName[] } = FULL_DISK_FIX): Da2enError {
   if (err instanceof Da2enError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const folder = path.dirname(path.resolve(target));
   const reason = writeFailure(code, folder) ?? ((err as Error | undefined)?.message ?? String(err));
+  // A full disk is no mistake of the user's to correct, but they can act on it: say how.
+  if (isFullDisk(code)) return new Da2enError('output', `cannot write ${target}: ${reason}; ${fullDisk.fix}`, { cause: err, settings: fullDisk.settings });
   return new Da2enError('output', `cannot write ${target}: ${reason}`, { cause: err });
+}
+
+/** What to do about a full disk, said after "no space left on the device": the CLI names its output options (src/cli/setting-words.ts). */
+const FULL_DISK_FIX = { fix: `free some space, or ${SETTING_WORDS.outputFolder}`, settings: ['outputFolder'] } as const;
+
+function isFullDisk(code: string | undefined): boolean {
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** How an output path is written, from what is there now (see the top of this file). */
@@ -561,7 +570,8 @@ async function createDirectFileSink(target: string, file: string): Promise<FileS
 export function streamOutputError(name: string, err: unknown): Da2enError {
   if (err instanceof Da2enError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' : ((err as Error | undefined)?.message ?? String(err));
+  // Standard output goes where the shell was told to send it: there is no option to name.
+  const reason = isFullDisk(code) ? 'no space left on the device; free some space, or send it to a file on another disk' : ((err as Error | undefined)?.message ?? String(err));
   return new Da2enError('output', `cannot write ${name}: ${reason}`, { cause: err });
 }
 

@@ -12,17 +12,17 @@
  */
 import type { Worker } from 'node:worker_threads';
 import PQueue from 'p-queue';
-import { Da2enError, type ErrorKind } from '../errors.js';
+import { Da2enError, type ErrorKind, type SettingName } from '../errors.js';
 import { NoArticleError } from '../input/errors.js';
 
 export type ThreadReply =
   | { ok: true; result: unknown }
-  /** `input` is set for a NoArticleError and `kind` for a Da2enError, so the other side can rebuild them. */
-  | { ok: false; error: { name: string; message: string; input?: string; kind?: ErrorKind } };
+  /** `input` is set for a NoArticleError and `kind` (with the settings its message names) for a Da2enError, so the other side can rebuild them. */
+  | { ok: false; error: { name: string; message: string; input?: string; kind?: ErrorKind; settings?: SettingName[] } };
 
 function toError(e: Extract<ThreadReply, { ok: false }>['error']): Error {
   if (e.input !== undefined) return new NoArticleError(e.input);
-  if (e.kind !== undefined) return new Da2enError(e.kind, e.message);
+  if (e.kind !== undefined) return new Da2enError(e.kind, e.message, { settings: e.settings ?? [] });
   const err = new Error(e.message);
   err.name = e.name;
   return err;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { Da2enError } from '../errors.js';
+import { Da2enError, SETTING_WORDS } from '../errors.js';
 import { redactRedisUrl, redisClientOptions } from '../cache/redis-memory.js';
 
 /**
@@ -18,7 +18,7 @@ export function queueConnection(url: string, options: { failFast?: boolean } = {
 export function queueUnreachable(url: string, err: unknown): Da2enError {
   if (err instanceof Da2enError) return err;
   const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  return new Da2enError('network', `cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see --redis)`, { cause: err });
+  return new Da2enError('network', `cannot reach the queue's Redis at ${redactRedisUrl(url)}: ${detail} (is redis-server running there? see ${SETTING_WORDS.redisUrl})`, { cause: err, settings: ['redisUrl'] });
 }
 
 /**

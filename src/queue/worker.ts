@@ -42,6 +42,8 @@ export interface ArticleWorkerOptions {
   /** Also told (final) of a held-back file found latest once the job was completed but that could not be written then. */
   onJobFailed?: (job: Job<ArticleJobData, ArticleJobResult>, reason: string, final: boolean) => void;
   onError?: (error: Error) => void;
+  /** How a job's da2en error is said in its failure reason, which `queue status` shows too (default: its message, in the library's words). */
+  errorWords?: (error: Da2enError) => string;
   /** Aborted while Redis is being waited for at start: the worker closes and startArticleWorker throws. */
   signal?: AbortSignal;
 }
@@ -61,9 +63,12 @@ export interface ArticleWorker {
   readonly jobsInProgress: number;
 }
 
-/** The one-line reason a job fails with: the CLI's message for what the CLI would report. */
-export function failureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+/**
+ * The one-line reason a job fails with. `words` says a da2en error as the front end does (the CLI
+ * with its options, cliMessage); by default its message, in the library's words.
+ */
+export function failureReason(error: unknown, words: (error: Da2enError) => string = (e) => e.message): string {
+  const message = isDa2enError(error) ? words(error) : error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]!.trim() || 'unknown error';
 }
 
@@ -133,7 +138,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
           unsettled.delete(job.id);
           throw new WaitingError();
         }
-        const reason = failureReason(error);
+        const reason = failureReason(error, options.errorWords);
         // Bad input (or a page with no article) fails the same way every time: no retries.
         if (isDa2enError(error, 'input') || isDa2enError(error, 'no-article')) throw new UnrecoverableError(reason);
         throw Object.assign(new Error(reason), { cause: error });
@@ -177,7 +182,7 @@ export async function startArticleWorker(options: ArticleWorkerOptions): Promise
           superseded.push(file.target);
         }
       } catch (error) {
-        options.onJobFailed?.(job, `${file.target} not written once the job had finished: ${failureReason(error)}`, true);
+        options.onJobFailed?.(job, `${file.target} not written once the job had finished: ${failureReason(error, options.errorWords)}`, true);
       }
     }
     const { superseded: _, ...rest } = result;

@@ -105,7 +105,7 @@ export function decodeText(bytes: Uint8Array, encoding: InputEncoding = 'auto'):
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
       const offset = firstInvalidUtf8(bytes);
-      throw new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
+      throw new DecodeError(`is not valid UTF-8 (first bad byte at offset ${offset}); if it is Windows-1252 (or Latin-1), set the encoding option to cp1252`);
     }
     used = hasBom ? 'utf-8 (BOM)' : 'utf-8';
   }

@@ -51,7 +51,7 @@ describe('standard output that cannot be written', () => {
     const input = path.join(dir, 'a.da.txt');
     writeFileSync(input, 'Kommunen bygger en ny skole.\n\nDen åbner i 2027.\n');
     const run = await toFullDisk([input, '--model', model, '--offline', '--no-cache', '--format', format]);
-    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device\n');
+    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device; free some space, or send it to a file on another disk\n');
     expect(run.code).toBe(8);
   });
 
@@ -59,13 +59,13 @@ describe('standard output that cannot be written', () => {
   // same checked standard output as any command's.
   it.each(['--help', '--version', 'model --help', 'eval -h'])('what `da2en %s` prints: one line, exit 8', async (line) => {
     const run = await toFullDisk(line.split(' '));
-    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device\n');
+    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device; free some space, or send it to a file on another disk\n');
     expect(run.code).toBe(8);
   });
 
   it('a report written in one go (model path): one line, exit 8', async () => {
     const run = await toFullDisk(['model', 'path', '--model', model]);
-    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device\n');
+    expect(run.stderr).toBe('da2en: cannot write standard output: no space left on the device; free some space, or send it to a file on another disk\n');
     expect(run.code).toBe(8);
   });
 });

@@ -53,7 +53,7 @@ describe('atomic writes', () => {
     expect(outputError('/ro/out.html', eacces).message).toBe('cannot write /ro/out.html: permission denied (the folder /ro is not writable)');
     expect(outputError('/ro/out.html', eacces).cause).toBe(eacces);
     expect(outputError('/ro/out.html', Object.assign(new Error('x'), { code: 'EROFS' })).message).toBe('cannot write /ro/out.html: the folder /ro is on a read-only file system');
-    expect(outputError('/ro/out.html', Object.assign(new Error('x'), { code: 'ENOSPC' })).message).toBe('cannot write /ro/out.html: no space left on the device');
+    expect(outputError('/ro/out.html', Object.assign(new Error('x'), { code: 'ENOSPC' })).message).toBe('cannot write /ro/out.html: no space left on the device; free some space, or write it into another folder');
   });
 
   it('a read-only folder is refused before anything is written (unless running as root, who may write anyway)', async () => {

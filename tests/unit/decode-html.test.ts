@@ -60,7 +60,7 @@ describe('damaged UTF-8 (one stray byte in a UTF-8 page)', () => {
         thrown = err;
       }
       expect(thrown, String(contentType)).toBeInstanceOf(InputFileError);
-      expect((thrown as Error).message).toBe(`side.html: not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`);
+      expect((thrown as Error).message).toBe(`side.html: not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), set the encoding option to cp1252`);
     }
   });
 
@@ -71,7 +71,7 @@ describe('damaged UTF-8 (one stray byte in a UTF-8 page)', () => {
       const decoded = decodeHtml(bytes, contentType);
       expect(decoded.encoding).toBe('UTF-8');
       expect(decoded.text).toContain('måler \ufffdvandkvaliteten');
-      expect(decoded.notes).toEqual([`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${at}): bad bytes read as U+FFFD, as a browser shows them (pass --encoding to choose another)`]);
+      expect(decoded.notes).toEqual([`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${at}): bad bytes read as U+FFFD, as a browser shows them (choose another with the encoding option)`]);
     }
     expect(decodeHtml(Buffer.from(html), 'text/html; charset=utf-8').notes).toEqual([]);
   });

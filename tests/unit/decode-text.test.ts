@@ -21,8 +21,8 @@ describe('decodeText', () => {
 
   it('reports the byte offset of invalid UTF-8 in a UTF-8 file and suggests cp1252', () => {
     const bytes = new Uint8Array([...utf8('Hej med dig ø'), 0xe6, 0x20, ...utf8('ble')]);
-    expect(() => decodeText(bytes)).toThrow(/offset 14.*--encoding cp1252/);
-    expect(() => decodeText(bytes, 'utf8')).toThrow(/offset 14.*--encoding cp1252/);
+    expect(() => decodeText(bytes)).toThrow(/offset 14.*the encoding option to cp1252/);
+    expect(() => decodeText(bytes, 'utf8')).toThrow(/offset 14.*the encoding option to cp1252/);
   });
 
   it('Windows-1252: € – ” ’ are kept (latin1 is read as its superset), and auto detects it', () => {
@@ -66,9 +66,9 @@ describe('decodeText', () => {
     const danish = 'Kommunen bygger en ny skole i Århus. Den åbner i 2027, siger Søren – “endelig”.\n';
     const le = Buffer.from(danish, 'utf16le');
     const be = Buffer.from(le).swap16();
-    expect(notTextError(le)?.message).toBe('looks like UTF-16LE text without a byte order mark; pass --encoding utf16le');
-    expect(notTextError(be)?.message).toBe('looks like UTF-16BE text without a byte order mark; pass --encoding utf16be');
-    expect(() => decodeText(le)).toThrow(/UTF-16LE text without a byte order mark; pass --encoding utf16le/);
+    expect(notTextError(le)?.message).toBe('looks like UTF-16LE text without a byte order mark; set the encoding option to utf16le');
+    expect(notTextError(be)?.message).toBe('looks like UTF-16BE text without a byte order mark; set the encoding option to utf16be');
+    expect(() => decodeText(le)).toThrow(/UTF-16LE text without a byte order mark; set the encoding option to utf16le/);
     expect(decodeText(le, 'utf16le').text).toBe(danish);
     expect(notTextError(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))).toBeNull();
     expect(notTextError(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBeNull();

@@ -95,7 +95,7 @@ describe('golden pages', () => {
 
   it('a front page of teasers has no article: the error says so and offers --input-format text', () => {
     expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(NoArticleError);
-    expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(/forside\.html: no article text found.*--input-format text/);
+    expect(() => extractArticle(page('front-page.html'), { inputName: 'forside.html' })).toThrow(/forside\.html: no article text found.*; to translate all of its text, use the text input format$/);
   });
 
   it('the whole page, asked for, is all of its visible text in page order: no article search, no scripts', () => {

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputFileError } from '../../src/input/errors.js';
+import { cliMessage } from '../../src/cli/setting-words.js';
+import { Da2enError, inputUserError } from '../../src/errors.js';
 import { hasMoreBlocksThan, MAX_MARKDOWN_BLOCKS } from '../../src/input/markdown/block-count.js';
 import { parseMarkdown } from '../../src/input/markdown/parse-markdown.js';
 
@@ -48,8 +50,10 @@ describe('Markdown with too many block quotes, lists or underlined headings', ()
     }
     expect(err).toBeInstanceOf(InputFileError);
     expect((err as Error).message).toBe(
-      `citater.md: more than ${N} block quotes, lists and underlined headings, which da2en does not read (the Markdown parser slows down with the square of their number); to translate all of its text, pass --input-format text`,
+      `citater.md: more than ${N} block quotes, lists and underlined headings, which da2en does not read (the Markdown parser slows down with the square of their number); to translate all of its text, use the text input format`,
     );
+    // The library's words; the CLI prints them with its option (src/cli/setting-words.ts).
+    expect(cliMessage(inputUserError(err) as Da2enError)).toMatch(/; to translate all of its text, pass --input-format text$/);
   });
 
   it('an article with a few of each is read as before', () => {

@@ -41,7 +41,7 @@ describe('web pages nested too deeply are refused before linkedom and Readabilit
         thrown = err;
       }
       expect(thrown).toBeInstanceOf(NestingTooDeepError);
-      expect((thrown as Error).message).toBe(`deep.html: the page has elements nested more than ${MAX_PAGE_DEPTH} levels deep, which da2en does not read; to translate all of its text, pass --input-format text`);
+      expect((thrown as Error).message).toBe(`deep.html: the page has elements nested more than ${MAX_PAGE_DEPTH} levels deep, which da2en does not read; to translate all of its text, use the text input format`);
       const mapped = inputUserError(thrown);
       expect(isDa2enError(mapped, 'input')).toBe(true);
     }
@@ -131,7 +131,7 @@ describe('Markdown nested too deeply is refused before it is parsed', () => {
     for (const md of ['>'.repeat(3000) + ' x\n', '> - '.repeat(1500) + 'x\n', 'Et afsnit.\n\n' + '1. '.repeat(500) + 'x\n']) {
       const err = refused(md);
       expect(err).toBeInstanceOf(NestingTooDeepError);
-      expect((err as Error).message).toBe(`d.md: the Markdown has block quotes or lists nested more than ${MAX_MARKDOWN_DEPTH} levels deep, which da2en does not read; to translate all of its text, pass --input-format text`);
+      expect((err as Error).message).toBe(`d.md: the Markdown has block quotes or lists nested more than ${MAX_MARKDOWN_DEPTH} levels deep, which da2en does not read; to translate all of its text, use the text input format`);
     }
   });
 

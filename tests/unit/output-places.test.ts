@@ -206,7 +206,7 @@ describe('an output path that is already something', () => {
         const err = await writeBilingualStream(translation(), [{ format, path: target }]).catch((e: unknown) => e);
         expect(err, format).toBeInstanceOf(Da2enError);
         expect((err as Da2enError).kind).toBe('output');
-        expect((err as Error).message).toBe(`cannot write ${target}: no space left on the device`);
+        expect((err as Error).message).toBe(`cannot write ${target}: no space left on the device; free some space, or write it into another folder`);
       }
     } finally {
       disk.full = false;

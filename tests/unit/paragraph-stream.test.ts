@@ -103,9 +103,9 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
       { bytes: cp(`${ascii}\n\n${cpText}`), want: [ascii.trim(), cpText], encoding: 'windows-1252 (detected)' },
       { bytes: utf8(`${ascii}\n\n${cpText}`), want: [ascii.trim(), cpText], encoding: 'utf-8' },
       // UTF-8 with one bad byte: an error naming its offset, never a silent Windows-1252 read
-      { bytes: Buffer.concat([utf8(`${ascii}ø `), Buffer.from([0xe6]), utf8(' ble')]), want: new RegExp(`offset ${Buffer.byteLength(`${ascii}ø `)}\\).*--encoding cp1252`) },
+      { bytes: Buffer.concat([utf8(`${ascii}ø `), Buffer.from([0xe6]), utf8(' ble')]), want: new RegExp(`offset ${Buffer.byteLength(`${ascii}ø `)}\\).*the encoding option to cp1252`) },
       // a Windows-1252 byte more than 8 KiB after the first non-ASCII one: UTF-8 was chosen, the error says what to do
-      { bytes: Buffer.concat([utf8(`æ ${ascii}`), Buffer.from([0x80])]), want: /--encoding cp1252/ },
+      { bytes: Buffer.concat([utf8(`æ ${ascii}`), Buffer.from([0x80])]), want: /the encoding option to cp1252/ },
     ];
     const rand = prng(12);
     for (const c of cases) {
@@ -195,7 +195,7 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
     }
     expect(checked).toBeGreaterThan(200);
     const bytes = Buffer.from([...utf8('Hej med dig ø'), 0xe6, 0x20, ...utf8('ble')]);
-    await expect(collect(paragraphsFromBytes(pieces(bytes, prng(1), 1)))).rejects.toThrow(/offset 14.*--encoding cp1252/);
+    await expect(collect(paragraphsFromBytes(pieces(bytes, prng(1), 1)))).rejects.toThrow(/offset 14.*the encoding option to cp1252/);
     expect(firstBadUtf8Byte(utf8('ab'), true)).toBe(-1);
     expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), false)).toBe(-1);
     expect(firstBadUtf8Byte(Buffer.from([0x61, 0xe2, 0x82]), true)).toBe(1);
@@ -245,7 +245,7 @@ describe('splitParagraphStream / paragraphsFromBytes', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
     await expect(collect(paragraphsFromBytes(pieces(png, prng(1), 1)))).rejects.toThrow(/PNG image/);
     const u16 = Buffer.from('Kommunen bygger en ny skole i Århus.\n', 'utf16le');
-    await expect(collect(paragraphsFromBytes(pieces(u16, prng(1), 7)))).rejects.toThrow('looks like UTF-16LE text without a byte order mark; pass --encoding utf16le');
+    await expect(collect(paragraphsFromBytes(pieces(u16, prng(1), 7)))).rejects.toThrow('looks like UTF-16LE text without a byte order mark; set the encoding option to utf16le');
   });
 });
 

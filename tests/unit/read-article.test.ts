@@ -39,11 +39,11 @@ async function failure(input: string, format: 'html' | 'md' | 'url', options: Re
 describe('a saved page that is not one', () => {
   it('plain text read as HTML has no article (exit 7), from a file or standard input', async () => {
     const text = file('a.da.txt', 'Hej med dig. Det er en god dag.\n');
-    expect(await failure(text, 'html')).toEqual({ kind: 'no-article', message: `${text}: no article text found in the page; to translate all of its text, pass --input-format text` });
+    expect(await failure(text, 'html')).toEqual({ kind: 'no-article', message: `${text}: no article text found in the page; to translate all of its text, use the text input format` });
     expect(await failure(file('plain.html', 'Hej med dig.'), 'html')).toMatchObject({ kind: 'no-article' });
     expect(await failure('-', 'html', { stdin: Readable.from([Buffer.from('Hej med dig.\n')]) })).toEqual({
       kind: 'no-article',
-      message: 'standard input: no article text found in the page; to translate all of its text, pass --input-format text',
+      message: 'standard input: no article text found in the page; to translate all of its text, use the text input format',
     });
   });
 
@@ -72,7 +72,7 @@ describe('a saved page that is not one', () => {
     const body = `<html><body><article><h1>Rødgrød</h1>${'<p>Han sagde “hej” til Søren, og de spiste rødgrød med fløde i haven.</p>'.repeat(4)}</article></body></html>`;
     const utf16 = Buffer.from(body, 'utf16le');
     const p = file('u16.html', utf16);
-    expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p} looks like UTF-16LE text without a byte order mark; pass --encoding utf16le` });
+    expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p} looks like UTF-16LE text without a byte order mark; set the encoding option to utf16le` });
     const article = await readArticle(p, 'html', { encoding: 'utf16le' });
     expect(article.blocks.some((b) => b.text.includes('Han sagde “hej” til Søren'))).toBe(true);
   });
@@ -116,7 +116,7 @@ describe('a page without a declared charset', () => {
       const right = 'Den handler om “søen” ved Køge, hvor både ænder og søstjerner bor – hele året rundt.';
       const declaredUtf8 = await read(`${base}/utf8`, {});
       expect(declaredUtf8.text).toContain('\ufffd');
-      expect(declaredUtf8.notes).toEqual([expect.stringMatching(/^declares UTF-8 but is not valid UTF-8 .*\(pass --encoding to choose another\)$/)]);
+      expect(declaredUtf8.notes).toEqual([expect.stringMatching(/^declares UTF-8 but is not valid UTF-8 .*\(choose another with the encoding option\)$/)]);
       for (const encoding of ['cp1252', 'latin1'] as const) {
         expect(await read(`${base}/utf8`, { encoding })).toEqual({ text: right, notes: [] });
         expect(await read(`${base}/none`, { encoding })).toEqual({ text: right, notes: [] });
@@ -130,7 +130,7 @@ describe('a page without a declared charset', () => {
     const utf8 = Buffer.from(html);
     const at = utf8.indexOf('søstjerner');
     const damaged = Buffer.concat([utf8.subarray(0, at), Buffer.from([0xe6]), utf8.subarray(at)]);
-    const reason = `not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`;
+    const reason = `not valid UTF-8 and no charset declared (first bad byte at offset ${at}); if it is Windows-1252 (or Latin-1), set the encoding option to cp1252`;
     const p = file('damaged.html', damaged);
     expect(await failure(p, 'html')).toEqual({ kind: 'input', message: `${p}: ${reason}` });
     const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(damaged));
@@ -178,7 +178,7 @@ describe('a Markdown file is decoded as text is', () => {
     const p = file('damaged.md', damaged);
     expect(await failure(p, 'md')).toEqual({
       kind: 'input',
-      message: `${p} is not valid UTF-8 (first bad byte at offset ${damaged.indexOf(0xe6)}); if it is Windows-1252 (or Latin-1), pass --encoding cp1252`,
+      message: `${p} is not valid UTF-8 (first bad byte at offset ${damaged.indexOf(0xe6)}); if it is Windows-1252 (or Latin-1), set the encoding option to cp1252`,
     });
     const png = file('png.md', PNG);
     expect(await failure(png, 'md')).toEqual({ kind: 'input', message: `${png} looks like a PNG image, not a text file` });

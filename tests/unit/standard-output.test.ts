@@ -45,7 +45,7 @@ describe('standard output written to a file', () => {
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(Da2enError);
     expect((failure as Da2enError).kind).toBe('output');
-    expect((failure as Error).message).toBe('cannot write standard output: no space left on the device');
+    expect((failure as Error).message).toBe('cannot write standard output: no space left on the device; free some space, or send it to a file on another disk');
     expect(Buffer.from(disk.kept).toString()).toBe('abcd');
   });
 });
@@ -55,7 +55,7 @@ describe('the standard-output sink', () => {
     const stream = new Writable({ highWaterMark: 1, write: (_chunk, _enc, done) => setImmediate(() => done(enospc())) });
     stream.on('error', () => {});
     const sink = createStreamSink(stream);
-    await expect(sink.write('abc')).rejects.toThrow('cannot write standard output: no space left on the device');
+    await expect(sink.write('abc')).rejects.toThrow('cannot write standard output: no space left on the device; free some space, or send it to a file on another disk');
   });
 
   it('a reader gone away (EPIPE) is passed on as it is, to stop quietly', async () => {

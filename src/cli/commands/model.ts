@@ -8,6 +8,7 @@ import { createProgress } from '../progress.js';
 import { PROGRESS_OPTIONS, modelFrom, withEngineOptions, type ArgsOf } from '../shared-options.js';
 import type { CliContext } from '../context.js';
 import { pathOption } from '../path-options.js';
+import { inCommandWords } from '../setting-words.js';
 
 function builder(y: Argv) {
   return withEngineOptions(y)
@@ -111,6 +112,11 @@ async function runModel(args: ModelArgs, ctx: CliContext): Promise<number> {
   return 0;
 }
 
+/** The model folder `convert` cannot write: its full-disk advice names --out (the usual words are translate's outputs). */
+function convertOutputError(err: Da2enError): Da2enError {
+  return inCommandWords(err, { outputFolder: 'give another --out' });
+}
+
 async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Promise<number> {
   if (!args.checkpoint) throw new Da2enError('usage', '"da2en model convert" needs the checkpoint folder: da2en model convert <checkpoint-dir> --out <dir>');
   if (!args.out) throw new Da2enError('usage', '"da2en model convert" needs --out <dir>, the model folder to write');
@@ -129,7 +135,7 @@ async function runConvert(args: ModelArgs, dtypes: Dtype[], ctx: CliContext): Pr
     // The file system refusing the model folder or its temporary twin (permission denied, a
     // read-only or full disk): exit 8 naming --out, as for any output (was exit 1, "unexpected
     // error: EACCES … mkdir '<out>.converting-<pid>'").
-    if (!(err instanceof Da2enError) && typeof (err as NodeJS.ErrnoException).code === 'string') throw outputError(args.out, err);
-    throw err;
+    if (!(err instanceof Da2enError) && typeof (err as NodeJS.ErrnoException).code === 'string') throw convertOutputError(outputError(args.out, err));
+    throw isDa2enError(err, 'output') ? convertOutputError(err) : err;
   }
 }

@@ -16,6 +16,7 @@ import { ExitCode } from '../exit-codes.js';
 import { stemOf, suffixFor, type Format } from '../output-plan.js';
 import type { CliContext } from '../context.js';
 import { modelFrom } from '../shared-options.js';
+import { inCommandWords } from '../setting-words.js';
 import { jobEngine } from './job-engine.js';
 import type { QueueAddArgs, QueueResultsArgs, QueueStatusArgs } from './queue-options.js';
 
@@ -366,7 +367,8 @@ export async function runQueueResults(args: QueueResultsArgs, ctx: CliContext): 
   const { queue, connection, close } = openQueue(args.redis, args.queue);
   try {
     const report = await writeResults(queue, connection, args.outDir, (file) => ctx.verbose(`wrote ${file}`), { signal: ctx.signal }).catch((err: unknown) => {
-      throw queueUnreachable(args.redis, err);
+      // A full disk names this command's only output option.
+      throw inCommandWords(queueUnreachable(args.redis, err), { outputFolder: 'choose another --out-dir' });
     });
     for (const r of report.renamed) ctx.log(`${r.name}: ${r.file} is an earlier-finished article's name; written as ${r.as}`);
     // Errors, so said even with --quiet; one failed file does not keep the others from being written.

@@ -20,7 +20,8 @@ import { Da2enError, inputUserError } from '../../errors.js';
 import { FetchError } from '../../input/fetch/fetch-error.js';
 import { redactUrl } from '../../input/fetch/redact-url.js';
 import { openMemoryOrSay } from '../open-memory.js';
-import { cliMessage } from '../setting-words.js';
+import { cliMessage, cliNotice } from '../setting-words.js';
+import { articleCountsLine } from './article-counts.js';
 import { finishedInputKey } from '../../cache/finished-inputs.js';
 import { withBestEffortWrites } from '../../cache/best-effort-writes.js';
 import { DEFAULT_DTYPE } from '../../engine/defaults.js';
@@ -190,7 +191,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           const reading = {
             stdin: ctx.stdin,
             encoding: args.encoding,
-            onNote: (note: string) => ctx.log(`${noticeName(plan.input)}: ${note}`),
+            onNote: (note: string) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(note)}`),
             fetch: { signal: ctx.signal, timeoutMs: args.fetchTimeout * 1000 },
             parser: await parser,
             signal: ctx.signal,
@@ -209,7 +210,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
           texts.set(plan.input, read.text);
           const scan = await scanInput(shownInput(plan.input), { encoding: read.text.encoding, contents: [read.text.bytes] });
           scans.set(plan.input, scan);
-          scan.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
+          scan.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(n)}`));
         } catch (err) {
           throw inputUserError(err);
         }
@@ -218,7 +219,7 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       if (plan.input === '-' || once) continue;
       const scan = await scanInput(plan.input, { encoding: args.encoding });
       scans.set(plan.input, scan);
-      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${n}`));
+      scan.notes.forEach((n) => ctx.log(`${plan.input}: ${cliNotice(n)}`));
     }
   } finally {
     await (await parser)?.close();
@@ -329,15 +330,13 @@ export async function runTranslate(args: TranslateRunOptions, ctx: CliContext): 
       progress.stop();
       const { frame, stats, paragraphs } = translation.result();
       // Said once read: standard input, a FIFO (an input read ahead said them then).
-      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${n}`));
+      if (!scans.has(plan.input) && source) source.notes.forEach((n) => ctx.log(`${noticeName(plan.input)}: ${cliNotice(n)}`));
       // Loaded by the translation's end (translate-stream.ts), so this import costs nothing.
       const { looksDanish } = await import('../../segmentation/language.js');
       if (!looksDanish(frame.metadata.detectedLanguage)) {
         ctx.log(`${noticeName(plan.input)}: the text looks like ${frame.metadata.detectedLanguage}, not Danish; translated anyway (see detectedLanguage in the JSON output)`);
       }
-      ctx.verbose(
-        `${noticeName(plan.input)}: ${paragraphs} paragraphs, ${stats.chunks} chunks (${stats.modelChunks} translated in ${stats.modelCalls} model calls, ${stats.cachedChunks} from the cache, ${stats.passthroughChunks} kept as is), ${(frame.timings.translateMs / 1000).toFixed(2)} s`,
-      );
+      ctx.verbose(`${noticeName(plan.input)}: ${articleCountsLine(paragraphs, stats, frame.timings.translateMs)}`);
       if (!args.quiet) for (const target of plan.targets) if (target.path !== null) ctx.log(`wrote ${target.path}`);
       const ranAs = translator.decoding['generation'];
       const finishedKey = !memory || ranAs === expectedGeneration ? finishedKeys.get(plan.input) : finishedInputKeys([plan], articles, scans, args, ranAs).get(plan.input);

@@ -2,6 +2,7 @@
 import { ExitCode } from '../exit-codes.js';
 import { checkRedisMemory, openRedisTranslationMemory, redactRedisUrl } from '../../cache/index.js';
 import { openMemoryOrSay } from '../open-memory.js';
+import { cliMessage } from '../setting-words.js';
 import type { TranslationMemory } from '../../pipeline/memory.js';
 import { checkQueueRedis, queueUnreachable, startArticleWorker, WORKER_ID } from '../../queue/index.js';
 import { engineOptionsFrom, modelFrom } from '../shared-options.js';
@@ -9,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { jobEngine } from './job-engine.js';
 import type { WorkerArgs } from './worker-options.js';
 import { workerSummaryLine } from './worker-summary.js';
+import { articleCountsLine } from './article-counts.js';
 
 export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<number> {
   // As the other queue commands do, and before the model loads: a wrong --redis is one line, not a silent wait.
@@ -38,10 +40,11 @@ export async function runWorker(args: WorkerArgs, ctx: CliContext): Promise<numb
         totals = { translated: totals.translated + r.stats.modelChunks, cached: totals.cached + r.stats.cachedChunks, calls: totals.calls + r.stats.modelCalls };
         const left = r.superseded ?? [];
         if (left.length > 0) ctx.log(`${job.data.name}: ${left.join(', ')} left to a later-added version of the same article (not written)`);
-        ctx.verbose(
-          `${job.data.name}: ${r.paragraphs} paragraphs, ${r.stats.chunks} chunks (${r.stats.modelChunks} translated in ${r.stats.modelCalls} model calls, ${r.stats.cachedChunks} from the cache, ${r.stats.passthroughChunks} kept as is), ${(r.ms / 1000).toFixed(2)} s`,
-        );
+        ctx.verbose(`${job.data.name}: ${articleCountsLine(r.paragraphs, r.stats, r.ms)}`);
       },
+      // Reasons are kept with the jobs, which `queue status` shows: in the CLI's words, as its own errors.
+      // A full disk: the folder is the one `queue add --out-dir` gave.
+      errorWords: (error) => cliMessage(error, { outputFolder: 'add the article again with another --out-dir' }),
       onJobFailed: (job, reason, final) => ctx.log(`${job.data?.name ?? job.id}: ${reason}${final ? '' : ' (will be retried)'}`),
       onError: (error) => ctx.verbose(`queue connection: ${error.message.split('\n')[0]}`),
       // Redis gone since the check: the worker waits for it, and a SIGTERM meanwhile still stops it.

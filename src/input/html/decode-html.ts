@@ -21,6 +21,7 @@ import sniffHtmlEncoding from 'html-encoding-sniffer';
 import { decode, labelToName } from 'whatwg-encoding';
 import { CP1252_NOTICE, firstBadUtf8Byte, wholeLooksLikeCp1252 } from '../../cp1252-detection.js';
 import { UndecodablePageError } from '../errors.js';
+import { SETTING_WORDS } from '../../setting-words.js';
 
 export interface DecodedPage {
   text: string;
@@ -59,7 +60,7 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string, inputName = 
 function declaredAs(bytes: Uint8Array, encoding: string): DecodedPage {
   const bad = encoding === 'UTF-8' ? firstBadUtf8Byte(bytes, true) : -1;
   if (bad < 0) return decoded(bytes, encoding);
-  return decoded(bytes, encoding, [`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${bad}): bad bytes read as U+FFFD, as a browser shows them (pass --encoding to choose another)`]);
+  return decoded(bytes, encoding, [`declares UTF-8 but is not valid UTF-8 (first bad byte at offset ${bad}): bad bytes read as U+FFFD, as a browser shows them (${SETTING_WORDS.otherEncoding})`]);
 }
 
 function decoded(bytes: Uint8Array, encoding: string, notes: string[] = []): DecodedPage {

@@ -15,6 +15,7 @@ import { gfm } from 'micromark-extension-gfm';
 import { nulsRemovedNote, removeNuls } from '../../nul-characters.js';
 import type { Article, ArticleBlock, BlockLink, BlockType } from '../article.js';
 import { InputFileError, NestingTooDeepError } from '../errors.js';
+import { SETTING_WORDS } from '../../setting-words.js';
 import { hasMoreBlocksThan, MAX_MARKDOWN_BLOCKS } from './block-count.js';
 import { MAX_MARKDOWN_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { linkTarget } from '../link-target.js';
@@ -25,7 +26,7 @@ export function parseMarkdown(markdown: string, inputName = 'the Markdown'): Art
   const { text: withoutNuls, removed } = removeNuls(markdown);
   const text = stripFrontMatter(withoutNuls);
   if (nestsDeeperThan(text, MAX_MARKDOWN_DEPTH)) throw new NestingTooDeepError(inputName, 'the Markdown has block quotes or lists', MAX_MARKDOWN_DEPTH);
-  if (hasMoreBlocksThan(text, MAX_MARKDOWN_BLOCKS)) throw new InputFileError(inputName, `more than ${MAX_MARKDOWN_BLOCKS} block quotes, lists and underlined headings, which da2en does not read (the Markdown parser slows down with the square of their number); to translate all of its text, pass --input-format text`);
+  if (hasMoreBlocksThan(text, MAX_MARKDOWN_BLOCKS)) throw new InputFileError(inputName, `more than ${MAX_MARKDOWN_BLOCKS} block quotes, lists and underlined headings, which da2en does not read (the Markdown parser slows down with the square of their number); to translate all of its text, ${SETTING_WORDS.textInput}`, { settings: ['textInput'] });
   const tree: Root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const blocks = walk(tree);
   // The first level-1 heading, when it opens the document, is the title.
