@@ -27,6 +27,7 @@ form.input textarea { min-height: 9rem; resize: vertical; }
 .actions button:disabled { opacity: .5; cursor: default; }
 #status { font-size: .85rem; color: var(--muted); min-height: 1.2em; margin: 0; }
 #status.error { color: #b3261e; }
+#notices { font-size: .85rem; color: var(--muted); margin: 0; padding-left: 1.2rem; }
 .hidden { display: none !important; }
 `;
 
@@ -59,6 +60,7 @@ function page(): string {
 <button type="button" id="dl-md" disabled>Download Markdown</button>
 </div>
 <p id="status" role="status" aria-live="polite"></p>
+<ul id="notices" class="hidden" aria-label="What reading the input found and fixed"></ul>
 </form>
 <main class="pairs hidden" id="pairs" aria-live="polite">
 <div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>
