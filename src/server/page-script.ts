@@ -11,7 +11,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   const $ = (id) => document.getElementById(id);
   const form = $('form'), text = $('text'), url = $('url'), key = $('key'), status = $('status');
   const pairs = $('pairs'), go = $('go'), stop = $('stop'), dlHtml = $('dl-html'), dlMd = $('dl-md');
-  const notices = $('notices');
+  const notices = $('notices'), encoding = $('encoding');
   let controller = null;
   let files = {};
   let baseName = 'article';
@@ -143,7 +143,11 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { render: ['html', 'md'] };
-    if (url.value.trim() !== '') body.url = url.value.trim();
+    if (url.value.trim() !== '') {
+      body.url = url.value.trim();
+      // The advice of the Windows-1252 notice; the pasted text is text already (the API refuses it there).
+      if (encoding.value !== 'auto') body.encoding = encoding.value;
+    }
     else if (text.value.trim() !== '') body.text = text.value;
     else { setStatus('Paste some Danish text or give an address first.', true); return; }
     if (key.value) body.api_key = key.value;

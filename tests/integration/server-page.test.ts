@@ -170,6 +170,13 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     // In the API's words, one item each, as plain text (no markup made from it).
     expect(await page.locator('#notices:not(.hidden) li').allTextContents()).toEqual(['not valid UTF-8: read as Windows-1252 (choose another with the "encoding" field)']);
     expect(await page.locator('#notices li *').count()).toBe(0);
+    // As it advises: the page's encoding choice goes with the address, and nothing is detected then.
+    await page.selectOption('#encoding', 'cp1252');
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"], #status.error', { timeout: 60_000 });
+    expect(await page.locator('#status.error').count(), await page.locator('#status').innerText()).toBe(0);
+    expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(PARAGRAPHS.slice(0, 3));
+    expect(await page.locator('#notices li').count()).toBe(0);
 
     // The next answer has its own: NULs removed from pasted text, then none at all.
     await page.fill('#url', '');
