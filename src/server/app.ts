@@ -59,6 +59,9 @@ export interface DaServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
+/** The answers' own headers a page on the --cors origin may read. */
+const CORS_EXPOSED_HEADERS = ['X-Da2en-Notices', 'X-Da2en-Model-Calls', 'Retry-After'];
+
 /** The most of an over-limit body read and dropped so that its client reads the 413 (see the onRequest hook). */
 const DRAIN_LIMIT = 128 * 1024 * 1024;
 
@@ -136,7 +139,9 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     parseJson(request, text, done);
   });
   await app.register(formbody, { bodyLimit });
-  if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'] });
+  // A browser lets a page read only the safelisted headers of a cross-origin answer unless told
+  // otherwise: /v1/articles says its notices and model calls in headers, a 429 when to retry.
+  if (options.corsOrigin) await app.register(cors, { origin: options.corsOrigin, methods: ['GET', 'POST'], exposedHeaders: CORS_EXPOSED_HEADERS });
 
   let admitted = 0;
   // 'all-answered' when the last admitted request has been answered: what a graceful shutdown waits for.

@@ -21,6 +21,7 @@ import { isPublicAddress } from './address-policy.js';
 import type { ApiInputFormat, ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 import { inputHttpError } from './input-errors.js';
+import { apiNotice } from './setting-words.js';
 
 type ReadInput =
   /** `metadata`: a URL's plain-text answer, where it came from. */
@@ -31,6 +32,9 @@ export type ArticleInput = ReadInput & {
   /** What reading found and fixed (Windows-1252 detected, NULs removed), one line each, as the CLI says them on stderr. */
   notices: string[];
 };
+
+/** encoding's values: the CLI's --encoding ones. */
+export { INPUT_ENCODINGS as API_ENCODINGS } from '../io/decode-text.js';
 
 /** input_format's values, in the order a 400 lists them. */
 export const API_INPUT_FORMATS: readonly ApiInputFormat[] = ['auto', 'text', 'html', 'md'];
@@ -52,6 +56,10 @@ export function checkInputFormat(body: ArticleBody): void {
   }
   if (body.text !== undefined && as === 'html') {
     throw new HttpError(400, 'Invalid request: "input_format": "html" reads a web page; send the page in the "html" field instead of "text"');
+  }
+  // The text and html fields are JSON strings, already decoded: an encoding for them would be dropped without a word.
+  if (body.url === undefined && (body.encoding ?? 'auto') !== 'auto') {
+    throw new HttpError(400, 'Invalid request: "encoding" reads the bytes of a URL\'s answer; the text and html fields are already text, so leave it out');
   }
 }
 
@@ -98,7 +106,8 @@ async function textInput(text: string, as: ApiInputFormat, ctx: ServerContext, s
 
 export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, signal: AbortSignal): Promise<ArticleInput> {
   const notices: string[] = [];
-  const onNote = (note: string) => void notices.push(note);
+  // In the API's words: "choose another with the encoding field", not the library's option.
+  const onNote = (note: string) => void notices.push(apiNotice(note));
   const as = body.input_format ?? 'auto';
   try {
     if (body.text !== undefined) return { ...(await textInput(body.text, as, ctx, signal, onNote)), notices };
@@ -124,7 +133,8 @@ export async function loadArticleInput(body: ArticleBody, ctx: ServerContext, si
       parse: (job) => (job.job === 'html' ? ctx.extractArticle(job.html, job.options, signal) : ctx.parseMarkdown(job.text, job.inputName, signal)),
     };
     // By its Content-Type unless input_format says otherwise, as for the CLI's --input-format.
-    const read = await readUrl(body.url, as, { fetch: options, parser, signal, onNote });
+    // The encoding, as the CLI's --encoding, for bytes whose charset the answer does not say (or says wrongly).
+    const read = await readUrl(body.url, as, { fetch: options, parser, signal, onNote, ...(body.encoding ? { encoding: body.encoding } : {}) });
     if ('article' in read) return { kind: 'article', ...read, notices };
     return { kind: 'text', text: await answerText(read.text, read.provenance.url, onNote), metadata: read.provenance, notices };
   } catch (err) {

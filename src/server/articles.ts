@@ -26,9 +26,10 @@ import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
-import { API_INPUT_FORMATS, articleChars, checkInputFormat, loadArticleInput } from './article-input.js';
+import { API_ENCODINGS, API_INPUT_FORMATS, articleChars, checkInputFormat, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
 import { NOSNIFF, articleCsp } from './security-headers.js';
+import { apiMessage } from './setting-words.js';
 
 const CONTENT_TYPES: Record<OutputFormat, string> = {
   html: 'text/html; charset=utf-8',
@@ -46,6 +47,7 @@ const bodySchema = {
     html: { type: 'string' },
     url: { type: 'string', maxLength: 2048 },
     input_format: { type: 'string', enum: API_INPUT_FORMATS },
+    encoding: { type: 'string', enum: API_ENCODINGS },
     render: { type: 'array', maxItems: 5, items: { type: 'string', enum: ['html', 'md', 'txt', 'en', 'json'] } },
     api_key: { type: 'string' },
   },
@@ -163,7 +165,7 @@ async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: S
     const rendered = Object.fromEntries(files.map((f) => [f, render(f, document)]));
     send({ event: 'done', document: toJsonObject(document), modelCalls, ...(files.length ? { files: rendered } : {}), ...notices });
   } catch (err) {
-    const http = signal.aborted ? ctx.abortError(signal) : err instanceof HttpError ? err : new HttpError(500, `Cannot translate text: ${(err as Error).message}`);
+    const http = signal.aborted ? ctx.abortError(signal) : err instanceof HttpError ? err : new HttpError(500, `Cannot translate text: ${apiMessage(err as Error)}`);
     send({ event: 'error', status: http.status, error: http.message });
   } finally {
     raw.end();

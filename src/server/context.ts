@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../input/article.js';
+import type { InputEncoding } from '../io/decode-text.js';
 import type { ExtractOptions } from '../input/html/extract-article.js';
 import type { OutputFormat } from '../rendering/formats.js';
 import type { ServerEngine } from './engine.js';
@@ -29,6 +30,8 @@ export interface ArticleBody {
   html?: string;
   url?: string;
   input_format?: ApiInputFormat;
+  /** How a URL's answer is decoded (the CLI's --encoding); the text and html fields are already text. */
+  encoding?: InputEncoding;
   /** Rendered files to include in the stream's `done` event (for the reading page's downloads). */
   render?: OutputFormat[];
   api_key?: string;

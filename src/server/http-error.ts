@@ -1,4 +1,5 @@
 import { isDa2enError, type ErrorKind } from '../errors.js';
+import { apiMessage } from './setting-words.js';
 
 /**
  * An error with its HTTP status. Every error response has LibreTranslate's shape,
@@ -51,8 +52,9 @@ export function toHttpError(err: unknown): HttpError {
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new HttpError(e.statusCode, fastifyMessage(e), {}, { cause: err });
   }
-  // The library's domain errors: each kind has its status (the CLI maps the same kinds to exit codes).
-  if (isDa2enError(err)) return new HttpError(STATUS_BY_KIND[err.kind], err.message, {}, { cause: err });
+  // The library's domain errors: each kind has its status (the CLI maps the same kinds to exit codes),
+  // and the settings its message names are said as the API's fields.
+  if (isDa2enError(err)) return new HttpError(STATUS_BY_KIND[err.kind], apiMessage(err), {}, { cause: err });
   return new HttpError(500, `Cannot translate text: ${e?.message?.split('\n')[0] ?? String(err)}`, {}, { cause: err });
 }
 

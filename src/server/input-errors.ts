@@ -1,9 +1,9 @@
 /**
  * The input readers' errors as an HTTP client should read them. The library's messages end with
- * the CLI's way out ("pass --encoding cp1252", "save the text and pass the file instead", "leave out
- * --input-format md"), which names options a client does not have; the server words its own from
- * the errors' data (a decode error's problem, a fetch error's kind and content type, a page's first
- * bad byte), never by cutting up their messages. Each keeps the status its kind has had.
+ * their way out in the library's words ("set the encoding option to cp1252", "leave out the Markdown
+ * input format"): the server says those as its request fields (apiMessage), or words its own from the
+ * errors' data (a fetch error's kind and content type), never by cutting up their messages. Each
+ * keeps the status its kind has had.
  */
 import { inputUserError } from '../errors.js';
 import { InputFileError, NoArticleError, UndecodablePageError } from '../input/errors.js';
@@ -13,6 +13,7 @@ import { DecodeError } from '../io/decode-text.js';
 import { PageNotMarkdownError } from '../io/read-article.js';
 import type { ArticleBody } from './context.js';
 import { HttpError, toHttpError } from './http-error.js';
+import { apiMessage } from './setting-words.js';
 
 /** The decode error in `err`: itself, or the cause of the Markdown reader's error that names the input. */
 function decodeErrorIn(err: unknown): DecodeError | undefined {
@@ -26,8 +27,10 @@ export function inputHttpError(err: unknown, body: ArticleBody): HttpError {
   const cause = { cause: err };
   const decoding = decodeErrorIn(err);
   if (body.url !== undefined && decoding) {
-    // A text or Markdown answer whose bytes are not text in its charset.
-    return new HttpError(400, `${redactUrl(body.url)} ${decoding.problem}; send its text, decoded, in the "text" field`, {}, cause);
+    // A text or Markdown answer whose bytes are not text in its charset: the encoding field may read
+    // it (its advice, when it has one), and the client may always decode it itself.
+    const problem = decoding.settings.includes('encoding') ? `${apiMessage(decoding)}, or` : `${decoding.problem};`;
+    return new HttpError(400, `${redactUrl(body.url)} ${problem} send its text, decoded, in the "text" field`, {}, cause);
   }
   if (err instanceof FetchError && err.kind === 'not-html') {
     const sent = err.contentType || 'an answer with no Content-Type';
@@ -37,17 +40,17 @@ export function inputHttpError(err: unknown, body: ArticleBody): HttpError {
     return new HttpError(502, `${err.url}: the server sent ${sent}, which is not a web page, plain text or Markdown; send the article's text in the "text" field`, {}, cause);
   }
   if (err instanceof PageNotMarkdownError) {
-    return new HttpError(400, `${err.url}: the server sent an HTML page, which is read as a web page, not as Markdown; leave out "input_format": "md"`, {}, cause);
+    return new HttpError(400, apiMessage(err), {}, cause);
   }
   if (err instanceof NoArticleError) {
-    return new HttpError(422, `${err.input}: no article text found in the page; to translate all of its text, set "input_format": "text"`, {}, cause);
+    return new HttpError(422, apiMessage(err), {}, cause);
   }
   if (err instanceof UndecodablePageError) {
-    return new HttpError(400, `${err.input}: not valid UTF-8 and no charset declared (first bad byte at offset ${err.offset}); send the page's text, decoded, in the "html" field`, {}, cause);
+    return new HttpError(400, `${apiMessage(err)}, or send the page's text, decoded, in the "html" field`, {}, cause);
   }
   if (err instanceof InputFileError) {
     // A Markdown or text answer with nothing to translate in it: as a page without an article.
-    return new HttpError(422, err.message, {}, cause);
+    return new HttpError(422, apiMessage(err), {}, cause);
   }
   // A fetch failure: its own status (502/504/403) and one line.
   return toHttpError(inputUserError(err));

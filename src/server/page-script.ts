@@ -2,13 +2,16 @@
  * The reading page's script, served as /assets/page.js (a string here: the project compiles without
  * the DOM library, and `tsc` copies no other files into dist). It posts the input to /v1/articles
  * asking for NDJSON and adds one pair per `paragraph` event, with the same markup as the HTML output
- * (src/rendering/html.ts renderPair). Every text goes in through textContent.
+ * (src/rendering/html.ts renderPair). What reading the input found and fixed (the events'
+ * `notices`: Windows-1252 detected, NULs removed) is listed under the status line. Every text goes
+ * in through textContent.
  */
 export const PAGE_SCRIPT = String.raw`'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
   const form = $('form'), text = $('text'), url = $('url'), key = $('key'), status = $('status');
   const pairs = $('pairs'), go = $('go'), stop = $('stop'), dlHtml = $('dl-html'), dlMd = $('dl-md');
+  const notices = $('notices'), encoding = $('encoding');
   let controller = null;
   let files = {};
   let baseName = 'article';
@@ -20,6 +23,12 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   function setStatus(message, isError) {
     status.textContent = message;
     status.classList.toggle('error', !!isError);
+  }
+
+  /** The answer's notices, one item each (none: the list is hidden). */
+  function showNotices(list) {
+    notices.replaceChildren(...(list || []).map((n) => el('li', '', String(n))));
+    notices.classList.toggle('hidden', notices.children.length === 0);
   }
 
   function headingLevel(prefix) {
@@ -106,6 +115,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       total.count = event.paragraphs;
       $('source-title').textContent = event.title && event.title.source || '';
       setStatus('Translating ' + event.paragraphs + ' paragraphs…');
+      showNotices(event.notices);
     } else if (event.event === 'paragraph') {
       pairs.appendChild(pairOf(event.paragraph));
       total.done++;
@@ -122,6 +132,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       dlMd.disabled = files.md === undefined;
       const flagged = doc.qa ? doc.qa.paragraphsFlagged : 0;
       setStatus('Done: ' + doc.paragraphs.length + ' paragraphs in ' + (doc.timings.totalMs / 1000).toFixed(1) + ' s' + (flagged ? ', ' + flagged + ' with QA notes' : '') + '.');
+      showNotices(event.notices);
       pairs.dataset.state = 'done';
     } else if (event.event === 'error') {
       setStatus(event.error, true);
@@ -132,11 +143,16 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { render: ['html', 'md'] };
-    if (url.value.trim() !== '') body.url = url.value.trim();
+    if (url.value.trim() !== '') {
+      body.url = url.value.trim();
+      // The advice of the Windows-1252 notice; the pasted text is text already (the API refuses it there).
+      if (encoding.value !== 'auto') body.encoding = encoding.value;
+    }
     else if (text.value.trim() !== '') body.text = text.value;
     else { setStatus('Paste some Danish text or give an address first.', true); return; }
     if (key.value) body.api_key = key.value;
     clearPairs();
+    showNotices([]);
     files = {};
     dlHtml.disabled = dlMd.disabled = true;
     pairs.classList.remove('hidden');

@@ -17,7 +17,7 @@ export const PAGE_CSP =
 const PAGE_STYLES = `${HTML_STYLES}
 form.input { display: grid; gap: .6rem; margin: 0 0 1rem; }
 form.input label { font-size: .8rem; font-weight: 600; color: var(--muted); }
-form.input textarea, form.input input { width: 100%; font: inherit; padding: .5rem .6rem; color: var(--fg);
+form.input textarea, form.input input, form.input select { width: 100%; font: inherit; padding: .5rem .6rem; color: var(--fg);
   background: var(--bg); border: 1px solid var(--rule); border-radius: .4rem; }
 form.input textarea { min-height: 9rem; resize: vertical; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
@@ -27,6 +27,7 @@ form.input textarea { min-height: 9rem; resize: vertical; }
 .actions button:disabled { opacity: .5; cursor: default; }
 #status { font-size: .85rem; color: var(--muted); min-height: 1.2em; margin: 0; }
 #status.error { color: #b3261e; }
+#notices { font-size: .85rem; color: var(--muted); margin: 0; padding-left: 1.2rem; }
 .hidden { display: none !important; }
 `;
 
@@ -51,6 +52,14 @@ function page(): string {
 <textarea id="text" name="text" lang="da" spellcheck="false" placeholder="Indsæt en dansk artikel her…"></textarea>
 <label for="url">…or the address of a Danish web page (or of a text or Markdown file)</label>
 <input id="url" name="url" type="url" placeholder="https://…" autocomplete="off">
+<label for="encoding">Its encoding (the API's "encoding" field), where it does not say or says wrongly</label>
+<select id="encoding" name="encoding">
+<option value="auto" selected>auto: as it says, else UTF-8, or Windows-1252 detected</option>
+<option value="utf8">UTF-8</option>
+<option value="cp1252">Windows-1252 (Latin-1)</option>
+<option value="utf16le">UTF-16LE</option>
+<option value="utf16be">UTF-16BE</option>
+</select>
 <div id="key-row" class="hidden"><label for="key">API key</label><input id="key" name="key" type="password" autocomplete="off"></div>
 <div class="actions">
 <button type="submit" class="primary" id="go">Translate</button>
@@ -59,6 +68,7 @@ function page(): string {
 <button type="button" id="dl-md" disabled>Download Markdown</button>
 </div>
 <p id="status" role="status" aria-live="polite"></p>
+<ul id="notices" class="hidden" aria-label="What reading the input found and fixed"></ul>
 </form>
 <main class="pairs hidden" id="pairs" aria-live="polite">
 <div class="colhead" lang="da">Dansk</div><div class="colhead">English</div>

@@ -289,6 +289,22 @@ describe('da2en serve: API contract', () => {
       expect(pre.status).toBeLessThan(300);
       expect(pre.headers.get('access-control-allow-origin')).toBe('https://reader.example');
     });
+
+    it('--cors: a page on that origin may read /v1/articles\' own headers (notices, model calls) and Retry-After', async () => {
+      const r = await fetch(`${corsServer.url}/v1/articles`, {
+        method: 'POST',
+        headers: { origin: 'https://reader.example', 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Et a\u0000b afsnit.' }),
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('access-control-allow-origin')).toBe('https://reader.example');
+      const exposed = (r.headers.get('access-control-expose-headers') ?? '').split(',').map((h) => h.trim().toLowerCase());
+      expect(exposed).toEqual(expect.arrayContaining(['x-da2en-notices', 'x-da2en-model-calls', 'retry-after']));
+      // The headers it lets the page read are there to be read.
+      expect(JSON.parse(r.headers.get('x-da2en-notices')!)).toEqual(['removed 1 NUL character(s)']);
+      expect(Number(r.headers.get('x-da2en-model-calls'))).toBeGreaterThan(0);
+      await r.text();
+    });
   });
 
   describe('/v1/articles and /health', () => {

@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CP1252_NOTICE } from '../../src/io/decode-text.js';
+import { MAX_MARKDOWN_BLOCKS } from '../../src/input/markdown/block-count.js';
+import { MAX_MARKDOWN_DEPTH } from '../../src/input/markdown/nesting-depth.js';
 import type { ServerEngine } from '../../src/server/engine.js';
 import { encodeWindows1252, page } from '../helpers/news-server.js';
 import { echoEngine, listen, postJson, type JsonBody, type RunningServer } from '../helpers/test-server.js';
@@ -21,6 +23,9 @@ const MARKDOWN_PARAGRAPHS = [
   ['list-item', 'Bornholm'],
   ['list-item', 'Ærø'],
 ];
+
+/** The Windows-1252 notice as an API client reads it: its advice names the request's encoding field, not an option. */
+const API_CP1252_NOTICE = 'not valid UTF-8: read as Windows-1252 (choose another with the "encoding" field)';
 
 const ROUTES: Record<string, [string, Buffer | string]> = {
   '/artikel.txt': ['text/plain; charset=utf-8', MARKDOWN],
@@ -111,13 +116,13 @@ describe('da2en serve: /v1/articles input_format, notices and errors worded for 
   it('notices from reading reach the client: the JSON answer, the stream (start and done), the X-Da2en-Notices header', async () => {
     const text = await articles({ url: `${base}/uden-charset.txt` });
     expect(text.status, JSON.stringify(text.json)).toBe(200);
-    expect(text.json.notices).toEqual([CP1252_NOTICE]);
-    expect(JSON.parse(text.headers.get('x-da2en-notices')!)).toEqual([CP1252_NOTICE]);
+    expect(text.json.notices).toEqual([API_CP1252_NOTICE]);
+    expect(JSON.parse(text.headers.get('x-da2en-notices')!)).toEqual([API_CP1252_NOTICE]);
     expect(text.json.paragraphs[1].source).toBe('Stormen er ovre, og færgerne til Bornholm sejler igen i dag.');
 
     const pageAnswer = await articles({ url: `${base}/uden-charset.html` });
     expect(pageAnswer.status, JSON.stringify(pageAnswer.json)).toBe(200);
-    expect(pageAnswer.json.notices).toEqual([CP1252_NOTICE]);
+    expect(pageAnswer.json.notices).toEqual([API_CP1252_NOTICE]);
 
     // A page that declares UTF-8 and is not: read as a browser shows it, with U+FFFD for its bad bytes (lossy), and said.
     const lossy = await articles({ url: `${base}/skadet.html` });
@@ -139,13 +144,13 @@ describe('da2en serve: /v1/articles input_format, notices and errors worded for 
       body: JSON.stringify({ url: `${base}/uden-charset.txt` }),
     });
     const events = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l));
-    expect(events[0]).toMatchObject({ event: 'start', notices: [CP1252_NOTICE] });
-    expect(events.at(-1)).toMatchObject({ event: 'done', notices: [CP1252_NOTICE] });
+    expect(events[0]).toMatchObject({ event: 'start', notices: [API_CP1252_NOTICE] });
+    expect(events.at(-1)).toMatchObject({ event: 'done', notices: [API_CP1252_NOTICE] });
 
     // A rendered file is the file as it is: the notices come in the header.
     const file = await fetch(`${server.url}/v1/articles?format=md`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${base}/uden-charset.txt` }) });
     expect(file.status).toBe(200);
-    expect(JSON.parse(file.headers.get('x-da2en-notices')!)).toEqual([CP1252_NOTICE]);
+    expect(JSON.parse(file.headers.get('x-da2en-notices')!)).toEqual([API_CP1252_NOTICE]);
     expect(await file.text()).not.toContain('Windows-1252');
   });
 
@@ -163,6 +168,51 @@ describe('da2en serve: /v1/articles input_format, notices and errors worded for 
     for (const [body, status, error] of cases) {
       const r = await articles(body);
       expect([r.status, r.json], JSON.stringify(body)).toEqual([status, { error }]);
+    }
+  });
+
+  it('the Windows-1252 notice names the encoding field, and that field reads a URL answer as the CLI\'s --encoding does', async () => {
+    const detected = await articles({ url: `${base}/uden-charset.txt` });
+    expect(detected.json.notices).toEqual([API_CP1252_NOTICE]);
+    expect(detected.json.notices[0]).not.toBe(CP1252_NOTICE);
+
+    // As the notice advises: named, nothing is detected and nothing said.
+    const named = await articles({ url: `${base}/uden-charset.txt`, encoding: 'cp1252' });
+    expect(named.status, JSON.stringify(named.json)).toBe(200);
+    expect(named.json).not.toHaveProperty('notices');
+    expect(named.headers.get('x-da2en-notices')).toBeNull();
+    expect(named.json.paragraphs[1].source).toBe('Stormen er ovre, og færgerne til Bornholm sejler igen i dag.');
+    const namedPage = await articles({ url: `${base}/uden-charset.html`, encoding: 'latin1' });
+    expect(namedPage.status, JSON.stringify(namedPage.json)).toBe(200);
+    expect(namedPage.json).not.toHaveProperty('notices');
+
+    // UTF-8 asked of Windows-1252 bytes: refused, with the field that reads them.
+    const strict = await articles({ url: `${base}/uden-charset.txt`, encoding: 'utf8' });
+    expect([strict.status, strict.json.error]).toEqual([
+      400,
+      `${base}/uden-charset.txt is not valid UTF-8 (first bad byte at offset 1); if it is Windows-1252 (or Latin-1), set the "encoding" field to cp1252, or send its text, decoded, in the "text" field`,
+    ]);
+
+    const cases: [unknown, string][] = [
+      [{ url: `${base}/uden-charset.txt`, encoding: 'ascii' }, 'Invalid request: body.encoding must be equal to one of the allowed values: auto, utf8, cp1252, windows-1252, latin1, utf16le, utf16be'],
+      [{ text: TEXT, encoding: 'cp1252' }, 'Invalid request: "encoding" reads the bytes of a URL\'s answer; the text and html fields are already text, so leave it out'],
+      [{ html: page('dr-like.html'), encoding: 'utf8' }, 'Invalid request: "encoding" reads the bytes of a URL\'s answer; the text and html fields are already text, so leave it out'],
+    ];
+    for (const [body, error] of cases) {
+      const r = await articles(body);
+      expect([r.status, r.json], JSON.stringify(body).slice(0, 80)).toEqual([400, { error }]);
+    }
+    // The default may be said for any field.
+    expect((await articles({ text: TEXT, encoding: 'auto' })).status).toBe(200);
+  });
+
+  it('refusals that name a setting name the request field: Markdown with too many blocks, nested too deep', async () => {
+    const manyBlocks = Array.from({ length: MAX_MARKDOWN_BLOCKS + 1 }, (_, i) => `> Citat ${i}`).join('\n\n');
+    const deep = `${'> '.repeat(MAX_MARKDOWN_DEPTH + 1)}Dybt citat.\n`;
+    for (const text of [manyBlocks, deep]) {
+      const r = await articles({ text, input_format: 'md' });
+      expect(r.status, JSON.stringify(r.json)).toBe(400);
+      expect(r.json.error).toMatch(/^the text field: .*; to translate all of its text, set "input_format": "text"$/);
     }
   });
 });

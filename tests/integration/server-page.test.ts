@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEngine } from '../../src/server/engine.js';
+import { encodeWindows1252 } from '../helpers/news-server.js';
 import { echoEngine, listen, type RunningServer } from '../helpers/test-server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -44,6 +45,7 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     fetching = await listen(engine, { fetch: { enabled: true, allowPrivate: true } });
     site = http.createServer((req, res) => {
       if (req.url === '/artikel.txt') return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(PARAGRAPHS.slice(0, 3).join('\n\n'));
+      if (req.url === '/uden-charset.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(encodeWindows1252(PARAGRAPHS.slice(0, 3).join('\n\n')));
       if (req.url === '/noter.md') return void res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' }).end('# Færgen sejler igen\n\nDet regner i **dag**.\n');
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
     });
@@ -155,6 +157,39 @@ describe.skipIf(SKIP)('reading page in headless Chromium', () => {
     expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(['Færgen sejler igen', 'Det regner i dag.']);
     expect(await page.locator('section.pair.kind-heading').count()).toBe(1);
     expect(foreign).toEqual([]);
+    await page.close();
+  });
+
+  it('the notices an answer carries are listed under the status line, as text; a clean answer lists none', async () => {
+    const page = await openPage(1200, fetching);
+    await page.fill('#url', `${siteUrl}/uden-charset.txt`);
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"], #status.error', { timeout: 60_000 });
+    expect(await page.locator('#status.error').count(), await page.locator('#status').innerText()).toBe(0);
+    expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(PARAGRAPHS.slice(0, 3));
+    // In the API's words, one item each, as plain text (no markup made from it).
+    expect(await page.locator('#notices:not(.hidden) li').allTextContents()).toEqual(['not valid UTF-8: read as Windows-1252 (choose another with the "encoding" field)']);
+    expect(await page.locator('#notices li *').count()).toBe(0);
+    // As it advises: the page's encoding choice goes with the address, and nothing is detected then.
+    await page.selectOption('#encoding', 'cp1252');
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"], #status.error', { timeout: 60_000 });
+    expect(await page.locator('#status.error').count(), await page.locator('#status').innerText()).toBe(0);
+    expect(await page.locator('section.pair .cell.da .text').allInnerTexts()).toEqual(PARAGRAPHS.slice(0, 3));
+    expect(await page.locator('#notices li').count()).toBe(0);
+
+    // The next answer has its own: NULs removed from pasted text, then none at all.
+    await page.fill('#url', '');
+    await page.fill('#text', 'Færgen\u0000 sejler igen.');
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"]', { timeout: 60_000 });
+    expect(await page.locator('#notices li').allTextContents()).toEqual(['removed 1 NUL character(s)']);
+    await page.fill('#text', 'Færgen sejler igen.');
+    await page.click('#go');
+    await page.waitForSelector('#pairs[data-state="done"]', { timeout: 60_000 });
+    expect(await page.locator('#notices li').count()).toBe(0);
+    expect(await page.locator('#notices.hidden').count()).toBe(1);
+    expect(cspErrors).toEqual([]);
     await page.close();
   });
 

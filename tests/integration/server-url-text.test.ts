@@ -120,7 +120,7 @@ describe('da2en serve: /v1/articles with a URL that answers text or Markdown', (
       ['/tom.txt', 422, `${base}/tom.txt: the server sent no text (nothing but white space or invisible characters); nothing to translate`],
       ['/kun-kode.md', 422, `${base}/kun-kode.md: no text to translate (front matter, rules, images without alt text and code blocks are not translated)`],
       // Not "… pass --encoding cp1252", an option an HTTP client does not have.
-      ['/forkert-charset.txt', 400, `${base}/forkert-charset.txt is not valid UTF-8 (first bad byte at offset 1); send its text, decoded, in the "text" field`],
+      ['/forkert-charset.txt', 400, `${base}/forkert-charset.txt is not valid UTF-8 (first bad byte at offset 1); if it is Windows-1252 (or Latin-1), set the "encoding" field to cp1252, or send its text, decoded, in the "text" field`],
     ];
     for (const [route, status, error] of cases) {
       const r = await postJson(`${trusting.url}/v1/articles`, { url: `${base}${route}` });
