@@ -52,6 +52,8 @@ export interface DaServer {
   scheduler: SentenceScheduler;
   /** Requests admitted and not yet answered. */
   inFlight(): number;
+  /** Extraction worker threads running (busy or idle): a job its request ended has terminated its own. */
+  extractionWorkers(): number;
   /**
    * Graceful shutdown: stop accepting, let requests in flight finish for up to `graceMs`, then
    * cancel what is left (503), close the listener. The engine and memory are the caller's to close.
@@ -284,6 +286,7 @@ export async function createServer(options: ServerOptions): Promise<DaServer> {
     app,
     scheduler,
     inFlight: () => admitted,
+    extractionWorkers: () => extraction.workers,
     shutdown(graceMs) {
       stopping ??= stop(graceMs);
       return stopping;

@@ -25,11 +25,10 @@ import { isBlank } from '../segmentation/normalize.js';
 import { isOutputFormat, type OutputFormat } from '../rendering/formats.js';
 import { assembleDocument } from './assemble.js';
 import type { ArticleBody, ServerContext } from './context.js';
-import { HttpError } from './http-error.js';
+import { HttpError, toHttpError } from './http-error.js';
 import { API_ENCODINGS, API_INPUT_FORMATS, articleChars, checkInputFormat, loadArticleInput } from './article-input.js';
 import { translateSource, type TranslateSourceOptions } from './translate-source.js';
 import { NOSNIFF, articleCsp } from './security-headers.js';
-import { apiMessage } from './setting-words.js';
 
 const CONTENT_TYPES: Record<OutputFormat, string> = {
   html: 'text/html; charset=utf-8',
@@ -165,7 +164,8 @@ async function streamArticle(reply: FastifyReply, source: SourceDocument, ctx: S
     const rendered = Object.fromEntries(files.map((f) => [f, render(f, document)]));
     send({ event: 'done', document: toJsonObject(document), modelCalls, ...(files.length ? { files: rendered } : {}), ...notices });
   } catch (err) {
-    const http = signal.aborted ? ctx.abortError(signal) : err instanceof HttpError ? err : new HttpError(500, `Cannot translate text: ${apiMessage(err as Error)}`);
+    // The status a JSON answer would have had for the same error (a damaged model: 503, not 500).
+    const http = signal.aborted ? ctx.abortError(signal) : toHttpError(err);
     send({ event: 'error', status: http.status, error: http.message });
   } finally {
     raw.end();

@@ -46,7 +46,8 @@ export function inputHttpError(err: unknown, body: ArticleBody): HttpError {
     return new HttpError(422, apiMessage(err), {}, cause);
   }
   if (err instanceof UndecodablePageError) {
-    return new HttpError(400, `${apiMessage(err)}, or send the page's text, decoded, in the "html" field`, {}, cause);
+    // Said on the reading page too, whose user has the encoding choice and the text box, never the html field.
+    return new HttpError(400, `${apiMessage(err)} (on the reading page: the encoding choice), or send its text decoded: the article in the "text" field (on the reading page: paste it) or the page in the "html" field`, {}, cause);
   }
   if (err instanceof InputFileError) {
     // A Markdown or text answer with nothing to translate in it: as a page without an article.

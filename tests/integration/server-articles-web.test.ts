@@ -121,8 +121,9 @@ describe('da2en serve: /v1/articles with HTML and URL input', () => {
       [`${news.url}/fejl`, 502, /503|server/i],
       [`${news.url}/forside`, 422, /no article text/],
       [`${news.url}/loop-a`, 502, /redirect/i],
-      // Was: "… pass --encoding cp1252", an option an HTTP client does not have.
-      [`${news.url}/skadet-utf8`, 400, /not valid UTF-8 and no charset declared \(first bad byte at offset 21\); if it is Windows-1252 \(or Latin-1\), set the "encoding" field to cp1252, or send the page's text, decoded, in the "html" field$/],
+      // Was: "… pass --encoding cp1252", an option an HTTP client does not have; then "… send the page's
+      // text in the html field", which the reading page, where the same line is shown, cannot do.
+      [`${news.url}/skadet-utf8`, 400, /not valid UTF-8 and no charset declared \(first bad byte at offset 21\); if it is Windows-1252 \(or Latin-1\), set the "encoding" field to cp1252 \(on the reading page: the encoding choice\), or send its text decoded: the article in the "text" field \(on the reading page: paste it\) or the page in the "html" field$/],
     ];
     for (const [url, status, message] of cases) {
       const r = await postJson(`${trusting.url}/v1/articles`, { url });
