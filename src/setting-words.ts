@@ -22,3 +22,11 @@ export const SETTING_WORDS = {
 } as const;
 
 export type SettingName = keyof typeof SETTING_WORDS;
+
+/** Every setting, for a notice: a plain line that may name any of them. */
+export const ALL_SETTINGS = Object.keys(SETTING_WORDS) as SettingName[];
+
+/** `message` with each of `settings` said in a front end's `words` instead of the library's. */
+export function inWords(message: string, settings: readonly SettingName[], words: Record<SettingName, string>): string {
+  return settings.reduce((said, setting) => said.split(SETTING_WORDS[setting]).join(words[setting]), message);
+}

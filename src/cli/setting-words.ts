@@ -4,7 +4,8 @@
  * options ("--offline forbids downloading"). Every line the CLI prints from a library error goes
  * through `cliMessage`, and every notice of the input readers (Windows-1252 detected) through `cliNotice`.
  */
-import { Da2enError, SETTING_WORDS, type SettingName } from '../errors.js';
+import { Da2enError, type SettingName } from '../errors.js';
+import { ALL_SETTINGS, inWords } from '../setting-words.js';
 
 const OPTION_WORDS: Record<SettingName, string> = {
   offline: '--offline',
@@ -27,7 +28,7 @@ const OPTION_WORDS: Record<SettingName, string> = {
  * options for some settings, where they are not the usual ones (`model convert` writes to --out).
  */
 export function cliMessage(error: Pick<Da2enError, 'message' | 'settings'>, words: Partial<Record<SettingName, string>> = {}): string {
-  return error.settings.reduce((message, setting) => message.split(SETTING_WORDS[setting]).join(words[setting] ?? OPTION_WORDS[setting]), error.message);
+  return inWords(error.message, error.settings, { ...OPTION_WORDS, ...words });
 }
 
 /**
@@ -35,7 +36,7 @@ export function cliMessage(error: Pick<Da2enError, 'message' | 'settings'>, word
  * encoding option)") with any setting it names said as the CLI's option.
  */
 export function cliNotice(notice: string): string {
-  return cliMessage({ message: notice, settings: Object.keys(OPTION_WORDS) as SettingName[] });
+  return inWords(notice, ALL_SETTINGS, OPTION_WORDS);
 }
 
 /** The error, its message already in the CLI's words with a command's own `words` (cliMessage does nothing more to it). */

@@ -5,7 +5,7 @@
  * options (src/cli/setting-words.ts). Every error message and notice the server sends from the
  * library goes through `apiMessage` or `apiNotice`.
  */
-import { SETTING_WORDS, type SettingName } from '../setting-words.js';
+import { ALL_SETTINGS, inWords, SETTING_WORDS, type SettingName } from '../setting-words.js';
 
 /**
  * The settings a client can change are said as the request fields of /v1/articles. The others are
@@ -30,10 +30,10 @@ const API_WORDS: Record<SettingName, string> = {
 
 /** The message with each setting it names said in the API's words. */
 export function apiMessage(error: { message: string; settings?: readonly SettingName[] }): string {
-  return (error.settings ?? []).reduce((message, setting) => message.split(SETTING_WORDS[setting]).join(API_WORDS[setting]), error.message);
+  return inWords(error.message, error.settings ?? [], API_WORDS);
 }
 
 /** A library notice (a line, with no list of settings) with any setting it names in the API's words. */
 export function apiNotice(notice: string): string {
-  return apiMessage({ message: notice, settings: Object.keys(API_WORDS) as SettingName[] });
+  return inWords(notice, ALL_SETTINGS, API_WORDS);
 }

@@ -4,7 +4,8 @@
  */
 import type { PipelineStats } from '../../pipeline/translate-document.js';
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 chunk", "2 chunks". */
+export const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "3 paragraphs, 1 chunk (1 translated in 1 model call, 0 from the cache, 0 kept as is), 0.42 s": one of anything in the singular. */
 export function articleCountsLine(paragraphs: number, stats: PipelineStats, ms: number): string {

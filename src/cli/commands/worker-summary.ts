@@ -1,4 +1,5 @@
 /** The line a worker prints when it stops (tools/queue-run.ts reads it back for the tests and `npm run bench:queue`). */
+import { count } from './article-counts.js';
 
 export interface WorkerTotals {
   done: number;
@@ -8,7 +9,6 @@ export interface WorkerTotals {
   cached: number;
 }
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function workerSummaryLine(worker: string, t: WorkerTotals): string {
   return `worker ${worker}: ${count(t.done, 'article')} done, ${t.failed} failed; ${count(t.translated, 'segment')} translated in ${count(t.calls, 'model call')}, ${t.cached} from the cache`;
